@@ -1,0 +1,46 @@
+package scheduler
+
+// Random is a random walk: at every decision it picks uniformly among the
+// enabled steps (spurious wakeups with a small probability). Execution run
+// uses seed Seed+run, so every execution can be re-created from its seed
+// alone.
+type Random struct {
+	base uint64
+	seed uint64
+	r    rng
+}
+
+// NewRandom returns a random walk whose first execution uses seed.
+func NewRandom(seed uint64) *Random { return &Random{base: seed} }
+
+// Begin implements Strategy.
+func (s *Random) Begin(run int) bool {
+	s.seed = s.base + uint64(run)
+	s.r = newRNG(s.seed)
+	return true
+}
+
+// Next implements Strategy.
+func (s *Random) Next(d *Decision) int {
+	return pickRandom(&s.r, d)
+}
+
+func pickRandom(r *rng, d *Decision) int {
+	if d.Kind != Schedule {
+		return r.intn(len(d.Choices))
+	}
+	real := splitSpurious(d.Choices)
+	if real < len(d.Choices) && (real == 0 || r.intn(spuriousOdds) == 0) {
+		return real + r.intn(len(d.Choices)-real)
+	}
+	return r.intn(real)
+}
+
+// End implements Strategy.
+func (s *Random) End(*Path) {}
+
+// Info implements Strategy.
+func (s *Random) Info() Info { return Info{Name: "random", Seed: s.seed} }
+
+// Clone implements Cloner.
+func (s *Random) Clone() Strategy { return &Random{base: s.base} }

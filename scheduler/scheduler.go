@@ -1,0 +1,183 @@
+// Package scheduler holds the strategies that decide which enabled step of a
+// simulated execution runs next: random walk, PCT, and replay of a recorded
+// decision list.
+//
+// A strategy sees only a Decision: the enabled choices, each labelled with
+// the actor, the kind of operation and the object it touches. It knows
+// nothing of actors, protocols or checkers, so one strategy serves every
+// protocol, and exhaustive strategies can be added without touching the
+// runtime.
+//
+// # Decisions
+//
+// The runtime asks for a decision only where there is a real choice (two or
+// more choices). There are three kinds:
+//
+//   - Schedule: which actor performs its pending operation next. Choices are
+//     ordered: the actor that ran the previous step first (if it is still
+//     enabled), then the other enabled actors by ascending id, then the
+//     spurious wakeups on offer. Index 0 therefore always means "no
+//     preemption", and a decision list of zeros is the schedule with the
+//     fewest preemptions.
+//   - Choose: a nondeterministic value asked for by actor code (fault
+//     injection); choice i is value i.
+//   - Wake: which waiter a condition-variable signal wakes.
+package scheduler
+
+import "fmt"
+
+// Op is the kind of a visible operation, as labelled for strategies.
+type Op uint8
+
+// The visible operations. The runtime labels every step with one of these.
+const (
+	OpStart     Op = iota // an actor's first step
+	OpGo                  // spawn an actor; Object is the new actor's object
+	OpJoin                // wait for an actor to finish
+	OpLock                // Mutex.Lock
+	OpTryLock             // Mutex.TryLock
+	OpUnlock              // Mutex.Unlock
+	OpWait                // Cond.Wait: release the mutex and block
+	OpWake                // re-acquire the mutex after a Cond.Wait wakeup
+	OpSignal              // Cond.Signal
+	OpBroadcast           // Cond.Broadcast
+	OpSpurious            // a spurious wakeup of a Cond waiter (chosen by the strategy)
+	OpLoad                // atomic load
+	OpStore               // atomic store
+	OpCAS                 // atomic compare-and-swap
+	OpSwap                // atomic swap
+	OpRead                // Var read (plain memory)
+	OpWrite               // Var write (plain memory)
+	OpChoose              // a Choose value
+	OpSleep               // Sleep: wait for virtual time, no CPU
+	OpWork                // Work: use CPU for virtual time
+	OpYield               // an explicit scheduling point with no effect
+	OpCall                // an atomic call into a shared object (Object.Do)
+	OpUse                 // use a shared resource (Resource.Use: a server, a disk)
+	numOps
+)
+
+var opNames = [numOps]string{
+	"start", "go", "join", "lock", "trylock", "unlock", "wait", "wake",
+	"signal", "broadcast", "spurious", "load", "store", "cas", "swap",
+	"read", "write", "choose", "sleep", "work", "yield", "call", "use",
+}
+
+func (o Op) String() string {
+	if o < numOps {
+		return opNames[o]
+	}
+	return fmt.Sprintf("op(%d)", uint8(o))
+}
+
+// ParseOp is the inverse of Op.String.
+func ParseOp(s string) (Op, bool) {
+	for i, n := range opNames {
+		if n == s {
+			return Op(i), true
+		}
+	}
+	return 0, false
+}
+
+// ReadOnly reports whether the operation only observes its object. Two
+// read-only operations on the same object commute.
+func (o Op) ReadOnly() bool { return o == OpRead || o == OpLoad }
+
+// Local reports whether the operation touches no shared object at all, so
+// it commutes with every other step.
+func (o Op) Local() bool {
+	return o == OpStart || o == OpSleep || o == OpWork || o == OpYield || o == OpChoose
+}
+
+// Choice is one enabled alternative of a decision.
+type Choice struct {
+	Actor  int // the actor that performs the step (for Wake: the waiter woken)
+	Op     Op
+	Object int // the object the step touches; -1 for none
+	Arg    int // Choose: the value; Wake: the waiter; otherwise 0
+}
+
+// Conflicts reports whether two steps may not commute: they touch the same
+// object and at least one of them is not read-only. Steps of the same actor
+// always conflict (program order).
+func Conflicts(a, b Choice) bool {
+	if a.Actor == b.Actor {
+		return true
+	}
+	if a.Op.Local() || b.Op.Local() || a.Object < 0 || a.Object != b.Object {
+		return false
+	}
+	return !(a.Op.ReadOnly() && b.Op.ReadOnly())
+}
+
+func (c Choice) String() string {
+	return fmt.Sprintf("a%d:%s#%d", c.Actor, c.Op, c.Object)
+}
+
+// Kind says what a decision decides.
+type Kind uint8
+
+const (
+	Schedule Kind = iota // which actor steps next
+	Choose               // a value for actor code
+	Wake                 // which waiter a Signal wakes
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Schedule:
+		return "schedule"
+	case Choose:
+		return "choose"
+	case Wake:
+		return "wake"
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Decision is what a strategy is asked: pick one of Choices.
+type Decision struct {
+	Kind    Kind
+	Step    int      // the number of steps executed so far in this execution
+	Index   int      // the number of decisions made so far in this execution
+	Current int      // the actor that ran the previous step, or -1
+	Choices []Choice // at least two; valid only during the call
+}
+
+// Strategy picks the next step of an execution. One Strategy drives a
+// sequence of executions: Begin(run) starts execution number run, Next is
+// called at every decision of it, and End reports how it went.
+type Strategy interface {
+	// Begin prepares execution number run (0, 1, 2, ...). It returns false
+	// when the strategy has nothing left to explore.
+	Begin(run int) bool
+	// Next returns the index of the chosen element of d.Choices.
+	Next(d *Decision) int
+	// End reports the finished execution.
+	End(p *Path)
+	// Info describes the strategy as configured for the current execution,
+	// for the trace header: enough to re-create it.
+	Info() Info
+}
+
+// Cloner is implemented by strategies whose runs are independent of each
+// other, so that several workers can each drive a copy.
+type Cloner interface {
+	Clone() Strategy
+}
+
+// Info names a strategy and its parameters.
+type Info struct {
+	Name  string `json:"name"`
+	Seed  uint64 `json:"seed"`            // the seed of this execution
+	Depth int    `json:"depth,omitempty"` // PCT bug depth d
+	Steps int    `json:"steps,omitempty"` // PCT expected step count k
+}
+
+// Path is the record of a finished execution that a strategy may learn from.
+type Path struct {
+	Steps     []Choice // the label of every executed step, in order
+	Decisions []int    // the index chosen at every decision, in order
+	Found     bool     // the execution produced a finding
+}

@@ -1,0 +1,162 @@
+package sim
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/traces"
+)
+
+// emit records a labelled event in capture mode, and in replay compares it
+// with the event the trace recorded at the same position.
+func (x *Execution) emit(a *actor, op scheduler.Op, obj int, value string) {
+	if !x.capture {
+		return
+	}
+	ev := traces.Event{Step: x.step, Actor: a.id, Op: op.String(), Object: obj, Value: value, Time: int64(x.now)}
+	if x.expect != nil {
+		i := len(x.events)
+		if i >= len(x.expect) {
+			x.fail(&Finding{Kind: Divergence, Step: x.step,
+				Message: fmt.Sprintf("step %d: the trace has ended, but the execution goes on with %s", x.step, x.describeEvent(ev))})
+		} else if want := x.expect[i]; want != ev {
+			x.fail(&Finding{Kind: Divergence, Step: x.step,
+				Message: fmt.Sprintf("step %d: the trace has %s, but the replay did %s", want.Step, x.describeEvent(want), x.describeEvent(ev))})
+		}
+	}
+	x.events = append(x.events, ev)
+}
+
+// checkExpected compares a scheduling choice with the next event of the
+// trace being replayed; on a mismatch it ends the execution with a
+// divergence that says what the trace's actor is doing instead.
+func (x *Execution) checkExpected(c scheduler.Choice) bool {
+	i := len(x.events)
+	if i >= len(x.expect) {
+		x.fail(&Finding{Kind: Divergence, Step: x.step + 1,
+			Message: fmt.Sprintf("step %d: the trace has ended, but the execution goes on with %s", x.step+1, x.describeChoice(c))})
+		return false
+	}
+	want := x.expect[i]
+	if want.Actor == c.Actor && want.Op == c.Op.String() && want.Object == c.Object {
+		return true
+	}
+	msg := fmt.Sprintf("step %d: the trace has %s", want.Step, x.describeEvent(want))
+	if want.Actor >= 0 && want.Actor < len(x.actors) {
+		b := x.actors[want.Actor]
+		if b.done {
+			msg += ", but " + b.name + " has finished"
+		} else if b.waiting != nil || !x.opEnabled(b) || b.readyAt > x.now {
+			msg += ", but " + b.name + " is blocked on " + x.blockedOn(b)
+		} else {
+			msg += ", but the replay chose " + x.describeChoice(c)
+		}
+	} else {
+		msg += ", but that actor does not exist in the replay"
+	}
+	x.fail(&Finding{Kind: Divergence, Step: x.step + 1, Message: msg})
+	return false
+}
+
+func (x *Execution) describeEvent(e traces.Event) string {
+	name := "runtime"
+	if e.Actor >= 0 && e.Actor < len(x.actors) {
+		name = x.actors[e.Actor].name
+	}
+	s := name + " " + e.Op
+	if e.Object >= 0 && e.Object < len(x.objs) {
+		s += " " + x.objs[e.Object].name
+	}
+	if e.Value != "" {
+		s += " " + e.Value
+	}
+	return s
+}
+
+// Labeler is implemented by values that name themselves in traces. Pointers
+// that do not implement it or fmt.Stringer print as a stable per-execution
+// number, never as an address.
+type Labeler interface {
+	SimLabel() string
+}
+
+// format prints a value deterministically.
+func (x *Execution) format(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "nil"
+	case Labeler:
+		if isNilPointer(v) {
+			return "nil"
+		}
+		return v.SimLabel()
+	case fmt.Stringer:
+		if isNilPointer(v) {
+			return "nil"
+		}
+		return v.String()
+	case string:
+		return strconv.Quote(v)
+	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+		return fmt.Sprint(v)
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer, reflect.Slice:
+		if rv.IsNil() {
+			return "nil"
+		}
+		if rv.Kind() == reflect.Slice {
+			return fmt.Sprintf("%v", v)
+		}
+		if x.ptrIDs == nil {
+			x.ptrIDs = map[any]int{}
+		}
+		key := rv.Pointer()
+		id, ok := x.ptrIDs[key]
+		if !ok {
+			id = len(x.ptrIDs) + 1
+			x.ptrIDs[key] = id
+		}
+		return fmt.Sprintf("%s#%d", rv.Type().String(), id)
+	}
+	return fmt.Sprintf("%+v", v)
+}
+
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+// trace builds the trace of a captured execution.
+func (x *Execution) trace(meta Meta, run int) *traces.Trace {
+	t := &traces.Trace{
+		Format: traces.Format, Version: traces.Version, Tool: ToolVersion,
+		Protocol: meta.Protocol, Variant: meta.Variant, Config: meta.Config,
+		Options: traces.Options{Spurious: !x.opts.NoSpurious, MaxSpurious: x.spuriousMax,
+			MaxSteps: x.opts.MaxSteps, Cost: x.cost.Map()},
+		Run:       run,
+		Decisions: append([]int{}, x.path.Decisions...),
+		Events:    x.events,
+	}
+	info := x.strat.Info()
+	t.Strategy = traces.Strategy{Name: info.Name, Seed: info.Seed, Depth: info.Depth, Steps: info.Steps}
+	for _, a := range x.actors {
+		t.Actors = append(t.Actors, a.name)
+	}
+	for i, o := range x.objs {
+		t.Objects = append(t.Objects, traces.Object{ID: i, Kind: o.kind, Name: o.name})
+	}
+	if f := x.finding; f != nil {
+		t.Finding = &traces.Finding{Kind: string(f.Kind), Message: f.Message, Detail: f.Detail, Step: f.Step}
+		for _, a := range x.actors {
+			if a.name == f.Actor {
+				t.Finding.Actor = a.id
+				break
+			}
+		}
+	}
+	return t
+}

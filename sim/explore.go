@@ -1,0 +1,296 @@
+package sim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/traces"
+)
+
+// ToolVersion is written into every trace.
+const ToolVersion = "simrun 0.1.0"
+
+// Options configure Explore. The zero value is usable: 1000 random runs.
+type Options struct {
+	// Strategy drives the executions; nil means scheduler.NewRandom(Seed).
+	Strategy scheduler.Strategy
+	// Seed seeds the default strategy. Default 1.
+	Seed uint64
+	// Runs is the number of executions. Default 1000.
+	Runs int
+	// Workers runs executions in parallel; the strategy must implement
+	// scheduler.Cloner. Findings and counts do not depend on it. Default 1.
+	Workers int
+	// MaxSteps bounds the steps of one execution; reaching it is a
+	// livelock finding. Default 100000.
+	MaxSteps int
+	// NoSpurious turns spurious wakeups off. They are on by default.
+	NoSpurious bool
+	// MaxSpurious bounds the spurious wakeups of one execution, so that
+	// exhaustive search stays finite. Default 3.
+	MaxSpurious int
+	// Cost is the cost model; the zero Cost leaves time out of scheduling.
+	Cost Cost
+	// StopOnFinding ends the exploration at the first execution with a
+	// finding (the lowest-numbered one, whatever the worker count).
+	StopOnFinding bool
+	// Meta names the scenario in traces.
+	Meta Meta
+	// Progress, if set, is called now and then from the exploring goroutine.
+	Progress func(p Progress)
+	// OnExecution, if set, is called after every execution with its number,
+	// history and finding (nil when clean). With several workers it is
+	// called from several goroutines.
+	OnExecution func(run int, h *History, f *Finding)
+}
+
+// Meta identifies a scenario in trace headers.
+type Meta struct {
+	Protocol string
+	Variant  string
+	Config   json.RawMessage
+}
+
+// Progress is a snapshot of a running exploration.
+type Progress struct {
+	Runs     int
+	Findings int
+	Elapsed  time.Duration
+}
+
+// Report is the outcome of an exploration.
+type Report struct {
+	Runs      int            // executions run
+	Steps     int64          // steps over all executions
+	MaxSteps  int            // the longest execution
+	Findings  []*Finding     // the first finding of each kind, by run
+	Counts    map[Kind]int   // executions with a finding, by kind
+	Exhausted bool           // the strategy had nothing left to explore
+	Wall      time.Duration  // wall time (never part of a trace)
+}
+
+// Kinds returns the finding kinds in the order they were first found.
+func (r *Report) Kinds() []Kind {
+	ks := make([]Kind, len(r.Findings))
+	for i, f := range r.Findings {
+		ks[i] = f.Kind
+	}
+	return ks
+}
+
+func (o *Options) fill() error {
+	if o.Runs == 0 {
+		o.Runs = 1000
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.Workers == 0 {
+		o.Workers = 1
+	}
+	if o.MaxSteps == 0 {
+		o.MaxSteps = 100000
+	}
+	if o.MaxSpurious == 0 {
+		o.MaxSpurious = 3
+	}
+	if o.Strategy == nil {
+		o.Strategy = scheduler.NewRandom(o.Seed)
+	}
+	switch {
+	case o.Runs < 0:
+		return fmt.Errorf("runs must be positive, got %d", o.Runs)
+	case o.Workers < 0:
+		return fmt.Errorf("workers must be positive, got %d", o.Workers)
+	case o.MaxSteps < 0:
+		return fmt.Errorf("max steps must be positive, got %d", o.MaxSteps)
+	case o.MaxSpurious < 0:
+		return fmt.Errorf("max spurious must be >= 0, got %d", o.MaxSpurious)
+	case o.Cost.CPUs < 0:
+		return fmt.Errorf("cpus must be >= 0, got %d", o.Cost.CPUs)
+	}
+	if o.Workers > 1 {
+		if _, ok := o.Strategy.(scheduler.Cloner); !ok {
+			return fmt.Errorf("strategy %s cannot run on %d workers", o.Strategy.Info().Name, o.Workers)
+		}
+	}
+	return nil
+}
+
+// Explore runs executions of s under the strategy and returns what it found.
+// The first finding of each kind comes with its trace, re-captured by
+// replaying the execution's decisions (which also checks that the scenario
+// is deterministic).
+func Explore(s Scenario, opts Options) (*Report, error) {
+	if err := opts.fill(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	rep := &Report{Counts: map[Kind]int{}}
+	var mu sync.Mutex
+	limit := int64(opts.Runs)
+	var nextRun, done atomic.Int64
+	firstOf := map[Kind]*Finding{}
+
+	worker := func(strat scheduler.Strategy) {
+		for {
+			run := int(nextRun.Add(1) - 1)
+			if int64(run) >= atomic.LoadInt64(&limit) {
+				return
+			}
+			if !strat.Begin(run) {
+				mu.Lock()
+				rep.Exhausted = true
+				if int64(run) < limit {
+					limit = int64(run)
+				}
+				mu.Unlock()
+				return
+			}
+			x := newExecution(&opts, strat)
+			f := x.run(s)
+			x.path.Found = f != nil
+			strat.End(&x.path)
+			if opts.OnExecution != nil {
+				opts.OnExecution(run, x.History(), f)
+			}
+			if f != nil {
+				f.Run, f.Seed, f.Steps = run, strat.Info().Seed, x.step
+			}
+			mu.Lock()
+			rep.Steps += int64(x.step)
+			rep.MaxSteps = max(rep.MaxSteps, x.step)
+			if f != nil {
+				rep.Counts[f.Kind]++
+				if g := firstOf[f.Kind]; g == nil || run < g.Run {
+					f.Trace = captureTrace(s, &opts, strat.Info(), x.path.Decisions, run, f)
+					firstOf[f.Kind] = f
+				}
+				if opts.StopOnFinding && int64(run+1) < limit {
+					atomic.StoreInt64(&limit, int64(run+1))
+				}
+			}
+			mu.Unlock()
+			if n := done.Add(1); opts.Progress != nil && n%256 == 0 {
+				opts.Progress(Progress{Runs: int(n), Findings: len(firstOf), Elapsed: time.Since(start)})
+			}
+		}
+	}
+	if opts.Workers == 1 {
+		worker(opts.Strategy)
+	} else {
+		var wg sync.WaitGroup
+		for w := 0; w < opts.Workers; w++ {
+			strat := opts.Strategy.(scheduler.Cloner).Clone()
+			wg.Add(1)
+			go func() { defer wg.Done(); worker(strat) }()
+		}
+		wg.Wait()
+	}
+	rep.Runs = int(min(limit, int64(opts.Runs)))
+	if rep.Exhausted {
+		rep.Runs = int(limit)
+	}
+	// With StopOnFinding, findings of runs past the limit are dropped so
+	// that the report does not depend on the worker count.
+	for k, f := range firstOf {
+		if f.Run < rep.Runs {
+			rep.Findings = append(rep.Findings, f)
+		} else {
+			delete(rep.Counts, k)
+		}
+	}
+	sort.Slice(rep.Findings, func(i, j int) bool {
+		a, b := rep.Findings[i], rep.Findings[j]
+		if a.Run != b.Run {
+			return a.Run < b.Run
+		}
+		return a.Kind < b.Kind
+	})
+	rep.Wall = time.Since(start)
+	return rep, nil
+}
+
+// captureTrace re-runs one execution from its decisions with events
+// recorded, and returns its trace. If the re-run does not reproduce the
+// finding, the scenario is not deterministic, and the trace says so.
+func captureTrace(s Scenario, opts *Options, info scheduler.Info, decisions []int, run int, f *Finding) *traces.Trace {
+	o := *opts
+	o.Strategy = scheduler.NewReplay(append([]int{}, decisions...), info)
+	x := newExecution(&o, o.Strategy)
+	x.capture = true
+	o.Strategy.Begin(0)
+	g := x.run(s)
+	if g == nil || g.Kind != f.Kind || x.step != f.Steps && f.Steps != 0 {
+		what := "no finding"
+		if g != nil {
+			what = string(g.Kind)
+		}
+		x.finding = &Finding{Kind: Nondeterminism, Step: x.step,
+			Message: fmt.Sprintf("re-running the decisions of run %d gave %s in %d steps instead of %s: the scenario escapes the simulator (real goroutines, channels, time, map order or global state)", run, what, x.step, f.Kind)}
+	}
+	return x.trace(opts.Meta, run)
+}
+
+// ErrDivergence is wrapped by Replay when the execution does not follow the
+// trace.
+var ErrDivergence = errors.New("replay diverged from the trace")
+
+// Replay re-executes the trace t on s and returns the finding of the
+// re-execution (nil if clean) and its freshly captured trace. It fails with
+// ErrDivergence, naming the first step that differs, if the execution does
+// not follow t exactly.
+func Replay(s Scenario, t *traces.Trace) (*Finding, *traces.Trace, error) {
+	cost, err := CostFromMap(t.Options.Cost)
+	if err != nil {
+		return nil, nil, fmt.Errorf("trace options: %w", err)
+	}
+	o := Options{MaxSteps: t.Options.MaxSteps, NoSpurious: !t.Options.Spurious,
+		MaxSpurious: t.Options.MaxSpurious, Cost: cost,
+		Meta: Meta{Protocol: t.Protocol, Variant: t.Variant, Config: t.Config}}
+	info := scheduler.Info{Name: t.Strategy.Name, Seed: t.Strategy.Seed, Depth: t.Strategy.Depth, Steps: t.Strategy.Steps}
+	o.Strategy = scheduler.NewReplay(t.Decisions, info)
+	if err := o.fill(); err != nil {
+		return nil, nil, err
+	}
+	x := newExecution(&o, o.Strategy)
+	x.capture = true
+	x.expect = t.Events
+	o.Strategy.Begin(0)
+	f := x.run(s)
+	got := x.trace(o.Meta, t.Run)
+	if f != nil && f.Kind == Divergence {
+		return nil, got, fmt.Errorf("%w: %s", ErrDivergence, f.Message)
+	}
+	if len(x.events) < len(t.Events) {
+		return nil, got, fmt.Errorf("%w: step %d: the replay ended, but the trace goes on with %s",
+			ErrDivergence, t.Events[len(x.events)].Step, x.describeEvent(t.Events[len(x.events)]))
+	}
+	return f, got, nil
+}
+
+// Run executes s once under the strategy's execution run and returns its
+// finding and its trace (events captured). It is the building block for
+// tools that drive executions themselves.
+func Run(s Scenario, opts Options, run int) (*Finding, *traces.Trace, error) {
+	if err := opts.fill(); err != nil {
+		return nil, nil, err
+	}
+	if !opts.Strategy.Begin(run) {
+		return nil, nil, errors.New("strategy has nothing to explore")
+	}
+	x := newExecution(&opts, opts.Strategy)
+	x.capture = true
+	f := x.run(s)
+	opts.Strategy.End(&x.path)
+	if f != nil {
+		f.Run, f.Seed, f.Steps = run, opts.Strategy.Info().Seed, x.step
+	}
+	return f, x.trace(opts.Meta, run), nil
+}

@@ -1,0 +1,169 @@
+package sim
+
+import "github.com/simrun/simrun/scheduler"
+
+// Atomic is a sequentially consistent atomic value (an integer, a flag, a
+// pointer: any comparable type). Every method is one visible step.
+type Atomic[T comparable] struct {
+	x    *Execution
+	id   int
+	name string
+	v    T
+}
+
+// NewAtomic creates an atomic holding init.
+func NewAtomic[T comparable](x *Execution, name string, init T) *Atomic[T] {
+	return &Atomic[T]{x: x, id: x.newObject("atomic", name), name: name, v: init}
+}
+
+// Load returns the value.
+func (v *Atomic[T]) Load() T {
+	x := v.x
+	a := x.self()
+	x.visible(a, scheduler.OpLoad, v.id)
+	if x.capture {
+		x.emit(a, scheduler.OpLoad, v.id, x.format(v.v))
+	}
+	return v.v
+}
+
+// Store sets the value.
+func (v *Atomic[T]) Store(val T) {
+	x := v.x
+	a := x.self()
+	x.visible(a, scheduler.OpStore, v.id)
+	v.v = val
+	if x.capture {
+		x.emit(a, scheduler.OpStore, v.id, x.format(val))
+	}
+}
+
+// CompareAndSwap sets the value to new if it is old, and reports whether it
+// did.
+func (v *Atomic[T]) CompareAndSwap(old, new T) bool {
+	x := v.x
+	a := x.self()
+	x.visible(a, scheduler.OpCAS, v.id)
+	ok := v.v == old
+	if ok {
+		v.v = new
+	}
+	if x.capture {
+		res := " fails"
+		if ok {
+			res = " ok"
+		}
+		x.emit(a, scheduler.OpCAS, v.id, x.format(old)+" -> "+x.format(new)+res)
+	}
+	return ok
+}
+
+// Swap sets the value to new and returns the old one.
+func (v *Atomic[T]) Swap(new T) T {
+	x := v.x
+	a := x.self()
+	x.visible(a, scheduler.OpSwap, v.id)
+	old := v.v
+	v.v = new
+	if x.capture {
+		x.emit(a, scheduler.OpSwap, v.id, x.format(old)+" -> "+x.format(new))
+	}
+	return old
+}
+
+// Var is plain shared memory: every Read and Write is one visible step, so
+// the strategy can interleave other actors between them, but unlike an
+// Atomic it promises no synchronization.
+type Var[T any] struct {
+	x    *Execution
+	id   int
+	name string
+	v    T
+}
+
+// NewVar creates a variable holding init.
+func NewVar[T any](x *Execution, name string, init T) *Var[T] {
+	return &Var[T]{x: x, id: x.newObject("var", name), name: name, v: init}
+}
+
+// Read returns the value.
+func (v *Var[T]) Read() T {
+	x := v.x
+	a := x.self()
+	x.visible(a, scheduler.OpRead, v.id)
+	if x.capture {
+		x.emit(a, scheduler.OpRead, v.id, x.format(v.v))
+	}
+	return v.v
+}
+
+// Write sets the value.
+func (v *Var[T]) Write(val T) {
+	x := v.x
+	a := x.self()
+	x.visible(a, scheduler.OpWrite, v.id)
+	v.v = val
+	if x.capture {
+		x.emit(a, scheduler.OpWrite, v.id, x.format(val))
+	}
+}
+
+// Object is a shared object whose operations are atomic: a single-threaded
+// server, a data structure under an implicit lock. Each Do is one visible
+// step.
+type Object struct {
+	x    *Execution
+	id   int
+	name string
+}
+
+// NewObject creates a shared object.
+func NewObject(x *Execution, name string) *Object {
+	return &Object{x: x, id: x.newObject("object", name), name: name}
+}
+
+// Do runs fn atomically as one visible step on the object. fn must not
+// perform visible operations itself.
+func (o *Object) Do(fn func()) {
+	x := o.x
+	a := x.self()
+	x.visible(a, scheduler.OpCall, o.id)
+	x.emit(a, scheduler.OpCall, o.id, "")
+	fn()
+}
+
+// Resource is a shared resource with a fixed capacity that serves requests
+// for an amount of virtual time each, first come first served: a
+// single-threaded server, a disk.
+type Resource struct {
+	x    *Execution
+	id   int
+	name string
+	free []Duration // when each slot is next free
+}
+
+// NewResource creates a resource that serves capacity requests at once.
+func NewResource(x *Execution, name string, capacity int) *Resource {
+	if capacity < 1 {
+		panic("sim: NewResource: capacity must be at least 1")
+	}
+	return &Resource{x: x, id: x.newObject("resource", name), name: name, free: make([]Duration, capacity)}
+}
+
+// Use occupies one slot of the resource for d and returns when the service
+// is done (in virtual time). It is one visible step.
+func (r *Resource) Use(d Duration) {
+	x := r.x
+	a := x.self()
+	x.visible(a, scheduler.OpUse, r.id)
+	best := 0
+	for i, f := range r.free {
+		if f < r.free[best] {
+			best = i
+		}
+	}
+	start := max(x.now, r.free[best], a.readyAt)
+	r.free[best] = start + d
+	a.readyAt = start + d
+	x.emit(a, scheduler.OpUse, r.id, d.String())
+}

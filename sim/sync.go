@@ -1,0 +1,192 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/simrun/simrun/scheduler"
+)
+
+// Mutex is a mutual-exclusion lock of an execution. Lock, TryLock and
+// Unlock are each one visible step. Unlocking a mutex the actor does not
+// hold ends the execution with a bad-unlock finding.
+type Mutex struct {
+	x     *Execution
+	id    int
+	name  string
+	owner *actor
+}
+
+// NewMutex creates a mutex named name (the name appears in traces and
+// findings).
+func NewMutex(x *Execution, name string) *Mutex {
+	m := &Mutex{x: x, id: x.newObject("mutex", name), name: name}
+	x.mutexList = append(x.mutexList, m)
+	return m
+}
+
+// Name returns the mutex's name.
+func (m *Mutex) Name() string { return m.name }
+
+// Lock acquires the mutex, blocking while another actor holds it.
+func (m *Mutex) Lock() {
+	x := m.x
+	a := x.self()
+	a.mu = m
+	x.visible(a, scheduler.OpLock, m.id)
+	m.owner = a
+	x.emit(a, scheduler.OpLock, m.id, "")
+}
+
+// TryLock acquires the mutex if it is free and reports whether it did.
+func (m *Mutex) TryLock() bool {
+	x := m.x
+	a := x.self()
+	x.visible(a, scheduler.OpTryLock, m.id)
+	ok := m.owner == nil
+	if ok {
+		m.owner = a
+	}
+	x.emit(a, scheduler.OpTryLock, m.id, fmt.Sprint(ok))
+	return ok
+}
+
+// Unlock releases the mutex.
+func (m *Mutex) Unlock() {
+	x := m.x
+	a := x.self()
+	x.visible(a, scheduler.OpUnlock, m.id)
+	m.release(a, "Unlock")
+	x.emit(a, scheduler.OpUnlock, m.id, "")
+}
+
+func (m *Mutex) release(a *actor, what string) {
+	x := m.x
+	if m.owner != a {
+		held := "it is not locked"
+		if m.owner != nil {
+			held = "it is held by " + m.owner.name
+		}
+		x.fail(&Finding{Kind: BadUnlock, Step: x.step, Actor: a.name,
+			Message: fmt.Sprintf("%s: %s of %s, but %s", a.name, what, m.name, held)})
+		panic(errAbort)
+	}
+	m.owner = nil
+	if x.cost.WakeLatency > 0 {
+		// Actors that wait for this mutex were blocked on it: the hand-off
+		// wakes them.
+		for _, b := range x.live {
+			if b.mu == m && b.waiting == nil && (b.op == scheduler.OpLock || b.op == scheduler.OpWake) {
+				b.readyAt = max(b.readyAt, x.now+x.cost.WakeLatency)
+			}
+		}
+	}
+}
+
+// Cond is a condition variable with pthread semantics, not Go's: Wait
+// atomically releases the mutex and blocks, and re-acquires the mutex when
+// woken; Signal wakes one waiter (the strategy picks which) and is lost when
+// nobody waits; Broadcast wakes all. Unless disabled, a waiter may also wake
+// spuriously, when the strategy chooses: wait in a loop.
+type Cond struct {
+	x       *Execution
+	id      int
+	name    string
+	L       *Mutex
+	waiters []*actor
+
+	last signalInfo // the last Signal or Broadcast, for findings
+}
+
+type signalInfo struct {
+	step  int
+	actor string
+	op    scheduler.Op
+	woke  int
+}
+
+// NewCond creates a condition variable bound to the mutex l.
+func NewCond(x *Execution, name string, l *Mutex) *Cond {
+	return &Cond{x: x, id: x.newObject("cond", name), name: name, L: l}
+}
+
+// Name returns the condition variable's name.
+func (c *Cond) Name() string { return c.name }
+
+// Wait releases c.L, blocks until woken, then re-acquires c.L. It is two
+// visible steps: the release-and-block, and the wakeup that re-acquires.
+func (c *Cond) Wait() {
+	x := c.x
+	a := x.self()
+	x.visible(a, scheduler.OpWait, c.id)
+	c.L.release(a, "Wait on "+c.name)
+	c.waiters = append(c.waiters, a)
+	a.waiting = c
+	x.waiting++
+	x.emit(a, scheduler.OpWait, c.id, "")
+	a.op, a.opObj, a.mu = scheduler.OpWake, c.id, c.L
+	x.yieldTo(a, x.decide())
+	if x.cost.OpCPU > 0 {
+		a.readyAt = x.cpu(x.now, x.cost.OpCPU)
+	}
+	c.L.owner = a
+	x.emit(a, scheduler.OpWake, c.id, "")
+}
+
+// Signal wakes one waiter, if there is one; otherwise the signal is lost.
+func (c *Cond) Signal() {
+	x := c.x
+	a := x.self()
+	x.visible(a, scheduler.OpSignal, c.id)
+	c.last = signalInfo{step: x.step, actor: a.name, op: scheduler.OpSignal}
+	if len(c.waiters) == 0 {
+		x.emit(a, scheduler.OpSignal, c.id, "lost: nobody waits")
+		return
+	}
+	i := 0
+	if len(c.waiters) > 1 {
+		cs := x.choices[:0]
+		for _, w := range c.waiters {
+			cs = append(cs, scheduler.Choice{Actor: a.id, Op: scheduler.OpSignal, Object: c.id, Arg: w.id})
+		}
+		x.choices = cs
+		i = x.ask(scheduler.Wake, cs)
+		if x.halted {
+			panic(errAbort)
+		}
+	}
+	w := c.waiters[i]
+	c.remove(w)
+	x.wakeWaiter(w)
+	c.last.woke = 1
+	x.emit(a, scheduler.OpSignal, c.id, "wakes "+w.name)
+}
+
+// Broadcast wakes every waiter.
+func (c *Cond) Broadcast() {
+	x := c.x
+	a := x.self()
+	x.visible(a, scheduler.OpBroadcast, c.id)
+	c.last = signalInfo{step: x.step, actor: a.name, op: scheduler.OpBroadcast, woke: len(c.waiters)}
+	names := ""
+	for _, w := range c.waiters {
+		x.wakeWaiter(w)
+		if x.capture {
+			names += " " + w.name
+		}
+	}
+	c.waiters = c.waiters[:0]
+	if len(names) == 0 {
+		x.emit(a, scheduler.OpBroadcast, c.id, "lost: nobody waits")
+	} else {
+		x.emit(a, scheduler.OpBroadcast, c.id, "wakes"+names)
+	}
+}
+
+func (c *Cond) remove(a *actor) {
+	for i, w := range c.waiters {
+		if w == a {
+			c.waiters = append(c.waiters[:i], c.waiters[i+1:]...)
+			return
+		}
+	}
+}

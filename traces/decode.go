@@ -1,0 +1,153 @@
+package traces
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// The classes of decoding error. Every error returned by Decode, Read and
+// Load (other than I/O errors) wraps exactly one of them; test with
+// errors.Is.
+var (
+	// ErrMalformed: the document is not JSON, or a field has the wrong JSON
+	// type, or it has a field this version does not know.
+	ErrMalformed = errors.New("malformed trace")
+	// ErrTruncated: the document is empty or ends in the middle.
+	ErrTruncated = errors.New("truncated trace")
+	// ErrForeign: the document is JSON but not a simrun trace.
+	ErrForeign = errors.New("not a simrun trace")
+	// ErrVersion: a simrun trace of a version this simrun cannot read.
+	ErrVersion = errors.New("unsupported trace version")
+	// ErrInvalid: a well-formed trace whose contents are inconsistent, such
+	// as an event naming an actor that does not exist.
+	ErrInvalid = errors.New("invalid trace")
+)
+
+// Decode parses and validates a trace. The checks run in order: JSON syntax
+// (ErrTruncated, ErrMalformed), the format and version fields (ErrForeign,
+// ErrVersion), the field types and names (ErrMalformed), and finally the
+// contents (ErrInvalid, see Validate).
+func Decode(data []byte) (*Trace, error) {
+	if err := checkSyntax(data); err != nil {
+		return nil, err
+	}
+	if err := checkHeader(data); err != nil {
+		return nil, err
+	}
+	t := new(Trace)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(t); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	t.normalize()
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Read reads all of r and decodes it as a trace.
+func Read(r io.Reader) (*Trace, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return Decode(data)
+}
+
+// Load reads and decodes the trace file at path. Its errors start with path.
+func Load(path string) (*Trace, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// checkSyntax checks that data is exactly one JSON object.
+func checkSyntax(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var raw json.RawMessage
+	err := dec.Decode(&raw)
+	var syntax *json.SyntaxError
+	switch {
+	case err == io.EOF:
+		return fmt.Errorf("%w: empty document", ErrTruncated)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("%w: document ends after %d bytes", ErrTruncated, len(data))
+	case errors.As(err, &syntax):
+		return fmt.Errorf("%w: not JSON: %v at byte %d", ErrMalformed, syntax, syntax.Offset)
+	case err != nil:
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	case raw[0] != '{':
+		return fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	}
+	offset := dec.InputOffset()
+	if len(bytes.TrimLeft(data[offset:], " \t\r\n")) > 0 {
+		return fmt.Errorf("%w: extra data after the document at byte %d", ErrMalformed, offset)
+	}
+	return nil
+}
+
+// checkHeader checks the format and version fields before the strict decode,
+// so that a foreign document or a newer trace is reported as such rather
+// than as a list of unknown fields.
+func checkHeader(data []byte) error {
+	var head struct {
+		Format  *string `json:"format"`
+		Version *int    `json:"version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	switch {
+	case head.Format == nil:
+		return fmt.Errorf("%w: no \"format\" field", ErrForeign)
+	case *head.Format != Format:
+		return fmt.Errorf("%w: format is %q, want %q", ErrForeign, *head.Format, Format)
+	case head.Version == nil:
+		return fmt.Errorf("%w: no \"version\" field", ErrVersion)
+	case *head.Version != Version:
+		return fmt.Errorf("%w: version %d, this simrun reads version %d", ErrVersion, *head.Version, Version)
+	}
+	return nil
+}
+
+// normalize gives empty lists, maps and JSON values one representation
+// (nil, compact), so that a decoded trace encodes and decodes to itself.
+func (t *Trace) normalize() {
+	if string(t.Config) == "null" {
+		t.Config = nil
+	}
+	if len(t.Config) > 0 {
+		var b bytes.Buffer
+		if json.Compact(&b, t.Config) == nil {
+			t.Config = b.Bytes()
+		}
+	}
+	if len(t.Options.Cost) == 0 {
+		t.Options.Cost = nil
+	}
+	if len(t.Actors) == 0 {
+		t.Actors = nil
+	}
+	if len(t.Objects) == 0 {
+		t.Objects = nil
+	}
+	if len(t.Decisions) == 0 {
+		t.Decisions = nil
+	}
+	if len(t.Events) == 0 {
+		t.Events = nil
+	}
+}
