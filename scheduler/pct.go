@@ -112,7 +112,9 @@ func (s *PCT) Info() Info {
 
 // Clone implements Cloner. A clone learns on its own, so give Steps
 // explicitly when running PCT on several workers.
-func (s *PCT) Clone() Strategy { return &PCT{base: s.base, depth: s.depth, steps: s.steps, learned: s.learned} }
+func (s *PCT) Clone() Strategy {
+	return &PCT{base: s.base, depth: s.depth, steps: s.steps, learned: s.learned}
+}
 
 // Bound returns PCT's lower bound on the probability of finding a bug of
 // depth d in one execution with n actors and k steps: 1/(n·k^(d-1)).

@@ -18,12 +18,12 @@ type Scenario func(x *Execution)
 // Execution is one run of a scenario. Every primitive is bound to it, and
 // exactly one of its actors runs at a time.
 type Execution struct {
-	opts   *Options
-	strat  scheduler.Strategy
-	cost   Cost
-	actors []*actor // by id
-	live   []*actor // unfinished, by ascending id
-	objs   []objInfo
+	opts      *Options
+	strat     scheduler.Strategy
+	cost      Cost
+	actors    []*actor // by id
+	live      []*actor // unfinished, by ascending id
+	objs      []objInfo
 	mutexList []*Mutex
 
 	cur   *actor // the actor that performed the last step

@@ -66,13 +66,13 @@ type Progress struct {
 
 // Report is the outcome of an exploration.
 type Report struct {
-	Runs      int            // executions run
-	Steps     int64          // steps over all executions
-	MaxSteps  int            // the longest execution
-	Findings  []*Finding     // the first finding of each kind, by run
-	Counts    map[Kind]int   // executions with a finding, by kind
-	Exhausted bool           // the strategy had nothing left to explore
-	Wall      time.Duration  // wall time (never part of a trace)
+	Runs      int           // executions run
+	Steps     int64         // steps over all executions
+	MaxSteps  int           // the longest execution
+	Findings  []*Finding    // the first finding of each kind, by run
+	Counts    map[Kind]int  // executions with a finding, by kind
+	Exhausted bool          // the strategy had nothing left to explore
+	Wall      time.Duration // wall time (never part of a trace)
 }
 
 // Kinds returns the finding kinds in the order they were first found.

@@ -34,9 +34,9 @@ type Finding struct {
 	Actor   string // the actor it concerns, if any
 
 	// Set by Explore.
-	Run   int         // the execution's number
-	Seed  uint64      // the strategy's seed for that execution
-	Steps int         // steps the execution took
+	Run   int    // the execution's number
+	Seed  uint64 // the strategy's seed for that execution
+	Steps int    // steps the execution took
 	Trace *traces.Trace
 }
 
