@@ -27,8 +27,8 @@ type PCT struct {
 	learned int
 	k       int // k of the current execution
 
-	prio    []uint64 // by actor; 0 = not seen yet
-	changes []int    // change points (steps), ascending
+	prio    []uint64      // by actor; 0 = not seen yet
+	changes []changePoint // ascending by step
 	nextCP  int
 }
 
@@ -52,11 +52,19 @@ func (s *PCT) Begin(run int) bool {
 	s.prio = s.prio[:0]
 	s.changes = s.changes[:0]
 	s.nextCP = 0
+	// Change point i lowers to priority i+1. The points are drawn in a
+	// random order of time, so the actor lowered last is not always the
+	// highest of the lowered ones.
 	for i := 0; i < s.depth-1; i++ {
-		s.changes = append(s.changes, 1+s.r.intn(s.k))
+		s.changes = append(s.changes, changePoint{step: 1 + s.r.intn(s.k), prio: uint64(i + 1)})
 	}
-	sortInts(s.changes)
+	sortChanges(s.changes)
 	return true
+}
+
+type changePoint struct {
+	step int
+	prio uint64
 }
 
 // priority of actor a, drawn when first seen: above every change-point
@@ -78,10 +86,10 @@ func (s *PCT) Next(d *Decision) int {
 	}
 	// Change points reached since the last decision lower the actor that
 	// took the previous step.
-	for s.nextCP < len(s.changes) && s.changes[s.nextCP] <= d.Step {
+	for s.nextCP < len(s.changes) && s.changes[s.nextCP].step <= d.Step {
 		if d.Current >= 0 {
 			s.priority(d.Current)
-			s.prio[d.Current] = uint64(s.nextCP + 1)
+			s.prio[d.Current] = s.changes[s.nextCP].prio
 		}
 		s.nextCP++
 	}
@@ -126,9 +134,9 @@ func Bound(n, k, d int) float64 {
 	return p
 }
 
-func sortInts(a []int) {
+func sortChanges(a []changePoint) {
 	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+		for j := i; j > 0 && a[j].step < a[j-1].step; j-- {
 			a[j], a[j-1] = a[j-1], a[j]
 		}
 	}

@@ -104,6 +104,7 @@ func (x *Execution) newObject(kind, name string) int {
 func (x *Execution) spawn(name string, fn func()) *actor {
 	a := &actor{x: x, id: len(x.actors), name: name, fn: fn, op: scheduler.OpStart, opObj: noObject}
 	a.obj = x.newObject("actor", name)
+	a.opObj = a.obj
 	a.readyAt = x.now
 	a.next, a.stop = iter.Pull(a.body)
 	x.actors = append(x.actors, a)
@@ -119,6 +120,7 @@ func (a *actor) body(yield func(struct{}) bool) {
 			a.x.panicked(a, r, debug.Stack())
 		}
 	}()
+	a.x.emit(a, scheduler.OpStart, a.obj, "")
 	a.fn()
 }
 
@@ -488,11 +490,12 @@ type Actor struct {
 	a *actor
 }
 
-// Go spawns an actor that runs fn. It is a visible step of the caller; the
-// new actor starts when the strategy first schedules it.
+// Go spawns an actor that runs fn; it starts when the strategy first
+// schedules it. Go is not a scheduling point itself: creating an actor
+// touches nothing another actor can see, so a scenario's main spawns all its
+// actors at once and they race from the start.
 func (x *Execution) Go(name string, fn func()) *Actor {
 	a := x.self()
-	x.visible(a, scheduler.OpGo, noObject)
 	b := x.spawn(name, fn)
 	x.emit(a, scheduler.OpGo, b.obj, name)
 	return &Actor{x: x, a: b}

@@ -1,0 +1,310 @@
+package checkers
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/anishathalye/porcupine"
+	"github.com/simrun/simrun/model/xenstore"
+	"github.com/simrun/simrun/sim"
+)
+
+// Finding kinds of the xenstore oracles.
+const (
+	// XenstoreKindSerialReplay: applying the committed transactions and
+	// the non-transactional requests in commit order to the reference tree
+	// answers a request differently from what its client saw, or ends in
+	// another tree than the server's.
+	XenstoreKindSerialReplay sim.Kind = "xenstore-serial-replay"
+	// XenstoreKindUntrackedRead is the serial-replay finding explained by
+	// oxenstored's lowpath rules (protocols.md §3.2): a transaction that
+	// committed by merge had seen an error (ENOENT, EACCES) on a read,
+	// directory or getperms, which is not recorded in read_lowpath, so a
+	// concurrent commit that created the node (or changed its permissions)
+	// did not stop the merge.
+	XenstoreKindUntrackedRead sim.Kind = "xenstore-untracked-read"
+	// XenstoreKindStrict: porcupine finds no order of the committed
+	// transactions and requests, consistent with real time, that the
+	// reference tree accepts.
+	XenstoreKindStrict sim.Kind = "xenstore-strict-serializability"
+	// XenstoreKindDivergence: a replayed transaction committed although
+	// one of the replay's responses differs from the original.
+	XenstoreKindDivergence sim.Kind = "xenstore-replay-divergence"
+)
+
+// XenstoreFinalState is recorded by a xenstore scenario once, after every
+// client finished: the server's tree, as xenstore.Store.Dump renders it.
+type XenstoreFinalState struct{ Dump string }
+
+// String summarizes the state.
+func (s XenstoreFinalState) String() string {
+	return fmt.Sprintf("final state: %d nodes", strings.Count(s.Dump, "\n"))
+}
+
+// XenstoreEvents extracts the xenstore events and the final state (nil if
+// none was recorded) from a history, in order.
+func XenstoreEvents(h *sim.History) ([]XenstoreEvent, *XenstoreFinalState) {
+	var evs []XenstoreEvent
+	var final *XenstoreFinalState
+	for _, e := range h.Events {
+		switch v := e.Value.(type) {
+		case XenstoreEvent:
+			evs = append(evs, v)
+		case XenstoreFinalState:
+			final = &v
+		}
+	}
+	return evs, final
+}
+
+// xsTxn is one transaction attempt reassembled from its events.
+type xsTxn struct {
+	tid, client, dom int
+	start, end       int // indexes of the start and end events; end -1 if none
+	reqs             []xenstore.Request
+	resps            []xenstore.Response
+	outcome          XenstoreOutcome
+}
+
+// xsTxns groups the events of each transaction attempt by tid (tids are
+// unique in a server's life).
+func xsTxns(evs []XenstoreEvent) map[int]*xsTxn {
+	txns := map[int]*xsTxn{}
+	for i, e := range evs {
+		switch {
+		case e.Req.Op == xenstore.OpTxStart && e.Tid != 0:
+			txns[e.Tid] = &xsTxn{tid: e.Tid, client: e.Client, dom: e.Dom, start: i, end: -1}
+		case e.Tid == 0:
+		case e.Req.Op == xenstore.OpTxEnd:
+			if t := txns[e.Tid]; t != nil {
+				t.end, t.outcome = i, e.Outcome
+			}
+		default:
+			if t := txns[e.Tid]; t != nil {
+				t.reqs = append(t.reqs, e.Req)
+				t.resps = append(t.resps, e.Resp)
+			}
+		}
+	}
+	return txns
+}
+
+func readClass(op xenstore.Op) bool {
+	return op == xenstore.OpRead || op == xenstore.OpDirectory || op == xenstore.OpGetPerms
+}
+
+// XenstoreSerialReplay is the serial-replay oracle. It applies, in the
+// order the server executed them, every non-transactional request and
+// every committed transaction (at its end) to the reference tree, starting
+// from init, and compares each response with what the client saw; a
+// read-only transaction is applied to the tree as it was at its start (it
+// read its start snapshot and installs nothing). If final is not nil the
+// resulting tree must equal it. A mismatch inside a merged transaction
+// whose client saw an error on a read-class request is classified as
+// XenstoreKindUntrackedRead.
+func XenstoreSerialReplay(init *xenstore.Store, evs []XenstoreEvent, final *XenstoreFinalState) *sim.Finding {
+	txns := xsTxns(evs)
+	ref := init.Clone()
+	snap := map[int]*xenstore.Store{}
+	for i, e := range evs {
+		switch {
+		case e.Req.Op == xenstore.OpTxStart:
+			if t := txns[e.Tid]; t != nil && t.outcome == XenstoreReadOnly {
+				snap[e.Tid] = ref.Clone()
+			}
+		case e.Tid == 0:
+			if got := ref.Apply(e.Dom, e.Req); !got.Equal(e.Resp) {
+				return &sim.Finding{Kind: XenstoreKindSerialReplay, Step: e.Step, Actor: fmt.Sprintf("client%d", e.Client),
+					Message: fmt.Sprintf("serial replay: client %d request %s saw %s; in commit order the reference answers %s", e.Client, e.Req, e.Resp, got)}
+			}
+		case e.Req.Op == xenstore.OpTxEnd:
+			t := txns[e.Tid]
+			if t == nil || (!t.outcome.Committed() && t.outcome != XenstoreReadOnly) || t.end != i {
+				continue
+			}
+			base := ref
+			if t.outcome == XenstoreReadOnly {
+				base = snap[e.Tid]
+			}
+			got, wrote := base.ApplyTxn(t.dom, t.reqs)
+			if f := xsCompareTxn(t, got, e.Step); f != nil {
+				return f
+			}
+			if t.outcome == XenstoreReadOnly && wrote {
+				return &sim.Finding{Kind: XenstoreKindSerialReplay, Step: e.Step, Actor: fmt.Sprintf("client%d", t.client),
+					Message: fmt.Sprintf("serial replay: transaction %d of client %d ended read-only, but the reference says it writes", t.tid, t.client)}
+			}
+		}
+	}
+	if final != nil && final.Dump != ref.Dump() {
+		return &sim.Finding{Kind: XenstoreKindSerialReplay, Message: "serial replay: the server's final tree differs from the reference's",
+			Detail: firstDiff(final.Dump, ref.Dump())}
+	}
+	return nil
+}
+
+func xsCompareTxn(t *xsTxn, got []xenstore.Response, step int) *sim.Finding {
+	for j := range got {
+		if got[j].Equal(t.resps[j]) {
+			continue
+		}
+		kind := XenstoreKindSerialReplay
+		if t.outcome == XenstoreMerged && readClass(t.reqs[j].Op) && t.resps[j].IsError() {
+			kind = XenstoreKindUntrackedRead
+		}
+		var d strings.Builder
+		for k := range t.reqs {
+			fmt.Fprintf(&d, "  %s -> %s (reference: %s)\n", t.reqs[k], t.resps[k], got[k])
+		}
+		return &sim.Finding{Kind: kind, Step: step, Actor: fmt.Sprintf("client%d", t.client),
+			Message: fmt.Sprintf("serial replay: transaction %d of client %d (%s) request %d %s saw %s; in commit order the reference answers %s",
+				t.tid, t.client, t.outcome, j, t.reqs[j], t.resps[j], got[j]),
+			Detail: d.String()}
+	}
+	return nil
+}
+
+// firstDiff shows the first differing line of two dumps.
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:\n  server:    %s\n  reference: %s", i+1, x, y)
+		}
+	}
+	return ""
+}
+
+// XenstoreOperations turns the events into porcupine operations, one per
+// committed or read-only transaction (from its start to its end step) and
+// one per non-transactional store request (at its step). Transaction
+// attempts that aborted or got EAGAIN had no effect and are left out, as
+// are getdomainpath requests, which touch no node.
+func XenstoreOperations(evs []XenstoreEvent) []porcupine.Operation {
+	txns := xsTxns(evs)
+	var ops []porcupine.Operation
+	for _, e := range evs {
+		switch {
+		case e.Req.Op == xenstore.OpTxStart:
+			t := txns[e.Tid]
+			if t == nil || (!t.outcome.Committed() && t.outcome != XenstoreReadOnly) {
+				continue
+			}
+			ops = append(ops, porcupine.Operation{ClientId: t.client, Call: int64(e.Step), Return: int64(evs[t.end].Step),
+				Input: xenstore.TxnInput{Dom: t.dom, Txn: true, Requests: t.reqs}, Output: xenstore.TxnOutput{Responses: t.resps}})
+		case e.Tid == 0 && e.Req.Op != xenstore.OpGetDomainPath && e.Req.Op != xenstore.OpTxEnd:
+			ops = append(ops, porcupine.Operation{ClientId: e.Client, Call: int64(e.Step), Return: int64(e.Step),
+				Input:  xenstore.TxnInput{Dom: e.Dom, Requests: []xenstore.Request{e.Req}},
+				Output: xenstore.TxnOutput{Responses: []xenstore.Response{e.Resp}}})
+		}
+	}
+	return ops
+}
+
+// XenstoreStrictSerializability checks the history with porcupine and the
+// xenstore model, partitioned by path (xenstore.PartitionByPath). A
+// partition with more than maxOps operations is not checked (porcupine's
+// search is exponential in the worst case, and a wall-clock timeout would
+// make the verdict nondeterministic); checked reports whether every
+// partition was.
+func XenstoreStrictSerializability(init *xenstore.Store, evs []XenstoreEvent, maxOps int) (f *sim.Finding, checked bool) {
+	checked = true
+	for _, part := range xenstore.PartitionByPath(XenstoreOperations(evs)) {
+		if len(part) > maxOps {
+			checked = false
+			continue
+		}
+		if xenstore.Check(init, part) != porcupine.Ok {
+			var d strings.Builder
+			for _, op := range part {
+				fmt.Fprintf(&d, "  c%d [%d,%d] %s\n", op.ClientId, op.Call, op.Return,
+					xenstore.NewModel(nil).DescribeOperation(op.Input, op.Output))
+			}
+			return &sim.Finding{Kind: XenstoreKindStrict,
+				Message: fmt.Sprintf("porcupine: the %d operations of a partition are not strictly serializable", len(part)),
+				Detail:  d.String()}, checked
+		}
+	}
+	return nil, checked
+}
+
+// XenstoreReplayDivergence finds a replayed commit whose replay answered
+// any request differently (Packet.response_equal) from the original.
+func XenstoreReplayDivergence(evs []XenstoreEvent) *sim.Finding {
+	txns := xsTxns(evs)
+	for _, e := range evs {
+		if e.Req.Op != xenstore.OpTxEnd || e.Outcome != XenstoreReplayed {
+			continue
+		}
+		t := txns[e.Tid]
+		if t == nil {
+			continue
+		}
+		for j := range t.resps {
+			if j >= len(e.Replay) || !e.Replay[j].Equal(t.resps[j]) {
+				again := "nothing"
+				if j < len(e.Replay) {
+					again = e.Replay[j].String()
+				}
+				return &sim.Finding{Kind: XenstoreKindDivergence, Step: e.Step, Actor: fmt.Sprintf("client%d", t.client),
+					Message: fmt.Sprintf("replayed transaction %d of client %d committed although request %d %s answered %s originally and %s on replay",
+						t.tid, t.client, j, t.reqs[j], t.resps[j], again)}
+			}
+		}
+	}
+	return nil
+}
+
+// XenstoreLiveness checks that every logical transaction of every client
+// committed within bound retries (attempts after the first). Otherwise it
+// reports a livelock with the retry counts of the worst transactions.
+func XenstoreLiveness(evs []XenstoreEvent, bound int) *sim.Finding {
+	type key struct{ client, txn int }
+	attempts := map[key]int{}
+	last := map[key]int{} // tid of the last attempt
+	txns := xsTxns(evs)
+	var keys []key
+	for _, e := range evs {
+		if e.Req.Op != xenstore.OpTxStart || e.Txn == 0 {
+			continue
+		}
+		k := key{e.Client, e.Txn}
+		if _, seen := attempts[k]; !seen {
+			keys = append(keys, k)
+		}
+		attempts[k] = max(attempts[k], e.Attempt)
+		last[k] = e.Tid
+	}
+	var bad []key
+	for _, k := range keys {
+		t := txns[last[k]]
+		done := t != nil && t.end >= 0 && t.outcome != XenstoreConflict
+		if attempts[k]-1 > bound || !done {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	sort.SliceStable(bad, func(i, j int) bool { return attempts[bad[i]] > attempts[bad[j]] })
+	var d strings.Builder
+	for i, k := range bad {
+		if i == 10 {
+			fmt.Fprintf(&d, "  ... and %d more\n", len(bad)-10)
+			break
+		}
+		fmt.Fprintf(&d, "  client %d transaction %d: %d retries\n", k.client, k.txn, attempts[k]-1)
+	}
+	return &sim.Finding{Kind: sim.Livelock, Actor: fmt.Sprintf("client%d", bad[0].client),
+		Message: fmt.Sprintf("%d transactions did not commit within %d retries (worst: client %d transaction %d, %d retries)",
+			len(bad), bound, bad[0].client, bad[0].txn, attempts[bad[0]]-1),
+		Detail: d.String()}
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/sim"
+	"github.com/simrun/simrun/traces"
+)
+
+func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlags("replay", stderr)
+	verbose := fs.Bool("v", false, "verbose: every event with its virtual time, untruncated columns")
+	if err := parseFlags(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if fs.NArg() != 1 {
+		return exitUsage, usagef("want exactly one trace file, got %d arguments", fs.NArg())
+	}
+	path := fs.Arg(0)
+	t, err := traces.Load(path)
+	if err != nil {
+		return exitUsage, err
+	}
+	scenario, err := scenarioOf(t)
+	if err != nil {
+		return exitUsage, fmt.Errorf("%s: %w", path, err)
+	}
+	f, got, err := sim.Replay(scenario, t)
+	if err != nil {
+		return exitUsage, fmt.Errorf("%s: %w", path, err)
+	}
+	opt := traces.TimelineOptions{}
+	if *verbose {
+		opt.Time, opt.Width = true, 60
+	}
+	fmt.Fprintf(stdout, "%s/%s, %s seed %d, run %d: %d steps, %d decisions\n\n",
+		t.Protocol, t.Variant, t.Strategy.Name, t.Strategy.Seed, t.Run, len(got.Events), len(got.Decisions))
+	if err := traces.Timeline(stdout, got, opt); err != nil {
+		return exitUsage, err
+	}
+	if f == nil {
+		fmt.Fprintln(stdout, "\nno finding")
+		if t.Finding != nil {
+			return exitUsage, fmt.Errorf("%s: the trace recorded %s, but the replay found nothing", path, t.Finding.Kind)
+		}
+		return exitClean, nil
+	}
+	fmt.Fprintf(stdout, "\n%s\n", f)
+	if t.Finding != nil && t.Finding.Kind != string(f.Kind) {
+		return exitUsage, fmt.Errorf("%s: the trace recorded %s, but the replay found %s", path, t.Finding.Kind, f.Kind)
+	}
+	return exitFinding, nil
+}
+
+// scenarioOf rebuilds the scenario a trace was recorded from.
+func scenarioOf(t *traces.Trace) (sim.Scenario, error) {
+	var ps protocols.Params
+	if len(t.Config) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(t.Config))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&ps); err != nil {
+			return nil, fmt.Errorf("trace config: %w", err)
+		}
+	}
+	proto, err := protocols.Lookup(t.Protocol)
+	if err != nil {
+		return nil, fmt.Errorf("trace from another tool or build: %w", err)
+	}
+	_, s, _, err := protocols.Scenario(proto.Name, t.Variant, ps)
+	if err != nil {
+		return nil, errors.Join(errors.New("trace does not match this build"), err)
+	}
+	return s, nil
+}

@@ -1,0 +1,407 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+	"github.com/simrun/simrun/traces"
+)
+
+// runFlags are the flags of `simrun run`.
+type runFlags struct {
+	protocol, variant string
+	params            protocols.Params
+	strategy          string
+	depth, pctSteps   int
+	seed              uint64
+	runs, workers     int
+	maxSteps          int
+	out               string
+	spurious          bool
+	jsonOut           bool
+	costs             costFlags
+}
+
+// costFlags collects repeated -cost name=value flags.
+type costFlags []string
+
+func (c *costFlags) String() string     { return strings.Join(*c, ",") }
+func (c *costFlags) Set(s string) error { *c = append(*c, s); return nil }
+
+func (f *runFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.protocol, "protocol", "", "protocol to run (see simrun list); empty: every variant of every protocol")
+	fs.StringVar(&f.variant, "variant", "", "variant of the protocol")
+	fs.IntVar(&f.params.Threads, "threads", 0, "client threads (group commit; default per protocol)")
+	fs.IntVar(&f.params.Txns, "txns", 0, "transactions per thread (group commit)")
+	fs.IntVar(&f.params.Engines, "engines", 0, "storage engines per transaction, 1 or 2 (group commit)")
+	fs.IntVar(&f.params.Readers, "readers", 0, "consistent-snapshot readers (group commit)")
+	fs.BoolVar(&f.params.Crash, "crash", false, "crash at a step the strategy chooses, then recover (group commit)")
+	fs.BoolVar(&f.params.XidErrors, "xid-errors", false, "let group_log_xid fail, as the strategy chooses (group commit)")
+	fs.IntVar(&f.params.VMs, "vms", 0, "simulated VMs (xenstore replay)")
+	fs.StringVar(&f.strategy, "strategy", "pct", "random or pct")
+	fs.IntVar(&f.depth, "depth", 3, "PCT bug depth d")
+	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: learn from earlier runs)")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed of the first execution; execution i uses seed+i")
+	fs.IntVar(&f.runs, "runs", 0, "executions per variant (default per protocol)")
+	fs.IntVar(&f.workers, "workers", 1, "executions in parallel (results do not depend on it)")
+	fs.IntVar(&f.maxSteps, "max-steps", 100000, "step bound of one execution (livelock beyond)")
+	fs.StringVar(&f.out, "out", "simrun-traces", "directory for the traces of findings")
+	fs.BoolVar(&f.spurious, "spurious", true, "let the strategy wake condition-variable waiters spuriously")
+	fs.BoolVar(&f.jsonOut, "json", false, "print JSON on stdout instead of text")
+	fs.Var(&f.costs, "cost", "cost-model parameter name=value, repeatable (names: "+costNames()+")")
+}
+
+func costNames() string {
+	var n []string
+	for _, p := range sim.CostParams {
+		n = append(n, p.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+// newStrategy builds the strategy named by the flags.
+func (f *runFlags) newStrategy(name string) (scheduler.Strategy, error) {
+	switch name {
+	case "random":
+		return scheduler.NewRandom(f.seed), nil
+	case "pct":
+		if f.depth < 1 {
+			return nil, usagef("-depth must be at least 1, got %d", f.depth)
+		}
+		return scheduler.NewPCT(f.seed, f.depth, f.pctSteps), nil
+	}
+	return nil, usagef("unknown strategy %q (want random or pct)", name)
+}
+
+// jsonFinding is one finding in -json output.
+type jsonFinding struct {
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+	Seed    uint64 `json:"seed"`
+	Run     int    `json:"run"`
+	Steps   int    `json:"steps"`
+	Count   int    `json:"count"`
+	Trace   string `json:"trace,omitempty"`
+	Replay  string `json:"replay,omitempty"`
+}
+
+// variantResult is the outcome of running one variant.
+type variantResult struct {
+	Protocol       string             `json:"protocol"`
+	Variant        string             `json:"variant"`
+	Expected       string             `json:"expected"`
+	Verdict        string             `json:"verdict"`
+	AsExpected     *bool              `json:"as_expected,omitempty"`
+	Strategy       string             `json:"strategy"`
+	Runs           int                `json:"runs"`
+	Steps          int64              `json:"steps"`
+	WallSeconds    float64            `json:"wall_seconds"`
+	RunsPerSecond  float64            `json:"runs_per_second"`
+	VirtualSeconds float64            `json:"virtual_seconds"`
+	Stats          map[string]float64 `json:"-"`
+	Findings       []jsonFinding      `json:"findings"`
+}
+
+// MarshalJSON flattens the protocol's statistics into the object.
+func (r variantResult) MarshalJSON() ([]byte, error) {
+	type plain variantResult
+	b, err := json.Marshal(plain(r))
+	if err != nil || len(r.Stats) == 0 {
+		return b, err
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range r.Stats {
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
+
+func runRun(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlags("run", stderr)
+	var f runFlags
+	f.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if fs.NArg() > 0 {
+		return exitUsage, usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if f.runs < 0 || f.workers < 1 || f.maxSteps < 1 {
+		return exitUsage, usagef("-runs must be >= 0, -workers >= 1, -max-steps >= 1")
+	}
+	var cost sim.Cost
+	for _, c := range f.costs {
+		if err := cost.ParseAssignment(c); err != nil {
+			return exitUsage, usageError{err}
+		}
+	}
+	if f.protocol == "" {
+		if f.variant != "" {
+			return exitUsage, usagef("-variant needs -protocol")
+		}
+		return runAll(&f, cost, stdout, stderr)
+	}
+	if f.variant == "" {
+		p, err := protocols.Lookup(f.protocol)
+		if err != nil {
+			return exitUsage, usageError{err}
+		}
+		var names []string
+		for _, v := range p.Variants {
+			names = append(names, v.Name)
+		}
+		return exitUsage, usagef("-variant is required (variants of %s: %s)", f.protocol, strings.Join(names, ", "))
+	}
+	res, err := runVariant(&f, cost, f.protocol, f.variant, []string{f.strategy}, false, stderr)
+	if err != nil {
+		return exitUsage, err
+	}
+	if f.jsonOut {
+		if err := writeJSON(stdout, res); err != nil {
+			return exitUsage, err
+		}
+	} else {
+		printResult(stdout, res)
+	}
+	if len(res.Findings) > 0 {
+		return exitFinding, nil
+	}
+	return exitClean, nil
+}
+
+// runVariant explores one variant with each strategy in turn, splitting the
+// run budget between them.
+func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies []string, stopAtFirst bool, stderr io.Writer) (*variantResult, error) {
+	proto, scenario, params, err := protocols.Scenario(protocol, variant, f.params)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	if err := checkParams(proto, f.params); err != nil {
+		return nil, err
+	}
+	v, _ := sim.FindVariant(proto.Variants, variant)
+	if len(f.costs) == 0 {
+		cost = proto.Cost
+	}
+	runs := f.runs
+	if runs == 0 {
+		runs = proto.Runs
+	}
+	res := &variantResult{Protocol: protocol, Variant: variant, Expected: string(v.Expected),
+		Strategy: strings.Join(strategies, "+"), Verdict: string(sim.Clean)}
+	var statsMu sync.Mutex
+	sums := map[string]float64{}
+	var vsum float64
+	n := 0
+	progress := isTerminal(os.Stderr) && stderr == io.Writer(os.Stderr) && !f.jsonOut
+	found := map[sim.Kind]*jsonFinding{}
+	var order []sim.Kind
+	start := time.Now()
+	for i, name := range strategies {
+		strat, err := f.newStrategy(name)
+		if err != nil {
+			return nil, err
+		}
+		share := runs / len(strategies)
+		if i == len(strategies)-1 {
+			share = runs - share*(len(strategies)-1)
+		}
+		if share == 0 {
+			continue
+		}
+		opts := sim.Options{Strategy: strat, Runs: share, Workers: f.workers, MaxSteps: f.maxSteps,
+			NoSpurious: !f.spurious, Cost: cost, StopOnFinding: stopAtFirst,
+			Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}
+		if proto.Stats != nil || cost != (sim.Cost{}) {
+			opts.OnExecution = func(run int, h *sim.History, _ *sim.Finding) {
+				statsMu.Lock()
+				defer statsMu.Unlock()
+				n++
+				vsum += h.Now.Seconds()
+				if proto.Stats != nil {
+					for k, v := range proto.Stats(h) {
+						sums[k] += v
+					}
+				}
+			}
+		}
+		if progress {
+			done := res.Runs
+			opts.Progress = func(p sim.Progress) {
+				fmt.Fprintf(stderr, "\r  %s/%s %s: %d runs, %.0f runs/s, %d finding kinds   ",
+					protocol, variant, name, done+p.Runs, float64(p.Runs)/p.Elapsed.Seconds(), len(found)+p.Findings)
+			}
+		}
+		rep, err := sim.Explore(scenario, opts)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		if progress {
+			fmt.Fprint(stderr, "\r\033[K")
+		}
+		res.Runs += rep.Runs
+		res.Steps += rep.Steps
+		for _, fd := range rep.Findings {
+			if jf := found[fd.Kind]; jf != nil {
+				jf.Count += rep.Counts[fd.Kind]
+				continue
+			}
+			jf := &jsonFinding{Kind: string(fd.Kind), Message: fd.Message, Seed: fd.Seed, Run: res.Runs - rep.Runs + fd.Run,
+				Steps: fd.Steps, Count: rep.Counts[fd.Kind]}
+			if fd.Trace != nil {
+				path := filepath.Join(f.out, fmt.Sprintf("%s-%s-%s-%s-seed%d.json", protocol, variant, fd.Kind, name, fd.Seed))
+				if err := traces.Save(path, fd.Trace); err != nil {
+					return nil, fmt.Errorf("saving trace: %w", err)
+				}
+				jf.Trace = path
+				jf.Replay = selfCommand() + " replay " + path
+			}
+			found[fd.Kind] = jf
+			order = append(order, fd.Kind)
+		}
+		if stopAtFirst && len(found) > 0 {
+			break
+		}
+	}
+	wall := time.Since(start)
+	res.WallSeconds = wall.Seconds()
+	if wall > 0 {
+		res.RunsPerSecond = float64(res.Runs) / wall.Seconds()
+	}
+	for _, k := range order {
+		res.Findings = append(res.Findings, *found[k])
+	}
+	if len(res.Findings) > 0 {
+		res.Verdict = res.Findings[0].Kind
+	}
+	if n > 0 {
+		res.VirtualSeconds = vsum / float64(n)
+		if len(sums) > 0 {
+			res.Stats = map[string]float64{}
+			for k, v := range sums {
+				res.Stats[k] = v / float64(n)
+			}
+		}
+	}
+	if res.Findings == nil {
+		res.Findings = []jsonFinding{}
+	}
+	return res, nil
+}
+
+// checkParams rejects parameters the protocol does not take.
+func checkParams(p *protocols.Protocol, ps protocols.Params) error {
+	set := map[string]bool{"threads": ps.Threads != 0, "txns": ps.Txns != 0, "engines": ps.Engines != 0,
+		"readers": ps.Readers != 0, "crash": ps.Crash, "xid-errors": ps.XidErrors, "vms": ps.VMs != 0}
+	var bad []string
+	for name, on := range set {
+		if on && !p.Uses(name) {
+			bad = append(bad, "-"+name)
+		}
+	}
+	sort.Strings(bad)
+	if len(bad) > 0 {
+		return usagef("protocol %s does not take %s (it takes: %s)", p.Name, strings.Join(bad, ", "), strings.Join(p.Params, ", "))
+	}
+	return nil
+}
+
+func printResult(w io.Writer, r *variantResult) {
+	fmt.Fprintf(w, "%s/%s (expected: %s), strategy %s\n", r.Protocol, r.Variant, r.Expected, r.Strategy)
+	fmt.Fprintf(w, "  %d runs, %d steps in %.2fs wall, %.0f runs/s\n", r.Runs, r.Steps, r.WallSeconds, r.RunsPerSecond)
+	if r.VirtualSeconds > 0 || len(r.Stats) > 0 {
+		fmt.Fprintf(w, "  virtual time per run: %.6fs", r.VirtualSeconds)
+		keys := make([]string, 0, len(r.Stats))
+		for k := range r.Stats {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(w, ", %s %.4g", k, r.Stats[k])
+		}
+		fmt.Fprintln(w)
+	}
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(w, "  no finding\n")
+		return
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(w, "  %s in %d of %d runs; first at run %d (seed %d, %d steps):\n    %s\n", f.Kind, f.Count, r.Runs, f.Run, f.Seed, f.Steps, f.Message)
+		if f.Trace != "" {
+			fmt.Fprintf(w, "    trace: %s\n    replay: %s\n", f.Trace, f.Replay)
+		}
+	}
+}
+
+// runAll runs every variant of every protocol on its default budget, half
+// random and half PCT, and prints verdict against expectation.
+func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
+	var results []*variantResult
+	allOK := true
+	for _, p := range protocols.All {
+		for _, v := range p.Variants {
+			res, err := runVariant(f, cost, p.Name, v.Name, []string{"random", "pct"}, v.Expected != sim.Clean, stderr)
+			if err != nil {
+				return exitUsage, err
+			}
+			ok := res.Verdict == res.Expected
+			res.AsExpected = &ok
+			allOK = allOK && ok
+			results = append(results, res)
+			if !f.jsonOut && isTerminal(os.Stderr) && stderr == io.Writer(os.Stderr) {
+				fmt.Fprintf(stderr, "  %s/%s: %s\n", p.Name, v.Name, res.Verdict)
+			}
+		}
+	}
+	if f.jsonOut {
+		if err := writeJSON(stdout, results); err != nil {
+			return exitUsage, err
+		}
+	} else {
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "PROTOCOL\tVARIANT\tEXPECTED\tVERDICT\tRUNS\tWALL\tRESULT\tFIRST SEED")
+		for _, r := range results {
+			mark, seed := "ok", ""
+			if !*r.AsExpected {
+				mark = "MISMATCH"
+			}
+			if len(r.Findings) > 0 {
+				seed = fmt.Sprint(r.Findings[0].Seed)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%.2fs\t%s\t%s\n", r.Protocol, r.Variant, r.Expected, r.Verdict, r.Runs, r.WallSeconds, mark, seed)
+		}
+		tw.Flush()
+		for _, r := range results {
+			for _, fd := range r.Findings {
+				if fd.Trace != "" {
+					fmt.Fprintf(stdout, "%s/%s %s: %s\n", r.Protocol, r.Variant, fd.Kind, fd.Replay)
+				}
+			}
+		}
+	}
+	if !allOK {
+		return exitFinding, nil
+	}
+	return exitClean, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

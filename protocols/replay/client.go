@@ -1,0 +1,87 @@
+package replay
+
+import (
+	"github.com/simrun/simrun/checkers"
+	"github.com/simrun/simrun/model/xenstore"
+	"github.com/simrun/simrun/sim"
+)
+
+// simServer is the server shared by a scenario's clients: each request is
+// one visible step on the xenstored object, after a service time on the
+// single-threaded server's resource when the cost model prices requests.
+type simServer struct {
+	x   *sim.Execution
+	srv *Server
+	obj *sim.Object
+	cpu *sim.Resource
+}
+
+// Client is one client connection, run as an actor. Its methods block the
+// actor for the request's round trip.
+type Client struct {
+	s           *simServer
+	conn        Conn
+	maxAttempts int
+	txns        int // logical transactions started
+	retries     int // failed attempts retried
+	gaveUp      int // logical transactions abandoned after maxAttempts
+}
+
+// Dom returns the client's domain.
+func (c *Client) Dom() int { return c.conn.Dom }
+
+func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xenstore.Response {
+	x := c.s.x
+	if d := x.Cost().Request; d > 0 {
+		c.s.cpu.Use(d)
+	}
+	var resp xenstore.Response
+	c.s.obj.Do(func() {
+		var res Result
+		resp, res = c.s.srv.Handle(c.conn, tid, req)
+		ev := checkers.XenstoreEvent{Step: x.Step(), Client: c.conn.ID, Dom: c.conn.Dom, Tid: tid,
+			Req: req, Resp: resp, Outcome: res.Outcome, Replay: res.Replay}
+		if req.Op == xenstore.OpTxStart {
+			ev.Tid, ev.Txn, ev.Attempt = parseTid(resp), txnNo, attempt
+		}
+		x.Record(ev)
+	})
+	return resp
+}
+
+// Do sends a non-transactional request.
+func (c *Client) Do(req xenstore.Request) xenstore.Response { return c.request(0, req, 0, 0) }
+
+// Tx is an open transaction of a client.
+type Tx struct {
+	c   *Client
+	tid int
+}
+
+// Do sends a request inside the transaction.
+func (t *Tx) Do(req xenstore.Request) xenstore.Response { return t.c.request(t.tid, req, 0, 0) }
+
+// Transaction runs fn in a transaction and commits it, re-running the
+// whole closure after EAGAIN (the ocaml-xenstore client's transaction),
+// after the cost model's retry turnaround. It gives up after the client's
+// attempt limit and reports whether the transaction committed.
+func (c *Client) Transaction(fn func(t *Tx)) bool {
+	c.txns++
+	for attempt := 1; ; attempt++ {
+		r := c.request(0, xenstore.Request{Op: xenstore.OpTxStart}, c.txns, attempt)
+		t := &Tx{c: c, tid: parseTid(r)}
+		fn(t)
+		r = c.request(t.tid, xenstore.Request{Op: xenstore.OpTxEnd, Value: "T"}, 0, 0)
+		if r != xenstore.Error(xenstore.EAGAIN) {
+			return !r.IsError()
+		}
+		if attempt >= c.maxAttempts {
+			c.gaveUp++
+			return false
+		}
+		c.retries++
+		if d := c.s.x.Cost().Retry; d > 0 {
+			c.s.x.Sleep(d)
+		}
+	}
+}

@@ -1,0 +1,38 @@
+package traces_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/simrun/simrun/traces"
+)
+
+// FuzzDecode checks that Decode never panics, and that every trace it
+// accepts encodes deterministically and decodes back to itself. The seed
+// corpus is in testdata/fuzz/FuzzDecode.
+func FuzzDecode(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tr, err := traces.Decode(data)
+		if err != nil {
+			return
+		}
+		enc, err := tr.Encode()
+		if err != nil {
+			t.Fatalf("Encode of a decoded trace: %v", err)
+		}
+		if again, _ := tr.Encode(); !bytes.Equal(enc, again) {
+			t.Fatalf("Encode is not deterministic:\n%s\nthen\n%s", enc, again)
+		}
+		back, err := traces.Decode(enc)
+		if err != nil {
+			t.Fatalf("Decode of the encoding: %v\n%s", err, enc)
+		}
+		if diff := cmp.Diff(tr, back); diff != "" {
+			t.Fatalf("round trip changed the trace (-first +second):\n%s", diff)
+		}
+		if again, _ := back.Encode(); !bytes.Equal(enc, again) {
+			t.Fatalf("re-encoding changed the bytes:\n%s\nthen\n%s", enc, again)
+		}
+	})
+}
