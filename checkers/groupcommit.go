@@ -16,6 +16,10 @@ const (
 	// fsynced binlog group and commit_ordered, or a transaction was binlogged
 	// or committed twice, or reported committed after an error.
 	Durability sim.Kind = "durability"
+	// XidErrorKind: a group_log_xid failure did not reach exactly the
+	// affected threads: an affected transaction was committed or reported
+	// committed, or an unaffected one reported an error.
+	XidErrorKind sim.Kind = "xid-error"
 )
 
 // Txn identifies a transaction: the thread that runs it and its number in
@@ -77,9 +81,11 @@ type (
 	}
 )
 
-func (e Begin) String() string          { return "begin " + e.Txn.String() }
-func (e Prepared) String() string       { return fmt.Sprintf("prepare %v in engine %d", e.Txn, e.Engine) }
-func (e PrepareOrdered) String() string { return fmt.Sprintf("prepare_ordered %v in engine %d", e.Txn, e.Engine) }
+func (e Begin) String() string    { return "begin " + e.Txn.String() }
+func (e Prepared) String() string { return fmt.Sprintf("prepare %v in engine %d", e.Txn, e.Engine) }
+func (e PrepareOrdered) String() string {
+	return fmt.Sprintf("prepare_ordered %v in engine %d", e.Txn, e.Engine)
+}
 func (e Enqueued) String() string {
 	if e.Leader {
 		return fmt.Sprintf("enqueue %v (leader)", e.Txn)
@@ -93,8 +99,10 @@ func (e BinlogSync) String() string {
 	}
 	return fmt.Sprintf("fsync group %d", e.Group)
 }
-func (e CommitOrdered) String() string { return fmt.Sprintf("commit_ordered %v in engine %d", e.Txn, e.Engine) }
-func (e Committed) String() string     { return fmt.Sprintf("commit %v in engine %d", e.Txn, e.Engine) }
+func (e CommitOrdered) String() string {
+	return fmt.Sprintf("commit_ordered %v in engine %d", e.Txn, e.Engine)
+}
+func (e Committed) String() string { return fmt.Sprintf("commit %v in engine %d", e.Txn, e.Engine) }
 func (e Returned) String() string {
 	if e.Err {
 		return fmt.Sprintf("return %v with error", e.Txn)
@@ -119,6 +127,13 @@ func CommitOrder(h *sim.History) *sim.Finding {
 	var c orderCheck
 	c.init()
 	for _, e := range h.Events {
+		if _, ok := e.Value.(Crash); ok {
+			// The server crashed: what happened after is not the
+			// server's (the Recovery checker judges the restart), and a
+			// thread that never returned is expected.
+			c.crashed = true
+			break
+		}
 		if f := c.event(h, e); f != nil {
 			return f
 		}
@@ -137,6 +152,8 @@ type orderCheck struct {
 	committedIn   map[Txn]int // number of engines commit_ordered
 	begun         []Txn
 	returned      map[Txn]bool
+	xidFailed     map[Txn]bool // the txn's own binlog write failed
+	crashed       bool
 }
 
 func (c *orderCheck) init() {
@@ -144,6 +161,17 @@ func (c *orderCheck) init() {
 	c.engines, c.group = map[Txn][]int{}, map[Txn]int{}
 	c.synced, c.failed = map[int]bool{}, map[int]bool{}
 	c.committedIn, c.returned = map[Txn]int{}, map[Txn]bool{}
+	c.xidFailed = map[Txn]bool{}
+}
+
+// failedTxn reports whether t's group_log_xid failed: its own write, or
+// the fsync of its group.
+func (c *orderCheck) failedTxn(t Txn) bool {
+	if c.xidFailed[t] {
+		return true
+	}
+	g, ok := c.group[t]
+	return ok && c.failed[g]
 }
 
 func fail(kind sim.Kind, e sim.Event, h *sim.History, format string, args ...any) *sim.Finding {
@@ -176,7 +204,12 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 		} else {
 			c.synced[ev.Group] = true
 		}
+	case XidError:
+		c.xidFailed[ev.Txn] = true
 	case CommitOrdered:
+		if c.failedTxn(ev.Txn) {
+			return fail(XidErrorKind, e, h, "%v commit_ordered in engine %d although its group_log_xid failed", ev.Txn, ev.Engine)
+		}
 		g, ok := c.group[ev.Txn]
 		if !ok || !c.synced[g] {
 			return fail(Durability, e, h, "%v commit_ordered in engine %d before its binlog group was fsynced", ev.Txn, ev.Engine)
@@ -201,7 +234,13 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 			if c.committedIn[ev.Txn] > 0 {
 				return fail(Durability, e, h, "%v returned an error but was commit_ordered", ev.Txn)
 			}
+			if !c.failedTxn(ev.Txn) {
+				return fail(XidErrorKind, e, h, "%v returned an error although its group_log_xid succeeded", ev.Txn)
+			}
 			return nil
+		}
+		if c.failedTxn(ev.Txn) {
+			return fail(XidErrorKind, e, h, "%v returned committed although its group_log_xid failed", ev.Txn)
 		}
 		g, ok := c.group[ev.Txn]
 		switch {
@@ -232,7 +271,7 @@ func (c *orderCheck) final(h *sim.History) *sim.Finding {
 	// compare commit_ordered with the binlog order without them.
 	var okBinlog []Txn
 	for _, t := range c.binlog {
-		if !c.failed[c.group[t]] {
+		if !c.failedTxn(t) {
 			okBinlog = append(okBinlog, t)
 		}
 	}
@@ -265,7 +304,7 @@ func (c *orderCheck) final(h *sim.History) *sim.Finding {
 		}
 	}
 	for _, t := range c.begun {
-		if !c.returned[t] {
+		if !c.returned[t] && !c.crashed {
 			return fail(Durability, end, h, "%v began but never returned", t)
 		}
 	}

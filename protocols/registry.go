@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/simrun/simrun/protocols/broadcast"
 	"github.com/simrun/simrun/protocols/groupcommit"
 	"github.com/simrun/simrun/protocols/lockfree"
+	"github.com/simrun/simrun/protocols/mutexqueue"
 	"github.com/simrun/simrun/sim"
 )
 
@@ -101,6 +103,39 @@ var All = []*Protocol{
 			return lockfree.Scenario(v, groupcommit.Config{Threads: p.Threads, Txns: p.Txns, Engines: 1})
 		},
 	},
+	{
+		Name:     "mutexqueue",
+		Doc:      "MWL#116 approach 1: queue under LOCK_prepare_ordered; the review's final algorithm, what MariaDB shipped, the no-group-commit baseline, seeded bugs",
+		Variants: mutexqueue.Variants,
+		Params:   groupCommitParams,
+		Defaults: Params{Threads: 4, Txns: 2, Engines: 1},
+		Runs:     5000,
+		Build: func(v string, p Params) (sim.Scenario, error) {
+			return mutexqueue.Scenario(v, groupCommitConfig(p))
+		},
+	},
+	{
+		Name:     "broadcast",
+		Doc:      "Sergei's one condition per queue: members wait on the group leader's COND_commit_ordered, one broadcast; literal, repaired, naive",
+		Variants: broadcast.Variants,
+		Params:   groupCommitParams,
+		Defaults: Params{Threads: 4, Txns: 2, Engines: 1},
+		Runs:     5000,
+		Build: func(v string, p Params) (sim.Scenario, error) {
+			return broadcast.Scenario(v, groupCommitConfig(p))
+		},
+	},
+}
+
+// groupCommitParams are the parameters of the group-commit protocols that
+// take every fault and reader option.
+var groupCommitParams = []string{"threads", "txns", "engines", "readers", "crash", "xid-errors"}
+
+// groupCommitConfig maps command-line parameters to a group-commit
+// configuration.
+func groupCommitConfig(p Params) groupcommit.Config {
+	return groupcommit.Config{Threads: p.Threads, Txns: p.Txns, Engines: p.Engines,
+		Readers: p.Readers, Crash: p.Crash, XidErrors: p.XidErrors}
 }
 
 // Lookup returns the protocol named name.

@@ -95,7 +95,7 @@ type Choice struct {
 	Actor  int // the actor that performs the step (for Wake: the waiter woken)
 	Op     Op
 	Object int // the object the step touches; -1 for none
-	Arg    int // Choose: the value; Wake: the waiter; otherwise 0
+	Arg    int // Choose: the value; Wake: the waiter; Wait and OpWake: the mutex's object; Join: the actor joined; otherwise 0
 }
 
 // Conflicts reports whether two steps may not commute: they touch the same
@@ -143,6 +143,7 @@ type Decision struct {
 	Index   int      // the number of decisions made so far in this execution
 	Current int      // the actor that ran the previous step, or -1
 	Choices []Choice // at least two; valid only during the call
+	Path    *Path    // the execution so far (Steps, Records); valid only during the call
 }
 
 // Strategy picks the next step of an execution. One Strategy drives a
@@ -180,4 +181,6 @@ type Path struct {
 	Steps     []Choice // the label of every executed step, in order
 	Decisions []int    // the index chosen at every decision, in order
 	Found     bool     // the execution produced a finding
+	Records   []int    // ascending indices into Steps of the steps that recorded history events (Execution.Record)
+	Pending   []Choice // at the end: the pending operation of every unfinished actor (and its spurious wakeup if it waits)
 }

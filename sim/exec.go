@@ -30,6 +30,7 @@ type Execution struct {
 	nextA *actor // chosen by decide; nil when the execution is over
 	step  int
 	now   Duration
+	end   Duration // the latest time an actor finished (after its last work)
 
 	decision scheduler.Decision
 	choices  []scheduler.Choice
@@ -52,6 +53,10 @@ type Execution struct {
 
 	finding *Finding
 	halted  bool
+
+	vals        []stateful    // every Var and Atomic, for StateHash
+	race        *raceDetector // nil unless Options.Races
+	raceFinding *Finding      // the first race, reported if nothing else is
 }
 
 type objInfo struct {
@@ -89,6 +94,9 @@ func newExecution(opts *Options, strat scheduler.Strategy) *Execution {
 	if !opts.NoSpurious {
 		x.spuriousMax = opts.MaxSpurious
 	}
+	if opts.Races {
+		x.race = newRaceDetector()
+	}
 	if x.cost.CPUs > 0 {
 		x.cpuFree = make([]Duration, x.cost.CPUs)
 	}
@@ -109,6 +117,7 @@ func (x *Execution) spawn(name string, fn func()) *actor {
 	a.next, a.stop = iter.Pull(a.body)
 	x.actors = append(x.actors, a)
 	x.live = append(x.live, a)
+	x.raceSpawn(x.cur, a)
 	return a
 }
 
@@ -152,6 +161,15 @@ func (x *Execution) run(s Scenario) *Finding {
 			}
 		}
 	}
+	if x.finding == nil {
+		x.finding = x.raceFinding
+	}
+	for _, a := range x.live {
+		x.path.Pending = append(x.path.Pending, x.label(a))
+		if a.waiting != nil {
+			x.path.Pending = append(x.path.Pending, scheduler.Choice{Actor: a.id, Op: scheduler.OpSpurious, Object: a.waiting.id})
+		}
+	}
 	return x.finding
 }
 
@@ -166,6 +184,7 @@ func (x *Execution) stopAll() {
 
 func (x *Execution) finish(a *actor) {
 	a.done = true
+	x.end = max(x.end, a.readyAt)
 	for i, b := range x.live {
 		if b == a {
 			x.live = append(x.live[:i], x.live[i+1:]...)
@@ -230,7 +249,14 @@ func (x *Execution) opEnabled(a *actor) bool {
 }
 
 func (x *Execution) label(a *actor) scheduler.Choice {
-	return scheduler.Choice{Actor: a.id, Op: a.op, Object: a.opObj}
+	c := scheduler.Choice{Actor: a.id, Op: a.op, Object: a.opObj}
+	switch a.op {
+	case scheduler.OpWait, scheduler.OpWake:
+		c.Arg = a.mu.id // the mutex released or re-acquired
+	case scheduler.OpJoin:
+		c.Arg = a.join.id
+	}
+	return c
 }
 
 // decide picks the actor that performs the next step, applying spurious
@@ -301,7 +327,7 @@ func (x *Execution) decide() *actor {
 // ask puts a decision to the strategy and records the answer.
 func (x *Execution) ask(kind scheduler.Kind, cs []scheduler.Choice) int {
 	d := &x.decision
-	d.Kind, d.Step, d.Index, d.Choices = kind, x.step, len(x.path.Decisions), cs
+	d.Kind, d.Step, d.Index, d.Choices, d.Path = kind, x.step, len(x.path.Decisions), cs, &x.path
 	d.Current = -1
 	if x.cur != nil {
 		d.Current = x.cur.id
@@ -511,6 +537,7 @@ func (h *Actor) Join() {
 	a.join = h.a
 	x.visible(a, scheduler.OpJoin, h.a.obj)
 	a.join = nil
+	x.raceJoin(a, h.a)
 	x.emit(a, scheduler.OpJoin, h.a.obj, "")
 }
 
@@ -520,9 +547,14 @@ func (h *Actor) Join() {
 // print them the same way every time.
 func (x *Execution) Record(ev any) {
 	a := x.self()
-	x.history = append(x.history, Event{Step: x.step, Actor: a.id, Time: x.now, Value: ev})
+	// The event happens when the actor is done with its pending work.
+	at := max(x.now, a.readyAt)
+	x.history = append(x.history, Event{Step: x.step, Actor: a.id, Time: at, Value: ev})
+	if n := len(x.path.Steps) - 1; n >= 0 && (len(x.path.Records) == 0 || x.path.Records[len(x.path.Records)-1] != n) {
+		x.path.Records = append(x.path.Records, n)
+	}
 	if x.capture {
-		x.events = append(x.events, traces.Event{Step: x.step, Actor: a.id, Op: "event", Object: noObject, Value: x.format(ev), Time: int64(x.now)})
+		x.events = append(x.events, traces.Event{Step: x.step, Actor: a.id, Op: "event", Object: noObject, Value: x.format(ev), Time: int64(at)})
 	}
 }
 

@@ -35,11 +35,18 @@ type Options struct {
 	// MaxSpurious bounds the spurious wakeups of one execution, so that
 	// exhaustive search stays finite. Default 3.
 	MaxSpurious int
+	// Races turns the data-race detector on (see Race). A race is the
+	// finding of an execution only if it has no other. Off by default;
+	// simrun explore turns it on.
+	Races bool
 	// Cost is the cost model; the zero Cost leaves time out of scheduling.
 	Cost Cost
 	// StopOnFinding ends the exploration at the first execution with a
 	// finding (the lowest-numbered one, whatever the worker count).
 	StopOnFinding bool
+	// StopOnKind ends the exploration at the first execution with a
+	// finding of this kind.
+	StopOnKind Kind
 	// Meta names the scenario in traces.
 	Meta Meta
 	// Progress, if set, is called now and then from the exploring goroutine.
@@ -73,6 +80,11 @@ type Report struct {
 	Counts    map[Kind]int  // executions with a finding, by kind
 	Exhausted bool          // the strategy had nothing left to explore
 	Wall      time.Duration // wall time (never part of a trace)
+
+	// Exhaustive strategies (scheduler.Splitter) only:
+	TerminalStates int      // distinct terminal states (Execution.StateHash)
+	Pruned         int      // alternatives left out by a bound
+	Errors         []string // nondeterminism the strategy detected
 }
 
 // Kinds returns the finding kinds in the order they were first found.
@@ -116,7 +128,8 @@ func (o *Options) fill() error {
 		return fmt.Errorf("cpus must be >= 0, got %d", o.Cost.CPUs)
 	}
 	if o.Workers > 1 {
-		if _, ok := o.Strategy.(scheduler.Cloner); !ok {
+		_, split := o.Strategy.(scheduler.Splitter)
+		if _, ok := o.Strategy.(scheduler.Cloner); !ok && !split {
 			return fmt.Errorf("strategy %s cannot run on %d workers", o.Strategy.Info().Name, o.Workers)
 		}
 	}
@@ -131,6 +144,9 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
+	if sp, ok := opts.Strategy.(scheduler.Splitter); ok {
+		return runSearch(s, &opts, sp), nil
+	}
 	start := time.Now()
 	rep := &Report{Counts: map[Kind]int{}}
 	var mu sync.Mutex
@@ -139,6 +155,7 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 	firstOf := map[Kind]*Finding{}
 
 	worker := func(strat scheduler.Strategy) {
+		var buf scheduler.Path // reused: the step log is the biggest allocation of a run
 		for {
 			run := int(nextRun.Add(1) - 1)
 			if int64(run) >= atomic.LoadInt64(&limit) {
@@ -154,9 +171,11 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 				return
 			}
 			x := newExecution(&opts, strat)
+			x.path.Steps, x.path.Decisions = buf.Steps[:0], buf.Decisions[:0]
 			f := x.run(s)
 			x.path.Found = f != nil
 			strat.End(&x.path)
+			buf = x.path
 			if opts.OnExecution != nil {
 				opts.OnExecution(run, x.History(), f)
 			}
@@ -172,7 +191,7 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 					f.Trace = captureTrace(s, &opts, strat.Info(), x.path.Decisions, run, f)
 					firstOf[f.Kind] = f
 				}
-				if opts.StopOnFinding && int64(run+1) < limit {
+				if (opts.StopOnFinding || f.Kind == opts.StopOnKind) && int64(run+1) < limit {
 					atomic.StoreInt64(&limit, int64(run+1))
 				}
 			}

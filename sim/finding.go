@@ -69,7 +69,7 @@ func (x *Execution) History() *History {
 	for i, a := range x.actors {
 		names[i] = a.name
 	}
-	return &History{Events: x.history, Actors: names, Steps: x.step, Now: x.now}
+	return &History{Events: x.history, Actors: names, Steps: x.step, Now: max(x.now, x.end)}
 }
 
 // explainStuck classifies a quiescent execution with unfinished actors:

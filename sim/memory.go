@@ -13,7 +13,9 @@ type Atomic[T comparable] struct {
 
 // NewAtomic creates an atomic holding init.
 func NewAtomic[T comparable](x *Execution, name string, init T) *Atomic[T] {
-	return &Atomic[T]{x: x, id: x.newObject("atomic", name), name: name, v: init}
+	v := &Atomic[T]{x: x, id: x.newObject("atomic", name), name: name, v: init}
+	x.vals = append(x.vals, v)
+	return v
 }
 
 // Load returns the value.
@@ -21,6 +23,7 @@ func (v *Atomic[T]) Load() T {
 	x := v.x
 	a := x.self()
 	x.visible(a, scheduler.OpLoad, v.id)
+	x.raceAcquire(a, v.id)
 	if x.capture {
 		x.emit(a, scheduler.OpLoad, v.id, x.format(v.v))
 	}
@@ -33,6 +36,7 @@ func (v *Atomic[T]) Store(val T) {
 	a := x.self()
 	x.visible(a, scheduler.OpStore, v.id)
 	v.v = val
+	x.raceRelease(a, v.id)
 	if x.capture {
 		x.emit(a, scheduler.OpStore, v.id, x.format(val))
 	}
@@ -45,8 +49,10 @@ func (v *Atomic[T]) CompareAndSwap(old, new T) bool {
 	a := x.self()
 	x.visible(a, scheduler.OpCAS, v.id)
 	ok := v.v == old
+	x.raceAcquire(a, v.id)
 	if ok {
 		v.v = new
+		x.raceRelease(a, v.id)
 	}
 	if x.capture {
 		res := " fails"
@@ -65,6 +71,8 @@ func (v *Atomic[T]) Swap(new T) T {
 	x.visible(a, scheduler.OpSwap, v.id)
 	old := v.v
 	v.v = new
+	x.raceAcquire(a, v.id)
+	x.raceRelease(a, v.id)
 	if x.capture {
 		x.emit(a, scheduler.OpSwap, v.id, x.format(old)+" -> "+x.format(new))
 	}
@@ -83,7 +91,9 @@ type Var[T any] struct {
 
 // NewVar creates a variable holding init.
 func NewVar[T any](x *Execution, name string, init T) *Var[T] {
-	return &Var[T]{x: x, id: x.newObject("var", name), name: name, v: init}
+	v := &Var[T]{x: x, id: x.newObject("var", name), name: name, v: init}
+	x.vals = append(x.vals, v)
+	return v
 }
 
 // Read returns the value.
@@ -94,6 +104,7 @@ func (v *Var[T]) Read() T {
 	if x.capture {
 		x.emit(a, scheduler.OpRead, v.id, x.format(v.v))
 	}
+	x.raceAccess(a, v.id, v.name, false)
 	return v.v
 }
 
@@ -106,6 +117,7 @@ func (v *Var[T]) Write(val T) {
 	if x.capture {
 		x.emit(a, scheduler.OpWrite, v.id, x.format(val))
 	}
+	x.raceAccess(a, v.id, v.name, true)
 }
 
 // Object is a shared object whose operations are atomic: a single-threaded
@@ -129,6 +141,8 @@ func (o *Object) Do(fn func()) {
 	a := x.self()
 	x.visible(a, scheduler.OpCall, o.id)
 	x.emit(a, scheduler.OpCall, o.id, "")
+	x.raceAcquire(a, o.id)
+	x.raceRelease(a, o.id)
 	fn()
 }
 

@@ -34,6 +34,7 @@ func (m *Mutex) Lock() {
 	a.mu = m
 	x.visible(a, scheduler.OpLock, m.id)
 	m.owner = a
+	x.raceAcquire(a, m.id)
 	x.emit(a, scheduler.OpLock, m.id, "")
 }
 
@@ -45,6 +46,7 @@ func (m *Mutex) TryLock() bool {
 	ok := m.owner == nil
 	if ok {
 		m.owner = a
+		x.raceAcquire(a, m.id)
 	}
 	x.emit(a, scheduler.OpTryLock, m.id, fmt.Sprint(ok))
 	return ok
@@ -55,22 +57,24 @@ func (m *Mutex) Unlock() {
 	x := m.x
 	a := x.self()
 	x.visible(a, scheduler.OpUnlock, m.id)
-	m.release(a, "Unlock")
+	m.release(a, scheduler.OpUnlock, "Unlock")
 	x.emit(a, scheduler.OpUnlock, m.id, "")
 }
 
-func (m *Mutex) release(a *actor, what string) {
+func (m *Mutex) release(a *actor, op scheduler.Op, what string) {
 	x := m.x
 	if m.owner != a {
 		held := "it is not locked"
 		if m.owner != nil {
 			held = "it is held by " + m.owner.name
 		}
+		x.emit(a, op, m.id, "not held: "+held)
 		x.fail(&Finding{Kind: BadUnlock, Step: x.step, Actor: a.name,
 			Message: fmt.Sprintf("%s: %s of %s, but %s", a.name, what, m.name, held)})
 		panic(errAbort)
 	}
 	m.owner = nil
+	x.raceRelease(a, m.id)
 	if x.cost.WakeLatency > 0 {
 		// Actors that wait for this mutex were blocked on it: the hand-off
 		// wakes them.
@@ -117,8 +121,9 @@ func (c *Cond) Name() string { return c.name }
 func (c *Cond) Wait() {
 	x := c.x
 	a := x.self()
+	a.mu = c.L
 	x.visible(a, scheduler.OpWait, c.id)
-	c.L.release(a, "Wait on "+c.name)
+	c.L.release(a, scheduler.OpWait, "Wait on "+c.name)
 	c.waiters = append(c.waiters, a)
 	a.waiting = c
 	x.waiting++
@@ -129,6 +134,7 @@ func (c *Cond) Wait() {
 		a.readyAt = x.cpu(x.now, x.cost.OpCPU)
 	}
 	c.L.owner = a
+	x.raceWoken(a, c.L.id)
 	x.emit(a, scheduler.OpWake, c.id, "")
 }
 
@@ -157,6 +163,7 @@ func (c *Cond) Signal() {
 	w := c.waiters[i]
 	c.remove(w)
 	x.wakeWaiter(w)
+	x.raceSignal(a, w)
 	c.last.woke = 1
 	x.emit(a, scheduler.OpSignal, c.id, "wakes "+w.name)
 }
@@ -170,6 +177,7 @@ func (c *Cond) Broadcast() {
 	names := ""
 	for _, w := range c.waiters {
 		x.wakeWaiter(w)
+		x.raceSignal(a, w)
 		if x.capture {
 			names += " " + w.name
 		}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -13,7 +14,38 @@ const Clean Kind = "clean"
 type Variant struct {
 	Name     string
 	Expected Kind
-	Doc      string
+	// Also lists other kinds this variant's bug legitimately shows, such as
+	// the data race behind a lost wakeup.
+	Also []Kind
+	Doc  string
+}
+
+// Judge returns the verdict of a set of findings (kinds in the order they
+// were first found) against the variant's expectation: the expected kind
+// if it was found, else the first kind found, else Clean; ok when the
+// expected kind was found (or nothing, for a clean variant) and every other
+// kind found is one of Also.
+func (v Variant) Judge(found []Kind) (verdict Kind, ok bool) {
+	verdict = Clean
+	seen := false
+	for _, k := range found {
+		if k == v.Expected {
+			seen = true
+		}
+	}
+	switch {
+	case seen:
+		verdict = v.Expected
+	case len(found) > 0:
+		verdict = found[0]
+	}
+	ok = seen || (v.Expected == Clean && len(found) == 0)
+	for _, k := range found {
+		if k != v.Expected && !slices.Contains(v.Also, k) {
+			ok = false
+		}
+	}
+	return verdict, ok
 }
 
 // FindVariant returns the variant named name, or an error listing the known

@@ -112,6 +112,7 @@ type variantResult struct {
 	VirtualSeconds float64            `json:"virtual_seconds"`
 	Stats          map[string]float64 `json:"-"`
 	Findings       []jsonFinding      `json:"findings"`
+	ok             bool
 }
 
 // MarshalJSON flattens the protocol's statistics into the object.
@@ -167,7 +168,7 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		return exitUsage, usagef("-variant is required (variants of %s: %s)", f.protocol, strings.Join(names, ", "))
 	}
-	res, err := runVariant(&f, cost, f.protocol, f.variant, []string{f.strategy}, false, stderr)
+	res, err := runVariant(&f, cost, f.protocol, f.variant, []string{f.strategy}, "", stderr)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -186,7 +187,7 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 
 // runVariant explores one variant with each strategy in turn, splitting the
 // run budget between them.
-func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies []string, stopAtFirst bool, stderr io.Writer) (*variantResult, error) {
+func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies []string, stopOn sim.Kind, stderr io.Writer) (*variantResult, error) {
 	proto, scenario, params, err := protocols.Scenario(protocol, variant, f.params)
 	if err != nil {
 		return nil, usageError{err}
@@ -225,7 +226,7 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 			continue
 		}
 		opts := sim.Options{Strategy: strat, Runs: share, Workers: f.workers, MaxSteps: f.maxSteps,
-			NoSpurious: !f.spurious, Cost: cost, StopOnFinding: stopAtFirst,
+			NoSpurious: !f.spurious, Cost: cost, StopOnKind: stopOn,
 			Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}
 		if proto.Stats != nil || cost != (sim.Cost{}) {
 			opts.OnExecution = func(run int, h *sim.History, _ *sim.Finding) {
@@ -274,7 +275,7 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 			found[fd.Kind] = jf
 			order = append(order, fd.Kind)
 		}
-		if stopAtFirst && len(found) > 0 {
+		if found[stopOn] != nil {
 			break
 		}
 	}
@@ -286,9 +287,8 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 	for _, k := range order {
 		res.Findings = append(res.Findings, *found[k])
 	}
-	if len(res.Findings) > 0 {
-		res.Verdict = res.Findings[0].Kind
-	}
+	verdict, ok := v.Judge(order)
+	res.Verdict, res.ok = string(verdict), ok
 	if n > 0 {
 		res.VirtualSeconds = vsum / float64(n)
 		if len(sums) > 0 {
@@ -355,11 +355,15 @@ func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
 	allOK := true
 	for _, p := range protocols.All {
 		for _, v := range p.Variants {
-			res, err := runVariant(f, cost, p.Name, v.Name, []string{"random", "pct"}, v.Expected != sim.Clean, stderr)
+			stop := v.Expected
+			if stop == sim.Clean {
+				stop = ""
+			}
+			res, err := runVariant(f, cost, p.Name, v.Name, []string{"pct", "random"}, stop, stderr)
 			if err != nil {
 				return exitUsage, err
 			}
-			ok := res.Verdict == res.Expected
+			ok := res.ok
 			res.AsExpected = &ok
 			allOK = allOK && ok
 			results = append(results, res)

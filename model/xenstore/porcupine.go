@@ -115,6 +115,11 @@ func touched(in TxnInput) [][]string {
 		}
 		if p, err := ParsePath(r.Path, in.Dom); err == nil {
 			ps = append(ps, p)
+			if r.Op == OpRm {
+				// rm answers ENOENT when the parent is missing and Ack
+				// when only the node is: it depends on the parent.
+				ps = append(ps, Parent(p))
+			}
 		}
 	}
 	return ps
@@ -122,15 +127,17 @@ func touched(in TxnInput) [][]string {
 
 // PartitionByPath splits a history into groups of operations that are
 // connected through paths where one is an ancestor of (or equal to) the
-// other. This is sound for the xenstore tree: an operation's responses and
-// effects depend only on the nodes it names, their subtrees and their
-// ancestors, and the only effect on an ancestor that an operation naming
-// an unrelated path can have is the implicit creation of a missing
-// ancestor, which is idempotent (empty value, permissions of its parent)
-// and invisible to every operation that does not name the ancestor itself
-// or one of its other descendants' prefixes; any operation that names the
-// ancestor (directory, read, rm, setperms of it) is connected to both. The
-// groups come out in the order of their first operation.
+// other; an rm also names its parent. This is sound for the xenstore tree:
+// an operation's responses and effects depend only on the nodes it names,
+// their subtrees, and the existence and permissions of their ancestors.
+// The only effect an operation can have on an ancestor of a path it does
+// not name is the implicit creation of a missing ancestor, which is
+// idempotent (empty value, permissions of its parent). Whether an ancestor
+// exists changes no response of read, directory, getperms, setperms, write
+// or mkdir below it (ENOENT or Ack either way), but it does change rm's
+// (ENOENT when the parent is missing, Ack when only the node is), hence
+// the parent. Any operation that names the ancestor itself is connected to
+// both. The groups come out in the order of their first operation.
 func PartitionByPath(history []porcupine.Operation) [][]porcupine.Operation {
 	n := len(history)
 	parent := make([]int, n)

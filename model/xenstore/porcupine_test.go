@@ -66,3 +66,19 @@ func TestPartitionByPath(t *testing.T) {
 		t.Errorf("partition sizes = %v, want [3 2 1]", sizes)
 	}
 }
+
+// TestPartitionRmNamesParent: whether an rm answers ENOENT depends on its
+// parent's existence, which an unrelated write's implicit creation
+// changes, so the two must share a partition.
+func TestPartitionRmNamesParent(t *testing.T) {
+	h := []porcupine.Operation{
+		{ClientId: 0, Call: 0, Return: 0, Input: TxnInput{Requests: []Request{req(OpWrite, "/p/a/x", "1")}}, Output: TxnOutput{Responses: []Response{Ack()}}},
+		{ClientId: 1, Call: 1, Return: 1, Input: TxnInput{Requests: []Request{req(OpRm, "/p/b")}}, Output: TxnOutput{Responses: []Response{Ack()}}},
+	}
+	if n := len(PartitionByPath(h)); n != 1 {
+		t.Fatalf("%d partitions, want 1", n)
+	}
+	if got := Check(nil, h); got != porcupine.Ok {
+		t.Errorf("Check = %s, want Ok", got)
+	}
+}

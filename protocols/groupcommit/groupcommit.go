@@ -23,7 +23,19 @@ type Config struct {
 	Threads int `json:"threads"` // client connections, each a THD
 	Txns    int `json:"txns"`    // transactions per thread, run one after another
 	Engines int `json:"engines"` // storage engines every transaction writes to (1 or 2)
+	// Readers is the number of reader actors, each taking Snapshots
+	// consistent snapshots (START TRANSACTION WITH CONSISTENT SNAPSHOT).
+	Readers int `json:"readers,omitempty"`
+	// XidErrors lets the strategy make group_log_xid fail (Choose): one
+	// transaction's binlog write, or the fsync of the whole group.
+	XidErrors bool `json:"xid_errors,omitempty"`
+	// Crash crashes the server at a storage step the strategy chooses
+	// (Choose), then recovers it from the binlog (Server.Run).
+	Crash bool `json:"crash,omitempty"`
 }
+
+// Snapshots is the number of consistent snapshots each reader takes.
+const Snapshots = 2
 
 // Validate reports an impossible configuration.
 func (c Config) Validate() error {
@@ -36,6 +48,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("txns must be at least 1, got %d", c.Txns)
 	case c.Engines < 1 || c.Engines > 2:
 		return fmt.Errorf("engines must be 1 or 2, got %d", c.Engines)
+	case c.Readers < 0 || c.Readers > 64:
+		return fmt.Errorf("readers must be between 0 and 64, got %d", c.Readers)
 	}
 	return nil
 }
@@ -50,25 +64,40 @@ type Engine struct {
 	ID  int
 	obj *sim.Object
 	x   *sim.Execution
+	s   *Server
 	// Visible is the engine's commit order: the transactions made visible
 	// by commit_ordered, in order.
 	Visible []checkers.Txn
+	// prepared holds the transactions prepared (durably) in the engine.
+	prepared []checkers.Txn
 }
 
 // Prepare is the engine's prepare(): the transaction is durable as
 // prepared.
 func (e *Engine) Prepare(t checkers.Txn) {
-	e.obj.Do(func() { e.x.Record(checkers.Prepared{Txn: t, Engine: e.ID}) })
+	if e.s.crashPoint() {
+		return
+	}
+	e.obj.Do(func() {
+		e.prepared = append(e.prepared, t)
+		e.x.Record(checkers.Prepared{Txn: t, Engine: e.ID})
+	})
 }
 
 // PrepareOrdered is prepare_ordered(): called in commit order.
 func (e *Engine) PrepareOrdered(t checkers.Txn) {
+	if e.s.crashPoint() {
+		return
+	}
 	e.obj.Do(func() { e.x.Record(checkers.PrepareOrdered{Txn: t, Engine: e.ID}) })
 }
 
 // CommitOrdered is commit_ordered(): the transaction becomes visible, in
 // commit order.
 func (e *Engine) CommitOrdered(t checkers.Txn) {
+	if e.s.crashPoint() {
+		return
+	}
 	e.obj.Do(func() {
 		e.Visible = append(e.Visible, t)
 		e.x.Record(checkers.CommitOrdered{Txn: t, Engine: e.ID})
@@ -77,33 +106,102 @@ func (e *Engine) CommitOrdered(t checkers.Txn) {
 
 // Commit is the engine's commit(), run by the transaction's own thread.
 func (e *Engine) Commit(t checkers.Txn) {
+	if e.s.crashPoint() {
+		return
+	}
 	e.obj.Do(func() { e.x.Record(checkers.Committed{Txn: t, Engine: e.ID}) })
+}
+
+// StartConsistentSnapshot is the engine's start_consistent_snapshot(): the
+// transactions visible now, in commit order.
+func (e *Engine) StartConsistentSnapshot() []checkers.Txn {
+	var view []checkers.Txn
+	e.obj.Do(func() { view = append(view, e.Visible...) })
+	return view
 }
 
 // Binlog is the binary log, the transaction coordinator.
 type Binlog struct {
 	x      *sim.Execution
 	obj    *sim.Object
+	s      *Server
 	groups int
-	// Entries is the binlog's content in order.
+	// Entries is the binlog's content in order: every written entry of a
+	// group whose fsync has not failed.
 	Entries []checkers.Txn
+	synced  int // Entries[:synced] are durable
+	// lastCommitPos is the binlog position up to which transactions are
+	// commit_ordered (last_commit_pos), what a snapshot reports.
+	lastCommitPos int
 }
 
 // GroupLogXid is group_log_xid(): it writes every transaction of the
 // group to the binlog in queue order (one step) and fsyncs once (the cost
-// model's fsync latency). It returns the group's number.
-func (b *Binlog) GroupLogXid(group []checkers.Txn) int {
+// model's fsync latency). It returns the binlog position after the group
+// and, for each transaction of the group, whether it failed
+// (thd->xid_error). With Config.XidErrors the strategy chooses (Choose
+// "xid_error") whether one transaction's write fails or the fsync fails,
+// which fails every transaction of the group.
+func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 	b.groups++
 	g := b.groups
-	b.obj.Do(func() {
-		for _, t := range group {
-			b.Entries = append(b.Entries, t)
-			b.x.Record(checkers.BinlogWrite{Txn: t, Group: g})
+	xidError = make([]bool, len(group))
+	badWrite, badSync := -1, false
+	if b.s.Config.XidErrors && len(group) > 0 && b.x.Choose("xid_error", 2) == 1 {
+		if k := b.x.Choose("xid_error_entry", len(group)+1); k == len(group) {
+			badSync = true
+		} else {
+			badWrite = k
 		}
-	})
+	}
+	if !b.s.crashPoint() {
+		b.obj.Do(func() {
+			for i, t := range group {
+				if i == badWrite {
+					xidError[i] = true
+					b.x.Record(checkers.XidError{Txn: t, Group: g})
+					continue
+				}
+				b.Entries = append(b.Entries, t)
+				b.x.Record(checkers.BinlogWrite{Txn: t, Group: g})
+			}
+		})
+	}
 	b.x.Sleep(b.x.Cost().Fsync)
-	b.x.Record(checkers.BinlogSync{Group: g})
-	return g
+	if b.s.crashPoint() {
+		return len(b.Entries), xidError
+	}
+	b.obj.Do(func() {
+		if badSync {
+			// The failed group is cut from the binlog: none of it is
+			// durable, every entry gets the error.
+			b.Entries = b.Entries[:b.synced]
+			for i := range xidError {
+				xidError[i] = true
+			}
+		}
+		b.synced = len(b.Entries)
+		b.x.Record(checkers.BinlogSync{Group: g, Err: badSync})
+	})
+	return b.synced, xidError
+}
+
+// SetLastCommitPos publishes the binlog position up to which transactions
+// are commit_ordered (last_commit_pos); protocols call it under
+// LOCK_commit_ordered, together with the group's commit_ordered calls.
+func (b *Binlog) SetLastCommitPos(pos int) {
+	if b.s.crashPoint() {
+		return
+	}
+	b.obj.Do(func() { b.lastCommitPos = pos })
+}
+
+// StartConsistentSnapshot is the binlog's start_consistent_snapshot(): the
+// position last published with SetLastCommitPos.
+func (b *Binlog) StartConsistentSnapshot() int {
+	var pos int
+	b.obj.Do(func() { pos = b.lastCommitPos })
+	return pos
 }
 
 // Server is the shared state of one execution: the binlog and the engines.
@@ -112,17 +210,111 @@ type Server struct {
 	Config  Config
 	Binlog  *Binlog
 	Engines []*Engine
+
+	crashAt   int // the storage step at which the server crashes
+	storeOps  int // storage steps so far
+	crashed   bool
+	crashInfo checkers.Crash
 }
 
 // NewServer creates the binlog and the engines, and registers the
-// commit-order checker.
+// commit-order checker, and the snapshot and recovery checkers when the
+// configuration has readers or a crash. With Config.Crash it asks the
+// strategy (Choose "crash-at") at which storage step the crash falls; a
+// value past the last step crashes after the workload.
 func NewServer(x *sim.Execution, cfg Config) *Server {
-	s := &Server{X: x, Config: cfg, Binlog: &Binlog{x: x, obj: sim.NewObject(x, "binlog")}}
+	s := &Server{X: x, Config: cfg}
+	s.Binlog = &Binlog{x: x, s: s, obj: sim.NewObject(x, "binlog")}
 	for i := 0; i < cfg.Engines; i++ {
-		s.Engines = append(s.Engines, &Engine{ID: i, x: x, obj: sim.NewObject(x, fmt.Sprintf("engine%d", i))})
+		s.Engines = append(s.Engines, &Engine{ID: i, x: x, s: s, obj: sim.NewObject(x, fmt.Sprintf("engine%d", i))})
+	}
+	s.crashAt = -1
+	if cfg.Crash {
+		// Storage steps of a transaction: per engine prepare,
+		// prepare_ordered, commit_ordered, commit; binlog write, sync,
+		// position.
+		perTxn := 4*cfg.Engines + 3
+		s.crashAt = x.Choose("crash-at", cfg.Threads*cfg.Txns*perTxn+1)
 	}
 	x.Check(checkers.CommitOrder)
+	if cfg.Readers > 0 {
+		x.Check(checkers.Snapshots)
+	}
+	if cfg.Crash {
+		x.Check(checkers.Recovery)
+	}
 	return s
+}
+
+// Crashed reports whether the server has crashed: storage steps are lost
+// from then on, and threads start no new transaction.
+func (s *Server) Crashed() bool { return s.crashed }
+
+// crashPoint counts a storage step and reports whether the server is down:
+// it crashes before the step the strategy chose.
+func (s *Server) crashPoint() bool {
+	if s.crashed {
+		return true
+	}
+	if s.crashAt < 0 {
+		return false
+	}
+	if s.storeOps == s.crashAt {
+		s.crash()
+		return true
+	}
+	s.storeOps++
+	return false
+}
+
+// crash freezes the durable state. The engines' commits are not fsynced
+// (the binlog is, and recovery replays from it), so each engine keeps a
+// prefix of its commit order that the strategy chooses
+// ("engineN-durable").
+func (s *Server) crash() {
+	s.crashed = true
+	c := checkers.Crash{Binlog: append([]checkers.Txn(nil), s.Binlog.Entries[:s.Binlog.synced]...)}
+	for _, e := range s.Engines {
+		keep := s.X.Choose(fmt.Sprintf("engine%d-durable", e.ID), len(e.Visible)+1)
+		c.Engines = append(c.Engines, append([]checkers.Txn(nil), e.Visible[:keep]...))
+		c.Prepared = append(c.Prepared, append([]checkers.Txn(nil), e.prepared...))
+	}
+	s.crashInfo = c
+	s.X.Record(c)
+}
+
+// Recover is crash recovery as in reference notes §1.5, with consistent
+// commit order: the binlog is what fsynced; each engine finds its last
+// committed transaction in the binlog and replays the binlog suffix after
+// it (committing those of its prepared transactions, in binlog order);
+// prepared transactions not in the binlog are rolled back. It records
+// the Recovered state.
+func (s *Server) Recover() {
+	c := s.crashInfo
+	r := checkers.Recovered{Binlog: c.Binlog}
+	for i := range s.Engines {
+		committed := append([]checkers.Txn(nil), c.Engines[i]...)
+		from := 0
+		if n := len(committed); n > 0 {
+			from = len(c.Binlog) // the last commit is not in the binlog: nothing to replay
+			for k, t := range c.Binlog {
+				if t == committed[n-1] {
+					from = k + 1
+				}
+			}
+		}
+		prepared := map[checkers.Txn]bool{}
+		for _, t := range c.Prepared[i] {
+			prepared[t] = true
+		}
+		for _, t := range c.Binlog[from:] {
+			if prepared[t] {
+				committed = append(committed, t)
+			}
+		}
+		r.Engines = append(r.Engines, committed)
+	}
+	s.X.Record(r)
 }
 
 // Prepare runs every engine's prepare() for t (ht->prepare()).
@@ -160,19 +352,70 @@ type Committer func(thread int, t checkers.Txn) error
 
 // RunThreads spawns cfg.Threads client threads; each runs cfg.Txns
 // transactions one after another: Begin, prepare() in every engine, then
-// commit. Thread i is named "t<i>" and numbered from 1.
-func (s *Server) RunThreads(commit Committer) {
+// commit. Thread i is named "t<i>" and numbered from 1. After a crash a
+// thread starts no new transaction. It returns the threads.
+func (s *Server) RunThreads(commit Committer) []*sim.Actor {
+	var actors []*sim.Actor
 	for i := 1; i <= s.Config.Threads; i++ {
 		thread := i
-		s.X.Go(ThreadName(thread), func() {
-			for k := 1; k <= s.Config.Txns; k++ {
+		actors = append(actors, s.X.Go(ThreadName(thread), func() {
+			for k := 1; k <= s.Config.Txns && !s.crashed; k++ {
 				t := checkers.Txn{Thread: thread, Seq: k}
 				s.X.Record(checkers.Begin{Txn: t})
 				s.Prepare(t)
 				err := commit(thread, t)
 				s.X.Record(checkers.Returned{Txn: t, Err: err != nil})
 			}
-		})
+		}))
+	}
+	return actors
+}
+
+// RunReaders spawns cfg.Readers reader actors ("r<i>", from 1); each takes
+// Snapshots consistent snapshots: START TRANSACTION WITH CONSISTENT
+// SNAPSHOT runs every engine's start_consistent_snapshot and the binlog's
+// (which reports the position) under lock, LOCK_commit_ordered — or under
+// no lock at all when lock is nil.
+func (s *Server) RunReaders(lock *sim.Mutex) []*sim.Actor {
+	var actors []*sim.Actor
+	for i := 1; i <= s.Config.Readers; i++ {
+		reader := i
+		actors = append(actors, s.X.Go(fmt.Sprintf("r%d", reader), func() {
+			for k := 1; k <= Snapshots && !s.crashed; k++ {
+				s.X.Record(checkers.SnapshotBegin{Reader: reader, Seq: k})
+				snap := checkers.Snapshot{Reader: reader, Seq: k}
+				if lock != nil {
+					lock.Lock()
+				}
+				for _, e := range s.Engines {
+					snap.Engines = append(snap.Engines, e.StartConsistentSnapshot())
+				}
+				snap.Pos = s.Binlog.StartConsistentSnapshot()
+				if lock != nil {
+					lock.Unlock()
+				}
+				s.X.Record(snap)
+			}
+		}))
+	}
+	return actors
+}
+
+// Run is a whole group-commit scenario: the client threads running
+// commit, the snapshot readers (under snapshotLock; nil for none), and,
+// once all have finished, crash recovery if the server crashed. With
+// Config.Crash and no crash during the workload, the server crashes after
+// it.
+func (s *Server) Run(commit Committer, snapshotLock *sim.Mutex) {
+	actors := append(s.RunThreads(commit), s.RunReaders(snapshotLock)...)
+	for _, a := range actors {
+		a.Join()
+	}
+	if s.Config.Crash {
+		if !s.crashed {
+			s.crash()
+		}
+		s.Recover()
 	}
 }
 

@@ -33,8 +33,8 @@ const (
 
 // Variants lists the variants with their expected verdicts.
 var Variants = []sim.Variant{
-	{Name: ClearAfterEnqueue, Expected: sim.LostWakeup,
-		Doc: "the draft: group_commit_ready=FALSE after enqueue_atomic (Sergei's lost wakeup)"},
+	{Name: ClearAfterEnqueue, Expected: sim.LostWakeup, Also: []sim.Kind{sim.Race},
+		Doc: "the draft: group_commit_ready=FALSE after enqueue_atomic (Sergei's lost wakeup; the clear races with the leader's set)"},
 	{Name: ClearBeforeEnqueue, Expected: sim.Clean,
 		Doc: "the fix: group_commit_ready=FALSE before enqueue_atomic"},
 	{Name: NoReverse, Expected: checkers.Misorder,
@@ -60,9 +60,9 @@ func (t *THD) SimLabel() string { return groupcommit.ThreadName(t.id) }
 type Server struct {
 	*groupcommit.Server
 	variant            string
-	lockPrepareOrdered *sim.Mutex       // LOCK_prepare_ordered
-	lockGroupCommit    *sim.Mutex       // LOCK_group_commit
-	lockCommitOrdered  *sim.Mutex       // LOCK_commit_ordered
+	lockPrepareOrdered *sim.Mutex        // LOCK_prepare_ordered
+	lockGroupCommit    *sim.Mutex        // LOCK_group_commit
+	lockCommitOrdered  *sim.Mutex        // LOCK_commit_ordered
 	groupCommitQueue   *sim.Atomic[*THD] // the queue head
 	thds               []*THD
 }

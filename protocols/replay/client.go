@@ -14,6 +14,8 @@ type simServer struct {
 	srv *Server
 	obj *sim.Object
 	cpu *sim.Resource
+	// record: record a checkers.XenstoreEvent per request
+	record bool
 }
 
 // Client is one client connection, run as an actor. Its methods block the
@@ -39,6 +41,9 @@ func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xens
 	c.s.obj.Do(func() {
 		var res Result
 		resp, res = c.s.srv.Handle(c.conn, tid, req)
+		if !c.s.record {
+			return
+		}
 		ev := checkers.XenstoreEvent{Step: x.Step(), Client: c.conn.ID, Dom: c.conn.Dom, Tid: tid,
 			Req: req, Resp: resp, Outcome: res.Outcome, Replay: res.Replay}
 		if req.Op == xenstore.OpTxStart {

@@ -29,7 +29,9 @@ func start(c int) step { return step{c: c, req: rq(xenstore.OpTxStart, "")} }
 func end(c int, want xenstore.Response, out checkers.XenstoreOutcome) step {
 	return step{c: c, req: rq(xenstore.OpTxEnd, "", "T"), want: want, out: out}
 }
-func do(c int, r xenstore.Request, want xenstore.Response) step { return step{c: c, req: r, want: want} }
+func do(c int, r xenstore.Request, want xenstore.Response) step {
+	return step{c: c, req: r, want: want}
+}
 
 var (
 	ack    = xenstore.Ack()

@@ -38,6 +38,12 @@ func (l lowpath) String() string {
 	return xenstore.JoinPath(l.path)
 }
 
+// record adds p to a lowpath.
+func (t *txn) record(l *lowpath, p []string) {
+	l.add(p)
+	t.recs++
+}
+
 // txn is oxenstored's Transaction.t. A non-transactional request runs in a
 // txn with full=false whose store is the canonical one.
 type txn struct {
@@ -50,6 +56,10 @@ type txn struct {
 	writeLow lowpath
 	wops     int // successful writes: Transaction.paths, for is_read_only
 	ops      []Recorded
+	// recs counts lowpath updates; untracked lists the indexes of ops
+	// that updated no lowpath (failed, or swallowed no-ops).
+	recs      int
+	untracked []int
 }
 
 // store is where a request applies: a transaction's private root or the
@@ -101,7 +111,7 @@ func (t *txn) read(st *store, dom int, op xenstore.Op, p []string) xenstore.Resp
 	if !n.perms.Allows(dom, xenstore.AccessRead) {
 		return xenstore.Error(xenstore.EACCES)
 	}
-	t.readLow.add(p)
+	t.record(&t.readLow, p)
 	switch op {
 	case xenstore.OpRead:
 		return xenstore.Reply(n.value)
@@ -160,7 +170,7 @@ func (t *txn) mkdir(st *store, dom int, p []string, watch bool) errno {
 		}
 		st.root = root
 	}
-	t.writeLow.add(xenstore.Parent(p)) // the parent since 45dee7d92b
+	t.record(&t.writeLow, xenstore.Parent(p)) // the parent since 45dee7d92b
 	if watch {
 		t.wops++
 	}
@@ -208,9 +218,9 @@ func (t *txn) writeReq(st *store, dom int, p []string, value string) xenstore.Re
 		st.root = root
 	}
 	if existed {
-		t.writeLow.add(p)
+		t.record(&t.writeLow, p)
 	} else {
-		t.writeLow.add(xenstore.Parent(p))
+		t.record(&t.writeLow, xenstore.Parent(p))
 	}
 	t.wops++
 	return xenstore.Ack()
@@ -245,7 +255,7 @@ func (t *txn) rm(st *store, dom int, p []string) xenstore.Response {
 		}
 		st.root = root
 	}
-	t.writeLow.add(xenstore.Parent(p))
+	t.record(&t.writeLow, xenstore.Parent(p))
 	t.wops++
 	return xenstore.Ack()
 }
@@ -281,7 +291,7 @@ func (t *txn) setperms(st *store, dom int, p []string, value string) xenstore.Re
 		}
 		st.root = root
 	}
-	t.writeLow.add(p)
+	t.record(&t.writeLow, p)
 	t.wops++
 	return xenstore.Ack()
 }

@@ -1,0 +1,212 @@
+package replay
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/simrun/simrun/checkers"
+	"github.com/simrun/simrun/model/xenstore"
+	"github.com/simrun/simrun/sim"
+)
+
+// Config configures a scenario. The zero Config is usable: the toolstack
+// workload with 2 VMs.
+type Config struct {
+	// Workload is "toolstack" (default) or "random".
+	Workload string `json:"workload,omitempty"`
+	// VMs is the toolstack workload's number of VMs (domids 0..VMs-1),
+	// 2..301; default 2.
+	VMs int `json:"vms,omitempty"`
+	// Random shapes the random workload.
+	Random RandomConfig `json:"random,omitzero"`
+	// RetryBound is the liveness oracle's bound on the retries of one
+	// transaction; default 1000.
+	RetryBound int `json:"retry_bound,omitempty"`
+	// MaxAttempts is when a client gives up a transaction; default
+	// RetryBound+1, so that giving up is always a liveness finding.
+	MaxAttempts int `json:"max_attempts,omitempty"`
+	// PorcupineMaxOps is the largest partition the strict-serializability
+	// oracle checks; larger ones are skipped (the other oracles still
+	// run). Default 200.
+	PorcupineMaxOps int `json:"porcupine_max_ops,omitempty"`
+	// Unchecked records no per-request events and runs no oracle: for
+	// performance measurements at scale, where merge-only executes
+	// millions of requests.
+	Unchecked bool `json:"unchecked,omitempty"`
+}
+
+func (c Config) withDefaults() Config {
+	if c.Workload == "" {
+		c.Workload = "toolstack"
+	}
+	if c.VMs == 0 {
+		c.VMs = 2
+	}
+	if c.RetryBound == 0 {
+		c.RetryBound = 1000
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = c.RetryBound + 1
+	}
+	if c.PorcupineMaxOps == 0 {
+		c.PorcupineMaxOps = 200
+	}
+	return c
+}
+
+// Workload builds the configured workload.
+func (c Config) BuildWorkload() (Workload, error) {
+	c = c.withDefaults()
+	switch c.Workload {
+	case "toolstack":
+		if c.VMs < 1 || c.VMs > 1000 {
+			return Workload{}, fmt.Errorf("replay: -vms %d out of range 1..1000", c.VMs)
+		}
+		return Toolstack(c.VMs), nil
+	case "random":
+		return Random(c.Random), nil
+	}
+	return Workload{}, fmt.Errorf("replay: unknown workload %q (known: toolstack, random)", c.Workload)
+}
+
+// DefaultCost is the cost model Measure uses when given none: 100µs of
+// service per request, calibrated so that 301 VMs with replay take about
+// the seed's 3.80 s (about 37,000 requests), and a 100µs client turnaround
+// before a retry.
+var DefaultCost = sim.Cost{Request: 100 * sim.Microsecond, Retry: 100 * sim.Microsecond}
+
+// Metrics is what one execution of the scenario measured; the scenario
+// records it as an event once every client has finished.
+type Metrics struct {
+	VirtualSeconds float64 `json:"virtual_seconds"`
+	Requests       int     `json:"requests"`
+	Commits        int     `json:"commits"`
+	FastPath       int     `json:"fast_path"`
+	Merges         int     `json:"merges"`
+	Conflicts      int     `json:"conflicts"`
+	Replays        int     `json:"replays"`
+	ReplayFailures int     `json:"replay_failures"`
+	Retries        int     `json:"retries"`
+	ReadOnly       int     `json:"read_only"`
+	GaveUp         int     `json:"gave_up"`
+}
+
+// String formats m on one line.
+func (m Metrics) String() string {
+	return fmt.Sprintf("virtual %.3fs requests=%d commits=%d fast_path=%d merges=%d conflicts=%d replays=%d replay_failures=%d retries=%d",
+		m.VirtualSeconds, m.Requests, m.Commits, m.FastPath, m.Merges, m.Conflicts, m.Replays, m.ReplayFailures, m.Retries)
+}
+
+// Scenario returns the scenario of variant v under cfg.
+func Scenario(v Variant, cfg Config) (sim.Scenario, error) {
+	w, err := cfg.BuildWorkload()
+	if err != nil {
+		return nil, err
+	}
+	return ScenarioFor(v, w, cfg), nil
+}
+
+// ScenarioFor returns the scenario of variant v running workload w: one
+// single-threaded server, one actor per client, each request one visible
+// step (preceded by Cost.Request of service on the server when non-zero),
+// and at the end the oracles: replay divergence, serial replay in commit
+// order, strict serializability (porcupine, partitions up to
+// cfg.PorcupineMaxOps operations) and liveness (cfg.RetryBound).
+func ScenarioFor(v Variant, w Workload, cfg Config) sim.Scenario {
+	cfg = cfg.withDefaults()
+	return func(x *sim.Execution) {
+		srv := NewServer(v)
+		init := xenstore.NewStore()
+		for _, r := range w.Setup {
+			srv.Handle(Conn{}, 0, r)
+			init.Apply(0, r)
+		}
+		s := &simServer{x: x, srv: srv, obj: sim.NewObject(x, "xenstored"), cpu: sim.NewResource(x, "xenstored-cpu", 1), record: !cfg.Unchecked}
+		if s.record {
+			registerOracles(x, init, cfg)
+		}
+		clients := make([]*Client, len(w.Clients))
+		actors := make([]*sim.Actor, len(w.Clients))
+		for i, spec := range w.Clients {
+			c := &Client{s: s, conn: Conn{ID: i, Dom: spec.Dom}, maxAttempts: cfg.MaxAttempts}
+			clients[i] = c
+			actors[i] = x.Go(spec.Name, func() { spec.Run(c) })
+		}
+		for _, a := range actors {
+			a.Join()
+		}
+		st := srv.Stats()
+		m := Metrics{VirtualSeconds: x.Now().Seconds(), Requests: st.Requests, Commits: st.Commits, FastPath: st.FastPath,
+			Merges: st.Merges, Conflicts: st.Conflicts, Replays: st.Replays, ReplayFailures: st.ReplayFailures, ReadOnly: st.ReadOnly}
+		for _, c := range clients {
+			m.Retries += c.retries
+			m.GaveUp += c.gaveUp
+		}
+		x.Record(m)
+		if s.record {
+			x.Record(checkers.XenstoreFinalState{Dump: srv.Dump()})
+		}
+	}
+}
+
+// registerOracles registers the checks, the first finding deciding the
+// verdict: divergence first, so that the seeded bug is named as such.
+func registerOracles(x *sim.Execution, init *xenstore.Store, cfg Config) {
+	x.Check(func(h *sim.History) *sim.Finding {
+		evs, _ := checkers.XenstoreEvents(h)
+		return checkers.XenstoreReplayDivergence(evs)
+	})
+	x.Check(func(h *sim.History) *sim.Finding {
+		evs, final := checkers.XenstoreEvents(h)
+		return checkers.XenstoreSerialReplay(init, evs, final)
+	})
+	x.Check(func(h *sim.History) *sim.Finding {
+		evs, _ := checkers.XenstoreEvents(h)
+		f, _ := checkers.XenstoreStrictSerializability(init, evs, cfg.PorcupineMaxOps)
+		return f
+	})
+	x.Check(func(h *sim.History) *sim.Finding {
+		evs, _ := checkers.XenstoreEvents(h)
+		return checkers.XenstoreLiveness(evs, cfg.RetryBound)
+	})
+}
+
+// MetricsOf returns the metrics recorded in a history, if any.
+func MetricsOf(h *sim.History) (Metrics, bool) {
+	for i := len(h.Events) - 1; i >= 0; i-- {
+		if m, ok := h.Events[i].Value.(Metrics); ok {
+			return m, true
+		}
+	}
+	return Metrics{}, false
+}
+
+// Measure runs one execution of variant v under cfg with the random
+// strategy seeded by seed, the cost model cost (DefaultCost when zero) and
+// no step bound, and returns its metrics and its finding (nil when clean).
+func Measure(v Variant, cfg Config, cost sim.Cost, seed uint64) (Metrics, *sim.Finding, error) {
+	sc, err := Scenario(v, cfg)
+	if err != nil {
+		return Metrics{}, nil, err
+	}
+	if cost == (sim.Cost{}) {
+		cost = DefaultCost
+	}
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		return Metrics{}, nil, fmt.Errorf("replay: encoding config: %w", err)
+	}
+	var m Metrics
+	rep, err := sim.Explore(sc, sim.Options{Seed: seed, Runs: 1, MaxSteps: math.MaxInt32, Cost: cost, NoSpurious: true,
+		Meta:        sim.Meta{Protocol: "replay", Variant: string(v), Config: raw},
+		OnExecution: func(_ int, h *sim.History, _ *sim.Finding) { m, _ = MetricsOf(h) }})
+	if err != nil {
+		return Metrics{}, nil, fmt.Errorf("replay: measuring %s: %w", v, err)
+	}
+	var f *sim.Finding
+	if len(rep.Findings) > 0 {
+		f = rep.Findings[0]
+	}
+	return m, f, nil
+}

@@ -1,0 +1,212 @@
+package sim
+
+import "fmt"
+
+// Race is the finding kind of a data race: two accesses to one Var, at
+// least one a write, that no happens-before edge orders.
+const Race Kind = "race"
+
+// The data-race detector keeps a vector clock per actor and per
+// synchronizing object (happens-before in the style of FastTrack, Flanagan
+// and Freund, PLDI 2009, without its epoch compression of reads):
+//
+//   - Go: the new actor starts with its parent's clock.
+//   - Mutex: Unlock (and the release in Cond.Wait) publishes the actor's
+//     clock in the mutex; Lock, a successful TryLock and the re-acquire
+//     after a wakeup take it.
+//   - Cond: a Signal or Broadcast hands the signaller's clock to the woken
+//     waiters, which take it when they wake. A spurious wakeup carries none.
+//   - Atomic: every atomic is a release/acquire location: Load acquires,
+//     Store releases, a CompareAndSwap or Swap does both (a failed CAS only
+//     acquires). Object.Do acquires and releases its object.
+//   - Join: the joiner takes the finished actor's clock.
+//
+// Every Var keeps the epoch of its last write and the clock of the last
+// read by each actor; an access that is not ordered after a conflicting
+// one is a race; the first race of an execution becomes its finding if
+// the execution ends without any other. The detector is off unless
+// Options.Races is set, and then every hook is a nil check.
+type raceDetector struct {
+	actors  []vclock  // by actor id
+	objs    []vclock  // by object id: mutexes, atomics, objects
+	wake    []vclock  // by actor id: the clock handed over by a Signal
+	shadows []*shadow // by object id: Vars
+}
+
+type vclock []uint32
+
+type epoch struct {
+	actor int32
+	clock uint32
+	step  int32
+}
+
+type shadow struct {
+	write epoch // actor < 0: never written
+	reads []uint32
+	rstep []int32
+}
+
+func newRaceDetector() *raceDetector { return &raceDetector{} }
+
+func (c vclock) get(i int) uint32 {
+	if i < len(c) {
+		return c[i]
+	}
+	return 0
+}
+
+func (c *vclock) join(o vclock) {
+	for len(*c) < len(o) {
+		*c = append(*c, 0)
+	}
+	v := *c
+	for i, t := range o {
+		if t > v[i] {
+			v[i] = t
+		}
+	}
+}
+
+func grow[T any](s []T, i int) []T {
+	for len(s) <= i {
+		var z T
+		s = append(s, z)
+	}
+	return s
+}
+
+func (r *raceDetector) clock(a int) *vclock {
+	r.actors = grow(r.actors, a)
+	if len(r.actors[a]) <= a {
+		r.actors[a] = grow(r.actors[a], a)
+		if r.actors[a][a] == 0 {
+			r.actors[a][a] = 1
+		}
+	}
+	return &r.actors[a]
+}
+
+func (r *raceDetector) tick(a int) { (*r.clock(a))[a]++ }
+
+// spawn: the child starts after everything its parent did so far.
+func (x *Execution) raceSpawn(parent, child *actor) {
+	r := x.race
+	if r == nil || parent == nil {
+		return
+	}
+	c := r.clock(child.id)
+	c.join(*r.clock(parent.id))
+	r.tick(parent.id)
+}
+
+// raceAcquire: a takes the clock published in object obj.
+func (x *Execution) raceAcquire(a *actor, obj int) {
+	r := x.race
+	if r == nil {
+		return
+	}
+	if obj < len(r.objs) {
+		r.clock(a.id).join(r.objs[obj])
+	}
+}
+
+// raceRelease: a publishes its clock in object obj.
+func (x *Execution) raceRelease(a *actor, obj int) {
+	r := x.race
+	if r == nil {
+		return
+	}
+	r.objs = grow(r.objs, obj)
+	r.objs[obj].join(*r.clock(a.id))
+	r.tick(a.id)
+}
+
+// raceSignal: the waiter w is woken by a.
+func (x *Execution) raceSignal(a, w *actor) {
+	r := x.race
+	if r == nil {
+		return
+	}
+	r.wake = grow(r.wake, w.id)
+	r.wake[w.id].join(*r.clock(a.id))
+	r.tick(a.id)
+}
+
+// raceWoken: a wakes from Cond.Wait and re-acquires mutex mu.
+func (x *Execution) raceWoken(a *actor, mu int) {
+	r := x.race
+	if r == nil {
+		return
+	}
+	if a.id < len(r.wake) && r.wake[a.id] != nil {
+		r.clock(a.id).join(r.wake[a.id])
+		r.wake[a.id] = r.wake[a.id][:0]
+	}
+	x.raceAcquire(a, mu)
+}
+
+// raceJoin: a has joined the finished actor b.
+func (x *Execution) raceJoin(a, b *actor) {
+	r := x.race
+	if r == nil {
+		return
+	}
+	r.clock(a.id).join(*r.clock(b.id))
+}
+
+// raceAccess checks a read or write of the Var obj by a.
+func (x *Execution) raceAccess(a *actor, obj int, name string, write bool) {
+	r := x.race
+	if r == nil {
+		return
+	}
+	r.shadows = grow(r.shadows, obj)
+	sh := r.shadows[obj]
+	if sh == nil {
+		sh = &shadow{write: epoch{actor: -1}}
+		r.shadows[obj] = sh
+	}
+	c := *r.clock(a.id)
+	if w := sh.write; w.actor >= 0 && int(w.actor) != a.id && w.clock > c.get(int(w.actor)) {
+		what := "reads"
+		if write {
+			what = "writes"
+		}
+		x.raceFound(a, name, what, "wrote", int(w.actor), int(w.step))
+		return
+	}
+	if write {
+		for b, t := range sh.reads {
+			if b != a.id && t > c.get(b) {
+				x.raceFound(a, name, "writes", "read", b, int(sh.rstep[b]))
+				return
+			}
+		}
+		sh.write = epoch{actor: int32(a.id), clock: c[a.id], step: int32(x.step)}
+		sh.reads = sh.reads[:0]
+		sh.rstep = sh.rstep[:0]
+		return
+	}
+	sh.reads = grow(sh.reads, a.id)
+	sh.rstep = grow(sh.rstep, a.id)
+	sh.reads[a.id] = c[a.id]
+	sh.rstep[a.id] = int32(x.step)
+}
+
+func (x *Execution) raceFound(a *actor, name, what, did string, b, step int) {
+	// A race does not stop the execution: its consequence (a lost wakeup,
+	// a misorder) is the more telling finding, so the race is reported only
+	// when the execution ends without another (see run).
+	if x.raceFinding != nil {
+		return
+	}
+	other := x.actors[b].name
+	done := "wrote"
+	if what == "reads" {
+		done = "read"
+	}
+	x.raceFinding = &Finding{Kind: Race, Step: x.step, Actor: a.name,
+		Message: fmt.Sprintf("data race on %s: %s %s it at step %d, and %s %s it at step %d, with no happens-before between them (no mutex, signal, atomic or join orders them)",
+			name, other, did, step, a.name, done, x.step)}
+}
