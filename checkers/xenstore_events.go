@@ -53,6 +53,13 @@ type XenstoreEvent struct {
 	// Replay holds, for a replayed commit, the responses the replay got
 	// for the transaction's requests, in order.
 	Replay []xenstore.Response
+	// Untracked is set on merged commits: the indexes of the
+	// transaction's requests that the server recorded in no lowpath
+	// (failed, or swallowed no-ops). It only explains findings.
+	Untracked []int
+	// After is set with Untracked: the server's tree after the merge, as
+	// xenstore.Store.Dump renders it.
+	After string
 	// Txn numbers the client's logical transactions (its closures) from 1;
 	// Attempt numbers the tries of one logical transaction from 1. Both
 	// are set on transaction starts.

@@ -2,6 +2,7 @@ package checkers
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -17,13 +18,17 @@ const (
 	// answers a request differently from what its client saw, or ends in
 	// another tree than the server's.
 	XenstoreKindSerialReplay sim.Kind = "xenstore-serial-replay"
-	// XenstoreKindUntrackedRead is the serial-replay finding explained by
-	// oxenstored's lowpath rules (protocols.md §3.2): a transaction that
-	// committed by merge had seen an error (ENOENT, EACCES) on a read,
-	// directory or getperms, which is not recorded in read_lowpath, so a
-	// concurrent commit that created the node (or changed its permissions)
-	// did not stop the merge.
-	XenstoreKindUntrackedRead sim.Kind = "xenstore-untracked-read"
+	// XenstoreKindUntracked is the serial-replay finding explained by
+	// oxenstored's lowpath rules (protocols.md §3.2: paths are recorded
+	// only on success): a transaction that committed by merge had a
+	// request that recorded no lowpath, either an error (ENOENT, EACCES on
+	// a read, directory or getperms) or a swallowed no-op (mkdir of an
+	// existing node, rm of an absent one), so a concurrent commit that
+	// created or removed that node, or changed its permissions, did not
+	// stop the merge. A read-class error makes it a real isolation anomaly
+	// (write skew, which porcupine confirms); a no-op only makes the commit
+	// order differ from a serialization order.
+	XenstoreKindUntracked sim.Kind = "xenstore-untracked"
 	// XenstoreKindStrict: porcupine finds no order of the committed
 	// transactions and requests, consistent with real time, that the
 	// reference tree accepts.
@@ -62,6 +67,7 @@ func XenstoreEvents(h *sim.History) ([]XenstoreEvent, *XenstoreFinalState) {
 type xsTxn struct {
 	tid, client, dom int
 	start, end       int // indexes of the start and end events; end -1 if none
+	untracked        []int
 	reqs             []xenstore.Request
 	resps            []xenstore.Response
 	outcome          XenstoreOutcome
@@ -78,7 +84,7 @@ func xsTxns(evs []XenstoreEvent) map[int]*xsTxn {
 		case e.Tid == 0:
 		case e.Req.Op == xenstore.OpTxEnd:
 			if t := txns[e.Tid]; t != nil {
-				t.end, t.outcome = i, e.Outcome
+				t.end, t.outcome, t.untracked = i, e.Outcome, e.Untracked
 			}
 		default:
 			if t := txns[e.Tid]; t != nil {
@@ -90,10 +96,6 @@ func xsTxns(evs []XenstoreEvent) map[int]*xsTxn {
 	return txns
 }
 
-func readClass(op xenstore.Op) bool {
-	return op == xenstore.OpRead || op == xenstore.OpDirectory || op == xenstore.OpGetPerms
-}
-
 // XenstoreSerialReplay is the serial-replay oracle. It applies, in the
 // order the server executed them, every non-transactional request and
 // every committed transaction (at its end) to the reference tree, starting
@@ -101,8 +103,8 @@ func readClass(op xenstore.Op) bool {
 // read-only transaction is applied to the tree as it was at its start (it
 // read its start snapshot and installs nothing). If final is not nil the
 // resulting tree must equal it. A mismatch inside a merged transaction
-// whose client saw an error on a read-class request is classified as
-// XenstoreKindUntrackedRead.
+// on a request the server recorded in no lowpath is classified as
+// XenstoreKindUntracked.
 func XenstoreSerialReplay(init *xenstore.Store, evs []XenstoreEvent, final *XenstoreFinalState) *sim.Finding {
 	txns := xsTxns(evs)
 	ref := init.Clone()
@@ -131,6 +133,12 @@ func XenstoreSerialReplay(init *xenstore.Store, evs []XenstoreEvent, final *Xens
 			if f := xsCompareTxn(t, got, e.Step); f != nil {
 				return f
 			}
+			if e.After != "" && e.After != ref.Dump() {
+				return &sim.Finding{Kind: XenstoreKindUntracked, Step: e.Step, Actor: fmt.Sprintf("client%d", t.client),
+					Message: fmt.Sprintf("serial replay: after merging transaction %d of client %d, whose requests %v recorded no lowpath, the server's tree differs from the reference's",
+						t.tid, t.client, t.untracked),
+					Detail: firstDiff(e.After, ref.Dump())}
+			}
 			if t.outcome == XenstoreReadOnly && wrote {
 				return &sim.Finding{Kind: XenstoreKindSerialReplay, Step: e.Step, Actor: fmt.Sprintf("client%d", t.client),
 					Message: fmt.Sprintf("serial replay: transaction %d of client %d ended read-only, but the reference says it writes", t.tid, t.client)}
@@ -150,8 +158,8 @@ func xsCompareTxn(t *xsTxn, got []xenstore.Response, step int) *sim.Finding {
 			continue
 		}
 		kind := XenstoreKindSerialReplay
-		if t.outcome == XenstoreMerged && readClass(t.reqs[j].Op) && t.resps[j].IsError() {
-			kind = XenstoreKindUntrackedRead
+		if t.outcome == XenstoreMerged && slices.Contains(t.untracked, j) {
+			kind = XenstoreKindUntracked
 		}
 		var d strings.Builder
 		for k := range t.reqs {

@@ -14,6 +14,7 @@ import (
 	"github.com/simrun/simrun/protocols/groupcommit"
 	"github.com/simrun/simrun/protocols/lockfree"
 	"github.com/simrun/simrun/protocols/mutexqueue"
+	"github.com/simrun/simrun/protocols/replay"
 	"github.com/simrun/simrun/sim"
 )
 
@@ -124,6 +125,18 @@ var All = []*Protocol{
 		Build: func(v string, p Params) (sim.Scenario, error) {
 			return broadcast.Scenario(v, groupCommitConfig(p))
 		},
+	},
+	{
+		Name:     "replay",
+		Doc:      "oxenstored transactions: persistent store, lowpath merge, replay upon conflict; -vms N runs the xs_bench toolstack workload (else a random workload)",
+		Variants: replay.SimVariants,
+		Params:   []string{"vms"},
+		Cost:     replay.DefaultCost,
+		Runs:     1000,
+		Build: func(v string, p Params) (sim.Scenario, error) {
+			return replay.RegistryScenario(v, p.VMs)
+		},
+		Stats: replay.StatsOf,
 	},
 }
 

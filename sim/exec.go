@@ -193,7 +193,7 @@ func (x *Execution) finish(a *actor) {
 	}
 	if x.cost.WakeLatency > 0 {
 		for _, b := range x.live {
-			if b.op == scheduler.OpJoin && b.join == a {
+			if b.op == scheduler.OpJoin && b.join == a && b.readyAt <= x.now {
 				b.readyAt = max(b.readyAt, x.now+x.cost.WakeLatency)
 			}
 		}
@@ -466,7 +466,8 @@ func (x *Execution) Yield() {
 func (x *Execution) Sleep(d Duration) {
 	a := x.self()
 	x.visible(a, scheduler.OpSleep, noObject)
-	a.readyAt = max(a.readyAt, x.now+d)
+	// After the operation's own CPU time, not overlapping it.
+	a.readyAt = max(a.readyAt, x.now) + d
 	x.emit(a, scheduler.OpSleep, noObject, d.String())
 }
 

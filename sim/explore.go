@@ -84,6 +84,7 @@ type Report struct {
 	// Exhaustive strategies (scheduler.Splitter) only:
 	TerminalStates int      // distinct terminal states (Execution.StateHash)
 	Pruned         int      // alternatives left out by a bound
+	Redundant      int      // DPOR: executions that ended sleep-blocked (counted in Runs)
 	Errors         []string // nondeterminism the strategy detected
 }
 

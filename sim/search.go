@@ -43,19 +43,20 @@ type search struct {
 	sp    scheduler.Splitter
 	start time.Time
 
-	mu       sync.Mutex
-	cond     *sync.Cond
-	pending  []scheduler.Task // a heap in sequential order
-	running  map[*taskResult]bool
-	done     []*taskResult
-	total    int // executions so far, all tasks
-	stop     bool
-	stopped  bool // the search was cut short
-	kinds    []Kind
-	kindIdx  map[Kind]int16
-	pruned   int
-	errs     []string
-	progress int
+	mu        sync.Mutex
+	cond      *sync.Cond
+	pending   []scheduler.Task // a heap in sequential order
+	running   map[*taskResult]bool
+	done      []*taskResult
+	total     int // executions so far, all tasks
+	stop      bool
+	stopped   bool // the search was cut short
+	kinds     []Kind
+	kindIdx   map[Kind]int16
+	pruned    int
+	redundant int
+	errs      []string
+	progress  int
 }
 
 // runSearch explores every task of sp, on opts.Workers workers.
@@ -193,6 +194,9 @@ func (se *search) runTask(tr *taskResult) {
 	if sp != nil {
 		se.pruned += sp.Pruned()
 	}
+	if r, ok := strat.(interface{ Redundant() int }); ok {
+		se.redundant += r.Redundant()
+	}
 	if e, ok := strat.(interface{ Err() string }); ok && e.Err() != "" {
 		se.errs = append(se.errs, e.Err())
 	}
@@ -288,6 +292,7 @@ func (se *search) report() *Report {
 	rep.TerminalStates = len(hashes)
 	rep.Exhausted = !se.stopped && !cut
 	rep.Pruned = se.pruned
+	rep.Redundant = se.redundant
 	rep.Errors = se.errs
 	rep.Wall = time.Since(se.start)
 	return rep

@@ -77,9 +77,10 @@ func (m *Mutex) release(a *actor, op scheduler.Op, what string) {
 	x.raceRelease(a, m.id)
 	if x.cost.WakeLatency > 0 {
 		// Actors that wait for this mutex were blocked on it: the hand-off
-		// wakes them.
+		// wakes them. One still busy before its Lock (readyAt in the
+		// future) has not blocked yet and finds the mutex free.
 		for _, b := range x.live {
-			if b.mu == m && b.waiting == nil && (b.op == scheduler.OpLock || b.op == scheduler.OpWake) {
+			if b.mu == m && b.waiting == nil && b.readyAt <= x.now && (b.op == scheduler.OpLock || b.op == scheduler.OpWake) {
 				b.readyAt = max(b.readyAt, x.now+x.cost.WakeLatency)
 			}
 		}

@@ -14,7 +14,12 @@ import (
 
 func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("replay", stderr)
-	verbose := fs.Bool("v", false, "verbose: every event with its virtual time, untruncated columns")
+	verbose := fs.Bool("v", false, "verbose: every event with its virtual time, wide columns")
+	var opt traces.TimelineOptions
+	fs.IntVar(&opt.Last, "last", 0, "show only the last N rows of the timeline")
+	fs.IntVar(&opt.From, "from", 0, "show the timeline from this step")
+	fs.IntVar(&opt.To, "to", 0, "show the timeline up to this step")
+	fs.BoolVar(&opt.VisibleOnly, "steps-only", false, "leave out the protocol events recorded by actors")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
@@ -34,7 +39,7 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, fmt.Errorf("%s: %w", path, err)
 	}
-	opt := traces.TimelineOptions{}
+	opt.Width = 40
 	if *verbose {
 		opt.Time, opt.Width = true, 60
 	}
@@ -59,6 +64,10 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 
 // scenarioOf rebuilds the scenario a trace was recorded from.
 func scenarioOf(t *traces.Trace) (sim.Scenario, error) {
+	proto, err := protocols.Lookup(t.Protocol)
+	if err != nil {
+		return nil, fmt.Errorf("trace from another tool or build: %w", err)
+	}
 	var ps protocols.Params
 	if len(t.Config) > 0 {
 		dec := json.NewDecoder(bytes.NewReader(t.Config))
@@ -66,10 +75,6 @@ func scenarioOf(t *traces.Trace) (sim.Scenario, error) {
 		if err := dec.Decode(&ps); err != nil {
 			return nil, fmt.Errorf("trace config: %w", err)
 		}
-	}
-	proto, err := protocols.Lookup(t.Protocol)
-	if err != nil {
-		return nil, fmt.Errorf("trace from another tool or build: %w", err)
 	}
 	_, s, _, err := protocols.Scenario(proto.Name, t.Variant, ps)
 	if err != nil {

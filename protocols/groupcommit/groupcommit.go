@@ -218,8 +218,8 @@ type Server struct {
 }
 
 // NewServer creates the binlog and the engines, and registers the
-// commit-order checker, and the snapshot and recovery checkers when the
-// configuration has readers or a crash. With Config.Crash it asks the
+// commit-order checker, and the snapshot, recovery and linearizability
+// checkers when the configuration has readers or a crash. With Config.Crash it asks the
 // strategy (Choose "crash-at") at which storage step the crash falls; a
 // value past the last step crashes after the workload.
 func NewServer(x *sim.Execution, cfg Config) *Server {
@@ -242,6 +242,9 @@ func NewServer(x *sim.Execution, cfg Config) *Server {
 	}
 	if cfg.Crash {
 		x.Check(checkers.Recovery)
+	}
+	if cfg.Readers > 0 || cfg.Crash {
+		x.Check(checkers.Linearizable)
 	}
 	return s
 }

@@ -34,23 +34,29 @@ func (c *Client) Dom() int { return c.conn.Dom }
 
 func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xenstore.Response {
 	x := c.s.x
-	if d := x.Cost().Request; d > 0 {
-		c.s.cpu.Use(d)
-	}
 	var resp xenstore.Response
-	c.s.obj.Do(func() {
+	handle := func() {
 		var res Result
 		resp, res = c.s.srv.Handle(c.conn, tid, req)
 		if !c.s.record {
 			return
 		}
 		ev := checkers.XenstoreEvent{Step: x.Step(), Client: c.conn.ID, Dom: c.conn.Dom, Tid: tid,
-			Req: req, Resp: resp, Outcome: res.Outcome, Replay: res.Replay}
+			Req: req, Resp: resp, Outcome: res.Outcome, Replay: res.Replay, Untracked: res.Untracked, After: res.After}
 		if req.Op == xenstore.OpTxStart {
 			ev.Tid, ev.Txn, ev.Attempt = parseTid(resp), txnNo, attempt
 		}
 		x.Record(ev)
-	})
+	}
+	if d := x.Cost().Request; d > 0 {
+		// The request's one visible step is its service on the
+		// single-threaded server, first come first served; it executes
+		// atomically with that step, so in service order.
+		c.s.cpu.Use(d)
+		handle()
+	} else {
+		c.s.obj.Do(handle)
+	}
 	return resp
 }
 

@@ -10,9 +10,10 @@
 //
 // Server is pure Go: Handle executes one request atomically and returns
 // its response. Clients are simulation actors (Client, Tx): each request is
-// one visible step on the "xenstored" object, preceded by Cost.Request of
-// service on the single-threaded server (a sim.Resource, first come first
-// served) when the cost model prices requests, so that transactions of
+// one visible step, a Do on the "xenstored" object, or, when the cost model
+// prices requests (Cost.Request), a Use of the single-threaded server's
+// "xenstored-cpu" resource (first come first served) followed atomically by
+// the request's execution, so that transactions of
 // different clients interleave at request granularity and the execution's
 // virtual time is the workload's completion time. A client re-runs a whole
 // transaction closure after EAGAIN, after Cost.Retry.
@@ -46,6 +47,6 @@
 // commit that created that node or changed its permissions. Two such
 // transactions can commit a write skew, which is not serializable; the
 // faithful variants exhibit it on random workloads, and the oracles
-// report it as checkers.XenstoreKindUntrackedRead (see
-// TestUntrackedReadWriteSkew and testdata/untracked-read.txt).
+// report it as checkers.XenstoreKindUntracked (see
+// TestUntrackedReadWriteSkew and testdata/untracked.txt).
 package replay

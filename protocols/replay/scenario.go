@@ -210,3 +210,41 @@ func Measure(v Variant, cfg Config, cost sim.Cost, seed uint64) (Metrics, *sim.F
 	}
 	return m, f, nil
 }
+
+// SimVariants are the variants with their expected verdicts under the
+// command line's default workload (no -vms: the random workload of
+// RegistryScenario). With -vms N (the toolstack workload) every variant is
+// expected clean: its transactions read no value another one changes, so
+// the seeded bug has nothing to miss.
+var SimVariants = []sim.Variant{
+	{Name: string(MergeOnly), Expected: sim.Clean, Doc: "conflict -> EAGAIN; the client retries the whole transaction (oxenstored before aef35b9877)"},
+	{Name: string(Replay), Expected: sim.Clean, Doc: "conflict -> replay the recorded requests on the current store; commit if every response is equal (aef35b9877)"},
+	{Name: string(ReplayErrorsOnly), Expected: checkers.XenstoreKindDivergence, Doc: "seeded bug: the replay compares only whether each response was an error"},
+}
+
+// RegistryScenario is the command line's scenario: vms > 0 runs the
+// toolstack workload with that many VMs; vms == 0 runs a random workload
+// (3 clients, 3 units of up to 3 requests over 3 keys, generator seed 3).
+func RegistryScenario(variant string, vms int) (sim.Scenario, error) {
+	v, err := ParseVariant(variant)
+	if err != nil {
+		return nil, err
+	}
+	cfg := Config{Workload: "toolstack", VMs: vms}
+	if vms == 0 {
+		cfg = Config{Workload: "random", Random: RandomConfig{Seed: 3}}
+	}
+	return Scenario(v, cfg)
+}
+
+// StatsOf summarizes one execution for the command line: the counters of
+// Metrics by their JSON names.
+func StatsOf(h *sim.History) map[string]float64 {
+	m, ok := MetricsOf(h)
+	if !ok {
+		return nil
+	}
+	return map[string]float64{"commits": float64(m.Commits), "fast_path": float64(m.FastPath), "merges": float64(m.Merges),
+		"conflicts": float64(m.Conflicts), "replays": float64(m.Replays), "replay_failures": float64(m.ReplayFailures),
+		"retries": float64(m.Retries), "requests": float64(m.Requests)}
+}

@@ -21,11 +21,11 @@ func explore(t testing.TB, v Variant, w Workload, cfg Config, runs int, seed uin
 }
 
 // unexplained returns the finding kinds of rep other than the
-// untracked-read result explained in the package documentation.
+// untracked result explained in the package documentation.
 func unexplained(rep *sim.Report) []sim.Kind {
 	var out []sim.Kind
 	for _, k := range rep.Kinds() {
-		if k != checkers.XenstoreKindUntrackedRead {
+		if k != checkers.XenstoreKindUntracked {
 			out = append(out, k)
 		}
 	}
@@ -46,7 +46,7 @@ func drawRandomConfig(t *rapid.T) RandomConfig {
 // TestFaithfulRandomWorkloads is the rapid property for both faithful
 // variants: over random workloads (2-4 clients, up to 4 units of up to 4
 // requests over 2-4 keys, domains 0 and 1) and 20 random schedules each,
-// no oracle reports anything but the explained untracked-read result.
+// no oracle reports anything but the explained untracked result.
 // Budget: 100 workloads x 20 executions per variant (about 1 s).
 func TestFaithfulRandomWorkloads(t *testing.T) {
 	for _, v := range []Variant{MergeOnly, Replay} {
@@ -155,7 +155,7 @@ func TestToolstackMergeOnlyQuadratic(t *testing.T) {
 	}
 }
 
-// writeSkew is the minimal workload of the untracked-read result: each
+// writeSkew is the minimal workload of the untracked result: each
 // client reads the key the other writes, which is absent, and writes its
 // own; the keys are in different directories, so the second commit
 // merges (protocols.md §3.2: a failed read records nothing).

@@ -89,6 +89,15 @@ func (s *Server) Dump() string { return dump(s.canon.root) }
 type Result struct {
 	Outcome checkers.XenstoreOutcome
 	Replay  []xenstore.Response
+	// Untracked, for a merged commit, lists the transaction's requests
+	// that recorded no lowpath: they failed or were swallowed no-ops (mkdir
+	// of an existing node, rm of an absent one). Oracles use it only to
+	// explain a finding.
+	Untracked []int
+	// After is, when Untracked is not empty, the canonical tree after the
+	// merge (as Dump renders it), so that an oracle can tell whether the
+	// untracked requests made the merge differ from a serial execution.
+	After string
 }
 
 // Handle executes one request of connection c in transaction tid (0: none)
@@ -119,8 +128,12 @@ func (s *Server) Handle(c Conn, tid int, req xenstore.Request) (xenstore.Respons
 		return s.end(t, c, req.Value)
 	}
 	st := store{root: t.root}
+	recs := t.recs
 	resp := t.exec(&st, c.Dom, req)
 	t.root = st.root
+	if t.recs == recs {
+		t.untracked = append(t.untracked, len(t.ops))
+	}
 	t.ops = append(t.ops, Recorded{Req: req, Resp: resp})
 	return resp, Result{}
 }
@@ -146,7 +159,11 @@ func (s *Server) end(t *txn, c Conn, arg string) (xenstore.Response, Result) {
 	}
 	if out := s.commit(t); out != checkers.XenstoreConflict {
 		s.stats.Commits++
-		return xenstore.Ack(), Result{Outcome: out}
+		res := Result{Outcome: out}
+		if out == checkers.XenstoreMerged && len(t.untracked) > 0 {
+			res.Untracked, res.After = t.untracked, s.Dump()
+		}
+		return xenstore.Ack(), res
 	}
 	if s.variant == MergeOnly {
 		return xenstore.Error(xenstore.EAGAIN), Result{Outcome: checkers.XenstoreConflict}

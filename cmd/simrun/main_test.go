@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/simrun/simrun/traces"
+)
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = mainArgs(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestExitStatuses(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		args []string
+		want int
+		msg  string // in stderr
+	}{
+		{"no args", nil, exitUsage, "Usage"},
+		{"help", []string{"help"}, exitClean, "Usage"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
+		{"list", []string{"list"}, exitClean, ""},
+		{"unknown protocol", []string{"run", "-protocol", "nope", "-variant", "x"}, exitUsage, "unknown protocol"},
+		{"unknown variant", []string{"run", "-protocol", "lockfree", "-variant", "nope"}, exitUsage, "unknown variant"},
+		{"missing variant", []string{"run", "-protocol", "lockfree"}, exitUsage, "-variant is required"},
+		{"bad flag", []string{"run", "-bogus"}, exitUsage, "not defined"},
+		{"impossible config", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-threads", "-3"}, exitUsage, "threads"},
+		{"param not taken", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-vms", "3"}, exitUsage, "does not take -vms"},
+		{"bad cost", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-cost", "fsync=soon"}, exitUsage, "fsync"},
+		{"clean run", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-runs", "200", "-out", dir}, exitClean, ""},
+		{"finding", []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-runs", "200", "-out", dir}, exitFinding, ""},
+		{"replay: no file", []string{"replay", filepath.Join(dir, "missing.json")}, exitUsage, "no such file"},
+		{"replay: two files", []string{"replay", "a", "b"}, exitUsage, "exactly one"},
+		{"replay: truncated", []string{"replay", "../../traces/testdata/truncated.json"}, exitUsage, "truncated"},
+		{"replay: malformed", []string{"replay", "../../traces/testdata/malformed.json"}, exitUsage, "malformed"},
+		{"replay: foreign", []string{"replay", "../../traces/testdata/foreign.json"}, exitUsage, "not a simrun trace"},
+		{"replay: bad version", []string{"replay", "../../traces/testdata/badversion.json"}, exitUsage, "version"},
+		{"replay: invalid", []string{"replay", "../../traces/testdata/invalid.json"}, exitUsage, "invalid"},
+		{"replay: unknown protocol", []string{"replay", "../../traces/testdata/valid.json"}, exitUsage, "unknown protocol"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := run(t, c.args...)
+			if code != c.want {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, c.want, stderr)
+			}
+			if !strings.Contains(stderr, c.msg) {
+				t.Fatalf("stderr does not mention %q:\n%s", c.msg, stderr)
+			}
+			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic:") {
+				t.Fatalf("a Go panic:\n%s", stderr)
+			}
+			if c.want == exitUsage && c.msg != "Usage" && c.msg != "not defined" && strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+				t.Fatalf("error message is not one line:\n%s", stderr)
+			}
+		})
+	}
+}
+
+// A finding's trace replays to the same verdict, and a trace edited so that
+// it no longer matches the code is refused with exit status 2.
+func TestRunThenReplay(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := run(t, "run", "-protocol", "lockfree", "-variant", "clear-after-enqueue", "-threads", "4", "-out", dir, "-json")
+	if code != exitFinding {
+		t.Fatalf("exit %d; %s", code, stderr)
+	}
+	var res struct {
+		Protocol, Variant, Expected string
+		Runs                        int
+		WallSeconds                 float64 `json:"wall_seconds"`
+		RunsPerSecond               float64 `json:"runs_per_second"`
+		Findings                    []struct {
+			Kind  string
+			Seed  uint64
+			Run   int
+			Steps int
+			Trace string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("-json output: %v\n%s", err, out)
+	}
+	var trace string
+	for _, f := range res.Findings {
+		if f.Kind == "lost-wakeup" {
+			trace = f.Trace
+		}
+	}
+	if trace == "" {
+		t.Fatalf("no lost-wakeup trace in %s", out)
+	}
+	code, out, stderr = run(t, "replay", trace)
+	if code != exitFinding || !strings.Contains(out, "lost-wakeup") || !strings.Contains(out, "◀ finding") {
+		t.Fatalf("replay: exit %d\n%s\n%s", code, out, stderr)
+	}
+
+	// Tamper: change one decision.
+	tr, err := traces.Load(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range tr.Decisions {
+		if tr.Decisions[i] == 0 {
+			tr.Decisions[i] = 1
+			break
+		}
+	}
+	bad := filepath.Join(dir, "tampered.json")
+	if err := traces.Save(bad, tr); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = run(t, "replay", bad)
+	if code != exitUsage || !strings.Contains(stderr, "diverged") || !strings.Contains(stderr, "step ") {
+		t.Fatalf("tampered replay: exit %d, stderr %s", code, stderr)
+	}
+
+	// A trace of another protocol's variant.
+	tr.Variant = "no-such-variant"
+	if err := traces.Save(bad, tr); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = run(t, "replay", bad)
+	if code != exitUsage || !strings.Contains(stderr, "unknown variant") {
+		t.Fatalf("foreign variant: exit %d, stderr %s", code, stderr)
+	}
+	_ = os.Remove(bad)
+}

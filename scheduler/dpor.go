@@ -1,0 +1,592 @@
+package scheduler
+
+// DPOR is dynamic partial-order reduction with sleep sets (Flanagan and
+// Godefroid, "Dynamic Partial-Order Reduction for Model Checking Software",
+// POPL 2005; sleep sets after Godefroid's thesis, LNCS 1032): it explores at
+// least one execution of every Mazurkiewicz trace — every class of
+// executions that differ only in the order of independent steps — and
+// usually few more. It is driven only by the step labels: two steps are
+// dependent as Dependent says.
+//
+// The search is stateless: after every execution it looks for races in the
+// execution's steps (two dependent steps of different actors not ordered by
+// happens-before, where happens-before is the transitive closure of program
+// order and of dependence in execution order) and, for each race, adds the
+// later step's actor to the backtrack set of the state just before the
+// earlier step; if that actor is not enabled there (it is blocked, or does
+// not exist yet), every enabled actor is added. Pending operations of
+// actors still unfinished at the end (blocked forever, or cut off by a
+// finding) take part as if they ran last. A spurious wakeup of a waiter is
+// an alternative of its own (key: actor and "spurious"), so racing with a
+// spurious wakeup schedules exactly that.
+//
+// Choose and Wake decisions are never pruned: every value and every waiter
+// is explored, like DFS does.
+//
+// Sleep sets: once a step has been explored from a state, it sleeps in the
+// states reached by independent steps; a sleeping step is not taken again.
+// An execution that reaches a state where every enabled step sleeps is
+// redundant: DPOR lets the runtime finish it (the runtime cannot stop early)
+// but learns nothing from it, and counts it (Redundant).
+//
+// Assumptions, which hold for simrun scenarios with the zero cost model:
+// an actor's pending step is determined by the state; virtual time does not
+// decide which steps are enabled (Sleep and Work with a nonzero duration,
+// or a nonzero Cost, make the reduction unsound); and whether a step
+// records history events (Path.Records) does not depend on Choose values
+// taken inside it.
+type DPOR struct {
+	frames    []dporFrame
+	pos       int
+	blocked   int // frame index at which the execution became sleep-blocked, or -1
+	started   bool
+	done      bool
+	redundant int
+	taken     bool // Take handed out the root task
+	err       string
+}
+
+// dporKey identifies an alternative of a Schedule decision: an actor's
+// pending step, or its spurious wakeup.
+type dporKey int
+
+func keyOf(c Choice) dporKey {
+	k := dporKey(c.Actor) * 2
+	if c.Op == OpSpurious {
+		k++
+	}
+	return k
+}
+
+// sleeper is a step asleep at a state, with whether it recorded history
+// when it was explored.
+type sleeper struct {
+	c   Choice
+	rec bool
+}
+
+type dporFrame struct {
+	kind    Kind
+	step    int // steps executed before the decision
+	n       int
+	chosen  int
+	choices []Choice // Schedule: the enabled alternatives
+
+	sleep     []sleeper // Schedule: asleep on arrival
+	backtrack []dporKey
+	done      []sleeper // explored, with their labels and records
+}
+
+// NewDPOR returns a DPOR search.
+func NewDPOR() *DPOR { return &DPOR{blocked: -1} }
+
+// Redundant returns the number of executions that ended in a state where
+// every enabled step was asleep.
+func (s *DPOR) Redundant() int { return s.redundant }
+
+// Err reports nondeterminism detected while replaying prefixes, or "".
+func (s *DPOR) Err() string { return s.err }
+
+// Begin implements Strategy.
+func (s *DPOR) Begin(run int) bool {
+	if s.done {
+		return false
+	}
+	s.started = true
+	s.pos = 0
+	s.blocked = -1
+	return true
+}
+
+// Next implements Strategy.
+func (s *DPOR) Next(d *Decision) int {
+	n := len(d.Choices)
+	if s.pos < len(s.frames) {
+		f := &s.frames[s.pos]
+		s.pos++
+		if f.n != n || f.kind != d.Kind {
+			if s.err == "" {
+				s.err = "dpor: replaying a decision prefix gave a different decision (the scenario is not deterministic) at decision " + itoa(d.Index)
+			}
+			return min(f.chosen, n-1)
+		}
+		return f.chosen
+	}
+	s.pos++
+	if s.blocked >= 0 {
+		return 0 // past a sleep-blocked state: nothing to learn
+	}
+	f := dporFrame{kind: d.Kind, step: d.Step, n: n}
+	if d.Kind == Schedule {
+		f.choices = append([]Choice(nil), d.Choices...)
+		f.sleep = s.sleepAt(d)
+		f.chosen = -1
+		for i, c := range f.choices {
+			if !asleep(f.sleep, c) {
+				f.chosen = i
+				break
+			}
+		}
+		if f.chosen < 0 {
+			s.blocked = len(s.frames)
+			s.frames = append(s.frames, f)
+			return 0
+		}
+		f.backtrack = append(f.backtrack, keyOf(f.choices[f.chosen]))
+	}
+	s.frames = append(s.frames, f)
+	return f.chosen
+}
+
+func asleep(sl []sleeper, c Choice) bool {
+	k := keyOf(c)
+	for _, t := range sl {
+		if keyOf(t.c) == k {
+			return true
+		}
+	}
+	return false
+}
+
+// sleepAt computes the sleep set of the state of decision d: that of the
+// previous Schedule decision, plus the steps explored there before the
+// current one, less those dependent with any step executed since.
+func (s *DPOR) sleepAt(d *Decision) []sleeper {
+	var prev *dporFrame
+	for k := len(s.frames) - 1; k >= 0; k-- {
+		if s.frames[k].kind == Schedule {
+			prev = &s.frames[k]
+			break
+		}
+	}
+	if prev == nil || d.Path == nil {
+		return nil
+	}
+	cands := make([]sleeper, 0, len(prev.sleep)+len(prev.done))
+	cands = append(cands, prev.sleep...)
+	cur := keyOf(prev.choices[prev.chosen])
+	for _, t := range prev.done {
+		if keyOf(t.c) != cur {
+			cands = append(cands, t)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	steps, recs := d.Path.Steps, d.Path.Records
+	out := cands[:0]
+	for _, t := range cands {
+		ok := true
+		for i := prev.step; i < d.Step && i < len(steps) && ok; i++ {
+			if Dependent(t.c, steps[i], t.rec, recorded(recs, i)) {
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// recorded reports whether step i is in the ascending list recs.
+func recorded(recs []int, i int) bool {
+	lo, hi := 0, len(recs)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if recs[m] < i {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(recs) && recs[lo] == i
+}
+
+// Dependent reports whether two steps may not commute, given whether each
+// recorded history events. It refines Conflicts: steps of one actor are
+// dependent (program order); steps that both record history events are
+// dependent (the history is one shared log that checks read in order); two
+// spurious wakeups are dependent (they share the per-execution budget);
+// Wait and the re-acquire after a wakeup also touch their mutex (Arg); a
+// Join depends on every step of the actor it joins; otherwise steps are
+// dependent when they touch the same object and not both only read it.
+func Dependent(a, b Choice, recA, recB bool) bool {
+	if a.Actor == b.Actor || (recA && recB) {
+		return true
+	}
+	if a.Op == OpSpurious && b.Op == OpSpurious {
+		return true
+	}
+	if (a.Op == OpJoin && a.Arg == b.Actor) || (b.Op == OpJoin && b.Arg == a.Actor) {
+		return true
+	}
+	if Conflicts(a, b) {
+		return true
+	}
+	am, bm := mutexOf(a), mutexOf(b)
+	switch {
+	case am >= 0 && bm >= 0:
+		return am == bm
+	case am >= 0:
+		return am == b.Object && !b.Op.Local()
+	case bm >= 0:
+		return bm == a.Object && !a.Op.Local()
+	}
+	return false
+}
+
+func mutexOf(c Choice) int {
+	if c.Op == OpWait || c.Op == OpWake {
+		return c.Arg
+	}
+	return -1
+}
+
+// End implements Strategy: it looks for races in the execution and moves to
+// the next unexplored alternative.
+func (s *DPOR) End(p *Path) {
+	if len(s.frames) > s.pos {
+		if s.err == "" {
+			s.err = "dpor: an execution ended before its replayed prefix (the scenario is not deterministic)"
+		}
+		s.frames = s.frames[:s.pos]
+	}
+	limit := len(p.Steps)
+	if s.blocked >= 0 {
+		s.redundant++
+		limit = min(limit, s.frames[s.blocked].step)
+		s.frames = s.frames[:s.blocked]
+	}
+	// Remember what each explored step was, for sleep sets.
+	for k := range s.frames {
+		f := &s.frames[k]
+		if f.kind != Schedule || f.step >= len(p.Steps) {
+			continue
+		}
+		c := p.Steps[f.step]
+		if !asleep(f.done, c) {
+			f.done = append(f.done, sleeper{c, recorded(p.Records, f.step)})
+		}
+	}
+	s.races(p, limit)
+	s.done = !s.backtrack()
+}
+
+// races adds backtrack points for every race in the first limit steps of p
+// (and with p's pending steps when the whole execution counts).
+func (s *DPOR) races(p *Path, limit int) {
+	steps := p.Steps[:limit]
+	atFrame := make(map[int]int, len(s.frames)) // step -> Schedule frame
+	for k, f := range s.frames {
+		if f.kind == Schedule {
+			atFrame[f.step] = k
+		}
+	}
+	na := 0
+	for _, c := range steps {
+		na = max(na, c.Actor+1)
+	}
+	for _, c := range p.Pending {
+		na = max(na, c.Actor+1)
+	}
+	hb := newHB(na, len(steps))
+	race := func(i int, next Choice) {
+		k, ok := atFrame[i]
+		if !ok {
+			return // a forced step: nothing else was enabled
+		}
+		f := &s.frames[k]
+		want := keyOf(next)
+		for _, c := range f.choices {
+			if keyOf(c) == want {
+				f.addBacktrack(want)
+				return
+			}
+		}
+		for _, c := range f.choices {
+			f.addBacktrack(keyOf(c))
+		}
+	}
+	for j, c := range steps {
+		hb.step(j, c, recorded(p.Records, j), race)
+	}
+	if limit == len(p.Steps) {
+		for _, c := range p.Pending {
+			hb.pending(c, race)
+		}
+	}
+}
+
+func (f *dporFrame) addBacktrack(k dporKey) {
+	for _, b := range f.backtrack {
+		if b == k {
+			return
+		}
+	}
+	f.backtrack = append(f.backtrack, k)
+}
+
+// backtrack moves to the deepest frame with an unexplored alternative.
+func (s *DPOR) backtrack() bool {
+	for k := len(s.frames) - 1; k >= 0; k-- {
+		f := &s.frames[k]
+		if f.kind != Schedule {
+			if f.chosen+1 < f.n {
+				f.chosen++
+				s.frames = s.frames[:k+1]
+				return true
+			}
+			continue
+		}
+		for _, b := range f.backtrack {
+			if s.explored(f, b) {
+				continue
+			}
+			for i, c := range f.choices {
+				if keyOf(c) == b {
+					f.chosen = i
+					s.frames = s.frames[:k+1]
+					return true
+				}
+			}
+		}
+	}
+	s.frames = s.frames[:0]
+	return false
+}
+
+func (s *DPOR) explored(f *dporFrame, k dporKey) bool {
+	for _, t := range f.done {
+		if keyOf(t.c) == k {
+			return true
+		}
+	}
+	for _, t := range f.sleep {
+		if keyOf(t.c) == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Info implements Strategy.
+func (s *DPOR) Info() Info { return Info{Name: "dpor"} }
+
+// Take implements Splitter: DPOR is one task (its backtrack sets cross
+// subtrees), explored by one worker.
+func (s *DPOR) Take() (Task, bool) {
+	if s.taken {
+		return Task{}, false
+	}
+	s.taken = true
+	return Task{}, true
+}
+
+// Fork implements Splitter.
+func (s *DPOR) Fork(Task) Strategy { return NewDPOR() }
+
+// Spawned implements Splitter.
+func (s *DPOR) Spawned() []Task { return nil }
+
+// Pruned implements Splitter: DPOR prunes nothing that matters.
+func (s *DPOR) Pruned() int { return 0 }
+
+// hbState computes happens-before over an execution's steps with vector
+// clocks (one component per actor) and reports races as it goes.
+type hbState struct {
+	na     int
+	clocks []int32 // event j's clock: clocks[j*na : (j+1)*na]
+	actor  []int
+	ord    []int32 // event j's position in its actor's sequence (1-based)
+	last   []int   // by actor: its latest event, or -1
+	res    []resAcc
+	cur    []int32
+	acc    []access
+}
+
+type resAcc struct {
+	write, acq, rel, try int // latest event of each kind, or -1
+	reads                []int
+}
+
+// Access modes. Mutexes are special because a release and an acquire by
+// another actor are never enabled together: only acquires race (and a
+// TryLock, which is enabled even when the mutex is held, races with
+// releases too); a release only orders what follows.
+const (
+	modeRead = iota
+	modeWrite
+	modeAcquire // Lock, the re-acquire after a wakeup
+	modeTry     // TryLock
+	modeRelease // Unlock, the release in Wait
+	modeAfter   // the wakeup after a Signal: ordered after the cond's last write
+)
+
+type access struct {
+	r    int
+	mode int
+}
+
+// Pseudo-objects of Dependent, offset in hbState.res.
+const (
+	resHistory = iota
+	resSpurious
+	resObjects
+)
+
+func newHB(na, n int) *hbState {
+	h := &hbState{na: na, clocks: make([]int32, 0, n*na), last: make([]int, na), cur: make([]int32, na)}
+	for i := range h.last {
+		h.last[i] = -1
+	}
+	return h
+}
+
+func (h *hbState) accesses(c Choice, rec bool) []access {
+	a := h.acc[:0]
+	if c.Object >= 0 && !c.Op.Local() {
+		m := modeWrite
+		switch c.Op {
+		case OpLoad, OpRead:
+			m = modeRead
+		case OpLock:
+			m = modeAcquire
+		case OpTryLock:
+			m = modeTry
+		case OpUnlock:
+			m = modeRelease
+		case OpWake:
+			m = modeAfter
+		}
+		a = append(a, access{resObjects + c.Object, m})
+	}
+	switch c.Op {
+	case OpWait:
+		a = append(a, access{resObjects + c.Arg, modeRelease})
+	case OpWake:
+		a = append(a, access{resObjects + c.Arg, modeAcquire})
+	}
+	if rec {
+		a = append(a, access{resHistory, modeWrite})
+	}
+	if c.Op == OpSpurious {
+		a = append(a, access{resSpurious, modeWrite})
+	}
+	h.acc = a
+	return a
+}
+
+func (h *hbState) resource(r int) *resAcc {
+	for len(h.res) <= r {
+		h.res = append(h.res, resAcc{write: -1, acq: -1, rel: -1, try: -1})
+	}
+	return &h.res[r]
+}
+
+// before loads into h.cur the clock of actor p before its next step.
+func (h *hbState) before(p int) {
+	if l := h.last[p]; l >= 0 {
+		copy(h.cur, h.clocks[l*h.na:(l+1)*h.na])
+	} else {
+		clear(h.cur)
+	}
+}
+
+// check reports a race between event i and the next step c of its actor,
+// unless i happens before c's actor's current clock.
+func (h *hbState) check(i int, c Choice, race func(int, Choice)) {
+	if i >= 0 && h.actor[i] != c.Actor && h.cur[h.actor[i]] < h.ord[i] {
+		race(i, c)
+	}
+}
+
+func (h *hbState) checkAll(c Choice, rec bool, race func(int, Choice)) []access {
+	acc := h.accesses(c, rec)
+	for _, a := range acc {
+		r := h.resource(a.r)
+		switch a.mode {
+		case modeRead:
+			h.check(r.write, c, race)
+		case modeWrite:
+			h.check(r.write, c, race)
+			for _, i := range r.reads {
+				h.check(i, c, race)
+			}
+		case modeAcquire:
+			h.check(r.acq, c, race)
+		case modeTry:
+			h.check(r.acq, c, race)
+			h.check(r.rel, c, race)
+		case modeRelease:
+			h.check(r.try, c, race)
+		}
+	}
+	return acc
+}
+
+func (h *hbState) join(i int) {
+	if i < 0 {
+		return
+	}
+	for k, t := range h.clocks[i*h.na : (i+1)*h.na] {
+		h.cur[k] = max(h.cur[k], t)
+	}
+}
+
+// step adds event j, labelled c, after checking it for races.
+func (h *hbState) step(j int, c Choice, rec bool, race func(int, Choice)) {
+	p := c.Actor
+	h.before(p)
+	acc := h.checkAll(c, rec, race)
+	for _, a := range acc {
+		r := h.resource(a.r)
+		switch a.mode {
+		case modeRead, modeAfter:
+			h.join(r.write)
+		case modeWrite:
+			h.join(r.write)
+			for _, i := range r.reads {
+				h.join(i)
+			}
+		default:
+			h.join(r.acq)
+			h.join(r.rel)
+			h.join(r.try)
+		}
+	}
+	if c.Op == OpJoin && c.Arg >= 0 && c.Arg < h.na {
+		h.join(h.last[c.Arg])
+	}
+	var o int32 = 1
+	if l := h.last[p]; l >= 0 {
+		o = h.ord[l] + 1
+	}
+	h.cur[p] = o
+	h.clocks = append(h.clocks, h.cur...)
+	h.actor = append(h.actor, p)
+	h.ord = append(h.ord, o)
+	h.last[p] = j
+	for _, a := range acc {
+		r := h.resource(a.r)
+		switch a.mode {
+		case modeRead:
+			r.reads = append(r.reads, j)
+		case modeWrite:
+			r.write, r.reads = j, r.reads[:0]
+		case modeAcquire:
+			r.acq = j
+		case modeTry:
+			r.acq, r.try = j, j
+		case modeRelease:
+			r.rel = j
+		}
+	}
+}
+
+// pending checks a step that never ran (the execution ended first).
+// Whether it would record history is unknown; it is taken not to.
+func (h *hbState) pending(c Choice, race func(int, Choice)) {
+	h.before(c.Actor)
+	h.checkAll(c, false, race)
+}

@@ -1,0 +1,169 @@
+package scheduler_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+)
+
+// lockedCounter: n actors increment a counter under a mutex and record.
+func lockedCounter(n int, record bool) sim.Scenario {
+	return func(x *sim.Execution) {
+		c := sim.NewVar(x, "count", 0)
+		m := sim.NewMutex(x, "mu")
+		for i := 0; i < n; i++ {
+			x.Go(fmt.Sprintf("t%d", i), func() {
+				m.Lock()
+				c.Write(c.Read() + 1)
+				if record {
+					x.Record(i)
+				}
+				m.Unlock()
+			})
+		}
+	}
+}
+
+// handoff: a producer sets a flag under a mutex and signals; consumers wait
+// with if (bug: a spurious wakeup passes) or for (correct) and assert.
+func handoff(consumers int, loop bool) sim.Scenario {
+	return func(x *sim.Execution) {
+		m := sim.NewMutex(x, "mu")
+		c := sim.NewCond(x, "cond", m)
+		ready := sim.NewVar(x, "ready", false)
+		for i := 0; i < consumers; i++ {
+			x.Go(fmt.Sprintf("c%d", i), func() {
+				m.Lock()
+				if loop {
+					for !ready.Read() {
+						c.Wait()
+					}
+				} else if !ready.Read() {
+					c.Wait()
+				}
+				x.Assert(ready.Read(), "woke without ready")
+				m.Unlock()
+			})
+		}
+		x.Go("p", func() {
+			m.Lock()
+			ready.Write(true)
+			c.Signal()
+			m.Unlock()
+		})
+	}
+}
+
+// chooser: an actor picks a value with Choose and another reads it.
+func chooser() sim.Scenario {
+	return func(x *sim.Execution) {
+		v := sim.NewAtomic(x, "v", 0)
+		x.Go("a", func() { v.Store(1 + x.Choose("val", 3)) })
+		x.Go("b", func() {
+			if v.Load() == 3 {
+				x.Assert(false, "saw 3")
+			}
+		})
+	}
+}
+
+// lockOrder: two actors take two mutexes in opposite orders (deadlock).
+func lockOrder() sim.Scenario {
+	return func(x *sim.Execution) {
+		a, b := sim.NewMutex(x, "A"), sim.NewMutex(x, "B")
+		x.Go("t0", func() { a.Lock(); b.Lock(); b.Unlock(); a.Unlock() })
+		x.Go("t1", func() { b.Lock(); a.Lock(); a.Unlock(); b.Unlock() })
+	}
+}
+
+type smallCase struct {
+	name   string
+	s      sim.Scenario
+	execs  int // DPOR executions (not redundant), 0: not checked
+	states int // distinct terminal states, 0: not checked
+}
+
+func smallCases() []smallCase {
+	fact := func(n int) int {
+		f := 1
+		for i := 2; i <= n; i++ {
+			f *= i
+		}
+		return f
+	}
+	return []smallCase{
+		// n actors writing n different Vars: one execution.
+		{"distinct-vars-2", writers(2, false, false), 1, 1},
+		{"distinct-vars-4", writers(4, false, false), 1, 1},
+		// n actors writing one Var, recording their turn: n! orders
+		// (Flanagan-Godefroid is not optimal: a few more executions).
+		{"shared-var-3", writers(3, true, true), 0, fact(3)},
+		{"shared-var-4", writers(4, true, true), 0, fact(4)},
+		{"recorded-4", writers(4, false, true), 0, fact(4)},
+		// The lost-update counter: final values 1..n.
+		{"counter-2", counter(2), 0, 2},
+		{"counter-3", counter(3), 0, 3},
+		{"counter-4", counter(4), 0, 4}, // DPOR only: too big for DFS here
+		{"locked-counter-3", lockedCounter(3, false), 0, 1},
+		{"locked-counter-rec-3", lockedCounter(3, true), 0, fact(3)},
+		{"handoff-if-2", handoff(2, false), 0, 0},
+		{"handoff-for-2", handoff(2, true), 0, 0},
+		{"chooser", chooser(), 0, 3},
+		{"lock-order", lockOrder(), 0, 0},
+	}
+}
+
+func kindsOf(r *sim.Report) []string {
+	var ks []string
+	for k := range r.Counts {
+		ks = append(ks, string(k))
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// TestDPORAgreesWithDFS: on small programs, DPOR reaches every terminal
+// state and every finding kind that unbounded DFS does, in no more
+// executions.
+func TestDPORAgreesWithDFS(t *testing.T) {
+	for _, tt := range smallCases() {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := sim.Options{Runs: 1 << 30, MaxSpurious: 1, Races: true}
+			opts.Strategy = scheduler.NewDFS(-1)
+			if tt.name == "counter-4" {
+				opts.Strategy = scheduler.NewDPOR()
+			}
+			dfs, err := sim.Explore(tt.s, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts.Strategy = scheduler.NewDPOR()
+			dpor, err := sim.Explore(tt.s, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !dfs.Exhausted || !dpor.Exhausted {
+				t.Fatalf("not exhausted: dfs %v dpor %v", dfs.Exhausted, dpor.Exhausted)
+			}
+			if tt.execs != 0 && dpor.Runs-dpor.Redundant != tt.execs {
+				t.Errorf("DPOR: %d executions (%d redundant), want %d", dpor.Runs, dpor.Redundant, tt.execs)
+			}
+			if tt.states != 0 && dpor.TerminalStates != tt.states {
+				t.Errorf("DPOR: %d terminal states, want %d", dpor.TerminalStates, tt.states)
+			}
+			if dpor.Runs > dfs.Runs {
+				t.Errorf("DPOR ran %d executions, DFS %d", dpor.Runs, dfs.Runs)
+			}
+			if !slices.Equal(kindsOf(dfs), kindsOf(dpor)) {
+				t.Errorf("finding kinds: DFS %v, DPOR %v", kindsOf(dfs), kindsOf(dpor))
+			}
+			if dfs.TerminalStates != dpor.TerminalStates {
+				t.Errorf("terminal states: DFS %d, DPOR %d", dfs.TerminalStates, dpor.TerminalStates)
+			}
+			t.Logf("DFS %d executions, DPOR %d (%d redundant), states %d, kinds %v", dfs.Runs, dpor.Runs, dpor.Redundant, dpor.TerminalStates, kindsOf(dpor))
+		})
+	}
+}
