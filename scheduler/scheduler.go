@@ -176,7 +176,9 @@ type Info struct {
 	Steps int    `json:"steps,omitempty"` // PCT expected step count k
 }
 
-// Path is the record of a finished execution that a strategy may learn from.
+// Path is the record of a finished execution that a strategy may learn
+// from. Its slices are reused for the next execution: a strategy that keeps
+// them must copy them.
 type Path struct {
 	Steps     []Choice // the label of every executed step, in order
 	Decisions []int    // the index chosen at every decision, in order

@@ -47,6 +47,17 @@ type Options struct {
 	// StopOnKind ends the exploration at the first execution with a
 	// finding of this kind.
 	StopOnKind Kind
+	// SelfCheck re-runs every execution from its decisions and reports
+	// nondeterminism if the steps differ (a scenario that escapes the
+	// simulator: real goroutines, channels, time, map order, globals).
+	SelfCheck bool
+	// Watchdog, if positive, is how long the exploration may go without
+	// finishing an execution before it is declared hung: actor code that
+	// blocks for real (a channel, a sync.Mutex, time.Sleep) hangs the
+	// simulator, which cannot pre-empt it. OnHang is then called (from
+	// another goroutine); by default it panics with a message saying so.
+	Watchdog time.Duration
+	OnHang   func(msg string)
 	// Meta names the scenario in traces.
 	Meta Meta
 	// Progress, if set, is called now and then from the exploring goroutine.
@@ -174,6 +185,11 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 			x := newExecution(&opts, strat)
 			x.path.Steps, x.path.Decisions = buf.Steps[:0], buf.Decisions[:0]
 			f := x.run(s)
+			if opts.SelfCheck {
+				if g := selfCheck(s, &opts, strat.Info(), &x.path, run); g != nil {
+					f = g
+				}
+			}
 			x.path.Found = f != nil
 			strat.End(&x.path)
 			buf = x.path
@@ -201,6 +217,10 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 				opts.Progress(Progress{Runs: int(n), Findings: len(firstOf), Elapsed: time.Since(start)})
 			}
 		}
+	}
+	if opts.Watchdog > 0 {
+		stop := watch(&opts, &done)
+		defer stop()
 	}
 	if opts.Workers == 1 {
 		worker(opts.Strategy)

@@ -3,6 +3,7 @@ package sim_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -256,4 +257,47 @@ func TestTimeAndCost(t *testing.T) {
 			t.Errorf("cpus=%d: %v, want %v", c.cpus, end, c.want)
 		}
 	}
+}
+
+var global int // state outside the simulator: the scenario below is not deterministic
+
+func TestSelfCheckCatchesNondeterminism(t *testing.T) {
+	s := func(x *sim.Execution) {
+		v := sim.NewVar(x, "v", 0)
+		global++
+		n := 1 + global%2 // differs between a run and its re-run
+		x.Go("a", func() {
+			for i := 0; i < n; i++ {
+				v.Write(i)
+			}
+		})
+		x.Go("b", func() { v.Write(9) })
+	}
+	rep, err := sim.Explore(s, sim.Options{Runs: 20, SelfCheck: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Counts[sim.Nondeterminism] == 0 {
+		t.Fatalf("self-check found nothing: %v", rep.Counts)
+	}
+	t.Log(rep.Findings[0].Message)
+}
+
+func TestWatchdogReportsRealBlocking(t *testing.T) {
+	ch := make(chan int)
+	defer close(ch)
+	hung := make(chan string, 1)
+	s := func(x *sim.Execution) {
+		x.Go("blocker", func() { <-ch }) // real blocking: forbidden in actor code
+	}
+	go func() {
+		sim.Explore(s, sim.Options{Runs: 1, Watchdog: 1500 * time.Millisecond, OnHang: func(msg string) { hung <- msg }})
+	}()
+	select {
+	case msg := <-hung:
+		t.Log(msg)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watchdog did not fire")
+	}
+	ch <- 1 // unblock the actor so the exploration ends
 }

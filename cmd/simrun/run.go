@@ -32,6 +32,8 @@ type runFlags struct {
 	spurious          bool
 	jsonOut           bool
 	costs             costFlags
+	races, selfCheck  bool
+	watchdog          time.Duration
 }
 
 // costFlags collects repeated -cost name=value flags.
@@ -61,6 +63,9 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.spurious, "spurious", true, "let the strategy wake condition-variable waiters spuriously")
 	fs.BoolVar(&f.jsonOut, "json", false, "print JSON on stdout instead of text")
 	fs.Var(&f.costs, "cost", "cost-model parameter name=value, repeatable (names: "+costNames()+")")
+	fs.BoolVar(&f.races, "races", true, "detect data races on Vars (vector clocks)")
+	fs.BoolVar(&f.selfCheck, "selfcheck", false, "re-run every execution and report nondeterminism")
+	fs.DurationVar(&f.watchdog, "watchdog", 2*time.Minute, "declare the run hung when no execution finishes for this long (0: off)")
 }
 
 func costNames() string {
@@ -112,6 +117,7 @@ type variantResult struct {
 	VirtualSeconds float64            `json:"virtual_seconds"`
 	Stats          map[string]float64 `json:"-"`
 	Findings       []jsonFinding      `json:"findings"`
+	PCTBound       string             `json:"pct_bound,omitempty"`
 	ok             bool
 }
 
@@ -208,7 +214,7 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 	var statsMu sync.Mutex
 	sums := map[string]float64{}
 	var vsum float64
-	n := 0
+	n, actors := 0, 0
 	progress := isTerminal(os.Stderr) && stderr == io.Writer(os.Stderr) && !f.jsonOut
 	found := map[sim.Kind]*jsonFinding{}
 	var order []sim.Kind
@@ -227,12 +233,14 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 		}
 		opts := sim.Options{Strategy: strat, Runs: share, Workers: f.workers, MaxSteps: f.maxSteps,
 			NoSpurious: !f.spurious, Cost: cost, StopOnKind: stopOn,
+			Races: f.races, SelfCheck: f.selfCheck, Watchdog: f.watchdog, OnHang: hang(stderr),
 			Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}
-		if proto.Stats != nil || cost != (sim.Cost{}) {
+		{
 			opts.OnExecution = func(run int, h *sim.History, _ *sim.Finding) {
 				statsMu.Lock()
 				defer statsMu.Unlock()
 				n++
+				actors = max(actors, len(h.Actors))
 				vsum += h.Now.Seconds()
 				if proto.Stats != nil {
 					for k, v := range proto.Stats(h) {
@@ -289,6 +297,13 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 	}
 	verdict, ok := v.Judge(order)
 	res.Verdict, res.ok = string(verdict), ok
+	if n > 0 && strings.Contains(res.Strategy, "pct") && res.Runs > 0 {
+		// PCT's guarantee (Burckhardt et al. 2010): one run finds a bug of
+		// depth d with probability >= 1/(n·k^(d-1)).
+		k := int(res.Steps / int64(res.Runs))
+		p := scheduler.Bound(actors, k, f.depth)
+		res.PCTBound = fmt.Sprintf("depth %d, n=%d actors, k=%d steps: >= %.3g per run", f.depth, actors, k, p)
+	}
 	if n > 0 {
 		res.VirtualSeconds = vsum / float64(n)
 		if len(sums) > 0 {
@@ -335,6 +350,9 @@ func printResult(w io.Writer, r *variantResult) {
 			fmt.Fprintf(w, ", %s %.4g", k, r.Stats[k])
 		}
 		fmt.Fprintln(w)
+	}
+	if r.PCTBound != "" {
+		fmt.Fprintf(w, "  PCT guarantee for a bug of %s\n", r.PCTBound)
 	}
 	if len(r.Findings) == 0 {
 		fmt.Fprintf(w, "  no finding\n")
@@ -408,4 +426,13 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// hang reports a hung exploration and exits: the simulator cannot stop an
+// actor that blocks outside it.
+func hang(stderr io.Writer) func(string) {
+	return func(msg string) {
+		fmt.Fprintf(stderr, "simrun run: %s\n", msg)
+		os.Exit(exitUsage)
+	}
 }
