@@ -425,6 +425,7 @@ func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 

@@ -39,14 +39,16 @@
 // checkers.XenstoreLiveness over the recorded checkers.XenstoreEvent
 // history.
 //
-// # Known result: untracked failed reads
+// # Known result: untracked requests
 //
-// oxenstored records a read in read_lowpath only when it succeeds (§3.2).
-// A transaction that read an absent node (ENOENT) or a node it may not
-// read (EACCES) and then commits by merge is not stopped by a concurrent
-// commit that created that node or changed its permissions. Two such
-// transactions can commit a write skew, which is not serializable; the
-// faithful variants exhibit it on random workloads, and the oracles
-// report it as checkers.XenstoreKindUntracked (see
-// TestUntrackedReadWriteSkew and testdata/untracked.txt).
+// oxenstored records a path in a lowpath only when the operation succeeds
+// (§3.2). A transaction that read an absent node (ENOENT) or a node it may
+// not read (EACCES), or whose mkdir found the node present or whose rm
+// found it absent (both answered Ack), records nothing for it; if it then
+// commits by merge, a concurrent commit that created or removed that node,
+// or changed its permissions, did not stop it. Two transactions that each
+// read the key the other creates commit a write skew, which is not
+// serializable; replay does not help, as it runs only when the merge fails.
+// The oracles report this as checkers.XenstoreKindUntracked; see
+// TestUntrackedWriteSkew and its traces in testdata/.
 package replay

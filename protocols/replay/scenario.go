@@ -55,7 +55,7 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Workload builds the configured workload.
+// BuildWorkload builds the configured workload.
 func (c Config) BuildWorkload() (Workload, error) {
 	c = c.withDefaults()
 	switch c.Workload {
