@@ -64,6 +64,7 @@ type Task struct {
 
 type dfsFrame struct {
 	n      int  // number of choices
+	limit  int  // alternatives of this task: indices below limit
 	chosen int  // index chosen
 	pre    int  // preemptions before this decision
 	real   int  // Schedule: non-spurious choices; others: n
@@ -139,7 +140,7 @@ func (s *DFS) Next(d *Decision) int {
 		}
 		return f.chosen
 	}
-	f := dfsFrame{n: n, real: n, sched: d.Kind == Schedule}
+	f := dfsFrame{n: n, limit: n, real: n, sched: d.Kind == Schedule}
 	if f.sched {
 		f.real = splitSpurious(d.Choices)
 		f.curOK = d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != OpSpurious
@@ -187,7 +188,7 @@ func (s *DFS) End(p *Path) {
 			for i := f.chosen + 1; i < f.n; i++ {
 				s.offer(k, i)
 			}
-			f.n = f.chosen + 1 // nothing left here for this task
+			f.limit = f.chosen + 1 // nothing left here for this task
 		}
 	}
 	s.more = s.backtrack()
@@ -201,7 +202,7 @@ func (s *DFS) backtrack() bool {
 		if f.fixed {
 			break
 		}
-		for i := f.chosen + 1; i < f.n; i++ {
+		for i := f.chosen + 1; i < f.limit; i++ {
 			if f.pre+f.cost(i) <= level {
 				f.chosen = i
 				s.frames = s.frames[:k+1]
@@ -367,4 +368,20 @@ func itoa(i int) string {
 		b[n] = '-'
 	}
 	return string(b[n:])
+}
+
+// Preemptions returns the preemptions that choosing index i at decision d
+// costs, as DFS counts them: 1 for a spurious wakeup, 1 for another actor
+// while the previous step's actor is still enabled (i > 0), else 0.
+func Preemptions(d *Decision, i int) int {
+	if d.Kind != Schedule {
+		return 0
+	}
+	if d.Choices[i].Op == OpSpurious {
+		return 1
+	}
+	if i > 0 && d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != OpSpurious {
+		return 1
+	}
+	return 0
 }

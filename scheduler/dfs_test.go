@@ -92,6 +92,9 @@ func explore(t *testing.T, s sim.Scenario, strat scheduler.Strategy, workers int
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(rep.Errors) > 0 {
+		t.Fatalf("strategy errors: %v", rep.Errors)
+	}
 	return rep
 }
 

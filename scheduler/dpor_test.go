@@ -145,6 +145,9 @@ func TestDPORAgreesWithDFS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(dfs.Errors)+len(dpor.Errors) > 0 {
+				t.Fatalf("strategy errors: %v %v", dfs.Errors, dpor.Errors)
+			}
 			if !dfs.Exhausted || !dpor.Exhausted {
 				t.Fatalf("not exhausted: dfs %v dpor %v", dfs.Exhausted, dpor.Exhausted)
 			}

@@ -47,8 +47,8 @@ type CostParam struct {
 	// says where it comes from. Checking runs default to zero cost.
 	Reference string
 	Source    string
-	dur  func(c *Cost) *Duration
-	num  func(c *Cost) *int
+	dur       func(c *Cost) *Duration
+	num       func(c *Cost) *int
 }
 
 // CostParams lists the parameters of the cost model, as named on the

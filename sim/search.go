@@ -171,10 +171,12 @@ func (se *search) runTask(tr *taskResult) {
 		tr.recs = append(tr.recs, rec)
 		se.total++
 		if sp != nil {
-			for _, t := range sp.Spawned() {
-				se.push(t)
+			if ts := sp.Spawned(); len(ts) > 0 {
+				for _, t := range ts {
+					se.push(t)
+				}
+				se.cond.Broadcast()
 			}
-			se.cond.Broadcast()
 		}
 		if se.opts.OnExecution != nil {
 			se.opts.OnExecution(-1, x.History(), f)

@@ -6,6 +6,7 @@
 //
 //	simrun list
 //	simrun run [-protocol P -variant V] [flags]
+//	simrun explore -protocol P -variant V [-threads N] [-txns T] [-bound B] [-dpor] [-workers W] [-max-executions K] [-json]
 //	simrun replay [-v] TRACE
 //
 // Exit status: 0 when nothing was found (or, for a run of every variant,
@@ -52,7 +53,9 @@ func init() {
 	commands = []command{
 		{"list", "list protocols, variants and their expected verdicts", runList},
 		{"run", "explore protocol variants and report findings", runRun},
+		{"explore", "exhaustively explore one variant (DFS with preemption bounding, or DPOR) and verify it", runExplore},
 		{"replay", "re-execute a trace and print its timeline", runReplay},
+		{"bench", "price the protocols in virtual time and measure the simulator", runBench},
 	}
 }
 

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+	"github.com/simrun/simrun/traces"
+)
+
+// exploreResult is the outcome of `simrun explore`, as printed by -json.
+type exploreResult struct {
+	Protocol       string        `json:"protocol"`
+	Variant        string        `json:"variant"`
+	Expected       string        `json:"expected"`
+	Config         string        `json:"config"`
+	Strategy       string        `json:"strategy"` // dfs or dpor
+	Exhaustive     bool          `json:"exhaustive"`
+	Verified       bool          `json:"verified"`
+	Bound          int           `json:"bound"` // preemption bound; -1 for none (DPOR, or DFS -bound -1)
+	Executions     int           `json:"executions"`
+	TerminalStates int           `json:"terminal_states"`
+	DeepestSteps   int           `json:"deepest_steps"`
+	Pruned         int           `json:"pruned"`    // DFS: alternatives beyond the bound
+	Redundant      int           `json:"redundant"` // DPOR: sleep-blocked executions
+	WallSeconds    float64       `json:"wall_seconds"`
+	ExecsPerSecond float64       `json:"executions_per_second"`
+	Findings       []jsonFinding `json:"findings"`
+	Minimized      []string      `json:"minimized,omitempty"` // per finding: preemptions and steps before and after
+	Errors         []string      `json:"errors,omitempty"`
+}
+
+func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlags("explore", stderr)
+	var (
+		protocol, variant, out string
+		params                 protocols.Params
+		bound, workers, maxEx  int
+		maxSteps, maxSpurious  int
+		dpor, jsonOut, races   bool
+		spurious, minimize     bool
+	)
+	fs.StringVar(&protocol, "protocol", "", "protocol to explore (see simrun list)")
+	fs.StringVar(&variant, "variant", "", "variant of the protocol")
+	fs.IntVar(&params.Threads, "threads", 2, "client threads (group commit)")
+	fs.IntVar(&params.Txns, "txns", 1, "transactions per thread (group commit)")
+	fs.IntVar(&params.Engines, "engines", 0, "storage engines per transaction, 1 or 2 (group commit)")
+	fs.IntVar(&params.Readers, "readers", 0, "consistent-snapshot readers (group commit)")
+	fs.BoolVar(&params.Crash, "crash", false, "crash at a step the strategy chooses, then recover (group commit)")
+	fs.BoolVar(&params.XidErrors, "xid-errors", false, "let group_log_xid fail (group commit)")
+	fs.IntVar(&params.VMs, "vms", 0, "simulated VMs (xenstore replay)")
+	fs.IntVar(&bound, "bound", 2, "DFS: preemption bound (spurious wakeups count as preemptions); -1 for none")
+	fs.BoolVar(&dpor, "dpor", false, "use DPOR with sleep sets instead of preemption-bounded DFS (no bound)")
+	fs.IntVar(&workers, "workers", 1, "workers (DFS splits subtrees; results do not depend on it)")
+	fs.IntVar(&maxEx, "max-executions", 1000000, "budget: stop after this many executions")
+	fs.IntVar(&maxSteps, "max-steps", 100000, "step bound of one execution (livelock beyond)")
+	fs.BoolVar(&spurious, "spurious", true, "explore spurious wakeups of condition-variable waiters")
+	fs.IntVar(&maxSpurious, "max-spurious", 1, "spurious wakeups per execution")
+	fs.BoolVar(&races, "races", true, "detect data races on Vars (vector clocks)")
+	fs.BoolVar(&minimize, "minimize", true, "minimize each finding's trace (fewest preemptions, then steps)")
+	fs.StringVar(&out, "out", "simrun-traces", "directory for the traces of findings")
+	fs.BoolVar(&jsonOut, "json", false, "print JSON on stdout instead of text")
+	if err := parseFlags(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if fs.NArg() > 0 {
+		return exitUsage, usagef("unexpected arguments: %v", fs.Args())
+	}
+	if protocol == "" || variant == "" {
+		return exitUsage, usagef("-protocol and -variant are required")
+	}
+	if maxEx < 1 || workers < 1 || maxSpurious < 0 {
+		return exitUsage, usagef("-max-executions and -workers must be at least 1, -max-spurious at least 0")
+	}
+	proto, err := protocols.Lookup(protocol)
+	if err != nil {
+		return exitUsage, usageError{err}
+	}
+	// Only the parameters the protocol takes (threads and txns have
+	// defaults here that suit exhaustive search).
+	if !proto.Uses("threads") {
+		params.Threads = 0
+	}
+	if !proto.Uses("txns") {
+		params.Txns = 0
+	}
+	if err := checkParams(proto, params); err != nil {
+		return exitUsage, err
+	}
+	_, scenario, params, err := protocols.Scenario(protocol, variant, params)
+	if err != nil {
+		return exitUsage, usageError{err}
+	}
+	v, _ := sim.FindVariant(proto.Variants, variant)
+
+	var strat scheduler.Strategy
+	res := &exploreResult{Protocol: protocol, Variant: variant, Expected: string(v.Expected),
+		Config: string(proto.Config(params)), Bound: bound, Findings: []jsonFinding{}}
+	if dpor {
+		strat, res.Strategy, res.Bound = scheduler.NewDPOR(), "dpor", -1
+	} else {
+		strat, res.Strategy = scheduler.NewDFS(bound), "dfs"
+		if bound < 0 {
+			res.Bound = -1
+		}
+	}
+	opts := sim.Options{Strategy: strat, Runs: maxEx, Workers: workers, MaxSteps: maxSteps,
+		NoSpurious: !spurious || maxSpurious == 0, MaxSpurious: max(maxSpurious, 1), Races: races, Cost: proto.Cost,
+		Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}
+	progress := isTerminal(os.Stderr) && stderr == io.Writer(os.Stderr) && !jsonOut
+	if progress {
+		opts.Progress = func(p sim.Progress) {
+			fmt.Fprintf(stderr, "\r  %s/%s: %d executions, %.0f/s   ", protocol, variant, p.Runs, float64(p.Runs)/p.Elapsed.Seconds())
+		}
+	}
+	rep, err := sim.Explore(scenario, opts)
+	if err != nil {
+		return exitUsage, usageError{err}
+	}
+	if progress {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	res.Exhaustive = rep.Exhausted
+	res.Executions, res.TerminalStates, res.DeepestSteps = rep.Runs, rep.TerminalStates, rep.MaxSteps
+	res.Pruned, res.Redundant, res.Errors = rep.Pruned, rep.Redundant, rep.Errors
+	res.WallSeconds = rep.Wall.Seconds()
+	if rep.Wall > 0 {
+		res.ExecsPerSecond = float64(rep.Runs) / rep.Wall.Seconds()
+	}
+	for _, fd := range rep.Findings {
+		jf := jsonFinding{Kind: string(fd.Kind), Message: fd.Message, Seed: fd.Seed, Run: fd.Run,
+			Steps: fd.Steps, Count: rep.Counts[fd.Kind]}
+		t := fd.Trace
+		if t != nil && minimize && fd.Kind != sim.Nondeterminism {
+			start := time.Now()
+			if mt, st, err := sim.Minimize(scenario, t); err == nil {
+				t = mt
+				res.Minimized = append(res.Minimized, fmt.Sprintf("%s: %s, %.1fs", fd.Kind, st, time.Since(start).Seconds()))
+				jf.Steps = st.StepsAfter
+			} else {
+				res.Minimized = append(res.Minimized, fmt.Sprintf("%s: not minimized: %v", fd.Kind, err))
+			}
+		}
+		if t != nil {
+			path := filepath.Join(out, fmt.Sprintf("%s-%s-%s-%s-run%d.json", protocol, variant, fd.Kind, res.Strategy, fd.Run))
+			if err := traces.Save(path, t); err != nil {
+				return exitUsage, fmt.Errorf("saving trace: %w", err)
+			}
+			jf.Trace = path
+			jf.Replay = selfCommand() + " replay " + path
+		}
+		res.Findings = append(res.Findings, jf)
+	}
+	res.Verified = res.Exhaustive && len(res.Findings) == 0 && len(res.Errors) == 0
+	if jsonOut {
+		if err := writeJSON(stdout, res); err != nil {
+			return exitUsage, err
+		}
+	} else {
+		printExplore(stdout, res)
+	}
+	if len(res.Findings) > 0 {
+		return exitFinding, nil
+	}
+	return exitClean, nil
+}
+
+func printExplore(w io.Writer, r *exploreResult) {
+	what := fmt.Sprintf("DFS, at most %d preemptions (spurious wakeups included)", r.Bound)
+	switch {
+	case r.Strategy == "dpor":
+		what = "DPOR with sleep sets (every Mazurkiewicz trace)"
+	case r.Bound < 0:
+		what = "DFS, no preemption bound"
+	}
+	fmt.Fprintf(w, "%s/%s %s (expected: %s): %s\n", r.Protocol, r.Variant, r.Config, r.Expected, what)
+	fmt.Fprintf(w, "  executions:      %d", r.Executions)
+	if r.Redundant > 0 {
+		fmt.Fprintf(w, " (%d sleep-blocked)", r.Redundant)
+	}
+	fmt.Fprintf(w, "\n  terminal states: %d\n  deepest:         %d steps\n  wall time:       %.2fs (%.0f executions/s)\n",
+		r.TerminalStates, r.DeepestSteps, r.WallSeconds, r.ExecsPerSecond)
+	for i, f := range r.Findings {
+		fmt.Fprintf(w, "  found %s in %d executions (first: run %d): %s\n", f.Kind, f.Count, f.Run, f.Message)
+		if i < len(r.Minimized) {
+			fmt.Fprintf(w, "    minimized: %s\n", r.Minimized[i])
+		}
+		if f.Trace != "" {
+			fmt.Fprintf(w, "    trace: %s\n    replay: %s\n", f.Trace, f.Replay)
+		}
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "  error: %s\n", e)
+	}
+	switch {
+	case r.Verified && r.Strategy == "dpor":
+		fmt.Fprintf(w, "verified: no finding in any execution (DPOR, exhaustive)\n")
+	case r.Verified && r.Bound < 0:
+		fmt.Fprintf(w, "verified: no finding in any execution (DFS, exhaustive)\n")
+	case r.Verified:
+		fmt.Fprintf(w, "verified: no finding in any execution with at most %d preemptions", r.Bound)
+		if r.Pruned > 0 {
+			fmt.Fprintf(w, " (%d alternatives beyond the bound were not explored)", r.Pruned)
+		} else {
+			fmt.Fprintf(w, " (nothing lay beyond the bound: exhaustive)")
+		}
+		fmt.Fprintln(w)
+	case !r.Exhaustive:
+		fmt.Fprintf(w, "not verified: the search stopped at the budget of %d executions before it was exhaustive (raise -max-executions, or lower -bound, -threads or -max-spurious)\n", r.Executions)
+	case len(r.Findings) > 0:
+		fmt.Fprintf(w, "not verified: %d finding kind(s); the search was exhaustive", len(r.Findings))
+		if r.Strategy == "dfs" && r.Bound >= 0 {
+			fmt.Fprintf(w, " for %d preemptions", r.Bound)
+		}
+		fmt.Fprintln(w)
+	default:
+		fmt.Fprintf(w, "not verified: the scenario is not deterministic\n")
+	}
+}

@@ -1,0 +1,104 @@
+package scheduler_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+)
+
+// TestProtocolsDPORvsDFS: on every group-commit variant at 2 threads, DPOR
+// reports every finding kind that DFS reports within one preemption, and,
+// when DFS is exhaustive without a bound, in no more executions. Variants
+// whose DPOR search does not finish within the budget (spin loops make the
+// unbounded search infinite) are skipped.
+func TestProtocolsDPORvsDFS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("explores every protocol")
+	}
+	const budget = 50000
+	for _, p := range protocols.All {
+		if !p.Uses("threads") {
+			continue
+		}
+		for _, v := range p.Variants {
+			t.Run(p.Name+"/"+v.Name, func(t *testing.T) {
+				_, s, _, err := protocols.Scenario(p.Name, v.Name, protocols.Params{Threads: 2, Txns: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts := sim.Options{Runs: budget, MaxSpurious: 1, Races: true, Cost: p.Cost}
+				opts.Strategy = scheduler.NewDPOR()
+				start := time.Now()
+				dpor, err := sim.Explore(s, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !dpor.Exhausted {
+					t.Skipf("DPOR not exhaustive within %d executions", budget)
+				}
+				wall := time.Since(start)
+				opts.Strategy = scheduler.NewDFS(1)
+				dfs, err := sim.Explore(s, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, k := range kindsOf(dfs) {
+					if !slices.Contains(kindsOf(dpor), k) {
+						t.Errorf("DFS(1) found %s, DPOR did not (DPOR %v)", k, kindsOf(dpor))
+					}
+				}
+				if len(dpor.Errors) > 0 || len(dfs.Errors) > 0 {
+					t.Errorf("nondeterminism: %v %v", dpor.Errors, dfs.Errors)
+				}
+				t.Logf("DPOR %d executions in %v, kinds %v; DFS(1) %d, kinds %v; expected %s",
+					dpor.Runs, wall.Round(time.Millisecond), kindsOf(dpor), dfs.Runs, kindsOf(dfs), v.Expected)
+			})
+		}
+	}
+}
+
+func benchExplore(b *testing.B, protocol, variant string, threads int, strat func() scheduler.Strategy, workers int) {
+	_, s, _, err := protocols.Scenario(protocol, variant, protocols.Params{Threads: threads, Txns: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	execs := 0
+	for b.Loop() {
+		rep, err := sim.Explore(s, sim.Options{Strategy: strat(), Runs: 1 << 30, Workers: workers, MaxSpurious: 1, Races: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		execs += rep.Runs
+	}
+	b.ReportMetric(float64(execs)/b.Elapsed().Seconds(), "execs/s")
+	b.ReportMetric(float64(execs)/float64(b.N), "execs/op")
+}
+
+// BenchmarkDFSWorkers: the same exhaustive DFS (3 threads, bound 2: 32196
+// executions) on 1 and 2 workers.
+func BenchmarkDFSWorkers(b *testing.B) {
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			benchExplore(b, "lockfree", "clear-before-enqueue", 3, func() scheduler.Strategy { return scheduler.NewDFS(2) }, w)
+		})
+	}
+}
+
+// BenchmarkExhaustive: executions per second under DFS and DPOR.
+func BenchmarkExhaustive(b *testing.B) {
+	for _, c := range []struct {
+		protocol, variant string
+	}{{"lockfree", "clear-before-enqueue"}, {"mutexqueue", "final-review"}, {"broadcast", "repaired"}} {
+		b.Run(c.protocol+"/"+c.variant+"/dfs2", func(b *testing.B) {
+			benchExplore(b, c.protocol, c.variant, 2, func() scheduler.Strategy { return scheduler.NewDFS(2) }, 1)
+		})
+		b.Run(c.protocol+"/"+c.variant+"/dpor", func(b *testing.B) {
+			benchExplore(b, c.protocol, c.variant, 2, func() scheduler.Strategy { return scheduler.NewDPOR() }, 1)
+		})
+	}
+}

@@ -1,0 +1,249 @@
+package sim_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/simrun/simrun/sim"
+)
+
+// endTimes runs s for runs random executions and returns each execution's
+// virtual end time and the times of its recorded events.
+func endTimes(t *testing.T, s sim.Scenario, cost sim.Cost, runs int) (ends []sim.Duration, events [][]sim.Event) {
+	t.Helper()
+	rep, err := sim.Explore(s, sim.Options{Runs: runs, Cost: cost, NoSpurious: true,
+		OnExecution: func(_ int, h *sim.History, f *sim.Finding) {
+			if f != nil {
+				t.Errorf("unexpected finding: %v", f)
+			}
+			ends = append(ends, h.Now)
+			events = append(events, append([]sim.Event(nil), h.Events...))
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Runs != runs {
+		t.Fatalf("ran %d executions, want %d", rep.Runs, runs)
+	}
+	return ends, events
+}
+
+// TestCostSingleActorSum: one actor's virtual time is the sum of its priced
+// operations: each visible operation's CPU cost plus what it does (work,
+// sleep, service), whatever the CPU limit.
+func TestCostSingleActorSum(t *testing.T) {
+	const op = 1 * sim.Microsecond
+	type step struct {
+		do    func(x *sim.Execution, m *sim.Mutex, r *sim.Resource)
+		price sim.Duration // beyond the op cost
+	}
+	work := step{func(x *sim.Execution, _ *sim.Mutex, _ *sim.Resource) { x.Work(3 * sim.Millisecond) }, 3 * sim.Millisecond}
+	sleep := step{func(x *sim.Execution, _ *sim.Mutex, _ *sim.Resource) { x.Sleep(2 * sim.Millisecond) }, 2 * sim.Millisecond}
+	use := step{func(_ *sim.Execution, _ *sim.Mutex, r *sim.Resource) { r.Use(5 * sim.Millisecond) }, 5 * sim.Millisecond}
+	lock := step{func(_ *sim.Execution, m *sim.Mutex, _ *sim.Resource) { m.Lock() }, 0}
+	unlock := step{func(_ *sim.Execution, m *sim.Mutex, _ *sim.Resource) { m.Unlock() }, 0}
+	yield := step{func(x *sim.Execution, _ *sim.Mutex, _ *sim.Resource) { x.Yield() }, 0}
+	for _, tc := range []struct {
+		name  string
+		steps []step
+	}{
+		{"work", []step{work}},
+		{"sleep", []step{sleep}},
+		{"use", []step{use}},
+		{"lock-unlock", []step{lock, unlock}},
+		{"mixed", []step{lock, work, sleep, unlock, use, yield, sleep, work}},
+		{"sleeps", []step{sleep, sleep, sleep}},
+	} {
+		for _, cpus := range []int{0, 1, 4} {
+			t.Run(fmt.Sprintf("%s/cpus=%d", tc.name, cpus), func(t *testing.T) {
+				var want sim.Duration
+				for _, s := range tc.steps {
+					want += op + s.price
+				}
+				scenario := func(x *sim.Execution) {
+					m := sim.NewMutex(x, "m")
+					r := sim.NewResource(x, "disk", 1)
+					for _, s := range tc.steps {
+						s.do(x, m, r)
+					}
+					x.Record("end")
+				}
+				ends, events := endTimes(t, scenario, sim.Cost{OpCPU: op, CPUs: cpus, WakeLatency: 7 * sim.Microsecond}, 1)
+				if ends[0] != want {
+					t.Errorf("end time %v, want the sum of the priced operations %v", ends[0], want)
+				}
+				if got := events[0][0].Time; got != want {
+					t.Errorf("event stamped %v, want %v", got, want)
+				}
+			})
+		}
+	}
+}
+
+// TestCostBroadcastSerializesHandoffs: one broadcast to k waiters of one
+// mutex wakes them all at once, but they re-acquire the mutex one after
+// another, each after a hand-off: the last runs k wake latencies after the
+// broadcast. Per-thread signals (each waiter its own mutex and condition)
+// let every waiter run one wake latency after its signal.
+func TestCostBroadcastSerializesHandoffs(t *testing.T) {
+	const wake = 10 * sim.Microsecond
+	const start = sim.Millisecond // the waiters are all waiting by then
+	for _, tc := range []struct {
+		broadcast bool
+		k         int
+	}{
+		{true, 1}, {true, 2}, {true, 8}, {true, 32},
+		{false, 1}, {false, 2}, {false, 8}, {false, 32},
+	} {
+		name := fmt.Sprintf("signal/k=%d", tc.k)
+		want := start + wake
+		if tc.broadcast {
+			name = fmt.Sprintf("broadcast/k=%d", tc.k)
+			want = start + sim.Duration(tc.k)*wake
+		}
+		t.Run(name, func(t *testing.T) {
+			scenario := func(x *sim.Execution) {
+				n := 1
+				if !tc.broadcast {
+					n = tc.k
+				}
+				ms := make([]*sim.Mutex, n)
+				cs := make([]*sim.Cond, n)
+				flags := make([]*sim.Var[bool], n)
+				for i := range ms {
+					ms[i] = sim.NewMutex(x, fmt.Sprint("m", i))
+					cs[i] = sim.NewCond(x, fmt.Sprint("c", i), ms[i])
+					flags[i] = sim.NewVar(x, fmt.Sprint("ready", i), false)
+				}
+				for w := 0; w < tc.k; w++ {
+					i := min(w, n-1)
+					x.Go(fmt.Sprint("w", w), func() {
+						ms[i].Lock()
+						for !flags[i].Read() {
+							cs[i].Wait()
+						}
+						x.Record("runs")
+						ms[i].Unlock()
+					})
+				}
+				x.Sleep(start)
+				for i := range ms {
+					ms[i].Lock()
+					flags[i].Write(true)
+					if tc.broadcast {
+						cs[i].Broadcast()
+					} else {
+						cs[i].Signal()
+					}
+					ms[i].Unlock()
+				}
+			}
+			_, events := endTimes(t, scenario, sim.Cost{WakeLatency: wake}, 20)
+			for run, evs := range events {
+				var last sim.Duration
+				for _, e := range evs {
+					last = max(last, e.Time)
+				}
+				if len(evs) != tc.k || last != want {
+					t.Errorf("run %d: %d waiters ran, the last at %v; want %d, the last at %v", run, len(evs), last, tc.k, want)
+				}
+			}
+		})
+	}
+}
+
+// TestCostCPULimit: n actors each doing d of work finish after
+// ceil(n/cpus)*d; unlimited CPUs run them all in parallel. I/O (Sleep)
+// needs no CPU.
+func TestCostCPULimit(t *testing.T) {
+	const d = 10 * sim.Millisecond
+	for _, tc := range []struct {
+		actors, cpus int
+		sleep        bool
+		want         sim.Duration
+	}{
+		{4, 0, false, d},
+		{4, 1, false, 4 * d},
+		{4, 2, false, 2 * d},
+		{4, 3, false, 2 * d},
+		{4, 4, false, d},
+		{8, 4, false, 2 * d},
+		{8, 1, true, d}, // sleeping needs no processor
+	} {
+		t.Run(fmt.Sprintf("actors=%d/cpus=%d/sleep=%v", tc.actors, tc.cpus, tc.sleep), func(t *testing.T) {
+			scenario := func(x *sim.Execution) {
+				for i := 0; i < tc.actors; i++ {
+					x.Go(fmt.Sprint("a", i), func() {
+						if tc.sleep {
+							x.Sleep(d)
+						} else {
+							x.Work(d)
+						}
+					})
+				}
+			}
+			ends, _ := endTimes(t, scenario, sim.Cost{CPUs: tc.cpus}, 20)
+			for run, end := range ends {
+				if end != tc.want {
+					t.Errorf("run %d: end %v, want %v", run, end, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestCostHandoffOnlyBlocked: a locker still busy before its Lock when the
+// mutex is released finds it free and pays no wake latency.
+func TestCostHandoffOnlyBlocked(t *testing.T) {
+	const wake = 5 * sim.Millisecond
+	scenario := func(x *sim.Execution) {
+		m := sim.NewMutex(x, "m")
+		x.Go("late", func() {
+			x.Sleep(2 * sim.Millisecond) // arrives at the lock at 2ms, long after the release at 1ms
+			m.Lock()
+			x.Record("locked")
+			m.Unlock()
+		})
+		m.Lock()
+		x.Sleep(sim.Millisecond)
+		m.Unlock()
+	}
+	_, events := endTimes(t, scenario, sim.Cost{WakeLatency: wake}, 10)
+	for run, evs := range events {
+		if got := evs[0].Time; got != 2*sim.Millisecond {
+			t.Errorf("run %d: the late locker locked at %v, want 2ms (no hand-off: the mutex was free when it came)", run, got)
+		}
+	}
+}
+
+// TestReferenceCost: every parameter has a documented reference value and
+// source, and the values parse.
+func TestReferenceCost(t *testing.T) {
+	c := sim.ReferenceCost()
+	for _, p := range sim.CostParams {
+		if p.Reference == "" || p.Source == "" || p.Doc == "" {
+			t.Errorf("cost parameter %s: missing doc, reference value or source", p.Name)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		got  any
+		want any
+	}{
+		{"op", c.OpCPU, sim.Microsecond},
+		{"wake", c.WakeLatency, 5 * sim.Microsecond},
+		{"cpus", c.CPUs, 12},
+		{"fsync", c.Fsync, 10 * sim.Millisecond},
+		{"engine-fsync", c.EngineFsync, 10 * sim.Millisecond},
+		{"request", c.Request, 100 * sim.Microsecond},
+		{"retry", c.Retry, sim.Duration(0)},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("reference %s = %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+	var d sim.Cost
+	if err := d.ParseAssignment("engine-fsync=3ms"); err != nil || d.EngineFsync != 3*sim.Millisecond {
+		t.Errorf("engine-fsync=3ms: %v, %v", d.EngineFsync, err)
+	}
+}

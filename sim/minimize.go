@@ -1,0 +1,81 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/traces"
+)
+
+// MinimizeStats says how much Minimize shrank a trace.
+type MinimizeStats struct {
+	PreemptionsBefore, PreemptionsAfter int
+	StepsBefore, StepsAfter             int
+	DecisionsBefore, DecisionsAfter     int
+	Runs                                int // candidate executions tried
+}
+
+func (m MinimizeStats) String() string {
+	return fmt.Sprintf("preemptions %d -> %d, steps %d -> %d (%d candidate runs)",
+		m.PreemptionsBefore, m.PreemptionsAfter, m.StepsBefore, m.StepsAfter, m.Runs)
+}
+
+// counting is a lenient replay (scheduler.Tape) that counts preemptions.
+type counting struct {
+	*scheduler.Tape
+	pre int
+}
+
+func (c *counting) Next(d *scheduler.Decision) int {
+	i := c.Tape.Next(d)
+	c.pre += scheduler.Preemptions(d, i)
+	return i
+}
+
+// Minimize shrinks the schedule of a trace with a finding to the fewest
+// preemptions, then the fewest steps, that still give a finding of the same
+// kind (traces.Minimize), and returns the trace of the smallest execution,
+// captured afresh. The trace's options (spurious wakeups, step bound, cost
+// model) are kept; race detection is on when the finding is a race.
+func Minimize(s Scenario, t *traces.Trace) (*traces.Trace, MinimizeStats, error) {
+	var st MinimizeStats
+	if t.Finding == nil {
+		return nil, st, fmt.Errorf("the trace has no finding to keep")
+	}
+	kind := Kind(t.Finding.Kind)
+	cost, err := CostFromMap(t.Options.Cost)
+	if err != nil {
+		return nil, st, fmt.Errorf("trace options: %w", err)
+	}
+	o := Options{MaxSteps: t.Options.MaxSteps, NoSpurious: !t.Options.Spurious,
+		MaxSpurious: t.Options.MaxSpurious, Cost: cost, Races: kind == Race,
+		Meta: Meta{Protocol: t.Protocol, Variant: t.Variant, Config: t.Config}}
+	o.Strategy = scheduler.NewTape(nil)
+	if err := o.fill(); err != nil {
+		return nil, st, err
+	}
+	run := func(d []int) traces.Outcome {
+		c := &counting{Tape: scheduler.NewTape(d)}
+		c.Begin(0)
+		x := newExecution(&o, c)
+		f := x.run(s)
+		return traces.Outcome{Fails: f != nil && f.Kind == kind, Decisions: slices.Clone(x.path.Decisions),
+			Preemptions: c.pre, Steps: x.step}
+	}
+	start := run(t.Decisions)
+	if !start.Fails {
+		return nil, st, fmt.Errorf("re-running the trace's decisions does not give a %s finding", kind)
+	}
+	best, runs := traces.Minimize(start, run, traces.MinimizeOptions{})
+	st = MinimizeStats{PreemptionsBefore: start.Preemptions, PreemptionsAfter: best.Preemptions,
+		StepsBefore: start.Steps, StepsAfter: best.Steps,
+		DecisionsBefore: len(start.Decisions), DecisionsAfter: len(best.Decisions), Runs: runs + 1}
+	info := scheduler.Info{Name: t.Strategy.Name, Seed: t.Strategy.Seed, Depth: t.Strategy.Depth, Steps: t.Strategy.Steps}
+	f := &Finding{Kind: kind, Steps: best.Steps}
+	mt := captureTrace(s, &o, info, best.Decisions, t.Run, f)
+	if mt.Finding == nil || Kind(mt.Finding.Kind) != kind {
+		return nil, st, fmt.Errorf("the minimized schedule did not replay to a %s finding", kind)
+	}
+	return mt, st, nil
+}
