@@ -47,6 +47,7 @@ type Options struct {
 	Spurious    bool              `json:"spurious"`               // spurious wakeups on offer
 	MaxSpurious int               `json:"max_spurious,omitempty"` // per execution
 	MaxSteps    int               `json:"max_steps"`              // livelock bound
+	Races       bool              `json:"races,omitempty"`        // the data-race detector was on
 	Cost        map[string]string `json:"cost,omitempty"`         // cost-model parameters that differ from zero
 }
 

@@ -33,6 +33,7 @@ type runFlags struct {
 	jsonOut           bool
 	costs             costFlags
 	races, selfCheck  bool
+	minimize          bool
 	watchdog          time.Duration
 }
 
@@ -64,6 +65,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.jsonOut, "json", false, "print JSON on stdout instead of text")
 	fs.Var(&f.costs, "cost", "cost-model parameter name=value, repeatable (names: "+costNames()+")")
 	fs.BoolVar(&f.races, "races", true, "detect data races on Vars (vector clocks)")
+	fs.BoolVar(&f.minimize, "minimize", true, "shrink each finding's trace to the fewest preemptions, then steps, that keep its kind")
 	fs.BoolVar(&f.selfCheck, "selfcheck", false, "re-run every execution and report nondeterminism")
 	fs.DurationVar(&f.watchdog, "watchdog", 2*time.Minute, "declare the run hung when no execution finishes for this long (0: off)")
 }
@@ -92,14 +94,23 @@ func (f *runFlags) newStrategy(name string) (scheduler.Strategy, error) {
 
 // jsonFinding is one finding in -json output.
 type jsonFinding struct {
-	Kind    string `json:"kind"`
-	Message string `json:"message"`
-	Seed    uint64 `json:"seed"`
-	Run     int    `json:"run"`
-	Steps   int    `json:"steps"`
-	Count   int    `json:"count"`
-	Trace   string `json:"trace,omitempty"`
-	Replay  string `json:"replay,omitempty"`
+	Kind      string     `json:"kind"`
+	Message   string     `json:"message"`
+	Seed      uint64     `json:"seed"`
+	Run       int        `json:"run"`
+	Steps     int        `json:"steps"`
+	Count     int        `json:"count"`
+	Trace     string     `json:"trace,omitempty"`
+	Replay    string     `json:"replay,omitempty"`
+	Minimized *minimized `json:"minimized,omitempty"`
+}
+
+// minimized reports what minimization did to a finding's trace.
+type minimized struct {
+	PreemptionsBefore int `json:"preemptions_before"`
+	PreemptionsAfter  int `json:"preemptions_after"`
+	StepsBefore       int `json:"steps_before"`
+	StepsAfter        int `json:"steps_after"`
 }
 
 // variantResult is the outcome of running one variant.
@@ -272,6 +283,13 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 			}
 			jf := &jsonFinding{Kind: string(fd.Kind), Message: fd.Message, Seed: fd.Seed, Run: res.Runs - rep.Runs + fd.Run,
 				Steps: fd.Steps, Count: rep.Counts[fd.Kind]}
+			if fd.Trace != nil && f.minimize && fd.Kind != sim.Nondeterminism {
+				if mt, st, err := sim.Minimize(scenario, fd.Trace); err == nil {
+					fd.Trace = mt
+					jf.Minimized = &minimized{PreemptionsBefore: st.PreemptionsBefore, PreemptionsAfter: st.PreemptionsAfter,
+						StepsBefore: st.StepsBefore, StepsAfter: st.StepsAfter}
+				}
+			}
 			if fd.Trace != nil {
 				path := filepath.Join(f.out, fmt.Sprintf("%s-%s-%s-%s-seed%d.json", protocol, variant, fd.Kind, name, fd.Seed))
 				if err := traces.Save(path, fd.Trace); err != nil {
@@ -360,6 +378,9 @@ func printResult(w io.Writer, r *variantResult) {
 	}
 	for _, f := range r.Findings {
 		fmt.Fprintf(w, "  %s in %d of %d runs; first at run %d (seed %d, %d steps):\n    %s\n", f.Kind, f.Count, r.Runs, f.Run, f.Seed, f.Steps, f.Message)
+		if m := f.Minimized; m != nil {
+			fmt.Fprintf(w, "    minimized: preemptions %d -> %d, steps %d -> %d\n", m.PreemptionsBefore, m.PreemptionsAfter, m.StepsBefore, m.StepsAfter)
+		}
 		if f.Trace != "" {
 			fmt.Fprintf(w, "    trace: %s\n    replay: %s\n", f.Trace, f.Replay)
 		}
