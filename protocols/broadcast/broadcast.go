@@ -126,15 +126,21 @@ type Server struct {
 	thds               []*THD
 }
 
-// Scenario returns the scenario of a variant. reset-flag needs two
-// transactions per thread to show its bug; it gets them.
+// Adjust returns cfg with what variant needs forced on: reset-flag gets
+// two transactions per thread, so that a leader can open a second group.
+func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
+	if variant == ResetFlag {
+		cfg.Txns = max(cfg.Txns, 2)
+	}
+	return cfg
+}
+
+// Scenario returns the scenario of a variant (after Adjust).
 func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 	if _, err := sim.FindVariant(Variants, variant); err != nil {
 		return nil, err
 	}
-	if variant == ResetFlag {
-		cfg.Txns = max(cfg.Txns, 2)
-	}
+	cfg = Adjust(variant, cfg)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -75,6 +75,9 @@ type Engine struct {
 // Prepare is the engine's prepare(): the transaction is durable as
 // prepared.
 func (e *Engine) Prepare(t checkers.Txn) {
+	if d := e.x.Cost().EngineFsync; d > 0 { // innodb_flush_log_at_trx_commit=1; no step when unpriced
+		e.x.Sleep(d)
+	}
 	if e.s.crashPoint() {
 		return
 	}
@@ -133,6 +136,7 @@ type Binlog struct {
 	// lastCommitPos is the binlog position up to which transactions are
 	// commit_ordered (last_commit_pos), what a snapshot reports.
 	lastCommitPos int
+	failed        []checkers.Txn // transactions whose group_log_xid failed
 }
 
 // GroupLogXid is group_log_xid(): it writes every transaction of the
@@ -159,6 +163,7 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 			for i, t := range group {
 				if i == badWrite {
 					xidError[i] = true
+					b.failed = append(b.failed, t)
 					b.x.Record(checkers.XidError{Txn: t, Group: g})
 					continue
 				}
@@ -179,6 +184,7 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 			for i := range xidError {
 				xidError[i] = true
 			}
+			b.failed = append(b.failed, group...)
 		}
 		b.synced = len(b.Entries)
 		b.x.Record(checkers.BinlogSync{Group: g, Err: badSync})
@@ -368,10 +374,45 @@ func (s *Server) RunThreads(commit Committer) []*sim.Actor {
 				s.Prepare(t)
 				err := commit(thread, t)
 				s.X.Record(checkers.Returned{Txn: t, Err: err != nil})
+				if err == nil {
+					s.checkDurable(t)
+				}
 			}
 		}))
 	}
 	return actors
+}
+
+// checkDurable ends the execution with a durability finding when t is
+// reported committed but is not in the fsynced binlog and visible in every
+// engine. The commit-order checker finds the same at the end; checking at
+// once also catches it in executions that never end (a thread that
+// returned too early may start its next transaction while its entry is
+// still queued, and send the leader round a cycle).
+func (s *Server) checkDurable(t checkers.Txn) {
+	if s.crashed {
+		return
+	}
+	if contains(s.Binlog.failed, t) {
+		s.X.Failf(checkers.XidErrorKind, "%v returned committed although its group_log_xid failed", t)
+	}
+	if !contains(s.Binlog.Entries[:s.Binlog.synced], t) {
+		s.X.Failf(checkers.Durability, "%v returned committed but is not in the fsynced binlog", t)
+	}
+	for _, e := range s.Engines {
+		if !contains(e.Visible, t) {
+			s.X.Failf(checkers.Durability, "%v returned committed but is not visible in engine %d", t, e.ID)
+		}
+	}
+}
+
+func contains(ts []checkers.Txn, t checkers.Txn) bool {
+	for _, u := range ts {
+		if u == t {
+			return true
+		}
+	}
+	return false
 }
 
 // RunReaders spawns cfg.Readers reader actors ("r<i>", from 1); each takes

@@ -29,12 +29,20 @@ type SweepResult struct {
 	Strategy   string       // the strategy of Finding
 }
 
-// Sweep runs the scenario that build makes of every configuration, runs
-// executions each under a random walk and runs under PCT (depth 3), on
-// workers workers, and stops at the first finding.
-func Sweep(build func(Config) (sim.Scenario, error), cfgs []Config, runs, workers int, seed uint64) (SweepResult, error) {
+// Sweep runs about total executions of the scenarios that build makes of
+// the configurations, half under a random walk and half under PCT (depth
+// 3), on workers workers, and stops at the first finding. A configuration
+// gets executions in inverse proportion to its size (threads × txns), so
+// that the big ones, whose executions cost most, do not eat the budget;
+// each gets at least 50 per strategy.
+func Sweep(build func(Config) (sim.Scenario, error), cfgs []Config, total, workers int, seed uint64) (SweepResult, error) {
 	var res SweepResult
+	weight := 0.0
+	for _, cfg := range cfgs {
+		weight += 1 / float64(cfg.Threads*cfg.Txns)
+	}
 	for i, cfg := range cfgs {
+		runs := max(50, int(float64(total)/2/weight/float64(cfg.Threads*cfg.Txns)))
 		s, err := build(cfg)
 		if err != nil {
 			return res, err
