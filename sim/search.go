@@ -57,6 +57,7 @@ type search struct {
 	redundant int
 	errs      []string
 	progress  int
+	idle      int // workers waiting for a task
 }
 
 // runSearch explores every task of sp, on opts.Workers workers.
@@ -122,7 +123,9 @@ func (se *search) worker() {
 	defer se.mu.Unlock()
 	for {
 		for len(se.pending) == 0 && len(se.running) > 0 && !se.stop {
+			se.idle++
 			se.cond.Wait()
+			se.idle--
 		}
 		if se.stop || len(se.pending) == 0 {
 			se.cond.Broadcast()
@@ -144,13 +147,22 @@ func (se *search) worker() {
 func (se *search) runTask(tr *taskResult) {
 	strat := se.sp.Fork(tr.task)
 	sp, _ := strat.(scheduler.Splitter)
+	sharer, _ := strat.(scheduler.Sharer)
+	var buf scheduler.Path // reused: the step log is the biggest allocation of a run
 	for run := 0; strat.Begin(run); run++ {
 		x := newExecution(se.opts, strat)
+		x.path.Steps, x.path.Decisions = buf.Steps[:0], buf.Decisions[:0]
+		x.path.Records, x.path.Pending = buf.Records[:0], buf.Pending[:0]
 		f := x.run(se.s)
 		x.path.Found = f != nil
 		strat.End(&x.path)
 		rec := execRec{hash: x.stateHash(), steps: int32(x.step)}
+		buf = x.path
 		se.mu.Lock()
+		if sharer != nil && se.idle > 0 && len(se.pending) == 0 {
+			// A worker waits for work: give it part of this task.
+			sharer.Share()
+		}
 		if f != nil {
 			k, ok := se.kindIdx[f.Kind]
 			if !ok {

@@ -78,10 +78,7 @@ func (e *Engine) Prepare(t checkers.Txn) {
 	if d := e.x.Cost().EngineFsync; d > 0 { // innodb_flush_log_at_trx_commit=1; no step when unpriced
 		e.x.Sleep(d)
 	}
-	if e.s.crashPoint() {
-		return
-	}
-	e.obj.Do(func() {
+	e.s.storageStep(e.obj, func() {
 		e.prepared = append(e.prepared, t)
 		e.x.Record(checkers.Prepared{Txn: t, Engine: e.ID})
 	})
@@ -89,19 +86,13 @@ func (e *Engine) Prepare(t checkers.Txn) {
 
 // PrepareOrdered is prepare_ordered(): called in commit order.
 func (e *Engine) PrepareOrdered(t checkers.Txn) {
-	if e.s.crashPoint() {
-		return
-	}
-	e.obj.Do(func() { e.x.Record(checkers.PrepareOrdered{Txn: t, Engine: e.ID}) })
+	e.s.storageStep(e.obj, func() { e.x.Record(checkers.PrepareOrdered{Txn: t, Engine: e.ID}) })
 }
 
 // CommitOrdered is commit_ordered(): the transaction becomes visible, in
 // commit order.
 func (e *Engine) CommitOrdered(t checkers.Txn) {
-	if e.s.crashPoint() {
-		return
-	}
-	e.obj.Do(func() {
+	e.s.storageStep(e.obj, func() {
 		e.Visible = append(e.Visible, t)
 		e.x.Record(checkers.CommitOrdered{Txn: t, Engine: e.ID})
 	})
@@ -109,10 +100,7 @@ func (e *Engine) CommitOrdered(t checkers.Txn) {
 
 // Commit is the engine's commit(), run by the transaction's own thread.
 func (e *Engine) Commit(t checkers.Txn) {
-	if e.s.crashPoint() {
-		return
-	}
-	e.obj.Do(func() { e.x.Record(checkers.Committed{Txn: t, Engine: e.ID}) })
+	e.s.storageStep(e.obj, func() { e.x.Record(checkers.Committed{Txn: t, Engine: e.ID}) })
 }
 
 // StartConsistentSnapshot is the engine's start_consistent_snapshot(): the
@@ -158,25 +146,20 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 			badWrite = k
 		}
 	}
-	if !b.s.crashPoint() {
-		b.obj.Do(func() {
-			for i, t := range group {
-				if i == badWrite {
-					xidError[i] = true
-					b.failed = append(b.failed, t)
-					b.x.Record(checkers.XidError{Txn: t, Group: g})
-					continue
-				}
-				b.Entries = append(b.Entries, t)
-				b.x.Record(checkers.BinlogWrite{Txn: t, Group: g})
+	b.s.storageStep(b.obj, func() {
+		for i, t := range group {
+			if i == badWrite {
+				xidError[i] = true
+				b.failed = append(b.failed, t)
+				b.x.Record(checkers.XidError{Txn: t, Group: g})
+				continue
 			}
-		})
-	}
+			b.Entries = append(b.Entries, t)
+			b.x.Record(checkers.BinlogWrite{Txn: t, Group: g})
+		}
+	})
 	b.x.Sleep(b.x.Cost().Fsync)
-	if b.s.crashPoint() {
-		return len(b.Entries), xidError
-	}
-	b.obj.Do(func() {
+	synced := b.s.storageStep(b.obj, func() {
 		if badSync {
 			// The failed group is cut from the binlog: none of it is
 			// durable, every entry gets the error.
@@ -189,6 +172,9 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 		b.synced = len(b.Entries)
 		b.x.Record(checkers.BinlogSync{Group: g, Err: badSync})
 	})
+	if !synced {
+		return len(b.Entries), xidError
+	}
 	return b.synced, xidError
 }
 
@@ -196,10 +182,7 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 // are commit_ordered (last_commit_pos); protocols call it under
 // LOCK_commit_ordered, together with the group's commit_ordered calls.
 func (b *Binlog) SetLastCommitPos(pos int) {
-	if b.s.crashPoint() {
-		return
-	}
-	b.obj.Do(func() { b.lastCommitPos = pos })
+	b.s.storageStep(b.obj, func() { b.lastCommitPos = pos })
 }
 
 // StartConsistentSnapshot is the binlog's start_consistent_snapshot(): the
@@ -276,6 +259,17 @@ func (s *Server) crashPoint() bool {
 	return false
 }
 
+// storageStep runs fn atomically on obj as one storage step: the step
+// counts towards the crash point, and once the server is down it is lost
+// (fn does not run). It reports whether fn ran.
+func (s *Server) storageStep(obj *sim.Object, fn func()) bool {
+	if s.crashPoint() {
+		return false
+	}
+	obj.Do(fn)
+	return true
+}
+
 // crash freezes the durable state. The engines' commits are not fsynced
 // (the binlog is, and recovery replays from it), so each engine keeps a
 // prefix of its commit order that the strategy chooses
@@ -327,30 +321,21 @@ func (s *Server) Recover() {
 }
 
 // Prepare runs every engine's prepare() for t (ht->prepare()).
-func (s *Server) Prepare(t checkers.Txn) {
-	for _, e := range s.Engines {
-		e.Prepare(t)
-	}
-}
+func (s *Server) Prepare(t checkers.Txn) { s.everyEngine((*Engine).Prepare, t) }
 
 // PrepareOrdered runs every engine's prepare_ordered() for t.
-func (s *Server) PrepareOrdered(t checkers.Txn) {
-	for _, e := range s.Engines {
-		e.PrepareOrdered(t)
-	}
-}
+func (s *Server) PrepareOrdered(t checkers.Txn) { s.everyEngine((*Engine).PrepareOrdered, t) }
 
 // CommitOrdered runs every engine's commit_ordered() for t.
-func (s *Server) CommitOrdered(t checkers.Txn) {
-	for _, e := range s.Engines {
-		e.CommitOrdered(t)
-	}
-}
+func (s *Server) CommitOrdered(t checkers.Txn) { s.everyEngine((*Engine).CommitOrdered, t) }
 
 // Commit runs every engine's commit() for t.
-func (s *Server) Commit(t checkers.Txn) {
+func (s *Server) Commit(t checkers.Txn) { s.everyEngine((*Engine).Commit, t) }
+
+// everyEngine runs an engine's step for t in every engine, in order.
+func (s *Server) everyEngine(step func(*Engine, checkers.Txn), t checkers.Txn) {
 	for _, e := range s.Engines {
-		e.Commit(t)
+		step(e, t)
 	}
 }
 

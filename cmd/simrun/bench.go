@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/simrun/simrun/bench"
+	"github.com/simrun/simrun/sim"
+)
+
+// runBench is `simrun bench [flags] [BENCH...]`: price the protocols in
+// virtual time and measure the simulator (package bench). Without names it
+// runs every benchmark.
+func runBench(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlags("bench", stderr)
+	var (
+		quick  = fs.Bool("quick", false, "reduced sizes, for CI (the whole set takes seconds)")
+		asJSON = fs.Bool("json", false, "print one JSON object per measured point instead of tables")
+		plot   = fs.String("plot", "", "write the plots to `FILE` (.svg, or .html for a self-contained page); with several benchmarks, FILE-NAME.svg each")
+		runs   = fs.Int("runs", 0, "random schedules per point (sim: executions per point); 0 = the benchmark's default")
+		seed   = fs.Uint64("seed", 1, "seed of the random schedules")
+		costs  costFlags
+	)
+	fs.Var(&costs, "cost", "cost-model parameter name=value over the reference values, repeatable (names: "+costNames()+")")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: simrun bench [flags] [BENCH...]\n\nBenchmarks (default: all):\n")
+		for _, b := range bench.Benches {
+			fmt.Fprintf(stderr, "  %-12s %s\n", b.Name, b.Doc)
+		}
+		fmt.Fprintf(stderr, "\nReference cost model (-cost overrides):\n")
+		for _, p := range sim.CostParams {
+			fmt.Fprintf(stderr, "  %-13s %-6s %s\n  %-13s        source: %s\n", p.Name, p.Reference, p.Doc, "", p.Source)
+		}
+		fmt.Fprintf(stderr, "\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if *runs < 0 {
+		return exitUsage, usagef("-runs must be >= 0, got %d", *runs)
+	}
+	cost := sim.ReferenceCost()
+	for _, c := range costs {
+		if err := cost.ParseAssignment(c); err != nil {
+			return exitUsage, usageError{err}
+		}
+	}
+	var todo []bench.Bench
+	for _, name := range fs.Args() {
+		b, err := bench.Lookup(name)
+		if err != nil {
+			return exitUsage, usageError{err}
+		}
+		todo = append(todo, b)
+	}
+	if len(todo) == 0 {
+		todo = bench.Benches
+	}
+	if *plot != "" {
+		if ext := filepath.Ext(*plot); ext != ".svg" && ext != ".html" {
+			return exitUsage, usagef("-plot %s: want a .svg or .html file", *plot)
+		}
+	}
+	opts := bench.Options{Quick: *quick, Cost: cost, Runs: *runs, Seed: *seed}
+	for _, b := range todo {
+		start := time.Now()
+		r, err := b.Run(opts)
+		if err != nil {
+			return exitFinding, fmt.Errorf("%s: %w", b.Name, err)
+		}
+		if *asJSON {
+			err = r.WriteJSON(stdout)
+		} else {
+			err = r.WriteTable(stdout)
+		}
+		if err != nil {
+			return exitFinding, err
+		}
+		if *plot != "" {
+			file := *plot
+			if len(todo) > 1 {
+				ext := filepath.Ext(file)
+				file = strings.TrimSuffix(file, ext) + "-" + b.Name + ext
+			}
+			if err := writePlot(file, r); err != nil {
+				return exitFinding, err
+			}
+			fmt.Fprintf(stderr, "simrun bench: wrote %s\n", file)
+		}
+		fmt.Fprintf(stderr, "simrun bench: %s took %v\n", b.Name, time.Since(start).Round(time.Millisecond))
+	}
+	return exitClean, nil
+}
+
+// writePlot writes r's plots as an SVG file, or as an HTML page holding
+// the SVG, the table and the notes.
+func writePlot(file string, r *bench.Result) error {
+	var svg bytes.Buffer
+	if err := bench.WriteSVG(&svg, r.Plots); err != nil {
+		return err
+	}
+	out := svg.Bytes()
+	if filepath.Ext(file) == ".html" {
+		var table bytes.Buffer
+		if err := r.WriteTable(&table); err != nil {
+			return err
+		}
+		var page bytes.Buffer
+		fmt.Fprintf(&page, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>simrun bench %s</title></head>\n<body>\n%s<pre>%s</pre>\n</body></html>\n",
+			r.Bench, svg.String(), htmlEscape(table.String()))
+		out = page.Bytes()
+	}
+	return os.WriteFile(file, out, 0o644)
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
