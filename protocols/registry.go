@@ -28,6 +28,7 @@ type Params struct {
 	Readers   int  `json:"readers,omitempty"`    // group commit: consistent-snapshot readers
 	Crash     bool `json:"crash,omitempty"`      // group commit: crash at a chosen step, then recover
 	XidErrors bool `json:"xid_errors,omitempty"` // group commit: group_log_xid may fail
+	NoOracles bool `json:"no_oracles,omitempty"` // xenstore: record no per-request history and run no oracle (measurements at scale)
 	VMs       int  `json:"vms,omitempty"`        // xenstore: simulated VMs
 }
 
@@ -46,6 +47,9 @@ type Protocol struct {
 	// Runs is the default number of executions of `simrun run` per
 	// strategy for one variant.
 	Runs int
+	// MaxSteps is the default step bound of one execution (0: the
+	// runtime's default).
+	MaxSteps int
 	// Build makes the scenario of a variant.
 	Build func(variant string, p Params) (sim.Scenario, error)
 	// Stats, if set, summarizes one execution's history as named numbers
@@ -87,6 +91,9 @@ func (p *Protocol) Config(ps Params) json.RawMessage {
 	if p.Uses("vms") {
 		keep.VMs = ps.VMs
 	}
+	if p.Uses("oracles") {
+		keep.NoOracles = ps.NoOracles
+	}
 	b, _ := json.Marshal(keep)
 	return b
 }
@@ -104,51 +111,43 @@ var All = []*Protocol{
 			return lockfree.Scenario(v, groupcommit.Config{Threads: p.Threads, Txns: p.Txns, Engines: 1})
 		},
 	},
-	{
-		Name:     "mutexqueue",
-		Doc:      "MWL#116 approach 1: queue under LOCK_prepare_ordered; the review's final algorithm, what MariaDB shipped, the no-group-commit baseline, seeded bugs",
-		Variants: mutexqueue.Variants,
-		Params:   groupCommitParams,
-		Defaults: Params{Threads: 4, Txns: 2, Engines: 1},
-		Runs:     5000,
-		Build: func(v string, p Params) (sim.Scenario, error) {
-			return mutexqueue.Scenario(v, groupCommitConfig(p))
-		},
-	},
-	{
-		Name:     "broadcast",
-		Doc:      "Sergei's one condition per queue: members wait on the group leader's COND_commit_ordered, one broadcast; literal, repaired, naive",
-		Variants: broadcast.Variants,
-		Params:   groupCommitParams,
-		Defaults: Params{Threads: 4, Txns: 2, Engines: 1},
-		Runs:     5000,
-		Build: func(v string, p Params) (sim.Scenario, error) {
-			return broadcast.Scenario(v, groupCommitConfig(p))
-		},
-	},
+	groupCommit("mutexqueue",
+		"MWL#116 approach 1: queue under LOCK_prepare_ordered; the review's final algorithm, what MariaDB shipped, the no-group-commit baseline, seeded bugs",
+		mutexqueue.Variants, mutexqueue.Scenario),
+	groupCommit("broadcast",
+		"Sergei's one condition per queue: members wait on the group leader's COND_commit_ordered, one broadcast; literal, repaired, naive",
+		broadcast.Variants, broadcast.Scenario),
 	{
 		Name:     "replay",
 		Doc:      "oxenstored transactions: persistent store, lowpath merge, replay upon conflict; -vms N runs the xs_bench toolstack workload (else a random workload)",
 		Variants: replay.SimVariants,
-		Params:   []string{"vms"},
+		Params:   []string{"vms", "oracles"},
 		Cost:     replay.DefaultCost,
+		MaxSteps: 100_000_000, // merge-only at 301 VMs takes 6.5 million steps; liveness is the retry bound's job
 		Runs:     1000,
 		Build: func(v string, p Params) (sim.Scenario, error) {
-			return replay.RegistryScenario(v, p.VMs)
+			return replay.RegistryScenario(v, p.VMs, p.NoOracles)
 		},
 		Stats: replay.StatsOf,
 	},
 }
 
-// groupCommitParams are the parameters of the group-commit protocols that
-// take every fault and reader option.
-var groupCommitParams = []string{"threads", "txns", "engines", "readers", "crash", "xid-errors"}
-
-// groupCommitConfig maps command-line parameters to a group-commit
-// configuration.
-func groupCommitConfig(p Params) groupcommit.Config {
-	return groupcommit.Config{Threads: p.Threads, Txns: p.Txns, Engines: p.Engines,
-		Readers: p.Readers, Crash: p.Crash, XidErrors: p.XidErrors}
+// groupCommit is the entry of a group-commit protocol that takes every
+// fault and reader option: the command-line parameters map one to one to
+// its configuration.
+func groupCommit(name, doc string, variants []sim.Variant, scenario func(string, groupcommit.Config) (sim.Scenario, error)) *Protocol {
+	return &Protocol{
+		Name:     name,
+		Doc:      doc,
+		Variants: variants,
+		Params:   []string{"threads", "txns", "engines", "readers", "crash", "xid-errors"},
+		Defaults: Params{Threads: 4, Txns: 2, Engines: 1},
+		Runs:     5000,
+		Build: func(v string, p Params) (sim.Scenario, error) {
+			return scenario(v, groupcommit.Config{Threads: p.Threads, Txns: p.Txns, Engines: p.Engines,
+				Readers: p.Readers, Crash: p.Crash, XidErrors: p.XidErrors})
+		},
+	}
 }
 
 // Lookup returns the protocol named name.

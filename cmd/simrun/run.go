@@ -33,7 +33,7 @@ type runFlags struct {
 	jsonOut           bool
 	costs             costFlags
 	races, selfCheck  bool
-	minimize          bool
+	minimize, oracles bool
 	watchdog          time.Duration
 }
 
@@ -53,13 +53,14 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.params.Crash, "crash", false, "crash at a step the strategy chooses, then recover (group commit)")
 	fs.BoolVar(&f.params.XidErrors, "xid-errors", false, "let group_log_xid fail, as the strategy chooses (group commit)")
 	fs.IntVar(&f.params.VMs, "vms", 0, "simulated VMs (xenstore replay)")
+	fs.BoolVar(&f.oracles, "oracles", true, "record the history and run the protocol's oracles (xenstore replay: -oracles=false for measurements at scale)")
 	fs.StringVar(&f.strategy, "strategy", "pct", "random or pct")
 	fs.IntVar(&f.depth, "depth", 3, "PCT bug depth d")
 	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: learn from earlier runs)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the first execution; execution i uses seed+i")
 	fs.IntVar(&f.runs, "runs", 0, "executions per variant (default per protocol)")
 	fs.IntVar(&f.workers, "workers", 1, "executions in parallel (results do not depend on it)")
-	fs.IntVar(&f.maxSteps, "max-steps", 100000, "step bound of one execution (livelock beyond)")
+	fs.IntVar(&f.maxSteps, "max-steps", 0, "step bound of one execution, livelock beyond (default per protocol, else 100000)")
 	fs.StringVar(&f.out, "out", "simrun-traces", "directory for the traces of findings")
 	fs.BoolVar(&f.spurious, "spurious", true, "let the strategy wake condition-variable waiters spuriously")
 	fs.BoolVar(&f.jsonOut, "json", false, "print JSON on stdout instead of text")
@@ -159,9 +160,10 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if fs.NArg() > 0 {
 		return exitUsage, usagef("unexpected argument %q", fs.Arg(0))
 	}
-	if f.runs < 0 || f.workers < 1 || f.maxSteps < 1 {
-		return exitUsage, usagef("-runs must be >= 0, -workers >= 1, -max-steps >= 1")
+	if f.runs < 0 || f.workers < 1 || f.maxSteps < 0 {
+		return exitUsage, usagef("-runs must be >= 0, -workers >= 1, -max-steps >= 0")
 	}
+	f.params.NoOracles = !f.oracles
 	var cost sim.Cost
 	for _, c := range f.costs {
 		if err := cost.ParseAssignment(c); err != nil {
@@ -220,6 +222,10 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 	if runs == 0 {
 		runs = proto.Runs
 	}
+	maxSteps := f.maxSteps
+	if maxSteps == 0 {
+		maxSteps = proto.MaxSteps
+	}
 	res := &variantResult{Protocol: protocol, Variant: variant, Expected: string(v.Expected),
 		Strategy: strings.Join(strategies, "+"), Verdict: string(sim.Clean)}
 	var statsMu sync.Mutex
@@ -242,7 +248,7 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 		if share == 0 {
 			continue
 		}
-		opts := sim.Options{Strategy: strat, Runs: share, Workers: f.workers, MaxSteps: f.maxSteps,
+		opts := sim.Options{Strategy: strat, Runs: share, Workers: f.workers, MaxSteps: maxSteps,
 			NoSpurious: !f.spurious, Cost: cost, StopOnKind: stopOn,
 			Races: f.races, SelfCheck: f.selfCheck, Watchdog: f.watchdog, OnHang: hang(stderr),
 			Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}
@@ -283,7 +289,9 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 			}
 			jf := &jsonFinding{Kind: string(fd.Kind), Message: fd.Message, Seed: fd.Seed, Run: res.Runs - rep.Runs + fd.Run,
 				Steps: fd.Steps, Count: rep.Counts[fd.Kind]}
-			if fd.Trace != nil && f.minimize && fd.Kind != sim.Nondeterminism {
+			// Minimization re-runs the execution many times: worth it for the
+			// short executions where bugs hide, not for a million steps.
+			if fd.Trace != nil && f.minimize && fd.Kind != sim.Nondeterminism && fd.Steps <= maxMinimizeSteps {
 				if mt, st, err := sim.Minimize(scenario, fd.Trace); err == nil {
 					fd.Trace = mt
 					jf.Minimized = &minimized{PreemptionsBefore: st.PreemptionsBefore, PreemptionsAfter: st.PreemptionsAfter,
@@ -320,7 +328,7 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 		// depth d with probability >= 1/(n·k^(d-1)).
 		k := int(res.Steps / int64(res.Runs))
 		p := scheduler.Bound(actors, k, f.depth)
-		res.PCTBound = fmt.Sprintf("depth %d, n=%d actors, k=%d steps: >= %.3g per run", f.depth, actors, k, p)
+		res.PCTBound = fmt.Sprintf("depth %d, n=%d actors, k=%d steps: at least %.3g per run", f.depth, actors, k, p)
 	}
 	if n > 0 {
 		res.VirtualSeconds = vsum / float64(n)
@@ -337,10 +345,13 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 	return res, nil
 }
 
+// maxMinimizeSteps is the longest execution `run` minimizes.
+const maxMinimizeSteps = 20000
+
 // checkParams rejects parameters the protocol does not take.
 func checkParams(p *protocols.Protocol, ps protocols.Params) error {
 	set := map[string]bool{"threads": ps.Threads != 0, "txns": ps.Txns != 0, "engines": ps.Engines != 0,
-		"readers": ps.Readers != 0, "crash": ps.Crash, "xid-errors": ps.XidErrors, "vms": ps.VMs != 0}
+		"readers": ps.Readers != 0, "crash": ps.Crash, "xid-errors": ps.XidErrors, "vms": ps.VMs != 0, "oracles": ps.NoOracles}
 	var bad []string
 	for name, on := range set {
 		if on && !p.Uses(name) {
