@@ -3,9 +3,6 @@
 // at every visible operation which actor steps next. The same scenario,
 // options, strategy and seed always give the same execution, step for step.
 //
-// API status: ready (the names below are stable; other packages build on
-// them).
-//
 // # Actors and visible operations
 //
 // A Scenario is a function run as the first actor, "main"; it creates the
