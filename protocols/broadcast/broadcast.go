@@ -68,8 +68,6 @@
 package broadcast
 
 import (
-	"fmt"
-
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/protocols/groupcommit"
 	"github.com/simrun/simrun/sim"
@@ -98,18 +96,13 @@ var Variants = []sim.Variant{
 // THD is a client connection's thread descriptor: the parts the proposal
 // uses.
 type THD struct {
-	id                int
-	txn               checkers.Txn
+	groupcommit.THD                  // the thread, thd's transaction, thd->xid_error
 	next              *sim.Var[*THD] // the queue link (FIFO: towards the tail)
 	lockCommitOrdered *sim.Mutex     // thd->LOCK_commit_ordered
 	condCommitOrdered *sim.Cond      // thd->COND_commit_ordered, broadcast by this thread when it leads
 	groupCommitDone   *sim.Var[int]  // thd->group_commit_done: 1/0 as a flag, or the last finished group's number
 	groupCommitSeq    int            // repaired: the number of this thread's current group as leader
-	xidError          bool           // thd->xid_error, set by the leader before the broadcast
 }
-
-// SimLabel names a THD in traces.
-func (t *THD) SimLabel() string { return groupcommit.ThreadName(t.id) }
 
 // Server is the global state of the broadcast protocols.
 type Server struct {
@@ -137,16 +130,10 @@ func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
 
 // Scenario returns the scenario of a variant (after Adjust).
 func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
-	if _, err := sim.FindVariant(Variants, variant); err != nil {
-		return nil, err
-	}
-	cfg = Adjust(variant, cfg)
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	return func(x *sim.Execution) {
+	return groupcommit.NewScenario(Variants, variant, Adjust(variant, cfg), func(gs *groupcommit.Server) {
+		x := gs.X
 		s := &Server{
-			Server:             groupcommit.NewServer(x, cfg),
+			Server:             gs,
 			variant:            variant,
 			lockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
 			lockGroupCommit:    sim.NewMutex(x, "LOCK_group_commit"),
@@ -159,18 +146,11 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 			s.condGroupDone = sim.NewCond(x, "COND_group_done", s.lockGroupDone)
 			s.groupDone = sim.NewVar(x, "group_commit_done", false)
 		}
-		s.thds = make([]*THD, cfg.Threads+1)
-		for i := 1; i <= cfg.Threads; i++ {
-			name := groupcommit.ThreadName(i)
-			lock := sim.NewMutex(x, fmt.Sprintf("LOCK_commit_ordered[%s]", name))
-			s.thds[i] = &THD{
-				id:                i,
-				next:              sim.NewVar[*THD](x, fmt.Sprintf("next[%s]", name), nil),
-				lockCommitOrdered: lock,
-				condCommitOrdered: sim.NewCond(x, fmt.Sprintf("COND_commit_ordered[%s]", name), lock),
-				groupCommitDone:   sim.NewVar(x, fmt.Sprintf("group_commit_done[%s]", name), 0),
-			}
-		}
+		s.thds = groupcommit.NewTHDs(x, gs.Config.Threads,
+			groupcommit.ThreadNames{Next: "next", Lock: "LOCK_commit_ordered", Cond: "COND_commit_ordered", Flag: "group_commit_done"},
+			func(o groupcommit.ThreadObjects[*THD, int]) *THD {
+				return &THD{THD: o.THD, next: o.Next, lockCommitOrdered: o.Lock, condCommitOrdered: o.Cond, groupCommitDone: o.Flag}
+			})
 		commit := s.commitLiteral
 		switch variant {
 		case Repaired, ResetFlag:
@@ -179,7 +159,7 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 			commit = s.commitNaiveGlobal
 		}
 		s.Run(commit, s.lockCommitOrdered)
-	}, nil
+	})
 }
 
 // enqueue appends thd at the tail of the queue (under
@@ -193,7 +173,7 @@ func (s *Server) enqueue(thd *THD) (oldQueue *THD) {
 		s.queueTail.Read().next.Write(thd)
 	}
 	s.queueTail.Write(thd)
-	s.X.Record(checkers.Enqueued{Txn: thd.txn, Leader: oldQueue == nil})
+	s.X.Record(checkers.Enqueued{Txn: thd.Txn, Leader: oldQueue == nil})
 	return oldQueue
 }
 
@@ -213,18 +193,18 @@ func (s *Server) groupCommit() {
 	var txns []checkers.Txn
 	for other := queue; other != nil; other = other.next.Read() {
 		group = append(group, other)
-		txns = append(txns, other.txn)
+		txns = append(txns, other.Txn)
 	}
 	pos, xidError := s.Binlog.GroupLogXid(txns) // group_log_xid(queue)
 	for i, other := range group {
-		other.xidError = xidError[i]
+		other.XidError = xidError[i]
 	}
 
 	s.lockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)
 	for _, other := range group {
-		if !other.xidError {
-			s.CommitOrdered(other.txn)
+		if !other.XidError {
+			s.CommitOrdered(other.Txn)
 		}
 	}
 	s.lockCommitOrdered.Unlock()
@@ -234,8 +214,7 @@ func (s *Server) groupCommit() {
 // commitLiteral is the proposal as written.
 func (s *Server) commitLiteral(thread int, txn checkers.Txn) error {
 	thd := s.thds[thread]
-	thd.txn = txn
-	thd.xidError = false
+	thd.Start(txn)
 
 	s.lockPrepareOrdered.Lock()
 	s.PrepareOrdered(txn) // ht->prepare_ordered()
@@ -254,7 +233,7 @@ func (s *Server) commitLiteral(thread int, txn checkers.Txn) error {
 		leader.condCommitOrdered.Broadcast()
 	}
 	leader.lockCommitOrdered.Unlock()
-	return s.xidLogAfter(thd)
+	return s.XidLogAfter(&thd.THD)
 }
 
 // commitRepaired holds the leader's mutex only to open the group (at
@@ -262,8 +241,7 @@ func (s *Server) commitLiteral(thread int, txn checkers.Txn) error {
 // commit), never across LOCK_prepare_ordered in the other order.
 func (s *Server) commitRepaired(thread int, txn checkers.Txn) error {
 	thd := s.thds[thread]
-	thd.txn = txn
-	thd.xidError = false
+	thd.Start(txn)
 
 	s.lockPrepareOrdered.Lock()
 	s.PrepareOrdered(txn)
@@ -284,7 +262,7 @@ func (s *Server) commitRepaired(thread int, txn checkers.Txn) error {
 			leader.condCommitOrdered.Wait()
 		}
 		leader.lockCommitOrdered.Unlock()
-		return s.xidLogAfter(thd)
+		return s.XidLogAfter(&thd.THD)
 	}
 	leader.lockCommitOrdered.Unlock()
 	s.groupCommit()
@@ -296,7 +274,7 @@ func (s *Server) commitRepaired(thread int, txn checkers.Txn) error {
 	}
 	leader.condCommitOrdered.Broadcast()
 	leader.lockCommitOrdered.Unlock()
-	return s.xidLogAfter(thd)
+	return s.XidLogAfter(&thd.THD)
 }
 
 // isGroupDone reports whether the leader's group number group has finished.
@@ -310,8 +288,7 @@ func (s *Server) isGroupDone(leader *THD, group int) bool {
 // commitNaiveGlobal uses one global condition and flag for every group.
 func (s *Server) commitNaiveGlobal(thread int, txn checkers.Txn) error {
 	thd := s.thds[thread]
-	thd.txn = txn
-	thd.xidError = false
+	thd.Start(txn)
 
 	s.lockPrepareOrdered.Lock()
 	s.PrepareOrdered(txn)
@@ -333,15 +310,5 @@ func (s *Server) commitNaiveGlobal(thread int, txn checkers.Txn) error {
 		}
 		s.lockGroupDone.Unlock()
 	}
-	return s.xidLogAfter(thd)
-}
-
-// xidLogAfter is the end of ha_commit_trans in the thread's own context:
-// "if (thd->xid_error) xid_delayed_error(thd) else ht->commit(thd)".
-func (s *Server) xidLogAfter(thd *THD) error {
-	if thd.xidError {
-		return groupcommit.ErrXid
-	}
-	s.Commit(thd.txn)
-	return nil
+	return s.XidLogAfter(&thd.THD)
 }

@@ -17,8 +17,6 @@
 package lockfree
 
 import (
-	"fmt"
-
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/protocols/groupcommit"
 	"github.com/simrun/simrun/sim"
@@ -44,17 +42,12 @@ var Variants = []sim.Variant{
 // THD is a client connection's thread descriptor: the parts of it the
 // draft uses.
 type THD struct {
-	id                int
-	txn               checkers.Txn
+	groupcommit.THD                  // the thread, thd's transaction, thd->xid_error
 	nextCommitOrdered *sim.Var[*THD] // THD::next_commit_ordered, the queue link
 	lockCommitOrdered *sim.Mutex     // thd->LOCK_commit_ordered
 	condCommitOrdered *sim.Cond      // thd->COND_commit_ordered
 	groupCommitReady  *sim.Var[bool] // thd->group_commit_ready
-	xidError          bool           // thd->xid_error, set by the leader before the wakeup
 }
-
-// SimLabel names a THD in traces.
-func (t *THD) SimLabel() string { return groupcommit.ThreadName(t.id) }
 
 // Server is the draft's global state.
 type Server struct {
@@ -69,42 +62,29 @@ type Server struct {
 
 // Scenario returns the scenario of a variant.
 func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
-	if _, err := sim.FindVariant(Variants, variant); err != nil {
-		return nil, err
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	return func(x *sim.Execution) {
+	return groupcommit.NewScenario(Variants, variant, cfg, func(gs *groupcommit.Server) {
+		x := gs.X
 		s := &Server{
-			Server:             groupcommit.NewServer(x, cfg),
+			Server:             gs,
 			variant:            variant,
 			lockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
 			lockGroupCommit:    sim.NewMutex(x, "LOCK_group_commit"),
 			lockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
 			groupCommitQueue:   sim.NewAtomic[*THD](x, "group_commit_queue", nil),
 		}
-		s.thds = make([]*THD, cfg.Threads+1)
-		for i := 1; i <= cfg.Threads; i++ {
-			name := groupcommit.ThreadName(i)
-			lock := sim.NewMutex(x, fmt.Sprintf("LOCK_commit_ordered[%s]", name))
-			s.thds[i] = &THD{
-				id:                i,
-				nextCommitOrdered: sim.NewVar[*THD](x, fmt.Sprintf("next_commit_ordered[%s]", name), nil),
-				lockCommitOrdered: lock,
-				condCommitOrdered: sim.NewCond(x, fmt.Sprintf("COND_commit_ordered[%s]", name), lock),
-				groupCommitReady:  sim.NewVar(x, fmt.Sprintf("group_commit_ready[%s]", name), false),
-			}
-		}
+		s.thds = groupcommit.NewTHDs(x, gs.Config.Threads,
+			groupcommit.ThreadNames{Next: "next_commit_ordered", Lock: "LOCK_commit_ordered", Cond: "COND_commit_ordered", Flag: "group_commit_ready"},
+			func(o groupcommit.ThreadObjects[*THD, bool]) *THD {
+				return &THD{THD: o.THD, nextCommitOrdered: o.Next, lockCommitOrdered: o.Lock, condCommitOrdered: o.Cond, groupCommitReady: o.Flag}
+			})
 		s.RunThreads(s.commit)
-	}, nil
+	})
 }
 
 // commit is the draft's algorithm from after ht->prepare() to the return.
 func (s *Server) commit(thread int, txn checkers.Txn) error {
 	thd := s.thds[thread]
-	thd.txn = txn
-	thd.xidError = false
+	thd.Start(txn)
 
 	// Call prepare_ordered() and enqueue in correct commit order.
 	s.lockPrepareOrdered.Lock()
@@ -134,8 +114,8 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 
 		s.lockCommitOrdered.Lock()
 		for other := queue; other != nil; other = other.nextCommitOrdered.Read() {
-			if !other.xidError {
-				s.CommitOrdered(other.txn)
+			if !other.XidError {
+				s.CommitOrdered(other.Txn)
 			}
 		}
 		s.lockCommitOrdered.Unlock()
@@ -166,11 +146,7 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 	}
 
 	// Finally do any error reporting now that we're back in own thread.
-	if thd.xidError {
-		return groupcommit.ErrXid // xid_delayed_error(thd)
-	}
-	s.Commit(txn) // ht->commit(thd); unlog()
-	return nil
+	return s.XidLogAfter(&thd.THD)
 }
 
 // enqueueAtomic inserts thd at the head of the queue with compare-and-set
@@ -192,20 +168,14 @@ func (s *Server) atomicGrabReverseQueue() *THD {
 	if s.variant == NoReverse {
 		return queue
 	}
-	var reversed *THD
-	for queue != nil {
-		next := queue.nextCommitOrdered.Read()
-		queue.nextCommitOrdered.Write(reversed)
-		reversed, queue = queue, next
-	}
-	return reversed
+	return groupcommit.Reverse(queue, func(thd *THD) *sim.Var[*THD] { return thd.nextCommitOrdered })
 }
 
 // groupLogXid writes the queue to the binlog with one fsync.
 func (s *Server) groupLogXid(queue *THD) {
 	var group []checkers.Txn
 	for thd := queue; thd != nil; thd = thd.nextCommitOrdered.Read() {
-		group = append(group, thd.txn)
+		group = append(group, thd.Txn)
 	}
 	s.Binlog.GroupLogXid(group)
 }

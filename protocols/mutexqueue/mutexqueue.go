@@ -26,8 +26,6 @@
 package mutexqueue
 
 import (
-	"fmt"
-
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/protocols/groupcommit"
 	"github.com/simrun/simrun/sim"
@@ -68,17 +66,12 @@ var Variants = []sim.Variant{
 // THD is a client connection's thread descriptor: the parts group commit
 // uses.
 type THD struct {
-	id         int
-	txn        checkers.Txn
-	next       *sim.Var[*THD] // thd->next, the queue link
-	lockWakeup *sim.Mutex     // thd->LOCK_wakeup
-	condWakeup *sim.Cond      // thd->COND_wakeup
-	ready      *sim.Var[bool] // thd->ready (wakeup_ready)
-	xidError   bool           // thd->xid_error, set by the leader before the wakeup
+	groupcommit.THD                // the thread, thd's transaction, thd->xid_error
+	next            *sim.Var[*THD] // thd->next, the queue link
+	lockWakeup      *sim.Mutex     // thd->LOCK_wakeup
+	condWakeup      *sim.Cond      // thd->COND_wakeup
+	ready           *sim.Var[bool] // thd->ready (wakeup_ready)
 }
-
-// SimLabel names a THD in traces.
-func (t *THD) SimLabel() string { return groupcommit.ThreadName(t.id) }
 
 // Server is the global state of the mutex-queue protocols.
 type Server struct {
@@ -111,16 +104,10 @@ func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
 
 // Scenario returns the scenario of a variant (after Adjust).
 func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
-	if _, err := sim.FindVariant(Variants, variant); err != nil {
-		return nil, err
-	}
-	cfg = Adjust(variant, cfg)
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	return func(x *sim.Execution) {
+	return groupcommit.NewScenario(Variants, variant, Adjust(variant, cfg), func(gs *groupcommit.Server) {
+		x := gs.X
 		s := &Server{
-			Server:             groupcommit.NewServer(x, cfg),
+			Server:             gs,
 			variant:            variant,
 			lockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
 			lockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
@@ -135,18 +122,11 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 		default:
 			s.lockGroupCommit = sim.NewMutex(x, "LOCK_group_commit")
 		}
-		s.thds = make([]*THD, cfg.Threads+1)
-		for i := 1; i <= cfg.Threads; i++ {
-			name := groupcommit.ThreadName(i)
-			lock := sim.NewMutex(x, fmt.Sprintf("LOCK_wakeup[%s]", name))
-			s.thds[i] = &THD{
-				id:         i,
-				next:       sim.NewVar[*THD](x, fmt.Sprintf("next[%s]", name), nil),
-				lockWakeup: lock,
-				condWakeup: sim.NewCond(x, fmt.Sprintf("COND_wakeup[%s]", name), lock),
-				ready:      sim.NewVar(x, fmt.Sprintf("ready[%s]", name), false),
-			}
-		}
+		s.thds = groupcommit.NewTHDs(x, gs.Config.Threads,
+			groupcommit.ThreadNames{Next: "next", Lock: "LOCK_wakeup", Cond: "COND_wakeup", Flag: "ready"},
+			func(o groupcommit.ThreadObjects[*THD, bool]) *THD {
+				return &THD{THD: o.THD, next: o.Next, lockWakeup: o.Lock, condWakeup: o.Cond, ready: o.Flag}
+			})
 		commit, snapshotLock := s.commitFinalReview, s.lockCommitOrdered
 		switch variant {
 		case Shipped:
@@ -157,7 +137,7 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 			commit = s.commitNoGroupCommit
 		}
 		s.Run(commit, snapshotLock)
-	}, nil
+	})
 }
 
 // enqueue puts thd at the head of the queue under LOCK_prepare_ordered,
@@ -168,8 +148,8 @@ func (s *Server) enqueue(thd *THD) (leader bool) {
 	oldQueue := s.groupCommitQueue.Read()
 	thd.next.Write(oldQueue)
 	s.groupCommitQueue.Write(thd)
-	s.PrepareOrdered(thd.txn) // ht->prepare_ordered()
-	s.X.Record(checkers.Enqueued{Txn: thd.txn, Leader: oldQueue == nil})
+	s.PrepareOrdered(thd.Txn) // ht->prepare_ordered()
+	s.X.Record(checkers.Enqueued{Txn: thd.Txn, Leader: oldQueue == nil})
 	s.lockPrepareOrdered.Unlock()
 	return oldQueue == nil
 }
@@ -181,13 +161,7 @@ func (s *Server) grabReverseQueue() *THD {
 	queue := s.groupCommitQueue.Read()
 	s.groupCommitQueue.Write(nil)
 	s.lockPrepareOrdered.Unlock()
-	var reversed *THD
-	for queue != nil {
-		next := queue.next.Read()
-		queue.next.Write(reversed)
-		reversed, queue = queue, next
-	}
-	return reversed
+	return groupcommit.Reverse(queue, func(thd *THD) *sim.Var[*THD] { return thd.next })
 }
 
 // groupLogXid writes the queue to the binlog with one fsync and sets each
@@ -197,11 +171,11 @@ func (s *Server) groupLogXid(queue *THD) int {
 	var txns []checkers.Txn
 	for thd := queue; thd != nil; thd = thd.next.Read() {
 		group = append(group, thd)
-		txns = append(txns, thd.txn)
+		txns = append(txns, thd.Txn)
 	}
 	pos, xidError := s.Binlog.GroupLogXid(txns)
 	for i, thd := range group {
-		thd.xidError = xidError[i] && s.variant != XidErrorDropped
+		thd.XidError = xidError[i] && s.variant != XidErrorDropped
 	}
 	return pos
 }
@@ -248,8 +222,7 @@ func (s *Server) waitForWakeup(thd *THD) {
 //	cookie= xid_log_after()
 func (s *Server) commitFinalReview(thread int, txn checkers.Txn) error {
 	thd := s.thds[thread]
-	thd.txn = txn
-	thd.xidError = false
+	thd.Start(txn)
 
 	if s.variant != ClearAfterEnqueue {
 		thd.ready.Write(false)
@@ -272,8 +245,8 @@ func (s *Server) commitFinalReview(thread int, txn checkers.Txn) error {
 		s.Binlog.SetLastCommitPos(pos)
 		for thd2 := queue; thd2 != nil; {
 			next := thd2.next.Read()
-			if !thd2.xidError {
-				s.CommitOrdered(thd2.txn) // ht->commit_ordered(thd2)
+			if !thd2.XidError {
+				s.CommitOrdered(thd2.Txn) // ht->commit_ordered(thd2)
 			}
 			s.wakeup(thd2)
 			if s.variant == NextAfterWakeup {
@@ -285,30 +258,19 @@ func (s *Server) commitFinalReview(thread int, txn checkers.Txn) error {
 	} else {
 		s.waitForWakeup(thd)
 	}
-	return s.xidLogAfter(thd)
-}
-
-// xidLogAfter is the end of ha_commit_trans in the thread's own context:
-// report a delayed xid_error, or run the engines' commit().
-func (s *Server) xidLogAfter(thd *THD) error {
-	if thd.xidError {
-		return groupcommit.ErrXid // xid_delayed_error(thd)
-	}
-	s.Commit(thd.txn) // ht->commit(thd); unlog()
-	return nil
+	return s.XidLogAfter(&thd.THD)
 }
 
 // commitShipped is MariaDB's queue_for_group_commit and
 // trx_group_commit_leader (reference notes §1.2–1.3).
 func (s *Server) commitShipped(thread int, txn checkers.Txn) error {
 	thd := s.thds[thread]
-	thd.txn = txn
-	thd.xidError = false
+	thd.Start(txn)
 
 	thd.ready.Write(false) // thd->clear_wakeup_ready(), before the entry is visible
 	if !s.enqueue(thd) {
 		s.waitForWakeup(thd) // wait_for_wakeup_ready()
-		return s.xidLogAfter(thd)
+		return s.XidLogAfter(&thd.THD)
 	}
 	// trx_group_commit_leader
 	s.lockGroupCommit.Lock() // LOCK_log
@@ -321,8 +283,8 @@ func (s *Server) commitShipped(thread int, txn checkers.Txn) error {
 	s.lockAfterSync.Unlock()
 	for entry := queue; entry != nil; {
 		next := entry.next.Read() // read next first: the woken thread may reuse its entry
-		if !entry.xidError {
-			s.CommitOrdered(entry.txn) // run_commit_ordered()
+		if !entry.XidError {
+			s.CommitOrdered(entry.Txn) // run_commit_ordered()
 		}
 		if entry != thd {
 			s.signalWakeupReady(entry)
@@ -330,7 +292,7 @@ func (s *Server) commitShipped(thread int, txn checkers.Txn) error {
 		entry = next
 	}
 	s.lockCommitOrdered.Unlock()
-	return s.xidLogAfter(thd)
+	return s.XidLogAfter(&thd.THD)
 }
 
 // signalWakeupReady is THD::signal_wakeup_ready: the flag is set under the
@@ -347,18 +309,18 @@ func (s *Server) signalWakeupReady(thd *THD) {
 // to commit_ordered, fsync included.
 func (s *Server) commitNoGroupCommit(thread int, txn checkers.Txn) error {
 	thd := s.thds[thread]
-	thd.txn = txn
+	thd.Start(txn)
 	s.prepareCommitMutex.Lock()
 	s.PrepareOrdered(txn)
 	s.X.Record(checkers.Enqueued{Txn: txn, Leader: true})
 	pos, xidError := s.Binlog.GroupLogXid([]checkers.Txn{txn}) // log_xid(): write and fsync
-	thd.xidError = xidError[0]
+	thd.XidError = xidError[0]
 	s.lockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)
-	if !thd.xidError {
+	if !thd.XidError {
 		s.CommitOrdered(txn)
 	}
 	s.lockCommitOrdered.Unlock()
 	s.prepareCommitMutex.Unlock()
-	return s.xidLogAfter(thd)
+	return s.XidLogAfter(&thd.THD)
 }
