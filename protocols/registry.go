@@ -106,7 +106,7 @@ var All = []*Protocol{
 		Variants: lockfree.Variants,
 		Params:   []string{"threads", "txns"},
 		Defaults: Params{Threads: 4, Txns: 1, Engines: 1},
-		Runs:     5000,
+		Runs:     200000,
 		Build: func(v string, p Params) (sim.Scenario, error) {
 			return lockfree.Scenario(v, groupcommit.Config{Threads: p.Threads, Txns: p.Txns, Engines: 1})
 		},
@@ -124,7 +124,7 @@ var All = []*Protocol{
 		Params:   []string{"vms", "oracles"},
 		Cost:     replay.DefaultCost,
 		MaxSteps: 100_000_000, // merge-only at 301 VMs takes 6.5 million steps; liveness is the retry bound's job
-		Runs:     1000,
+		Runs:     20000,
 		Build: func(v string, p Params) (sim.Scenario, error) {
 			return replay.RegistryScenario(v, p.VMs, p.NoOracles)
 		},
@@ -142,7 +142,7 @@ func groupCommit(name, doc string, variants []sim.Variant, scenario func(string,
 		Variants: variants,
 		Params:   []string{"threads", "txns", "engines", "readers", "crash", "xid-errors"},
 		Defaults: Params{Threads: 4, Txns: 2, Engines: 1},
-		Runs:     5000,
+		Runs:     100000,
 		Build: func(v string, p Params) (sim.Scenario, error) {
 			return scenario(v, groupcommit.Config{Threads: p.Threads, Txns: p.Txns, Engines: p.Engines,
 				Readers: p.Readers, Crash: p.Crash, XidErrors: p.XidErrors})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -54,8 +55,8 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.BoolVar(&params.Crash, "crash", false, "crash at a step the strategy chooses, then recover (group commit)")
 	fs.BoolVar(&params.XidErrors, "xid-errors", false, "let group_log_xid fail (group commit)")
 	fs.IntVar(&params.VMs, "vms", 0, "simulated VMs (xenstore replay)")
-	fs.IntVar(&bound, "bound", 2, "DFS: preemption bound (spurious wakeups count as preemptions); -1 for none")
-	fs.BoolVar(&dpor, "dpor", false, "use DPOR with sleep sets instead of preemption-bounded DFS (no bound)")
+	fs.IntVar(&bound, "bound", 2, "preemption bound (spurious wakeups count as preemptions); -1 for none. DFS: default 2; DPOR: none unless given (bounded DPOR may miss executions within the bound)")
+	fs.BoolVar(&dpor, "dpor", false, "use DPOR with sleep sets instead of preemption-bounded DFS (unbounded unless -bound is given)")
 	fs.IntVar(&workers, "workers", 1, "workers (DFS splits subtrees; results do not depend on it)")
 	fs.IntVar(&maxEx, "max-executions", 1000000, "budget: stop after this many executions")
 	fs.IntVar(&maxSteps, "max-steps", 100000, "step bound of one execution (livelock beyond)")
@@ -71,6 +72,8 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if fs.NArg() > 0 {
 		return exitUsage, usagef("unexpected arguments: %v", fs.Args())
 	}
+	boundSet := false
+	fs.Visit(func(f *flag.Flag) { boundSet = boundSet || f.Name == "bound" })
 	if protocol == "" || variant == "" {
 		return exitUsage, usagef("-protocol and -variant are required")
 	}
@@ -102,7 +105,10 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	res := &exploreResult{Protocol: protocol, Variant: variant, Expected: string(v.Expected),
 		Config: string(proto.Config(params)), Bound: bound, Findings: []jsonFinding{}}
 	if dpor {
-		strat, res.Strategy, res.Bound = scheduler.NewDPOR(), "dpor", -1
+		if !boundSet || bound < 0 {
+			bound = -1
+		}
+		strat, res.Strategy, res.Bound = scheduler.NewBoundedDPOR(bound), "dpor", bound
 	} else {
 		strat, res.Strategy = scheduler.NewDFS(bound), "dfs"
 		if bound < 0 {
@@ -173,8 +179,10 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 func printExplore(w io.Writer, r *exploreResult) {
 	what := fmt.Sprintf("DFS, at most %d preemptions (spurious wakeups included)", r.Bound)
 	switch {
-	case r.Strategy == "dpor":
+	case r.Strategy == "dpor" && r.Bound < 0:
 		what = "DPOR with sleep sets (every Mazurkiewicz trace)"
+	case r.Strategy == "dpor":
+		what = fmt.Sprintf("DPOR with sleep sets, at most %d preemptions (bounded DPOR: may miss executions within the bound)", r.Bound)
 	case r.Bound < 0:
 		what = "DFS, no preemption bound"
 	}
@@ -198,8 +206,16 @@ func printExplore(w io.Writer, r *exploreResult) {
 		fmt.Fprintf(w, "  error: %s\n", e)
 	}
 	switch {
-	case r.Verified && r.Strategy == "dpor":
+	case r.Verified && r.Strategy == "dpor" && r.Bound < 0:
 		fmt.Fprintf(w, "verified: no finding in any execution (DPOR, exhaustive)\n")
+	case r.Verified && r.Strategy == "dpor":
+		fmt.Fprintf(w, "verified (bounded DPOR): no finding in any execution DPOR explored with at most %d preemptions", r.Bound)
+		if r.Pruned > 0 {
+			fmt.Fprintf(w, " (%d alternatives beyond the bound were not explored)", r.Pruned)
+		} else {
+			fmt.Fprintf(w, " (nothing lay beyond the bound: exhaustive)")
+		}
+		fmt.Fprintln(w)
 	case r.Verified && r.Bound < 0:
 		fmt.Fprintf(w, "verified: no finding in any execution (DFS, exhaustive)\n")
 	case r.Verified:

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -56,10 +57,10 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.oracles, "oracles", true, "record the history and run the protocol's oracles (xenstore replay: -oracles=false for measurements at scale)")
 	fs.StringVar(&f.strategy, "strategy", "pct", "random or pct")
 	fs.IntVar(&f.depth, "depth", 3, "PCT bug depth d")
-	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: learn from earlier runs)")
+	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: the longest of 10 random executions)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the first execution; execution i uses seed+i")
 	fs.IntVar(&f.runs, "runs", 0, "executions per variant (default per protocol)")
-	fs.IntVar(&f.workers, "workers", 1, "executions in parallel (results do not depend on it)")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "executions in parallel (results do not depend on it)")
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "step bound of one execution, livelock beyond (default per protocol, else 100000)")
 	fs.StringVar(&f.out, "out", "simrun-traces", "directory for the traces of findings")
 	fs.BoolVar(&f.spurious, "spurious", true, "let the strategy wake condition-variable waiters spuriously")
@@ -237,6 +238,18 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 	var order []sim.Kind
 	start := time.Now()
 	for i, name := range strategies {
+		if name == "pct" && f.pctSteps == 0 {
+			// PCT spreads its change points over the expected step count k.
+			// Learn k once, from a few random executions, so that every PCT
+			// execution uses the same k whatever the worker count.
+			k, err := calibrate(scenario, maxSteps, f.seed)
+			if err != nil {
+				return nil, err
+			}
+			g := *f
+			g.pctSteps = k
+			f = &g
+		}
 		strat, err := f.newStrategy(name)
 		if err != nil {
 			return nil, err
@@ -343,6 +356,15 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 		res.Findings = []jsonFinding{}
 	}
 	return res, nil
+}
+
+// calibrate returns the longest of 10 random executions of s: PCT's k.
+func calibrate(s sim.Scenario, maxSteps int, seed uint64) (int, error) {
+	rep, err := sim.Explore(s, sim.Options{Strategy: scheduler.NewRandom(seed), Runs: 10, MaxSteps: maxSteps})
+	if err != nil {
+		return 0, usageError{err}
+	}
+	return max(rep.MaxSteps, 1), nil
 }
 
 // maxMinimizeSteps is the longest execution `run` minimizes.

@@ -53,13 +53,13 @@ var Variants = []sim.Variant{
 		Doc: "baseline: prepare_commit_mutex held from prepare through binlog write, fsync and commit_ordered (one fsync per transaction)"},
 	{Name: EarlyRelease, Expected: checkers.Misorder,
 		Doc: "seeded bug (§6.3): the leader releases LOCK_group_commit before taking LOCK_commit_ordered, so the next group can overtake"},
-	{Name: NextAfterWakeup, Expected: sim.LostWakeup,
+	{Name: NextAfterWakeup, Expected: sim.LostWakeup, Also: []sim.Kind{sim.Race, checkers.Durability},
 		Doc: "seeded bug: the leader reads thd2->next after waking thd2, which may already have re-linked itself for its next transaction: the leader walks into the next queue, whose leader then finds it empty and a member is never woken"},
 	{Name: XidErrorDropped, Expected: checkers.XidErrorKind,
 		Doc: "seeded bug (§6.7): the leader does not pass thd->xid_error on, so a failed transaction is commit_ordered and reported committed (forces xid errors on)"},
 	{Name: SnapshotNoLock, Expected: checkers.SnapshotKind,
 		Doc: "shipped, but START TRANSACTION WITH CONSISTENT SNAPSHOT without LOCK_commit_ordered (§6.4; forces at least one reader and two engines)"},
-	{Name: ClearAfterEnqueue, Expected: sim.LostWakeup,
+	{Name: ClearAfterEnqueue, Expected: sim.LostWakeup, Also: []sim.Kind{sim.Race},
 		Doc: "seeded bug (§6.1): final-review with thd->ready=false after unlock(LOCK_prepare_ordered), so the leader's wakeup can come before the reset"},
 }
 
