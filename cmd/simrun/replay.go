@@ -43,8 +43,12 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	if *verbose {
 		opt.Time, opt.Width = true, 60
 	}
+	steps := 0
+	if n := len(got.Events); n > 0 {
+		steps = got.Events[n-1].Step
+	}
 	fmt.Fprintf(stdout, "%s/%s, %s seed %d, run %d: %d steps, %d decisions\n\n",
-		t.Protocol, t.Variant, t.Strategy.Name, t.Strategy.Seed, t.Run, len(got.Events), len(got.Decisions))
+		t.Protocol, t.Variant, t.Strategy.Name, t.Strategy.Seed, t.Run, steps, len(got.Decisions))
 	if err := traces.Timeline(stdout, got, opt); err != nil {
 		return exitUsage, err
 	}
