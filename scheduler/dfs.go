@@ -1,6 +1,9 @@
 package scheduler
 
-import "slices"
+import (
+	"slices"
+	"sync"
+)
 
 // DFS is exhaustive depth-first search over decisions with iterative
 // preemption bounding (Musuvathi and Qadeer, "Iterative Context Bounding for
@@ -88,6 +91,11 @@ func (f *dfsFrame) cost(i int) int {
 	return 0
 }
 
+// framePool keeps the paths of finished forks: a search runs many small
+// tasks, and growing a fresh path for each was a good part of its
+// allocation.
+var framePool sync.Pool
+
 // DefaultSplit is the number of leading decisions whose alternatives become
 // separate tasks (for parallel search).
 const DefaultSplit = 8
@@ -113,6 +121,12 @@ func (s *DFS) Begin(run int) bool {
 	}
 	s.active = false
 	if s.queue == nil {
+		if s.frames != nil {
+			// A fork is done with its task: its path can serve another.
+			f := s.frames[:0]
+			s.frames = nil
+			framePool.Put(&f)
+		}
 		return false
 	}
 	t, ok := s.queue.pop()
@@ -253,6 +267,9 @@ func (s *DFS) Pruned() int { return s.pruned }
 // only t; the tasks it splits off are collected by Spawned.
 func (s *DFS) Fork(t Task) Strategy {
 	c := &DFS{bound: s.bound, split: s.split}
+	if p, ok := framePool.Get().(*[]dfsFrame); ok {
+		c.frames = (*p)[:0]
+	}
 	c.start(t)
 	c.more = true
 	return c
@@ -263,6 +280,31 @@ func (s *DFS) Spawned() []Task {
 	out := s.out
 	s.out = nil
 	return out
+}
+
+// Share implements Sharer: it gives away, as tasks that Spawned returns,
+// the untried alternatives at the shallowest decision of the current path
+// that still has some, so that an idle worker can take them. It is called
+// between executions (after End). The alternatives given away all lie
+// after everything the task still explores in the sequential order (their
+// prefixes extend the task's prefix and are greater than the rest of its
+// path), so the sequential numbering of executions does not change.
+func (s *DFS) Share() bool {
+	if !s.active || !s.more {
+		return false
+	}
+	for k := range s.frames {
+		f := &s.frames[k]
+		if f.fixed || f.limit <= f.chosen+1 {
+			continue
+		}
+		for i := f.chosen + 1; i < f.limit; i++ {
+			s.offer(k, i)
+		}
+		f.limit = f.chosen + 1
+		return true
+	}
+	return false
 }
 
 // Take implements Splitter.
@@ -291,6 +333,15 @@ type Splitter interface {
 	Spawned() []Task
 	// Pruned counts the alternatives a fork left out because of a bound.
 	Pruned() int
+}
+
+// Sharer is implemented by forks that can split their remaining work on
+// demand: Share moves part of it into tasks (returned by Spawned) for idle
+// workers and reports whether it did. The order of executions must not
+// change: the tasks given away come, in the sequential order, after
+// everything the fork still runs itself.
+type Sharer interface {
+	Share() bool
 }
 
 // LessTask orders tasks as the sequential search runs them.

@@ -170,3 +170,91 @@ func TestDPORAgreesWithDFS(t *testing.T) {
 		})
 	}
 }
+
+// TestBoundedDPOR: on the small programs, preemption-bounded DPOR finds
+// every finding kind that DFS with the same bound finds, in no more
+// executions; with bound -1 it is plain DPOR.
+func TestBoundedDPOR(t *testing.T) {
+	for _, tt := range smallCases() {
+		if tt.name == "counter-4" {
+			continue
+		}
+		for _, bound := range []int{0, 1, 2} {
+			t.Run(fmt.Sprintf("%s/bound=%d", tt.name, bound), func(t *testing.T) {
+				opts := sim.Options{Runs: 1 << 30, MaxSpurious: 1, Races: true}
+				opts.Strategy = scheduler.NewDFS(bound)
+				dfs, err := sim.Explore(tt.s, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts.Strategy = scheduler.NewBoundedDPOR(bound)
+				dpor, err := sim.Explore(tt.s, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(dfs.Errors)+len(dpor.Errors) > 0 || !dfs.Exhausted || !dpor.Exhausted {
+					t.Fatalf("errors %v %v, exhausted %v %v", dfs.Errors, dpor.Errors, dfs.Exhausted, dpor.Exhausted)
+				}
+				for _, k := range kindsOf(dfs) {
+					if !slices.Contains(kindsOf(dpor), k) {
+						t.Errorf("DFS(%d) found %s, bounded DPOR did not (%v)", bound, k, kindsOf(dpor))
+					}
+				}
+				if dpor.Runs > dfs.Runs {
+					t.Errorf("bounded DPOR ran %d executions, DFS(%d) %d", dpor.Runs, bound, dfs.Runs)
+				}
+				if dpor.Pruned == 0 {
+					// Nothing was left out: this was the unbounded search.
+					opts.Strategy = scheduler.NewDPOR()
+					full, _ := sim.Explore(tt.s, opts)
+					if full.Runs != dpor.Runs {
+						t.Errorf("bounded DPOR pruned nothing but ran %d executions, DPOR %d", dpor.Runs, full.Runs)
+					}
+				}
+			})
+		}
+	}
+	for _, tt := range smallCases()[:6] {
+		a, _ := sim.Explore(tt.s, sim.Options{Runs: 1 << 30, MaxSpurious: 1, Strategy: scheduler.NewDPOR()})
+		b, _ := sim.Explore(tt.s, sim.Options{Runs: 1 << 30, MaxSpurious: 1, Strategy: scheduler.NewBoundedDPOR(-1)})
+		if a.Runs != b.Runs || a.TerminalStates != b.TerminalStates {
+			t.Errorf("%s: NewBoundedDPOR(-1) ran %d (%d states), NewDPOR %d (%d)", tt.name, b.Runs, b.TerminalStates, a.Runs, a.TerminalStates)
+		}
+	}
+}
+
+// TestDependent: the dependence relation on labels.
+func TestDependent(t *testing.T) {
+	const mu, cond, mu2, o1, o2 = 10, 11, 12, 13, 14
+	c := func(a int, op scheduler.Op, obj, arg int) scheduler.Choice {
+		return scheduler.Choice{Actor: a, Op: op, Object: obj, Arg: arg}
+	}
+	for _, tt := range []struct {
+		a, b scheduler.Choice
+		want bool
+	}{
+		{c(1, scheduler.OpWait, cond, mu), c(2, scheduler.OpLock, mu, 0), true},
+		{c(1, scheduler.OpWait, cond, mu), c(2, scheduler.OpUnlock, mu, 0), true},
+		{c(1, scheduler.OpWait, cond, mu), c(2, scheduler.OpLock, mu2, 0), false},
+		{c(1, scheduler.OpWait, cond, mu), c(2, scheduler.OpSignal, cond, 0), true},
+		{c(1, scheduler.OpWait, cond, mu), c(2, scheduler.OpBroadcast, cond, 0), true},
+		{c(1, scheduler.OpWake, cond, mu), c(2, scheduler.OpLock, mu, 0), true},
+		{c(1, scheduler.OpCall, o1, 0), c(2, scheduler.OpCall, o2, 0), false},
+		{c(1, scheduler.OpCall, o1, 0), c(2, scheduler.OpCall, o1, 0), true},
+		{c(1, scheduler.OpRead, o1, 0), c(2, scheduler.OpRead, o1, 0), false},
+		{c(1, scheduler.OpLoad, o1, 0), c(2, scheduler.OpStore, o1, 0), true},
+		{c(1, scheduler.OpSpurious, cond, 0), c(2, scheduler.OpSpurious, o1, 0), true},
+		{c(1, scheduler.OpStart, o1, 0), c(2, scheduler.OpStart, o2, 0), false},
+	} {
+		if got := scheduler.Dependent(tt.a, tt.b, false, false); got != tt.want {
+			t.Errorf("Dependent(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := scheduler.Dependent(tt.b, tt.a, false, false); got != tt.want {
+			t.Errorf("Dependent(%v, %v) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+		// Steps that both record history events are dependent.
+		if !scheduler.Dependent(tt.a, tt.b, true, true) {
+			t.Errorf("Dependent(%v, %v) with records = false", tt.a, tt.b)
+		}
+	}
+}

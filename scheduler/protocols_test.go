@@ -62,6 +62,51 @@ func TestProtocolsDPORvsDFS(t *testing.T) {
 	}
 }
 
+// TestProtocolsBoundedDPOR: on every group-commit variant at 2 threads,
+// preemption-bounded DPOR reports every finding kind that DFS with the same
+// bound (2) reports, exhaustively and in fewer executions.
+func TestProtocolsBoundedDPOR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("explores every protocol")
+	}
+	for _, p := range protocols.All {
+		if !p.Uses("threads") {
+			continue
+		}
+		for _, v := range p.Variants {
+			t.Run(p.Name+"/"+v.Name, func(t *testing.T) {
+				_, s, _, err := protocols.Scenario(p.Name, v.Name, protocols.Params{Threads: 2, Txns: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts := sim.Options{Runs: 200000, MaxSpurious: 1, Races: true, Cost: p.Cost}
+				opts.Strategy = scheduler.NewBoundedDPOR(2)
+				dpor, err := sim.Explore(s, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts.Strategy = scheduler.NewDFS(2)
+				dfs, err := sim.Explore(s, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !dpor.Exhausted || !dfs.Exhausted {
+					t.Fatalf("not exhaustive: DPOR %v, DFS %v", dpor.Exhausted, dfs.Exhausted)
+				}
+				for _, k := range kindsOf(dfs) {
+					if !slices.Contains(kindsOf(dpor), k) {
+						t.Errorf("DFS(2) found %s, DPOR(2) did not (DPOR %v)", k, kindsOf(dpor))
+					}
+				}
+				if dpor.Runs > dfs.Runs {
+					t.Errorf("DPOR(2) ran %d executions, DFS(2) %d", dpor.Runs, dfs.Runs)
+				}
+				t.Logf("DPOR(2) %d executions, DFS(2) %d; kinds %v", dpor.Runs, dfs.Runs, kindsOf(dpor))
+			})
+		}
+	}
+}
+
 func benchExplore(b *testing.B, protocol, variant string, threads int, strat func() scheduler.Strategy, workers int) {
 	_, s, _, err := protocols.Scenario(protocol, variant, protocols.Params{Threads: threads, Txns: 1})
 	if err != nil {
@@ -99,6 +144,9 @@ func BenchmarkExhaustive(b *testing.B) {
 		})
 		b.Run(c.protocol+"/"+c.variant+"/dpor", func(b *testing.B) {
 			benchExplore(b, c.protocol, c.variant, 2, func() scheduler.Strategy { return scheduler.NewDPOR() }, 1)
+		})
+		b.Run(c.protocol+"/"+c.variant+"/dpor2", func(b *testing.B) {
+			benchExplore(b, c.protocol, c.variant, 2, func() scheduler.Strategy { return scheduler.NewBoundedDPOR(2) }, 1)
 		})
 	}
 }

@@ -119,6 +119,7 @@ func (se *search) pop() scheduler.Task {
 }
 
 func (se *search) worker() {
+	var buf scheduler.Path // reused: the step log is the biggest allocation of a run
 	se.mu.Lock()
 	defer se.mu.Unlock()
 	for {
@@ -134,7 +135,7 @@ func (se *search) worker() {
 		tr := &taskResult{task: se.pop()}
 		se.running[tr] = true
 		se.mu.Unlock()
-		se.runTask(tr)
+		se.runTask(tr, &buf)
 		se.mu.Lock()
 		delete(se.running, tr)
 		se.done = append(se.done, tr)
@@ -144,11 +145,10 @@ func (se *search) worker() {
 }
 
 // runTask explores one task. It runs without the lock except to publish.
-func (se *search) runTask(tr *taskResult) {
+func (se *search) runTask(tr *taskResult, buf *scheduler.Path) {
 	strat := se.sp.Fork(tr.task)
 	sp, _ := strat.(scheduler.Splitter)
 	sharer, _ := strat.(scheduler.Sharer)
-	var buf scheduler.Path // reused: the step log is the biggest allocation of a run
 	for run := 0; strat.Begin(run); run++ {
 		x := newExecution(se.opts, strat)
 		x.path.Steps, x.path.Decisions = buf.Steps[:0], buf.Decisions[:0]
@@ -157,7 +157,7 @@ func (se *search) runTask(tr *taskResult) {
 		x.path.Found = f != nil
 		strat.End(&x.path)
 		rec := execRec{hash: x.stateHash(), steps: int32(x.step)}
-		buf = x.path
+		*buf = x.path
 		se.mu.Lock()
 		if sharer != nil && se.idle > 0 && len(se.pending) == 0 {
 			// A worker waits for work: give it part of this task.
