@@ -72,7 +72,18 @@ func Timeline(w io.Writer, t *Trace, opt TimelineOptions) error {
 // selectEvents returns the events in the window of opt and how many rows
 // were left out before and after it.
 func selectEvents(t *Trace, opt TimelineOptions) (events []Event, before, after int) {
-	for _, e := range t.Events {
+	idx, before, after := selectIndices(t, opt)
+	events = make([]Event, len(idx))
+	for i, j := range idx {
+		events[i] = t.Events[j]
+	}
+	return events, before, after
+}
+
+// selectIndices returns the indices of the events in the window of opt and
+// how many rows were left out before and after it.
+func selectIndices(t *Trace, opt TimelineOptions) (idx []int, before, after int) {
+	for i, e := range t.Events {
 		switch {
 		case opt.VisibleOnly && e.Op == OpEvent:
 		case opt.From > 0 && e.Step < opt.From:
@@ -80,14 +91,14 @@ func selectEvents(t *Trace, opt TimelineOptions) (events []Event, before, after 
 		case opt.To > 0 && e.Step > opt.To:
 			after++
 		default:
-			events = append(events, e)
+			idx = append(idx, i)
 		}
 	}
-	if opt.Last > 0 && len(events) > opt.Last {
-		before += len(events) - opt.Last
-		events = events[len(events)-opt.Last:]
+	if opt.Last > 0 && len(idx) > opt.Last {
+		before += len(idx) - opt.Last
+		idx = idx[len(idx)-opt.Last:]
 	}
-	return events, before, after
+	return idx, before, after
 }
 
 // markedRow returns the index of the last event of the finding's step, or -1.

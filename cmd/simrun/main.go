@@ -7,7 +7,8 @@
 //	simrun list
 //	simrun run [-protocol P -variant V] [flags]
 //	simrun explore -protocol P -variant V [-threads N] [-txns T] [-bound B] [-dpor] [-workers W] [-max-executions K] [-json]
-//	simrun replay [-v] TRACE
+//	simrun replay [-v] [-from S -to S -last N -steps-only] [-html FILE] TRACE
+//	simrun bench groupcommit|wakeup|replay|sim [-quick] [-json] [-plot FILE] [-cost name=value]
 //
 // Exit status: 0 when nothing was found (or, for a run of every variant,
 // when every verdict was as expected), 1 when something was found, 2 on a

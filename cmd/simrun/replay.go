@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/sim"
@@ -20,6 +21,7 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.IntVar(&opt.From, "from", 0, "show the timeline from this step")
 	fs.IntVar(&opt.To, "to", 0, "show the timeline up to this step")
 	fs.BoolVar(&opt.VisibleOnly, "steps-only", false, "leave out the protocol events recorded by actors")
+	htmlOut := fs.String("html", "", "also write the trace as a self-contained HTML page to `FILE` (same window as the timeline)")
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
 	}
@@ -54,16 +56,37 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if f == nil {
 		fmt.Fprintln(stdout, "\nno finding")
+	} else {
+		fmt.Fprintf(stdout, "\n%s\n", f)
+	}
+	if *htmlOut != "" {
+		if err := writeHTML(*htmlOut, got, opt); err != nil {
+			return exitUsage, err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *htmlOut)
+	}
+	if f == nil {
 		if t.Finding != nil {
 			return exitUsage, fmt.Errorf("%s: the trace recorded %s, but the replay found nothing", path, t.Finding.Kind)
 		}
 		return exitClean, nil
 	}
-	fmt.Fprintf(stdout, "\n%s\n", f)
 	if t.Finding != nil && t.Finding.Kind != string(f.Kind) {
 		return exitUsage, fmt.Errorf("%s: the trace recorded %s, but the replay found %s", path, t.Finding.Kind, f.Kind)
 	}
 	return exitFinding, nil
+}
+
+// writeHTML writes t as an HTML page (traces.HTML) to the file path.
+func writeHTML(path string, t *traces.Trace, opt traces.TimelineOptions) error {
+	var b bytes.Buffer
+	if err := traces.HTML(&b, t, opt); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("writing the HTML page: %w", err)
+	}
+	return nil
 }
 
 // scenarioOf rebuilds the scenario a trace was recorded from.

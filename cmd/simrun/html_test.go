@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"html"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/simrun/simrun/traces"
+)
+
+// replay -html writes a self-contained page of the replayed trace, with
+// every actor's lane and the finding, and keeps replay's exit status.
+func TestReplayHTML(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := run(t, "run", "-protocol", "lockfree", "-variant", "clear-after-enqueue", "-threads", "3", "-out", dir, "-json")
+	if code != exitFinding {
+		t.Fatalf("run: exit %d; %s", code, stderr)
+	}
+	var res struct {
+		Findings []struct{ Kind, Trace string }
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("-json output: %v\n%s", err, out)
+	}
+	if len(res.Findings) == 0 {
+		t.Fatalf("no finding in %s", out)
+	}
+	trace, kind := res.Findings[0].Trace, res.Findings[0].Kind
+	tr, err := traces.Load(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	page := filepath.Join(dir, "trace.html")
+	code, out, stderr = run(t, "replay", "-html", page, trace)
+	if code != exitFinding {
+		t.Fatalf("replay -html: exit %d, want %d; stderr:\n%s", code, exitFinding, stderr)
+	}
+	if !strings.Contains(out, "◀ finding") || !strings.HasSuffix(out, "\nwrote "+page+"\n") {
+		t.Errorf("replay -html: stdout does not end with the timeline, then %q:\n%s", "wrote "+page, out)
+	}
+	data, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(data)
+	if !strings.HasPrefix(s, "<!DOCTYPE html>") || !strings.HasSuffix(s, "</html>\n") ||
+		strings.Count(s, "<tr") != strings.Count(s, "</tr>") || strings.Count(s, "<td") != strings.Count(s, "</td>") {
+		t.Fatalf("not a well-formed HTML page:\n%.300s", s)
+	}
+	for _, bad := range []string{"http:", "https:", "<script", "<link"} {
+		if strings.Contains(s, bad) {
+			t.Errorf("page is not self-contained: it contains %q", bad)
+		}
+	}
+	for _, a := range tr.Actors {
+		if !strings.Contains(s, "<th>"+html.EscapeString(a)+"</th>") && !strings.Contains(s, `<th class="fa">`+html.EscapeString(a)+"</th>") {
+			t.Errorf("page has no lane for actor %s", a)
+		}
+	}
+	text := html.UnescapeString(s)
+	if !strings.Contains(text, `<span class="kind">`+kind+"</span>") || !strings.Contains(text, tr.Finding.Message) || !strings.Contains(s, `id="finding"`) {
+		t.Errorf("page does not show the finding %s: %s", kind, tr.Finding.Message)
+	}
+
+	// The same replay gives the same page; a window gives a smaller one.
+	again := filepath.Join(dir, "again.html")
+	if code, _, stderr := run(t, "replay", "-html", again, trace); code != exitFinding {
+		t.Fatalf("second replay: exit %d; %s", code, stderr)
+	}
+	if data2, err := os.ReadFile(again); err != nil || string(data2) != s {
+		t.Errorf("two replays wrote different pages (%v)", err)
+	}
+	last := filepath.Join(dir, "last.html")
+	if code, _, stderr := run(t, "replay", "-last", "3", "-html", last, trace); code != exitFinding {
+		t.Fatalf("replay -last 3 -html: exit %d; %s", code, stderr)
+	}
+	if data3, err := os.ReadFile(last); err != nil || strings.Count(string(data3), "</tr>") != 5 || !strings.Contains(string(data3), "earlier rows not shown") {
+		t.Errorf("-last 3 page: want a header row, a gap row and 3 rows (%v)", err)
+	}
+
+	// A page that cannot be written is an error, exit status 2.
+	code, _, stderr = run(t, "replay", "-html", filepath.Join(dir, "no", "such", "dir.html"), trace)
+	if code != exitUsage || !strings.Contains(stderr, "HTML") {
+		t.Errorf("unwritable page: exit %d, stderr %s", code, stderr)
+	}
+}
