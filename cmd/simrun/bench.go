@@ -39,7 +39,8 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stderr, "\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return exitUsage, err
 	}
 	if *runs < 0 {
@@ -52,7 +53,7 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	var todo []bench.Bench
-	for _, name := range fs.Args() {
+	for _, name := range rest {
 		b, err := bench.Lookup(name)
 		if err != nil {
 			return exitUsage, usageError{err}

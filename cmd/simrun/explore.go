@@ -66,11 +66,12 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.BoolVar(&minimize, "minimize", true, "minimize each finding's trace (fewest preemptions, then steps)")
 	fs.StringVar(&out, "out", "simrun-traces", "directory for the traces of findings")
 	fs.BoolVar(&jsonOut, "json", false, "print JSON on stdout instead of text")
-	if err := parseFlags(fs, args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return exitUsage, err
 	}
-	if fs.NArg() > 0 {
-		return exitUsage, usagef("unexpected arguments: %v", fs.Args())
+	if len(rest) > 0 {
+		return exitUsage, usagef("unexpected arguments: %v", rest)
 	}
 	boundSet := false
 	fs.Visit(func(f *flag.Flag) { boundSet = boundSet || f.Name == "bound" })

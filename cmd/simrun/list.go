@@ -11,10 +11,11 @@ import (
 
 func runList(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("list", stderr)
-	if err := parseFlags(fs, args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return exitUsage, err
 	}
-	if fs.NArg() > 0 {
+	if len(rest) > 0 {
 		return exitUsage, usagef("list takes no arguments")
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)

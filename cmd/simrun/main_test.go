@@ -47,6 +47,10 @@ func TestExitStatuses(t *testing.T) {
 		{"replay: bad version", []string{"replay", "../../traces/testdata/badversion.json"}, exitUsage, "version"},
 		{"replay: invalid", []string{"replay", "../../traces/testdata/invalid.json"}, exitUsage, "invalid"},
 		{"replay: unknown protocol", []string{"replay", "../../traces/testdata/valid.json"}, exitUsage, "unknown protocol"},
+		{"flags after arguments", []string{"replay", "../../traces/testdata/truncated.json", "-v"}, exitUsage, "truncated"},
+		{"bad flag after arguments", []string{"bench", "wakeup", "-bogus"}, exitUsage, "not defined"},
+		{"argument after flags", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "extra"}, exitUsage, "unexpected argument"},
+		{"double dash", []string{"replay", "--", "-v"}, exitUsage, "no such file"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, _, stderr := run(t, c.args...)

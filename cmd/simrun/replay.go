@@ -22,13 +22,14 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.IntVar(&opt.To, "to", 0, "show the timeline up to this step")
 	fs.BoolVar(&opt.VisibleOnly, "steps-only", false, "leave out the protocol events recorded by actors")
 	htmlOut := fs.String("html", "", "also write the trace as a self-contained HTML page to `FILE` (same window as the timeline)")
-	if err := parseFlags(fs, args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return exitUsage, err
 	}
-	if fs.NArg() != 1 {
-		return exitUsage, usagef("want exactly one trace file, got %d arguments", fs.NArg())
+	if len(rest) != 1 {
+		return exitUsage, usagef("want exactly one trace file, got %d arguments", len(rest))
 	}
-	path := fs.Arg(0)
+	path := rest[0]
 	t, err := traces.Load(path)
 	if err != nil {
 		return exitUsage, err

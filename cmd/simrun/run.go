@@ -155,11 +155,12 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("run", stderr)
 	var f runFlags
 	f.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return exitUsage, err
 	}
-	if fs.NArg() > 0 {
-		return exitUsage, usagef("unexpected argument %q", fs.Arg(0))
+	if len(rest) > 0 {
+		return exitUsage, usagef("unexpected argument %q", rest[0])
 	}
 	if f.runs < 0 || f.workers < 1 || f.maxSteps < 0 {
 		return exitUsage, usagef("-runs must be >= 0, -workers >= 1, -max-steps >= 0")
