@@ -21,7 +21,7 @@ package scheduler
 type PCT struct {
 	base    uint64
 	seed    uint64
-	r       rng
+	r       Rand
 	depth   int
 	steps   int // given k, or 0 to learn
 	learned int
@@ -44,7 +44,7 @@ func NewPCT(seed uint64, depth, steps int) *PCT {
 // Begin implements Strategy.
 func (s *PCT) Begin(run int) bool {
 	s.seed = s.base + uint64(run)
-	s.r = newRNG(s.seed)
+	s.r = NewRand(s.seed)
 	s.k = s.steps
 	if s.k == 0 {
 		s.k = max(s.learned, 100)
@@ -56,7 +56,7 @@ func (s *PCT) Begin(run int) bool {
 	// random order of time, so the actor lowered last is not always the
 	// highest of the lowered ones.
 	for i := 0; i < s.depth-1; i++ {
-		s.changes = append(s.changes, changePoint{step: 1 + s.r.intn(s.k), prio: uint64(i + 1)})
+		s.changes = append(s.changes, changePoint{step: 1 + s.r.IntN(s.k), prio: uint64(i + 1)})
 	}
 	sortChanges(s.changes)
 	return true
@@ -74,7 +74,7 @@ func (s *PCT) priority(a int) uint64 {
 		s.prio = append(s.prio, 0)
 	}
 	if s.prio[a] == 0 {
-		s.prio[a] = uint64(s.depth) + 1 + s.r.next()>>8
+		s.prio[a] = uint64(s.depth) + 1 + s.r.Uint64()>>8
 	}
 	return s.prio[a]
 }
@@ -82,7 +82,7 @@ func (s *PCT) priority(a int) uint64 {
 // Next implements Strategy.
 func (s *PCT) Next(d *Decision) int {
 	if d.Kind != Schedule {
-		return s.r.intn(len(d.Choices))
+		return s.r.IntN(len(d.Choices))
 	}
 	// Change points reached since the last decision lower the actor that
 	// took the previous step.
@@ -94,8 +94,8 @@ func (s *PCT) Next(d *Decision) int {
 		s.nextCP++
 	}
 	real := splitSpurious(d.Choices)
-	if real < len(d.Choices) && (real == 0 || s.r.intn(spuriousOdds) == 0) {
-		return real + s.r.intn(len(d.Choices)-real)
+	if real < len(d.Choices) && (real == 0 || s.r.IntN(spuriousOdds) == 0) {
+		return real + s.r.IntN(len(d.Choices)-real)
 	}
 	best, bestP := 0, uint64(0)
 	for i := 0; i < real; i++ {

@@ -7,7 +7,7 @@ package scheduler
 type Random struct {
 	base uint64
 	seed uint64
-	r    rng
+	r    Rand
 }
 
 // NewRandom returns a random walk whose first execution uses seed.
@@ -16,7 +16,7 @@ func NewRandom(seed uint64) *Random { return &Random{base: seed} }
 // Begin implements Strategy.
 func (s *Random) Begin(run int) bool {
 	s.seed = s.base + uint64(run)
-	s.r = newRNG(s.seed)
+	s.r = NewRand(s.seed)
 	return true
 }
 
@@ -25,15 +25,15 @@ func (s *Random) Next(d *Decision) int {
 	return pickRandom(&s.r, d)
 }
 
-func pickRandom(r *rng, d *Decision) int {
+func pickRandom(r *Rand, d *Decision) int {
 	if d.Kind != Schedule {
-		return r.intn(len(d.Choices))
+		return r.IntN(len(d.Choices))
 	}
 	real := splitSpurious(d.Choices)
-	if real < len(d.Choices) && (real == 0 || r.intn(spuriousOdds) == 0) {
-		return real + r.intn(len(d.Choices)-real)
+	if real < len(d.Choices) && (real == 0 || r.IntN(spuriousOdds) == 0) {
+		return real + r.IntN(len(d.Choices)-real)
 	}
-	return r.intn(real)
+	return r.IntN(real)
 }
 
 // End implements Strategy.

@@ -1,13 +1,17 @@
 package scheduler
 
-// rng is a small deterministic generator (SplitMix64). Its output for a
+// Rand is a small deterministic generator (SplitMix64). Its output for a
 // seed never changes between Go versions, so a seed reproduces the same
-// schedule forever.
-type rng struct{ s uint64 }
+// schedule, or the same generated workload, forever. The strategies use it,
+// and so may scenario builders that generate their input from a seed (math/rand
+// promises no such stability). The zero value is the generator of seed 0.
+type Rand struct{ s uint64 }
 
-func newRNG(seed uint64) rng { return rng{s: seed} }
+// NewRand returns the generator of seed.
+func NewRand(seed uint64) Rand { return Rand{s: seed} }
 
-func (r *rng) next() uint64 {
+// Uint64 returns the next 64 random bits.
+func (r *Rand) Uint64() uint64 {
 	r.s += 0x9e3779b97f4a7c15
 	z := r.s
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
@@ -15,10 +19,10 @@ func (r *rng) next() uint64 {
 	return z ^ (z >> 31)
 }
 
-// intn returns a value in [0, n) (Lemire's multiply-shift; the tiny bias is
-// irrelevant here).
-func (r *rng) intn(n int) int {
-	hi, _ := mul64(r.next(), uint64(n))
+// IntN returns a value in [0, n), n > 0 (Lemire's multiply-shift; the tiny
+// bias is irrelevant here).
+func (r *Rand) IntN(n int) int {
+	hi, _ := mul64(r.Uint64(), uint64(n))
 	return int(hi)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/simrun/simrun/model/xenstore"
+	"github.com/simrun/simrun/scheduler"
 )
 
 // Unit is one step of a static client program: a transaction (its
@@ -78,20 +79,6 @@ func (r RandomConfig) withDefaults() RandomConfig {
 	return r
 }
 
-// splitmix is a tiny deterministic generator (SplitMix64), so that a
-// random workload is a pure function of its seed.
-type splitmix struct{ s uint64 }
-
-func (g *splitmix) next() uint64 {
-	g.s += 0x9e3779b97f4a7c15
-	z := g.s
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
-
-func (g *splitmix) intn(n int) int { return int(g.next() % uint64(n)) }
-
 // RandomKeys are the paths of a random workload with k leaf keys: two
 // directories and leaves spread over them.
 func RandomKeys(k int) []string {
@@ -123,7 +110,10 @@ func RandomRequest(n func(int) int, keys []string) xenstore.Request {
 // at random.
 func Random(cfg RandomConfig) Workload {
 	cfg = cfg.withDefaults()
-	g := &splitmix{s: cfg.Seed}
+	// scheduler.Rand, so that a random workload is a pure function of its
+	// seed; drawn by modulo, as the workloads of recorded seeds were.
+	r := scheduler.NewRand(cfg.Seed)
+	intn := func(n int) int { return int(r.Uint64() % uint64(n)) }
 	keys := RandomKeys(cfg.Keys)
 	w := Workload{Name: "random", Setup: []xenstore.Request{
 		{Op: xenstore.OpMkdir, Path: "/d0"}, {Op: xenstore.OpMkdir, Path: "/d1"},
@@ -133,14 +123,14 @@ func Random(cfg RandomConfig) Workload {
 	for c := 0; c < cfg.Clients; c++ {
 		var units []Unit
 		for u := 0; u < cfg.Units; u++ {
-			if g.intn(3) == 0 {
-				units = append(units, Unit{Reqs: []xenstore.Request{RandomRequest(g.intn, keys)}})
+			if intn(3) == 0 {
+				units = append(units, Unit{Reqs: []xenstore.Request{RandomRequest(intn, keys)}})
 				continue
 			}
-			n := 1 + g.intn(cfg.Ops)
+			n := 1 + intn(cfg.Ops)
 			unit := Unit{Txn: true}
 			for i := 0; i < n; i++ {
-				unit.Reqs = append(unit.Reqs, RandomRequest(g.intn, keys))
+				unit.Reqs = append(unit.Reqs, RandomRequest(intn, keys))
 			}
 			units = append(units, unit)
 		}
