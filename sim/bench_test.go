@@ -40,6 +40,15 @@ func (roundRobin) Next(d *scheduler.Decision) int {
 func (roundRobin) End(*scheduler.Path)  {}
 func (roundRobin) Info() scheduler.Info { return scheduler.Info{Name: "round-robin"} }
 
+// sticky never preempts: every step continues the running actor, so no
+// step switches coroutines and a step costs only the runtime's bookkeeping.
+type sticky struct{}
+
+func (sticky) Begin(int) bool               { return true }
+func (sticky) Next(*scheduler.Decision) int { return 0 }
+func (sticky) End(*scheduler.Path)          {}
+func (sticky) Info() scheduler.Info         { return scheduler.Info{Name: "sticky"} }
+
 // stepScenario: two actors each doing n atomic stores.
 func stepScenario(n int) sim.Scenario {
 	return func(x *sim.Execution) {
@@ -55,9 +64,9 @@ func stepScenario(n int) sim.Scenario {
 }
 
 // BenchmarkStep reports ns per visible step, under a strategy that switches
-// actors at every step (each step costs a coroutine round trip) and under a
+// actors at every step (each step costs a coroutine round trip), under a
 // random walk (about half the steps continue the running actor without a
-// switch).
+// switch), and under one that never switches (the bookkeeping alone).
 func BenchmarkStep(b *testing.B) {
 	const n = 1000 // stores per actor; executions reuse the step log
 	for _, c := range []struct {
@@ -66,6 +75,7 @@ func BenchmarkStep(b *testing.B) {
 	}{
 		{"switch-every-step", func() scheduler.Strategy { return roundRobin{} }},
 		{"random", func() scheduler.Strategy { return scheduler.NewRandom(1) }},
+		{"no-switch", func() scheduler.Strategy { return sticky{} }},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			rep, err := sim.Explore(stepScenario(n), sim.Options{Runs: b.N, Strategy: c.strat(), NoSpurious: true})
