@@ -29,7 +29,12 @@ type Params struct {
 	Crash     bool `json:"crash,omitempty"`      // group commit: crash at a chosen step, then recover
 	XidErrors bool `json:"xid_errors,omitempty"` // group commit: group_log_xid may fail
 	NoOracles bool `json:"no_oracles,omitempty"` // xenstore: record no per-request history and run no oracle (measurements at scale)
-	VMs       int  `json:"vms,omitempty"`        // xenstore: simulated VMs
+	VMs       int  `json:"vms,omitempty"`        // xenstore: simulated VMs (the toolstack workload)
+	// xenstore, random workload (no VMs): Threads are its clients, Txns
+	// its units (a transaction or a single request) per client, and
+	// WorkloadSeed its generator seed (0: every execution draws its own
+	// workload through the strategy; see replay.RegistryScenario).
+	WorkloadSeed uint64 `json:"workload_seed,omitempty"`
 }
 
 // Protocol describes one protocol family.
@@ -38,7 +43,8 @@ type Protocol struct {
 	Doc      string
 	Variants []sim.Variant
 	// Params names the parameters that apply, as on the command line
-	// (threads, txns, engines, readers, crash, xid-errors, vms).
+	// (threads, txns, engines, readers, crash, xid-errors, vms,
+	// workload-seed, oracles).
 	Params []string
 	// Defaults are the parameters of a run that sets none.
 	Defaults Params
@@ -91,6 +97,9 @@ func (p *Protocol) Config(ps Params) json.RawMessage {
 	if p.Uses("vms") {
 		keep.VMs = ps.VMs
 	}
+	if p.Uses("workload-seed") {
+		keep.WorkloadSeed = ps.WorkloadSeed
+	}
 	if p.Uses("oracles") {
 		keep.NoOracles = ps.NoOracles
 	}
@@ -119,14 +128,14 @@ var All = []*Protocol{
 		broadcast.Variants, broadcast.Scenario),
 	{
 		Name:     "replay",
-		Doc:      "oxenstored transactions: persistent store, lowpath merge, replay upon conflict; -vms N runs the xs_bench toolstack workload (else a random workload)",
+		Doc:      "oxenstored transactions: persistent store, lowpath merge, replay upon conflict; -vms N runs the xs_bench toolstack workload, else random workloads of -threads clients with -txns units each, drawn per execution (or the one -workload-seed makes)",
 		Variants: replay.SimVariants,
-		Params:   []string{"vms", "oracles"},
+		Params:   []string{"vms", "threads", "txns", "workload-seed", "oracles"},
 		Cost:     replay.DefaultCost,
 		MaxSteps: 100_000_000, // merge-only at 301 VMs takes 6.5 million steps; liveness is the retry bound's job
 		Runs:     20000,
 		Build: func(v string, p Params) (sim.Scenario, error) {
-			return replay.RegistryScenario(v, p.VMs, p.NoOracles)
+			return replay.RegistryScenario(v, p.VMs, replay.RandomConfig{Clients: p.Threads, Units: p.Txns, Seed: p.WorkloadSeed}, p.NoOracles)
 		},
 		Stats: replay.StatsOf,
 	},

@@ -48,13 +48,14 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	)
 	fs.StringVar(&protocol, "protocol", "", "protocol to explore (see simrun list)")
 	fs.StringVar(&variant, "variant", "", "variant of the protocol")
-	fs.IntVar(&params.Threads, "threads", 2, "client threads (group commit)")
-	fs.IntVar(&params.Txns, "txns", 1, "transactions per thread (group commit)")
+	fs.IntVar(&params.Threads, "threads", 2, "client threads (group commit); clients of the random xenstore workload")
+	fs.IntVar(&params.Txns, "txns", 1, "transactions per thread (group commit); units per client of the random xenstore workload")
 	fs.IntVar(&params.Engines, "engines", 0, "storage engines per transaction, 1 or 2 (group commit)")
 	fs.IntVar(&params.Readers, "readers", 0, "consistent-snapshot readers (group commit)")
 	fs.BoolVar(&params.Crash, "crash", false, "crash at a step the strategy chooses, then recover (group commit)")
 	fs.BoolVar(&params.XidErrors, "xid-errors", false, "let group_log_xid fail (group commit)")
-	fs.IntVar(&params.VMs, "vms", 0, "simulated VMs (xenstore replay)")
+	fs.IntVar(&params.VMs, "vms", 0, "simulated VMs (xenstore replay: the toolstack workload instead of the random one)")
+	fs.Uint64Var(&params.WorkloadSeed, "workload-seed", 3, "generator seed of the random xenstore workload: the search is over the schedules of this one workload (0: the workload too, choice by choice; rarely finishes)")
 	fs.IntVar(&bound, "bound", 2, "preemption bound (spurious wakeups count as preemptions); -1 for none. DFS: default 2; DPOR: none unless given (bounded DPOR may miss executions within the bound)")
 	fs.BoolVar(&dpor, "dpor", false, "use DPOR with sleep sets instead of preemption-bounded DFS (unbounded unless -bound is given)")
 	fs.IntVar(&workers, "workers", 1, "workers (DFS splits subtrees; results do not depend on it)")
@@ -73,8 +74,9 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(rest) > 0 {
 		return exitUsage, usagef("unexpected arguments: %v", rest)
 	}
-	boundSet := false
-	fs.Visit(func(f *flag.Flag) { boundSet = boundSet || f.Name == "bound" })
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	boundSet := set["bound"]
 	if protocol == "" || variant == "" {
 		return exitUsage, usagef("-protocol and -variant are required")
 	}
@@ -87,10 +89,13 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	// Only the parameters the protocol takes (threads and txns have
 	// defaults here that suit exhaustive search).
-	if !proto.Uses("threads") {
+	if !proto.Uses("workload-seed") || (params.VMs != 0 && !set["workload-seed"]) {
+		params.WorkloadSeed = 0
+	}
+	if !proto.Uses("threads") || (params.VMs != 0 && !set["threads"]) {
 		params.Threads = 0
 	}
-	if !proto.Uses("txns") {
+	if !proto.Uses("txns") || (params.VMs != 0 && !set["txns"]) {
 		params.Txns = 0
 	}
 	if err := checkParams(proto, params); err != nil {

@@ -51,6 +51,10 @@ func TestExitStatuses(t *testing.T) {
 		{"bad flag after arguments", []string{"bench", "wakeup", "-bogus"}, exitUsage, "not defined"},
 		{"argument after flags", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "extra"}, exitUsage, "unexpected argument"},
 		{"double dash", []string{"replay", "--", "-v"}, exitUsage, "no such file"},
+		{"workload seed and vms", []string{"run", "-protocol", "replay", "-variant", "replay", "-vms", "3", "-workload-seed", "2"}, exitUsage, "one or the other"},
+		{"workload seed not taken", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-workload-seed", "2"}, exitUsage, "does not take -workload-seed"},
+		{"fixed random workload", []string{"run", "-protocol", "replay", "-variant", "replay", "-workload-seed", "5", "-threads", "2", "-txns", "2", "-runs", "300", "-out", dir}, exitClean, ""},
+		{"explore the toolstack", []string{"explore", "-protocol", "replay", "-variant", "replay", "-vms", "2"}, exitClean, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, _, stderr := run(t, c.args...)

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 
@@ -212,29 +213,54 @@ func Measure(v Variant, cfg Config, cost sim.Cost, seed uint64) (Metrics, *sim.F
 }
 
 // SimVariants are the variants with their expected verdicts under the
-// command line's default workload (no -vms: the random workload of
-// RegistryScenario). With -vms N (the toolstack workload) every variant is
-// expected clean: its transactions read no value another one changes, so
-// the seeded bug has nothing to miss.
+// command line's default workload (no -vms: random workloads drawn per
+// execution, see RegistryScenario). The faithful variants are expected
+// clean apart from the known result of the package documentation (the
+// write skew through untracked requests, XenstoreKindUntracked), which
+// random workloads reach within a few executions. With -vms N (the
+// toolstack workload) every variant is clean: its transactions read no
+// value another one changes, so neither that result nor the seeded bug
+// has anything to show.
 var SimVariants = []sim.Variant{
-	{Name: string(MergeOnly), Expected: sim.Clean, Doc: "conflict -> EAGAIN; the client retries the whole transaction (oxenstored before aef35b9877)"},
-	{Name: string(Replay), Expected: sim.Clean, Doc: "conflict -> replay the recorded requests on the current store; commit if every response is equal (aef35b9877)"},
-	{Name: string(ReplayErrorsOnly), Expected: checkers.XenstoreKindDivergence, Doc: "seeded bug: the replay compares only whether each response was an error"},
+	{Name: string(MergeOnly), Expected: sim.Clean, Also: []sim.Kind{checkers.XenstoreKindUntracked},
+		Doc: "conflict -> EAGAIN; the client retries the whole transaction (oxenstored before aef35b9877); known: write skew through untracked requests"},
+	{Name: string(Replay), Expected: sim.Clean, Also: []sim.Kind{checkers.XenstoreKindUntracked},
+		Doc: "conflict -> replay the recorded requests on the current store; commit if every response is equal (aef35b9877); known: write skew through untracked requests"},
+	{Name: string(ReplayErrorsOnly), Expected: checkers.XenstoreKindDivergence, Also: []sim.Kind{checkers.XenstoreKindUntracked},
+		Doc: "seeded bug: the replay compares only whether each response was an error"},
 }
 
 // RegistryScenario is the command line's scenario: vms > 0 runs the
 // toolstack workload with that many VMs; vms == 0 runs a random workload
-// (3 clients, 3 units of up to 3 requests over 3 keys, generator seed 3).
-func RegistryScenario(variant string, vms int, unchecked bool) (sim.Scenario, error) {
+// shaped by random (zero fields take RandomConfig's defaults: 3 clients, 3
+// units of up to 3 requests over 3 keys). With random.Seed != 0 the
+// workload is the one that seed generates, the same in every execution;
+// with seed 0 every execution draws its own workload through
+// Execution.Choose before its clients start, so that the strategy varies
+// the workload with the schedule and the trace records both. Shaping the
+// random workload and asking for the toolstack one is an error.
+func RegistryScenario(variant string, vms int, random RandomConfig, unchecked bool) (sim.Scenario, error) {
 	v, err := ParseVariant(variant)
 	if err != nil {
 		return nil, err
 	}
-	cfg := Config{Workload: "toolstack", VMs: vms, Unchecked: unchecked}
-	if vms == 0 {
-		cfg = Config{Workload: "random", Random: RandomConfig{Seed: 3}, Unchecked: unchecked}
+	if vms != 0 {
+		if random != (RandomConfig{}) {
+			return nil, errors.New("replay: -threads, -txns and -workload-seed shape the random workload, and -vms runs the toolstack workload instead; give one or the other")
+		}
+		return Scenario(v, Config{Workload: "toolstack", VMs: vms, Unchecked: unchecked})
 	}
-	return Scenario(v, cfg)
+	if random.Clients < 0 || random.Clients > 1000 || random.Units < 0 || random.Units > 1000 {
+		return nil, fmt.Errorf("replay: random workload of %d clients with %d units each: want 1..1000 of each", random.Clients, random.Units)
+	}
+	cfg := Config{Workload: "random", Random: random, Unchecked: unchecked}
+	if random.Seed != 0 {
+		return Scenario(v, cfg)
+	}
+	return func(x *sim.Execution) {
+		w := RandomFrom(random, func(n int) int { return x.Choose("workload", n) })
+		ScenarioFor(v, w, cfg)(x)
+	}, nil
 }
 
 // StatsOf summarizes one execution for the command line: the counters of

@@ -109,11 +109,18 @@ func RandomRequest(n func(int) int, keys []string) xenstore.Request {
 // transactions of 1..Ops requests and single non-transactional requests
 // at random.
 func Random(cfg RandomConfig) Workload {
-	cfg = cfg.withDefaults()
 	// scheduler.Rand, so that a random workload is a pure function of its
 	// seed; drawn by modulo, as the workloads of recorded seeds were.
 	r := scheduler.NewRand(cfg.Seed)
-	intn := func(n int) int { return int(r.Uint64() % uint64(n)) }
+	return RandomFrom(cfg, func(n int) int { return int(r.Uint64() % uint64(n)) })
+}
+
+// RandomFrom builds the random workload of cfg's shape (cfg.Seed unused)
+// with the choices of intn, which returns a number in [0, n): a seeded
+// generator (Random), or the strategy's choices (Execution.Choose), so
+// that the workload is part of the schedule.
+func RandomFrom(cfg RandomConfig, intn func(n int) int) Workload {
+	cfg = cfg.withDefaults()
 	keys := RandomKeys(cfg.Keys)
 	w := Workload{Name: "random", Setup: []xenstore.Request{
 		{Op: xenstore.OpMkdir, Path: "/d0"}, {Op: xenstore.OpMkdir, Path: "/d1"},

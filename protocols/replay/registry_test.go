@@ -1,0 +1,98 @@
+package replay
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+)
+
+// requestCounts returns the distinct numbers of requests that 40 random
+// executions of s sent.
+func requestCounts(t *testing.T, s sim.Scenario) map[int]bool {
+	t.Helper()
+	counts := map[int]bool{}
+	_, err := sim.Explore(s, sim.Options{Runs: 40, Seed: 1, OnExecution: func(_ int, h *sim.History, _ *sim.Finding) {
+		if m, ok := MetricsOf(h); ok {
+			counts[m.Requests] = true
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return counts
+}
+
+// With no workload seed every execution draws its own workload through the
+// strategy; with one, every execution runs the same workload.
+func TestRegistryWorkloads(t *testing.T) {
+	drawn, err := RegistryScenario("replay", 0, RandomConfig{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed, err := RegistryScenario("replay", 0, RandomConfig{Seed: 3}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawnSizes, fixedSizes := requestCounts(t, drawn), requestCounts(t, fixed)
+	if len(drawnSizes) < 5 {
+		t.Errorf("workloads drawn per execution: %d distinct request counts in 40 executions, want many", len(drawnSizes))
+	}
+	// A fixed workload may still send different numbers of requests
+	// (retries), but far fewer shapes than drawn ones.
+	if len(fixedSizes) >= len(drawnSizes) {
+		t.Errorf("a fixed workload varies as much as drawn ones (%d vs %d request counts)", len(fixedSizes), len(drawnSizes))
+	}
+}
+
+// The seeded bug is caught and the faithful variants show nothing but the
+// known result, on workloads drawn per execution: the variants' expected
+// verdicts, judged as the command line judges them. Budget: 3,000
+// executions per variant.
+func TestRegistryVerdicts(t *testing.T) {
+	for _, v := range SimVariants {
+		t.Run(v.Name, func(t *testing.T) {
+			s, err := RegistryScenario(v.Name, 0, RandomConfig{}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := sim.Explore(s, sim.Options{Runs: 3000, Seed: 1, Strategy: scheduler.NewPCT(1, 3, 40)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			verdict, ok := v.Judge(rep.Kinds())
+			if !ok {
+				t.Fatalf("verdict %s (kinds %v), expected %s (also %v)", verdict, rep.Kinds(), v.Expected, v.Also)
+			}
+			t.Logf("%s: %v in %d executions", v.Name, rep.Counts, rep.Runs)
+			for _, f := range rep.Findings {
+				g, _, err := sim.Replay(s, f.Trace)
+				if err != nil || g == nil || g.Kind != f.Kind {
+					t.Errorf("the trace of %s does not replay to it: %v, %v", f.Kind, g, err)
+				}
+			}
+		})
+	}
+}
+
+func TestRegistryScenarioErrors(t *testing.T) {
+	for _, c := range []struct {
+		variant string
+		vms     int
+		random  RandomConfig
+		want    string
+	}{
+		{"replay", 3, RandomConfig{Clients: 2}, "give one or the other"},
+		{"replay", 3, RandomConfig{Seed: 9}, "give one or the other"},
+		{"replay", 0, RandomConfig{Clients: 1001}, "1..1000"},
+		{"replay", 0, RandomConfig{Units: -1}, "1..1000"},
+		{"replay", -1, RandomConfig{}, "out of range"},
+		{"nope", 0, RandomConfig{}, "nope"},
+	} {
+		_, err := RegistryScenario(c.variant, c.vms, c.random, false)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s vms=%d %+v: error %v, want one mentioning %q", c.variant, c.vms, c.random, err, c.want)
+		}
+	}
+}
