@@ -127,7 +127,11 @@ func Sim(opts Options) (*Result, error) {
 				continue
 			}
 			for _, nt := range threads {
-				_, s, _, err := protocols.Scenario(proto.Name, v.Name, protocols.Params{Threads: nt, VMs: nt})
+				ps := protocols.Params{Threads: nt}
+				if proto.Uses("vms") {
+					ps = protocols.Params{VMs: nt} // xenstore: nt VMs of the toolstack workload
+				}
+				_, s, _, err := protocols.Scenario(proto.Name, v.Name, ps)
 				if err != nil {
 					return nil, err
 				}

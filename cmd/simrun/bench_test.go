@@ -30,6 +30,7 @@ func TestBenchCommand(t *testing.T) {
 		{"groupcommit table and plot", []string{"bench", "-quick", "-plot", filepath.Join(dir, "gc.svg"), "groupcommit"}, exitClean,
 			[]string{"mutexqueue/no-group-commit", "Percona at 64 threads", "review at 64 threads"}, "wrote",
 			"gc.svg", []string{"<svg", "client threads (log scale)", "commits per second", "Percona, with fix"}},
+		{"sim table", []string{"bench", "-quick", "sim"}, exitClean, []string{"bare round trip", "merge-only", "clear-before-enqueue"}, "sim took", "", nil},
 		{"flags after the name", []string{"bench", "wakeup", "-quick", "-cost", "wake=50us"}, exitClean, []string{"wake=50µs"}, "", "", nil},
 		{"cost override", []string{"bench", "-quick", "-cost", "wake=50us", "wakeup"}, exitClean, []string{"wake=50µs"}, "", "", nil},
 		{"replay html", []string{"bench", "-quick", "-plot", filepath.Join(dir, "r.html"), "replay"}, exitClean,
