@@ -62,18 +62,17 @@ func HTML(w io.Writer, t *Trace, opt TimelineOptions) error {
 
 // htmlPage is what the template renders.
 type htmlPage struct {
-	Title    string
-	Meta     []htmlMeta
-	Finding  *htmlFinding
-	Mutexes  []htmlMutex
-	Lanes    []htmlLane
-	Rows     []htmlRow
-	Before   int // rows left out before the window
-	After    int // and after it
-	Columns  int // the number of columns of the table, for colspan
-	Events   int // in the trace
-	Steps    int // in the trace
-	Selected int // rows shown
+	Title   string
+	Meta    []htmlMeta
+	Finding *htmlFinding
+	Mutexes []htmlMutex
+	Lanes   []htmlLane
+	Rows    []htmlRow
+	Before  int // rows left out before the window
+	After   int // and after it
+	Columns int // the number of columns of the table, for colspan
+	Events  int // in the trace
+	Steps   int // in the trace
 }
 
 // htmlMeta is one line of the header.
@@ -141,8 +140,8 @@ func newHTMLPage(t *Trace, opt TimelineOptions) *htmlPage {
 		p.Steps = t.Events[n-1].Step
 	}
 	idx, before, after := selectIndices(t, opt)
-	events, _, _ := selectEvents(t, opt)
-	p.Before, p.After, p.Selected = before, after, len(idx)
+	events := eventsAt(t, idx)
+	p.Before, p.After = before, after
 
 	// Lanes: one per actor, and "runtime" if the runtime has events shown.
 	actors := len(t.Actors)
@@ -537,7 +536,7 @@ table.tl{border-collapse:separate;border-spacing:0;font:12px/18px ui-monospace,S
 <span><span class="sw bar m{{.Index}}"></span>holds {{.Name}}</span>
 {{- end}}
 </div>
-<div class="count">{{.Events}} events, {{.Steps}} steps; {{.Selected}} rows shown</div>
+<div class="count">{{.Events}} events, {{.Steps}} steps; {{len .Rows}} rows shown</div>
 </header>
 <main>
 <table class="tl">

@@ -389,18 +389,3 @@ func TestHTMLLong(t *testing.T) {
 		t.Errorf("%d bytes per row", perRow)
 	}
 }
-
-func TestHTMLErrors(t *testing.T) {
-	var buf bytes.Buffer
-	if err := traces.HTML(&buf, nil, traces.TimelineOptions{}); err == nil {
-		t.Error("HTML(nil) succeeded")
-	}
-	bad := sampleTrace()
-	bad.Events[0].Actor = 9
-	if err := traces.HTML(&buf, bad, traces.TimelineOptions{}); err == nil {
-		t.Error("HTML of an invalid trace succeeded")
-	}
-	if err := traces.HTML(failWriter{}, sampleTrace(), traces.TimelineOptions{}); err == nil {
-		t.Error("HTML ignored a write error")
-	}
-}

@@ -73,11 +73,16 @@ func Timeline(w io.Writer, t *Trace, opt TimelineOptions) error {
 // were left out before and after it.
 func selectEvents(t *Trace, opt TimelineOptions) (events []Event, before, after int) {
 	idx, before, after := selectIndices(t, opt)
-	events = make([]Event, len(idx))
+	return eventsAt(t, idx), before, after
+}
+
+// eventsAt returns the events of t at the indices idx.
+func eventsAt(t *Trace, idx []int) []Event {
+	events := make([]Event, len(idx))
 	for i, j := range idx {
 		events[i] = t.Events[j]
 	}
-	return events, before, after
+	return events
 }
 
 // selectIndices returns the indices of the events in the window of opt and

@@ -3,6 +3,7 @@ package traces_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,18 +92,27 @@ func TestTimelineMarker(t *testing.T) {
 	}
 }
 
-func TestTimelineErrors(t *testing.T) {
-	var buf bytes.Buffer
-	if err := traces.Timeline(&buf, nil, traces.TimelineOptions{}); err == nil {
-		t.Error("Timeline(nil) succeeded")
-	}
-	bad := sampleTrace()
-	bad.Events[0].Actor = 9
-	if err := traces.Timeline(&buf, bad, traces.TimelineOptions{}); err == nil {
-		t.Error("Timeline of an invalid trace succeeded")
-	}
-	if err := traces.Timeline(failWriter{}, sampleTrace(), traces.TimelineOptions{}); err == nil {
-		t.Error("Timeline ignored a write error")
+// Both renderers refuse a nil or invalid trace and report a write error.
+func TestRenderErrors(t *testing.T) {
+	for _, r := range []struct {
+		name   string
+		render func(io.Writer, *traces.Trace, traces.TimelineOptions) error
+	}{
+		{"Timeline", traces.Timeline},
+		{"HTML", traces.HTML},
+	} {
+		var buf bytes.Buffer
+		if err := r.render(&buf, nil, traces.TimelineOptions{}); err == nil {
+			t.Errorf("%s(nil) succeeded", r.name)
+		}
+		bad := sampleTrace()
+		bad.Events[0].Actor = 9
+		if err := r.render(&buf, bad, traces.TimelineOptions{}); err == nil {
+			t.Errorf("%s of an invalid trace succeeded", r.name)
+		}
+		if err := r.render(failWriter{}, sampleTrace(), traces.TimelineOptions{}); err == nil {
+			t.Errorf("%s ignored a write error", r.name)
+		}
 	}
 }
 

@@ -87,16 +87,18 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, usageError{err}
 	}
-	// Only the parameters the protocol takes (threads and txns have
-	// defaults here that suit exhaustive search).
-	if !proto.Uses("workload-seed") || (params.VMs != 0 && !set["workload-seed"]) {
-		params.WorkloadSeed = 0
-	}
-	if !proto.Uses("threads") || (params.VMs != 0 && !set["threads"]) {
+	// Only the parameters the protocol takes. threads, txns and
+	// workload-seed have defaults here that suit exhaustive search; with
+	// -vms (the toolstack workload) they apply only if given.
+	keep := func(name string) bool { return proto.Uses(name) && (params.VMs == 0 || set[name]) }
+	if !keep("threads") {
 		params.Threads = 0
 	}
-	if !proto.Uses("txns") || (params.VMs != 0 && !set["txns"]) {
+	if !keep("txns") {
 		params.Txns = 0
+	}
+	if !keep("workload-seed") {
+		params.WorkloadSeed = 0
 	}
 	if err := checkParams(proto, params); err != nil {
 		return exitUsage, err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"html"
 	"os"
 	"path/filepath"
@@ -15,27 +14,15 @@ import (
 // every actor's lane and the finding, and keeps replay's exit status.
 func TestReplayHTML(t *testing.T) {
 	dir := t.TempDir()
-	code, out, stderr := run(t, "run", "-protocol", "lockfree", "-variant", "clear-after-enqueue", "-threads", "3", "-out", dir, "-json")
-	if code != exitFinding {
-		t.Fatalf("run: exit %d; %s", code, stderr)
-	}
-	var res struct {
-		Findings []struct{ Kind, Trace string }
-	}
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("-json output: %v\n%s", err, out)
-	}
-	if len(res.Findings) == 0 {
-		t.Fatalf("no finding in %s", out)
-	}
-	trace, kind := res.Findings[0].Trace, res.Findings[0].Kind
+	kind := "lost-wakeup"
+	trace := findingTrace(t, kind, "-protocol", "lockfree", "-variant", "clear-after-enqueue", "-threads", "3")
 	tr, err := traces.Load(trace)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	page := filepath.Join(dir, "trace.html")
-	code, out, stderr = run(t, "replay", "-html", page, trace)
+	code, out, stderr := run(t, "replay", "-html", page, trace)
 	if code != exitFinding {
 		t.Fatalf("replay -html: exit %d, want %d; stderr:\n%s", code, exitFinding, stderr)
 	}

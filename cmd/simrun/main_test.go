@@ -74,40 +74,35 @@ func TestExitStatuses(t *testing.T) {
 	}
 }
 
-// A finding's trace replays to the same verdict, and a trace edited so that
-// it no longer matches the code is refused with exit status 2.
-func TestRunThenReplay(t *testing.T) {
-	dir := t.TempDir()
-	code, out, stderr := run(t, "run", "-protocol", "lockfree", "-variant", "clear-after-enqueue", "-threads", "4", "-out", dir, "-json")
+// findingTrace runs `simrun run args -json` into a temporary directory and
+// returns the path of the trace of its finding of the given kind.
+func findingTrace(t *testing.T, kind string, args ...string) string {
+	t.Helper()
+	args = append([]string{"run", "-out", t.TempDir(), "-json"}, args...)
+	code, out, stderr := run(t, args...)
 	if code != exitFinding {
-		t.Fatalf("exit %d; %s", code, stderr)
+		t.Fatalf("run: exit %d; %s", code, stderr)
 	}
 	var res struct {
-		Protocol, Variant, Expected string
-		Runs                        int
-		WallSeconds                 float64 `json:"wall_seconds"`
-		RunsPerSecond               float64 `json:"runs_per_second"`
-		Findings                    []struct {
-			Kind  string
-			Seed  uint64
-			Run   int
-			Steps int
-			Trace string
-		}
+		Findings []struct{ Kind, Trace string }
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("-json output: %v\n%s", err, out)
 	}
-	var trace string
 	for _, f := range res.Findings {
-		if f.Kind == "lost-wakeup" {
-			trace = f.Trace
+		if f.Kind == kind {
+			return f.Trace
 		}
 	}
-	if trace == "" {
-		t.Fatalf("no lost-wakeup trace in %s", out)
-	}
-	code, out, stderr = run(t, "replay", trace)
+	t.Fatalf("no %s trace in %s", kind, out)
+	return ""
+}
+
+// A finding's trace replays to the same verdict, and a trace edited so that
+// it no longer matches the code is refused with exit status 2.
+func TestRunThenReplay(t *testing.T) {
+	trace := findingTrace(t, "lost-wakeup", "-protocol", "lockfree", "-variant", "clear-after-enqueue", "-threads", "4")
+	code, out, stderr := run(t, "replay", trace)
 	if code != exitFinding || !strings.Contains(out, "lost-wakeup") || !strings.Contains(out, "◀ finding") {
 		t.Fatalf("replay: exit %d\n%s\n%s", code, out, stderr)
 	}
@@ -123,7 +118,7 @@ func TestRunThenReplay(t *testing.T) {
 			break
 		}
 	}
-	bad := filepath.Join(dir, "tampered.json")
+	bad := filepath.Join(t.TempDir(), "tampered.json")
 	if err := traces.Save(bad, tr); err != nil {
 		t.Fatal(err)
 	}
