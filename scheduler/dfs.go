@@ -3,6 +3,8 @@ package scheduler
 import (
 	"slices"
 	"sync"
+
+	"github.com/simrun/simrun/op"
 )
 
 // DFS is exhaustive depth-first search over decisions with iterative
@@ -157,7 +159,7 @@ func (s *DFS) Next(d *Decision) int {
 	f := dfsFrame{n: n, limit: n, real: n, sched: d.Kind == Schedule}
 	if f.sched {
 		f.real = splitSpurious(d.Choices)
-		f.curOK = d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != OpSpurious
+		f.curOK = d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != op.Spurious
 	}
 	if k := len(s.frames); k > 0 {
 		p := &s.frames[k-1]
@@ -428,10 +430,10 @@ func Preemptions(d *Decision, i int) int {
 	if d.Kind != Schedule {
 		return 0
 	}
-	if d.Choices[i].Op == OpSpurious {
+	if d.Choices[i].Op == op.Spurious {
 		return 1
 	}
-	if i > 0 && d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != OpSpurious {
+	if i > 0 && d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != op.Spurious {
 		return 1
 	}
 	return 0

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 )
@@ -72,9 +73,9 @@ func (r *recorder) Next(d *scheduler.Decision) int {
 	if d.Kind == scheduler.Schedule {
 		c := d.Choices[i]
 		switch {
-		case c.Op == scheduler.OpSpurious:
+		case c.Op == op.Spurious:
 			r.pre++
-		case i > 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != scheduler.OpSpurious:
+		case i > 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != op.Spurious:
 			r.pre++
 		}
 	}

@@ -1,6 +1,10 @@
 package scheduler
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/simrun/simrun/op"
+)
 
 // DPOR is dynamic partial-order reduction with sleep sets (Flanagan and
 // Godefroid, "Dynamic Partial-Order Reduction for Model Checking Software",
@@ -57,7 +61,7 @@ type dporKey int
 
 func keyOf(c Choice) dporKey {
 	k := dporKey(c.Actor) * 2
-	if c.Op == OpSpurious {
+	if c.Op == op.Spurious {
 		k++
 	}
 	return k
@@ -119,7 +123,7 @@ func (f *dporFrame) cost(k dporKey) int {
 	}
 	for i, c := range f.choices {
 		if keyOf(c) == k {
-			if c.Op == OpSpurious || (f.curOK && i > 0) {
+			if c.Op == op.Spurious || (f.curOK && i > 0) {
 				return 1
 			}
 			return 0
@@ -185,7 +189,7 @@ func (s *DPOR) Next(d *Decision) int {
 	}
 	if d.Kind == Schedule {
 		f.choices = append([]Choice(nil), d.Choices...)
-		f.curOK = d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != OpSpurious
+		f.curOK = d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != op.Spurious
 		f.sleep = s.sleepAt(d)
 		f.chosen = -1
 		over := false
@@ -310,10 +314,10 @@ func Dependent(a, b Choice, recA, recB bool) bool {
 	if a.Actor == b.Actor || (recA && recB) {
 		return true
 	}
-	if a.Op == OpSpurious && b.Op == OpSpurious {
+	if a.Op == op.Spurious && b.Op == op.Spurious {
 		return true
 	}
-	if (a.Op == OpJoin && a.Arg == b.Actor) || (b.Op == OpJoin && b.Arg == a.Actor) {
+	if (a.Op == op.Join && a.Arg == b.Actor) || (b.Op == op.Join && b.Arg == a.Actor) {
 		return true
 	}
 	if Conflicts(a, b) {
@@ -332,7 +336,7 @@ func Dependent(a, b Choice, recA, recB bool) bool {
 }
 
 func mutexOf(c Choice) int {
-	if c.Op == OpWait || c.Op == OpWake {
+	if c.Op == op.Wait || c.Op == op.Wake {
 		return c.Arg
 	}
 	return -1
@@ -591,29 +595,29 @@ func (h *hbState) accesses(c Choice, rec bool) []access {
 	if c.Object >= 0 && !c.Op.Local() {
 		m := modeWrite
 		switch c.Op {
-		case OpLoad, OpRead:
+		case op.Load, op.Read:
 			m = modeRead
-		case OpLock:
+		case op.Lock:
 			m = modeAcquire
-		case OpTryLock:
+		case op.TryLock:
 			m = modeTry
-		case OpUnlock:
+		case op.Unlock:
 			m = modeRelease
-		case OpWake:
+		case op.Wake:
 			m = modeAfter
 		}
 		a = append(a, access{resObjects + c.Object, m})
 	}
 	switch c.Op {
-	case OpWait:
+	case op.Wait:
 		a = append(a, access{resObjects + c.Arg, modeRelease})
-	case OpWake:
+	case op.Wake:
 		a = append(a, access{resObjects + c.Arg, modeAcquire})
 	}
 	if rec {
 		a = append(a, access{resHistory, modeWrite})
 	}
-	if c.Op == OpSpurious {
+	if c.Op == op.Spurious {
 		a = append(a, access{resSpurious, modeWrite})
 	}
 	h.acc = a
@@ -698,7 +702,7 @@ func (h *hbState) step(j int, c Choice, rec bool, race func(int, Choice)) {
 			h.join(r.try)
 		}
 	}
-	if c.Op == OpJoin && c.Arg >= 0 && c.Arg < h.na {
+	if c.Op == op.Join && c.Arg >= 0 && c.Arg < h.na {
 		h.join(h.last[c.Arg])
 	}
 	var o int32 = 1

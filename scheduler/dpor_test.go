@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 )
@@ -226,25 +227,25 @@ func TestBoundedDPOR(t *testing.T) {
 // TestDependent: the dependence relation on labels.
 func TestDependent(t *testing.T) {
 	const mu, cond, mu2, o1, o2 = 10, 11, 12, 13, 14
-	c := func(a int, op scheduler.Op, obj, arg int) scheduler.Choice {
+	c := func(a int, op op.Op, obj, arg int) scheduler.Choice {
 		return scheduler.Choice{Actor: a, Op: op, Object: obj, Arg: arg}
 	}
 	for _, tt := range []struct {
 		a, b scheduler.Choice
 		want bool
 	}{
-		{c(1, scheduler.OpWait, cond, mu), c(2, scheduler.OpLock, mu, 0), true},
-		{c(1, scheduler.OpWait, cond, mu), c(2, scheduler.OpUnlock, mu, 0), true},
-		{c(1, scheduler.OpWait, cond, mu), c(2, scheduler.OpLock, mu2, 0), false},
-		{c(1, scheduler.OpWait, cond, mu), c(2, scheduler.OpSignal, cond, 0), true},
-		{c(1, scheduler.OpWait, cond, mu), c(2, scheduler.OpBroadcast, cond, 0), true},
-		{c(1, scheduler.OpWake, cond, mu), c(2, scheduler.OpLock, mu, 0), true},
-		{c(1, scheduler.OpCall, o1, 0), c(2, scheduler.OpCall, o2, 0), false},
-		{c(1, scheduler.OpCall, o1, 0), c(2, scheduler.OpCall, o1, 0), true},
-		{c(1, scheduler.OpRead, o1, 0), c(2, scheduler.OpRead, o1, 0), false},
-		{c(1, scheduler.OpLoad, o1, 0), c(2, scheduler.OpStore, o1, 0), true},
-		{c(1, scheduler.OpSpurious, cond, 0), c(2, scheduler.OpSpurious, o1, 0), true},
-		{c(1, scheduler.OpStart, o1, 0), c(2, scheduler.OpStart, o2, 0), false},
+		{c(1, op.Wait, cond, mu), c(2, op.Lock, mu, 0), true},
+		{c(1, op.Wait, cond, mu), c(2, op.Unlock, mu, 0), true},
+		{c(1, op.Wait, cond, mu), c(2, op.Lock, mu2, 0), false},
+		{c(1, op.Wait, cond, mu), c(2, op.Signal, cond, 0), true},
+		{c(1, op.Wait, cond, mu), c(2, op.Broadcast, cond, 0), true},
+		{c(1, op.Wake, cond, mu), c(2, op.Lock, mu, 0), true},
+		{c(1, op.Call, o1, 0), c(2, op.Call, o2, 0), false},
+		{c(1, op.Call, o1, 0), c(2, op.Call, o1, 0), true},
+		{c(1, op.Read, o1, 0), c(2, op.Read, o1, 0), false},
+		{c(1, op.Load, o1, 0), c(2, op.Store, o1, 0), true},
+		{c(1, op.Spurious, cond, 0), c(2, op.Spurious, o1, 0), true},
+		{c(1, op.Start, o1, 0), c(2, op.Start, o2, 0), false},
 	} {
 		if got := scheduler.Dependent(tt.a, tt.b, false, false); got != tt.want {
 			t.Errorf("Dependent(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)

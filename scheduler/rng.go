@@ -1,5 +1,7 @@
 package scheduler
 
+import "github.com/simrun/simrun/op"
+
 // Rand is a small deterministic generator (SplitMix64). Its output for a
 // seed never changes between Go versions, so a seed reproduces the same
 // schedule, or the same generated workload, forever. The strategies use it,
@@ -48,7 +50,7 @@ const spuriousOdds = 16
 // wakeups come last in a decision.
 func splitSpurious(cs []Choice) int {
 	n := len(cs)
-	for n > 0 && cs[n-1].Op == OpSpurious {
+	for n > 0 && cs[n-1].Op == op.Spurious {
 		n--
 	}
 	return n

@@ -24,78 +24,18 @@
 //   - Wake: which waiter a condition-variable signal wakes.
 package scheduler
 
-import "fmt"
+import (
+	"fmt"
 
-// Op is the kind of a visible operation, as labelled for strategies.
-type Op uint8
-
-// The visible operations. The runtime labels every step with one of these.
-const (
-	OpStart     Op = iota // an actor's first step
-	OpGo                  // spawn an actor; Object is the new actor's object
-	OpJoin                // wait for an actor to finish
-	OpLock                // Mutex.Lock
-	OpTryLock             // Mutex.TryLock
-	OpUnlock              // Mutex.Unlock
-	OpWait                // Cond.Wait: release the mutex and block
-	OpWake                // re-acquire the mutex after a Cond.Wait wakeup
-	OpSignal              // Cond.Signal
-	OpBroadcast           // Cond.Broadcast
-	OpSpurious            // a spurious wakeup of a Cond waiter (chosen by the strategy)
-	OpLoad                // atomic load
-	OpStore               // atomic store
-	OpCAS                 // atomic compare-and-swap
-	OpSwap                // atomic swap
-	OpRead                // Var read (plain memory)
-	OpWrite               // Var write (plain memory)
-	OpChoose              // a Choose value
-	OpSleep               // Sleep: wait for virtual time, no CPU
-	OpWork                // Work: use CPU for virtual time
-	OpYield               // an explicit scheduling point with no effect
-	OpCall                // an atomic call into a shared object (Object.Do)
-	OpUse                 // use a shared resource (Resource.Use: a server, a disk)
-	numOps
+	"github.com/simrun/simrun/op"
 )
-
-var opNames = [numOps]string{
-	"start", "go", "join", "lock", "trylock", "unlock", "wait", "wake",
-	"signal", "broadcast", "spurious", "load", "store", "cas", "swap",
-	"read", "write", "choose", "sleep", "work", "yield", "call", "use",
-}
-
-func (o Op) String() string {
-	if o < numOps {
-		return opNames[o]
-	}
-	return fmt.Sprintf("op(%d)", uint8(o))
-}
-
-// ParseOp is the inverse of Op.String.
-func ParseOp(s string) (Op, bool) {
-	for i, n := range opNames {
-		if n == s {
-			return Op(i), true
-		}
-	}
-	return 0, false
-}
-
-// ReadOnly reports whether the operation only observes its object. Two
-// read-only operations on the same object commute.
-func (o Op) ReadOnly() bool { return o == OpRead || o == OpLoad }
-
-// Local reports whether the operation touches no shared object at all, so
-// it commutes with every other step.
-func (o Op) Local() bool {
-	return o == OpStart || o == OpSleep || o == OpWork || o == OpYield || o == OpChoose
-}
 
 // Choice is one enabled alternative of a decision.
 type Choice struct {
 	Actor  int // the actor that performs the step (for Wake: the waiter woken)
-	Op     Op
+	Op     op.Op
 	Object int // the object the step touches; -1 for none
-	Arg    int // Choose: the value; Wake: the waiter; Wait and OpWake: the mutex's object; Join: the actor joined; otherwise 0
+	Arg    int // Choose: the value; Wake: the waiter; Wait and op.Wake: the mutex's object; Join: the actor joined; otherwise 0
 }
 
 // Conflicts reports whether two steps may not commute: they touch the same

@@ -5,17 +5,18 @@ import (
 	"reflect"
 	"strconv"
 
+	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/traces"
 )
 
 // emit records a labelled event in capture mode, and in replay compares it
 // with the event the trace recorded at the same position.
-func (x *Execution) emit(a *actor, op scheduler.Op, obj int, value string) {
+func (x *Execution) emit(a *actor, kind op.Op, obj int, value string) {
 	if !x.capture {
 		return
 	}
-	ev := traces.Event{Step: x.step, Actor: a.id, Op: op.String(), Object: obj, Value: value, Time: int64(x.now)}
+	ev := traces.Event{Step: x.step, Actor: a.id, Op: kind, Object: obj, Value: value, Time: int64(x.now)}
 	if x.expect != nil {
 		i := len(x.events)
 		if i >= len(x.expect) {
@@ -40,7 +41,7 @@ func (x *Execution) checkExpected(c scheduler.Choice) bool {
 		return false
 	}
 	want := x.expect[i]
-	if want.Actor == c.Actor && want.Op == c.Op.String() && want.Object == c.Object {
+	if want.Actor == c.Actor && want.Op == c.Op && want.Object == c.Object {
 		return true
 	}
 	msg := fmt.Sprintf("step %d: the trace has %s", want.Step, x.describeEvent(want))
@@ -65,7 +66,7 @@ func (x *Execution) describeEvent(e traces.Event) string {
 	if e.Actor >= 0 && e.Actor < len(x.actors) {
 		name = x.actors[e.Actor].name
 	}
-	s := name + " " + e.Op
+	s := name + " " + e.Op.String()
 	if e.Object >= 0 && e.Object < len(x.objs) {
 		s += " " + x.objs[e.Object].name
 	}

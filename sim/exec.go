@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/traces"
 )
@@ -81,7 +82,7 @@ type actor struct {
 	done    bool
 	started bool
 
-	op      scheduler.Op // the pending visible operation
+	op      op.Op // the pending visible operation
 	opObj   int
 	mu      *Mutex // Lock, TryLock, Wake: the mutex wanted
 	join    *actor // Join: the actor awaited
@@ -110,7 +111,7 @@ func (x *Execution) newObject(kind, name string) int {
 
 // spawn creates an actor; it starts at its first scheduled step.
 func (x *Execution) spawn(name string, fn func()) *actor {
-	a := &actor{x: x, id: len(x.actors), name: name, fn: fn, op: scheduler.OpStart, opObj: noObject}
+	a := &actor{x: x, id: len(x.actors), name: name, fn: fn, op: op.Start, opObj: noObject}
 	a.obj = x.newObject("actor", name)
 	a.opObj = a.obj
 	a.readyAt = x.now
@@ -129,7 +130,7 @@ func (a *actor) body(yield func(struct{}) bool) {
 			a.x.panicked(a, r, debug.Stack())
 		}
 	}()
-	a.x.emit(a, scheduler.OpStart, a.obj, "")
+	a.x.emit(a, op.Start, a.obj, "")
 	a.fn()
 }
 
@@ -167,7 +168,7 @@ func (x *Execution) run(s Scenario) *Finding {
 	for _, a := range x.live {
 		x.path.Pending = append(x.path.Pending, x.label(a))
 		if a.waiting != nil {
-			x.path.Pending = append(x.path.Pending, scheduler.Choice{Actor: a.id, Op: scheduler.OpSpurious, Object: a.waiting.id})
+			x.path.Pending = append(x.path.Pending, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: a.waiting.id})
 		}
 	}
 	return x.finding
@@ -193,7 +194,7 @@ func (x *Execution) finish(a *actor) {
 	}
 	if x.cost.WakeLatency > 0 {
 		for _, b := range x.live {
-			if b.op == scheduler.OpJoin && b.join == a && b.readyAt <= x.now {
+			if b.op == op.Join && b.join == a && b.readyAt <= x.now {
 				b.readyAt = max(b.readyAt, x.now+x.cost.WakeLatency)
 			}
 		}
@@ -215,8 +216,8 @@ func (x *Execution) self() *actor {
 // visible is the one door through which every visible operation passes: it
 // records the pending operation, lets the strategy decide what runs next,
 // and returns when this actor is chosen to perform it.
-func (x *Execution) visible(a *actor, op scheduler.Op, obj int) {
-	a.op, a.opObj = op, obj
+func (x *Execution) visible(a *actor, kind op.Op, obj int) {
+	a.op, a.opObj = kind, obj
 	x.yieldTo(a, x.decide())
 	if x.cost.OpCPU > 0 {
 		a.readyAt = x.cpu(x.now, x.cost.OpCPU)
@@ -240,9 +241,9 @@ func (x *Execution) opEnabled(a *actor) bool {
 		return false
 	}
 	switch a.op {
-	case scheduler.OpLock, scheduler.OpWake:
+	case op.Lock, op.Wake:
 		return a.mu.owner == nil
-	case scheduler.OpJoin:
+	case op.Join:
 		return a.join.done
 	}
 	return true
@@ -251,9 +252,9 @@ func (x *Execution) opEnabled(a *actor) bool {
 func (x *Execution) label(a *actor) scheduler.Choice {
 	c := scheduler.Choice{Actor: a.id, Op: a.op, Object: a.opObj}
 	switch a.op {
-	case scheduler.OpWait, scheduler.OpWake:
+	case op.Wait, op.Wake:
 		c.Arg = a.mu.id // the mutex released or re-acquired
-	case scheduler.OpJoin:
+	case op.Join:
 		c.Arg = a.join.id
 	}
 	return c
@@ -292,7 +293,7 @@ func (x *Execution) decide() *actor {
 		if x.waiting > 0 && x.spurious < x.spuriousMax {
 			for _, a := range x.live {
 				if a.waiting != nil {
-					cs = append(cs, scheduler.Choice{Actor: a.id, Op: scheduler.OpSpurious, Object: a.waiting.id})
+					cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: a.waiting.id})
 				}
 			}
 		}
@@ -311,12 +312,12 @@ func (x *Execution) decide() *actor {
 		x.step++
 		x.path.Steps = append(x.path.Steps, c)
 		a := x.actors[c.Actor]
-		if c.Op == scheduler.OpSpurious {
+		if c.Op == op.Spurious {
 			x.spurious++
 			cond := a.waiting
 			cond.remove(a)
 			x.wakeWaiter(a)
-			x.emit(a, scheduler.OpSpurious, cond.id, "")
+			x.emit(a, op.Spurious, cond.id, "")
 			continue
 		}
 		x.cur = a
@@ -458,25 +459,25 @@ func (x *Execution) ActorName() string { return x.self().name }
 // run another actor.
 func (x *Execution) Yield() {
 	a := x.self()
-	x.visible(a, scheduler.OpYield, noObject)
-	x.emit(a, scheduler.OpYield, noObject, "")
+	x.visible(a, op.Yield, noObject)
+	x.emit(a, op.Yield, noObject, "")
 }
 
 // Sleep waits for d of virtual time without using a CPU (I/O, a timer).
 func (x *Execution) Sleep(d Duration) {
 	a := x.self()
-	x.visible(a, scheduler.OpSleep, noObject)
+	x.visible(a, op.Sleep, noObject)
 	// After the operation's own CPU time, not overlapping it.
 	a.readyAt = max(a.readyAt, x.now) + d
-	x.emit(a, scheduler.OpSleep, noObject, d.String())
+	x.emit(a, op.Sleep, noObject, d.String())
 }
 
 // Work uses d of CPU time.
 func (x *Execution) Work(d Duration) {
 	a := x.self()
-	x.visible(a, scheduler.OpWork, noObject)
+	x.visible(a, op.Work, noObject)
 	a.readyAt = x.cpu(max(a.readyAt, x.now), d)
-	x.emit(a, scheduler.OpWork, noObject, d.String())
+	x.emit(a, op.Work, noObject, d.String())
 }
 
 // Choose returns a value in [0, n) chosen by the strategy and recorded in
@@ -497,7 +498,7 @@ func (x *Execution) Choose(name string, n int) int {
 	}
 	cs := x.choices[:0]
 	for i := 0; i < n; i++ {
-		cs = append(cs, scheduler.Choice{Actor: a.id, Op: scheduler.OpChoose, Object: site, Arg: i})
+		cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Choose, Object: site, Arg: i})
 	}
 	x.choices = cs
 	i := x.ask(scheduler.Choose, cs)
@@ -507,7 +508,7 @@ func (x *Execution) Choose(name string, n int) int {
 	if x.expect != nil && !x.checkExpected(cs[i]) {
 		panic(errAbort)
 	}
-	x.emit(a, scheduler.OpChoose, site, fmt.Sprint(i))
+	x.emit(a, op.Choose, site, fmt.Sprint(i))
 	return i
 }
 
@@ -524,7 +525,7 @@ type Actor struct {
 func (x *Execution) Go(name string, fn func()) *Actor {
 	a := x.self()
 	b := x.spawn(name, fn)
-	x.emit(a, scheduler.OpGo, b.obj, name)
+	x.emit(a, op.Go, b.obj, name)
 	return &Actor{x: x, a: b}
 }
 
@@ -536,10 +537,10 @@ func (h *Actor) Join() {
 	x := h.x
 	a := x.self()
 	a.join = h.a
-	x.visible(a, scheduler.OpJoin, h.a.obj)
+	x.visible(a, op.Join, h.a.obj)
 	a.join = nil
 	x.raceJoin(a, h.a)
-	x.emit(a, scheduler.OpJoin, h.a.obj, "")
+	x.emit(a, op.Join, h.a.obj, "")
 }
 
 // Record appends a protocol-level event (a binlog append, a commit, a
@@ -555,7 +556,7 @@ func (x *Execution) Record(ev any) {
 		x.path.Records = append(x.path.Records, n)
 	}
 	if x.capture {
-		x.events = append(x.events, traces.Event{Step: x.step, Actor: a.id, Op: "event", Object: noObject, Value: x.format(ev), Time: int64(at)})
+		x.events = append(x.events, traces.Event{Step: x.step, Actor: a.id, Op: op.Event, Object: noObject, Value: x.format(ev), Time: int64(at)})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/traces"
 )
@@ -82,9 +83,9 @@ func (x *Execution) explainStuck() *Finding {
 		switch {
 		case a.waiting != nil:
 			return nil
-		case a.op == scheduler.OpLock || a.op == scheduler.OpWake:
+		case a.op == op.Lock || a.op == op.Wake:
 			return a.mu.owner
-		case a.op == scheduler.OpJoin:
+		case a.op == op.Join:
 			return a.join
 		}
 		return nil
@@ -139,7 +140,7 @@ func (x *Execution) blockedOn(a *actor) string {
 		return "nothing (finished)"
 	case a.waiting != nil:
 		return fmt.Sprintf("%s (cond; %s)", a.waiting.name, a.waiting.lastSignal())
-	case a.op == scheduler.OpLock || a.op == scheduler.OpWake:
+	case a.op == op.Lock || a.op == op.Wake:
 		m := a.mu
 		if m.owner == nil {
 			return m.name + " (free)"
@@ -149,7 +150,7 @@ func (x *Execution) blockedOn(a *actor) string {
 			s += ", which has finished"
 		}
 		return s
-	case a.op == scheduler.OpJoin:
+	case a.op == op.Join:
 		return "actor " + a.join.name + " to finish"
 	case a.readyAt > x.now:
 		return fmt.Sprintf("time %v", a.readyAt)

@@ -1,6 +1,6 @@
 package sim
 
-import "github.com/simrun/simrun/scheduler"
+import "github.com/simrun/simrun/op"
 
 // Atomic is a sequentially consistent atomic value (an integer, a flag, a
 // pointer: any comparable type). Every method is one visible step.
@@ -22,10 +22,10 @@ func NewAtomic[T comparable](x *Execution, name string, init T) *Atomic[T] {
 func (v *Atomic[T]) Load() T {
 	x := v.x
 	a := x.self()
-	x.visible(a, scheduler.OpLoad, v.id)
+	x.visible(a, op.Load, v.id)
 	x.raceAcquire(a, v.id)
 	if x.capture {
-		x.emit(a, scheduler.OpLoad, v.id, x.format(v.v))
+		x.emit(a, op.Load, v.id, x.format(v.v))
 	}
 	return v.v
 }
@@ -34,11 +34,11 @@ func (v *Atomic[T]) Load() T {
 func (v *Atomic[T]) Store(val T) {
 	x := v.x
 	a := x.self()
-	x.visible(a, scheduler.OpStore, v.id)
+	x.visible(a, op.Store, v.id)
 	v.v = val
 	x.raceRelease(a, v.id)
 	if x.capture {
-		x.emit(a, scheduler.OpStore, v.id, x.format(val))
+		x.emit(a, op.Store, v.id, x.format(val))
 	}
 }
 
@@ -47,7 +47,7 @@ func (v *Atomic[T]) Store(val T) {
 func (v *Atomic[T]) CompareAndSwap(old, new T) bool {
 	x := v.x
 	a := x.self()
-	x.visible(a, scheduler.OpCAS, v.id)
+	x.visible(a, op.CAS, v.id)
 	ok := v.v == old
 	x.raceAcquire(a, v.id)
 	if ok {
@@ -59,7 +59,7 @@ func (v *Atomic[T]) CompareAndSwap(old, new T) bool {
 		if ok {
 			res = " ok"
 		}
-		x.emit(a, scheduler.OpCAS, v.id, x.format(old)+" -> "+x.format(new)+res)
+		x.emit(a, op.CAS, v.id, x.format(old)+" -> "+x.format(new)+res)
 	}
 	return ok
 }
@@ -68,13 +68,13 @@ func (v *Atomic[T]) CompareAndSwap(old, new T) bool {
 func (v *Atomic[T]) Swap(new T) T {
 	x := v.x
 	a := x.self()
-	x.visible(a, scheduler.OpSwap, v.id)
+	x.visible(a, op.Swap, v.id)
 	old := v.v
 	v.v = new
 	x.raceAcquire(a, v.id)
 	x.raceRelease(a, v.id)
 	if x.capture {
-		x.emit(a, scheduler.OpSwap, v.id, x.format(old)+" -> "+x.format(new))
+		x.emit(a, op.Swap, v.id, x.format(old)+" -> "+x.format(new))
 	}
 	return old
 }
@@ -100,9 +100,9 @@ func NewVar[T any](x *Execution, name string, init T) *Var[T] {
 func (v *Var[T]) Read() T {
 	x := v.x
 	a := x.self()
-	x.visible(a, scheduler.OpRead, v.id)
+	x.visible(a, op.Read, v.id)
 	if x.capture {
-		x.emit(a, scheduler.OpRead, v.id, x.format(v.v))
+		x.emit(a, op.Read, v.id, x.format(v.v))
 	}
 	x.raceAccess(a, v.id, v.name, false)
 	return v.v
@@ -112,10 +112,10 @@ func (v *Var[T]) Read() T {
 func (v *Var[T]) Write(val T) {
 	x := v.x
 	a := x.self()
-	x.visible(a, scheduler.OpWrite, v.id)
+	x.visible(a, op.Write, v.id)
 	v.v = val
 	if x.capture {
-		x.emit(a, scheduler.OpWrite, v.id, x.format(val))
+		x.emit(a, op.Write, v.id, x.format(val))
 	}
 	x.raceAccess(a, v.id, v.name, true)
 }
@@ -139,8 +139,8 @@ func NewObject(x *Execution, name string) *Object {
 func (o *Object) Do(fn func()) {
 	x := o.x
 	a := x.self()
-	x.visible(a, scheduler.OpCall, o.id)
-	x.emit(a, scheduler.OpCall, o.id, "")
+	x.visible(a, op.Call, o.id)
+	x.emit(a, op.Call, o.id, "")
 	x.raceAcquire(a, o.id)
 	x.raceRelease(a, o.id)
 	fn()
@@ -169,7 +169,7 @@ func NewResource(x *Execution, name string, capacity int) *Resource {
 func (r *Resource) Use(d Duration) {
 	x := r.x
 	a := x.self()
-	x.visible(a, scheduler.OpUse, r.id)
+	x.visible(a, op.Use, r.id)
 	best := 0
 	for i, f := range r.free {
 		if f < r.free[best] {
@@ -179,5 +179,5 @@ func (r *Resource) Use(d Duration) {
 	start := max(x.now, r.free[best], a.readyAt)
 	r.free[best] = start + d
 	a.readyAt = start + d
-	x.emit(a, scheduler.OpUse, r.id, d.String())
+	x.emit(a, op.Use, r.id, d.String())
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 
+	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
 )
 
@@ -32,23 +33,23 @@ func (m *Mutex) Lock() {
 	x := m.x
 	a := x.self()
 	a.mu = m
-	x.visible(a, scheduler.OpLock, m.id)
+	x.visible(a, op.Lock, m.id)
 	m.owner = a
 	x.raceAcquire(a, m.id)
-	x.emit(a, scheduler.OpLock, m.id, "")
+	x.emit(a, op.Lock, m.id, "")
 }
 
 // TryLock acquires the mutex if it is free and reports whether it did.
 func (m *Mutex) TryLock() bool {
 	x := m.x
 	a := x.self()
-	x.visible(a, scheduler.OpTryLock, m.id)
+	x.visible(a, op.TryLock, m.id)
 	ok := m.owner == nil
 	if ok {
 		m.owner = a
 		x.raceAcquire(a, m.id)
 	}
-	x.emit(a, scheduler.OpTryLock, m.id, fmt.Sprint(ok))
+	x.emit(a, op.TryLock, m.id, fmt.Sprint(ok))
 	return ok
 }
 
@@ -56,19 +57,19 @@ func (m *Mutex) TryLock() bool {
 func (m *Mutex) Unlock() {
 	x := m.x
 	a := x.self()
-	x.visible(a, scheduler.OpUnlock, m.id)
-	m.release(a, scheduler.OpUnlock, "Unlock")
-	x.emit(a, scheduler.OpUnlock, m.id, "")
+	x.visible(a, op.Unlock, m.id)
+	m.release(a, op.Unlock, "Unlock")
+	x.emit(a, op.Unlock, m.id, "")
 }
 
-func (m *Mutex) release(a *actor, op scheduler.Op, what string) {
+func (m *Mutex) release(a *actor, kind op.Op, what string) {
 	x := m.x
 	if m.owner != a {
 		held := "it is not locked"
 		if m.owner != nil {
 			held = "it is held by " + m.owner.name
 		}
-		x.emit(a, op, m.id, "not held: "+held)
+		x.emit(a, kind, m.id, "not held: "+held)
 		x.fail(&Finding{Kind: BadUnlock, Step: x.step, Actor: a.name,
 			Message: fmt.Sprintf("%s: %s of %s, but %s", a.name, what, m.name, held)})
 		panic(errAbort)
@@ -80,7 +81,7 @@ func (m *Mutex) release(a *actor, op scheduler.Op, what string) {
 		// wakes them. One still busy before its Lock (readyAt in the
 		// future) has not blocked yet and finds the mutex free.
 		for _, b := range x.live {
-			if b.mu == m && b.waiting == nil && b.readyAt <= x.now && (b.op == scheduler.OpLock || b.op == scheduler.OpWake) {
+			if b.mu == m && b.waiting == nil && b.readyAt <= x.now && (b.op == op.Lock || b.op == op.Wake) {
 				b.readyAt = max(b.readyAt, x.now+x.cost.WakeLatency)
 			}
 		}
@@ -105,7 +106,7 @@ type Cond struct {
 type signalInfo struct {
 	step  int
 	actor string
-	op    scheduler.Op
+	op    op.Op
 	woke  int
 }
 
@@ -123,37 +124,37 @@ func (c *Cond) Wait() {
 	x := c.x
 	a := x.self()
 	a.mu = c.L
-	x.visible(a, scheduler.OpWait, c.id)
-	c.L.release(a, scheduler.OpWait, "Wait on "+c.name)
+	x.visible(a, op.Wait, c.id)
+	c.L.release(a, op.Wait, "Wait on "+c.name)
 	c.waiters = append(c.waiters, a)
 	a.waiting = c
 	x.waiting++
-	x.emit(a, scheduler.OpWait, c.id, "")
-	a.op, a.opObj, a.mu = scheduler.OpWake, c.id, c.L
+	x.emit(a, op.Wait, c.id, "")
+	a.op, a.opObj, a.mu = op.Wake, c.id, c.L
 	x.yieldTo(a, x.decide())
 	if x.cost.OpCPU > 0 {
 		a.readyAt = x.cpu(x.now, x.cost.OpCPU)
 	}
 	c.L.owner = a
 	x.raceWoken(a, c.L.id)
-	x.emit(a, scheduler.OpWake, c.id, "")
+	x.emit(a, op.Wake, c.id, "")
 }
 
 // Signal wakes one waiter, if there is one; otherwise the signal is lost.
 func (c *Cond) Signal() {
 	x := c.x
 	a := x.self()
-	x.visible(a, scheduler.OpSignal, c.id)
-	c.last = signalInfo{step: x.step, actor: a.name, op: scheduler.OpSignal}
+	x.visible(a, op.Signal, c.id)
+	c.last = signalInfo{step: x.step, actor: a.name, op: op.Signal}
 	if len(c.waiters) == 0 {
-		x.emit(a, scheduler.OpSignal, c.id, "lost: nobody waits")
+		x.emit(a, op.Signal, c.id, "lost: nobody waits")
 		return
 	}
 	i := 0
 	if len(c.waiters) > 1 {
 		cs := x.choices[:0]
 		for _, w := range c.waiters {
-			cs = append(cs, scheduler.Choice{Actor: a.id, Op: scheduler.OpSignal, Object: c.id, Arg: w.id})
+			cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Signal, Object: c.id, Arg: w.id})
 		}
 		x.choices = cs
 		i = x.ask(scheduler.Wake, cs)
@@ -166,15 +167,15 @@ func (c *Cond) Signal() {
 	x.wakeWaiter(w)
 	x.raceSignal(a, w)
 	c.last.woke = 1
-	x.emit(a, scheduler.OpSignal, c.id, "wakes "+w.name)
+	x.emit(a, op.Signal, c.id, "wakes "+w.name)
 }
 
 // Broadcast wakes every waiter.
 func (c *Cond) Broadcast() {
 	x := c.x
 	a := x.self()
-	x.visible(a, scheduler.OpBroadcast, c.id)
-	c.last = signalInfo{step: x.step, actor: a.name, op: scheduler.OpBroadcast, woke: len(c.waiters)}
+	x.visible(a, op.Broadcast, c.id)
+	c.last = signalInfo{step: x.step, actor: a.name, op: op.Broadcast, woke: len(c.waiters)}
 	names := ""
 	for _, w := range c.waiters {
 		x.wakeWaiter(w)
@@ -185,9 +186,9 @@ func (c *Cond) Broadcast() {
 	}
 	c.waiters = c.waiters[:0]
 	if len(names) == 0 {
-		x.emit(a, scheduler.OpBroadcast, c.id, "lost: nobody waits")
+		x.emit(a, op.Broadcast, c.id, "lost: nobody waits")
 	} else {
-		x.emit(a, scheduler.OpBroadcast, c.id, "wakes"+names)
+		x.emit(a, op.Broadcast, c.id, "wakes"+names)
 	}
 }
 

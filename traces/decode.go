@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/simrun/simrun/op"
 )
 
 // The classes of decoding error. Every error returned by Decode, Read and
@@ -43,6 +45,9 @@ func Decode(data []byte) (*Trace, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(t); err != nil {
+		if errors.Is(err, op.ErrUnknown) {
+			return nil, fmt.Errorf("%w: event: %v", ErrInvalid, err)
+		}
 		return nil, fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(err.Error(), "json: "))
 	}
 	t.normalize()

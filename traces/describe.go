@@ -3,6 +3,8 @@ package traces
 import (
 	"fmt"
 	"strings"
+
+	"github.com/simrun/simrun/op"
 )
 
 // DescribeEvent formats e with the actor and object names of t, for
@@ -18,10 +20,10 @@ func DescribeEvent(t *Trace, e Event) string {
 // value. A recorded protocol event is shown as "» value".
 func eventText(t *Trace, e Event) string {
 	var b strings.Builder
-	if e.Op == OpEvent {
+	if e.Op == op.Event {
 		b.WriteString("»")
 	} else {
-		b.WriteString(e.Op)
+		b.WriteString(e.Op.String())
 	}
 	if e.Object >= 0 {
 		b.WriteString(" " + objectName(t, e.Object))
@@ -30,9 +32,9 @@ func eventText(t *Trace, e Event) string {
 		return b.String()
 	}
 	switch e.Op {
-	case "store", "write":
+	case op.Store, op.Write:
 		b.WriteString(" = ")
-	case "load", "read":
+	case op.Load, op.Read:
 		b.WriteString(" -> ")
 	default:
 		b.WriteString(" ")

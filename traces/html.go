@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/simrun/simrun/op"
 )
 
 // HTML writes t as one self-contained HTML page (inline CSS, no script and
@@ -122,11 +124,11 @@ type htmlBand struct {
 }
 
 // Op classes for the colour of an event.
-var opClass = map[string]string{
-	"lock": "k-lock", "trylock": "k-lock", "unlock": "k-lock",
-	"wait": "k-cond", "wake": "k-cond", "signal": "k-cond", "broadcast": "k-cond", "spurious": "k-cond",
-	"read": "k-mem", "write": "k-mem", "load": "k-mem", "store": "k-mem", "cas": "k-mem", "swap": "k-mem",
-	OpEvent: "k-ev",
+var opClass = map[op.Op]string{
+	op.Lock: "k-lock", op.TryLock: "k-lock", op.Unlock: "k-lock",
+	op.Wait: "k-cond", op.Wake: "k-cond", op.Signal: "k-cond", op.Broadcast: "k-cond", op.Spurious: "k-cond",
+	op.Read: "k-mem", op.Write: "k-mem", op.Load: "k-mem", op.Store: "k-mem", op.CAS: "k-mem", op.Swap: "k-mem",
+	op.Event: "k-ev",
 }
 
 // newHTMLPage lays out t for the template.
@@ -318,15 +320,15 @@ func (st *ownership) acquire(e Event) {
 		return
 	}
 	switch e.Op {
-	case "lock":
+	case op.Lock:
 		if st.isMutex(e.Object) && !strings.HasPrefix(e.Value, "not") {
 			st.take(a, e.Object)
 		}
-	case "trylock":
+	case op.TryLock:
 		if st.isMutex(e.Object) && e.Value == "true" {
 			st.take(a, e.Object)
 		}
-	case "wake":
+	case op.Wake:
 		st.waiting[a] = -1
 		if m := st.waitMutex[a]; m >= 0 {
 			st.take(a, m)
@@ -344,9 +346,9 @@ func (st *ownership) release(e Event) {
 		return
 	}
 	switch e.Op {
-	case "unlock":
+	case op.Unlock:
 		st.drop(a, e.Object)
-	case "wait":
+	case op.Wait:
 		m := st.waitedMutex(a, e.Object)
 		if m >= 0 {
 			st.condMutex[e.Object] = m
@@ -410,7 +412,7 @@ func (st *ownership) waitedMutex(a, cond int) int {
 func (st *ownership) row(t *Trace, e Event, marked bool, lanes, fl int, colour map[int]int) htmlRow {
 	r := htmlRow{Step: e.Step, Time: time.Duration(e.Time).String(), Marked: marked}
 	var class []string
-	if e.Op == OpEvent {
+	if e.Op == op.Event {
 		class = append(class, "ev")
 	}
 	if f := t.Finding; f != nil && f.Step > 0 && e.Step == f.Step {
@@ -443,7 +445,7 @@ func (st *ownership) row(t *Trace, e Event, marked bool, lanes, fl int, colour m
 	if c.Kind == "" {
 		c.Kind = "k-other"
 	}
-	if (e.Op == "signal" || e.Op == "broadcast") && strings.HasPrefix(e.Value, "lost") {
+	if (e.Op == op.Signal || e.Op == op.Broadcast) && strings.HasPrefix(e.Value, "lost") {
 		c.Kind += " lost"
 	}
 	return r

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/traces"
 )
 
@@ -192,7 +193,7 @@ func TestHTMLContent(t *testing.T) {
 		if want := traces.DescribeEvent(tr, e); !strings.HasSuffix(want, r.lanes[lane].text) {
 			t.Errorf("row %d: text %q, want the end of %q", i, r.lanes[lane].text, want)
 		}
-		if (e.Op == traces.OpEvent) != strings.Contains(r.class, "ev") {
+		if (e.Op == op.Event) != strings.Contains(r.class, "ev") {
 			t.Errorf("row %d (%s): class %q", i, e.Op, r.class)
 		}
 		if (e.Step == 14) != strings.Contains(r.class, "fs") {
@@ -225,7 +226,7 @@ func TestHTMLContent(t *testing.T) {
 		if e.Actor == -1 {
 			lane = len(tr.Actors)
 		}
-		if want, ok := kinds[e.Op]; ok && r.lanes[lane].kind != want {
+		if want, ok := kinds[e.Op.String()]; ok && r.lanes[lane].kind != want {
 			t.Errorf("row %d (%s): class %q, want %q", i, e.Op, r.lanes[lane].kind, want)
 		}
 	}
@@ -245,18 +246,18 @@ func ownershipTrace() *traces.Trace {
 			{ID: 3, Kind: "var", Name: "done"},
 		},
 		Events: []traces.Event{
-			{Step: 1, Actor: 1, Op: "lock", Object: 0},                                // 0: t2 takes LOCK_prepare_ordered
-			{Step: 2, Actor: 1, Op: "lock", Object: 1},                                // 1: t2 takes LOCK_group_commit[t1]
-			{Step: 3, Actor: 0, Op: "trylock", Object: 1, Value: "false"},             // 2: t1 fails
-			{Step: 4, Actor: 1, Op: "wait", Object: 2},                                // 3: t2 releases LOCK_group_commit[t1] only
-			{Step: 5, Actor: 0, Op: "trylock", Object: 1, Value: "true"},              // 4: t1 takes it
-			{Step: 6, Actor: 0, Op: "broadcast", Object: 2, Value: "wakes t2"},        // 5
-			{Step: 7, Actor: 0, Op: "unlock", Object: 1},                              // 6
-			{Step: 8, Actor: 1, Op: "wake", Object: 2},                                // 7: t2 takes it back
-			{Step: 9, Actor: 0, Op: "signal", Object: 2, Value: "lost: nobody waits"}, // 8
-			{Step: 10, Actor: 1, Op: "unlock", Object: 1},                             // 9
-			{Step: 11, Actor: 1, Op: "unlock", Object: 0},                             // 10
-			{Step: 12, Actor: 0, Op: "write", Object: 3, Value: "1"},                  // 11
+			{Step: 1, Actor: 1, Op: op.Lock, Object: 0},                                // 0: t2 takes LOCK_prepare_ordered
+			{Step: 2, Actor: 1, Op: op.Lock, Object: 1},                                // 1: t2 takes LOCK_group_commit[t1]
+			{Step: 3, Actor: 0, Op: op.TryLock, Object: 1, Value: "false"},             // 2: t1 fails
+			{Step: 4, Actor: 1, Op: op.Wait, Object: 2},                                // 3: t2 releases LOCK_group_commit[t1] only
+			{Step: 5, Actor: 0, Op: op.TryLock, Object: 1, Value: "true"},              // 4: t1 takes it
+			{Step: 6, Actor: 0, Op: op.Broadcast, Object: 2, Value: "wakes t2"},        // 5
+			{Step: 7, Actor: 0, Op: op.Unlock, Object: 1},                              // 6
+			{Step: 8, Actor: 1, Op: op.Wake, Object: 2},                                // 7: t2 takes it back
+			{Step: 9, Actor: 0, Op: op.Signal, Object: 2, Value: "lost: nobody waits"}, // 8
+			{Step: 10, Actor: 1, Op: op.Unlock, Object: 1},                             // 9
+			{Step: 11, Actor: 1, Op: op.Unlock, Object: 0},                             // 10
+			{Step: 12, Actor: 0, Op: op.Write, Object: 3, Value: "1"},                  // 11
 		},
 	}
 }

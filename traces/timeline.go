@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/simrun/simrun/op"
 )
 
 // DefaultWidth is the widest an actor column of a timeline gets unless
@@ -90,7 +92,7 @@ func eventsAt(t *Trace, idx []int) []Event {
 func selectIndices(t *Trace, opt TimelineOptions) (idx []int, before, after int) {
 	for i, e := range t.Events {
 		switch {
-		case opt.VisibleOnly && e.Op == OpEvent:
+		case opt.VisibleOnly && e.Op == op.Event:
 		case opt.From > 0 && e.Step < opt.From:
 			before++
 		case opt.To > 0 && e.Step > opt.To:

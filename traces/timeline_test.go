@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/traces"
 )
 
@@ -130,10 +131,10 @@ func ExampleTimeline() {
 		Actors:   []string{"t1", "t2"},
 		Objects:  []traces.Object{{ID: 0, Kind: "mutex", Name: "LOCK_prepare_ordered"}},
 		Events: []traces.Event{
-			{Step: 1, Actor: 0, Op: "lock", Object: 0, Time: 50},
-			{Step: 1, Actor: 0, Op: "event", Object: -1, Value: "leader", Time: 50},
-			{Step: 2, Actor: 1, Op: "lock", Object: 0, Time: 60},
-			{Step: 3, Actor: 0, Op: "unlock", Object: 0, Time: 1050},
+			{Step: 1, Actor: 0, Op: op.Lock, Object: 0, Time: 50},
+			{Step: 1, Actor: 0, Op: op.Event, Object: -1, Value: "leader", Time: 50},
+			{Step: 2, Actor: 1, Op: op.Lock, Object: 0, Time: 60},
+			{Step: 3, Actor: 0, Op: op.Unlock, Object: 0, Time: 1050},
 		},
 		Finding: &traces.Finding{Kind: "example", Message: "t2 waited 990ns", Step: 2},
 	}

@@ -9,7 +9,11 @@
 // produces with Events.
 package traces
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/simrun/simrun/op"
+)
 
 // Format and Version identify the file format. Version changes whenever a
 // trace written by an older simrun could replay differently.
@@ -69,12 +73,14 @@ type Object struct {
 // Event is one labelled thing that happened: a visible step, a spurious
 // wakeup, a Choose value, or a protocol event recorded by actor code.
 type Event struct {
-	Step   int    `json:"step"`            // the visible step it belongs to (1-based)
-	Actor  int    `json:"actor"`           // actor id, -1 for the runtime itself
-	Op     string `json:"op"`              // scheduler.Op name, or "event" for Record
-	Object int    `json:"object"`          // object id, -1 for none
-	Value  string `json:"value,omitempty"` // values read, written or recorded
-	Time   int64  `json:"time,omitempty"`  // virtual time, in nanoseconds
+	Step   int    `json:"step"`             // the visible step it belongs to (1-based)
+	Actor  int    `json:"actor"`            // actor id, -1 for the runtime itself
+	Op     op.Op  `json:"op"`               // the operation; op.Event for Record
+	Object int    `json:"object"`           // object id, -1 for none
+	Arg    int    `json:"arg,omitempty"`    // Wait/Wake: the mutex's object; Signal: the actor woken; Join: the actor joined
+	Failed bool   `json:"failed,omitempty"` // TryLock or CAS failed, Unlock of a mutex not held, Signal or Broadcast lost
+	Value  string `json:"value,omitempty"`  // for people: values read, written or recorded; never parsed
+	Time   int64  `json:"time,omitempty"`   // virtual time, in nanoseconds
 }
 
 // Finding is the verdict recorded with the trace.

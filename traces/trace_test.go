@@ -29,6 +29,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/traces"
 )
 
@@ -38,8 +39,12 @@ var update = flag.Bool("update", false, "rewrite the files in testdata")
 // cleared after the enqueue: the leader t1 sets group_commit_ready[t2] and
 // signals before t2 clears the flag and waits.
 func sampleTrace() *traces.Trace {
-	ev := func(step, actor int, op string, object int, value string) traces.Event {
-		return traces.Event{Step: step, Actor: actor, Op: op, Object: object, Value: value, Time: int64(step) * 150}
+	ev := func(step, actor int, name string, object int, value string) traces.Event {
+		kind, err := op.Parse(name)
+		if err != nil {
+			panic(err)
+		}
+		return traces.Event{Step: step, Actor: actor, Op: kind, Object: object, Value: value, Time: int64(step) * 150}
 	}
 	return &traces.Trace{
 		Format:   traces.Format,
@@ -214,7 +219,7 @@ func TestEncodeLayout(t *testing.T) {
 
 func TestEncodeRejectsInvalid(t *testing.T) {
 	tr := sampleTrace()
-	tr.Events[3].Op = "bogus"
+	tr.Events[3].Op = op.Op(200)
 	if _, err := tr.Encode(); !errors.Is(err, traces.ErrInvalid) {
 		t.Errorf("Encode of an invalid trace: %v, want ErrInvalid", err)
 	}
@@ -355,16 +360,16 @@ func TestDescribeEvent(t *testing.T) {
 		e    traces.Event
 		want string
 	}{
-		{traces.Event{Actor: 1, Op: "lock", Object: 1}, "t2 lock LOCK_wakeup[t2]"},
-		{traces.Event{Actor: 0, Op: "write", Object: 3, Value: "true"}, "t1 write group_commit_ready[t2] = true"},
-		{traces.Event{Actor: 0, Op: "store", Object: 0, Value: "t1"}, "t1 store queue_head = t1"},
-		{traces.Event{Actor: 1, Op: "read", Object: 3, Value: "false"}, "t2 read group_commit_ready[t2] -> false"},
-		{traces.Event{Actor: 1, Op: "load", Object: 0, Value: "nil"}, "t2 load queue_head -> nil"},
-		{traces.Event{Actor: 0, Op: "cas", Object: 0, Value: "nil->t1 ok"}, "t1 cas queue_head nil->t1 ok"},
-		{traces.Event{Actor: 0, Op: "start", Object: -1}, "t1 start"},
-		{traces.Event{Actor: 0, Op: "event", Object: -1, Value: "leader"}, "t1 » leader"},
-		{traces.Event{Actor: -1, Op: "event", Object: -1, Value: "crash"}, "runtime » crash"},
-		{traces.Event{Actor: 7, Op: "lock", Object: 9}, "a7 lock #9"},
+		{traces.Event{Actor: 1, Op: op.Lock, Object: 1}, "t2 lock LOCK_wakeup[t2]"},
+		{traces.Event{Actor: 0, Op: op.Write, Object: 3, Value: "true"}, "t1 write group_commit_ready[t2] = true"},
+		{traces.Event{Actor: 0, Op: op.Store, Object: 0, Value: "t1"}, "t1 store queue_head = t1"},
+		{traces.Event{Actor: 1, Op: op.Read, Object: 3, Value: "false"}, "t2 read group_commit_ready[t2] -> false"},
+		{traces.Event{Actor: 1, Op: op.Load, Object: 0, Value: "nil"}, "t2 load queue_head -> nil"},
+		{traces.Event{Actor: 0, Op: op.CAS, Object: 0, Value: "nil->t1 ok"}, "t1 cas queue_head nil->t1 ok"},
+		{traces.Event{Actor: 0, Op: op.Start, Object: -1}, "t1 start"},
+		{traces.Event{Actor: 0, Op: op.Event, Object: -1, Value: "leader"}, "t1 » leader"},
+		{traces.Event{Actor: -1, Op: op.Event, Object: -1, Value: "crash"}, "runtime » crash"},
+		{traces.Event{Actor: 7, Op: op.Lock, Object: 9}, "a7 lock #9"},
 	}
 	for _, tc := range tests {
 		if got := traces.DescribeEvent(tr, tc.e); got != tc.want {
@@ -413,7 +418,7 @@ func TestCheck(t *testing.T) {
 		want   string // "" for no error
 	}{
 		{"same", sampleTrace(), ""},
-		{"other actor and op", replay(func(tr *traces.Trace) { tr.Events[8].Actor, tr.Events[8].Op = 1, "unlock" }),
+		{"other actor and op", replay(func(tr *traces.Trace) { tr.Events[8].Actor, tr.Events[8].Op = 1, op.Unlock }),
 			"step 7: trace has t1 lock LOCK_wakeup[t2], replay has t2 unlock LOCK_wakeup[t2]"},
 		{"other value", replay(func(tr *traces.Trace) { tr.Events[14].Value = "true" }),
 			"step 13: trace has t2 read group_commit_ready[t2] -> false, replay has t2 read group_commit_ready[t2] -> true"},
@@ -422,7 +427,7 @@ func TestCheck(t *testing.T) {
 		{"replay ends", replay(func(tr *traces.Trace) { tr.Events = tr.Events[:10] }),
 			"step 9: trace has t1 signal COND_wakeup[t2] no waiter, replay has no more events"},
 		{"replay goes on", replay(func(tr *traces.Trace) {
-			tr.Events = append(tr.Events, traces.Event{Step: 15, Actor: 0, Op: "yield", Object: -1})
+			tr.Events = append(tr.Events, traces.Event{Step: 15, Actor: 0, Op: op.Yield, Object: -1})
 		}), "step 15: trace has no more events, replay has t1 yield"},
 	}
 	for _, tc := range tests {

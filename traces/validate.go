@@ -2,21 +2,7 @@ package traces
 
 import (
 	"fmt"
-	"slices"
 )
-
-// OpEvent is the op of a protocol event recorded by actor code.
-const OpEvent = "event"
-
-// ops are the valid Event.Op names. The list mirrors the names of
-// scheduler.Op (scheduler/scheduler.go, opNames), which this package must not
-// import, plus OpEvent; ops_test.go checks that the two agree.
-var ops = []string{
-	"start", "go", "join", "lock", "trylock", "unlock", "wait", "wake",
-	"signal", "broadcast", "spurious", "load", "store", "cas", "swap",
-	"read", "write", "choose", "sleep", "work", "yield", "call", "use",
-	OpEvent,
-}
 
 // Validate checks the contents of a trace: the format and version, a
 // protocol and variant, object ids equal to their index, events whose
@@ -66,8 +52,8 @@ func (t *Trace) checkEvent(i int) error {
 		return fmt.Errorf("actor %d out of range (%d actors)", e.Actor, len(t.Actors))
 	case e.Object < -1 || e.Object >= len(t.Objects):
 		return fmt.Errorf("object %d out of range (%d objects)", e.Object, len(t.Objects))
-	case !slices.Contains(ops, e.Op):
-		return fmt.Errorf("unknown op %q", e.Op)
+	case !e.Op.Valid():
+		return fmt.Errorf("unknown op %d", uint8(e.Op))
 	}
 	return nil
 }
