@@ -10,19 +10,74 @@ import (
 	"github.com/simrun/simrun/traces"
 )
 
-// emit records a labelled event in capture mode, and in replay compares it
+// mode is how an execution records what it does: plainly (the history
+// that checks read, nothing more), capturing a trace, or replaying one.
+// It is fixed when the execution is made (runner.exec, newExecution).
+type mode struct {
+	capture bool
+	replay  bool
+	expect  []traces.Event // replay: the events the trace recorded
+	version int            // replay: the trace's format version
+}
+
+// The modes of an execution.
+var (
+	plainRun   = mode{}
+	captureRun = mode{capture: true}
+)
+
+// replayRun replays t: every event is compared with t's.
+func replayRun(t *traces.Trace) mode {
+	return mode{capture: true, replay: true, expect: t.Events, version: t.Version}
+}
+
+// recorder is what an execution keeps for checks, traces and replays.
+type recorder struct {
+	mode
+	history []Event
+	checks  []func(*History) *Finding
+	events  []traces.Event // capture: labelled events with values
+	ptrIDs  map[any]int
+}
+
+// reset empties the recorder for a new execution in mode m, keeping the
+// arrays of what only the execution reads. Captured events go into a
+// trace, so they are never reused.
+func (r recorder) reset(m mode) recorder {
+	return recorder{mode: m, history: clear0(r.history), checks: clear0(r.checks)}
+}
+
+// The recording rules, in one place:
+//   - a step's value (what it read, wrote or chose) is formatted only when
+//     a trace is captured: value is called then and never otherwise;
+//     findings format what they explain themselves, once;
+//   - a replay compares every event with the trace's at the same position,
+//     and every scheduling or Choose decision with the next event's actor,
+//     op and object; Arg and Failed are compared only in traces of format
+//     version 2 on, which carry them (version 1 has neither).
+
+// done records the step a has just taken (its pending op) with the
+// outcome: whether it failed, and its value.
+func (x *Execution) done(a *actor, failed bool, value func() string) {
+	x.record(a, a.req.kind, a.req.obj, a.req.arg, failed, value)
+}
+
+// record records an event of a in capture mode, and in a replay compares it
 // with the event the trace recorded at the same position.
-func (x *Execution) emit(a *actor, kind op.Op, obj int, value string) {
+func (x *Execution) record(a *actor, kind op.Op, obj, arg int, failed bool, value func() string) {
 	if !x.capture {
 		return
 	}
-	ev := traces.Event{Step: x.step, Actor: a.id, Op: kind, Object: obj, Value: value, Time: int64(x.now)}
-	if x.expect != nil {
+	ev := traces.Event{Step: x.step, Actor: a.id, Op: kind, Object: obj, Arg: arg, Failed: failed, Time: int64(x.now)}
+	if value != nil {
+		ev.Value = value()
+	}
+	if x.replay {
 		i := len(x.events)
 		if i >= len(x.expect) {
 			x.fail(&Finding{Kind: Divergence, Step: x.step,
 				Message: fmt.Sprintf("step %d: the trace has ended, but the execution goes on with %s", x.step, x.describeEvent(ev))})
-		} else if want := x.expect[i]; want != ev {
+		} else if want := x.expect[i]; !x.same(ev, want) {
 			x.fail(&Finding{Kind: Divergence, Step: x.step,
 				Message: fmt.Sprintf("step %d: the trace has %s, but the replay did %s", want.Step, x.describeEvent(want), x.describeEvent(ev))})
 		}
@@ -30,10 +85,21 @@ func (x *Execution) emit(a *actor, kind op.Op, obj int, value string) {
 	x.events = append(x.events, ev)
 }
 
-// checkExpected compares a scheduling choice with the next event of the
-// trace being replayed; on a mismatch it ends the execution with a
-// divergence that says what the trace's actor is doing instead.
-func (x *Execution) checkExpected(c scheduler.Choice) bool {
+// same reports whether a replayed event matches the trace's.
+func (m mode) same(got, want traces.Event) bool {
+	if m.version < 2 {
+		got.Arg, got.Failed = want.Arg, want.Failed
+	}
+	return got == want
+}
+
+// expected compares a decision with the next event of the trace being
+// replayed (true when not replaying); on a mismatch it ends the execution
+// with a divergence that says what the trace's actor is doing instead.
+func (x *Execution) expected(c scheduler.Choice) bool {
+	if !x.replay {
+		return true
+	}
 	i := len(x.events)
 	if i >= len(x.expect) {
 		x.fail(&Finding{Kind: Divergence, Step: x.step + 1,
@@ -49,7 +115,7 @@ func (x *Execution) checkExpected(c scheduler.Choice) bool {
 		b := x.actors[want.Actor]
 		if b.done {
 			msg += ", but " + b.name + " has finished"
-		} else if b.waiting != nil || !x.opEnabled(b) || b.readyAt > x.now {
+		} else if !x.enabled(b) || b.readyAt > x.now {
 			msg += ", but " + b.name + " is blocked on " + x.blockedOn(b)
 		} else {
 			msg += ", but the replay chose " + x.describeChoice(c)
@@ -68,7 +134,7 @@ func (x *Execution) describeEvent(e traces.Event) string {
 	}
 	s := name + " " + e.Op.String()
 	if e.Object >= 0 && e.Object < len(x.objs) {
-		s += " " + x.objs[e.Object].name
+		s += " " + x.objs[e.Object].name.String()
 	}
 	if e.Value != "" {
 		s += " " + e.Value
@@ -148,10 +214,10 @@ func (x *Execution) trace(meta Meta, run int) *traces.Trace {
 		t.Actors = append(t.Actors, a.name)
 	}
 	for i, o := range x.objs {
-		t.Objects = append(t.Objects, traces.Object{ID: i, Kind: o.kind, Name: o.name})
+		t.Objects = append(t.Objects, traces.Object{ID: i, Kind: o.kind, Name: o.name.String()})
 	}
 	if f := x.finding; f != nil {
-		t.Finding = &traces.Finding{Kind: string(f.Kind), Message: f.Message, Detail: f.Detail, Step: f.Step}
+		t.Finding = &traces.Finding{Kind: string(f.Kind), Message: f.Message, Detail: f.Detail, Step: f.Step, Actor: -1}
 		for _, a := range x.actors {
 			if a.name == f.Actor {
 				t.Finding.Actor = a.id

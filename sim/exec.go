@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"iter"
 	"runtime/debug"
 	"strings"
 
@@ -17,120 +16,141 @@ import (
 type Scenario func(x *Execution)
 
 // Execution is one run of a scenario. Every primitive is bound to it, and
-// exactly one of its actors runs at a time.
+// exactly one of its actors runs at a time. Its state is split by concern:
+// the engine schedules, the clock prices, the recorder keeps what checks
+// and traces read, objects names what actors share, and raceState finds
+// data races. An Execution (and every object bound to it) is valid only
+// until its run ends: a runner reuses it for the next execution.
 type Execution struct {
-	opts      *Options
-	strat     scheduler.Strategy
-	cost      Cost
-	actors    []*actor // by id
-	live      []*actor // unfinished, by ascending id
-	objs      []objInfo
-	mutexList []*Mutex
+	opts *Options
+	engine
+	clock
+	recorder
+	objects
+	raceState
+}
 
-	cur   *actor // the actor that performed the last step
-	nextA *actor // chosen by decide; nil when the execution is over
-	step  int
-	now   Duration
-	end   Duration // the latest time an actor finished (after its last work)
+// engine is the scheduling state: who exists, who runs, what was decided.
+type engine struct {
+	strat  scheduler.Strategy
+	actors []*actor // by id
+	live   []*actor // unfinished, by ascending id
+
+	cur  *actor // the actor that performed the last step
+	next *actor // chosen by decide; nil when the execution is over
+	step int
 
 	decision scheduler.Decision
 	choices  []scheduler.Choice
 	path     scheduler.Path
 
-	waiting     int // actors blocked in Cond.Wait
+	asleep      int // actors blocked until another wakes them (Cond.Wait)
 	spuriousMax int
 	spurious    int
-	cpuFree     []Duration
-
-	history []Event
-	checks  []func(*History) *Finding
-	sites   map[string]int
-
-	// capture mode: labelled events with values, for traces.
-	capture bool
-	events  []traces.Event
-	expect  []traces.Event // replay: the events the trace recorded
-	ptrIDs  map[any]int
 
 	finding *Finding
 	halted  bool
 
-	vals        []stateful    // every Var and Atomic, for StateHash
-	race        *raceDetector // nil unless Options.Races
-	raceFinding *Finding      // the first race, reported if nothing else is
+	pool *runner // the actors' coroutines come from, and go back to, it
+}
+
+// clock is virtual time and the cost model.
+type clock struct {
+	cost    Cost
+	now     Duration
+	end     Duration // the latest time an actor finished (after its last work)
+	cpuFree []Duration
+}
+
+// objects are the shared objects of the execution, by id. Names are kept
+// unformatted (see Name) until a trace or a finding needs them.
+type objects struct {
+	objs      []objInfo
+	mutexList []*Mutex
+	vals      []stateful // every Var and Atomic, for StateHash
+	sites     map[string]int
+}
+
+// raceState is the data-race detector (nil unless Options.Races) and the
+// first race it found, reported if nothing else is.
+type raceState struct {
+	race        *raceDetector
+	raceFinding *Finding
 }
 
 type objInfo struct {
-	kind, name string
+	kind string
+	name Name
 }
 
 const noObject = -1
 
+// abort is the type of errAbort.
+type abort struct{ s string }
+
 // errAbort unwinds an actor's coroutine when its execution ends.
-var errAbort = &struct{ s string }{"sim: execution aborted"}
+var errAbort = &abort{"sim: execution aborted"}
+
+// req is what an actor is about to do: the label strategies see and, if
+// the operation can block, what it waits for.
+type req struct {
+	kind op.Op
+	obj  int
+	arg  int     // Wait/Wake: the mutex; Join: the actor; else 0
+	wait blocker // nil: enabled whenever the actor's time has come
+}
+
+// blocker is the one answer to "what holds this actor up": whether it can
+// step, whose progress it needs (for deadlock cycles), and what to say in
+// an explanation. A blocking primitive is one blocker; the engine asks
+// nothing else.
+type blocker interface {
+	ready(a *actor) bool
+	holder(a *actor) *actor // nil: nobody in particular (a cond waiter)
+	describe(a *actor) string
+}
 
 type actor struct {
-	x    *Execution
-	id   int
-	obj  int
-	name string
-	fn   func()
+	x      *Execution
+	id     int
+	obj    int
+	name   string
+	fn     func()
+	co     *coro
+	handle Actor
 
-	next    func() (struct{}, bool)
-	stop    func()
-	yield   func(struct{}) bool
-	done    bool
 	started bool
+	exited  bool // the body returned (or was unwound)
+	done    bool // finished: the engine has taken it out of live
 
-	op      op.Op // the pending visible operation
-	opObj   int
-	mu      *Mutex // Lock, TryLock, Wake: the mutex wanted
-	join    *actor // Join: the actor awaited
-	waiting *Cond  // blocked in Cond.Wait until woken
+	req     req  // the pending visible operation
+	asleep  bool // blocked until another actor wakes it (req.wait says on what)
 	readyAt Duration
-}
-
-func newExecution(opts *Options, strat scheduler.Strategy) *Execution {
-	x := &Execution{opts: opts, strat: strat, cost: opts.Cost}
-	if !opts.NoSpurious {
-		x.spuriousMax = opts.MaxSpurious
-	}
-	if opts.Races {
-		x.race = newRaceDetector()
-	}
-	if x.cost.CPUs > 0 {
-		x.cpuFree = make([]Duration, x.cost.CPUs)
-	}
-	return x
-}
-
-func (x *Execution) newObject(kind, name string) int {
-	x.objs = append(x.objs, objInfo{kind, name})
-	return len(x.objs) - 1
 }
 
 // spawn creates an actor; it starts at its first scheduled step.
 func (x *Execution) spawn(name string, fn func()) *actor {
-	a := &actor{x: x, id: len(x.actors), name: name, fn: fn, op: op.Start, opObj: noObject}
-	a.obj = x.newObject("actor", name)
-	a.opObj = a.obj
-	a.readyAt = x.now
-	a.next, a.stop = iter.Pull(a.body)
+	a := x.pool.newActor(len(x.actors))
+	*a = actor{x: x, id: len(x.actors), name: name, fn: fn, co: a.co, readyAt: x.now}
+	a.obj = x.newObject("actor", Name{base: name})
+	a.req = req{kind: op.Start, obj: a.obj}
+	a.handle = Actor{x: x, a: a}
 	x.actors = append(x.actors, a)
 	x.live = append(x.live, a)
 	x.raceSpawn(x.cur, a)
 	return a
 }
 
-// body is the coroutine of an actor.
-func (a *actor) body(yield func(struct{}) bool) {
-	a.yield = yield
+// body runs the actor's code on its coroutine, to its end or until the
+// execution aborts it. A panic is the execution's finding.
+func (a *actor) body() {
 	defer func() {
+		a.exited = true
 		if r := recover(); r != nil && r != errAbort {
 			a.x.panicked(a, r, debug.Stack())
 		}
 	}()
-	a.x.emit(a, op.Start, a.obj, "")
+	a.x.record(a, op.Start, a.obj, 0, false, nil)
 	a.fn()
 }
 
@@ -138,22 +158,23 @@ func (a *actor) body(yield func(struct{}) bool) {
 func (x *Execution) run(s Scenario) *Finding {
 	defer x.stopAll()
 	x.spawn("main", func() { s(x) })
-	x.nextA = x.decide()
-	for x.nextA != nil && !x.halted {
-		a := x.nextA
-		x.nextA = nil
+	x.next = x.decide()
+	for x.next != nil && !x.halted {
+		a := x.next
+		x.next = nil
 		a.started = true
-		if _, ok := a.next(); !ok {
+		x.pool.resume(a)
+		if a.exited {
 			x.finish(a)
 			if !x.halted {
-				x.nextA = x.decide()
+				x.next = x.decide()
 			}
 		}
 	}
 	if x.finding == nil && len(x.live) > 0 {
 		x.finding = x.explainStuck()
 	}
-	if x.finding == nil {
+	if x.finding == nil && len(x.checks) > 0 {
 		h := x.History()
 		for _, c := range x.checks {
 			if f := c(h); f != nil {
@@ -167,19 +188,25 @@ func (x *Execution) run(s Scenario) *Finding {
 	}
 	for _, a := range x.live {
 		x.path.Pending = append(x.path.Pending, x.label(a))
-		if a.waiting != nil {
-			x.path.Pending = append(x.path.Pending, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: a.waiting.id})
+		if c, ok := x.sleepsOn(a); ok {
+			x.path.Pending = append(x.path.Pending, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: c.id})
 		}
 	}
 	return x.finding
 }
 
+// stopAll unwinds the actors still parked in a step and hands their
+// coroutines back.
 func (x *Execution) stopAll() {
 	x.halted = true
 	for _, a := range x.actors {
-		if !a.done {
-			a.stop()
+		if a.started && !a.exited {
+			x.pool.resume(a) // yieldTo sees halted and unwinds with errAbort
 		}
+		x.pool.release(a)
+	}
+	if x.pool.oneShot {
+		x.pool.close()
 	}
 }
 
@@ -192,16 +219,25 @@ func (x *Execution) finish(a *actor) {
 			break
 		}
 	}
-	if x.cost.WakeLatency > 0 {
-		for _, b := range x.live {
-			if b.op == op.Join && b.join == a && b.readyAt <= x.now {
-				b.readyAt = max(b.readyAt, x.now+x.cost.WakeLatency)
-			}
+	x.latency(func(b *actor) bool { return b.req.kind == op.Join && b.req.arg == a.id })
+}
+
+// latency applies the cost model's wake latency to the actors that match:
+// ones that were blocked (their time had come) on something that has just
+// become free. One still busy before its operation (readyAt in the future)
+// has not blocked yet and finds it free.
+func (x *Execution) latency(blocked func(b *actor) bool) {
+	if x.cost.WakeLatency <= 0 {
+		return
+	}
+	for _, b := range x.live {
+		if !b.asleep && b.readyAt <= x.now && blocked(b) {
+			b.readyAt = max(b.readyAt, x.now+x.cost.WakeLatency)
 		}
 	}
 }
 
-// self returns the running actor; primitives call it first.
+// self returns the running actor.
 func (x *Execution) self() *actor {
 	if x.halted {
 		panic(errAbort)
@@ -213,15 +249,18 @@ func (x *Execution) self() *actor {
 	return a
 }
 
-// visible is the one door through which every visible operation passes: it
-// records the pending operation, lets the strategy decide what runs next,
-// and returns when this actor is chosen to perform it.
-func (x *Execution) visible(a *actor, kind op.Op, obj int) {
-	a.op, a.opObj = kind, obj
+// step is the one door of a visible operation: it parks the running actor
+// on o, lets the strategy decide what runs next, and returns the actor when
+// it is chosen to perform o, its CPU cost charged. The caller then applies
+// the effect and calls done (or record) once.
+func (x *Execution) stepOp(o req) *actor {
+	a := x.self()
+	a.req = o
 	x.yieldTo(a, x.decide())
 	if x.cost.OpCPU > 0 {
 		a.readyAt = x.cpu(x.now, x.cost.OpCPU)
 	}
+	return a
 }
 
 // yieldTo hands control to n (or, when n is nil, back to the loop to end
@@ -230,34 +269,32 @@ func (x *Execution) yieldTo(a, n *actor) {
 	if n == a {
 		return
 	}
-	x.nextA = n
-	if !a.yield(struct{}{}) || x.halted {
+	x.next = n
+	if !a.co.yield(struct{}{}) {
+		a.co.dead = true
+		panic(errAbort)
+	}
+	if x.halted {
 		panic(errAbort)
 	}
 }
 
-func (x *Execution) opEnabled(a *actor) bool {
-	if a.waiting != nil {
-		return false
-	}
-	switch a.op {
-	case op.Lock, op.Wake:
-		return a.mu.owner == nil
-	case op.Join:
-		return a.join.done
-	}
-	return true
+func (x *Execution) enabled(a *actor) bool {
+	return !a.asleep && (a.req.wait == nil || a.req.wait.ready(a))
 }
 
 func (x *Execution) label(a *actor) scheduler.Choice {
-	c := scheduler.Choice{Actor: a.id, Op: a.op, Object: a.opObj}
-	switch a.op {
-	case op.Wait, op.Wake:
-		c.Arg = a.mu.id // the mutex released or re-acquired
-	case op.Join:
-		c.Arg = a.join.id
+	return scheduler.Choice{Actor: a.id, Op: a.req.kind, Object: a.req.obj, Arg: a.req.arg}
+}
+
+// sleepsOn reports the Cond an actor sleeps on: it may wake spuriously,
+// and if nobody can signal it, its wakeup is lost.
+func (x *Execution) sleepsOn(a *actor) (*Cond, bool) {
+	if !a.asleep {
+		return nil, false
 	}
-	return c
+	c, ok := a.req.wait.(*Cond)
+	return c, ok
 }
 
 // decide picks the actor that performs the next step, applying spurious
@@ -273,15 +310,16 @@ func (x *Execution) decide() *actor {
 		}
 		cs := x.choices[:0]
 		cur := x.cur
-		if cur != nil && !cur.done && cur.readyAt <= x.now && x.opEnabled(cur) {
+		if cur != nil && !cur.done && cur.readyAt <= x.now && x.enabled(cur) {
 			cs = append(cs, x.label(cur))
 		}
 		for _, a := range x.live {
-			if a != cur && a.readyAt <= x.now && x.opEnabled(a) {
+			if a != cur && a.readyAt <= x.now && x.enabled(a) {
 				cs = append(cs, x.label(a))
 			}
 		}
 		if len(cs) == 0 {
+			x.choices = cs
 			if x.advanceTime() {
 				continue
 			}
@@ -290,10 +328,10 @@ func (x *Execution) decide() *actor {
 		// Spurious wakeups are on offer only beside a real step: a state in
 		// which only spurious wakeups remain is stuck (a waiter that loops
 		// would wait again).
-		if x.waiting > 0 && x.spurious < x.spuriousMax {
+		if x.asleep > 0 && x.spurious < x.spuriousMax {
 			for _, a := range x.live {
-				if a.waiting != nil {
-					cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: a.waiting.id})
+				if c, ok := x.sleepsOn(a); ok {
+					cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: c.id})
 				}
 			}
 		}
@@ -306,7 +344,7 @@ func (x *Execution) decide() *actor {
 			}
 		}
 		c := cs[i]
-		if x.expect != nil && !x.checkExpected(c) {
+		if !x.expected(c) {
 			return nil
 		}
 		x.step++
@@ -314,15 +352,39 @@ func (x *Execution) decide() *actor {
 		a := x.actors[c.Actor]
 		if c.Op == op.Spurious {
 			x.spurious++
-			cond := a.waiting
+			cond := a.req.wait.(*Cond)
 			cond.remove(a)
-			x.wakeWaiter(a)
-			x.emit(a, op.Spurious, cond.id, "")
+			x.wake(a)
+			x.record(a, op.Spurious, cond.id, 0, false, nil)
 			continue
 		}
 		x.cur = a
 		return a
 	}
+}
+
+// choose is the one door of a decision that is not a schedule: a Choose
+// value, or which of n waiters a Signal wakes. Choice i is labelled with
+// o and arg(i) (i itself when arg is nil). With one choice nothing is
+// asked.
+func (x *Execution) choose(kind scheduler.Kind, a *actor, o req, n int, arg func(i int) int) int {
+	if n <= 1 {
+		return 0
+	}
+	cs := x.choices[:0]
+	for i := 0; i < n; i++ {
+		v := i
+		if arg != nil {
+			v = arg(i)
+		}
+		cs = append(cs, scheduler.Choice{Actor: a.id, Op: o.kind, Object: o.obj, Arg: v})
+	}
+	x.choices = cs
+	i := x.ask(kind, cs)
+	if x.halted || !x.expected(cs[i]) {
+		panic(errAbort)
+	}
+	return i
 }
 
 // ask puts a decision to the strategy and records the answer.
@@ -349,7 +411,7 @@ func (x *Execution) advanceTime() bool {
 	found := false
 	var t Duration
 	for _, a := range x.live {
-		if a.readyAt > x.now && x.opEnabled(a) && (!found || a.readyAt < t) {
+		if a.readyAt > x.now && x.enabled(a) && (!found || a.readyAt < t) {
 			t, found = a.readyAt, true
 		}
 	}
@@ -376,9 +438,16 @@ func (x *Execution) cpu(at, d Duration) Duration {
 	return start + d
 }
 
-func (x *Execution) wakeWaiter(a *actor) {
-	a.waiting = nil
-	x.waiting--
+// sleep blocks a (which is stepping) until wake.
+func (x *Execution) sleep(a *actor) {
+	a.asleep = true
+	x.asleep++
+}
+
+// wake ends a's sleep; it becomes ready after the wake latency.
+func (x *Execution) wake(a *actor) {
+	a.asleep = false
+	x.asleep--
 	a.readyAt = max(a.readyAt, x.now+x.cost.WakeLatency)
 }
 
@@ -458,26 +527,23 @@ func (x *Execution) ActorName() string { return x.self().name }
 // Yield is a visible step with no effect: a point where the strategy may
 // run another actor.
 func (x *Execution) Yield() {
-	a := x.self()
-	x.visible(a, op.Yield, noObject)
-	x.emit(a, op.Yield, noObject, "")
+	a := x.stepOp(req{kind: op.Yield, obj: noObject})
+	x.done(a, false, nil)
 }
 
 // Sleep waits for d of virtual time without using a CPU (I/O, a timer).
 func (x *Execution) Sleep(d Duration) {
-	a := x.self()
-	x.visible(a, op.Sleep, noObject)
+	a := x.stepOp(req{kind: op.Sleep, obj: noObject})
 	// After the operation's own CPU time, not overlapping it.
 	a.readyAt = max(a.readyAt, x.now) + d
-	x.emit(a, op.Sleep, noObject, d.String())
+	x.done(a, false, d.String)
 }
 
 // Work uses d of CPU time.
 func (x *Execution) Work(d Duration) {
-	a := x.self()
-	x.visible(a, op.Work, noObject)
+	a := x.stepOp(req{kind: op.Work, obj: noObject})
 	a.readyAt = x.cpu(max(a.readyAt, x.now), d)
-	x.emit(a, op.Work, noObject, d.String())
+	x.done(a, false, d.String)
 }
 
 // Choose returns a value in [0, n) chosen by the strategy and recorded in
@@ -493,22 +559,11 @@ func (x *Execution) Choose(name string, n int) int {
 		if x.sites == nil {
 			x.sites = map[string]int{}
 		}
-		site = x.newObject("choose", name)
+		site = x.newObject("choose", Name{base: name})
 		x.sites[name] = site
 	}
-	cs := x.choices[:0]
-	for i := 0; i < n; i++ {
-		cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Choose, Object: site, Arg: i})
-	}
-	x.choices = cs
-	i := x.ask(scheduler.Choose, cs)
-	if x.halted {
-		panic(errAbort)
-	}
-	if x.expect != nil && !x.checkExpected(cs[i]) {
-		panic(errAbort)
-	}
-	x.emit(a, op.Choose, site, fmt.Sprint(i))
+	i := x.choose(scheduler.Choose, a, req{kind: op.Choose, obj: site}, n, nil)
+	x.record(a, op.Choose, site, 0, false, func() string { return fmt.Sprint(i) })
 	return i
 }
 
@@ -525,22 +580,29 @@ type Actor struct {
 func (x *Execution) Go(name string, fn func()) *Actor {
 	a := x.self()
 	b := x.spawn(name, fn)
-	x.emit(a, op.Go, b.obj, name)
-	return &Actor{x: x, a: b}
+	x.record(a, op.Go, b.obj, 0, false, func() string { return name })
+	return &b.handle
 }
 
 // Name returns the actor's name.
 func (h *Actor) Name() string { return h.a.name }
 
+// An actor is the blocker of the actors that Join it.
+func (b *actor) ready(*actor) bool      { return b.done }
+func (b *actor) holder(*actor) *actor   { return b }
+func (b *actor) describe(*actor) string { return "actor " + b.name + " to finish" }
+func (h *Actor) joinReq() req           { return req{kind: op.Join, obj: h.a.obj, arg: h.a.id, wait: h.a} }
+func (x *Execution) newObject(kind string, n Name) int {
+	x.objs = append(x.objs, objInfo{kind, n})
+	return len(x.objs) - 1
+}
+
 // Join waits until the actor has finished.
 func (h *Actor) Join() {
 	x := h.x
-	a := x.self()
-	a.join = h.a
-	x.visible(a, op.Join, h.a.obj)
-	a.join = nil
+	a := x.stepOp(h.joinReq())
 	x.raceJoin(a, h.a)
-	x.emit(a, op.Join, h.a.obj, "")
+	x.done(a, false, nil)
 }
 
 // Record appends a protocol-level event (a binlog append, a commit, a

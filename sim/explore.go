@@ -2,7 +2,6 @@ package sim
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/simrun/simrun/scheduler"
-	"github.com/simrun/simrun/traces"
 )
 
 // ToolVersion is written into every trace.
@@ -167,7 +165,8 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 	firstOf := map[Kind]*Finding{}
 
 	worker := func(strat scheduler.Strategy) {
-		var buf scheduler.Path // reused: the step log is the biggest allocation of a run
+		r := newRunner() // reuses coroutines and buffers across this worker's runs
+		defer r.close()
 		for {
 			run := int(nextRun.Add(1) - 1)
 			if int64(run) >= atomic.LoadInt64(&limit) {
@@ -182,8 +181,7 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 				mu.Unlock()
 				return
 			}
-			x := newExecution(&opts, strat)
-			x.path.Steps, x.path.Decisions = buf.Steps[:0], buf.Decisions[:0]
+			x := r.exec(&opts, strat, plainRun)
 			f := x.run(s)
 			if opts.SelfCheck {
 				if g := selfCheck(s, &opts, strat.Info(), &x.path, run); g != nil {
@@ -192,7 +190,6 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 			}
 			x.path.Found = f != nil
 			strat.End(&x.path)
-			buf = x.path
 			if opts.OnExecution != nil {
 				opts.OnExecution(run, x.History(), f)
 			}
@@ -255,82 +252,4 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 	})
 	rep.Wall = time.Since(start)
 	return rep, nil
-}
-
-// captureTrace re-runs one execution from its decisions with events
-// recorded, and returns its trace. If the re-run does not reproduce the
-// finding, the scenario is not deterministic, and the trace says so.
-func captureTrace(s Scenario, opts *Options, info scheduler.Info, decisions []int, run int, f *Finding) *traces.Trace {
-	o := *opts
-	o.Strategy = scheduler.NewReplay(append([]int{}, decisions...), info)
-	x := newExecution(&o, o.Strategy)
-	x.capture = true
-	o.Strategy.Begin(0)
-	g := x.run(s)
-	if g == nil || g.Kind != f.Kind || x.step != f.Steps && f.Steps != 0 {
-		what := "no finding"
-		if g != nil {
-			what = string(g.Kind)
-		}
-		x.finding = &Finding{Kind: Nondeterminism, Step: x.step,
-			Message: fmt.Sprintf("re-running the decisions of run %d gave %s in %d steps instead of %s: the scenario escapes the simulator (real goroutines, channels, time, map order or global state)", run, what, x.step, f.Kind)}
-	}
-	return x.trace(opts.Meta, run)
-}
-
-// ErrDivergence is wrapped by Replay when the execution does not follow the
-// trace.
-var ErrDivergence = errors.New("replay diverged from the trace")
-
-// Replay re-executes the trace t on s and returns the finding of the
-// re-execution (nil if clean) and its freshly captured trace. It fails with
-// ErrDivergence, naming the first step that differs, if the execution does
-// not follow t exactly.
-func Replay(s Scenario, t *traces.Trace) (*Finding, *traces.Trace, error) {
-	cost, err := CostFromMap(t.Options.Cost)
-	if err != nil {
-		return nil, nil, fmt.Errorf("trace options: %w", err)
-	}
-	o := Options{MaxSteps: t.Options.MaxSteps, NoSpurious: !t.Options.Spurious,
-		MaxSpurious: t.Options.MaxSpurious, Cost: cost, Races: t.Options.Races,
-		Meta: Meta{Protocol: t.Protocol, Variant: t.Variant, Config: t.Config}}
-	info := scheduler.Info{Name: t.Strategy.Name, Seed: t.Strategy.Seed, Depth: t.Strategy.Depth, Steps: t.Strategy.Steps}
-	o.Strategy = scheduler.NewReplay(t.Decisions, info)
-	if err := o.fill(); err != nil {
-		return nil, nil, err
-	}
-	x := newExecution(&o, o.Strategy)
-	x.capture = true
-	x.expect = t.Events
-	o.Strategy.Begin(0)
-	f := x.run(s)
-	got := x.trace(o.Meta, t.Run)
-	if f != nil && f.Kind == Divergence {
-		return nil, got, fmt.Errorf("%w: %s", ErrDivergence, f.Message)
-	}
-	if len(x.events) < len(t.Events) {
-		return nil, got, fmt.Errorf("%w: step %d: the replay ended, but the trace goes on with %s",
-			ErrDivergence, t.Events[len(x.events)].Step, x.describeEvent(t.Events[len(x.events)]))
-	}
-	return f, got, nil
-}
-
-// Run executes s once under the strategy's execution run and returns its
-// finding and its trace (events captured). It is the building block for
-// tools that drive executions themselves.
-func Run(s Scenario, opts Options, run int) (*Finding, *traces.Trace, error) {
-	if err := opts.fill(); err != nil {
-		return nil, nil, err
-	}
-	if !opts.Strategy.Begin(run) {
-		return nil, nil, errors.New("strategy has nothing to explore")
-	}
-	x := newExecution(&opts, opts.Strategy)
-	x.capture = true
-	f := x.run(s)
-	opts.Strategy.End(&x.path)
-	if f != nil {
-		f.Run, f.Seed, f.Steps = run, opts.Strategy.Info().Seed, x.step
-	}
-	return f, x.trace(opts.Meta, run), nil
 }

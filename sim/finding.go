@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/traces"
 )
@@ -80,15 +79,10 @@ func (x *Execution) History() *History {
 func (x *Execution) explainStuck() *Finding {
 	// waitsFor: the actor whose progress a blocked actor needs.
 	waitsFor := func(a *actor) *actor {
-		switch {
-		case a.waiting != nil:
+		if a.req.wait == nil {
 			return nil
-		case a.op == op.Lock || a.op == op.Wake:
-			return a.mu.owner
-		case a.op == op.Join:
-			return a.join
 		}
-		return nil
+		return a.req.wait.holder(a)
 	}
 	detail := x.describeActors()
 	for _, a := range x.live {
@@ -112,7 +106,7 @@ func (x *Execution) explainStuck() *Finding {
 		}
 	}
 	for _, a := range x.live {
-		if c := a.waiting; c != nil {
+		if c, ok := x.sleepsOn(a); ok {
 			msg := fmt.Sprintf("%s waits on %s forever: every other actor has finished or is blocked, so nobody can signal it", a.name, c.name)
 			return &Finding{Kind: LostWakeup, Step: x.step, Actor: a.name, Message: msg + "; " + c.lastSignal(), Detail: detail}
 		}
@@ -124,7 +118,7 @@ func (x *Execution) explainStuck() *Finding {
 
 func (c *Cond) lastSignal() string {
 	if c.last.step == 0 {
-		return "nobody ever signalled " + c.name
+		return "nobody ever signalled " + c.name.String()
 	}
 	s := fmt.Sprintf("the last %s on %s was at step %d by %s", c.last.op, c.name, c.last.step, c.last.actor)
 	if c.last.woke == 0 {
@@ -138,24 +132,12 @@ func (x *Execution) blockedOn(a *actor) string {
 	switch {
 	case a.done:
 		return "nothing (finished)"
-	case a.waiting != nil:
-		return fmt.Sprintf("%s (cond; %s)", a.waiting.name, a.waiting.lastSignal())
-	case a.op == op.Lock || a.op == op.Wake:
-		m := a.mu
-		if m.owner == nil {
-			return m.name + " (free)"
-		}
-		s := fmt.Sprintf("%s held by %s", m.name, m.owner.name)
-		if m.owner.done {
-			s += ", which has finished"
-		}
-		return s
-	case a.op == op.Join:
-		return "actor " + a.join.name + " to finish"
+	case a.req.wait != nil:
+		return a.req.wait.describe(a)
 	case a.readyAt > x.now:
 		return fmt.Sprintf("time %v", a.readyAt)
 	}
-	return "nothing (runnable: " + a.op.String() + ")"
+	return "nothing (runnable: " + a.req.kind.String() + ")"
 }
 
 // describeActors lists every unfinished actor and what it waits for, with
@@ -165,7 +147,7 @@ func (x *Execution) describeActors() string {
 	held := map[*actor][]string{}
 	for _, m := range x.mutexList {
 		if m.owner != nil {
-			held[m.owner] = append(held[m.owner], m.name)
+			held[m.owner] = append(held[m.owner], m.name.String())
 		}
 	}
 	for _, a := range x.actors {
@@ -197,7 +179,7 @@ func (x *Execution) describeChoice(c scheduler.Choice) string {
 	}
 	s := name + " " + c.Op.String()
 	if c.Object >= 0 && c.Object < len(x.objs) {
-		s += " " + x.objs[c.Object].name
+		s += " " + x.objs[c.Object].name.String()
 	}
 	return s
 }

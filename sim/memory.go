@@ -7,12 +7,18 @@ import "github.com/simrun/simrun/op"
 type Atomic[T comparable] struct {
 	x    *Execution
 	id   int
-	name string
+	name Name
 	v    T
 }
 
 // NewAtomic creates an atomic holding init.
 func NewAtomic[T comparable](x *Execution, name string, init T) *Atomic[T] {
+	return NewAtomicNamed(x, Name{base: name}, init)
+}
+
+// NewAtomicNamed creates an atomic whose name is formatted only when a
+// trace or a finding needs it (see Indexed).
+func NewAtomicNamed[T comparable](x *Execution, name Name, init T) *Atomic[T] {
 	v := &Atomic[T]{x: x, id: x.newObject("atomic", name), name: name, v: init}
 	x.vals = append(x.vals, v)
 	return v
@@ -21,61 +27,52 @@ func NewAtomic[T comparable](x *Execution, name string, init T) *Atomic[T] {
 // Load returns the value.
 func (v *Atomic[T]) Load() T {
 	x := v.x
-	a := x.self()
-	x.visible(a, op.Load, v.id)
+	a := x.stepOp(req{kind: op.Load, obj: v.id})
 	x.raceAcquire(a, v.id)
-	if x.capture {
-		x.emit(a, op.Load, v.id, x.format(v.v))
-	}
-	return v.v
+	val := v.v
+	x.done(a, false, func() string { return x.format(val) })
+	return val
 }
 
 // Store sets the value.
 func (v *Atomic[T]) Store(val T) {
 	x := v.x
-	a := x.self()
-	x.visible(a, op.Store, v.id)
+	a := x.stepOp(req{kind: op.Store, obj: v.id})
 	v.v = val
 	x.raceRelease(a, v.id)
-	if x.capture {
-		x.emit(a, op.Store, v.id, x.format(val))
-	}
+	x.done(a, false, func() string { return x.format(val) })
 }
 
 // CompareAndSwap sets the value to new if it is old, and reports whether it
 // did.
 func (v *Atomic[T]) CompareAndSwap(old, new T) bool {
 	x := v.x
-	a := x.self()
-	x.visible(a, op.CAS, v.id)
+	a := x.stepOp(req{kind: op.CAS, obj: v.id})
 	ok := v.v == old
 	x.raceAcquire(a, v.id)
 	if ok {
 		v.v = new
 		x.raceRelease(a, v.id)
 	}
-	if x.capture {
+	x.done(a, !ok, func() string {
 		res := " fails"
 		if ok {
 			res = " ok"
 		}
-		x.emit(a, op.CAS, v.id, x.format(old)+" -> "+x.format(new)+res)
-	}
+		return x.format(old) + " -> " + x.format(new) + res
+	})
 	return ok
 }
 
 // Swap sets the value to new and returns the old one.
 func (v *Atomic[T]) Swap(new T) T {
 	x := v.x
-	a := x.self()
-	x.visible(a, op.Swap, v.id)
+	a := x.stepOp(req{kind: op.Swap, obj: v.id})
 	old := v.v
 	v.v = new
 	x.raceAcquire(a, v.id)
 	x.raceRelease(a, v.id)
-	if x.capture {
-		x.emit(a, op.Swap, v.id, x.format(old)+" -> "+x.format(new))
-	}
+	x.done(a, false, func() string { return x.format(old) + " -> " + x.format(new) })
 	return old
 }
 
@@ -85,12 +82,18 @@ func (v *Atomic[T]) Swap(new T) T {
 type Var[T any] struct {
 	x    *Execution
 	id   int
-	name string
+	name Name
 	v    T
 }
 
 // NewVar creates a variable holding init.
 func NewVar[T any](x *Execution, name string, init T) *Var[T] {
+	return NewVarNamed(x, Name{base: name}, init)
+}
+
+// NewVarNamed creates a variable whose name is formatted only when a trace
+// or a finding needs it (see Indexed).
+func NewVarNamed[T any](x *Execution, name Name, init T) *Var[T] {
 	v := &Var[T]{x: x, id: x.newObject("var", name), name: name, v: init}
 	x.vals = append(x.vals, v)
 	return v
@@ -99,24 +102,19 @@ func NewVar[T any](x *Execution, name string, init T) *Var[T] {
 // Read returns the value.
 func (v *Var[T]) Read() T {
 	x := v.x
-	a := x.self()
-	x.visible(a, op.Read, v.id)
-	if x.capture {
-		x.emit(a, op.Read, v.id, x.format(v.v))
-	}
+	a := x.stepOp(req{kind: op.Read, obj: v.id})
+	val := v.v
+	x.done(a, false, func() string { return x.format(val) })
 	x.raceAccess(a, v.id, v.name, false)
-	return v.v
+	return val
 }
 
 // Write sets the value.
 func (v *Var[T]) Write(val T) {
 	x := v.x
-	a := x.self()
-	x.visible(a, op.Write, v.id)
+	a := x.stepOp(req{kind: op.Write, obj: v.id})
 	v.v = val
-	if x.capture {
-		x.emit(a, op.Write, v.id, x.format(val))
-	}
+	x.done(a, false, func() string { return x.format(val) })
 	x.raceAccess(a, v.id, v.name, true)
 }
 
@@ -131,16 +129,15 @@ type Object struct {
 
 // NewObject creates a shared object.
 func NewObject(x *Execution, name string) *Object {
-	return &Object{x: x, id: x.newObject("object", name), name: name}
+	return &Object{x: x, id: x.newObject("object", Name{base: name}), name: name}
 }
 
 // Do runs fn atomically as one visible step on the object. fn must not
 // perform visible operations itself.
 func (o *Object) Do(fn func()) {
 	x := o.x
-	a := x.self()
-	x.visible(a, op.Call, o.id)
-	x.emit(a, op.Call, o.id, "")
+	a := x.stepOp(req{kind: op.Call, obj: o.id})
+	x.done(a, false, nil)
 	x.raceAcquire(a, o.id)
 	x.raceRelease(a, o.id)
 	fn()
@@ -161,15 +158,14 @@ func NewResource(x *Execution, name string, capacity int) *Resource {
 	if capacity < 1 {
 		panic("sim: NewResource: capacity must be at least 1")
 	}
-	return &Resource{x: x, id: x.newObject("resource", name), name: name, free: make([]Duration, capacity)}
+	return &Resource{x: x, id: x.newObject("resource", Name{base: name}), name: name, free: make([]Duration, capacity)}
 }
 
 // Use occupies one slot of the resource for d and returns when the service
 // is done (in virtual time). It is one visible step.
 func (r *Resource) Use(d Duration) {
 	x := r.x
-	a := x.self()
-	x.visible(a, op.Use, r.id)
+	a := x.stepOp(req{kind: op.Use, obj: r.id})
 	best := 0
 	for i, f := range r.free {
 		if f < r.free[best] {
@@ -179,5 +175,5 @@ func (r *Resource) Use(d Duration) {
 	start := max(x.now, r.free[best], a.readyAt)
 	r.free[best] = start + d
 	a.readyAt = start + d
-	x.emit(a, op.Use, r.id, d.String())
+	x.done(a, false, d.String)
 }

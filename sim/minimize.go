@@ -58,7 +58,7 @@ func Minimize(s Scenario, t *traces.Trace) (*traces.Trace, MinimizeStats, error)
 	run := func(d []int) traces.Outcome {
 		c := &counting{Tape: scheduler.NewTape(d)}
 		c.Begin(0)
-		x := newExecution(&o, c)
+		x := newExecution(&o, c, plainRun)
 		f := x.run(s)
 		return traces.Outcome{Fails: f != nil && f.Kind == kind, Decisions: slices.Clone(x.path.Decisions),
 			Preemptions: c.pre, Steps: x.step}

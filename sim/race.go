@@ -27,10 +27,10 @@ const Race Kind = "race"
 // the execution ends without any other. The detector is off unless
 // Options.Races is set, and then every hook is a nil check.
 type raceDetector struct {
-	actors  []vclock  // by actor id
-	objs    []vclock  // by object id: mutexes, atomics, objects
-	wake    []vclock  // by actor id: the clock handed over by a Signal
-	shadows []*shadow // by object id: Vars
+	actors  []vclock // by actor id
+	objs    []vclock // by object id: mutexes, atomics, objects
+	wake    []vclock // by actor id: the clock handed over by a Signal
+	shadows []shadow // by object id: Vars
 }
 
 type vclock []uint32
@@ -42,12 +42,34 @@ type epoch struct {
 }
 
 type shadow struct {
+	used  bool  // the object is a Var that has been accessed
 	write epoch // actor < 0: never written
 	reads []uint32
 	rstep []int32
 }
 
-func newRaceDetector() *raceDetector { return &raceDetector{} }
+// reset empties the detector for the next execution of its runner,
+// keeping every array.
+func (r *raceDetector) reset() {
+	r.actors = r.actors[:0]
+	r.objs = r.objs[:0]
+	r.wake = r.wake[:0]
+	r.shadows = r.shadows[:0]
+}
+
+// growClocks extends s to hold index i; a clock it takes back from
+// earlier executions is emptied, keeping its array.
+func growClocks(s []vclock, i int) []vclock {
+	for len(s) <= i {
+		if len(s) < cap(s) {
+			s = s[:len(s)+1]
+			s[len(s)-1] = s[len(s)-1][:0]
+		} else {
+			s = append(s, nil)
+		}
+	}
+	return s
+}
 
 func (c vclock) get(i int) uint32 {
 	if i < len(c) {
@@ -77,7 +99,7 @@ func grow[T any](s []T, i int) []T {
 }
 
 func (r *raceDetector) clock(a int) *vclock {
-	r.actors = grow(r.actors, a)
+	r.actors = growClocks(r.actors, a)
 	if len(r.actors[a]) <= a {
 		r.actors[a] = grow(r.actors[a], a)
 		if r.actors[a][a] == 0 {
@@ -117,7 +139,7 @@ func (x *Execution) raceRelease(a *actor, obj int) {
 	if r == nil {
 		return
 	}
-	r.objs = grow(r.objs, obj)
+	r.objs = growClocks(r.objs, obj)
 	r.objs[obj].join(*r.clock(a.id))
 	r.tick(a.id)
 }
@@ -128,7 +150,7 @@ func (x *Execution) raceSignal(a, w *actor) {
 	if r == nil {
 		return
 	}
-	r.wake = grow(r.wake, w.id)
+	r.wake = growClocks(r.wake, w.id)
 	r.wake[w.id].join(*r.clock(a.id))
 	r.tick(a.id)
 }
@@ -156,16 +178,22 @@ func (x *Execution) raceJoin(a, b *actor) {
 }
 
 // raceAccess checks a read or write of the Var obj by a.
-func (x *Execution) raceAccess(a *actor, obj int, name string, write bool) {
+func (x *Execution) raceAccess(a *actor, obj int, name Name, write bool) {
 	r := x.race
 	if r == nil {
 		return
 	}
-	r.shadows = grow(r.shadows, obj)
-	sh := r.shadows[obj]
-	if sh == nil {
-		sh = &shadow{write: epoch{actor: -1}}
-		r.shadows[obj] = sh
+	for len(r.shadows) <= obj {
+		if len(r.shadows) < cap(r.shadows) {
+			r.shadows = r.shadows[:len(r.shadows)+1]
+			r.shadows[len(r.shadows)-1].used = false
+		} else {
+			r.shadows = append(r.shadows, shadow{})
+		}
+	}
+	sh := &r.shadows[obj]
+	if !sh.used {
+		*sh = shadow{used: true, write: epoch{actor: -1}, reads: sh.reads[:0], rstep: sh.rstep[:0]}
 	}
 	c := *r.clock(a.id)
 	if w := sh.write; w.actor >= 0 && int(w.actor) != a.id && w.clock > c.get(int(w.actor)) {
@@ -194,7 +222,7 @@ func (x *Execution) raceAccess(a *actor, obj int, name string, write bool) {
 	sh.rstep[a.id] = int32(x.step)
 }
 
-func (x *Execution) raceFound(a *actor, name, what, did string, b, step int) {
+func (x *Execution) raceFound(a *actor, name Name, what, did string, b, step int) {
 	// A race does not stop the execution: its consequence (a lost wakeup,
 	// a misorder) is the more telling finding, so the race is reported only
 	// when the execution ends without another (see run).

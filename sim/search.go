@@ -150,7 +150,7 @@ func (se *search) runTask(tr *taskResult, buf *scheduler.Path) {
 	sp, _ := strat.(scheduler.Splitter)
 	sharer, _ := strat.(scheduler.Sharer)
 	for run := 0; strat.Begin(run); run++ {
-		x := newExecution(se.opts, strat)
+		x := newExecution(se.opts, strat, plainRun)
 		x.path.Steps, x.path.Decisions = buf.Steps[:0], buf.Decisions[:0]
 		x.path.Records, x.path.Pending = buf.Records[:0], buf.Pending[:0]
 		f := x.run(se.s)

@@ -15,7 +15,7 @@ func selfCheck(s Scenario, opts *Options, info scheduler.Info, p *scheduler.Path
 	o := *opts
 	o.Strategy = scheduler.NewReplay(slices.Clone(p.Decisions), info)
 	o.Strategy.Begin(0)
-	x := newExecution(&o, o.Strategy)
+	x := newExecution(&o, o.Strategy, plainRun)
 	x.run(s)
 	for i, c := range p.Steps {
 		if i >= len(x.path.Steps) || x.path.Steps[i] != c {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
@@ -13,79 +14,96 @@ import (
 type Mutex struct {
 	x     *Execution
 	id    int
-	name  string
+	name  Name
 	owner *actor
 }
 
 // NewMutex creates a mutex named name (the name appears in traces and
 // findings).
-func NewMutex(x *Execution, name string) *Mutex {
+func NewMutex(x *Execution, name string) *Mutex { return NewMutexNamed(x, Name{base: name}) }
+
+// NewMutexNamed creates a mutex whose name is formatted only when a trace
+// or a finding needs it (see Indexed).
+func NewMutexNamed(x *Execution, name Name) *Mutex {
 	m := &Mutex{x: x, id: x.newObject("mutex", name), name: name}
 	x.mutexList = append(x.mutexList, m)
 	return m
 }
 
 // Name returns the mutex's name.
-func (m *Mutex) Name() string { return m.name }
+func (m *Mutex) Name() string { return m.name.String() }
+
+// A mutex is the blocker of the actors that Lock it.
+func (m *Mutex) ready(*actor) bool    { return m.owner == nil }
+func (m *Mutex) holder(*actor) *actor { return m.owner }
+func (m *Mutex) describe(*actor) string {
+	if m.owner == nil {
+		return m.name.String() + " (free)"
+	}
+	s := fmt.Sprintf("%s held by %s", m.name, m.owner.name)
+	if m.owner.done {
+		s += ", which has finished"
+	}
+	return s
+}
+
+// blocks reports whether b waits for m: to Lock it, or to re-acquire it
+// after a Cond wakeup.
+func (m *Mutex) blocks(b *actor) bool {
+	return b.req.kind == op.Lock && b.req.obj == m.id || b.req.kind == op.Wake && b.req.arg == m.id
+}
 
 // Lock acquires the mutex, blocking while another actor holds it.
 func (m *Mutex) Lock() {
 	x := m.x
-	a := x.self()
-	a.mu = m
-	x.visible(a, op.Lock, m.id)
+	a := x.stepOp(req{kind: op.Lock, obj: m.id, wait: m})
 	m.owner = a
 	x.raceAcquire(a, m.id)
-	x.emit(a, op.Lock, m.id, "")
+	x.done(a, false, nil)
 }
 
 // TryLock acquires the mutex if it is free and reports whether it did.
 func (m *Mutex) TryLock() bool {
 	x := m.x
-	a := x.self()
-	x.visible(a, op.TryLock, m.id)
+	a := x.stepOp(req{kind: op.TryLock, obj: m.id})
 	ok := m.owner == nil
 	if ok {
 		m.owner = a
 		x.raceAcquire(a, m.id)
 	}
-	x.emit(a, op.TryLock, m.id, fmt.Sprint(ok))
+	x.done(a, !ok, func() string { return strconv.FormatBool(ok) })
 	return ok
 }
 
 // Unlock releases the mutex.
 func (m *Mutex) Unlock() {
 	x := m.x
-	a := x.self()
-	x.visible(a, op.Unlock, m.id)
-	m.release(a, op.Unlock, "Unlock")
-	x.emit(a, op.Unlock, m.id, "")
+	a := x.stepOp(req{kind: op.Unlock, obj: m.id})
+	m.release(a, nil)
+	x.done(a, false, nil)
 }
 
-func (m *Mutex) release(a *actor, kind op.Op, what string) {
+// release releases the mutex held by a, which is stepping: an Unlock, or
+// the Wait on c.
+func (m *Mutex) release(a *actor, c *Cond) {
 	x := m.x
 	if m.owner != a {
 		held := "it is not locked"
 		if m.owner != nil {
 			held = "it is held by " + m.owner.name
 		}
-		x.emit(a, kind, m.id, "not held: "+held)
+		x.done(a, true, func() string { return "not held: " + held })
+		what := "Unlock"
+		if c != nil {
+			what = "Wait on " + c.name.String()
+		}
 		x.fail(&Finding{Kind: BadUnlock, Step: x.step, Actor: a.name,
 			Message: fmt.Sprintf("%s: %s of %s, but %s", a.name, what, m.name, held)})
 		panic(errAbort)
 	}
 	m.owner = nil
 	x.raceRelease(a, m.id)
-	if x.cost.WakeLatency > 0 {
-		// Actors that wait for this mutex were blocked on it: the hand-off
-		// wakes them. One still busy before its Lock (readyAt in the
-		// future) has not blocked yet and finds the mutex free.
-		for _, b := range x.live {
-			if b.mu == m && b.waiting == nil && b.readyAt <= x.now && (b.op == op.Lock || b.op == op.Wake) {
-				b.readyAt = max(b.readyAt, x.now+x.cost.WakeLatency)
-			}
-		}
-	}
+	x.latency(m.blocks)
 }
 
 // Cond is a condition variable with pthread semantics, not Go's: Wait
@@ -96,7 +114,7 @@ func (m *Mutex) release(a *actor, kind op.Op, what string) {
 type Cond struct {
 	x       *Execution
 	id      int
-	name    string
+	name    Name
 	L       *Mutex
 	waiters []*actor
 
@@ -112,84 +130,91 @@ type signalInfo struct {
 
 // NewCond creates a condition variable bound to the mutex l.
 func NewCond(x *Execution, name string, l *Mutex) *Cond {
+	return NewCondNamed(x, Name{base: name}, l)
+}
+
+// NewCondNamed creates a condition variable whose name is formatted only
+// when a trace or a finding needs it (see Indexed).
+func NewCondNamed(x *Execution, name Name, l *Mutex) *Cond {
 	return &Cond{x: x, id: x.newObject("cond", name), name: name, L: l}
 }
 
 // Name returns the condition variable's name.
-func (c *Cond) Name() string { return c.name }
+func (c *Cond) Name() string { return c.name.String() }
+
+// A cond is the blocker of its waiters' wakeup step: asleep until
+// signalled (the engine checks that), then waiting for the mutex.
+func (c *Cond) ready(*actor) bool { return c.L.owner == nil }
+func (c *Cond) holder(a *actor) *actor {
+	if a.asleep {
+		return nil
+	}
+	return c.L.owner
+}
+func (c *Cond) describe(a *actor) string {
+	if a.asleep {
+		return fmt.Sprintf("%s (cond; %s)", c.name, c.lastSignal())
+	}
+	return c.L.describe(a)
+}
 
 // Wait releases c.L, blocks until woken, then re-acquires c.L. It is two
 // visible steps: the release-and-block, and the wakeup that re-acquires.
 func (c *Cond) Wait() {
 	x := c.x
-	a := x.self()
-	a.mu = c.L
-	x.visible(a, op.Wait, c.id)
-	c.L.release(a, op.Wait, "Wait on "+c.name)
+	a := x.stepOp(req{kind: op.Wait, obj: c.id, arg: c.L.id})
+	c.L.release(a, c)
 	c.waiters = append(c.waiters, a)
-	a.waiting = c
-	x.waiting++
-	x.emit(a, op.Wait, c.id, "")
-	a.op, a.opObj, a.mu = op.Wake, c.id, c.L
-	x.yieldTo(a, x.decide())
-	if x.cost.OpCPU > 0 {
-		a.readyAt = x.cpu(x.now, x.cost.OpCPU)
-	}
+	x.sleep(a)
+	x.done(a, false, nil)
+	a = x.stepOp(req{kind: op.Wake, obj: c.id, arg: c.L.id, wait: c})
 	c.L.owner = a
 	x.raceWoken(a, c.L.id)
-	x.emit(a, op.Wake, c.id, "")
+	x.done(a, false, nil)
 }
+
+func lost() string { return "lost: nobody waits" }
 
 // Signal wakes one waiter, if there is one; otherwise the signal is lost.
 func (c *Cond) Signal() {
 	x := c.x
-	a := x.self()
-	x.visible(a, op.Signal, c.id)
+	a := x.stepOp(req{kind: op.Signal, obj: c.id})
 	c.last = signalInfo{step: x.step, actor: a.name, op: op.Signal}
 	if len(c.waiters) == 0 {
-		x.emit(a, op.Signal, c.id, "lost: nobody waits")
+		x.done(a, true, lost)
 		return
 	}
-	i := 0
-	if len(c.waiters) > 1 {
-		cs := x.choices[:0]
-		for _, w := range c.waiters {
-			cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Signal, Object: c.id, Arg: w.id})
-		}
-		x.choices = cs
-		i = x.ask(scheduler.Wake, cs)
-		if x.halted {
-			panic(errAbort)
-		}
-	}
+	i := x.choose(scheduler.Wake, a, a.req, len(c.waiters), func(i int) int { return c.waiters[i].id })
 	w := c.waiters[i]
 	c.remove(w)
-	x.wakeWaiter(w)
+	x.wake(w)
 	x.raceSignal(a, w)
 	c.last.woke = 1
-	x.emit(a, op.Signal, c.id, "wakes "+w.name)
+	x.record(a, op.Signal, c.id, w.id, false, func() string { return "wakes " + w.name })
 }
 
 // Broadcast wakes every waiter.
 func (c *Cond) Broadcast() {
 	x := c.x
-	a := x.self()
-	x.visible(a, op.Broadcast, c.id)
-	c.last = signalInfo{step: x.step, actor: a.name, op: op.Broadcast, woke: len(c.waiters)}
-	names := ""
-	for _, w := range c.waiters {
-		x.wakeWaiter(w)
+	a := x.stepOp(req{kind: op.Broadcast, obj: c.id})
+	ws := c.waiters
+	c.last = signalInfo{step: x.step, actor: a.name, op: op.Broadcast, woke: len(ws)}
+	for _, w := range ws {
+		x.wake(w)
 		x.raceSignal(a, w)
-		if x.capture {
-			names += " " + w.name
-		}
 	}
 	c.waiters = c.waiters[:0]
-	if len(names) == 0 {
-		x.emit(a, op.Broadcast, c.id, "lost: nobody waits")
-	} else {
-		x.emit(a, op.Broadcast, c.id, "wakes"+names)
+	if len(ws) == 0 {
+		x.done(a, true, lost)
+		return
 	}
+	x.done(a, false, func() string {
+		s := "wakes"
+		for _, w := range ws {
+			s += " " + w.name
+		}
+		return s
+	})
 }
 
 func (c *Cond) remove(a *actor) {

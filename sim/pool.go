@@ -1,0 +1,160 @@
+package sim
+
+import (
+	"iter"
+
+	"github.com/simrun/simrun/scheduler"
+)
+
+// runner runs executions one after another on one goroutine and reuses
+// what an execution leaves behind: the coroutines of its actors (with the
+// stacks they have grown), the actor structs, and the slices of the engine,
+// the recorder and the race detector. An exploration holds one runner per
+// worker goroutine:
+//
+//	r := newRunner()
+//	defer r.close()
+//	for ... {
+//		x := r.exec(opts, strat, plainRun)
+//		f := x.run(s)
+//		... // x and its objects are valid until the next r.exec
+//	}
+type runner struct {
+	x       Execution
+	idle    []*coro  // parked coroutines, ready for the next actor body
+	actors  []*actor // actor structs by id, reused
+	race    raceDetector
+	oneShot bool // close when the execution ends (newExecution)
+}
+
+// coro is a coroutine that runs actor bodies one after another: when an
+// actor's body returns, or is unwound by errAbort, the coroutine parks and
+// can be handed the next actor.
+type coro struct {
+	next  func() (struct{}, bool)
+	stop  func()
+	yield func(struct{}) bool
+	a     *actor // the actor it runs
+	dead  bool   // stopped: never resume it again
+}
+
+func newRunner() *runner { return &runner{} }
+
+// newExecution makes an execution on a runner of its own, which closes when
+// the execution ends: for one-off runs (a replay, a self-check).
+func newExecution(opts *Options, strat scheduler.Strategy, m mode) *Execution {
+	r := newRunner()
+	r.oneShot = true
+	return r.exec(opts, strat, m)
+}
+
+// exec resets the runner's execution for a new run under strat in mode m
+// and returns it. The previous execution, and everything bound to it, must
+// no longer be in use.
+func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Execution {
+	x := &r.x
+	old := *x
+	*x = Execution{opts: opts}
+	x.pool = r
+	x.strat = strat
+	x.cost = opts.Cost
+	x.actors = clear0(old.actors)
+	x.live = clear0(old.live)
+	x.choices = old.choices[:0]
+	x.path = scheduler.Path{Steps: old.path.Steps[:0], Decisions: old.path.Decisions[:0],
+		Records: old.path.Records[:0], Pending: old.path.Pending[:0]}
+	if !opts.NoSpurious {
+		x.spuriousMax = opts.MaxSpurious
+	}
+	if x.cost.CPUs > 0 {
+		x.cpuFree = old.cpuFree[:0]
+		for range x.cost.CPUs {
+			x.cpuFree = append(x.cpuFree, 0)
+		}
+	}
+	x.objs = old.objs[:0]
+	x.mutexList = clear0(old.mutexList)
+	x.vals = clear0(old.vals)
+	if old.sites != nil {
+		clear(old.sites)
+		x.sites = old.sites
+	}
+	x.recorder = old.recorder.reset(m)
+	if opts.Races {
+		r.race.reset()
+		x.race = &r.race
+	}
+	return x
+}
+
+// clear0 empties s, keeping its array but not what it pointed to.
+func clear0[T any](s []T) []T {
+	clear(s)
+	return s[:0]
+}
+
+// newActor returns the actor struct for the next id, with a coroutine.
+func (r *runner) newActor(id int) *actor {
+	for len(r.actors) <= id {
+		r.actors = append(r.actors, new(actor))
+	}
+	a := r.actors[id]
+	*a = actor{co: r.coro()}
+	return a
+}
+
+func (r *runner) coro() *coro {
+	if n := len(r.idle); n > 0 {
+		c := r.idle[n-1]
+		r.idle = r.idle[:n-1]
+		return c
+	}
+	c := &coro{}
+	c.next, c.stop = iter.Pull(c.loop)
+	return c
+}
+
+// loop is the coroutine's body: run the actor handed over, park, repeat.
+func (c *coro) loop(yield func(struct{}) bool) {
+	c.yield = yield
+	for {
+		c.a.body()
+		c.a = nil
+		if c.dead || !yield(struct{}{}) {
+			c.dead = true
+			return
+		}
+	}
+}
+
+// resume runs a until its next step or its end.
+func (r *runner) resume(a *actor) {
+	a.co.a = a
+	if _, ok := a.co.next(); !ok {
+		a.co.dead = true
+		a.exited = true
+	}
+}
+
+// release hands a's coroutine back for the next execution.
+func (r *runner) release(a *actor) {
+	c := a.co
+	if c == nil {
+		return
+	}
+	a.co = nil
+	if c.dead {
+		return
+	}
+	c.a = nil
+	r.idle = append(r.idle, c)
+}
+
+// close stops the parked coroutines.
+func (r *runner) close() {
+	for _, c := range r.idle {
+		c.dead = true
+		c.stop()
+	}
+	r.idle = nil
+}
