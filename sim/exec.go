@@ -48,8 +48,9 @@ type engine struct {
 	spuriousMax int
 	spurious    int
 
-	finding *Finding
-	halted  bool
+	finding  *Finding
+	halted   bool
+	scenario Scenario // the body of main
 
 	pool *runner // the actors' coroutines come from, and go back to, it
 }
@@ -151,13 +152,18 @@ func (a *actor) body() {
 		}
 	}()
 	a.x.record(a, op.Start, a.obj, 0, false, nil)
+	if a.fn == nil {
+		a.x.scenario(a.x)
+		return
+	}
 	a.fn()
 }
 
 // run executes the scenario to its end and returns the finding, if any.
 func (x *Execution) run(s Scenario) *Finding {
 	defer x.stopAll()
-	x.spawn("main", func() { s(x) })
+	x.scenario = s
+	x.spawn("main", nil)
 	x.next = x.decide()
 	for x.next != nil && !x.halted {
 		a := x.next

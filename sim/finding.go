@@ -64,12 +64,16 @@ type History struct {
 }
 
 // History returns the history recorded so far.
+// Like the execution, it is valid until the next execution of its runner
+// (after OnExecution returns).
 func (x *Execution) History() *History {
-	names := make([]string, len(x.actors))
-	for i, a := range x.actors {
-		names[i] = a.name
+	h := &x.pool.hist
+	names := h.Actors[:0]
+	for _, a := range x.actors {
+		names = append(names, a.name)
 	}
-	return &History{Events: x.history, Actors: names, Steps: x.step, Now: max(x.now, x.end)}
+	*h = History{Events: x.history, Actors: names, Steps: x.step, Now: max(x.now, x.end)}
+	return h
 }
 
 // explainStuck classifies a quiescent execution with unfinished actors:

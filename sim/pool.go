@@ -25,6 +25,27 @@ type runner struct {
 	actors  []*actor // actor structs by id, reused
 	race    raceDetector
 	oneShot bool // close when the execution ends (newExecution)
+
+	// Reused by the next execution: an Execution and what it hands out
+	// are valid only until then.
+	hist    History
+	mutexes slab[Mutex]
+	conds   slab[Cond]
+}
+
+// slab hands out objects from chunks that the next execution reuses.
+type slab[T any] struct {
+	chunks []*[32]T
+	n      int
+}
+
+func (s *slab[T]) get() *T {
+	i := s.n
+	s.n++
+	if i/32 == len(s.chunks) {
+		s.chunks = append(s.chunks, new([32]T))
+	}
+	return &s.chunks[i/32][i%32]
 }
 
 // coro is a coroutine that runs actor bodies one after another: when an
@@ -80,6 +101,7 @@ func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Executio
 		x.sites = old.sites
 	}
 	x.recorder = old.recorder.reset(m)
+	r.mutexes.n, r.conds.n = 0, 0
 	if opts.Races {
 		r.race.reset()
 		x.race = &r.race

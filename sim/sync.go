@@ -25,7 +25,8 @@ func NewMutex(x *Execution, name string) *Mutex { return NewMutexNamed(x, Name{b
 // NewMutexNamed creates a mutex whose name is formatted only when a trace
 // or a finding needs it (see Indexed).
 func NewMutexNamed(x *Execution, name Name) *Mutex {
-	m := &Mutex{x: x, id: x.newObject("mutex", name), name: name}
+	m := x.pool.mutexes.get()
+	*m = Mutex{x: x, id: x.newObject("mutex", name), name: name}
 	x.mutexList = append(x.mutexList, m)
 	return m
 }
@@ -136,7 +137,9 @@ func NewCond(x *Execution, name string, l *Mutex) *Cond {
 // NewCondNamed creates a condition variable whose name is formatted only
 // when a trace or a finding needs it (see Indexed).
 func NewCondNamed(x *Execution, name Name, l *Mutex) *Cond {
-	return &Cond{x: x, id: x.newObject("cond", name), name: name, L: l}
+	c := x.pool.conds.get()
+	*c = Cond{x: x, id: x.newObject("cond", name), name: name, L: l, waiters: clear0(c.waiters)}
+	return c
 }
 
 // Name returns the condition variable's name.

@@ -449,4 +449,16 @@ func (s *Server) Run(commit Committer, snapshotLock *sim.Mutex) {
 }
 
 // ThreadName is the actor name of thread i.
-func ThreadName(i int) string { return fmt.Sprintf("t%d", i) }
+func ThreadName(i int) string {
+	if i >= 0 && i < len(threadNames) {
+		return threadNames[i] // formatted once: names are made every execution
+	}
+	return fmt.Sprintf("t%d", i)
+}
+
+var threadNames = func() (n [65]string) {
+	for i := range n {
+		n[i] = fmt.Sprintf("t%d", i)
+	}
+	return n
+}()

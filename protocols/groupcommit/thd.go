@@ -1,8 +1,6 @@
 package groupcommit
 
 import (
-	"fmt"
-
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/sim"
 )
@@ -78,10 +76,10 @@ func NewTHDs[L, F any](x *sim.Execution, threads int, names ThreadNames, newTHD 
 	for i := 1; i <= threads; i++ {
 		name := ThreadName(i)
 		o := ThreadObjects[L, F]{THD: THD{ID: i}}
-		o.Lock = sim.NewMutex(x, fmt.Sprintf("%s[%s]", names.Lock, name))
-		o.Next = sim.NewVar[L](x, fmt.Sprintf("%s[%s]", names.Next, name), *new(L))
-		o.Cond = sim.NewCond(x, fmt.Sprintf("%s[%s]", names.Cond, name), o.Lock)
-		o.Flag = sim.NewVar[F](x, fmt.Sprintf("%s[%s]", names.Flag, name), *new(F))
+		o.Lock = sim.NewMutexNamed(x, sim.Indexed(names.Lock, name))
+		o.Next = sim.NewVarNamed[L](x, sim.Indexed(names.Next, name), *new(L))
+		o.Cond = sim.NewCondNamed(x, sim.Indexed(names.Cond, name), o.Lock)
+		o.Flag = sim.NewVarNamed[F](x, sim.Indexed(names.Flag, name), *new(F))
 		thds[i] = newTHD(o)
 	}
 	return thds
