@@ -119,7 +119,8 @@ func (se *search) pop() scheduler.Task {
 }
 
 func (se *search) worker() {
-	var buf scheduler.Path // reused: the step log is the biggest allocation of a run
+	r := newRunner() // reuses coroutines and buffers across this worker's runs
+	defer r.close()
 	se.mu.Lock()
 	defer se.mu.Unlock()
 	for {
@@ -135,7 +136,7 @@ func (se *search) worker() {
 		tr := &taskResult{task: se.pop()}
 		se.running[tr] = true
 		se.mu.Unlock()
-		se.runTask(tr, &buf)
+		se.runTask(tr, r)
 		se.mu.Lock()
 		delete(se.running, tr)
 		se.done = append(se.done, tr)
@@ -145,19 +146,16 @@ func (se *search) worker() {
 }
 
 // runTask explores one task. It runs without the lock except to publish.
-func (se *search) runTask(tr *taskResult, buf *scheduler.Path) {
+func (se *search) runTask(tr *taskResult, r *runner) {
 	strat := se.sp.Fork(tr.task)
 	sp, _ := strat.(scheduler.Splitter)
 	sharer, _ := strat.(scheduler.Sharer)
 	for run := 0; strat.Begin(run); run++ {
-		x := newExecution(se.opts, strat, plainRun)
-		x.path.Steps, x.path.Decisions = buf.Steps[:0], buf.Decisions[:0]
-		x.path.Records, x.path.Pending = buf.Records[:0], buf.Pending[:0]
+		x := r.exec(se.opts, strat, plainRun)
 		f := x.run(se.s)
 		x.path.Found = f != nil
 		strat.End(&x.path)
 		rec := execRec{hash: x.stateHash(), steps: int32(x.step)}
-		*buf = x.path
 		se.mu.Lock()
 		if sharer != nil && se.idle > 0 && len(se.pending) == 0 {
 			// A worker waits for work: give it part of this task.
