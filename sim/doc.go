@@ -47,4 +47,23 @@
 // step bound (livelock) are findings too, never a crash. Checks registered
 // with Execution.Check read the recorded History when the execution ends
 // normally.
+//
+// # Inside: one door per operation
+//
+// Every visible operation passes its label once, through one door:
+// Execution.stepOp parks the running actor on a req (the op, its object,
+// its argument and, if it can block, its blocker) and returns the actor
+// when the strategy chooses it; the primitive applies its effect and calls
+// done (or record) once. Decisions that are not schedules (Choose, which
+// waiter a Signal wakes) go through choose. "What blocks this actor" has
+// one answer, the blocker: whether it can step, whose progress it needs
+// (deadlock cycles) and what to say (explanations). A new blocking
+// primitive is one stepOp and one done per operation, plus one blocker.
+// Values are formatted only when a trace is captured (see record), and
+// object names only when a trace or finding needs them (see Name).
+//
+// An exploration worker runs its executions on a runner, which reuses the
+// previous execution's coroutines (with their grown stacks), actors and
+// buffers; an Execution, its History and every object bound to it are
+// therefore valid only until the worker's next execution starts.
 package sim
