@@ -118,6 +118,7 @@ type actor struct {
 	name   string
 	fn     func()
 	co     *coro
+	yield  func(struct{}) bool // co's
 	handle Actor
 
 	started bool
@@ -132,7 +133,7 @@ type actor struct {
 // spawn creates an actor; it starts at its first scheduled step.
 func (x *Execution) spawn(name string, fn func()) *actor {
 	a := x.pool.newActor(len(x.actors))
-	*a = actor{x: x, id: len(x.actors), name: name, fn: fn, co: a.co, readyAt: x.now}
+	*a = actor{x: x, id: len(x.actors), name: name, fn: fn, co: a.co, yield: a.yield, readyAt: x.now}
 	a.obj = x.newObject("actor", Name{base: name})
 	a.req = req{kind: op.Start, obj: a.obj}
 	a.handle = Actor{x: x, a: a}
@@ -276,7 +277,7 @@ func (x *Execution) yieldTo(a, n *actor) {
 		return
 	}
 	x.next = n
-	if !a.co.yield(struct{}{}) {
+	if !a.yield(struct{}{}) {
 		a.co.dead = true
 		panic(errAbort)
 	}

@@ -121,7 +121,9 @@ func (r *runner) newActor(id int) *actor {
 		r.actors = append(r.actors, new(actor))
 	}
 	a := r.actors[id]
-	*a = actor{co: r.coro()}
+	c := r.coro()
+	c.a = a
+	*a = actor{co: c, yield: c.yield}
 	return a
 }
 
@@ -133,25 +135,26 @@ func (r *runner) coro() *coro {
 	}
 	c := &coro{}
 	c.next, c.stop = iter.Pull(c.loop)
+	// Start it, to learn its yield: it parks at once, before any actor.
+	c.next()
 	return c
 }
 
-// loop is the coroutine's body: run the actor handed over, park, repeat.
+// loop is the coroutine's body: park, run the actor handed over, repeat.
 func (c *coro) loop(yield func(struct{}) bool) {
 	c.yield = yield
 	for {
-		c.a.body()
-		c.a = nil
 		if c.dead || !yield(struct{}{}) {
 			c.dead = true
 			return
 		}
+		c.a.body()
+		c.a = nil
 	}
 }
 
 // resume runs a until its next step or its end.
 func (r *runner) resume(a *actor) {
-	a.co.a = a
 	if _, ok := a.co.next(); !ok {
 		a.co.dead = true
 		a.exited = true
