@@ -19,7 +19,8 @@ func NewAtomic[T comparable](x *Execution, name string, init T) *Atomic[T] {
 // NewAtomicNamed creates an atomic whose name is formatted only when a
 // trace or a finding needs it (see Indexed).
 func NewAtomicNamed[T comparable](x *Execution, name Name, init T) *Atomic[T] {
-	v := &Atomic[T]{x: x, id: x.newObject("atomic", name), name: name, v: init}
+	v := alloc[Atomic[T]](x.pool)
+	*v = Atomic[T]{x: x, id: x.newObject("atomic", name), name: name, v: init}
 	x.vals = append(x.vals, v)
 	return v
 }
@@ -94,7 +95,8 @@ func NewVar[T any](x *Execution, name string, init T) *Var[T] {
 // NewVarNamed creates a variable whose name is formatted only when a trace
 // or a finding needs it (see Indexed).
 func NewVarNamed[T any](x *Execution, name Name, init T) *Var[T] {
-	v := &Var[T]{x: x, id: x.newObject("var", name), name: name, v: init}
+	v := alloc[Var[T]](x.pool)
+	*v = Var[T]{x: x, id: x.newObject("var", name), name: name, v: init}
 	x.vals = append(x.vals, v)
 	return v
 }
@@ -129,7 +131,9 @@ type Object struct {
 
 // NewObject creates a shared object.
 func NewObject(x *Execution, name string) *Object {
-	return &Object{x: x, id: x.newObject("object", Name{base: name}), name: name}
+	o := alloc[Object](x.pool)
+	*o = Object{x: x, id: x.newObject("object", Name{base: name}), name: name}
+	return o
 }
 
 // Do runs fn atomically as one visible step on the object. fn must not

@@ -28,15 +28,36 @@ type runner struct {
 
 	// Reused by the next execution: an Execution and what it hands out
 	// are valid only until then.
-	hist    History
-	mutexes slab[Mutex]
-	conds   slab[Cond]
+	hist  History
+	slabs map[any]resetter // by a nil *T: the slab of T (see slabOf)
+	used  []resetter       // the slabs, to reset
 }
 
 // slab hands out objects from chunks that the next execution reuses.
 type slab[T any] struct {
 	chunks []*[32]T
 	n      int
+}
+
+type resetter interface{ reset() }
+
+func (s *slab[T]) reset() { s.n = 0 }
+
+// alloc returns a T for the current execution from the runner's slab of
+// T: the primitives (Mutex, Cond, Var[int], ...) cost no allocation once a
+// worker has run an execution like this one.
+func alloc[T any](r *runner) *T {
+	key := (*T)(nil) // as an interface, a key per type; converting allocates nothing
+	s, ok := r.slabs[key]
+	if !ok {
+		if r.slabs == nil {
+			r.slabs = map[any]resetter{}
+		}
+		s = &slab[T]{}
+		r.slabs[key] = s
+		r.used = append(r.used, s)
+	}
+	return s.(*slab[T]).get()
 }
 
 func (s *slab[T]) get() *T {
@@ -101,7 +122,9 @@ func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Executio
 		x.sites = old.sites
 	}
 	x.recorder = old.recorder.reset(m)
-	r.mutexes.n, r.conds.n = 0, 0
+	for _, s := range r.used {
+		s.reset()
+	}
 	if opts.Races {
 		r.race.reset()
 		x.race = &r.race

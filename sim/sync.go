@@ -25,7 +25,7 @@ func NewMutex(x *Execution, name string) *Mutex { return NewMutexNamed(x, Name{b
 // NewMutexNamed creates a mutex whose name is formatted only when a trace
 // or a finding needs it (see Indexed).
 func NewMutexNamed(x *Execution, name Name) *Mutex {
-	m := x.pool.mutexes.get()
+	m := alloc[Mutex](x.pool)
 	*m = Mutex{x: x, id: x.newObject("mutex", name), name: name}
 	x.mutexList = append(x.mutexList, m)
 	return m
@@ -137,7 +137,7 @@ func NewCond(x *Execution, name string, l *Mutex) *Cond {
 // NewCondNamed creates a condition variable whose name is formatted only
 // when a trace or a finding needs it (see Indexed).
 func NewCondNamed(x *Execution, name Name, l *Mutex) *Cond {
-	c := x.pool.conds.get()
+	c := alloc[Cond](x.pool)
 	*c = Cond{x: x, id: x.newObject("cond", name), name: name, L: l, waiters: clear0(c.waiters)}
 	return c
 }
