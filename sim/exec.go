@@ -130,6 +130,12 @@ type actor struct {
 	readyAt Duration
 }
 
+// newObject registers a shared object and returns its id.
+func (x *Execution) newObject(kind string, n Name) int {
+	x.objs = append(x.objs, objInfo{kind, n})
+	return len(x.objs) - 1
+}
+
 // spawn creates an actor; it starts at its first scheduled step.
 func (x *Execution) spawn(name string, fn func()) *actor {
 	a := x.pool.newActor(len(x.actors))
@@ -256,7 +262,7 @@ func (x *Execution) self() *actor {
 	return a
 }
 
-// step is the one door of a visible operation: it parks the running actor
+// stepOp is the one door of a visible operation: it parks the running actor
 // on o, lets the strategy decide what runs next, and returns the actor when
 // it is chosen to perform o, its CPU cost charged. The caller then applies
 // the effect and calls done (or record) once.
@@ -598,16 +604,11 @@ func (h *Actor) Name() string { return h.a.name }
 func (b *actor) ready(*actor) bool      { return b.done }
 func (b *actor) holder(*actor) *actor   { return b }
 func (b *actor) describe(*actor) string { return "actor " + b.name + " to finish" }
-func (h *Actor) joinReq() req           { return req{kind: op.Join, obj: h.a.obj, arg: h.a.id, wait: h.a} }
-func (x *Execution) newObject(kind string, n Name) int {
-	x.objs = append(x.objs, objInfo{kind, n})
-	return len(x.objs) - 1
-}
 
 // Join waits until the actor has finished.
 func (h *Actor) Join() {
 	x := h.x
-	a := x.stepOp(h.joinReq())
+	a := x.stepOp(req{kind: op.Join, obj: h.a.obj, arg: h.a.id, wait: h.a})
 	x.raceJoin(a, h.a)
 	x.done(a, false, nil)
 }
