@@ -70,10 +70,10 @@ var canFail = map[op.Op]bool{
 
 // checkArg checks that e's Arg is what its op takes: a mutex for wait and
 // wake, an actor for join and for a signal that woke one, nothing
-// otherwise. A version-1 trace may also hold -1, an Arg upgradeV1 could not
-// infer.
+// otherwise. A version-1 trace's Arg is not checked: the format has none,
+// and what Decode infers is a guess, -1 where it could not tell.
 func (t *Trace) checkArg(e Event) error {
-	if t.Version == 1 && e.Arg == unknown && takesArg(e) {
+	if t.Version == 1 {
 		return nil
 	}
 	switch {
