@@ -13,26 +13,53 @@ import (
 	"github.com/simrun/simrun/traces"
 )
 
-// v1Fixtures are the version-1 traces committed in the repository: this
-// package's, and those other packages replay in their tests.
-func v1Fixtures(t *testing.T) []string {
-	paths := []string{
-		filepath.Join("testdata", "v1.json"),
-		filepath.Join("..", "sim", "testdata", "simrun", "ExampleCheck", "lost-wakeup-random-seed2.json"),
-	}
-	more, err := filepath.Glob(filepath.Join("..", "protocols", "replay", "testdata", "*.json"))
-	if err != nil || len(more) == 0 {
-		t.Fatalf("no replay fixtures (%v)", err)
-	}
-	return append(paths, more...)
+// v1Fixtures are version-1 traces kept as version 1 wrote them:
+// testdata/v1.json (sampleTrace) and testdata/v1-lost-wakeup.json, the
+// runtime's trace of sim's ExampleCheck (a copy: sim's test rewrites its own
+// in the current version).
+var v1Fixtures = []string{
+	filepath.Join("testdata", "v1.json"),
+	filepath.Join("testdata", "v1-lost-wakeup.json"),
 }
 
-// Every version-1 trace in the repository decodes, keeps Version 1, renders
-// both ways, encodes back to version 1 without arg or failed and decodes to
-// the same value; its waits and wakes name a mutex or -1, each wake the one
-// its actor's wait released.
+// Every trace committed under another package's testdata decodes,
+// validates and renders, whatever its version.
+func TestRepositoryFixturesDecode(t *testing.T) {
+	var paths []string
+	for _, pattern := range []string{
+		filepath.Join("..", "sim", "testdata", "*", "*", "*.json"),
+		filepath.Join("..", "protocols", "*", "testdata", "*.json"),
+	} {
+		more, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, more...)
+	}
+	if len(paths) < 3 {
+		t.Fatalf("found only %q", paths)
+	}
+	for _, path := range paths {
+		tr, err := traces.Load(path)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if err := traces.HTML(io.Discard, tr, traces.TimelineOptions{}); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+		if err := traces.Timeline(io.Discard, tr, traces.TimelineOptions{}); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+	}
+}
+
+// Every version-1 fixture decodes, keeps Version 1, renders both ways,
+// encodes back to version 1 without arg or failed and decodes to the same
+// value; its waits and wakes name a mutex or -1, each wake the one its
+// actor's wait released.
 func TestV1FixturesDecode(t *testing.T) {
-	for _, path := range v1Fixtures(t) {
+	for _, path := range v1Fixtures {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			tr, err := traces.Load(path)
 			if err != nil {
@@ -87,7 +114,7 @@ func TestV1FixturesDecode(t *testing.T) {
 var v1Expect = map[string]func(*testing.T, *traces.Trace){
 	// main starts waiter and waker; waker's signal is lost, then waiter
 	// locks mu, reads ready and waits on cond (with mu) forever.
-	"lost-wakeup-random-seed2.json": func(t *testing.T, tr *traces.Trace) {
+	"v1-lost-wakeup.json": func(t *testing.T, tr *traces.Trace) {
 		for i, e := range tr.Events {
 			if (e.Op == op.Signal) != e.Failed {
 				t.Errorf("events[%d] %s: failed %v", i, traces.DescribeEvent(tr, e), e.Failed)
@@ -98,12 +125,6 @@ var v1Expect = map[string]func(*testing.T, *traces.Trace){
 		}
 		if tr.Finding.Actor != 1 {
 			t.Errorf("finding actor %d, want 1 (waiter)", tr.Finding.Actor)
-		}
-	},
-	// The finding names no actor; version 1 left its actor out.
-	"untracked-write-skew-replay.json": func(t *testing.T, tr *traces.Trace) {
-		if tr.Finding.Actor != -1 {
-			t.Errorf("finding actor %d, want -1", tr.Finding.Actor)
 		}
 	},
 }
