@@ -293,73 +293,59 @@ func checkOwnership(t *testing.T, page string, want [][2][]string) {
 	}
 }
 
+// The page draws ownership from the trace's structure. A version-2 trace
+// says which mutex the wait released (LOCK_prepare_ordered). The same
+// trace as version 1 wrote it has no Arg: decoding it guesses the mutex by
+// name (LOCK_group_commit[t1], wrongly), and the page draws that guess;
+// either way the failures (trylock, lost signal) are drawn.
 func TestHTMLOwnership(t *testing.T) {
 	const po, gc = "LOCK_prepare_ordered", "LOCK_group_commit[t1]"
-	tr := ownershipTrace()
-	page := renderHTML(t, tr, traces.TimelineOptions{})
-	checkOwnership(t, page, [][2][]string{ // per row, what t1 and t2 hold
-		{nil, {po}},
-		{nil, {po, gc}},
-		{nil, {po, gc}},
-		{nil, {po, gc}},
-		{{po}, {gc}},
-		{{po}, {gc}},
-		{{po}, {gc}},
-		{nil, {gc, po}},
-		{nil, {gc, po}},
-		{nil, {gc, po}},
-		{nil, {po}},
-		{nil, nil},
-	})
-	rs := rows(page)
-	if k := rs[8].lanes[0].kind; k != "k-cond lost" {
-		t.Errorf("lost signal has class %q", k)
-	}
-	if k := rs[5].lanes[0].kind; k != "k-cond" {
-		t.Errorf("broadcast has class %q", k)
-	}
-	if !strings.Contains(page, `<div class="nofinding">no finding</div>`) || strings.Contains(page, `id="finding"`) {
-		t.Error("a page without a finding shows one")
-	}
-	// Two mutexes, two colours, both in the legend.
-	for _, want := range []string{".m0{background:hsl(", ".m1{background:hsl(", `<span class="sw bar m1"></span>holds ` + gc} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %q", want)
+	// held is what t1 and t2 hold in each row, given what t2 holds while
+	// it waits (rows 4 to 6) and once woken (rows 7 to 9).
+	held := func(waiting, woken []string) [][2][]string {
+		return [][2][]string{
+			{nil, {po}}, {nil, {po, gc}}, {nil, {po, gc}}, {nil, {po, gc}},
+			{{po}, waiting}, {{po}, waiting}, {{po}, waiting},
+			{nil, woken}, {nil, woken}, {nil, woken},
+			{nil, {po}}, {nil, nil},
 		}
 	}
-}
-
-// The same trace as version 1 wrote it has no Arg: decoding it guesses the
-// wait's mutex by name (LOCK_group_commit[t1], wrongly), and the page draws
-// that guess; the failures come from the values.
-func TestHTMLOwnershipV1(t *testing.T) {
-	const po, gc = "LOCK_prepare_ordered", "LOCK_group_commit[t1]"
-	tr := ownershipTrace()
-	tr.Version = 1
-	v1, err := traces.Decode(encode(t, tr))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		version int
+		waitArg int // the wait's Arg after decoding
+		held    [][2][]string
+	}{
+		{2, 0, held([]string{gc}, []string{gc, po})},
+		{1, 1, held([]string{po}, []string{po, gc})},
 	}
-	if a := v1.Events[3].Arg; a != 1 {
-		t.Fatalf("version 1: the wait's mutex is guessed as %d, want 1 (by name)", a)
-	}
-	page := renderHTML(t, v1, traces.TimelineOptions{})
-	checkOwnership(t, page, [][2][]string{
-		{nil, {po}},
-		{nil, {po, gc}},
-		{nil, {po, gc}},
-		{nil, {po, gc}},
-		{{po}, {po}},
-		{{po}, {po}},
-		{{po}, {po}},
-		{nil, {po, gc}},
-		{nil, {po, gc}},
-		{nil, {po, gc}},
-		{nil, {po}},
-		{nil, nil},
-	})
-	if k := rows(page)[8].lanes[0].kind; k != "k-cond lost" {
-		t.Errorf("version 1: lost signal has class %q", k)
+	for _, tc := range tests {
+		tr := ownershipTrace()
+		tr.Version = tc.version
+		tr, err := traces.Decode(encode(t, tr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := tr.Events[3].Arg; a != tc.waitArg {
+			t.Errorf("version %d: the wait's mutex is %d, want %d", tc.version, a, tc.waitArg)
+		}
+		page := renderHTML(t, tr, traces.TimelineOptions{})
+		checkOwnership(t, page, tc.held)
+		rs := rows(page)
+		if k := rs[8].lanes[0].kind; k != "k-cond lost" {
+			t.Errorf("version %d: lost signal has class %q", tc.version, k)
+		}
+		if k := rs[5].lanes[0].kind; k != "k-cond" {
+			t.Errorf("version %d: broadcast has class %q", tc.version, k)
+		}
+		if !strings.Contains(page, `<div class="nofinding">no finding</div>`) || strings.Contains(page, `id="finding"`) {
+			t.Errorf("version %d: a page without a finding shows one", tc.version)
+		}
+		// Two mutexes, two colours, both in the legend.
+		for _, want := range []string{".m0{background:hsl(", ".m1{background:hsl(", `<span class="sw bar m1"></span>holds ` + gc} {
+			if !strings.Contains(page, want) {
+				t.Errorf("version %d: page lacks %q", tc.version, want)
+			}
+		}
 	}
 }
 
