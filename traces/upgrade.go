@@ -34,29 +34,31 @@ func (t *Trace) upgradeV1() {
 		e.Failed = failedV1(*e)
 		e.Arg = 0
 		a := e.Actor
+		actor := a >= 0 && a < len(t.Actors) // Validate has not run yet
 		switch e.Op {
 		case op.Signal:
-			if woken, ok := strings.CutPrefix(e.Value, "wakes "); ok && !e.Failed {
-				e.Arg = indexOr(t.Actors, woken)
-			} else if !e.Failed {
+			if !e.Failed {
 				e.Arg = unknown
+				if woken, ok := strings.CutPrefix(e.Value, "wakes "); ok {
+					e.Arg = indexOr(t.Actors, woken)
+				}
 			}
 		case op.Join:
 			e.Arg = t.actorOfObject(e.Object)
 		case op.Wait:
 			e.Arg = unknown
-			if a >= 0 && !e.Failed {
+			if actor && !e.Failed {
 				e.Arg = guessWaitMutex(t, st.held[a], e.Object, condMutex)
 				if e.Arg >= 0 {
 					condMutex[e.Object] = e.Arg
 				}
 			}
-			if a >= 0 {
+			if actor {
 				waitMutex[a] = e.Arg
 			}
 		case op.Wake:
 			e.Arg = unknown
-			if a >= 0 {
+			if actor {
 				e.Arg, waitMutex[a] = waitMutex[a], unknown
 			}
 		}

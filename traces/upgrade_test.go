@@ -2,6 +2,7 @@ package traces_test
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -275,5 +276,28 @@ func TestUpgradeV1FindingActor(t *testing.T) {
 		if tc.want == -1 && strings.Contains(renderHTML(t, got, traces.TimelineOptions{}), `class="fa"`) {
 			t.Errorf("%q: a lane is highlighted for a finding about nobody", tc.message)
 		}
+	}
+}
+
+// The upgrade runs before Validate: a version-1 trace whose wait or wake
+// names an actor that does not exist is invalid, not a panic.
+func TestUpgradeV1OutOfRange(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "v1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []string{"wait", "lock"} {
+		old := `"actor":1,"op":"` + op + `"`
+		if !bytes.Contains(data, []byte(old)) {
+			t.Fatalf("%s not in v1.json", old)
+		}
+		bad := bytes.Replace(data, []byte(old), []byte(`"actor":7,"op":"`+op+`"`), 1)
+		if _, err := traces.Decode(bad); !errors.Is(err, traces.ErrInvalid) || !strings.Contains(err.Error(), "actor 7 out of range") {
+			t.Errorf("%s by actor 7: %v, want ErrInvalid", op, err)
+		}
+	}
+	wake := bytes.Replace(data, []byte(`"actor":1,"op":"wait"`), []byte(`"actor":7,"op":"wake"`), 1)
+	if _, err := traces.Decode(wake); !errors.Is(err, traces.ErrInvalid) {
+		t.Errorf("wake by actor 7: %v, want ErrInvalid", err)
 	}
 }
