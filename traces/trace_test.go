@@ -1,12 +1,15 @@
 // Fixtures in testdata/, for this package's tests and for other packages'
 // tests (the CLI); `go test ./traces/ -update` rewrites all of them from
-// sampleTrace, except v1.json and the fuzz corpus:
+// sampleTrace, except the version-1 files and the fuzz corpus:
 //
 //   - valid.json: a valid trace, exactly as Encode writes it: group commit,
 //     variant lockfree-clear-after-enqueue, two threads t1 and t2, a lost
 //     wakeup found at step 14 (finding kind "deadlock"), with protocol events.
 //   - v1.json: valid.json as format version 1 wrote it (no arg, no failed),
 //     kept as it was to check that version 1 still decodes (not rewritten).
+//   - v1-lost-wakeup.json: a version-1 trace the runtime wrote (sim's
+//     ExampleCheck), with the values the upgrade reads (not rewritten).
+//   - html-v1.golden: the page version 1 drew for v1.json (not rewritten).
 //   - truncated.json: valid.json cut off in the middle of its events
 //     (ErrTruncated).
 //   - foreign.json: a JSON document of another tool, format "chrome-trace"
