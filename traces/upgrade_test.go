@@ -23,21 +23,16 @@ var v1Fixtures = []string{
 	filepath.Join("testdata", "v1-lost-wakeup.json"),
 }
 
-// Every trace committed under another package's testdata decodes,
-// validates and renders, whatever its version.
+// Every trace committed under a protocol's testdata decodes, validates and
+// renders, whatever its version. (sim's trace is not read here: its test
+// rewrites it, maybe while this test runs; testdata/v1-lost-wakeup.json is
+// its version-1 copy.)
 func TestRepositoryFixturesDecode(t *testing.T) {
-	var paths []string
-	for _, pattern := range []string{
-		filepath.Join("..", "sim", "testdata", "*", "*", "*.json"),
-		filepath.Join("..", "protocols", "*", "testdata", "*.json"),
-	} {
-		more, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, more...)
+	paths, err := filepath.Glob(filepath.Join("..", "protocols", "*", "testdata", "*.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(paths) < 3 {
+	if len(paths) < 2 {
 		t.Fatalf("found only %q", paths)
 	}
 	for _, path := range paths {
