@@ -23,7 +23,8 @@ var (
 	ErrTruncated = errors.New("truncated trace")
 	// ErrForeign: the document is JSON but not a simrun trace.
 	ErrForeign = errors.New("not a simrun trace")
-	// ErrVersion: a simrun trace of a version this simrun cannot read.
+	// ErrVersion: a simrun trace of a version this simrun cannot read
+	// (it reads MinVersion to Version).
 	ErrVersion = errors.New("unsupported trace version")
 	// ErrInvalid: a well-formed trace whose contents are inconsistent, such
 	// as an event naming an actor that does not exist.
@@ -32,8 +33,9 @@ var (
 
 // Decode parses and validates a trace. The checks run in order: JSON syntax
 // (ErrTruncated, ErrMalformed), the format and version fields (ErrForeign,
-// ErrVersion), the field types and names (ErrMalformed), and finally the
-// contents (ErrInvalid, see Validate).
+// ErrVersion), the field types and names of that version (ErrMalformed), and
+// finally the contents (ErrInvalid, see Validate). A version-1 trace is
+// upgraded in memory (see the package doc) and keeps Version 1.
 func Decode(data []byte) (*Trace, error) {
 	if err := checkSyntax(data); err != nil {
 		return nil, err
@@ -50,7 +52,13 @@ func Decode(data []byte) (*Trace, error) {
 		}
 		return nil, fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(err.Error(), "json: "))
 	}
+	if err := checkFields(t, data); err != nil {
+		return nil, err
+	}
 	t.normalize()
+	if t.Version == 1 {
+		t.upgradeV1()
+	}
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
@@ -122,8 +130,45 @@ func checkHeader(data []byte) error {
 		return fmt.Errorf("%w: format is %q, want %q", ErrForeign, *head.Format, Format)
 	case head.Version == nil:
 		return fmt.Errorf("%w: no \"version\" field", ErrVersion)
-	case *head.Version != Version:
-		return fmt.Errorf("%w: version %d, this simrun reads version %d", ErrVersion, *head.Version, Version)
+	case *head.Version < MinVersion || *head.Version > Version:
+		return errVersion(*head.Version)
+	}
+	return nil
+}
+
+// errVersion is the error for a trace of version v.
+func errVersion(v int) error {
+	return fmt.Errorf("%w: version %d, this simrun reads versions %d to %d", ErrVersion, v, MinVersion, Version)
+}
+
+// checkFields checks what the strict decode of t from data could not: the
+// fields a version lacks or requires. Version 1 has no event arg or failed;
+// version 2 always writes the finding's actor, since 0 is an actor.
+func checkFields(t *Trace, data []byte) error {
+	if t.Version == 1 {
+		for i, e := range t.Events {
+			switch {
+			case e.Arg != 0:
+				return fmt.Errorf("%w: events[%d]: version 1 has no \"arg\"", ErrMalformed, i)
+			case e.Failed:
+				return fmt.Errorf("%w: events[%d]: version 1 has no \"failed\"", ErrMalformed, i)
+			}
+		}
+		return nil
+	}
+	if t.Finding == nil {
+		return nil
+	}
+	var doc struct {
+		Finding struct {
+			Actor *int `json:"actor"`
+		} `json:"finding"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if doc.Finding.Actor == nil {
+		return fmt.Errorf("%w: finding has no \"actor\" (-1 for none)", ErrMalformed)
 	}
 	return nil
 }

@@ -66,8 +66,14 @@ func objectName(t *Trace, id int) string {
 // differ, and true; or 0 and false if they are equal. If one list is a
 // prefix of the other, they differ at the length of the shorter one.
 func FirstDivergence(want, got []Event) (i int, ok bool) {
+	return firstDivergence(want, got, Version)
+}
+
+// firstDivergence is FirstDivergence for a want recorded in format version
+// v: see SameEvent.
+func firstDivergence(want, got []Event, v int) (i int, ok bool) {
 	for i = 0; i < len(want) && i < len(got); i++ {
-		if want[i] != got[i] {
+		if !SameEvent(v, want[i], got[i]) {
 			return i, true
 		}
 	}
@@ -77,19 +83,30 @@ func FirstDivergence(want, got []Event) (i int, ok bool) {
 	return i, true
 }
 
+// SameEvent reports whether a replay that did got matches want, an event
+// recorded in a trace of format version v. Version 1 did not record Arg and
+// Failed (Decode infers them, which is a guess), so they are not compared
+// for it; every other field must be equal.
+func SameEvent(v int, want, got Event) bool {
+	if v == 1 {
+		want.Arg, want.Failed = got.Arg, got.Failed
+	}
+	return want == got
+}
+
 // Check compares the events of replay with those of t, the recorded trace.
-// It returns nil if they are equal, else an error naming the first
-// difference: "step 41: trace has t3 lock LOCK_x, replay has t1 unlock
-// LOCK_x". Only events are compared: the runtime checks every decision
-// against the enabled set as it replays.
+// It returns nil if they are equal (as SameEvent compares them for t's
+// version), else an error naming the first difference: "step 41: trace has
+// t3 lock LOCK_x, replay has t1 unlock LOCK_x". Only events are compared:
+// the runtime checks every decision against the enabled set as it replays.
 func (t *Trace) Check(replay *Trace) error {
-	i, diverged := FirstDivergence(t.Events, replay.Events)
+	i, diverged := firstDivergence(t.Events, replay.Events, t.Version)
 	if !diverged {
 		return nil
 	}
 	want, got := describeAt(t, i), describeAt(replay, i)
-	if want == got { // they differ in step or time only
-		want, got = want+timing(t.Events[i]), got+timing(replay.Events[i])
+	if want == got { // they differ in step, time, arg or failed only
+		want, got = want+detail(t.Events[i]), got+detail(replay.Events[i])
 	}
 	step := 0
 	if i < len(t.Events) {
@@ -108,7 +125,15 @@ func describeAt(t *Trace, i int) string {
 	return DescribeEvent(t, t.Events[i])
 }
 
-// timing formats the step and virtual time of e.
-func timing(e Event) string {
-	return fmt.Sprintf(" (step %d, time %dns)", e.Step, e.Time)
+// detail formats what DescribeEvent leaves out of e: its step and virtual
+// time, and its arg and failed if set.
+func detail(e Event) string {
+	s := fmt.Sprintf(" (step %d, time %dns", e.Step, e.Time)
+	if e.Arg != 0 {
+		s += fmt.Sprintf(", arg %d", e.Arg)
+	}
+	if e.Failed {
+		s += ", failed"
+	}
+	return s + ")"
 }

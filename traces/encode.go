@@ -16,7 +16,8 @@ const wrapColumn = 100
 // header field per line, the actors and decisions lists packed into lines of
 // about 100 columns, and one object or event per line. The same Trace always
 // encodes to the same bytes. Encode validates the trace first (see Validate),
-// so it never writes a file that Decode would reject.
+// so it never writes a file that Decode would reject. A version-1 trace is
+// written as version 1: without the Arg and Failed that Decode inferred.
 func (t *Trace) Encode() ([]byte, error) {
 	if t == nil {
 		return nil, fmt.Errorf("%w: nil trace", ErrInvalid)
@@ -29,7 +30,15 @@ func (t *Trace) Encode() ([]byte, error) {
 	packed(e, "actors", t.Actors)
 	lines(e, "objects", t.Objects)
 	packed(e, "decisions", t.Decisions)
-	lines(e, "events", t.Events)
+	events := t.Events
+	if t.Version == 1 {
+		events = make([]Event, len(t.Events))
+		for i, ev := range t.Events {
+			ev.Arg, ev.Failed = 0, false
+			events[i] = ev
+		}
+	}
+	lines(e, "events", events)
 	if e.err != nil {
 		return nil, fmt.Errorf("encode trace: %w", e.err)
 	}

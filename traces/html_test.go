@@ -2,6 +2,9 @@ package traces_test
 
 // testdata/html.golden is HTML's page for testdata/valid.json with the zero
 // TimelineOptions; `go test ./traces/ -update` rewrites it.
+// testdata/html-v1.golden is the page version 1 drew for the same trace,
+// which testdata/v1.json must still give (see TestV1Sample); -update does
+// not rewrite it.
 
 import (
 	"bytes"
@@ -226,14 +229,21 @@ func TestHTMLContent(t *testing.T) {
 		if e.Actor == -1 {
 			lane = len(tr.Actors)
 		}
-		if want, ok := kinds[e.Op.String()]; ok && r.lanes[lane].kind != want {
+		want, ok := kinds[e.Op.String()]
+		if e.Failed && e.Op == op.Signal {
+			want += " lost"
+		}
+		if ok && r.lanes[lane].kind != want {
 			t.Errorf("row %d (%s): class %q, want %q", i, e.Op, r.lanes[lane].kind, want)
 		}
 	}
 }
 
 // ownershipTrace exercises trylock, a wait that releases one of two held
-// mutexes (chosen by name), its wake, a lost signal and a broadcast.
+// mutexes, its wake, a lost signal and a broadcast. The wait on
+// COND_group_commit[t1] releases LOCK_prepare_ordered, as its Arg says,
+// although version 1's name heuristic would have picked
+// LOCK_group_commit[t1].
 func ownershipTrace() *traces.Trace {
 	return &traces.Trace{
 		Format: traces.Format, Version: traces.Version,
@@ -246,48 +256,34 @@ func ownershipTrace() *traces.Trace {
 			{ID: 3, Kind: "var", Name: "done"},
 		},
 		Events: []traces.Event{
-			{Step: 1, Actor: 1, Op: op.Lock, Object: 0},                                // 0: t2 takes LOCK_prepare_ordered
-			{Step: 2, Actor: 1, Op: op.Lock, Object: 1},                                // 1: t2 takes LOCK_group_commit[t1]
-			{Step: 3, Actor: 0, Op: op.TryLock, Object: 1, Value: "false"},             // 2: t1 fails
-			{Step: 4, Actor: 1, Op: op.Wait, Object: 2},                                // 3: t2 releases LOCK_group_commit[t1] only
-			{Step: 5, Actor: 0, Op: op.TryLock, Object: 1, Value: "true"},              // 4: t1 takes it
-			{Step: 6, Actor: 0, Op: op.Broadcast, Object: 2, Value: "wakes t2"},        // 5
-			{Step: 7, Actor: 0, Op: op.Unlock, Object: 1},                              // 6
-			{Step: 8, Actor: 1, Op: op.Wake, Object: 2},                                // 7: t2 takes it back
-			{Step: 9, Actor: 0, Op: op.Signal, Object: 2, Value: "lost: nobody waits"}, // 8
-			{Step: 10, Actor: 1, Op: op.Unlock, Object: 1},                             // 9
-			{Step: 11, Actor: 1, Op: op.Unlock, Object: 0},                             // 10
-			{Step: 12, Actor: 0, Op: op.Write, Object: 3, Value: "1"},                  // 11
+			{Step: 1, Actor: 1, Op: op.Lock, Object: 0},                                              // 0: t2 takes LOCK_prepare_ordered
+			{Step: 2, Actor: 1, Op: op.Lock, Object: 1},                                              // 1: t2 takes LOCK_group_commit[t1]
+			{Step: 3, Actor: 0, Op: op.TryLock, Object: 0, Failed: true, Value: "false"},             // 2: t1 fails
+			{Step: 4, Actor: 1, Op: op.Wait, Object: 2, Arg: 0},                                      // 3: t2 releases LOCK_prepare_ordered only
+			{Step: 5, Actor: 0, Op: op.TryLock, Object: 0, Value: "true"},                            // 4: t1 takes it
+			{Step: 6, Actor: 0, Op: op.Broadcast, Object: 2, Value: "wakes t2"},                      // 5
+			{Step: 7, Actor: 0, Op: op.Unlock, Object: 0},                                            // 6
+			{Step: 8, Actor: 1, Op: op.Wake, Object: 2, Arg: 0},                                      // 7: t2 takes it back
+			{Step: 9, Actor: 0, Op: op.Signal, Object: 2, Failed: true, Value: "lost: nobody waits"}, // 8
+			{Step: 10, Actor: 1, Op: op.Unlock, Object: 1},                                           // 9
+			{Step: 11, Actor: 1, Op: op.Unlock, Object: 0},                                           // 10
+			{Step: 12, Actor: 0, Op: op.Write, Object: 3, Value: "1"},                                // 11
 		},
 	}
 }
 
-func TestHTMLOwnership(t *testing.T) {
-	const po, gc = "LOCK_prepare_ordered", "LOCK_group_commit[t1]"
-	want := [][2][]string{ // per row, what t1 and t2 hold
-		{nil, {po}},
-		{nil, {po, gc}},
-		{nil, {po, gc}},
-		{nil, {po, gc}},
-		{{gc}, {po}},
-		{{gc}, {po}},
-		{{gc}, {po}},
-		{nil, {po, gc}},
-		{nil, {po, gc}},
-		{nil, {po, gc}},
-		{nil, {po}},
-		{nil, nil},
-	}
-	tr := ownershipTrace()
-	page := renderHTML(t, tr, traces.TimelineOptions{})
+// checkOwnership checks the rows of page against want: per row, the
+// mutexes t1 and t2 hold; and that t2 waits in rows 4 to 6.
+func checkOwnership(t *testing.T, page string, want [][2][]string) {
+	t.Helper()
 	rs := rows(page)
 	if len(rs) != len(want) {
 		t.Fatalf("%d rows, want %d", len(rs), len(want))
 	}
 	for i, r := range rs {
-		for a := range 2 {
+		for a, name := range []string{"t1", "t2"} {
 			if !slices.Equal(r.lanes[a].holds, want[i][a]) {
-				t.Errorf("row %d: %s holds %q, want %q", i, tr.Actors[a], r.lanes[a].holds, want[i][a])
+				t.Errorf("row %d: %s holds %q, want %q", i, name, r.lanes[a].holds, want[i][a])
 			}
 		}
 		waiting := i >= 4 && i <= 6
@@ -295,19 +291,60 @@ func TestHTMLOwnership(t *testing.T) {
 			t.Errorf("row %d: t2 waiting %v, want %v", i, got, waiting)
 		}
 	}
-	if k := rs[8].lanes[0].kind; k != "k-cond lost" {
-		t.Errorf("lost signal has class %q", k)
+}
+
+// The page draws ownership from the trace's structure. A version-2 trace
+// says which mutex the wait released (LOCK_prepare_ordered). The same
+// trace as version 1 wrote it has no Arg: decoding it guesses the mutex by
+// name (LOCK_group_commit[t1], wrongly), and the page draws that guess;
+// either way the failures (trylock, lost signal) are drawn.
+func TestHTMLOwnership(t *testing.T) {
+	const po, gc = "LOCK_prepare_ordered", "LOCK_group_commit[t1]"
+	// held is what t1 and t2 hold in each row, given what t2 holds while
+	// it waits (rows 4 to 6) and once woken (rows 7 to 9).
+	held := func(waiting, woken []string) [][2][]string {
+		return [][2][]string{
+			{nil, {po}}, {nil, {po, gc}}, {nil, {po, gc}}, {nil, {po, gc}},
+			{{po}, waiting}, {{po}, waiting}, {{po}, waiting},
+			{nil, woken}, {nil, woken}, {nil, woken},
+			{nil, {po}}, {nil, nil},
+		}
 	}
-	if k := rs[5].lanes[0].kind; k != "k-cond" {
-		t.Errorf("broadcast has class %q", k)
+	tests := []struct {
+		version int
+		waitArg int // the wait's Arg after decoding
+		held    [][2][]string
+	}{
+		{2, 0, held([]string{gc}, []string{gc, po})},
+		{1, 1, held([]string{po}, []string{po, gc})},
 	}
-	if !strings.Contains(page, `<div class="nofinding">no finding</div>`) || strings.Contains(page, `id="finding"`) {
-		t.Error("a page without a finding shows one")
-	}
-	// Two mutexes, two colours, both in the legend.
-	for _, want := range []string{".m0{background:hsl(", ".m1{background:hsl(", `<span class="sw bar m1"></span>holds ` + gc} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %q", want)
+	for _, tc := range tests {
+		tr := ownershipTrace()
+		tr.Version = tc.version
+		tr, err := traces.Decode(encode(t, tr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := tr.Events[3].Arg; a != tc.waitArg {
+			t.Errorf("version %d: the wait's mutex is %d, want %d", tc.version, a, tc.waitArg)
+		}
+		page := renderHTML(t, tr, traces.TimelineOptions{})
+		checkOwnership(t, page, tc.held)
+		rs := rows(page)
+		if k := rs[8].lanes[0].kind; k != "k-cond lost" {
+			t.Errorf("version %d: lost signal has class %q", tc.version, k)
+		}
+		if k := rs[5].lanes[0].kind; k != "k-cond" {
+			t.Errorf("version %d: broadcast has class %q", tc.version, k)
+		}
+		if !strings.Contains(page, `<div class="nofinding">no finding</div>`) || strings.Contains(page, `id="finding"`) {
+			t.Errorf("version %d: a page without a finding shows one", tc.version)
+		}
+		// Two mutexes, two colours, both in the legend.
+		for _, want := range []string{".m0{background:hsl(", ".m1{background:hsl(", `<span class="sw bar m1"></span>holds ` + gc} {
+			if !strings.Contains(page, want) {
+				t.Errorf("version %d: page lacks %q", tc.version, want)
+			}
 		}
 	}
 }
@@ -360,13 +397,13 @@ func TestHTMLEscapes(t *testing.T) {
 	if !strings.Contains(html.UnescapeString(page), `<b>"t1"&`) {
 		t.Error("actor name lost")
 	}
-	// Finding.Actor 0 is the first actor only if the message names it.
-	if strings.Contains(page, `<th class="fa">`) {
-		t.Error("finding lane highlighted for an actor the finding does not name")
-	}
-	tr.Finding.Message = tr.Actors[0] + ": bad unlock"
-	if page := renderHTML(t, tr, traces.TimelineOptions{}); !strings.Contains(page, `<th class="fa">`) {
+	// Finding.Actor 0 is the first actor, -1 nobody, whatever the message.
+	if !strings.Contains(page, `<th class="fa">`) {
 		t.Error("finding lane of actor 0 not highlighted")
+	}
+	tr.Finding.Actor = -1
+	if page := renderHTML(t, tr, traces.TimelineOptions{}); strings.Contains(page, `class="fa"`) {
+		t.Error("finding lane highlighted for a finding about nobody")
 	}
 }
 

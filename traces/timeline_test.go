@@ -136,7 +136,7 @@ func ExampleTimeline() {
 			{Step: 2, Actor: 1, Op: op.Lock, Object: 0, Time: 60},
 			{Step: 3, Actor: 0, Op: op.Unlock, Object: 0, Time: 1050},
 		},
-		Finding: &traces.Finding{Kind: "example", Message: "t2 waited 990ns", Step: 2},
+		Finding: &traces.Finding{Kind: "example", Message: "t2 waited 990ns", Step: 2, Actor: 1},
 	}
 	fmt.Println(traces.DescribeEvent(tr, tr.Events[2]))
 	fmt.Println()

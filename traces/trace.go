@@ -2,11 +2,60 @@
 // that records everything needed to re-run one execution exactly (the
 // scenario, its configuration, the strategy and every decision) and what
 // happened in it (the labelled events and the finding). It encodes and
-// decodes traces, validates them, and renders them as a text timeline.
+// decodes traces, validates them, and renders them as a text timeline or an
+// HTML page.
 //
 // The package runs nothing itself: replay is done by the runtime, which
 // reads Decisions back through a replay strategy and compares the events it
 // produces with Events.
+//
+// # Format, version 2
+//
+// A trace is one JSON object. Its header fields are format ("simrun-trace"),
+// version (2), tool, protocol, variant, config (the protocol's parameters,
+// as the protocol encodes them), options, strategy, run and finding; then
+// actors (names by id), objects (id, kind, name; id equal to the index),
+// decisions (the index chosen at every decision point) and events. Encode
+// writes one header field per line and one object or event per line, so
+// that two traces diff well.
+//
+// An event has a step (1-based, never decreasing), an actor (-1: the
+// runtime), an op (an op.Op by name: "lock", "wait", "event"...), an object
+// (-1: none), a time (virtual nanoseconds) and a value, which is for people
+// only: no program reads meaning out of it. What a renderer or another tool
+// needs is structure:
+//
+//   - arg: for wait and wake, the object id of the mutex the wait releases
+//     and the wake re-acquires; for signal, the id of the actor it woke;
+//     for join, the id of the actor joined. Every other op has no arg (0,
+//     left out).
+//   - failed: true when a trylock or cas failed, an unlock or a wait found
+//     the mutex not held by its actor, or a signal or broadcast was lost
+//     because nobody waited. A lost signal has no arg. Other ops never fail.
+//
+// The finding has a kind, a message, a detail, the step it was found at
+// (0: unknown) and an actor: the id of the actor it is about, -1 for none.
+// Version 2 always writes the finding's actor.
+//
+// # Version 1
+//
+// Version 1 had no arg and no failed, and left the finding's actor out when
+// it was 0, so 0 meant either the first actor or none. Decode still reads
+// version 1 and upgrades it in memory, in one place (upgradeV1): it infers
+// failed and arg from the values the runtime wrote then ("false" for a
+// trylock, "... fails" for a cas, "not held: ..." for an unlock or wait,
+// "lost: ..." and "wakes NAME" for a signal or broadcast), the mutex a wait
+// released from the mutexes its actor held (the one its condition variable
+// was used with before, the only one held, the one whose name matches the
+// condition variable's after the first "_", else the last taken; -1 if
+// none), the joined actor from the join's actor object, and a finding actor
+// 0 as none unless the message starts with the first actor's name. An arg
+// that cannot be inferred is -1, which only a version-1 trace may hold.
+//
+// The upgraded trace keeps Version 1, so that the runtime knows to compare
+// neither arg nor failed when it replays it (they are guesses), and Encode
+// writes it back as version 1, without them. Renderers read structure only,
+// whatever the version.
 package traces
 
 import (
@@ -16,10 +65,12 @@ import (
 )
 
 // Format and Version identify the file format. Version changes whenever a
-// trace written by an older simrun could replay differently.
+// trace written by an older simrun could replay differently or mean
+// something else; Decode also reads MinVersion and later.
 const (
-	Format  = "simrun-trace"
-	Version = 1
+	Format     = "simrun-trace"
+	Version    = 2
+	MinVersion = 1
 )
 
 // Trace is one recorded execution.
@@ -78,7 +129,7 @@ type Event struct {
 	Op     op.Op  `json:"op"`               // the operation; op.Event for Record
 	Object int    `json:"object"`           // object id, -1 for none
 	Arg    int    `json:"arg,omitempty"`    // Wait/Wake: the mutex's object; Signal: the actor woken; Join: the actor joined
-	Failed bool   `json:"failed,omitempty"` // TryLock or CAS failed, Unlock of a mutex not held, Signal or Broadcast lost
+	Failed bool   `json:"failed,omitempty"` // TryLock or CAS failed, Unlock or Wait of a mutex not held, Signal or Broadcast lost
 	Value  string `json:"value,omitempty"`  // for people: values read, written or recorded; never parsed
 	Time   int64  `json:"time,omitempty"`   // virtual time, in nanoseconds
 }
@@ -89,5 +140,5 @@ type Finding struct {
 	Message string `json:"message"`
 	Detail  string `json:"detail,omitempty"`
 	Step    int    `json:"step,omitempty"`
-	Actor   int    `json:"actor,omitempty"`
+	Actor   int    `json:"actor"` // the actor it is about, -1 for none; always written
 }

@@ -52,6 +52,30 @@ func TestReplayHTML(t *testing.T) {
 	if !strings.Contains(text, `<span class="kind">`+kind+"</span>") || !strings.Contains(text, tr.Finding.Message) || !strings.Contains(s, `id="finding"`) {
 		t.Errorf("page does not show the finding %s: %s", kind, tr.Finding.Message)
 	}
+	// The lost wakeup is about an actor, and the protocol's threads hold
+	// mutexes (from lock to unlock, from wake to wait): the trace's
+	// structure says so.
+	if tr.Finding.Actor < 0 || !strings.Contains(s, `<th class="fa">`+html.EscapeString(tr.Actors[tr.Finding.Actor])+"</th>") {
+		t.Errorf("finding actor %d: its lane is not highlighted", tr.Finding.Actor)
+	}
+	if !strings.Contains(s, `title="holds LOCK_`) {
+		t.Errorf("page shows no thread holding a mutex")
+	}
+
+	// The same trace as version 1 wrote it (no arg, no failed) still
+	// replays, to the same page: the page is drawn from the replay.
+	tr.Version = 1
+	v1 := filepath.Join(dir, "v1.json")
+	if err := traces.Save(v1, tr); err != nil {
+		t.Fatal(err)
+	}
+	v1Page := filepath.Join(dir, "v1.html")
+	if code, _, stderr := run(t, "replay", "-html", v1Page, v1); code != exitFinding {
+		t.Fatalf("replay of the version-1 trace: exit %d; %s", code, stderr)
+	}
+	if data, err := os.ReadFile(v1Page); err != nil || string(data) != s {
+		t.Errorf("the version-1 trace replays to another page (%v)", err)
+	}
 
 	// The same replay gives the same page; a window gives a smaller one.
 	again := filepath.Join(dir, "again.html")
