@@ -2,7 +2,7 @@
 // simulator itself: the measurements behind `simrun bench`.
 //
 // Each benchmark (see Benches) runs scenarios under a cost model
-// (sim.ReferenceCost unless told otherwise), and returns a Result: one
+// (ReferenceCosts unless told otherwise), and returns a Result: one
 // Point per measured point, notes that set the published figures beside
 // the simulated ones, and plots. A Result prints as an aligned table
 // (WriteTable), as JSON lines (WriteJSON), and as an SVG chart (WriteSVG).
@@ -17,12 +17,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/protocols/groupcommit"
+	"github.com/simrun/simrun/protocols/replay"
 	"github.com/simrun/simrun/sim"
 )
 
@@ -30,9 +34,9 @@ import (
 type Options struct {
 	// Quick runs reduced sizes, for CI: the whole set takes seconds.
 	Quick bool
-	// Cost is the cost model of the virtual-time benchmarks; the zero Cost
-	// means sim.ReferenceCost().
-	Cost sim.Cost
+	// Cost is the cost model of the virtual-time benchmarks; the zero
+	// Costs means ReferenceCosts().
+	Cost Costs
 	// Runs is the number of random schedules averaged per point (virtual-
 	// time benchmarks) or the number of executions per measurement (sim);
 	// 0 picks a default that depends on Quick.
@@ -41,11 +45,58 @@ type Options struct {
 	Seed uint64
 }
 
-func (o Options) cost() sim.Cost {
-	if o.Cost == (sim.Cost{}) {
-		return sim.ReferenceCost()
+func (o Options) cost() Costs {
+	if o.Cost == (Costs{}) {
+		return ReferenceCosts()
 	}
 	return o.Cost
+}
+
+// Costs is the whole cost model the benchmarks price with: the runtime's
+// and that of each protocol family they run.
+type Costs struct {
+	Runtime     sim.Cost
+	GroupCommit groupcommit.Cost
+	Xenstore    replay.Cost
+}
+
+// ReferenceCosts returns every part of the cost model at its reference
+// values, documented with their sources beside each parameter
+// (protocols.CostParams).
+func ReferenceCosts() Costs {
+	return Costs{Runtime: sim.ReferenceCost(), GroupCommit: groupcommit.ReferenceCost(), Xenstore: replay.ReferenceCost()}
+}
+
+// Set sets the named parameter, whichever part of the model it belongs
+// to, from a string such as "2ms" or "4".
+func (c *Costs) Set(name, value string) error {
+	switch {
+	case sim.CostParams.Has(name):
+		return sim.CostParams.Set(&c.Runtime, name, value)
+	case groupcommit.CostParams.Has(name):
+		return groupcommit.CostParams.Set(&c.GroupCommit, name, value)
+	case replay.CostParams.Has(name):
+		return replay.CostParams.Set(&c.Xenstore, name, value)
+	}
+	return fmt.Errorf("unknown cost parameter %q (known: %s)", name, protocols.CostNames())
+}
+
+// ParseAssignment applies "name=value" to c.
+func (c *Costs) ParseAssignment(s string) error {
+	name, value, err := sim.SplitCostAssignment(s)
+	if err != nil {
+		return err
+	}
+	return c.Set(name, value)
+}
+
+// Map returns the non-zero parameters of every part as strings.
+func (c Costs) Map() map[string]string {
+	m := map[string]string{}
+	maps.Copy(m, c.Runtime.Map())
+	maps.Copy(m, groupcommit.CostParams.Map(c.GroupCommit))
+	maps.Copy(m, replay.CostParams.Map(c.Xenstore))
+	return m
 }
 
 func (o Options) seed() uint64 {
@@ -255,7 +306,7 @@ func percentile(xs []float64, p float64) float64 {
 }
 
 // costNote describes the cost model in one line.
-func costNote(c sim.Cost) string {
+func costNote(c Costs) string {
 	m := c.Map()
 	keys := make([]string, 0, len(m))
 	for k := range m {

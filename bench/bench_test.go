@@ -7,8 +7,6 @@ import (
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/simrun/simrun/sim"
 )
 
 // TestWakeupShape: the broadcast's last waiter never runs before the
@@ -103,14 +101,14 @@ func TestVirtualTimeDeterministic(t *testing.T) {
 // TestCostOverride: the cost model given is the one priced: doubling the
 // fsync latency halves the baseline's throughput.
 func TestCostOverride(t *testing.T) {
-	c := sim.ReferenceCost()
-	c.Fsync *= 2
+	c := ReferenceCosts()
+	c.GroupCommit.Fsync *= 2
 	for _, tc := range []struct {
-		cost sim.Cost
+		cost Costs
 		want float64
 	}{
-		{sim.Cost{}, 1 / (sim.ReferenceCost().Fsync.Seconds())},
-		{c, 1 / (c.Fsync.Seconds())},
+		{Costs{}, 1 / (ReferenceCosts().GroupCommit.Fsync.Seconds())},
+		{c, 1 / (c.GroupCommit.Fsync.Seconds())},
 	} {
 		st, err := groupCommitRun("mutexqueue", "no-group-commit", 64, 2, Options{Cost: tc.cost}.cost(), 1, 1)
 		if err != nil {
@@ -118,7 +116,7 @@ func TestCostOverride(t *testing.T) {
 		}
 		got := float64(st.commits) / st.end.Seconds()
 		if got > tc.want || got < 0.9*tc.want {
-			t.Errorf("fsync %v: %v commits/s, want just under %v", tc.cost.Fsync, got, tc.want)
+			t.Errorf("fsync %v: %v commits/s, want just under %v", tc.cost.GroupCommit.Fsync, got, tc.want)
 		}
 	}
 }

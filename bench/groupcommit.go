@@ -5,6 +5,7 @@ import (
 
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/protocols/groupcommit"
 	"github.com/simrun/simrun/sim"
 )
 
@@ -45,14 +46,18 @@ type gcStats struct {
 	latencies []float64 // ms, Begin to Returned
 }
 
-func groupCommitRun(protocol, variant string, threads, txns int, cost sim.Cost, runs int, seed uint64) (gcStats, error) {
-	_, s, _, err := protocols.Scenario(protocol, variant, protocols.Params{Threads: threads, Txns: txns, Engines: 1})
+func groupCommitRun(protocol, variant string, threads, txns int, cost Costs, runs int, seed uint64) (gcStats, error) {
+	own := groupcommit.CostParams.Map(cost.GroupCommit)
+	if own == nil {
+		own = map[string]string{} // unpriced, not the protocol's default
+	}
+	_, s, _, err := protocols.Scenario(protocol, variant, protocols.Params{Threads: threads, Txns: txns, Engines: 1, Cost: own})
 	if err != nil {
 		return gcStats{}, err
 	}
 	var st gcStats
 	var bad *sim.Finding
-	_, err = sim.Explore(s, sim.Options{Runs: runs, Seed: seed, Cost: cost, NoSpurious: true, MaxSteps: 1 << 30,
+	_, err = sim.Explore(s, sim.Options{Runs: runs, Seed: seed, Cost: cost.Runtime, NoSpurious: true, MaxSteps: 1 << 30,
 		OnExecution: func(_ int, h *sim.History, f *sim.Finding) {
 			if f != nil {
 				bad = f

@@ -18,15 +18,15 @@ const (
 // replayRun runs one execution of the toolstack workload at vms VMs under
 // variant v, unchecked (the oracles are not what is measured, and
 // merge-only runs hundreds of thousands of requests).
-func replayRun(v replay.Variant, vms int, cost sim.Cost, seed uint64) (replay.Metrics, error) {
-	s, err := replay.Scenario(v, replay.Config{VMs: vms, Unchecked: true})
+func replayRun(v replay.Variant, vms int, cost Costs, seed uint64) (replay.Metrics, error) {
+	s, err := replay.Scenario(v, replay.Config{VMs: vms, Unchecked: true, Cost: cost.Xenstore})
 	if err != nil {
 		return replay.Metrics{}, err
 	}
 	var m replay.Metrics
 	var found bool
 	var bad *sim.Finding
-	_, err = sim.Explore(s, sim.Options{Runs: 1, Seed: seed, Cost: cost, NoSpurious: true, MaxSteps: 1 << 30,
+	_, err = sim.Explore(s, sim.Options{Runs: 1, Seed: seed, Cost: cost.Runtime, NoSpurious: true, MaxSteps: 1 << 30,
 		OnExecution: func(_ int, h *sim.History, f *sim.Finding) {
 			bad = f
 			m, found = replay.MetricsOf(h)

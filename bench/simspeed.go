@@ -127,9 +127,10 @@ func Sim(opts Options) (*Result, error) {
 				continue
 			}
 			for _, nt := range threads {
-				ps := protocols.Params{Threads: nt}
+				// Zero cost: an empty Cost map, not the protocol's defaults.
+				ps := protocols.Params{Threads: nt, Cost: map[string]string{}}
 				if proto.Uses("vms") {
-					ps = protocols.Params{VMs: nt} // xenstore: nt VMs of the toolstack workload
+					ps = protocols.Params{VMs: nt, Cost: map[string]string{}} // xenstore: nt VMs of the toolstack workload
 				}
 				_, s, _, err := protocols.Scenario(proto.Name, v.Name, ps)
 				if err != nil {

@@ -26,7 +26,7 @@ type (
 )
 
 // WakeupScenario is the group-commit wakeup in isolation: k waiters wait
-// for the leader, which fsyncs for the group (Cost.Fsync) and then wakes
+// for the leader, which fsyncs for the group (fsync) and then wakes
 // them, either each with its own mutex, flag and condition
 // (PerThreadSignal: lock, set, signal, unlock, as in the review's final
 // algorithm) or all with one broadcast of one condition under one mutex
@@ -34,7 +34,7 @@ type (
 // mutex, checks its flag, unlocks and works WaiterWork. The leader
 // records when it starts waking, each waiter when it runs (holding the
 // mutex again) and when it is done.
-func WakeupScenario(style string, k int) sim.Scenario {
+func WakeupScenario(style string, k int, fsync sim.Duration) sim.Scenario {
 	return func(x *sim.Execution) {
 		n := k
 		if style == OneBroadcast {
@@ -61,7 +61,7 @@ func WakeupScenario(style string, k int) sim.Scenario {
 				x.Record(wakeDone{})
 			})
 		}
-		x.Sleep(x.Cost().Fsync) // the group's fsync, while the waiters go to sleep
+		x.Sleep(fsync) // the group's fsync, while the waiters go to sleep
 		x.Record(wakeStart{})
 		for i := range ms {
 			ms[i].Lock()
@@ -79,10 +79,10 @@ func WakeupScenario(style string, k int) sim.Scenario {
 // wakeupTimes runs the scenario and returns, averaged over runs random
 // schedules, the time from the leader's first wakeup to the last waiter
 // running and to the last waiter done.
-func wakeupTimes(style string, k int, cost sim.Cost, runs int, seed uint64) (last, all sim.Duration, err error) {
+func wakeupTimes(style string, k int, cost Costs, runs int, seed uint64) (last, all sim.Duration, err error) {
 	var sumLast, sumAll sim.Duration
 	var bad *sim.Finding
-	_, err = sim.Explore(WakeupScenario(style, k), sim.Options{Runs: runs, Seed: seed, Cost: cost, NoSpurious: true, MaxSteps: 1 << 30,
+	_, err = sim.Explore(WakeupScenario(style, k, cost.GroupCommit.Fsync), sim.Options{Runs: runs, Seed: seed, Cost: cost.Runtime, NoSpurious: true, MaxSteps: 1 << 30,
 		OnExecution: func(_ int, h *sim.History, f *sim.Finding) {
 			if f != nil {
 				bad = f

@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/simrun/simrun/sim"
@@ -216,8 +217,8 @@ func TestCostHandoffOnlyBlocked(t *testing.T) {
 	}
 }
 
-// TestReferenceCost: every parameter has a documented reference value and
-// source, and the values parse.
+// TestReferenceCost: every parameter of the runtime's cost model has a
+// documented reference value and source, and the values parse.
 func TestReferenceCost(t *testing.T) {
 	c := sim.ReferenceCost()
 	for _, p := range sim.CostParams {
@@ -225,25 +226,45 @@ func TestReferenceCost(t *testing.T) {
 			t.Errorf("cost parameter %s: missing doc, reference value or source", p.Name)
 		}
 	}
+	if want := (sim.Cost{OpCPU: sim.Microsecond, WakeLatency: 5 * sim.Microsecond, CPUs: 12}); c != want {
+		t.Errorf("reference cost %+v, want %+v", c, want)
+	}
+}
+
+// TestCostAssignments: the runtime takes its own parameters, by name, and
+// rejects a protocol's (they belong to the protocol's configuration) and
+// malformed values; Map and CostFromMap round-trip.
+func TestCostAssignments(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		got  any
-		want any
+		in      string
+		want    sim.Cost
+		wantErr string
 	}{
-		{"op", c.OpCPU, sim.Microsecond},
-		{"wake", c.WakeLatency, 5 * sim.Microsecond},
-		{"cpus", c.CPUs, 12},
-		{"fsync", c.Fsync, 10 * sim.Millisecond},
-		{"engine-fsync", c.EngineFsync, 10 * sim.Millisecond},
-		{"request", c.Request, 100 * sim.Microsecond},
-		{"retry", c.Retry, sim.Duration(0)},
+		{in: "op=2us", want: sim.Cost{OpCPU: 2 * sim.Microsecond}},
+		{in: "wake = 1.5ms", want: sim.Cost{WakeLatency: 1500 * sim.Microsecond}},
+		{in: "cpus=4", want: sim.Cost{CPUs: 4}},
+		{in: "op=250", want: sim.Cost{OpCPU: 250}},
+		{in: "fsync=10ms", wantErr: `unknown cost parameter "fsync" (known: op, wake, cpus)`},
+		{in: "request=1ms", wantErr: `unknown cost parameter "request"`},
+		{in: "cpus=-1", wantErr: "cost cpus: want a whole number >= 0"},
+		{in: "op=soon", wantErr: "cost op: bad duration"},
+		{in: "op", wantErr: "want name=value"},
 	} {
-		if tc.got != tc.want {
-			t.Errorf("reference %s = %v, want %v", tc.name, tc.got, tc.want)
+		var c sim.Cost
+		err := c.ParseAssignment(tc.in)
+		switch {
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("%q: error %v, want one containing %q", tc.in, err, tc.wantErr)
+		case tc.wantErr == "" && (err != nil || c != tc.want):
+			t.Errorf("%q: %+v, %v; want %+v", tc.in, c, err, tc.want)
+		case tc.wantErr == "":
+			back, err := sim.CostFromMap(c.Map())
+			if err != nil || back != c {
+				t.Errorf("%q: Map %v gives back %+v, %v", tc.in, c.Map(), back, err)
+			}
 		}
 	}
-	var d sim.Cost
-	if err := d.ParseAssignment("engine-fsync=3ms"); err != nil || d.EngineFsync != 3*sim.Millisecond {
-		t.Errorf("engine-fsync=3ms: %v, %v", d.EngineFsync, err)
+	if m := (sim.Cost{}).Map(); m != nil {
+		t.Errorf("zero cost maps to %v, want nil (no cost in the trace)", m)
 	}
 }

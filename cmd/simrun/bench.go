@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/simrun/simrun/bench"
-	"github.com/simrun/simrun/sim"
+	"github.com/simrun/simrun/protocols"
 )
 
 // runBench is `simrun bench [flags] [BENCH...]`: price the protocols in
@@ -33,7 +33,7 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stderr, "  %-12s %s\n", b.Name, b.Doc)
 		}
 		fmt.Fprintf(stderr, "\nReference cost model (-cost overrides):\n")
-		for _, p := range sim.CostParams {
+		for _, p := range protocols.CostParams() {
 			fmt.Fprintf(stderr, "  %-13s %-6s %s\n  %-13s        source: %s\n", p.Name, p.Reference, p.Doc, "", p.Source)
 		}
 		fmt.Fprintf(stderr, "\nFlags:\n")
@@ -46,11 +46,9 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 	if *runs < 0 {
 		return exitUsage, usagef("-runs must be >= 0, got %d", *runs)
 	}
-	cost := sim.ReferenceCost()
-	for _, c := range costs {
-		if err := cost.ParseAssignment(c); err != nil {
-			return exitUsage, usageError{err}
-		}
+	cost, err := benchCosts(costs)
+	if err != nil {
+		return exitUsage, err
 	}
 	var todo []bench.Bench
 	for _, name := range rest {

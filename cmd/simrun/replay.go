@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,7 +32,7 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	scenario, err := scenarioOf(t)
+	_, scenario, _, err := protocols.ScenarioOf(t)
 	if err != nil {
 		return exitUsage, fmt.Errorf("%s: %w", path, err)
 	}
@@ -88,25 +86,4 @@ func writeHTML(path string, t *traces.Trace, opt traces.TimelineOptions) error {
 		return fmt.Errorf("writing the HTML page: %w", err)
 	}
 	return nil
-}
-
-// scenarioOf rebuilds the scenario a trace was recorded from.
-func scenarioOf(t *traces.Trace) (sim.Scenario, error) {
-	proto, err := protocols.Lookup(t.Protocol)
-	if err != nil {
-		return nil, fmt.Errorf("trace from another tool or build: %w", err)
-	}
-	var ps protocols.Params
-	if len(t.Config) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(t.Config))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&ps); err != nil {
-			return nil, fmt.Errorf("trace config: %w", err)
-		}
-	}
-	_, s, _, err := protocols.Scenario(proto.Name, t.Variant, ps)
-	if err != nil {
-		return nil, errors.Join(errors.New("trace does not match this build"), err)
-	}
-	return s, nil
 }

@@ -73,14 +73,6 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.watchdog, "watchdog", 2*time.Minute, "declare the run hung when no execution finishes for this long (0: off)")
 }
 
-func costNames() string {
-	var n []string
-	for _, p := range sim.CostParams {
-		n = append(n, p.Name)
-	}
-	return strings.Join(n, ", ")
-}
-
 // newStrategy builds the strategy named by the flags.
 func (f *runFlags) newStrategy(name string) (scheduler.Strategy, error) {
 	switch name {
@@ -167,11 +159,9 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, usagef("-runs must be >= 0, -workers >= 1, -max-steps >= 0")
 	}
 	f.params.NoOracles = !f.oracles
-	var cost sim.Cost
-	for _, c := range f.costs {
-		if err := cost.ParseAssignment(c); err != nil {
-			return exitUsage, usageError{err}
-		}
+	cost, err := f.parseCosts()
+	if err != nil {
+		return exitUsage, err
 	}
 	if f.protocol == "" {
 		if f.variant != "" {
@@ -434,7 +424,7 @@ func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
 			if stop == sim.Clean {
 				stop = ""
 			}
-			res, err := runVariant(f, cost, p.Name, v.Name, []string{"pct", "random"}, stop, stderr)
+			res, err := runVariant(f.forProtocol(p), cost, p.Name, v.Name, []string{"pct", "random"}, stop, stderr)
 			if err != nil {
 				return exitUsage, err
 			}

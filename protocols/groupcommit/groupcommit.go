@@ -32,7 +32,37 @@ type Config struct {
 	// Crash crashes the server at a storage step the strategy chooses
 	// (Choose), then recovers it from the binlog (Server.Run).
 	Crash bool `json:"crash,omitempty"`
+	// Cost prices the protocol's I/O; the zero Cost leaves it free, the
+	// default for checking.
+	Cost Cost `json:"-"`
 }
+
+// Cost is what group commit's I/O costs in virtual time: the protocol's
+// part of the cost model, which the runtime's (sim.Cost: CPU, wakeups,
+// processors) does not know. Both latencies hold no CPU.
+type Cost struct {
+	// Fsync is the latency of one fsync of the binlog.
+	Fsync sim.Duration
+	// EngineFsync is the latency of a storage engine's own log fsync in
+	// prepare() (innodb_flush_log_at_trx_commit=1). Zero leaves prepare()
+	// without a step of its own.
+	EngineFsync sim.Duration
+}
+
+// CostParams lists the parameters of Cost, as named on the command line
+// (-cost name=value), with their reference values and sources.
+var CostParams = sim.CostModel[Cost]{
+	{CostDoc: sim.CostDoc{Name: "fsync", Doc: "latency of one log fsync (no CPU)",
+		Reference: "10ms", Source: "a rotating disk with its write cache off (Percona's RAID10, reference notes §2): about one revolution (8.3 ms at 7200 rpm) plus settle, the usual ~100 synchronous writes/s"},
+		Dur: func(c *Cost) *sim.Duration { return &c.Fsync }},
+	{CostDoc: sim.CostDoc{Name: "engine-fsync", Doc: "latency of a storage engine's own log fsync in prepare() (innodb_flush_log_at_trx_commit=1; no CPU)",
+		Reference: "10ms", Source: "the same disk as fsync: every published benchmark ran with innodb_flush_log_at_trx_commit=1 (reference notes §2)"},
+		Dur: func(c *Cost) *sim.Duration { return &c.EngineFsync }},
+}
+
+// ReferenceCost returns Cost with every parameter at its reference value:
+// what simrun bench prices with.
+func ReferenceCost() Cost { return CostParams.Reference() }
 
 // Snapshots is the number of consistent snapshots each reader takes.
 const Snapshots = 2
@@ -75,7 +105,7 @@ type Engine struct {
 // Prepare is the engine's prepare(): the transaction is durable as
 // prepared.
 func (e *Engine) Prepare(t checkers.Txn) {
-	if d := e.x.Cost().EngineFsync; d > 0 { // innodb_flush_log_at_trx_commit=1; no step when unpriced
+	if d := e.s.Config.Cost.EngineFsync; d > 0 { // innodb_flush_log_at_trx_commit=1; no step when unpriced
 		e.x.Sleep(d)
 	}
 	e.s.storageStep(e.obj, func() {
@@ -128,8 +158,8 @@ type Binlog struct {
 }
 
 // GroupLogXid is group_log_xid(): it writes every transaction of the
-// group to the binlog in queue order (one step) and fsyncs once (the cost
-// model's fsync latency). It returns the binlog position after the group
+// group to the binlog in queue order (one step) and fsyncs once
+// (Config.Cost.Fsync). It returns the binlog position after the group
 // and, for each transaction of the group, whether it failed
 // (thd->xid_error). With Config.XidErrors the strategy chooses (Choose
 // "xid_error") whether one transaction's write fails or the fsync fails,
@@ -158,7 +188,7 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 			b.x.Record(checkers.BinlogWrite{Txn: t, Group: g})
 		}
 	})
-	b.x.Sleep(b.x.Cost().Fsync)
+	b.x.Sleep(b.s.Config.Cost.Fsync)
 	synced := b.s.storageStep(b.obj, func() {
 		if badSync {
 			// The failed group is cut from the binlog: none of it is

@@ -8,7 +8,7 @@ import (
 
 // simServer is the server shared by a scenario's clients: each request is
 // one visible step on the xenstored object, after a service time on the
-// single-threaded server's resource when the cost model prices requests.
+// single-threaded server's resource when Config.Cost prices requests.
 type simServer struct {
 	x   *sim.Execution
 	srv *Server
@@ -16,6 +16,7 @@ type simServer struct {
 	cpu *sim.Resource
 	// record: record a checkers.XenstoreEvent per request
 	record bool
+	cost   Cost
 }
 
 // Client is one client connection, run as an actor. Its methods block the
@@ -48,7 +49,7 @@ func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xens
 		}
 		x.Record(ev)
 	}
-	if d := x.Cost().Request; d > 0 {
+	if d := c.s.cost.Request; d > 0 {
 		// The request's one visible step is its service on the
 		// single-threaded server, first come first served; it executes
 		// atomically with that step, so in service order.
@@ -74,8 +75,8 @@ func (t *Tx) Do(req xenstore.Request) xenstore.Response { return t.c.request(t.t
 
 // Transaction runs fn in a transaction and commits it, re-running the
 // whole closure after EAGAIN (the ocaml-xenstore client's transaction),
-// after the cost model's retry turnaround. It gives up after the client's
-// attempt limit and reports whether the transaction committed.
+// after Config.Cost.Retry. It gives up after the client's attempt limit
+// and reports whether the transaction committed.
 func (c *Client) Transaction(fn func(t *Tx)) bool {
 	c.txns++
 	for attempt := 1; ; attempt++ {
@@ -91,7 +92,7 @@ func (c *Client) Transaction(fn func(t *Tx)) bool {
 			return false
 		}
 		c.retries++
-		if d := c.s.x.Cost().Retry; d > 0 {
+		if d := c.s.cost.Retry; d > 0 {
 			c.s.x.Sleep(d)
 		}
 	}

@@ -10,13 +10,13 @@
 //
 // Server is pure Go: Handle executes one request atomically and returns
 // its response. Clients are simulation actors (Client, Tx): each request is
-// one visible step, a Do on the "xenstored" object, or, when the cost model
-// prices requests (Cost.Request), a Use of the single-threaded server's
-// "xenstored-cpu" resource (first come first served) followed atomically by
-// the request's execution, so that transactions of
-// different clients interleave at request granularity and the execution's
-// virtual time is the workload's completion time. A client re-runs a whole
-// transaction closure after EAGAIN, after Cost.Retry.
+// one visible step, a Do on the "xenstored" object, or, when the
+// configuration prices requests (Config.Cost.Request), a Use of the
+// single-threaded server's "xenstored-cpu" resource (first come first
+// served) followed atomically by the request's execution, so that
+// transactions of different clients interleave at request granularity and
+// the execution's virtual time is the workload's completion time. A client re-runs a whole
+// transaction closure after EAGAIN, after Config.Cost.Retry.
 //
 // # Variants
 //

@@ -27,11 +27,11 @@ func requestCounts(t *testing.T, s sim.Scenario) map[int]bool {
 // With no workload seed every execution draws its own workload through the
 // strategy; with one, every execution runs the same workload.
 func TestRegistryWorkloads(t *testing.T) {
-	drawn, err := RegistryScenario("replay", 0, RandomConfig{}, false)
+	drawn, err := RegistryScenario("replay", 0, RandomConfig{}, false, Cost{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fixed, err := RegistryScenario("replay", 0, RandomConfig{Seed: 3}, false)
+	fixed, err := RegistryScenario("replay", 0, RandomConfig{Seed: 3}, false, Cost{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestRegistryWorkloads(t *testing.T) {
 func TestRegistryVerdicts(t *testing.T) {
 	for _, v := range SimVariants {
 		t.Run(v.Name, func(t *testing.T) {
-			s, err := RegistryScenario(v.Name, 0, RandomConfig{}, false)
+			s, err := RegistryScenario(v.Name, 0, RandomConfig{}, false, Cost{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +90,7 @@ func TestRegistryScenarioErrors(t *testing.T) {
 		{"replay", -1, RandomConfig{}, "out of range"},
 		{"nope", 0, RandomConfig{}, "nope"},
 	} {
-		_, err := RegistryScenario(c.variant, c.vms, c.random, false)
+		_, err := RegistryScenario(c.variant, c.vms, c.random, false, Cost{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s vms=%d %+v: error %v, want one mentioning %q", c.variant, c.vms, c.random, err, c.want)
 		}

@@ -35,7 +35,38 @@ type Config struct {
 	// performance measurements at scale, where merge-only executes
 	// millions of requests.
 	Unchecked bool `json:"unchecked,omitempty"`
+	// Cost prices requests and retries; the zero Cost leaves them free.
+	Cost Cost `json:"cost,omitzero"`
 }
+
+// Cost is what the xenstored model's steps cost in virtual time: the
+// protocol's part of the cost model, which the runtime's (sim.Cost: CPU,
+// wakeups, processors) does not know.
+type Cost struct {
+	// Request is the service time of one request at the single-threaded
+	// server; zero makes each request a plain step on the "xenstored"
+	// object, without the server's resource.
+	Request sim.Duration `json:"request,omitempty"`
+	// Retry is a client's turnaround between a failed transaction and its
+	// retry.
+	Retry sim.Duration `json:"retry,omitempty"`
+}
+
+// CostParams lists the parameters of Cost, as named on the command line
+// (-cost name=value), with their reference values and sources.
+var CostParams = sim.CostModel[Cost]{
+	{CostDoc: sim.CostDoc{Name: "request", Doc: "service time of one request at a single-threaded server",
+		Reference: "100us", Source: "order of magnitude of a Unix-socket round trip plus an in-memory tree operation in OCaml; ratios of request-bound runs do not depend on it"},
+		Dur: func(c *Cost) *sim.Duration { return &c.Request }},
+	{CostDoc: sim.CostDoc{Name: "retry", Doc: "client turnaround between a failed transaction and its retry",
+		Reference: "0s", Source: "xs_bench re-runs the transaction closure at once on EAGAIN (reference notes §4); its round trips are priced as requests"},
+		Dur: func(c *Cost) *sim.Duration { return &c.Retry }},
+}
+
+// ReferenceCost returns Cost with every parameter at its reference value
+// (none fitted to the seed's figures): what simrun bench prices with, and
+// what Measure and the command line use when given no cost.
+func ReferenceCost() Cost { return CostParams.Reference() }
 
 func (c Config) withDefaults() Config {
 	if c.Workload == "" {
@@ -71,12 +102,6 @@ func (c Config) BuildWorkload() (Workload, error) {
 	return Workload{}, fmt.Errorf("replay: unknown workload %q (known: toolstack, random)", c.Workload)
 }
 
-// DefaultCost is the cost model Measure uses when given none: the
-// reference values of sim's cost model for a request's service time and a
-// client's retry turnaround (their sources are documented there; they are
-// not fitted to the seed's figures).
-var DefaultCost = sim.Cost{Request: sim.ReferenceCost().Request, Retry: sim.ReferenceCost().Retry}
-
 // Metrics is what one execution of the scenario measured; the scenario
 // records it as an event once every client has finished.
 type Metrics struct {
@@ -110,7 +135,7 @@ func Scenario(v Variant, cfg Config) (sim.Scenario, error) {
 
 // ScenarioFor returns the scenario of variant v running workload w: one
 // single-threaded server, one actor per client, each request one visible
-// step (preceded by Cost.Request of service on the server when non-zero),
+// step (preceded by cfg.Cost.Request of service on the server when non-zero),
 // and at the end the oracles: replay divergence, serial replay in commit
 // order, strict serializability (porcupine, partitions up to
 // cfg.PorcupineMaxOps operations) and liveness (cfg.RetryBound).
@@ -123,7 +148,7 @@ func ScenarioFor(v Variant, w Workload, cfg Config) sim.Scenario {
 			srv.Handle(Conn{}, 0, r)
 			init.Apply(0, r)
 		}
-		s := &simServer{x: x, srv: srv, obj: sim.NewObject(x, "xenstored"), cpu: sim.NewResource(x, "xenstored-cpu", 1), record: !cfg.Unchecked}
+		s := &simServer{x: x, srv: srv, obj: sim.NewObject(x, "xenstored"), cpu: sim.NewResource(x, "xenstored-cpu", 1), record: !cfg.Unchecked, cost: cfg.Cost}
 		if s.record {
 			registerOracles(x, init, cfg)
 		}
@@ -184,15 +209,16 @@ func MetricsOf(h *sim.History) (Metrics, bool) {
 }
 
 // Measure runs one execution of variant v under cfg with the random
-// strategy seeded by seed, the cost model cost (DefaultCost when zero) and
-// no step bound, and returns its metrics and its finding (nil when clean).
+// strategy seeded by seed, the runtime cost model cost, cfg.Cost for the
+// requests (ReferenceCost when zero) and no step bound, and returns its
+// metrics and its finding (nil when clean).
 func Measure(v Variant, cfg Config, cost sim.Cost, seed uint64) (Metrics, *sim.Finding, error) {
+	if cfg.Cost == (Cost{}) {
+		cfg.Cost = ReferenceCost()
+	}
 	sc, err := Scenario(v, cfg)
 	if err != nil {
 		return Metrics{}, nil, err
-	}
-	if cost == (sim.Cost{}) {
-		cost = DefaultCost
 	}
 	raw, err := json.Marshal(cfg)
 	if err != nil {
@@ -238,8 +264,9 @@ var SimVariants = []sim.Variant{
 // with seed 0 every execution draws its own workload through
 // Execution.Choose before its clients start, so that the strategy varies
 // the workload with the schedule and the trace records both. Shaping the
-// random workload and asking for the toolstack one is an error.
-func RegistryScenario(variant string, vms int, random RandomConfig, unchecked bool) (sim.Scenario, error) {
+// random workload and asking for the toolstack one is an error. cost
+// prices requests and retries.
+func RegistryScenario(variant string, vms int, random RandomConfig, unchecked bool, cost Cost) (sim.Scenario, error) {
 	v, err := ParseVariant(variant)
 	if err != nil {
 		return nil, err
@@ -248,12 +275,12 @@ func RegistryScenario(variant string, vms int, random RandomConfig, unchecked bo
 		if random != (RandomConfig{}) {
 			return nil, errors.New("replay: -threads, -txns and -workload-seed shape the random workload, and -vms runs the toolstack workload instead; give one or the other")
 		}
-		return Scenario(v, Config{Workload: "toolstack", VMs: vms, Unchecked: unchecked})
+		return Scenario(v, Config{Workload: "toolstack", VMs: vms, Unchecked: unchecked, Cost: cost})
 	}
 	if random.Clients < 0 || random.Clients > 1000 || random.Units < 0 || random.Units > 1000 {
 		return nil, fmt.Errorf("replay: random workload of %d clients with %d units each: want 1..1000 of each", random.Clients, random.Units)
 	}
-	cfg := Config{Workload: "random", Random: random, Unchecked: unchecked}
+	cfg := Config{Workload: "random", Random: random, Unchecked: unchecked, Cost: cost}
 	if random.Seed != 0 {
 		return Scenario(v, cfg)
 	}

@@ -118,7 +118,7 @@ func TestToolstack301(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	m, f, err := Measure(Replay, Config{VMs: 301}, DefaultCost, 1)
+	m, f, err := Measure(Replay, Config{VMs: 301}, sim.Cost{}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestToolstackMergeOnlyQuadratic(t *testing.T) {
 	for i, vms := range []int{10, 20} {
 		retries[i] = map[Variant]int{}
 		for _, v := range []Variant{MergeOnly, Replay} {
-			m, f, err := Measure(v, Config{VMs: vms}, DefaultCost, 1)
+			m, f, err := Measure(v, Config{VMs: vms}, sim.Cost{}, 1)
 			if err != nil || f != nil {
 				t.Fatalf("%s vms=%d: %v %v", v, vms, err, f)
 			}
@@ -176,7 +176,7 @@ func writeSkew() Workload {
 // 20; replay stays within it.
 func TestToolstackLiveness(t *testing.T) {
 	cfg := Config{VMs: 30, RetryBound: 20}
-	_, f, err := Measure(MergeOnly, cfg, DefaultCost, 1)
+	_, f, err := Measure(MergeOnly, cfg, sim.Cost{}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestToolstackLiveness(t *testing.T) {
 		t.Fatalf("merge-only: finding %v, want %s", f, sim.Livelock)
 	}
 	t.Logf("merge-only: %s", f.Message)
-	if _, f, err := Measure(Replay, cfg, DefaultCost, 1); err != nil || f != nil {
+	if _, f, err := Measure(Replay, cfg, sim.Cost{}, 1); err != nil || f != nil {
 		t.Fatalf("replay: %v %v", f, err)
 	}
 }
