@@ -106,6 +106,9 @@ func (h Hunt) Run(s Scenario, v Variant) (*Verdict, error) {
 		return nil, err
 	}
 	st := &hunting{h: &h, found: map[Kind]*HuntFinding{}, stop: h.Options.StopOnKind}
+	for _, sg := range stages {
+		st.countActors = st.countActors || sg.spec.Name == scheduler.NamePCT
+	}
 	if h.StopOnExpected && v.Expected != Clean && st.stop == "" {
 		st.stop = v.Expected
 	}
@@ -185,22 +188,26 @@ type hunting struct {
 	order []*HuntFinding
 	v     Verdict
 
-	mu     sync.Mutex
-	actors int // the most actors of any execution, for PCT's bound
-	pct    *scheduler.Spec
+	// PCT's bound needs the most actors of any execution; counting them
+	// costs an OnExecution call, so only hunts with PCT pay it.
+	countActors bool
+	mu          sync.Mutex
+	actors      int
+	pct         *scheduler.Spec // the first PCT strategy that ran
 }
 
 // explore runs one stage and merges its findings into the hunt's.
 func (st *hunting) explore(s Scenario, sg stage, start time.Time) error {
 	o := st.h.Options
 	o.Strategy, o.Runs, o.StopOnKind = sg.strat, sg.runs, st.stop
-	user := o.OnExecution
-	o.OnExecution = func(run int, hist *History, f *Finding) {
-		st.mu.Lock()
-		st.actors = max(st.actors, len(hist.Actors))
-		st.mu.Unlock()
-		if user != nil {
-			user(run, hist, f)
+	if user := o.OnExecution; st.countActors {
+		o.OnExecution = func(run int, hist *History, f *Finding) {
+			st.mu.Lock()
+			st.actors = max(st.actors, len(hist.Actors))
+			st.mu.Unlock()
+			if user != nil {
+				user(run, hist, f)
+			}
 		}
 	}
 	if p := st.h.Progress; p != nil {
