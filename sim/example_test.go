@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 )
 
@@ -67,4 +68,44 @@ func ExampleExplore() {
 	f := rep.Findings[0]
 	fmt.Printf("%s in %d of %d runs: %s\n", f.Kind, rep.Counts[f.Kind], rep.Runs, f.Message)
 	// Output: assertion in 45 of 100 runs: n = 1 after two increments
+}
+
+// A Hunt runs a variant's whole search: here PCT (depth 3, its k
+// calibrated first) and then a random walk share 400 executions, stop at
+// the seeded bug, shrink its trace, and judge it against the variant.
+func ExampleHunt() {
+	signalFirst := func(x *sim.Execution) {
+		mu := sim.NewMutex(x, "mu")
+		cond := sim.NewCond(x, "cond", mu)
+		ready := sim.NewVar(x, "ready", false)
+		x.Go("waiter", func() {
+			mu.Lock()
+			for !ready.Read() {
+				cond.Wait()
+			}
+			mu.Unlock()
+		})
+		x.Go("waker", func() {
+			cond.Signal() // seeded bug: signal before the write, outside the lock
+			mu.Lock()
+			ready.Write(true)
+			mu.Unlock()
+		})
+	}
+	h := sim.Hunt{
+		Strategies:     []scheduler.Spec{{Name: "pct", Depth: 3}, {Name: "random"}},
+		Runs:           400,
+		StopOnExpected: true,
+		Minimize:       true,
+	}
+	v, err := h.Run(signalFirst, sim.Variant{Name: "signal-first", Expected: sim.LostWakeup})
+	if err != nil {
+		panic(err)
+	}
+	f := v.Findings[0]
+	fmt.Printf("verdict %s (as expected: %v) after %d runs\n", v.Kind, v.OK, v.Runs)
+	fmt.Printf("found by %s at run %d; trace of %d steps\n", f.Strategy, f.Run, f.Minimized.StepsAfter)
+	// Output:
+	// verdict lost-wakeup (as expected: true) after 1 runs
+	// found by pct:depth=3,steps=13,seed=1 at run 0; trace of 13 steps
 }
