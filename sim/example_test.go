@@ -22,45 +22,52 @@ func (printTB) Fatalf(format string, args ...any) {
 	fmt.Println(lines[1])
 }
 
-// A waker that signals before it sets the flag the waiter checks: if the
-// waiter has not started waiting yet, the signal is lost. In a test, pass
-// the test's t instead of printTB{}.
-func ExampleCheck() {
-	sim.Check(printTB{}, func(x *sim.Execution) {
-		mu := sim.NewMutex(x, "mu")
-		cond := sim.NewCond(x, "cond", mu)
-		ready := sim.NewVar(x, "ready", false)
-		x.Go("waiter", func() {
-			mu.Lock()
-			for !ready.Read() {
-				cond.Wait()
-			}
-			mu.Unlock()
-		})
-		x.Go("waker", func() {
-			cond.Signal() // bug: signal outside the lock, before the write
-			mu.Lock()
-			ready.Write(true)
-			mu.Unlock()
-		})
+// signalFirst is a waker that signals before it sets the flag the waiter
+// checks: if the waiter has not started waiting yet, the signal is lost.
+func signalFirst(x *sim.Execution) {
+	mu := sim.NewMutex(x, "mu")
+	cond := sim.NewCond(x, "cond", mu)
+	ready := sim.NewVar(x, "ready", false)
+	x.Go("waiter", func() {
+		mu.Lock()
+		for !ready.Read() {
+			cond.Wait()
+		}
+		mu.Unlock()
 	})
+	x.Go("waker", func() {
+		cond.Signal() // bug: signal outside the lock, before the write
+		mu.Lock()
+		ready.Write(true)
+		mu.Unlock()
+	})
+}
+
+// Check a scenario with a lost wakeup (signalFirst). In a test, pass the
+// test's t instead of printTB{}.
+func ExampleCheck() {
+	sim.Check(printTB{}, signalFirst)
 	// Output:
 	// sim.Check: lost-wakeup after 2 executions (random, seed 2, 10 steps)
 	// lost-wakeup: waiter waits on cond forever: every other actor has finished or is blocked, so nobody can signal it; the last signal on cond was at step 4 by waker, when nobody waited (lost)
 }
 
-// A scenario spawns actors that share primitives of the execution; Explore
-// runs it under a strategy and reports what it finds: here a lost update,
-// which main's assertion catches after joining both incrementers.
+// counter spawns two incrementers that share a Var without a lock; main
+// joins them and asserts that both increments landed.
+func counter(x *sim.Execution) {
+	n := sim.NewVar(x, "n", 0)
+	a := x.Go("inc1", func() { n.Write(n.Read() + 1) })
+	b := x.Go("inc2", func() { n.Write(n.Read() + 1) })
+	a.Join()
+	b.Join()
+	x.Assert(n.Read() == 2, "n = %d after two increments", n.Read())
+}
+
+// A scenario (counter) spawns actors that share primitives of the
+// execution; Explore runs it under a strategy and reports what it finds:
+// here a lost update, which main's assertion catches after joining both
+// incrementers.
 func ExampleExplore() {
-	counter := func(x *sim.Execution) {
-		n := sim.NewVar(x, "n", 0)
-		a := x.Go("inc1", func() { n.Write(n.Read() + 1) })
-		b := x.Go("inc2", func() { n.Write(n.Read() + 1) })
-		a.Join()
-		b.Join()
-		x.Assert(n.Read() == 2, "n = %d after two increments", n.Read())
-	}
 	rep, err := sim.Explore(counter, sim.Options{Runs: 100})
 	if err != nil {
 		panic(err)
@@ -71,27 +78,10 @@ func ExampleExplore() {
 }
 
 // A Hunt runs a variant's whole search: here PCT (depth 3, its k
-// calibrated first) and then a random walk share 400 executions, stop at
-// the seeded bug, shrink its trace, and judge it against the variant.
+// calibrated first) and then a random walk share 400 executions of
+// signalFirst, stop at its seeded bug, shrink its trace, and judge it
+// against the variant.
 func ExampleHunt() {
-	signalFirst := func(x *sim.Execution) {
-		mu := sim.NewMutex(x, "mu")
-		cond := sim.NewCond(x, "cond", mu)
-		ready := sim.NewVar(x, "ready", false)
-		x.Go("waiter", func() {
-			mu.Lock()
-			for !ready.Read() {
-				cond.Wait()
-			}
-			mu.Unlock()
-		})
-		x.Go("waker", func() {
-			cond.Signal() // seeded bug: signal before the write, outside the lock
-			mu.Lock()
-			ready.Write(true)
-			mu.Unlock()
-		})
-	}
 	h := sim.Hunt{
 		Strategies:     []scheduler.Spec{{Name: "pct", Depth: 3}, {Name: "random"}},
 		Runs:           400,

@@ -11,37 +11,6 @@ import (
 	"github.com/simrun/simrun/traces"
 )
 
-// lostUpdate: two unlocked increments, and main asserts both landed. Both
-// a race and an assertion, in most interleavings.
-func lostUpdate(x *sim.Execution) {
-	n := sim.NewVar(x, "n", 0)
-	a := x.Go("inc1", func() { n.Write(n.Read() + 1) })
-	b := x.Go("inc2", func() { n.Write(n.Read() + 1) })
-	a.Join()
-	b.Join()
-	x.Assert(n.Read() == 2, "n = %d after two increments", n.Read())
-}
-
-// lostSignal: the waker signals before it sets the flag, outside the lock.
-func lostSignal(x *sim.Execution) {
-	mu := sim.NewMutex(x, "mu")
-	cond := sim.NewCond(x, "cond", mu)
-	ready := sim.NewVar(x, "ready", false)
-	x.Go("waiter", func() {
-		mu.Lock()
-		for !ready.Read() {
-			cond.Wait()
-		}
-		mu.Unlock()
-	})
-	x.Go("waker", func() {
-		cond.Signal()
-		mu.Lock()
-		ready.Write(true)
-		mu.Unlock()
-	})
-}
-
 // locked: a correct counter.
 func locked(x *sim.Execution) {
 	mu := sim.NewMutex(x, "mu")
@@ -90,7 +59,7 @@ func TestHuntIndependentOfWorkers(t *testing.T) {
 	var first *sim.Verdict
 	for _, w := range []int{1, 2, 3} {
 		h := sim.Hunt{Strategies: []scheduler.Spec{pct, random}, Runs: 400, Options: sim.Options{Workers: w, Races: true}}
-		v, err := h.Run(lostUpdate, sim.Variant{Expected: sim.Assertion, Also: []sim.Kind{sim.Race}})
+		v, err := h.Run(counter, sim.Variant{Expected: sim.Assertion, Also: []sim.Kind{sim.Race}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +90,7 @@ func summary(v *sim.Verdict) string {
 // A kind found by two strategies keeps the first one's finding and adds up
 // the counts; the hunt-wide run counts the executions of earlier strategies.
 func TestHuntMergesFindings(t *testing.T) {
-	v, err := sim.Hunt{Strategies: []scheduler.Spec{random, random}, Runs: 200}.Run(lostUpdate, sim.Variant{Expected: sim.Assertion})
+	v, err := sim.Hunt{Strategies: []scheduler.Spec{random, random}, Runs: 200}.Run(counter, sim.Variant{Expected: sim.Assertion})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +119,7 @@ func TestHuntStopsOnExpected(t *testing.T) {
 		{true, 1, 0},
 		{false, 2, 400},
 	} {
-		vd, err := sim.Hunt{Strategies: []scheduler.Spec{random, pct}, Runs: 400, StopOnExpected: c.stop}.Run(lostSignal, v)
+		vd, err := sim.Hunt{Strategies: []scheduler.Spec{random, pct}, Runs: 400, StopOnExpected: c.stop}.Run(signalFirst, v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,8 +142,8 @@ func TestHuntJudges(t *testing.T) {
 		kind sim.Kind
 		ok   bool
 	}{
-		{"bug found", lostSignal, sim.Variant{Expected: sim.LostWakeup}, sim.LostWakeup, true},
-		{"clean variant with a bug", lostSignal, sim.Variant{Expected: sim.Clean}, sim.LostWakeup, false},
+		{"bug found", signalFirst, sim.Variant{Expected: sim.LostWakeup}, sim.LostWakeup, true},
+		{"clean variant with a bug", signalFirst, sim.Variant{Expected: sim.Clean}, sim.LostWakeup, false},
 		{"seeded bug missed", locked, sim.Variant{Expected: sim.LostWakeup}, sim.Clean, false},
 		{"clean", locked, sim.Variant{Expected: sim.Clean}, sim.Clean, true},
 	} {
@@ -197,7 +166,7 @@ func TestHuntMinimizes(t *testing.T) {
 		max       int
 		minimized bool
 	}{{0, true}, {1, false}} {
-		v, err := sim.Hunt{Strategies: []scheduler.Spec{pct}, Runs: 300, Minimize: true, MaxMinimizeSteps: c.max}.Run(lostSignal, sim.Variant{Expected: sim.LostWakeup})
+		v, err := sim.Hunt{Strategies: []scheduler.Spec{pct}, Runs: 300, Minimize: true, MaxMinimizeSteps: c.max}.Run(signalFirst, sim.Variant{Expected: sim.LostWakeup})
 		if err != nil {
 			t.Fatal(err)
 		}
