@@ -45,7 +45,7 @@ func Check(t TB, s Scenario, opts ...func(*Options)) {
 		return
 	}
 	h := Hunt{Runs: o.Runs, Options: o}
-	h.Options.StopOnFinding = true
+	h.Options.Runs, h.Options.StopOnFinding = 0, true
 	if o.Strategy == nil {
 		h.Runs = len(DefaultPortfolio) * 500
 		if o.Runs != 0 {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -40,9 +41,10 @@ type Hunt struct {
 	// and the totals of the hunt so far.
 	Progress func(s scheduler.Spec, p Progress)
 	// Options are the runtime options of every exploration, as for
-	// Explore. Their Runs and Progress are ignored (see Hunt's); their
-	// StopOnFinding and StopOnKind end the whole hunt, not just one
-	// strategy.
+	// Explore. Their StopOnFinding and StopOnKind end the whole hunt, not
+	// just one strategy. Their Runs and Progress must be left zero (Hunt
+	// has its own), and their Strategy is for a hunt without Strategies:
+	// Run refuses an option it would otherwise ignore.
 	Options Options
 }
 
@@ -59,7 +61,7 @@ type Verdict struct {
 	Runs       int              // executions over all strategies
 	Steps      int64            // steps over all executions
 	Wall       time.Duration    // the whole hunt, calibration and minimization included (never part of a trace)
-	Strategies []scheduler.Spec // the strategies that ran, as configured (seeds filled in, k calibrated)
+	Strategies []scheduler.Spec // the strategies that ran, as configured (seeds filled in, k calibrated); a given Options.Strategy as its Info reports it before it runs
 	Reports    []*Report        // one per strategy that ran, in order
 	PCT        *PCTBound        // when a PCT strategy ran
 }
@@ -134,6 +136,12 @@ func (h *Hunt) plan(s Scenario) ([]stage, error) {
 	}
 	if runs < 0 {
 		return nil, fmt.Errorf("hunt: runs must be positive, got %d", runs)
+	}
+	switch {
+	case h.Options.Runs != 0 || h.Options.Progress != nil:
+		return nil, errors.New("hunt: set Hunt.Runs and Hunt.Progress, not those of its Options")
+	case h.Options.Strategy != nil && len(h.Strategies) > 0:
+		return nil, errors.New("hunt: give Strategies or Options.Strategy, not both")
 	}
 	specs := h.Strategies
 	if len(specs) == 0 && h.Options.Strategy != nil {

@@ -201,10 +201,36 @@ func TestHuntPCTBoundOnlyWithPCT(t *testing.T) {
 	}
 }
 
-func TestHuntRejectsBadSpec(t *testing.T) {
-	_, err := sim.Hunt{Strategies: []scheduler.Spec{{Name: "pct", Bound: scheduler.IntPtr(1)}}}.Run(locked, sim.Variant{})
-	if err == nil || !strings.Contains(err.Error(), "bound") {
-		t.Fatalf("error %v, want one about the bound", err)
+// A hunt refuses what it would otherwise ignore.
+func TestHuntRejects(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		h    sim.Hunt
+		msg  string
+	}{
+		{"bad spec", sim.Hunt{Strategies: []scheduler.Spec{{Name: "pct", Bound: scheduler.IntPtr(1)}}}, "bound"},
+		{"options' runs", sim.Hunt{Options: sim.Options{Runs: 5}}, "Hunt.Runs"},
+		{"options' progress", sim.Hunt{Options: sim.Options{Progress: func(sim.Progress) {}}}, "Hunt.Progress"},
+		{"two strategies", sim.Hunt{Strategies: []scheduler.Spec{random}, Options: sim.Options{Strategy: scheduler.NewRandom(1)}}, "not both"},
+		{"negative runs", sim.Hunt{Runs: -1}, "positive"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := c.h.Run(locked, sim.Variant{})
+			if err == nil || !strings.Contains(err.Error(), c.msg) {
+				t.Fatalf("error %v, want one mentioning %q", err, c.msg)
+			}
+		})
+	}
+}
+
+// Without Strategies, a hunt runs Options.Strategy as it is.
+func TestHuntRunsAGivenStrategy(t *testing.T) {
+	v, err := sim.Hunt{Runs: 30, Options: sim.Options{Strategy: scheduler.NewPCT(9, 2, 40)}}.Run(locked, sim.Variant{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Strategies) != 1 || v.Strategies[0].Name != "pct" || v.Runs != 30 || v.Reports[0].Runs != 30 {
+		t.Fatalf("ran %v for %d runs, want pct for 30", v.Strategies, v.Runs)
 	}
 }
 
