@@ -10,7 +10,6 @@ import (
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
-	"github.com/simrun/simrun/traces"
 )
 
 // exploreResult is the outcome of `simrun explore`, as printed by -json.
@@ -137,7 +136,9 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	res := newExploreResult(proto, params, v, spec, vd)
 	for i, hf := range vd.Findings {
-		if err := saveSearchTrace(out, protocol, variant, spec, hf, &res.Findings[i]); err != nil {
+		fd := hf.Finding
+		path := filepath.Join(out, fmt.Sprintf("%s-%s-%s-%s-run%d.json", protocol, variant, fd.Kind, spec.Name, fd.Run))
+		if err := saveTrace(path, fd, &res.Findings[i]); err != nil {
 			return exitUsage, err
 		}
 	}
@@ -183,22 +184,6 @@ func newExploreResult(proto *protocols.Protocol, params protocols.Params, v sim.
 		res.Findings = append(res.Findings, jf)
 	}
 	return res
-}
-
-// saveSearchTrace saves a finding's trace under dir, named after the
-// variant, the kind, the strategy and the run, and records where in jf.
-func saveSearchTrace(dir, protocol, variant string, spec scheduler.Spec, hf *sim.HuntFinding, jf *jsonFinding) error {
-	fd := hf.Finding
-	if fd.Trace == nil {
-		return nil
-	}
-	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%s-%s-run%d.json", protocol, variant, fd.Kind, spec.Name, fd.Run))
-	if err := traces.Save(path, fd.Trace); err != nil {
-		return fmt.Errorf("saving trace: %w", err)
-	}
-	jf.Trace = path
-	jf.Replay = selfCommand() + " replay " + path
-	return nil
 }
 
 func printExplore(w io.Writer, r *exploreResult) {

@@ -274,7 +274,9 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, specs []sc
 	res := newVariantResult(protocol, v, specs, verdict)
 	stats.into(res)
 	for i, hf := range verdict.Findings {
-		if err := saveTrace(f.out, protocol, variant, hf, &res.Findings[i]); err != nil {
+		fd := hf.Finding
+		path := filepath.Join(f.out, fmt.Sprintf("%s-%s-%s-%s-seed%d.json", protocol, variant, fd.Kind, hf.Strategy.Name, fd.Seed))
+		if err := saveTrace(path, fd, &res.Findings[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -308,14 +310,12 @@ func newVariantResult(protocol string, v sim.Variant, specs []scheduler.Spec, vd
 	return res
 }
 
-// saveTrace saves a finding's trace under dir, named after the variant,
-// the kind, the strategy and the seed, and records where in jf.
-func saveTrace(dir, protocol, variant string, hf *sim.HuntFinding, jf *jsonFinding) error {
-	fd := hf.Finding
+// saveTrace saves a finding's trace (if it has one) at path, and records
+// where in jf.
+func saveTrace(path string, fd *sim.Finding, jf *jsonFinding) error {
 	if fd.Trace == nil {
 		return nil
 	}
-	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%s-%s-seed%d.json", protocol, variant, fd.Kind, hf.Strategy.Name, fd.Seed))
 	if err := traces.Save(path, fd.Trace); err != nil {
 		return fmt.Errorf("saving trace: %w", err)
 	}
