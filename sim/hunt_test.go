@@ -107,28 +107,35 @@ func TestHuntMergesFindings(t *testing.T) {
 	}
 }
 
-// A seeded bug's hunt stops at its expected kind; without StopOnExpected
-// it spends its whole budget.
-func TestHuntStopsOnExpected(t *testing.T) {
-	v := sim.Variant{Expected: sim.LostWakeup}
+// A seeded bug's hunt stops at its expected kind, and StopOnFinding stops
+// it at any kind, across strategies; otherwise it spends its whole budget.
+func TestHuntStops(t *testing.T) {
+	both := []scheduler.Spec{random, pct}
 	for _, c := range []struct {
-		stop    bool
+		name    string
+		h       sim.Hunt
+		expect  sim.Kind
 		reports int
-		runs    int // 0: fewer than the budget
+		all     bool // the whole budget ran
 	}{
-		{true, 1, 0},
-		{false, 2, 400},
+		{"on expected", sim.Hunt{Strategies: both, StopOnExpected: true}, sim.LostWakeup, 1, false},
+		{"not on another kind", sim.Hunt{Strategies: both, StopOnExpected: true}, sim.Deadlock, 2, true},
+		{"on finding", sim.Hunt{Strategies: both, Options: sim.Options{StopOnFinding: true}}, sim.Clean, 1, false},
+		{"never", sim.Hunt{Strategies: both}, sim.LostWakeup, 2, true},
 	} {
-		vd, err := sim.Hunt{Strategies: []scheduler.Spec{random, pct}, Runs: 400, StopOnExpected: c.stop}.Run(signalFirst, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(vd.Reports) != c.reports || (c.runs == 0 && vd.Runs >= 200) || (c.runs != 0 && vd.Runs != c.runs) {
-			t.Fatalf("stop %v: %d strategies, %d runs", c.stop, len(vd.Reports), vd.Runs)
-		}
-		if vd.Kind != sim.LostWakeup || !vd.OK {
-			t.Fatalf("stop %v: verdict %s ok=%v", c.stop, vd.Kind, vd.OK)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			c.h.Runs = 400
+			vd, err := c.h.Run(signalFirst, sim.Variant{Expected: c.expect})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(vd.Reports) != c.reports || (vd.Runs == 400) != c.all {
+				t.Fatalf("%d strategies, %d runs", len(vd.Reports), vd.Runs)
+			}
+			if vd.Findings[0].Finding.Kind != sim.LostWakeup {
+				t.Fatalf("found %s first", vd.Findings[0].Finding.Kind)
+			}
+		})
 	}
 }
 
