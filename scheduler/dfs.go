@@ -255,7 +255,7 @@ func (s *DFS) offer(k, i int) {
 }
 
 // Info implements Strategy.
-func (s *DFS) Info() Info { return Info{Name: "dfs", Depth: s.bound} }
+func (s *DFS) Info() Info { return Info{Name: NameDFS, Bound: boundSpec(s.bound)} }
 
 // Err reports nondeterminism detected while replaying prefixes, or "".
 func (s *DFS) Err() string { return s.err }

@@ -511,12 +511,7 @@ func (s *DPOR) explored(f *dporFrame, k dporKey) bool {
 }
 
 // Info implements Strategy.
-func (s *DPOR) Info() Info {
-	if s.bound >= 0 {
-		return Info{Name: "dpor", Depth: s.bound}
-	}
-	return Info{Name: "dpor"}
-}
+func (s *DPOR) Info() Info { return Info{Name: NameDPOR, Bound: boundSpec(s.bound)} }
 
 // Take implements Splitter: DPOR is one task (its backtrack sets cross
 // subtrees), explored by one worker.

@@ -115,7 +115,7 @@ func (s *PCT) End(p *Path) {
 
 // Info implements Strategy.
 func (s *PCT) Info() Info {
-	return Info{Name: "pct", Seed: s.seed, Depth: s.depth, Steps: s.k}
+	return Info{Name: NamePCT, Seed: s.seed, Depth: s.depth, Steps: s.k}
 }
 
 // Clone implements Cloner. A clone learns on its own, so give Steps

@@ -40,7 +40,7 @@ func pickRandom(r *Rand, d *Decision) int {
 func (s *Random) End(*Path) {}
 
 // Info implements Strategy.
-func (s *Random) Info() Info { return Info{Name: "random", Seed: s.seed} }
+func (s *Random) Info() Info { return Info{Name: NameRandom, Seed: s.seed} }
 
 // Clone implements Cloner.
 func (s *Random) Clone() Strategy { return &Random{base: s.base} }

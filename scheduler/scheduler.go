@@ -108,13 +108,10 @@ type Cloner interface {
 	Clone() Strategy
 }
 
-// Info names a strategy and its parameters.
-type Info struct {
-	Name  string `json:"name"`
-	Seed  uint64 `json:"seed"`            // the seed of this execution
-	Depth int    `json:"depth,omitempty"` // PCT bug depth d
-	Steps int    `json:"steps,omitempty"` // PCT expected step count k
-}
+// Info is what a strategy reports of itself: its Spec as configured for
+// the current execution (Seed is that execution's seed), so that a trace
+// header can re-create it with Spec.New.
+type Info = Spec
 
 // Path is the record of a finished execution that a strategy may learn
 // from. Its slices are reused for the next execution: a strategy that keeps

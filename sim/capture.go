@@ -208,8 +208,7 @@ func (x *Execution) trace(meta Meta, run int) *traces.Trace {
 		Decisions: append([]int{}, x.path.Decisions...),
 		Events:    x.events,
 	}
-	info := x.strat.Info()
-	t.Strategy = traces.Strategy{Name: info.Name, Seed: info.Seed, Depth: info.Depth, Steps: info.Steps}
+	t.Strategy = traces.Strategy(x.strat.Info())
 	for _, a := range x.actors {
 		t.Actors = append(t.Actors, a.name)
 	}

@@ -27,9 +27,10 @@ var replayFlag = flag.String("simrun.trace", "", "replay this simrun trace in si
 // testdata/simrun/<test name>/ and prints the command that replays it. With
 // -simrun.trace=FILE it replays that trace instead and prints its timeline.
 //
-// By default it runs 500 random and 500 PCT (depth 3) executions with
-// spurious wakeups on; opts change that (Strategy and Runs apply to one
-// exploration; leave Strategy nil for the default pair).
+// It is a Hunt of s that stops at the first finding: by default 500 random
+// and 500 PCT (depth 3) executions with spurious wakeups on; opts change
+// that (Strategy and Runs apply to one exploration; leave Strategy nil for
+// the default pair).
 func Check(t TB, s Scenario, opts ...func(*Options)) {
 	t.Helper()
 	var o Options
@@ -43,40 +44,34 @@ func Check(t TB, s Scenario, opts ...func(*Options)) {
 		checkReplay(t, s, *replayFlag)
 		return
 	}
-	var strategies []scheduler.Strategy
-	if o.Strategy != nil {
-		strategies = []scheduler.Strategy{o.Strategy}
-	} else {
-		seed := max(o.Seed, 1)
-		strategies = []scheduler.Strategy{scheduler.NewRandom(seed), scheduler.NewPCT(seed, 3, 0)}
-		if o.Runs == 0 {
-			o.Runs = 500
+	h := Hunt{Runs: o.Runs, Options: o}
+	h.Options.Runs, h.Options.StopOnFinding = 0, true
+	if o.Strategy == nil {
+		h.Runs = len(DefaultPortfolio) * 500
+		if o.Runs != 0 {
+			h.Runs = len(DefaultPortfolio) * o.Runs
 		}
 	}
-	for _, strat := range strategies {
-		o.Strategy = strat
-		o.StopOnFinding = true
-		rep, err := Explore(s, o)
-		if err != nil {
-			t.Fatalf("sim.Check: %v", err)
-			return
-		}
-		if len(rep.Findings) == 0 {
-			continue
-		}
-		f := rep.Findings[0]
-		msg := fmt.Sprintf("sim.Check: %s after %d executions (%s, seed %d, %d steps)\n%s", f.Kind, rep.Runs, strat.Info().Name, f.Seed, f.Steps, f)
-		if f.Trace != nil {
-			path := filepath.Join("testdata", "simrun", safeName(t.Name()), fmt.Sprintf("%s-%s-seed%d.json", f.Kind, strat.Info().Name, f.Seed))
-			if err := traces.Save(path, f.Trace); err != nil {
-				msg += fmt.Sprintf("\n(could not save the trace: %v)", err)
-			} else {
-				msg += fmt.Sprintf("\ntrace: %s\nreplay: go test -run '^%s$' -simrun.trace=%s", path, regexp.QuoteMeta(t.Name()), path)
-			}
-		}
-		t.Fatalf("%s", msg)
+	v, err := h.Run(s, Variant{Name: t.Name(), Expected: Clean})
+	if err != nil {
+		t.Fatalf("sim.Check: %v", err)
 		return
 	}
+	if len(v.Findings) == 0 {
+		return
+	}
+	hf := v.Findings[0]
+	f := hf.Finding
+	msg := fmt.Sprintf("sim.Check: %s after %d executions (%s, seed %d, %d steps)\n%s", f.Kind, v.Runs, hf.Strategy.Name, f.Seed, f.Steps, f)
+	if f.Trace != nil {
+		path := filepath.Join("testdata", "simrun", safeName(t.Name()), fmt.Sprintf("%s-%s-seed%d.json", f.Kind, hf.Strategy.Name, f.Seed))
+		if err := traces.Save(path, f.Trace); err != nil {
+			msg += fmt.Sprintf("\n(could not save the trace: %v)", err)
+		} else {
+			msg += fmt.Sprintf("\ntrace: %s\nreplay: go test -run '^%s$' -simrun.trace=%s", path, regexp.QuoteMeta(t.Name()), path)
+		}
+	}
+	t.Fatalf("%s", msg)
 }
 
 func checkReplay(t TB, s Scenario, path string) {

@@ -71,9 +71,8 @@ func Minimize(s Scenario, t *traces.Trace) (*traces.Trace, MinimizeStats, error)
 	st = MinimizeStats{PreemptionsBefore: start.Preemptions, PreemptionsAfter: best.Preemptions,
 		StepsBefore: start.Steps, StepsAfter: best.Steps,
 		DecisionsBefore: len(start.Decisions), DecisionsAfter: len(best.Decisions), Runs: runs + 1}
-	info := scheduler.Info{Name: t.Strategy.Name, Seed: t.Strategy.Seed, Depth: t.Strategy.Depth, Steps: t.Strategy.Steps}
 	f := &Finding{Kind: kind, Steps: best.Steps}
-	mt := captureTrace(s, &o, info, best.Decisions, t.Run, f)
+	mt := captureTrace(s, &o, scheduler.Spec(t.Strategy), best.Decisions, t.Run, f)
 	if mt.Finding == nil || Kind(mt.Finding.Kind) != kind {
 		return nil, st, fmt.Errorf("the minimized schedule did not replay to a %s finding", kind)
 	}

@@ -48,8 +48,7 @@ func Replay(s Scenario, t *traces.Trace) (*Finding, *traces.Trace, error) {
 	o := Options{MaxSteps: t.Options.MaxSteps, NoSpurious: !t.Options.Spurious,
 		MaxSpurious: t.Options.MaxSpurious, Cost: cost, Races: t.Options.Races,
 		Meta: Meta{Protocol: t.Protocol, Variant: t.Variant, Config: t.Config}}
-	info := scheduler.Info{Name: t.Strategy.Name, Seed: t.Strategy.Seed, Depth: t.Strategy.Depth, Steps: t.Strategy.Steps}
-	o.Strategy = scheduler.NewReplay(t.Decisions, info)
+	o.Strategy = scheduler.NewReplay(t.Decisions, scheduler.Spec(t.Strategy))
 	if err := o.fill(); err != nil {
 		return nil, nil, err
 	}

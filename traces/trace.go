@@ -106,12 +106,44 @@ type Options struct {
 	Cost        map[string]string `json:"cost,omitempty"`         // cost-model parameters that differ from zero
 }
 
-// Strategy identifies the strategy that produced the trace.
+// Strategy identifies the strategy that produced the trace. It has the
+// fields of scheduler.Spec, in the same order, so that each converts to the
+// other (scheduler.Spec(t.Strategy)) without traces importing scheduler.
 type Strategy struct {
 	Name  string `json:"name"`
 	Seed  uint64 `json:"seed"`
-	Depth int    `json:"depth,omitempty"`
-	Steps int    `json:"steps,omitempty"`
+	Depth int    `json:"depth,omitempty"` // pct: bug depth d
+	Steps int    `json:"steps,omitempty"` // pct: expected steps k
+	Bound *int   `json:"bound,omitempty"` // dfs, dpor: preemption bound (nil: none)
+}
+
+// UnmarshalJSON reads a strategy, including one written before Bound
+// existed: such a DFS or DPOR trace stored its preemption bound in depth
+// (negative for none). An old DFS trace of bound 0 stored nothing and reads
+// as unbounded; the strategy is only the trace's header, replay follows
+// the decisions.
+func (s *Strategy) UnmarshalJSON(b []byte) error {
+	type plain Strategy
+	var p struct {
+		plain
+		Depth *int `json:"depth"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*s = Strategy(p.plain)
+	if p.Depth == nil {
+		return nil
+	}
+	s.Depth = *p.Depth
+	if (s.Name == "dfs" || s.Name == "dpor") && s.Bound == nil {
+		if s.Depth >= 0 {
+			bound := s.Depth
+			s.Bound = &bound
+		}
+		s.Depth = 0
+	}
+	return nil
 }
 
 // Object is a shared object of the execution.

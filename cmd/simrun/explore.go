@@ -6,12 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
-	"github.com/simrun/simrun/traces"
 )
 
 // exploreResult is the outcome of `simrun explore`, as printed by -json.
@@ -34,6 +32,8 @@ type exploreResult struct {
 	Findings       []jsonFinding `json:"findings"`
 	Minimized      []string      `json:"minimized,omitempty"` // per finding: preemptions and steps before and after
 	Errors         []string      `json:"errors,omitempty"`
+	Search         string        `json:"-"` // what the search explores, in words
+	Verdict        string        `json:"-"` // what it established, in words
 }
 
 func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
@@ -109,68 +109,39 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	v, _ := sim.FindVariant(proto.Variants, variant)
 
-	var strat scheduler.Strategy
-	res := &exploreResult{Protocol: protocol, Variant: variant, Expected: string(v.Expected),
-		Config: string(proto.Config(params)), Bound: bound, Findings: []jsonFinding{}}
+	spec := scheduler.Spec{Name: scheduler.NameDFS}
 	if dpor {
-		if !boundSet || bound < 0 {
-			bound = -1
-		}
-		strat, res.Strategy, res.Bound = scheduler.NewBoundedDPOR(bound), "dpor", bound
-	} else {
-		strat, res.Strategy = scheduler.NewDFS(bound), "dfs"
-		if bound < 0 {
-			res.Bound = -1
-		}
+		spec.Name = scheduler.NameDPOR
 	}
-	opts := sim.Options{Strategy: strat, Runs: maxEx, Workers: workers, MaxSteps: maxSteps,
-		NoSpurious: !spurious || maxSpurious == 0, MaxSpurious: max(maxSpurious, 1), Races: races, Cost: proto.Cost,
-		Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}
+	// DFS is bounded by default, DPOR only if -bound is given.
+	if bound >= 0 && (!dpor || boundSet) {
+		spec.Bound = scheduler.IntPtr(bound)
+	}
+	h := sim.Hunt{Strategies: []scheduler.Spec{spec}, Runs: maxEx, Minimize: minimize,
+		Options: sim.Options{Workers: workers, MaxSteps: maxSteps,
+			NoSpurious: !spurious || maxSpurious == 0, MaxSpurious: max(maxSpurious, 1), Races: races, Cost: proto.Cost,
+			Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}}
 	progress := isTerminal(os.Stderr) && stderr == io.Writer(os.Stderr) && !jsonOut
 	if progress {
-		opts.Progress = func(p sim.Progress) {
+		h.Progress = func(_ scheduler.Spec, p sim.Progress) {
 			fmt.Fprintf(stderr, "\r  %s/%s: %d executions, %.0f/s   ", protocol, variant, p.Runs, float64(p.Runs)/p.Elapsed.Seconds())
 		}
 	}
-	rep, err := sim.Explore(scenario, opts)
-	if err != nil {
-		return exitUsage, usageError{err}
-	}
+	vd, err := h.Run(scenario, v)
 	if progress {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
-	res.Exhaustive = rep.Exhausted
-	res.Executions, res.TerminalStates, res.DeepestSteps = rep.Runs, rep.TerminalStates, rep.MaxSteps
-	res.Pruned, res.Redundant, res.Errors = rep.Pruned, rep.Redundant, rep.Errors
-	res.WallSeconds = rep.Wall.Seconds()
-	if rep.Wall > 0 {
-		res.ExecsPerSecond = float64(rep.Runs) / rep.Wall.Seconds()
+	if err != nil {
+		return exitUsage, usageError{err}
 	}
-	for _, fd := range rep.Findings {
-		jf := jsonFinding{Kind: string(fd.Kind), Message: fd.Message, Seed: fd.Seed, Run: fd.Run,
-			Steps: fd.Steps, Count: rep.Counts[fd.Kind]}
-		t := fd.Trace
-		if t != nil && minimize && fd.Kind != sim.Nondeterminism {
-			start := time.Now()
-			if mt, st, err := sim.Minimize(scenario, t); err == nil {
-				t = mt
-				res.Minimized = append(res.Minimized, fmt.Sprintf("%s: %s, %.1fs", fd.Kind, st, time.Since(start).Seconds()))
-				jf.Steps = st.StepsAfter
-			} else {
-				res.Minimized = append(res.Minimized, fmt.Sprintf("%s: not minimized: %v", fd.Kind, err))
-			}
+	res := newExploreResult(proto, params, v, spec, vd)
+	for i, hf := range vd.Findings {
+		fd := hf.Finding
+		path := filepath.Join(out, fmt.Sprintf("%s-%s-%s-%s-run%d.json", protocol, variant, fd.Kind, spec.Name, fd.Run))
+		if err := saveTrace(path, fd, &res.Findings[i]); err != nil {
+			return exitUsage, err
 		}
-		if t != nil {
-			path := filepath.Join(out, fmt.Sprintf("%s-%s-%s-%s-run%d.json", protocol, variant, fd.Kind, res.Strategy, fd.Run))
-			if err := traces.Save(path, t); err != nil {
-				return exitUsage, fmt.Errorf("saving trace: %w", err)
-			}
-			jf.Trace = path
-			jf.Replay = selfCommand() + " replay " + path
-		}
-		res.Findings = append(res.Findings, jf)
 	}
-	res.Verified = res.Exhaustive && len(res.Findings) == 0 && len(res.Errors) == 0
 	if jsonOut {
 		if err := writeJSON(stdout, res); err != nil {
 			return exitUsage, err
@@ -184,17 +155,39 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	return exitClean, nil
 }
 
-func printExplore(w io.Writer, r *exploreResult) {
-	what := fmt.Sprintf("DFS, at most %d preemptions (spurious wakeups included)", r.Bound)
-	switch {
-	case r.Strategy == "dpor" && r.Bound < 0:
-		what = "DPOR with sleep sets (every Mazurkiewicz trace)"
-	case r.Strategy == "dpor":
-		what = fmt.Sprintf("DPOR with sleep sets, at most %d preemptions (bounded DPOR: may miss executions within the bound)", r.Bound)
-	case r.Bound < 0:
-		what = "DFS, no preemption bound"
+// newExploreResult is a search's verdict as `explore` prints it.
+func newExploreResult(proto *protocols.Protocol, params protocols.Params, v sim.Variant, spec scheduler.Spec, vd *sim.Verdict) *exploreResult {
+	rep := vd.Reports[0]
+	res := &exploreResult{Protocol: proto.Name, Variant: v.Name, Expected: string(v.Expected),
+		Config: string(proto.Config(params)), Strategy: spec.Name, Bound: -1, Findings: []jsonFinding{},
+		Exhaustive: rep.Exhausted, Executions: rep.Runs, TerminalStates: rep.TerminalStates, DeepestSteps: rep.MaxSteps,
+		Pruned: rep.Pruned, Redundant: rep.Redundant, Errors: rep.Errors, WallSeconds: rep.Wall.Seconds()}
+	if spec.Bound != nil {
+		res.Bound = *spec.Bound
 	}
-	fmt.Fprintf(w, "%s/%s %s (expected: %s): %s\n", r.Protocol, r.Variant, r.Config, r.Expected, what)
+	if rep.Wall > 0 {
+		res.ExecsPerSecond = float64(rep.Runs) / rep.Wall.Seconds()
+	}
+	res.Verified, res.Verdict = sim.SearchVerdict(spec, rep)
+	res.Search = sim.DescribeSearch(spec)
+	for _, hf := range vd.Findings {
+		fd := hf.Finding
+		jf := jsonFinding{Kind: string(fd.Kind), Message: fd.Message, Seed: fd.Seed, Run: fd.Run,
+			Steps: fd.Steps, Count: hf.Count}
+		switch {
+		case hf.Minimized != nil:
+			res.Minimized = append(res.Minimized, fmt.Sprintf("%s: %s, %.1fs", fd.Kind, hf.Minimized, hf.MinimizeTime.Seconds()))
+			jf.Steps = hf.Minimized.StepsAfter
+		case hf.MinimizeErr != nil:
+			res.Minimized = append(res.Minimized, fmt.Sprintf("%s: not minimized: %v", fd.Kind, hf.MinimizeErr))
+		}
+		res.Findings = append(res.Findings, jf)
+	}
+	return res
+}
+
+func printExplore(w io.Writer, r *exploreResult) {
+	fmt.Fprintf(w, "%s/%s %s (expected: %s): %s\n", r.Protocol, r.Variant, r.Config, r.Expected, r.Search)
 	fmt.Fprintf(w, "  executions:      %d", r.Executions)
 	if r.Redundant > 0 {
 		fmt.Fprintf(w, " (%d sleep-blocked)", r.Redundant)
@@ -213,36 +206,5 @@ func printExplore(w io.Writer, r *exploreResult) {
 	for _, e := range r.Errors {
 		fmt.Fprintf(w, "  error: %s\n", e)
 	}
-	switch {
-	case r.Verified && r.Strategy == "dpor" && r.Bound < 0:
-		fmt.Fprintf(w, "verified: no finding in any execution (DPOR, exhaustive)\n")
-	case r.Verified && r.Strategy == "dpor":
-		fmt.Fprintf(w, "verified (bounded DPOR): no finding in any execution DPOR explored with at most %d preemptions", r.Bound)
-		if r.Pruned > 0 {
-			fmt.Fprintf(w, " (%d alternatives beyond the bound were not explored)", r.Pruned)
-		} else {
-			fmt.Fprintf(w, " (nothing lay beyond the bound: exhaustive)")
-		}
-		fmt.Fprintln(w)
-	case r.Verified && r.Bound < 0:
-		fmt.Fprintf(w, "verified: no finding in any execution (DFS, exhaustive)\n")
-	case r.Verified:
-		fmt.Fprintf(w, "verified: no finding in any execution with at most %d preemptions", r.Bound)
-		if r.Pruned > 0 {
-			fmt.Fprintf(w, " (%d alternatives beyond the bound were not explored)", r.Pruned)
-		} else {
-			fmt.Fprintf(w, " (nothing lay beyond the bound: exhaustive)")
-		}
-		fmt.Fprintln(w)
-	case !r.Exhaustive:
-		fmt.Fprintf(w, "not verified: the search stopped at the budget of %d executions before it was exhaustive (raise -max-executions, or lower -bound, -threads or -max-spurious)\n", r.Executions)
-	case len(r.Findings) > 0:
-		fmt.Fprintf(w, "not verified: %d finding kind(s); the search was exhaustive", len(r.Findings))
-		if r.Strategy == "dfs" && r.Bound >= 0 {
-			fmt.Fprintf(w, " for %d preemptions", r.Bound)
-		}
-		fmt.Fprintln(w)
-	default:
-		fmt.Fprintf(w, "not verified: the scenario is not deterministic\n")
-	}
+	fmt.Fprintln(w, r.Verdict)
 }

@@ -5,7 +5,7 @@
 // Usage:
 //
 //	simrun list
-//	simrun run [-protocol P -variant V] [flags]
+//	simrun run [-protocol P -variant V] [-strategy random|pct[:depth=D,steps=K]|dfs[:bound=B]|dpor[:bound=B]] [flags]
 //	simrun explore -protocol P -variant V [-threads N] [-txns T] [-bound B] [-dpor] [-workers W] [-max-executions K] [-json]
 //	simrun replay [-v] [-from S -to S -last N -steps-only] [-html FILE] TRACE
 //	simrun bench groupcommit|wakeup|replay|sim [-quick] [-json] [-plot FILE] [-cost name=value]

@@ -55,6 +55,11 @@ func TestExitStatuses(t *testing.T) {
 		{"workload seed not taken", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-workload-seed", "2"}, exitUsage, "does not take -workload-seed"},
 		{"fixed random workload", []string{"run", "-protocol", "replay", "-variant", "replay", "-workload-seed", "5", "-threads", "2", "-txns", "2", "-runs", "300", "-out", dir}, exitClean, ""},
 		{"explore the toolstack", []string{"explore", "-protocol", "replay", "-variant", "replay", "-vms", "2"}, exitClean, ""},
+		{"strategy spec", []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-strategy", "pct:depth=2,steps=150", "-runs", "200", "-out", dir}, exitFinding, ""},
+		{"search strategy", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-threads", "2", "-strategy", "dpor", "-runs", "100", "-out", dir}, exitClean, ""},
+		{"unknown strategy", []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-strategy", "bfs"}, exitUsage, "unknown strategy"},
+		{"parameter the strategy does not take", []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-strategy", "pct:bound=2"}, exitUsage, "did you mean depth"},
+		{"bad depth", []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-depth", "0"}, exitUsage, "-depth must be at least 1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, _, stderr := run(t, c.args...)
@@ -137,4 +142,51 @@ func TestRunThenReplay(t *testing.T) {
 		t.Fatalf("foreign variant: exit %d, stderr %s", code, stderr)
 	}
 	_ = os.Remove(bad)
+}
+
+// The strategy of a run is reported as the hunt ran it, and a run's JSON
+// and traces name the strategy that found each finding.
+func TestRunStrategy(t *testing.T) {
+	for _, c := range []struct {
+		strategy string
+		want     string // the JSON's strategy
+		bound    bool   // a PCT bound is printed
+	}{
+		{"random", "random", false},
+		{"pct", "pct", true},
+		{"pct:depth=2", "pct", true},
+		{"dfs:bound=1", "dfs", false},
+	} {
+		t.Run(c.strategy, func(t *testing.T) {
+			code, out, stderr := run(t, "run", "-protocol", "lockfree", "-variant", "no-reverse", "-strategy", c.strategy,
+				"-runs", "300", "-workers", "2", "-out", t.TempDir(), "-json")
+			if code != exitFinding {
+				t.Fatalf("exit %d; %s", code, stderr)
+			}
+			var res struct {
+				Strategy string
+				PCTBound string `json:"pct_bound"`
+				Findings []struct{ Trace string }
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatal(err)
+			}
+			if res.Strategy != c.want || (res.PCTBound != "") != c.bound {
+				t.Fatalf("strategy %q, PCT bound %q", res.Strategy, res.PCTBound)
+			}
+			if c.strategy == "pct:depth=2" && !strings.HasPrefix(res.PCTBound, "depth 2,") {
+				t.Fatalf("PCT bound %q, want depth 2", res.PCTBound)
+			}
+			tr, err := traces.Load(res.Findings[0].Trace)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.want == "dfs" && (tr.Strategy.Bound == nil || *tr.Strategy.Bound != 1 || tr.Strategy.Depth != 0) {
+				t.Fatalf("trace strategy %+v, want bound 1 and no depth", tr.Strategy)
+			}
+			if tr.Strategy.Name != c.want || !strings.Contains(res.Findings[0].Trace, "-"+c.want+"-") {
+				t.Fatalf("trace %s of strategy %+v", res.Findings[0].Trace, tr.Strategy)
+			}
+		})
+	}
 }

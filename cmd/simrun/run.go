@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -56,7 +57,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.params.VMs, "vms", 0, "simulated VMs (xenstore replay: the toolstack workload instead of the random one)")
 	fs.Uint64Var(&f.params.WorkloadSeed, "workload-seed", 0, "generator seed of one random xenstore workload for every execution (0: each execution draws its own workload, recorded in its trace)")
 	fs.BoolVar(&f.oracles, "oracles", true, "record the history and run the protocol's oracles (xenstore replay: -oracles=false for measurements at scale)")
-	fs.StringVar(&f.strategy, "strategy", "pct", "random or pct")
+	fs.StringVar(&f.strategy, "strategy", "pct", "strategy: random, pct, dfs or dpor, with parameters as in pct:depth=4,steps=200 or dfs:bound=2")
 	fs.IntVar(&f.depth, "depth", 3, "PCT bug depth d")
 	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: the longest of 10 random executions)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the first execution; execution i uses seed+i")
@@ -73,18 +74,42 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.watchdog, "watchdog", 2*time.Minute, "declare the run hung when no execution finishes for this long (0: off)")
 }
 
-// newStrategy builds the strategy named by the flags.
-func (f *runFlags) newStrategy(name string) (scheduler.Strategy, error) {
-	switch name {
-	case "random":
-		return scheduler.NewRandom(f.seed), nil
-	case "pct":
-		if f.depth < 1 {
-			return nil, usagef("-depth must be at least 1, got %d", f.depth)
-		}
-		return scheduler.NewPCT(f.seed, f.depth, f.pctSteps), nil
+// spec parses a strategy description (-strategy, or a name of the default
+// portfolio) and fills in what the flags say: -seed, and for PCT -depth and
+// -pct-steps where the description leaves them out.
+func (f *runFlags) spec(desc string) (scheduler.Spec, error) {
+	sp, err := scheduler.ParseSpec(desc)
+	if err != nil {
+		return sp, usageError{err}
 	}
-	return nil, usagef("unknown strategy %q (want random or pct)", name)
+	if sp.Seed == 0 {
+		sp.Seed = f.seed
+	}
+	if sp.Name == scheduler.NamePCT {
+		if sp.Depth == 0 {
+			if f.depth < 1 {
+				return sp, usagef("-depth must be at least 1, got %d", f.depth)
+			}
+			sp.Depth = f.depth
+		}
+		if sp.Steps == 0 {
+			sp.Steps = f.pctSteps
+		}
+	}
+	return sp, nil
+}
+
+// specs is spec over several descriptions.
+func (f *runFlags) specs(descs ...string) ([]scheduler.Spec, error) {
+	out := make([]scheduler.Spec, len(descs))
+	for i, d := range descs {
+		sp, err := f.spec(d)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = sp
+	}
+	return out, nil
 }
 
 // jsonFinding is one finding in -json output.
@@ -180,7 +205,11 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		return exitUsage, usagef("-variant is required (variants of %s: %s)", f.protocol, strings.Join(names, ", "))
 	}
-	res, err := runVariant(&f, cost, f.protocol, f.variant, []string{f.strategy}, "", stderr)
+	specs, err := f.specs(f.strategy)
+	if err != nil {
+		return exitUsage, err
+	}
+	res, err := runVariant(&f, cost, f.protocol, f.variant, specs, false, stderr)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -197,9 +226,9 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 	return exitClean, nil
 }
 
-// runVariant explores one variant with each strategy in turn, splitting the
-// run budget between them.
-func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies []string, stopOn sim.Kind, stderr io.Writer) (*variantResult, error) {
+// runVariant hunts one variant (sim.Hunt) with specs in turn, then saves
+// the traces of its findings and collects what the output shows.
+func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, specs []scheduler.Spec, stopOnExpected bool, stderr io.Writer) (*variantResult, error) {
 	proto, scenario, params, err := protocols.Scenario(protocol, variant, f.params)
 	if err != nil {
 		return nil, usageError{err}
@@ -211,152 +240,115 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, strategies
 	if len(f.costs) == 0 {
 		cost = proto.Cost
 	}
-	runs := f.runs
-	if runs == 0 {
-		runs = proto.Runs
-	}
-	maxSteps := f.maxSteps
-	if maxSteps == 0 {
-		maxSteps = proto.MaxSteps
-	}
-	res := &variantResult{Protocol: protocol, Variant: variant, Expected: string(v.Expected),
-		Strategy: strings.Join(strategies, "+"), Verdict: string(sim.Clean)}
-	var statsMu sync.Mutex
-	sums := map[string]float64{}
-	var vsum float64
-	n, actors := 0, 0
+	stats := &statsSum{stats: proto.Stats, sums: map[string]float64{}}
+	h := sim.Hunt{Strategies: specs, Runs: cmp.Or(f.runs, proto.Runs), StopOnExpected: stopOnExpected,
+		Minimize: f.minimize, MaxMinimizeSteps: maxMinimizeSteps,
+		Options: sim.Options{Workers: f.workers, MaxSteps: cmp.Or(f.maxSteps, proto.MaxSteps),
+			NoSpurious: !f.spurious, Cost: cost, Races: f.races, SelfCheck: f.selfCheck,
+			Watchdog: f.watchdog, OnHang: hang(stderr), OnExecution: stats.add,
+			Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}}
 	progress := isTerminal(os.Stderr) && stderr == io.Writer(os.Stderr) && !f.jsonOut
-	found := map[sim.Kind]*jsonFinding{}
-	var order []sim.Kind
-	start := time.Now()
-	for i, name := range strategies {
-		if name == "pct" && f.pctSteps == 0 {
-			// PCT spreads its change points over the expected step count k.
-			// Learn k once, from a few random executions, so that every PCT
-			// execution uses the same k whatever the worker count.
-			k, err := calibrate(scenario, maxSteps, f.seed)
-			if err != nil {
-				return nil, err
-			}
-			g := *f
-			g.pctSteps = k
-			f = &g
+	if progress {
+		h.Progress = func(sp scheduler.Spec, p sim.Progress) {
+			fmt.Fprintf(stderr, "\r  %s/%s %s: %d runs, %.0f runs/s, %d finding kinds   ",
+				protocol, variant, sp.Name, p.Runs, float64(p.Runs)/p.Elapsed.Seconds(), p.Findings)
 		}
-		strat, err := f.newStrategy(name)
-		if err != nil {
+	}
+	verdict, err := h.Run(scenario, v)
+	if progress {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if err != nil {
+		return nil, usageError{err}
+	}
+	res := newVariantResult(protocol, v, specs, verdict)
+	stats.into(res)
+	for i, hf := range verdict.Findings {
+		fd := hf.Finding
+		path := filepath.Join(f.out, fmt.Sprintf("%s-%s-%s-%s-seed%d.json", protocol, variant, fd.Kind, hf.Strategy.Name, fd.Seed))
+		if err := saveTrace(path, fd, &res.Findings[i]); err != nil {
 			return nil, err
 		}
-		share := runs / len(strategies)
-		if i == len(strategies)-1 {
-			share = runs - share*(len(strategies)-1)
-		}
-		if share == 0 {
-			continue
-		}
-		opts := sim.Options{Strategy: strat, Runs: share, Workers: f.workers, MaxSteps: maxSteps,
-			NoSpurious: !f.spurious, Cost: cost, StopOnKind: stopOn,
-			Races: f.races, SelfCheck: f.selfCheck, Watchdog: f.watchdog, OnHang: hang(stderr),
-			Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}
-		{
-			opts.OnExecution = func(run int, h *sim.History, _ *sim.Finding) {
-				statsMu.Lock()
-				defer statsMu.Unlock()
-				n++
-				actors = max(actors, len(h.Actors))
-				vsum += h.Now.Seconds()
-				if proto.Stats != nil {
-					for k, v := range proto.Stats(h) {
-						sums[k] += v
-					}
-				}
-			}
-		}
-		if progress {
-			done := res.Runs
-			opts.Progress = func(p sim.Progress) {
-				fmt.Fprintf(stderr, "\r  %s/%s %s: %d runs, %.0f runs/s, %d finding kinds   ",
-					protocol, variant, name, done+p.Runs, float64(p.Runs)/p.Elapsed.Seconds(), len(found)+p.Findings)
-			}
-		}
-		rep, err := sim.Explore(scenario, opts)
-		if err != nil {
-			return nil, usageError{err}
-		}
-		if progress {
-			fmt.Fprint(stderr, "\r\033[K")
-		}
-		res.Runs += rep.Runs
-		res.Steps += rep.Steps
-		for _, fd := range rep.Findings {
-			if jf := found[fd.Kind]; jf != nil {
-				jf.Count += rep.Counts[fd.Kind]
-				continue
-			}
-			jf := &jsonFinding{Kind: string(fd.Kind), Message: fd.Message, Seed: fd.Seed, Run: res.Runs - rep.Runs + fd.Run,
-				Steps: fd.Steps, Count: rep.Counts[fd.Kind]}
-			// Minimization re-runs the execution many times: worth it for the
-			// short executions where bugs hide, not for a million steps.
-			if fd.Trace != nil && f.minimize && fd.Kind != sim.Nondeterminism && fd.Steps <= maxMinimizeSteps {
-				if mt, st, err := sim.Minimize(scenario, fd.Trace); err == nil {
-					fd.Trace = mt
-					jf.Minimized = &minimized{PreemptionsBefore: st.PreemptionsBefore, PreemptionsAfter: st.PreemptionsAfter,
-						StepsBefore: st.StepsBefore, StepsAfter: st.StepsAfter}
-				}
-			}
-			if fd.Trace != nil {
-				path := filepath.Join(f.out, fmt.Sprintf("%s-%s-%s-%s-seed%d.json", protocol, variant, fd.Kind, name, fd.Seed))
-				if err := traces.Save(path, fd.Trace); err != nil {
-					return nil, fmt.Errorf("saving trace: %w", err)
-				}
-				jf.Trace = path
-				jf.Replay = selfCommand() + " replay " + path
-			}
-			found[fd.Kind] = jf
-			order = append(order, fd.Kind)
-		}
-		if found[stopOn] != nil {
-			break
-		}
-	}
-	wall := time.Since(start)
-	res.WallSeconds = wall.Seconds()
-	if wall > 0 {
-		res.RunsPerSecond = float64(res.Runs) / wall.Seconds()
-	}
-	for _, k := range order {
-		res.Findings = append(res.Findings, *found[k])
-	}
-	verdict, ok := v.Judge(order)
-	res.Verdict, res.ok = string(verdict), ok
-	if n > 0 && strings.Contains(res.Strategy, "pct") && res.Runs > 0 {
-		// PCT's guarantee (Burckhardt et al. 2010): one run finds a bug of
-		// depth d with probability >= 1/(n·k^(d-1)).
-		k := int(res.Steps / int64(res.Runs))
-		p := scheduler.Bound(actors, k, f.depth)
-		res.PCTBound = fmt.Sprintf("depth %d, n=%d actors, k=%d steps: at least %.3g per run", f.depth, actors, k, p)
-	}
-	if n > 0 {
-		res.VirtualSeconds = vsum / float64(n)
-		if len(sums) > 0 {
-			res.Stats = map[string]float64{}
-			for k, v := range sums {
-				res.Stats[k] = v / float64(n)
-			}
-		}
-	}
-	if res.Findings == nil {
-		res.Findings = []jsonFinding{}
 	}
 	return res, nil
 }
 
-// calibrate returns the longest of 10 random executions of s: PCT's k.
-func calibrate(s sim.Scenario, maxSteps int, seed uint64) (int, error) {
-	rep, err := sim.Explore(s, sim.Options{Strategy: scheduler.NewRandom(seed), Runs: 10, MaxSteps: maxSteps})
-	if err != nil {
-		return 0, usageError{err}
+// newVariantResult is a hunt's verdict as `run` prints it.
+func newVariantResult(protocol string, v sim.Variant, specs []scheduler.Spec, vd *sim.Verdict) *variantResult {
+	names := make([]string, len(specs))
+	for i, sp := range specs {
+		names[i] = sp.Name
 	}
-	return max(rep.MaxSteps, 1), nil
+	res := &variantResult{Protocol: protocol, Variant: v.Name, Expected: string(v.Expected),
+		Strategy: strings.Join(names, "+"), Verdict: string(vd.Kind), ok: vd.OK,
+		Runs: vd.Runs, Steps: vd.Steps, WallSeconds: vd.Wall.Seconds(), Findings: []jsonFinding{}}
+	if vd.Wall > 0 {
+		res.RunsPerSecond = float64(vd.Runs) / vd.Wall.Seconds()
+	}
+	if vd.PCT != nil {
+		res.PCTBound = vd.PCT.String()
+	}
+	for _, hf := range vd.Findings {
+		fd := hf.Finding
+		jf := jsonFinding{Kind: string(fd.Kind), Message: fd.Message, Seed: fd.Seed, Run: hf.Run, Steps: fd.Steps, Count: hf.Count}
+		if m := hf.Minimized; m != nil {
+			jf.Minimized = &minimized{PreemptionsBefore: m.PreemptionsBefore, PreemptionsAfter: m.PreemptionsAfter,
+				StepsBefore: m.StepsBefore, StepsAfter: m.StepsAfter}
+		}
+		res.Findings = append(res.Findings, jf)
+	}
+	return res
+}
+
+// saveTrace saves a finding's trace (if it has one) at path, and records
+// where in jf.
+func saveTrace(path string, fd *sim.Finding, jf *jsonFinding) error {
+	if fd.Trace == nil {
+		return nil
+	}
+	if err := traces.Save(path, fd.Trace); err != nil {
+		return fmt.Errorf("saving trace: %w", err)
+	}
+	jf.Trace = path
+	jf.Replay = selfCommand() + " replay " + path
+	return nil
+}
+
+// statsSum averages the protocol's statistics and the virtual time over
+// the executions of a hunt; its add is the hunt's OnExecution, which
+// several workers call at once.
+type statsSum struct {
+	stats func(*sim.History) map[string]float64
+	mu    sync.Mutex
+	n     int
+	vsum  float64
+	sums  map[string]float64
+}
+
+func (s *statsSum) add(_ int, h *sim.History, _ *sim.Finding) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	s.vsum += h.Now.Seconds()
+	if s.stats != nil {
+		for k, v := range s.stats(h) {
+			s.sums[k] += v
+		}
+	}
+}
+
+// into writes the means into res.
+func (s *statsSum) into(res *variantResult) {
+	if s.n == 0 {
+		return
+	}
+	res.VirtualSeconds = s.vsum / float64(s.n)
+	if len(s.sums) > 0 {
+		res.Stats = map[string]float64{}
+		for k, v := range s.sums {
+			res.Stats[k] = v / float64(s.n)
+		}
+	}
 }
 
 // maxMinimizeSteps is the longest execution `run` minimizes.
@@ -416,15 +408,17 @@ func printResult(w io.Writer, r *variantResult) {
 // runAll runs every variant of every protocol on its default budget, half
 // random and half PCT, and prints verdict against expectation.
 func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
+	// PCT first, then random: the table's runs and first seeds are
+	// measured in this order.
+	specs, err := f.specs(scheduler.NamePCT, scheduler.NameRandom)
+	if err != nil {
+		return exitUsage, err
+	}
 	var results []*variantResult
 	allOK := true
 	for _, p := range protocols.All {
 		for _, v := range p.Variants {
-			stop := v.Expected
-			if stop == sim.Clean {
-				stop = ""
-			}
-			res, err := runVariant(f.forProtocol(p), cost, p.Name, v.Name, []string{"pct", "random"}, stop, stderr)
+			res, err := runVariant(f.forProtocol(p), cost, p.Name, v.Name, specs, true, stderr)
 			if err != nil {
 				return exitUsage, err
 			}

@@ -11,7 +11,7 @@ import (
 var protocol = gctest.Protocol{Name: "mutexqueue", Variants: Variants, Scenario: Scenario, Adjust: Adjust}
 
 // correctExecutions is how many executions each correct variant must pass
-// (random and PCT over groupcommit.CheckConfigs); a tenth under -short.
+// (random and PCT over gctest.CheckConfigs); a tenth under -short.
 // Over the three correct variants here and the two of package broadcast
 // that is 500,000 executions.
 const correctExecutions = 100_000
@@ -19,7 +19,7 @@ const correctExecutions = 100_000
 // TestCorrectVariants runs every correct variant over the check matrix:
 // 2-8 threads, two engines, snapshot readers, xid_errors and crashes.
 func TestCorrectVariants(t *testing.T) {
-	gctest.CorrectVariants(t, protocol, groupcommit.CheckConfigs, correctExecutions)
+	gctest.CorrectVariants(t, protocol, gctest.CheckConfigs, correctExecutions)
 }
 
 // verdicts are the seeded bugs: each must be found, with its expected

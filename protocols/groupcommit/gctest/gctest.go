@@ -44,7 +44,7 @@ type Protocol struct {
 }
 
 // CorrectVariants runs every correct variant of p, each for about total
-// executions (a tenth under -short) of groupcommit.Sweep over cfgs (two
+// executions (a tenth under -short) of Sweep over cfgs (two
 // workers, seed 1), and fails on any finding.
 func CorrectVariants(t *testing.T, p Protocol, cfgs []groupcommit.Config, total int) {
 	if testing.Short() {
@@ -56,7 +56,7 @@ func CorrectVariants(t *testing.T, p Protocol, cfgs []groupcommit.Config, total 
 		}
 		t.Run(v.Name, func(t *testing.T) {
 			start := time.Now()
-			res, err := groupcommit.Sweep(func(c groupcommit.Config) (sim.Scenario, error) { return p.Scenario(v.Name, c) },
+			res, err := Sweep(func(c groupcommit.Config) (sim.Scenario, error) { return p.Scenario(v.Name, c) },
 				cfgs, total, 2, 1)
 			if err != nil {
 				t.Fatal(err)
@@ -74,8 +74,9 @@ func CorrectVariants(t *testing.T, p Protocol, cfgs []groupcommit.Config, total 
 }
 
 // Verdict is a seeded bug's test: the variant must be found, with its
-// expected kind first, within Budget executions of Strategy ("random" or
-// "pct", seed 1) on Config.
+// expected kind first, within Budget executions of Strategy (a
+// scheduler.ParseSpec description such as "random" or "pct"; seed 1 unless
+// it says otherwise) on Config.
 type Verdict struct {
 	Variant  string
 	Config   groupcommit.Config
@@ -84,8 +85,9 @@ type Verdict struct {
 }
 
 // SeededBugs checks that every verdict's variant gets its expected
-// verdict within the stated budget, and prints the end of its trace under
-// -v. It fails if a seeded-bug variant of p has no verdict.
+// verdict within the stated budget (a sim.Hunt with the verdict's one
+// strategy), and prints the end of its trace under -v. It fails if a
+// seeded-bug variant of p has no verdict.
 func SeededBugs(t *testing.T, p Protocol, verdicts []Verdict) {
 	seen := map[string]bool{}
 	for _, tc := range verdicts {
@@ -99,19 +101,20 @@ func SeededBugs(t *testing.T, p Protocol, verdicts []Verdict) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var st scheduler.Strategy = scheduler.NewRandom(1)
-			if tc.Strategy == "pct" {
-				st = scheduler.NewPCT(1, 3, 0)
-			}
-			rep, err := sim.Explore(s, sim.Options{Strategy: st, Runs: tc.Budget, StopOnFinding: true,
-				Meta: sim.Meta{Protocol: p.Name, Variant: tc.Variant}})
+			spec, err := scheduler.ParseSpec(tc.Strategy)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(rep.Findings) == 0 {
-				t.Fatalf("%s: no finding in %d %s executions, want %s", tc.Variant, rep.Runs, tc.Strategy, v.Expected)
+			h := sim.Hunt{Strategies: []scheduler.Spec{spec}, Runs: tc.Budget,
+				Options: sim.Options{Seed: 1, StopOnFinding: true, Meta: sim.Meta{Protocol: p.Name, Variant: tc.Variant}}}
+			vd, err := h.Run(s, v)
+			if err != nil {
+				t.Fatal(err)
 			}
-			f := rep.Findings[0]
+			if len(vd.Findings) == 0 {
+				t.Fatalf("%s: no finding in %d %s executions, want %s", tc.Variant, vd.Runs, tc.Strategy, v.Expected)
+			}
+			f := vd.Findings[0].Finding
 			t.Logf("%s: %s at execution %d of budget %d: %s", tc.Variant, f.Kind, f.Run, tc.Budget, f.Message)
 			if f.Kind != v.Expected {
 				t.Fatalf("%s: found %s, want %s", tc.Variant, f.Kind, v.Expected)

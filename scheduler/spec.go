@@ -1,0 +1,193 @@
+package scheduler
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Spec names a strategy and its parameters. Command-line flags parse into
+// it, traces store it (as traces.Strategy, the same fields), strategies
+// report it (Strategy.Info), and New is the one way to build a strategy
+// from a description: so that the CLI, sim.Hunt, the tests and the benches
+// cannot drift apart on what "pct" or "dfs:bound=2" means.
+//
+// Depth and Bound are separate fields because they are different knobs:
+// PCT's bug depth d says how many ordering constraints a bug needs, DFS's
+// and DPOR's preemption bound cuts the search tree. One field for both
+// made every trace header ambiguous.
+type Spec struct {
+	Name  string `json:"name"`            // random | pct | dfs | dpor | replay | tape
+	Seed  uint64 `json:"seed"`            // random, pct: the seed of the first execution (of this execution, when reported by Info)
+	Depth int    `json:"depth,omitempty"` // pct: bug depth d (0: DefaultDepth)
+	Steps int    `json:"steps,omitempty"` // pct: expected steps k (0: learn it)
+	Bound *int   `json:"bound,omitempty"` // dfs, dpor: preemption bound (nil: none)
+}
+
+// DefaultDepth is PCT's bug depth when a Spec leaves it 0: depth 3 finds
+// the bugs that need two ordering constraints besides the first, which is
+// what the seeded group-commit bugs need, at a probability per run that a
+// few thousand runs make near-certain.
+const DefaultDepth = 3
+
+// Strategy names that New builds.
+const (
+	NameRandom = "random"
+	NamePCT    = "pct"
+	NameDFS    = "dfs"
+	NameDPOR   = "dpor"
+)
+
+// IntPtr returns a pointer to n, for Spec.Bound literals.
+func IntPtr(n int) *int { return &n }
+
+// ParseSpec parses a strategy description: a name, optionally followed by
+// a colon and comma-separated key=value parameters, for example "random",
+// "pct", "pct:depth=3,steps=200", "dfs:bound=2", "dpor", "dpor:bound=1",
+// "random:seed=7". Keys: seed, depth, steps (pct) and bound (dfs, dpor;
+// "none" or a negative number for no bound). The result is validated as
+// New validates it.
+func ParseSpec(s string) (Spec, error) {
+	name, params, _ := strings.Cut(strings.TrimSpace(s), ":")
+	sp := Spec{Name: name}
+	if params != "" {
+		for _, kv := range strings.Split(params, ",") {
+			if err := sp.set(kv); err != nil {
+				return Spec{}, fmt.Errorf("strategy %q: %w", s, err)
+			}
+		}
+	}
+	if err := sp.Validate(); err != nil {
+		return Spec{}, fmt.Errorf("strategy %q: %w", s, err)
+	}
+	return sp, nil
+}
+
+// set applies one key=value parameter.
+func (s *Spec) set(kv string) error {
+	k, v, ok := strings.Cut(kv, "=")
+	if !ok {
+		return fmt.Errorf("parameter %q is not key=value", kv)
+	}
+	if k == "bound" && v == "none" {
+		s.Bound = nil
+		return nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return fmt.Errorf("parameter %s: %w", k, err)
+	}
+	switch k {
+	case "seed":
+		if n < 0 {
+			return fmt.Errorf("seed %d is negative", n)
+		}
+		s.Seed = uint64(n)
+	case "depth":
+		s.Depth = int(n)
+	case "steps":
+		s.Steps = int(n)
+	case "bound":
+		if n < 0 {
+			s.Bound = nil
+		} else {
+			s.Bound = IntPtr(int(n))
+		}
+	default:
+		return fmt.Errorf("unknown parameter %q (want seed, depth, steps or bound)", k)
+	}
+	return nil
+}
+
+// Validate reports a Spec that New would refuse: an unknown name, or a
+// parameter that the named strategy does not take (a bound for PCT would
+// otherwise be silently ignored).
+func (s Spec) Validate() error {
+	switch s.Name {
+	case NameRandom:
+		if s.Depth != 0 || s.Steps != 0 || s.Bound != nil {
+			return errors.New("random takes only a seed")
+		}
+	case NamePCT:
+		if s.Depth < 0 || s.Steps < 0 {
+			return fmt.Errorf("pct depth %d and steps %d must not be negative", s.Depth, s.Steps)
+		}
+		if s.Bound != nil {
+			return errors.New("pct takes no bound (did you mean depth?)")
+		}
+	case NameDFS, NameDPOR:
+		if s.Depth != 0 || s.Steps != 0 {
+			return fmt.Errorf("%s takes only a bound", s.Name)
+		}
+	case "":
+		return errors.New("no strategy name")
+	default:
+		return fmt.Errorf("unknown strategy %q (want random, pct, dfs or dpor)", s.Name)
+	}
+	return nil
+}
+
+// New builds the strategy s describes. Replay and tape cannot be built
+// from a Spec: they need their decisions (NewReplay, NewTape).
+func (s Spec) New() (Strategy, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	switch s.Name {
+	case NameRandom:
+		return NewRandom(s.Seed), nil
+	case NamePCT:
+		return NewPCT(s.Seed, s.PCTDepth(), s.Steps), nil
+	case NameDFS:
+		return NewDFS(s.bound()), nil
+	default: // NameDPOR, as Validate allows
+		return NewBoundedDPOR(s.bound()), nil
+	}
+}
+
+// PCTDepth is the bug depth PCT runs with: Depth, or DefaultDepth if 0.
+func (s Spec) PCTDepth() int {
+	if s.Depth == 0 {
+		return DefaultDepth
+	}
+	return s.Depth
+}
+
+// bound is Bound as the constructors take it: < 0 for none.
+func (s Spec) bound() int {
+	if s.Bound == nil {
+		return -1
+	}
+	return *s.Bound
+}
+
+// String formats s as ParseSpec reads it, leaving out zero parameters:
+// "pct:depth=3,steps=40,seed=1", "dfs:bound=2", "dpor".
+func (s Spec) String() string {
+	var p []string
+	if s.Depth != 0 {
+		p = append(p, "depth="+strconv.Itoa(s.Depth))
+	}
+	if s.Steps != 0 {
+		p = append(p, "steps="+strconv.Itoa(s.Steps))
+	}
+	if s.Bound != nil {
+		p = append(p, "bound="+strconv.Itoa(*s.Bound))
+	}
+	if s.Seed != 0 {
+		p = append(p, "seed="+strconv.FormatUint(s.Seed, 10))
+	}
+	if len(p) == 0 {
+		return s.Name
+	}
+	return s.Name + ":" + strings.Join(p, ",")
+}
+
+// boundSpec is a constructor's bound (< 0: none) as Spec.Bound.
+func boundSpec(bound int) *int {
+	if bound < 0 {
+		return nil
+	}
+	return IntPtr(bound)
+}
