@@ -1,7 +1,7 @@
 package scheduler
 
 import (
-	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/simrun/simrun/op"
@@ -53,18 +53,11 @@ type DFS struct {
 	more   bool // the current task has another execution
 	active bool // a task is being explored
 
-	queue   *taskQueue // nil in a forked (single-task) DFS
+	queue   *TaskQueue // nil in a forked (single-task) DFS
 	out     []Task     // forked: tasks split off, in order
 	pruned  int        // alternatives beyond the bound, not explored
 	err     string
 	started bool
-}
-
-// Task is a subtree of an exhaustive search: the executions whose decision
-// lists begin with Prefix, explored at preemption level Level.
-type Task struct {
-	Prefix []int
-	Level  int
 }
 
 type dfsFrame struct {
@@ -84,13 +77,7 @@ func (f *dfsFrame) cost(i int) int {
 	if !f.sched {
 		return 0
 	}
-	if i >= f.real {
-		return 1 // spurious wakeup
-	}
-	if f.curOK && i > 0 {
-		return 1
-	}
-	return 0
+	return preemptionCost(i >= f.real, f.curOK, i)
 }
 
 // framePool keeps the paths of finished forks: a search runs many small
@@ -105,8 +92,8 @@ const DefaultSplit = 8
 // NewDFS returns a DFS that explores every execution with at most bound
 // preemptions (bound < 0: no bound).
 func NewDFS(bound int) *DFS {
-	s := &DFS{bound: bound, split: DefaultSplit, queue: newTaskQueue()}
-	s.queue.push(Task{Level: 0})
+	s := &DFS{bound: bound, split: DefaultSplit, queue: &TaskQueue{}}
+	s.queue.Push(Task{Level: 0})
 	return s
 }
 
@@ -131,10 +118,10 @@ func (s *DFS) Begin(run int) bool {
 		}
 		return false
 	}
-	t, ok := s.queue.pop()
-	if !ok {
+	if s.queue.Len() == 0 {
 		return false
 	}
+	t := s.queue.Pop()
 	s.start(t)
 	return true
 }
@@ -159,7 +146,7 @@ func (s *DFS) Next(d *Decision) int {
 	f := dfsFrame{n: n, limit: n, real: n, sched: d.Kind == Schedule}
 	if f.sched {
 		f.real = splitSpurious(d.Choices)
-		f.curOK = d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != op.Spurious
+		f.curOK = currentFirst(d)
 	}
 	if k := len(s.frames); k > 0 {
 		p := &s.frames[k-1]
@@ -181,7 +168,7 @@ func (s *DFS) Next(d *Decision) int {
 
 func (s *DFS) fail(d *Decision) {
 	if s.err == "" {
-		s.err = "dfs: replaying a decision prefix gave a different decision (the scenario is not deterministic) at decision " + itoa(d.Index)
+		s.err = "dfs: replaying a decision prefix gave a different decision (the scenario is not deterministic) at decision " + strconv.Itoa(d.Index)
 	}
 }
 
@@ -248,7 +235,7 @@ func (s *DFS) offer(k, i int) {
 	prefix[k] = i
 	t := Task{Prefix: prefix, Level: lv}
 	if s.queue != nil {
-		s.queue.push(t)
+		s.queue.Push(t)
 	} else {
 		s.out = append(s.out, t)
 	}
@@ -257,13 +244,11 @@ func (s *DFS) offer(k, i int) {
 // Info implements Strategy.
 func (s *DFS) Info() Info { return Info{Name: "dfs", Depth: s.bound} }
 
-// Err reports nondeterminism detected while replaying prefixes, or "".
-func (s *DFS) Err() string { return s.err }
-
-// Pruned returns the number of alternatives left unexplored because they
-// exceed the bound. The search was exhaustive for every bound when it is
-// zero.
-func (s *DFS) Pruned() int { return s.pruned }
+// Stats implements Reporter: Pruned counts the alternatives left
+// unexplored because they exceed the bound (the search was exhaustive for
+// every bound when it is zero); Err is the nondeterminism detected while
+// replaying prefixes.
+func (s *DFS) Stats() SearchStats { return SearchStats{Pruned: s.pruned, Err: s.err} }
 
 // Fork implements Splitter: a DFS of the same configuration that explores
 // only t; the tasks it splits off are collected by Spawned.
@@ -311,129 +296,34 @@ func (s *DFS) Share() bool {
 
 // Take implements Splitter.
 func (s *DFS) Take() (Task, bool) {
-	if s.queue == nil {
+	if s.queue == nil || s.queue.Len() == 0 {
 		return Task{}, false
 	}
-	return s.queue.pop()
-}
-
-// Splitter is implemented by exhaustive strategies whose search divides
-// into independent tasks (subtrees), so that several workers can explore it
-// and still number executions as one sequential search would. The
-// sequential order is: tasks by ascending Level, then by Prefix
-// lexicographically (a prefix before its extensions), each task's
-// executions in the order its fork runs them.
-type Splitter interface {
-	Strategy
-	// Take removes and returns the initial task(s) of the search.
-	Take() (Task, bool)
-	// Fork returns a strategy that explores exactly the task t and then
-	// stops (Begin returns false).
-	Fork(t Task) Strategy
-	// Spawned returns, and forgets, the tasks a fork has split off so far.
-	// Each lies outside the fork's own task and has a Level no lower.
-	Spawned() []Task
-	// Pruned counts the alternatives a fork left out because of a bound.
-	Pruned() int
-}
-
-// Sharer is implemented by forks that can split their remaining work on
-// demand: Share moves part of it into tasks (returned by Spawned) for idle
-// workers and reports whether it did. The order of executions must not
-// change: the tasks given away come, in the sequential order, after
-// everything the fork still runs itself.
-type Sharer interface {
-	Share() bool
-}
-
-// LessTask orders tasks as the sequential search runs them.
-func LessTask(a, b Task) bool { return CompareTask(a, b) < 0 }
-
-// CompareTask compares tasks in sequential search order.
-func CompareTask(a, b Task) int {
-	if a.Level != b.Level {
-		return a.Level - b.Level
-	}
-	return slices.Compare(a.Prefix, b.Prefix)
-}
-
-// taskQueue is a min-heap of tasks in sequential search order.
-type taskQueue struct{ h []Task }
-
-func newTaskQueue() *taskQueue { return &taskQueue{} }
-
-func (q *taskQueue) push(t Task) {
-	q.h = append(q.h, t)
-	i := len(q.h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !LessTask(q.h[i], q.h[p]) {
-			break
-		}
-		q.h[i], q.h[p] = q.h[p], q.h[i]
-		i = p
-	}
-}
-
-func (q *taskQueue) pop() (Task, bool) {
-	if len(q.h) == 0 {
-		return Task{}, false
-	}
-	t := q.h[0]
-	n := len(q.h) - 1
-	q.h[0] = q.h[n]
-	q.h = q.h[:n]
-	i := 0
-	for {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && LessTask(q.h[l], q.h[m]) {
-			m = l
-		}
-		if r < n && LessTask(q.h[r], q.h[m]) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		q.h[i], q.h[m] = q.h[m], q.h[i]
-		i = m
-	}
-	return t, true
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	neg := i < 0
-	if neg {
-		i = -i
-	}
-	var b [20]byte
-	n := len(b)
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	if neg {
-		n--
-		b[n] = '-'
-	}
-	return string(b[n:])
+	return s.queue.Pop(), true
 }
 
 // Preemptions returns the preemptions that choosing index i at decision d
-// costs, as DFS counts them: 1 for a spurious wakeup, 1 for another actor
-// while the previous step's actor is still enabled (i > 0), else 0.
+// costs, as DFS and DPOR count them (see DFS, "Preemptions"): 1 for a
+// spurious wakeup, 1 for another actor while the previous step's actor is
+// still enabled (i > 0), else 0.
 func Preemptions(d *Decision, i int) int {
 	if d.Kind != Schedule {
 		return 0
 	}
-	if d.Choices[i].Op == op.Spurious {
-		return 1
-	}
-	if i > 0 && d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != op.Spurious {
+	return preemptionCost(d.Choices[i].Op == op.Spurious, currentFirst(d), i)
+}
+
+// currentFirst reports whether Choices[0] of a Schedule decision is the
+// actor of the previous step, so that any other index is a preemption.
+func currentFirst(d *Decision) bool {
+	return d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != op.Spurious
+}
+
+// preemptionCost is Preemptions for choice i of a Schedule decision, given
+// whether it is a spurious wakeup and whether Choices[0] is the current
+// actor: the one rule both DFS and DPOR frames apply.
+func preemptionCost(spurious, curOK bool, i int) int {
+	if spurious || curOK && i > 0 {
 		return 1
 	}
 	return 0
