@@ -216,3 +216,13 @@ func (q *TaskQueue) Pop() Task { return heap.Pop(&q.h).(Task) }
 // Peek returns the least task without removing it; the queue must not be
 // empty.
 func (q *TaskQueue) Peek() Task { return q.h[0] }
+
+// Rerunner is implemented by strategies that run some executions again only
+// to find their way to new ones (DFS re-walks the executions of lower
+// preemption levels to reach those of the next, rather than remember every
+// branch it leaves for later). Rerun, asked after End, reports whether the
+// execution that just ended was such a re-run: the exploration does not
+// count it.
+type Rerunner interface {
+	Rerun() bool
+}

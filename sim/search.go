@@ -180,10 +180,9 @@ func (w *worker) runTask(tr *taskRun) {
 			}
 			break
 		}
-		rec, f, decisions := w.runOne(strat)
+		rec, f, decisions, counted := w.runOne(strat)
 		info := strat.Info()
 		se.mu.Lock()
-		se.total++
 		if sharer != nil && se.idle > 0 && se.pending.Len() == 0 {
 			sharer.Share() // a worker waits for work: give it part of this task
 		}
@@ -193,9 +192,12 @@ func (w *worker) runTask(tr *taskRun) {
 				se.cond.Broadcast()
 			}
 		}
-		se.add(tr, rec, f, decisions, info)
-		if p := se.opts.Progress; p != nil && se.total%256 == 0 {
-			p(Progress{Runs: se.total, Findings: len(se.seen), Elapsed: time.Since(se.start)})
+		if counted {
+			se.total++
+			se.add(tr, rec, f, decisions, info)
+			if p := se.opts.Progress; p != nil && se.total%256 == 0 {
+				p(Progress{Runs: se.total, Findings: len(se.seen), Elapsed: time.Since(se.start)})
+			}
 		}
 		stop := se.stop
 		se.mu.Unlock()
@@ -217,13 +219,15 @@ func (w *worker) runTask(tr *taskRun) {
 
 // runOne is everything that happens to one execution, whatever the
 // strategy: run the scenario, self-check it, report it to the strategy.
-// The decisions returned are valid until the worker's next execution.
-func (w *worker) runOne(strat scheduler.Strategy) (execRec, *Finding, []int) {
+// The decisions returned are valid until the worker's next execution. An
+// execution that the strategy ran only to find its way (Rerunner) is not
+// counted, and nothing else happens to it.
+func (w *worker) runOne(strat scheduler.Strategy) (rec execRec, f *Finding, decisions []int, counted bool) {
 	se := w.se
 	x := newExecution(se.opts, strat)
 	x.path.Steps, x.path.Decisions = w.buf.Steps[:0], w.buf.Decisions[:0]
 	x.path.Records, x.path.Pending = w.buf.Records[:0], w.buf.Pending[:0]
-	f := x.run(se.s)
+	f = x.run(se.s)
 	if se.opts.SelfCheck {
 		if g := selfCheck(se.s, se.opts, strat.Info(), &x.path); g != nil {
 			f = g
@@ -233,7 +237,10 @@ func (w *worker) runOne(strat scheduler.Strategy) (execRec, *Finding, []int) {
 	strat.End(&x.path)
 	w.buf = x.path
 	se.finished.Add(1)
-	rec := execRec{steps: int32(x.step), f: f}
+	if r, ok := strat.(scheduler.Rerunner); ok && r.Rerun() {
+		return execRec{}, nil, nil, false
+	}
+	rec = execRec{steps: int32(x.step), f: f}
 	if se.split != nil {
 		rec.hash = x.stateHash()
 	}
@@ -243,7 +250,7 @@ func (w *worker) runOne(strat scheduler.Strategy) (execRec, *Finding, []int) {
 	if se.opts.OnExecution != nil {
 		rec.history = x.History()
 	}
-	return rec, f, x.path.Decisions
+	return rec, f, x.path.Decisions, true
 }
 
 // add publishes one execution of tr: numbered now if tr is live, kept
