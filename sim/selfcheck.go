@@ -41,7 +41,9 @@ func selfCheck(s Scenario, opts *Options, info scheduler.Info, p *scheduler.Path
 func watch(opts *Options, done *atomic.Int64) (stop func()) {
 	quit := make(chan struct{})
 	go func() {
-		tick := time.NewTicker(time.Second)
+		// Look often enough to notice a short Watchdog soon after it
+		// expires, and at most once a second.
+		tick := time.NewTicker(min(time.Second, max(opts.Watchdog/4, time.Millisecond)))
 		defer tick.Stop()
 		last, since := done.Load(), time.Now()
 		for {
