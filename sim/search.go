@@ -168,6 +168,7 @@ func (w *worker) runTask(tr *taskRun) {
 		strat, n = se.split.Fork(tr.task), -1
 	} else {
 		first = tr.task.Prefix[0] * blockRuns
+		n = min(n, se.opts.Runs-first) // the last block may be short
 	}
 	sp, _ := strat.(scheduler.Splitter)
 	sharer, _ := strat.(scheduler.Sharer)
@@ -292,7 +293,10 @@ func (se *search) least(tr *taskRun) bool {
 	if se.pending.Len() > 0 && scheduler.CompareTask(se.pending.Peek(), tr.task) < 0 {
 		return false
 	}
-	return !slices.ContainsFunc(se.running, before) && !slices.ContainsFunc(se.done, before)
+	if len(se.done) > 0 && before(se.done[0]) { // done is in order
+		return false
+	}
+	return !slices.ContainsFunc(se.running, before)
 }
 
 // finish ends a task and numbers the finished tasks that now come first.
