@@ -1,7 +1,7 @@
 package scheduler
 
 import (
-	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/simrun/simrun/op"
@@ -11,7 +11,7 @@ import (
 // preemption bounding (Musuvathi and Qadeer, "Iterative Context Bounding for
 // Systematic Testing of Multithreaded Programs", PLDI 2007 — CHESS): it runs
 // every execution with no preemption, then every execution with exactly one,
-// then two, and so on up to Bound. Every execution runs exactly once.
+// then two, and so on up to Bound. Every execution is counted exactly once.
 //
 // # Preemptions
 //
@@ -25,22 +25,35 @@ import (
 // spurious wakeups per execution with Options.MaxSpurious). Choose and Wake
 // decisions are free branches: every value and every waiter is explored.
 //
+// An execution's level is the largest preemption count, taken at each
+// decision where it did not take the default choice 0, of the path up to
+// and including that choice (a forced spurious wakeup, taken where it is the
+// only choice, costs a preemption but raises no level).
+//
 // # Order and tasks
 //
-// Within one preemption count, executions run in lexicographic order of
-// their decision lists. The search is a set of tasks — subtrees given by a
-// decision prefix — so that it can also be split over several workers (see
+// Executions run by level, and within one level in lexicographic order of
+// their decision lists. Level L is a depth-first walk of every execution of
+// level at most L that counts only those of level L: the executions of
+// lower levels are run again, uncounted (Rerun), only to reach the branches
+// that lead to level L. That costs the lower levels once more per level,
+// which are much smaller than the last, and keeps the memory of the search
+// to the current path, where remembering every branch left for a later
+// level grew with the number of executions (hundreds of megabytes at 50,000
+// executions of 4 threads).
+//
+// The walk is a set of tasks — subtrees given by a decision prefix, at one
+// level — so that it can also be split over several workers (see
 // Splitter): the alternatives at the first Split decisions of a task become
-// tasks of their own, and an alternative that would exceed the current
-// preemption level becomes a task of the next level. The order of
-// executions, and so every run number, is the same however tasks are
-// distributed.
+// tasks of their own, and so does the walk of the next level, once a branch
+// that leads to it is seen. The order of executions, and so every run
+// number, is the same however tasks are distributed.
 //
 // # Determinism
 //
 // DFS is stateless: it re-creates a state by replaying a decision prefix.
 // If a replayed decision has a different number of choices than it had, the
-// scenario is not deterministic; Err reports it and the search goes on as
+// scenario is not deterministic; Stats reports it and the search goes on as
 // well as it can.
 type DFS struct {
 	bound int // max preemptions; < 0 for none
@@ -52,19 +65,21 @@ type DFS struct {
 	pos    int  // decisions made in the current execution
 	more   bool // the current task has another execution
 	active bool // a task is being explored
+	rerun  bool // the execution that ended is below the task's level
 
-	queue   *taskQueue // nil in a forked (single-task) DFS
-	out     []Task     // forked: tasks split off, in order
-	pruned  int        // alternatives beyond the bound, not explored
-	err     string
-	started bool
+	queue  *TaskQueue // nil in a forked (single-task) DFS
+	out    []Task     // forked: tasks split off, in order
+	levels *dfsLevels // shared by a DFS and its forks
+	pruned int        // alternatives beyond the bound, not explored
+	err    string
 }
 
-// Task is a subtree of an exhaustive search: the executions whose decision
-// lists begin with Prefix, explored at preemption level Level.
-type Task struct {
-	Prefix []int
-	Level  int
+// dfsLevels remembers the levels whose walk has been handed out, so that
+// each is walked once whichever fork sees the first branch that leads to
+// it.
+type dfsLevels struct {
+	mu   sync.Mutex
+	seen map[int]bool
 }
 
 type dfsFrame struct {
@@ -72,6 +87,7 @@ type dfsFrame struct {
 	limit  int  // alternatives of this task: indices below limit
 	chosen int  // index chosen
 	pre    int  // preemptions before this decision
+	lv     int  // the level of the path up to and including this choice
 	real   int  // Schedule: non-spurious choices; others: n
 	sched  bool // a Schedule decision
 	curOK  bool // Schedule: Choices[0] is the actor of the previous step
@@ -84,13 +100,15 @@ func (f *dfsFrame) cost(i int) int {
 	if !f.sched {
 		return 0
 	}
-	if i >= f.real {
-		return 1 // spurious wakeup
+	return preemptionCost(i >= f.real, f.curOK, i)
+}
+
+// choose sets the choice of f, after a path of level prev.
+func (f *dfsFrame) choose(i, prev int) {
+	f.chosen, f.lv = i, prev
+	if i > 0 {
+		f.lv = max(prev, f.pre+f.cost(i))
 	}
-	if f.curOK && i > 0 {
-		return 1
-	}
-	return 0
 }
 
 // framePool keeps the paths of finished forks: a search runs many small
@@ -105,8 +123,9 @@ const DefaultSplit = 8
 // NewDFS returns a DFS that explores every execution with at most bound
 // preemptions (bound < 0: no bound).
 func NewDFS(bound int) *DFS {
-	s := &DFS{bound: bound, split: DefaultSplit, queue: newTaskQueue()}
-	s.queue.push(Task{Level: 0})
+	s := &DFS{bound: bound, split: DefaultSplit, queue: &TaskQueue{},
+		levels: &dfsLevels{seen: map[int]bool{0: true}}}
+	s.queue.Push(Task{Level: 0})
 	return s
 }
 
@@ -116,7 +135,6 @@ func (s *DFS) Bound() int { return s.bound }
 // Begin implements Strategy. It returns false once every execution within
 // the bound has run.
 func (s *DFS) Begin(run int) bool {
-	s.started = true
 	s.pos = 0
 	if s.active && s.more {
 		return true
@@ -131,11 +149,10 @@ func (s *DFS) Begin(run int) bool {
 		}
 		return false
 	}
-	t, ok := s.queue.pop()
-	if !ok {
+	if s.queue.Len() == 0 {
 		return false
 	}
-	s.start(t)
+	s.start(s.queue.Pop())
 	return true
 }
 
@@ -159,29 +176,59 @@ func (s *DFS) Next(d *Decision) int {
 	f := dfsFrame{n: n, limit: n, real: n, sched: d.Kind == Schedule}
 	if f.sched {
 		f.real = splitSpurious(d.Choices)
-		f.curOK = d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != op.Spurious
+		f.curOK = currentFirst(d)
 	}
+	prev := 0
 	if k := len(s.frames); k > 0 {
 		p := &s.frames[k-1]
-		f.pre = p.pre + p.cost(p.chosen)
+		f.pre, prev = p.pre+p.cost(p.chosen), p.lv
 	}
 	if s.pos < len(s.task.Prefix) {
-		f.chosen, f.fixed = s.task.Prefix[s.pos], true
-		if f.chosen >= n {
+		i := s.task.Prefix[s.pos]
+		if i >= n {
 			s.fail(d)
-			f.chosen = n - 1
+			i = n - 1
 		}
+		f.fixed = true
+		f.choose(i, prev)
 	} else {
 		f.split = s.pos < s.split
+		f.choose(0, prev)
+		if prev == s.task.Level {
+			// The first walk to reach this decision: account for the
+			// alternatives beyond its level once.
+			s.beyond(&f)
+		}
 	}
 	s.frames = append(s.frames, f)
 	s.pos++
 	return f.chosen
 }
 
+// beyond hands out the walk of every level that an alternative of f leads
+// to above the task's level, or counts the alternative pruned if the level
+// exceeds the bound.
+func (s *DFS) beyond(f *dfsFrame) {
+	for i := 1; i < f.n; i++ {
+		lv := f.pre + f.cost(i)
+		switch {
+		case lv <= s.task.Level:
+		case s.bound >= 0 && lv > s.bound:
+			s.pruned++
+		default:
+			s.levels.mu.Lock()
+			if !s.levels.seen[lv] {
+				s.levels.seen[lv] = true
+				s.hand(Task{Level: lv})
+			}
+			s.levels.mu.Unlock()
+		}
+	}
+}
+
 func (s *DFS) fail(d *Decision) {
 	if s.err == "" {
-		s.err = "dfs: replaying a decision prefix gave a different decision (the scenario is not deterministic) at decision " + itoa(d.Index)
+		s.err = "dfs: replaying a decision prefix gave a different decision (the scenario is not deterministic) at decision " + strconv.Itoa(d.Index)
 	}
 }
 
@@ -195,60 +242,80 @@ func (s *DFS) End(p *Path) {
 		}
 		s.frames = s.frames[:s.pos]
 	}
+	s.rerun = false
+	if k := len(s.frames); k > 0 {
+		s.rerun = s.frames[k-1].lv < s.task.Level
+	} else {
+		s.rerun = s.task.Level > 0
+	}
 	// Split frames hand their alternatives out as tasks, once, on the
 	// first execution that reaches them.
 	for k := len(s.frames) - 1; k >= 0; k-- {
-		f := &s.frames[k]
-		if f.split {
+		if f := &s.frames[k]; f.split {
 			f.split = false
-			for i := f.chosen + 1; i < f.n; i++ {
-				s.offer(k, i)
-			}
-			f.limit = f.chosen + 1 // nothing left here for this task
+			s.give(k)
 		}
 	}
 	s.more = s.backtrack()
 }
 
+// Rerun implements Rerunner: the execution that ended was run only to reach
+// executions of a higher level.
+func (s *DFS) Rerun() bool { return s.rerun }
+
 // backtrack moves the path to the next execution of the task, if any.
 func (s *DFS) backtrack() bool {
-	level := s.task.Level
 	for k := len(s.frames) - 1; k >= 0; k-- {
 		f := &s.frames[k]
 		if f.fixed {
 			break
 		}
 		for i := f.chosen + 1; i < f.limit; i++ {
-			if f.pre+f.cost(i) <= level {
-				f.chosen = i
+			if f.pre+f.cost(i) <= s.task.Level {
+				f.choose(i, s.levelBefore(k))
 				s.frames = s.frames[:k+1]
 				return true
 			}
-			s.offer(k, i)
 		}
 		s.frames = s.frames[:k]
 	}
 	return false
 }
 
-// offer hands out alternative i of frame k as a task: of this level if it
-// fits, of the next one if the bound allows, else it is pruned.
-func (s *DFS) offer(k, i int) {
+// levelBefore returns the level of the path before frame k.
+func (s *DFS) levelBefore(k int) int {
+	if k == 0 {
+		return 0
+	}
+	return s.frames[k-1].lv
+}
+
+// give hands out the untried alternatives of frame k within the task's
+// level as tasks of their own, and leaves the frame none. It reports
+// whether there were any.
+func (s *DFS) give(k int) bool {
 	f := &s.frames[k]
-	lv := f.pre + f.cost(i)
-	if s.bound >= 0 && lv > s.bound {
-		s.pruned++
-		return
+	gave := false
+	for i := f.chosen + 1; i < f.limit; i++ {
+		if f.pre+f.cost(i) > s.task.Level {
+			continue
+		}
+		prefix := make([]int, k+1)
+		for j := range k {
+			prefix[j] = s.frames[j].chosen
+		}
+		prefix[k] = i
+		s.hand(Task{Prefix: prefix, Level: s.task.Level})
+		gave = true
 	}
-	lv = max(lv, s.task.Level)
-	prefix := make([]int, k+1)
-	for j := 0; j < k; j++ {
-		prefix[j] = s.frames[j].chosen
-	}
-	prefix[k] = i
-	t := Task{Prefix: prefix, Level: lv}
+	f.limit = f.chosen + 1
+	return gave
+}
+
+// hand queues t (a DFS on its own) or hands it out through Spawned (a fork).
+func (s *DFS) hand(t Task) {
 	if s.queue != nil {
-		s.queue.push(t)
+		s.queue.Push(t)
 	} else {
 		s.out = append(s.out, t)
 	}
@@ -257,18 +324,16 @@ func (s *DFS) offer(k, i int) {
 // Info implements Strategy.
 func (s *DFS) Info() Info { return Info{Name: NameDFS, Bound: boundSpec(s.bound)} }
 
-// Err reports nondeterminism detected while replaying prefixes, or "".
-func (s *DFS) Err() string { return s.err }
-
-// Pruned returns the number of alternatives left unexplored because they
-// exceed the bound. The search was exhaustive for every bound when it is
-// zero.
-func (s *DFS) Pruned() int { return s.pruned }
+// Stats implements Reporter: Pruned counts the alternatives left
+// unexplored because they exceed the bound (the search was exhaustive for
+// every bound when it is zero); Err is the nondeterminism detected while
+// replaying prefixes.
+func (s *DFS) Stats() SearchStats { return SearchStats{Pruned: s.pruned, Err: s.err} }
 
 // Fork implements Splitter: a DFS of the same configuration that explores
 // only t; the tasks it splits off are collected by Spawned.
 func (s *DFS) Fork(t Task) Strategy {
-	c := &DFS{bound: s.bound, split: s.split}
+	c := &DFS{bound: s.bound, split: s.split, levels: s.levels}
 	if p, ok := framePool.Get().(*[]dfsFrame); ok {
 		c.frames = (*p)[:0]
 	}
@@ -296,144 +361,43 @@ func (s *DFS) Share() bool {
 		return false
 	}
 	for k := range s.frames {
-		f := &s.frames[k]
-		if f.fixed || f.limit <= f.chosen+1 {
-			continue
+		if f := &s.frames[k]; !f.fixed && f.limit > f.chosen+1 && s.give(k) {
+			return true
 		}
-		for i := f.chosen + 1; i < f.limit; i++ {
-			s.offer(k, i)
-		}
-		f.limit = f.chosen + 1
-		return true
 	}
 	return false
 }
 
 // Take implements Splitter.
 func (s *DFS) Take() (Task, bool) {
-	if s.queue == nil {
+	if s.queue == nil || s.queue.Len() == 0 {
 		return Task{}, false
 	}
-	return s.queue.pop()
-}
-
-// Splitter is implemented by exhaustive strategies whose search divides
-// into independent tasks (subtrees), so that several workers can explore it
-// and still number executions as one sequential search would. The
-// sequential order is: tasks by ascending Level, then by Prefix
-// lexicographically (a prefix before its extensions), each task's
-// executions in the order its fork runs them.
-type Splitter interface {
-	Strategy
-	// Take removes and returns the initial task(s) of the search.
-	Take() (Task, bool)
-	// Fork returns a strategy that explores exactly the task t and then
-	// stops (Begin returns false).
-	Fork(t Task) Strategy
-	// Spawned returns, and forgets, the tasks a fork has split off so far.
-	// Each lies outside the fork's own task and has a Level no lower.
-	Spawned() []Task
-	// Pruned counts the alternatives a fork left out because of a bound.
-	Pruned() int
-}
-
-// Sharer is implemented by forks that can split their remaining work on
-// demand: Share moves part of it into tasks (returned by Spawned) for idle
-// workers and reports whether it did. The order of executions must not
-// change: the tasks given away come, in the sequential order, after
-// everything the fork still runs itself.
-type Sharer interface {
-	Share() bool
-}
-
-// LessTask orders tasks as the sequential search runs them.
-func LessTask(a, b Task) bool { return CompareTask(a, b) < 0 }
-
-// CompareTask compares tasks in sequential search order.
-func CompareTask(a, b Task) int {
-	if a.Level != b.Level {
-		return a.Level - b.Level
-	}
-	return slices.Compare(a.Prefix, b.Prefix)
-}
-
-// taskQueue is a min-heap of tasks in sequential search order.
-type taskQueue struct{ h []Task }
-
-func newTaskQueue() *taskQueue { return &taskQueue{} }
-
-func (q *taskQueue) push(t Task) {
-	q.h = append(q.h, t)
-	i := len(q.h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !LessTask(q.h[i], q.h[p]) {
-			break
-		}
-		q.h[i], q.h[p] = q.h[p], q.h[i]
-		i = p
-	}
-}
-
-func (q *taskQueue) pop() (Task, bool) {
-	if len(q.h) == 0 {
-		return Task{}, false
-	}
-	t := q.h[0]
-	n := len(q.h) - 1
-	q.h[0] = q.h[n]
-	q.h = q.h[:n]
-	i := 0
-	for {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && LessTask(q.h[l], q.h[m]) {
-			m = l
-		}
-		if r < n && LessTask(q.h[r], q.h[m]) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		q.h[i], q.h[m] = q.h[m], q.h[i]
-		i = m
-	}
-	return t, true
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	neg := i < 0
-	if neg {
-		i = -i
-	}
-	var b [20]byte
-	n := len(b)
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	if neg {
-		n--
-		b[n] = '-'
-	}
-	return string(b[n:])
+	return s.queue.Pop(), true
 }
 
 // Preemptions returns the preemptions that choosing index i at decision d
-// costs, as DFS counts them: 1 for a spurious wakeup, 1 for another actor
-// while the previous step's actor is still enabled (i > 0), else 0.
+// costs, as DFS and DPOR count them (see DFS, "Preemptions"): 1 for a
+// spurious wakeup, 1 for another actor while the previous step's actor is
+// still enabled (i > 0), else 0.
 func Preemptions(d *Decision, i int) int {
 	if d.Kind != Schedule {
 		return 0
 	}
-	if d.Choices[i].Op == op.Spurious {
-		return 1
-	}
-	if i > 0 && d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != op.Spurious {
+	return preemptionCost(d.Choices[i].Op == op.Spurious, currentFirst(d), i)
+}
+
+// currentFirst reports whether Choices[0] of a Schedule decision is the
+// actor of the previous step, so that any other index is a preemption.
+func currentFirst(d *Decision) bool {
+	return d.Current >= 0 && d.Choices[0].Actor == d.Current && d.Choices[0].Op != op.Spurious
+}
+
+// preemptionCost is Preemptions for choice i of a Schedule decision, given
+// whether it is a spurious wakeup and whether Choices[0] is the current
+// actor: the one rule both DFS and DPOR frames apply.
+func preemptionCost(spurious, curOK bool, i int) int {
+	if spurious || curOK && i > 0 {
 		return 1
 	}
 	return 0

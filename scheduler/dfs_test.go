@@ -82,9 +82,18 @@ func (r *recorder) Next(d *scheduler.Decision) int {
 	return i
 }
 
+// End records the execution unless the strategy ran it only to find its
+// way (Rerunner), as the exploration counts it.
 func (r *recorder) End(p *scheduler.Path) {
-	r.execs = append(r.execs, recorded{slices.Clone(r.cur), r.pre})
 	r.Strategy.End(p)
+	if !r.Rerun() {
+		r.execs = append(r.execs, recorded{slices.Clone(r.cur), r.pre})
+	}
+}
+
+func (r *recorder) Rerun() bool {
+	rr, ok := r.Strategy.(scheduler.Rerunner)
+	return ok && rr.Rerun()
 }
 
 func explore(t *testing.T, s sim.Scenario, strat scheduler.Strategy, workers int) *sim.Report {

@@ -1,5 +1,10 @@
 package scheduler
 
+import (
+	"cmp"
+	"slices"
+)
+
 // PCT is probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi,
 // Nagarakatte: "A Randomized Scheduler with Probabilistic Guarantees of
 // Finding Bugs", ASPLOS 2010). Every actor gets a random priority when it
@@ -43,7 +48,7 @@ func NewPCT(seed uint64, depth, steps int) *PCT {
 
 // Begin implements Strategy.
 func (s *PCT) Begin(run int) bool {
-	s.seed = s.base + uint64(run)
+	s.seed = ExecutionSeed(s.base, run)
 	s.r = NewRand(s.seed)
 	s.k = s.steps
 	if s.k == 0 {
@@ -134,10 +139,8 @@ func Bound(n, k, d int) float64 {
 	return p
 }
 
+// sortChanges sorts change points by step, stably so that equal steps
+// keep their draw order (as the insertion sort it replaces did).
 func sortChanges(a []changePoint) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j].step < a[j-1].step; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
-	}
+	slices.SortStableFunc(a, func(x, y changePoint) int { return cmp.Compare(x.step, y.step) })
 }

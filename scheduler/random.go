@@ -2,8 +2,9 @@ package scheduler
 
 // Random is a random walk: at every decision it picks uniformly among the
 // enabled steps (spurious wakeups with a small probability). Execution run
-// uses seed Seed+run, so every execution can be re-created from its seed
-// alone.
+// uses seed ExecutionSeed(seed, run), so every execution can be re-created
+// from the strategy's seed and its run number (and replayed from its
+// decisions), and different seeds give independent executions.
 type Random struct {
 	base uint64
 	seed uint64
@@ -15,7 +16,7 @@ func NewRandom(seed uint64) *Random { return &Random{base: seed} }
 
 // Begin implements Strategy.
 func (s *Random) Begin(run int) bool {
-	s.seed = s.base + uint64(run)
+	s.seed = ExecutionSeed(s.base, run)
 	s.r = NewRand(s.seed)
 	return true
 }

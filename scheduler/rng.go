@@ -15,10 +15,23 @@ func NewRand(seed uint64) Rand { return Rand{s: seed} }
 // Uint64 returns the next 64 random bits.
 func (r *Rand) Uint64() uint64 {
 	r.s += 0x9e3779b97f4a7c15
-	z := r.s
+	return mix(r.s)
+}
+
+// mix is SplitMix64's finalizer: a bijection of 64 bits in which every
+// input bit affects every output bit.
+func mix(z uint64) uint64 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
+}
+
+// ExecutionSeed returns the seed of execution run of a sampling strategy
+// (Random, PCT) seeded with seed. It mixes the two, rather than adding
+// them, so that the executions of different seeds are independent: with
+// seed+run, seeds 1 and 2 shared all but one execution.
+func ExecutionSeed(seed uint64, run int) uint64 {
+	return mix(seed ^ mix(uint64(run)))
 }
 
 // IntN returns a value in [0, n), n > 0 (Lemire's multiply-shift; the tiny

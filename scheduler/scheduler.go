@@ -1,6 +1,8 @@
 // Package scheduler holds the strategies that decide which enabled step of a
-// simulated execution runs next: random walk, PCT, and replay of a recorded
-// decision list.
+// simulated execution runs next: random walk and PCT (sampling), DFS with
+// iterative preemption bounding and DPOR with sleep sets (exhaustive
+// search, split into Tasks over workers), and replay of a recorded decision
+// list.
 //
 // A strategy sees only a Decision: the enabled choices, each labelled with
 // the actor, the kind of operation and the object it touches. It knows
@@ -25,7 +27,10 @@
 package scheduler
 
 import (
+	"cmp"
+	"container/heap"
 	"fmt"
+	"slices"
 
 	"github.com/simrun/simrun/op"
 )
@@ -122,4 +127,99 @@ type Path struct {
 	Found     bool     // the execution produced a finding
 	Records   []int    // ascending indices into Steps of the steps that recorded history events (Execution.Record)
 	Pending   []Choice // at the end: the pending operation of every unfinished actor (and its spurious wakeup if it waits)
+}
+
+// Task is a subtree of an exhaustive search: the executions whose decision
+// lists begin with Prefix, explored at preemption level Level.
+type Task struct {
+	Prefix []int
+	Level  int
+}
+
+// Splitter is implemented by exhaustive strategies whose search divides
+// into independent tasks (subtrees), so that several workers can explore it
+// and still number executions as one sequential search would. The
+// sequential order is: tasks by ascending Level, then by Prefix
+// lexicographically (a prefix before its extensions), each task's
+// executions in the order its fork runs them.
+type Splitter interface {
+	Strategy
+	// Take removes and returns the initial task(s) of the search.
+	Take() (Task, bool)
+	// Fork returns a strategy that explores exactly the task t and then
+	// stops (Begin returns false).
+	Fork(t Task) Strategy
+	// Spawned returns, and forgets, the tasks a fork has split off so far.
+	// Each lies outside the fork's own task, after it in the sequential
+	// order.
+	Spawned() []Task
+}
+
+// Sharer is implemented by forks that can split their remaining work on
+// demand: Share moves part of it into tasks (returned by Spawned) for idle
+// workers and reports whether it did. The order of executions must not
+// change: the tasks given away come, in the sequential order, after
+// everything the fork still runs itself.
+type Sharer interface {
+	Share() bool
+}
+
+// SearchStats is what an exhaustive strategy tells the exploration about
+// itself besides its executions.
+type SearchStats struct {
+	Pruned    int    // alternatives left out because of a bound
+	Redundant int    // DPOR: executions that ended sleep-blocked
+	Err       string // nondeterminism detected while replaying prefixes, or ""
+}
+
+// Reporter is implemented by strategies (and forks) that keep SearchStats.
+// The exploration adds up the stats of every fork when it is done.
+type Reporter interface {
+	Stats() SearchStats
+}
+
+// CompareTask compares tasks in sequential search order.
+func CompareTask(a, b Task) int {
+	return cmp.Or(cmp.Compare(a.Level, b.Level), slices.Compare(a.Prefix, b.Prefix))
+}
+
+// TaskQueue is a min-heap of tasks in sequential search order: the one
+// queue of pending work, used by DFS on its own and by the exploration loop
+// over workers. The zero value is empty.
+type TaskQueue struct{ h taskHeap }
+
+type taskHeap []Task
+
+func (h taskHeap) Len() int           { return len(h) }
+func (h taskHeap) Less(i, j int) bool { return CompareTask(h[i], h[j]) < 0 }
+func (h taskHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *taskHeap) Push(x any)        { *h = append(*h, x.(Task)) }
+func (h *taskHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return t
+}
+
+// Len returns the number of pending tasks.
+func (q *TaskQueue) Len() int { return q.h.Len() }
+
+// Push adds t.
+func (q *TaskQueue) Push(t Task) { heap.Push(&q.h, t) }
+
+// Pop removes and returns the least task; the queue must not be empty.
+func (q *TaskQueue) Pop() Task { return heap.Pop(&q.h).(Task) }
+
+// Peek returns the least task without removing it; the queue must not be
+// empty.
+func (q *TaskQueue) Peek() Task { return q.h[0] }
+
+// Rerunner is implemented by strategies that run some executions again only
+// to find their way to new ones (DFS re-walks the executions of lower
+// preemption levels to reach those of the next, rather than remember every
+// branch it leaves for later). Rerun, asked after End, reports whether the
+// execution that just ended was such a re-run: the exploration does not
+// count it.
+type Rerunner interface {
+	Rerun() bool
 }

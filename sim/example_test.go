@@ -48,8 +48,8 @@ func signalFirst(x *sim.Execution) {
 func ExampleCheck() {
 	sim.Check(printTB{}, signalFirst)
 	// Output:
-	// sim.Check: lost-wakeup after 2 executions (random, seed 2, 10 steps)
-	// lost-wakeup: waiter waits on cond forever: every other actor has finished or is blocked, so nobody can signal it; the last signal on cond was at step 4 by waker, when nobody waited (lost)
+	// sim.Check: lost-wakeup after 2 executions (random, seed 9506087726907147786, 13 steps)
+	// lost-wakeup: waiter waits on cond forever: every other actor has finished or is blocked, so nobody can signal it; the last signal on cond was at step 7 by waker
 }
 
 // counter spawns two incrementers that share a Var without a lock; main
@@ -74,7 +74,7 @@ func ExampleExplore() {
 	}
 	f := rep.Findings[0]
 	fmt.Printf("%s in %d of %d runs: %s\n", f.Kind, rep.Counts[f.Kind], rep.Runs, f.Message)
-	// Output: assertion in 45 of 100 runs: n = 1 after two increments
+	// Output: assertion in 33 of 100 runs: n = 1 after two increments
 }
 
 // A Hunt runs a variant's whole search: here PCT (depth 3, its k
@@ -96,6 +96,6 @@ func ExampleHunt() {
 	fmt.Printf("verdict %s (as expected: %v) after %d runs\n", v.Kind, v.OK, v.Runs)
 	fmt.Printf("found by %s at run %d; trace of %d steps\n", f.Strategy, f.Run, f.Minimized.StepsAfter)
 	// Output:
-	// verdict lost-wakeup (as expected: true) after 1 runs
-	// found by pct:depth=3,steps=13,seed=1 at run 0; trace of 13 steps
+	// verdict lost-wakeup (as expected: true) after 8 runs
+	// found by pct:depth=3,steps=13,seed=1 at run 7; trace of 13 steps
 }

@@ -3,9 +3,6 @@ package sim
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/simrun/simrun/scheduler"
@@ -23,7 +20,8 @@ type Options struct {
 	// Runs is the number of executions. Default 1000.
 	Runs int
 	// Workers runs executions in parallel; the strategy must implement
-	// scheduler.Cloner. Findings and counts do not depend on it. Default 1.
+	// scheduler.Cloner or scheduler.Splitter. Run numbers, findings, counts
+	// and the calls of OnExecution do not depend on it. Default 1.
 	Workers int
 	// MaxSteps bounds the steps of one execution; reaching it is a
 	// livelock finding. Default 100000.
@@ -58,11 +56,14 @@ type Options struct {
 	OnHang   func(msg string)
 	// Meta names the scenario in traces.
 	Meta Meta
-	// Progress, if set, is called now and then from the exploring goroutine.
+	// Progress, if set, is called now and then from a worker.
 	Progress func(p Progress)
-	// OnExecution, if set, is called after every execution with its number,
-	// history and finding (nil when clean). With several workers it is
-	// called from several goroutines.
+	// OnExecution, if set, is called once for every execution counted in
+	// the report (runs 0 to Report.Runs-1, in order), with its number,
+	// history and finding (nil when clean), under every strategy. With
+	// several workers it is called from several goroutines, one at a time;
+	// the history of an execution that another worker's earlier work has
+	// not yet numbered is kept until it is.
 	OnExecution func(run int, h *History, f *Finding)
 }
 
@@ -147,109 +148,26 @@ func (o *Options) fill() error {
 }
 
 // Explore runs executions of s under the strategy and returns what it found.
-// The first finding of each kind comes with its trace, re-captured by
-// replaying the execution's decisions (which also checks that the scenario
-// is deterministic).
+// Every strategy is explored as tasks in a fixed sequential order (a
+// Splitter's subtrees; blocks of consecutive runs of any other strategy),
+// so run numbers, counts and findings do not depend on the worker count;
+// every option means the same under every strategy. The first finding of
+// each kind comes with its trace, re-captured by replaying the execution's
+// decisions (which also checks that the scenario is deterministic).
 func Explore(s Scenario, opts Options) (*Report, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
-	if sp, ok := opts.Strategy.(scheduler.Splitter); ok {
-		return runSearch(s, &opts, sp), nil
-	}
-	start := time.Now()
-	rep := &Report{Counts: map[Kind]int{}}
-	var mu sync.Mutex
-	limit := int64(opts.Runs)
-	var nextRun, done atomic.Int64
-	firstOf := map[Kind]*Finding{}
-
-	worker := func(strat scheduler.Strategy) {
-		r := newRunner() // reuses coroutines and buffers across this worker's runs
-		defer r.close()
-		for {
-			run := int(nextRun.Add(1) - 1)
-			if int64(run) >= atomic.LoadInt64(&limit) {
-				return
-			}
-			if !strat.Begin(run) {
-				mu.Lock()
-				rep.Exhausted = true
-				if int64(run) < limit {
-					limit = int64(run)
-				}
-				mu.Unlock()
-				return
-			}
-			x := r.exec(&opts, strat, plainRun)
-			f := x.run(s)
-			if opts.SelfCheck {
-				if g := selfCheck(s, &opts, strat.Info(), &x.path, run); g != nil {
-					f = g
-				}
-			}
-			x.path.Found = f != nil
-			strat.End(&x.path)
-			if opts.OnExecution != nil {
-				opts.OnExecution(run, x.History(), f)
-			}
-			if f != nil {
-				f.Run, f.Seed, f.Steps = run, strat.Info().Seed, x.step
-			}
-			mu.Lock()
-			rep.Steps += int64(x.step)
-			rep.MaxSteps = max(rep.MaxSteps, x.step)
-			if f != nil {
-				rep.Counts[f.Kind]++
-				if g := firstOf[f.Kind]; g == nil || run < g.Run {
-					f.Trace = captureTrace(s, &opts, strat.Info(), x.path.Decisions, run, f)
-					firstOf[f.Kind] = f
-				}
-				if (opts.StopOnFinding || f.Kind == opts.StopOnKind) && int64(run+1) < limit {
-					atomic.StoreInt64(&limit, int64(run+1))
-				}
-			}
-			mu.Unlock()
-			if n := done.Add(1); opts.Progress != nil && n%256 == 0 {
-				opts.Progress(Progress{Runs: int(n), Findings: len(firstOf), Elapsed: time.Since(start)})
-			}
-		}
-	}
+	se := newSearch(s, &opts)
 	if opts.Watchdog > 0 {
-		stop := watch(&opts, &done)
-		defer stop()
+		defer watch(&opts, &se.finished)()
 	}
-	if opts.Workers == 1 {
-		worker(opts.Strategy)
-	} else {
-		var wg sync.WaitGroup
-		for w := 0; w < opts.Workers; w++ {
-			strat := opts.Strategy.(scheduler.Cloner).Clone()
-			wg.Add(1)
-			go func() { defer wg.Done(); worker(strat) }()
-		}
-		wg.Wait()
-	}
-	rep.Runs = int(min(limit, int64(opts.Runs)))
-	if rep.Exhausted {
-		rep.Runs = int(limit)
-	}
-	// With StopOnFinding, findings of runs past the limit are dropped so
-	// that the report does not depend on the worker count.
-	for k, f := range firstOf {
-		if f.Run < rep.Runs {
-			rep.Findings = append(rep.Findings, f)
-		} else {
-			delete(rep.Counts, k)
-		}
-	}
-	sort.Slice(rep.Findings, func(i, j int) bool {
-		a, b := rep.Findings[i], rep.Findings[j]
-		if a.Run != b.Run {
-			return a.Run < b.Run
-		}
-		return a.Kind < b.Kind
-	})
-	rep.Wall = time.Since(start)
-	return rep, nil
+	se.run(opts.Workers)
+	return se.report(), nil
+}
+
+// stops is the one stop rule: StopOnFinding, or a finding of kind
+// StopOnKind.
+func (o *Options) stops(f *Finding) bool {
+	return f != nil && (o.StopOnFinding || o.StopOnKind != "" && f.Kind == o.StopOnKind)
 }

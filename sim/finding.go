@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -74,6 +75,14 @@ func (x *Execution) History() *History {
 	}
 	*h = History{Events: x.history, Actors: names, Steps: x.step, Now: max(x.now, x.end)}
 	return h
+}
+
+// clone returns a copy of h that outlives its execution.
+func (h *History) clone() *History {
+	c := *h
+	c.Events = slices.Clone(h.Events)
+	c.Actors = slices.Clone(h.Actors)
+	return &c
 }
 
 // explainStuck classifies a quiescent execution with unfinished actors:

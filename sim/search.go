@@ -2,310 +2,383 @@ package sim
 
 import (
 	"slices"
-	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/simrun/simrun/scheduler"
 )
 
-// This file runs exhaustive strategies (scheduler.Splitter) on one or more
-// workers. The search is a set of tasks (subtrees); workers take the least
-// pending task in the sequential order, explore it with a fork of the
-// strategy and hand back the tasks it splits off. Results are kept per task
-// and put in the sequential order at the end, so run numbers, counts and
-// findings do not depend on the number of workers.
+// This file is the one exploration loop, for every strategy. The
+// exploration is a set of tasks in a fixed sequential order: a Splitter's
+// subtrees (scheduler.Task, ordered by scheduler.CompareTask), or blocks of
+// blockRuns consecutive run numbers of any other strategy (a Cloner, or one
+// strategy on one worker), as Task{Prefix: []int{block}}. Workers take the
+// least pending task and run its executions, each through runOne.
+//
+// An execution is numbered when everything before it in the sequential
+// order is known. The least unfinished task is "live": its executions are
+// numbered (folded into the report, handed to OnExecution, checked against
+// the stop rule) as they finish. Any other task keeps what it found until
+// the tasks before it end. So run numbers, counts, findings and the
+// arguments of OnExecution do not depend on the number of workers; with one
+// worker every task is live and nothing is kept.
 
-// execRec is what a search keeps of one execution.
+// blockRuns is the number of consecutive runs of a sampling strategy in one
+// task: large enough that taking a task is rare, small enough that two
+// workers share a few thousand runs evenly.
+const blockRuns = 64
+
+// execRec is what a task that is not live keeps of one execution until it
+// can be numbered.
 type execRec struct {
-	hash  uint64
-	steps int32
-	kind  int16 // 1 + index into search.kinds; 0 for none
+	hash    uint64
+	steps   int32
+	f       *Finding
+	first   *firstFinding // the first finding of its kind in the task, for its trace
+	history *History      // for OnExecution; nil without it
 }
 
-type taskResult struct {
-	task     scheduler.Task
-	recs     []execRec
-	findings map[Kind]*foundAt // the first finding of each kind in the task
-	partial  bool
-}
-
-type foundAt struct {
+// firstFinding is what a trace of a finding is re-captured from.
+type firstFinding struct {
 	f         *Finding
-	local     int
 	decisions []int
 	info      scheduler.Info
 }
 
+// taskRun is a task taken by a worker.
+type taskRun struct {
+	task  scheduler.Task
+	live  bool              // every task before it is numbered
+	recs  []execRec         // executions not numbered yet (not live)
+	kinds map[Kind]struct{} // kinds found in the task (not live)
+}
+
+// search is the state of one exploration, shared by its workers.
 type search struct {
 	s     Scenario
 	opts  *Options
-	sp    scheduler.Splitter
 	start time.Time
+	split scheduler.Splitter // nil: blocks of runs
 
-	mu        sync.Mutex
-	cond      *sync.Cond
-	pending   []scheduler.Task // a heap in sequential order
-	running   map[*taskResult]bool
-	done      []*taskResult
-	total     int // executions so far, all tasks
-	stop      bool
-	stopped   bool // the search was cut short
-	kinds     []Kind
-	kindIdx   map[Kind]int16
-	pruned    int
-	redundant int
-	errs      []string
-	progress  int
-	idle      int // workers waiting for a task
+	finished atomic.Int64 // executions finished, for the watchdog
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	pending scheduler.TaskQueue
+	blocks  int        // blocks of runs handed out so far
+	running []*taskRun // taken, not finished
+	done    []*taskRun // finished but not numbered, in sequential order
+	idle    int        // workers waiting for a task
+	stop    bool       // the numbered executions reached the limit
+	total   int        // executions run, numbered or not (for Progress)
+	seen    map[Kind]bool
+
+	// The numbered executions, in sequential order.
+	limit     int  // Runs, lowered by the stop rule or an exhausted strategy
+	exhausted bool // a sampling strategy had nothing left (Begin false)
+	rep       *Report
+	hashes    map[uint64]struct{}
+	first     map[Kind]*firstFinding
 }
 
-// runSearch explores every task of sp, on opts.Workers workers.
-func runSearch(s Scenario, opts *Options, sp scheduler.Splitter) *Report {
-	se := &search{s: s, opts: opts, sp: sp, start: time.Now(),
-		running: map[*taskResult]bool{}, kindIdx: map[Kind]int16{}}
+// worker is the state of one worker: its copy of a cloneable strategy and
+// the buffers an execution reuses.
+type worker struct {
+	se    *search
+	strat scheduler.Strategy // blocks of runs: this worker's strategy
+	r     *runner            // reuses coroutines and buffers across this worker's runs
+}
+
+func newSearch(s Scenario, opts *Options) *search {
+	se := &search{s: s, opts: opts, start: time.Now(), limit: opts.Runs, seen: map[Kind]bool{},
+		rep: &Report{Counts: map[Kind]int{}}, hashes: map[uint64]struct{}{}, first: map[Kind]*firstFinding{}}
 	se.cond = sync.NewCond(&se.mu)
-	for {
-		t, ok := sp.Take()
-		if !ok {
-			break
+	if sp, ok := opts.Strategy.(scheduler.Splitter); ok {
+		se.split = sp
+		for t, ok := sp.Take(); ok; t, ok = sp.Take() {
+			se.pending.Push(t)
 		}
-		se.push(t)
+	}
+	return se
+}
+
+// run explores on n workers and returns when they are done.
+func (se *search) run(n int) {
+	workers := make([]*worker, n)
+	for i := range workers {
+		workers[i] = &worker{se: se, strat: se.opts.Strategy}
+		if n > 1 && se.split == nil {
+			workers[i].strat = se.opts.Strategy.(scheduler.Cloner).Clone()
+		}
+	}
+	if n == 1 {
+		workers[0].loop()
+		return
 	}
 	var wg sync.WaitGroup
-	for w := 0; w < opts.Workers; w++ {
-		wg.Add(1)
-		go func() { defer wg.Done(); se.worker() }()
+	for _, w := range workers {
+		wg.Go(w.loop)
 	}
 	wg.Wait()
-	return se.report()
 }
 
-func (se *search) push(t scheduler.Task) {
-	se.pending = append(se.pending, t)
-	h := se.pending
-	for i := len(h) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !scheduler.LessTask(h[i], h[p]) {
-			break
-		}
-		h[i], h[p] = h[p], h[i]
-		i = p
-	}
-}
-
-func (se *search) pop() scheduler.Task {
-	h := se.pending
-	t := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	h = h[:n]
-	for i := 0; ; {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && scheduler.LessTask(h[l], h[m]) {
-			m = l
-		}
-		if r < n && scheduler.LessTask(h[r], h[m]) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-	se.pending = h
-	return t
-}
-
-func (se *search) worker() {
-	r := newRunner() // reuses coroutines and buffers across this worker's runs
-	defer r.close()
+func (w *worker) loop() {
+	w.r = newRunner()
+	defer w.r.close()
+	se := w.se
 	se.mu.Lock()
 	defer se.mu.Unlock()
-	for {
-		for len(se.pending) == 0 && len(se.running) > 0 && !se.stop {
-			se.idle++
-			se.cond.Wait()
-			se.idle--
-		}
-		if se.stop || len(se.pending) == 0 {
-			se.cond.Broadcast()
-			return
-		}
-		tr := &taskResult{task: se.pop()}
-		se.running[tr] = true
+	for tr := se.take(); tr != nil; tr = se.take() {
 		se.mu.Unlock()
-		se.runTask(tr, r)
+		w.runTask(tr)
 		se.mu.Lock()
-		delete(se.running, tr)
-		se.done = append(se.done, tr)
-		se.checkBudget()
-		se.cond.Broadcast()
+		se.finish(tr)
 	}
 }
 
-// runTask explores one task. It runs without the lock except to publish.
-func (se *search) runTask(tr *taskResult, r *runner) {
-	strat := se.sp.Fork(tr.task)
+// take returns the least pending task, waiting while other workers may
+// still split some off, or nil when the exploration is over. Called with
+// the lock held.
+func (se *search) take() *taskRun {
+	for {
+		if !se.stop && se.pending.Len() == 0 && se.split == nil && se.blocks*blockRuns < se.limit {
+			se.pending.Push(scheduler.Task{Prefix: []int{se.blocks}})
+			se.blocks++
+		}
+		if se.stop || se.pending.Len() == 0 && len(se.running) == 0 {
+			se.cond.Broadcast()
+			return nil
+		}
+		if se.pending.Len() > 0 {
+			tr := &taskRun{task: se.pending.Pop()}
+			se.running = append(se.running, tr)
+			return tr
+		}
+		se.idle++
+		se.cond.Wait()
+		se.idle--
+	}
+}
+
+// runTask runs the executions of one task. It holds the lock only to
+// publish each execution.
+func (w *worker) runTask(tr *taskRun) {
+	se := w.se
+	strat, first, n := w.strat, 0, blockRuns
+	if se.split != nil {
+		strat, n = se.split.Fork(tr.task), -1
+	} else {
+		first = tr.task.Prefix[0] * blockRuns
+		n = min(n, se.opts.Runs-first) // the last block may be short
+	}
 	sp, _ := strat.(scheduler.Splitter)
 	sharer, _ := strat.(scheduler.Sharer)
-	for run := 0; strat.Begin(run); run++ {
-		x := r.exec(se.opts, strat, plainRun)
-		f := x.run(se.s)
-		x.path.Found = f != nil
-		strat.End(&x.path)
-		rec := execRec{hash: x.stateHash(), steps: int32(x.step)}
+	for i := 0; i != n; i++ {
+		if !strat.Begin(first + i) {
+			if se.split == nil {
+				se.mu.Lock()
+				se.exhaust(first + i)
+				se.mu.Unlock()
+			}
+			break
+		}
+		rec, f, decisions, counted := w.runOne(strat)
+		info := strat.Info()
 		se.mu.Lock()
-		if sharer != nil && se.idle > 0 && len(se.pending) == 0 {
-			// A worker waits for work: give it part of this task.
-			sharer.Share()
+		if sharer != nil && se.idle > 0 && se.pending.Len() == 0 {
+			sharer.Share() // a worker waits for work: give it part of this task
 		}
-		if f != nil {
-			k, ok := se.kindIdx[f.Kind]
-			if !ok {
-				se.kinds = append(se.kinds, f.Kind)
-				k = int16(len(se.kinds))
-				se.kindIdx[f.Kind] = k
-			}
-			rec.kind = k
-			if tr.findings == nil {
-				tr.findings = map[Kind]*foundAt{}
-			}
-			if tr.findings[f.Kind] == nil {
-				f.Steps = x.step
-				tr.findings[f.Kind] = &foundAt{f: f, local: len(tr.recs),
-					decisions: slices.Clone(x.path.Decisions), info: strat.Info()}
-			}
-		}
-		tr.recs = append(tr.recs, rec)
-		se.total++
 		if sp != nil {
-			if ts := sp.Spawned(); len(ts) > 0 {
-				for _, t := range ts {
-					se.push(t)
-				}
+			for _, t := range sp.Spawned() {
+				se.pending.Push(t)
 				se.cond.Broadcast()
 			}
 		}
-		if se.opts.OnExecution != nil {
-			se.opts.OnExecution(-1, x.History(), f)
-		}
-		se.checkBudget()
-		if p := se.opts.Progress; p != nil && se.total%256 == 0 {
-			p(Progress{Runs: se.total, Findings: len(se.kinds), Elapsed: time.Since(se.start)})
+		if counted {
+			se.total++
+			se.add(tr, rec, f, decisions, info)
+			if p := se.opts.Progress; p != nil && se.total%256 == 0 {
+				p(Progress{Runs: se.total, Findings: len(se.seen), Elapsed: time.Since(se.start)})
+			}
 		}
 		stop := se.stop
 		se.mu.Unlock()
 		if stop {
-			tr.partial = true
 			break
 		}
 	}
-	se.mu.Lock()
-	if sp != nil {
-		se.pruned += sp.Pruned()
+	if r, ok := strat.(scheduler.Reporter); ok && se.split != nil {
+		st := r.Stats()
+		se.mu.Lock()
+		se.rep.Pruned += st.Pruned
+		se.rep.Redundant += st.Redundant
+		if st.Err != "" {
+			se.rep.Errors = append(se.rep.Errors, st.Err)
+		}
+		se.mu.Unlock()
 	}
-	if r, ok := strat.(interface{ Redundant() int }); ok {
-		se.redundant += r.Redundant()
-	}
-	if e, ok := strat.(interface{ Err() string }); ok && e.Err() != "" {
-		se.errs = append(se.errs, e.Err())
-	}
-	se.mu.Unlock()
 }
 
-// checkBudget stops the search once the executions that come first in the
-// sequential order are all known and reach the budget (Runs), or include a
-// finding under StopOnFinding. Called with the lock held.
-func (se *search) checkBudget() {
-	if se.stop {
+// runOne is everything that happens to one execution, whatever the
+// strategy: run the scenario, self-check it, report it to the strategy.
+// The decisions returned are valid until the worker's next execution. An
+// execution that the strategy ran only to find its way (Rerunner) is not
+// counted, and nothing else happens to it.
+func (w *worker) runOne(strat scheduler.Strategy) (rec execRec, f *Finding, decisions []int, counted bool) {
+	se := w.se
+	x := w.r.exec(se.opts, strat, plainRun)
+	f = x.run(se.s)
+	if se.opts.SelfCheck {
+		if g := selfCheck(se.s, se.opts, strat.Info(), &x.path); g != nil {
+			f = g
+		}
+	}
+	x.path.Found = f != nil
+	strat.End(&x.path)
+	se.finished.Add(1)
+	if r, ok := strat.(scheduler.Rerunner); ok && r.Rerun() {
+		return execRec{}, nil, nil, false
+	}
+	rec = execRec{steps: int32(x.step), f: f}
+	if se.split != nil {
+		rec.hash = x.stateHash()
+	}
+	if f != nil {
+		f.Seed, f.Steps = strat.Info().Seed, x.step
+	}
+	if se.opts.OnExecution != nil {
+		rec.history = x.History()
+	}
+	return rec, f, x.path.Decisions, true
+}
+
+// add publishes one execution of tr: numbered now if tr is live, kept
+// otherwise. Called with the lock held.
+func (se *search) add(tr *taskRun, rec execRec, f *Finding, decisions []int, info scheduler.Info) {
+	if f != nil {
+		se.seen[f.Kind] = true
+	}
+	if !tr.live && se.least(tr) {
+		tr.live = true
+		for _, r := range tr.recs {
+			se.fold(r)
+		}
+		tr.recs, tr.kinds = nil, nil
+	}
+	if tr.live {
+		if f != nil && se.first[f.Kind] == nil {
+			rec.first = &firstFinding{f: f, decisions: slices.Clone(decisions), info: info}
+		}
+		se.fold(rec)
 		return
 	}
-	if se.total < se.opts.Runs && !(se.opts.StopOnFinding && len(se.kinds) > 0) {
+	if f != nil {
+		if _, ok := tr.kinds[f.Kind]; !ok {
+			if tr.kinds == nil {
+				tr.kinds = map[Kind]struct{}{}
+			}
+			tr.kinds[f.Kind] = struct{}{}
+			rec.first = &firstFinding{f: f, decisions: slices.Clone(decisions), info: info}
+		}
+	}
+	if rec.history != nil {
+		// Kept past the worker's next execution, which reuses the original.
+		rec.history = rec.history.clone()
+	}
+	tr.recs = append(tr.recs, rec)
+}
+
+// least reports whether every task before t in the sequential order is
+// numbered. Called with the lock held.
+func (se *search) least(tr *taskRun) bool {
+	before := func(o *taskRun) bool { return scheduler.CompareTask(o.task, tr.task) < 0 }
+	if se.pending.Len() > 0 && scheduler.CompareTask(se.pending.Peek(), tr.task) < 0 {
+		return false
+	}
+	if len(se.done) > 0 && before(se.done[0]) { // done is in order
+		return false
+	}
+	return !slices.ContainsFunc(se.running, before)
+}
+
+// finish ends a task and numbers the finished tasks that now come first.
+// Called with the lock held.
+func (se *search) finish(tr *taskRun) {
+	se.running = slices.DeleteFunc(se.running, func(o *taskRun) bool { return o == tr })
+	if !tr.live {
+		i, _ := slices.BinarySearchFunc(se.done, tr, func(a, b *taskRun) int { return scheduler.CompareTask(a.task, b.task) })
+		se.done = slices.Insert(se.done, i, tr)
+	}
+	for len(se.done) > 0 && se.least(se.done[0]) {
+		d := se.done[0]
+		se.done = se.done[1:]
+		for _, r := range d.recs {
+			se.fold(r)
+		}
+	}
+	se.cond.Broadcast()
+}
+
+// fold numbers one execution: the next in the sequential order. Called
+// with the lock held.
+func (se *search) fold(r execRec) {
+	if se.rep.Runs >= se.limit {
+		se.stop = true
 		return
 	}
-	n, found := se.finalPrefix()
-	if n >= se.opts.Runs || (se.opts.StopOnFinding && found) {
-		se.stop, se.stopped = true, true
+	run := se.rep.Runs
+	se.rep.Runs++
+	se.rep.Steps += int64(r.steps)
+	se.rep.MaxSteps = max(se.rep.MaxSteps, int(r.steps))
+	if se.split != nil {
+		se.hashes[r.hash] = struct{}{}
+	}
+	if f := r.f; f != nil {
+		f.Run = run
+		se.rep.Counts[f.Kind]++
+		if se.first[f.Kind] == nil {
+			if r.first == nil || r.first.f != f {
+				panic("sim: the exploration lost a finding") // the first of its kind in a task is kept
+			}
+			se.first[f.Kind] = r.first
+			se.rep.Findings = append(se.rep.Findings, f)
+		}
+		if se.opts.stops(f) {
+			se.limit = min(se.limit, run+1)
+		}
+	}
+	if r.history != nil {
+		se.opts.OnExecution(run, r.history, r.f)
+	}
+	if se.rep.Runs >= se.limit {
+		se.stop = true
 		se.cond.Broadcast()
 	}
 }
 
-// finalPrefix counts the executions that are known to come first in the
-// sequential order: those of finished tasks ordered before every pending or
-// running task, plus the executions so far of a running task that is the
-// least of all.
-func (se *search) finalPrefix() (int, bool) {
-	var least *scheduler.Task
-	if len(se.pending) > 0 {
-		least = &se.pending[0]
+// exhaust records that a sampling strategy had nothing left at run.
+// Called with the lock held.
+func (se *search) exhaust(run int) {
+	if run <= se.limit {
+		se.limit, se.exhausted = run, true
 	}
-	var leastRun *taskResult
-	for tr := range se.running {
-		if least == nil || scheduler.LessTask(tr.task, *least) {
-			least, leastRun = &tr.task, tr
-		}
-	}
-	n, found := 0, false
-	for _, tr := range se.done {
-		if least == nil || scheduler.LessTask(tr.task, *least) {
-			n += len(tr.recs)
-			found = found || len(tr.findings) > 0
-		}
-	}
-	if leastRun != nil {
-		n += len(leastRun.recs)
-		found = found || len(leastRun.findings) > 0
-	}
-	return n, found
 }
 
-// report puts the task results in sequential order and builds the report.
+// report finishes the report: the traces of the first findings, and what
+// only the end can tell.
 func (se *search) report() *Report {
-	rep := &Report{Counts: map[Kind]int{}}
-	sort.Slice(se.done, func(i, j int) bool { return scheduler.LessTask(se.done[i].task, se.done[j].task) })
-	limit := se.opts.Runs
-	hashes := map[uint64]struct{}{}
-	first := map[Kind]*Finding{}
-	run := 0
-	cut := false
-	for _, tr := range se.done {
-		for i, r := range tr.recs {
-			if run >= limit {
-				cut = true
-				break
-			}
-			rep.Steps += int64(r.steps)
-			rep.MaxSteps = max(rep.MaxSteps, int(r.steps))
-			hashes[r.hash] = struct{}{}
-			if r.kind > 0 {
-				k := se.kinds[r.kind-1]
-				rep.Counts[k]++
-				if first[k] == nil {
-					fa := tr.findings[k]
-					if fa == nil || fa.local != i {
-						panic("sim: search lost a finding") // the first of its kind in a task is kept
-					}
-					f := fa.f
-					f.Run = run
-					f.Trace = captureTrace(se.s, se.opts, fa.info, fa.decisions, run, f)
-					first[k] = f
-					rep.Findings = append(rep.Findings, f)
-					if se.opts.StopOnFinding {
-						limit = run + 1
-					}
-				}
-			}
-			run++
-		}
+	rep := se.rep
+	for _, f := range rep.Findings {
+		ff := se.first[f.Kind]
+		f.Trace = captureTrace(se.s, se.opts, ff.info, ff.decisions, f.Run, f)
 	}
-	rep.Runs = run
-	rep.TerminalStates = len(hashes)
-	rep.Exhausted = !se.stopped && !cut
-	rep.Pruned = se.pruned
-	rep.Redundant = se.redundant
-	rep.Errors = se.errs
+	if se.split != nil {
+		rep.TerminalStates = len(se.hashes)
+		rep.Exhausted = !se.stop
+	} else {
+		rep.Exhausted = se.exhausted
+	}
 	rep.Wall = time.Since(se.start)
 	return rep
 }

@@ -10,8 +10,10 @@ import (
 )
 
 // selfCheck re-runs an execution from its decisions (as FoundationDB's
-// simulator does) and reports nondeterminism when the steps differ.
-func selfCheck(s Scenario, opts *Options, info scheduler.Info, p *scheduler.Path, run int) *Finding {
+// simulator does) and reports nondeterminism when the steps differ. The
+// message names no run: under a Splitter the run number is known only
+// later (Finding.Run has it).
+func selfCheck(s Scenario, opts *Options, info scheduler.Info, p *scheduler.Path) *Finding {
 	o := *opts
 	o.Strategy = scheduler.NewReplay(slices.Clone(p.Decisions), info)
 	o.Strategy.Begin(0)
@@ -24,13 +26,13 @@ func selfCheck(s Scenario, opts *Options, info scheduler.Info, p *scheduler.Path
 				what = fmt.Sprintf("took %s", x.describeChoice(x.path.Steps[i]))
 			}
 			return &Finding{Kind: Nondeterminism, Step: i + 1,
-				Message: fmt.Sprintf("run %d is not deterministic: at step %d the first run took %s, the re-run %s (the scenario escapes the simulator: real goroutines, channels, time, map order or global state)",
-					run, i+1, x.describeChoice(c), what)}
+				Message: fmt.Sprintf("the execution is not deterministic: at step %d the first run took %s, the re-run %s (the scenario escapes the simulator: real goroutines, channels, time, map order or global state)",
+					i+1, x.describeChoice(c), what)}
 		}
 	}
 	if len(x.path.Steps) != len(p.Steps) {
 		return &Finding{Kind: Nondeterminism, Step: len(p.Steps) + 1,
-			Message: fmt.Sprintf("run %d is not deterministic: the first run took %d steps, the re-run %d", run, len(p.Steps), len(x.path.Steps))}
+			Message: fmt.Sprintf("the execution is not deterministic: the first run took %d steps, the re-run %d", len(p.Steps), len(x.path.Steps))}
 	}
 	return nil
 }
@@ -39,7 +41,9 @@ func selfCheck(s Scenario, opts *Options, info scheduler.Info, p *scheduler.Path
 func watch(opts *Options, done *atomic.Int64) (stop func()) {
 	quit := make(chan struct{})
 	go func() {
-		tick := time.NewTicker(time.Second)
+		// Look often enough to notice a short Watchdog soon after it
+		// expires, and at most once a second.
+		tick := time.NewTicker(min(time.Second, max(opts.Watchdog/4, time.Millisecond)))
 		defer tick.Stop()
 		last, since := done.Load(), time.Now()
 		for {

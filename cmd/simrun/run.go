@@ -60,7 +60,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.strategy, "strategy", "pct", "strategy: random, pct, dfs or dpor, with parameters as in pct:depth=4,steps=200 or dfs:bound=2")
 	fs.IntVar(&f.depth, "depth", 3, "PCT bug depth d")
 	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: the longest of 10 random executions)")
-	fs.Uint64Var(&f.seed, "seed", 1, "seed of the first execution; execution i uses seed+i")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed of the exploration; execution i uses a seed mixed from it and i")
 	fs.IntVar(&f.runs, "runs", 0, "executions per variant (default per protocol)")
 	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "executions in parallel (results do not depend on it)")
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "step bound of one execution, livelock beyond (default per protocol, else 100000)")
