@@ -98,6 +98,7 @@ func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Executio
 	old := *x
 	*x = Execution{opts: opts}
 	x.pool = r
+	x.gen = execGen.Add(1)
 	x.strat = strat
 	x.cost = opts.Cost
 	x.actors = clear0(old.actors)
