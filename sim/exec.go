@@ -504,10 +504,15 @@ func (x *Execution) panicked(a *actor, r any, stack []byte) {
 // cleanStack keeps the frames of a goroutine stack that say where the panic
 // happened, without goroutine ids, argument values or pc offsets, which
 // differ from run to run; traces stay byte-identical.
-func cleanStack(stack []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(stack)), "\n")
+func cleanStack(stack []byte) string { return frames(string(stack), true) }
+
+// frames formats the frames of one goroutine's stack as cleanStack does;
+// skipTop drops those down to the panic (debug.Stack's, the deferred
+// recover's, the panic's).
+func frames(stack string, skipTop bool) string {
+	lines := strings.Split(strings.TrimSpace(stack), "\n")
 	var out []string
-	skip := true // the frames of debug.Stack, the deferred recover and the panic itself
+	skip := skipTop
 	for i := 1; i+1 < len(lines); i += 2 {
 		fn, file := lines[i], strings.TrimSpace(lines[i+1])
 		if j := strings.LastIndex(fn, "("); j > 0 {

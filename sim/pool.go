@@ -2,6 +2,7 @@ package sim
 
 import (
 	"iter"
+	"sync/atomic"
 
 	"github.com/simrun/simrun/scheduler"
 )
@@ -25,6 +26,11 @@ type runner struct {
 	actors  []*actor // actor structs by id, reused
 	race    raceDetector
 	oneShot bool // close when the execution ends (newExecution)
+
+	// With a watchdog (Options.Watchdog): the actor being resumed, for
+	// the watchdog to name when it hangs.
+	watched bool
+	running atomic.Pointer[actor]
 
 	// Reused by the next execution: an Execution and what it hands out
 	// are valid only until then.
@@ -179,9 +185,15 @@ func (c *coro) loop(yield func(struct{}) bool) {
 
 // resume runs a until its next step or its end.
 func (r *runner) resume(a *actor) {
+	if r.watched {
+		r.running.Store(a)
+	}
 	if _, ok := a.co.next(); !ok {
 		a.co.dead = true
 		a.exited = true
+	}
+	if r.watched {
+		r.running.Store(nil)
 	}
 }
 
