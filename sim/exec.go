@@ -90,8 +90,13 @@ const noObject = -1
 // abort is the type of errAbort.
 type abort struct{ s string }
 
-// errAbort unwinds an actor's coroutine when its execution ends.
-var errAbort = &abort{"sim: execution aborted"}
+// Error is what a crash says if an abort escapes the actors, which
+// recover it: the panic of a visible operation called outside any actor.
+func (e *abort) Error() string { return e.s }
+
+// errAbort unwinds an actor's coroutine when its execution ends. Raised
+// anywhere but in an actor of that execution, it is a misuse.
+var errAbort = &abort{"sim: a visible operation after its execution ended: called from a real goroutine (a go statement in actor code), or with a primitive kept from an ended execution; start actors with Execution.Go and create primitives inside the scenario"}
 
 // req is what an actor is about to do: the label strategies see and, if
 // the operation can block, what it waits for.

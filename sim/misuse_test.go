@@ -1,9 +1,12 @@
 package sim_test
 
 import (
+	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/simrun/simrun/sim"
 )
@@ -172,5 +175,40 @@ func TestNoMisuse(t *testing.T) {
 	}
 	if len(rep.Findings) != 0 {
 		t.Fatalf("findings in a correct scenario: %v", rep.Findings)
+	}
+}
+
+// A real go statement in actor code whose goroutine calls a primitive
+// after the execution ended: the process stops with a sim: message that
+// says what is wrong (a goroutine of the scenario's own cannot be turned
+// into a finding: nothing in the simulator runs on it). Run in a child
+// process, which it crashes.
+func TestMisuseRealGoroutine(t *testing.T) {
+	if os.Getenv("SIM_TEST_REAL_GO") == "1" {
+		done := make(chan struct{})
+		sim.Explore(func(x *sim.Execution) {
+			v := sim.NewVar(x, "v", 0)
+			x.Go("a", func() {
+				go func() {
+					time.Sleep(50 * time.Millisecond) // the execution is over by then
+					v.Write(1)
+					close(done)
+				}()
+			})
+		}, sim.Options{Runs: 1})
+		<-done
+		return
+	}
+	if testing.Short() {
+		t.Skip("runs a child process")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMisuseRealGoroutine$")
+	cmd.Env = append(os.Environ(), "SIM_TEST_REAL_GO=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the child passed:\n%s", out)
+	}
+	if !strings.Contains(string(out), "panic: sim: a visible operation after its execution ended: called from a real goroutine") {
+		t.Fatalf("the child's crash does not say what is wrong:\n%s", out)
 	}
 }
