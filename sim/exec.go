@@ -219,7 +219,11 @@ func (x *Execution) steps() {
 		a := x.next
 		x.next = nil
 		a.started = true
-		x.pool.resume(a)
+		if x.pool.watched {
+			x.pool.resumeWatched(a)
+		} else {
+			x.pool.resume(a)
+		}
 		if a.exited {
 			x.finish(a)
 			if !x.halted {

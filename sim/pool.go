@@ -185,16 +185,22 @@ func (c *coro) loop(yield func(struct{}) bool) {
 
 // resume runs a until its next step or its end.
 func (r *runner) resume(a *actor) {
-	if r.watched {
-		r.running.Store(a)
-	}
 	if _, ok := a.co.next(); !ok {
 		a.co.dead = true
 		a.exited = true
 	}
-	if r.watched {
-		r.running.Store(nil)
+}
+
+// resumeWatched is resume under a watchdog: it publishes the actor it
+// runs. A function of its own, so that resume stays small enough to
+// inline.
+func (r *runner) resumeWatched(a *actor) {
+	r.running.Store(a)
+	if _, ok := a.co.next(); !ok {
+		a.co.dead = true
+		a.exited = true
 	}
+	r.running.Store(nil)
 }
 
 // release hands a's coroutine back for the next execution.
