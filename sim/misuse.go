@@ -24,6 +24,17 @@ const Misuse Kind = "misuse"
 // (and its slabs) for the next run, so the number is what tells a live
 // handle from a stale one. It is global, not per runner, so that a handle
 // of another worker's execution never matches by chance.
+//
+// The limit of the check: a runner's slabs hand the same memory to the
+// primitives of the next execution, in creation order. A handle kept from
+// an earlier execution whose slot a later execution has filled with a
+// primitive of the same type (Actor handles: the actor with the same id)
+// carries that primitive's number, and acts on it, unnoticed. The check
+// catches a kept handle whose slot is unused now: a scenario that keeps a
+// primitive instead of creating it (if m == nil { m = NewMutex(...) })
+// creates fewer of that type afterwards, so the last ones are caught.
+// Options.SelfCheck catches the rest as nondeterminism when the steps
+// differ.
 var execGen atomic.Uint64
 
 // foreignUse is the panic value of a primitive used outside its execution.

@@ -60,7 +60,7 @@ var misuses = []struct {
 	{"actor of an earlier execution", sim.Misuse, "Join of an actor of execution #",
 		// The second actor's slot: the later executions spawn one actor
 		// only (a slot that a later execution reuses aliases its new
-		// object; see the package doc).
+		// object; see execGen).
 		keptScenario(func(x *sim.Execution) *sim.Actor { x.Go("a", func() {}); return x.Go("b", func() {}) },
 			func(_ *sim.Execution, a *sim.Actor) { a.Join() })},
 	{"cond on a mutex of an earlier execution", sim.Misuse, "NewCond with mutex m of execution #",
