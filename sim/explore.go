@@ -52,8 +52,7 @@ type Options struct {
 	// loops without a visible operation or blocks for real (a channel, a
 	// sync.Mutex, time.Sleep) hangs the simulator, which cannot pre-empt
 	// it. The exploration then returns what it has found, with a Hung
-	// finding that names the actor, its last visible operation and its
-	// goroutine's stack; the hung goroutine is abandoned where it is.
+	// finding that names the actor and shows its goroutine's stack; the hung goroutine is abandoned where it is.
 	// OnHang, if set, is called first with the finding's message. Zero
 	// (the default) waits forever; sim.Check uses DefaultWatchdog.
 	Watchdog time.Duration

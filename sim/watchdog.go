@@ -79,23 +79,19 @@ func watch(opts *Options, done *atomic.Int64, hung func()) (stop func()) {
 
 // hungFinding describes the actors that the workers are running now (the
 // hung ones: no execution has finished for a while) and the stacks of
-// their goroutines.
+// their goroutines, which say where they are. Their last visible
+// operation is not read: the hung actor may have written it after the
+// runner published the actor, with nothing ordering that write before
+// this read.
 func (se *search) hungFinding() *Finding {
 	se.mu.Lock()
 	rs := slices.Clone(se.runners)
 	se.mu.Unlock()
-	var names, last []string
+	var names []string
 	for _, r := range rs {
-		a := r.running.Load()
-		if a == nil {
-			continue
+		if a := r.running.Load(); a != nil {
+			names = append(names, a.name) // set before the actor first ran
 		}
-		names = append(names, a.name)
-		what := "none: it has not stepped yet"
-		if a.started {
-			what = a.x.describeChoice(a.x.label(a))
-		}
-		last = append(last, fmt.Sprintf("actor %s: last visible operation: %s", a.name, what))
 	}
 	who := "an actor"
 	if len(names) > 0 {
@@ -104,7 +100,7 @@ func (se *search) hungFinding() *Finding {
 	f := &Finding{Kind: Hung,
 		Message: fmt.Sprintf("sim: %s made no progress for %v: it loops without a visible operation or blocks outside the simulator (a sync.Mutex, a channel, time.Sleep, I/O), which the simulator cannot pre-empt; the exploration abandoned it",
 			who, se.opts.Watchdog),
-		Detail: strings.Join(append(last, actorStacks()...), "\n")}
+		Detail: strings.Join(actorStacks(), "\n")}
 	if len(names) > 0 {
 		f.Actor = names[0]
 	}
