@@ -52,9 +52,10 @@ type Options struct {
 	// loops without a visible operation or blocks for real (a channel, a
 	// sync.Mutex, time.Sleep) hangs the simulator, which cannot pre-empt
 	// it. The exploration then returns what it has found, with a Hung
-	// finding that names the actor and shows its goroutine's stack; the hung goroutine is abandoned where it is.
-	// OnHang, if set, is called first with the finding's message. Zero
-	// (the default) waits forever; sim.Check uses DefaultWatchdog.
+	// finding that names the actor and shows its goroutine's stack; the
+	// hung goroutine is abandoned where it is. OnHang, if set, is called
+	// first with the finding's message. Zero (the default) waits forever;
+	// DefaultWatchdog is the value meant for sim.Check.
 	Watchdog time.Duration
 	OnHang   func(msg string)
 	// Meta names the scenario in traces.
