@@ -94,3 +94,21 @@ func TestWatchdogQuiet(t *testing.T) {
 		t.Fatalf("with the watchdog: %d runs %v; without: %d runs %v", got.Runs, got.Counts, want.Runs, want.Counts)
 	}
 }
+
+// sim.Check's path: a Hunt of the default portfolio (PCT calibrates on
+// random runs first) under a watchdog ends with the Hung finding.
+func TestWatchdogHunt(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	s := func(x *sim.Execution) {
+		x.Go("stuck", func() { <-release })
+	}
+	h := sim.Hunt{Runs: 100, Options: sim.Options{StopOnFinding: true, Watchdog: 200 * time.Millisecond}}
+	v, err := h.Run(s, sim.Variant{Name: "hangs", Expected: sim.Clean})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Findings) != 1 || v.Findings[0].Finding.Kind != sim.Hung || v.Findings[0].Finding.Actor != "stuck" {
+		t.Fatalf("findings %v, want one hung finding of actor stuck", v.Findings)
+	}
+}
