@@ -122,6 +122,9 @@ func TestMisuse(t *testing.T) {
 			if f.Detail == "" {
 				t.Errorf("no stack in the finding")
 			}
+			if f.Trace == nil || f.Trace.Finding == nil || sim.Kind(f.Trace.Finding.Kind) != c.want {
+				t.Errorf("the finding's trace does not replay to it")
+			}
 		})
 	}
 }
