@@ -53,6 +53,7 @@ type engine struct {
 	scenario Scenario // the body of main
 
 	pool *runner // the actors' coroutines come from, and go back to, it
+	gen  uint64  // numbers the execution among the process's: see stale
 }
 
 // clock is virtual time and the cost model.
@@ -89,8 +90,13 @@ const noObject = -1
 // abort is the type of errAbort.
 type abort struct{ s string }
 
-// errAbort unwinds an actor's coroutine when its execution ends.
-var errAbort = &abort{"sim: execution aborted"}
+// Error is what a crash says if an abort escapes the actors, which
+// recover it: the panic of a visible operation called outside any actor.
+func (e *abort) Error() string { return e.s }
+
+// errAbort unwinds an actor's coroutine when its execution ends. Raised
+// anywhere but in an actor of that execution, it is a misuse.
+var errAbort = &abort{"sim: a visible operation after its execution ended: called from a real goroutine (a go statement in actor code), or with a primitive kept from an ended execution; start actors with Execution.Go and create primitives inside the scenario"}
 
 // req is what an actor is about to do: the label strategies see and, if
 // the operation can block, what it waits for.
@@ -125,8 +131,9 @@ type actor struct {
 	exited  bool // the body returned (or was unwound)
 	done    bool // finished: the engine has taken it out of live
 
-	req     req  // the pending visible operation
-	asleep  bool // blocked until another actor wakes it (req.wait says on what)
+	inDo    *Object // running the function of this Object.Do: no visible operation
+	req     req     // the pending visible operation
+	asleep  bool    // blocked until another actor wakes it (req.wait says on what)
 	readyAt Duration
 }
 
@@ -142,7 +149,7 @@ func (x *Execution) spawn(name string, fn func()) *actor {
 	*a = actor{x: x, id: len(x.actors), name: name, fn: fn, co: a.co, yield: a.yield, readyAt: x.now}
 	a.obj = x.newObject("actor", Name{base: name})
 	a.req = req{kind: op.Start, obj: a.obj}
-	a.handle = Actor{x: x, a: a}
+	a.handle = Actor{x: x, gen: x.gen, a: a}
 	x.actors = append(x.actors, a)
 	x.live = append(x.live, a)
 	x.raceSpawn(x.cur, a)
@@ -152,18 +159,26 @@ func (x *Execution) spawn(name string, fn func()) *actor {
 // body runs the actor's code on its coroutine, to its end or until the
 // execution aborts it. A panic is the execution's finding.
 func (a *actor) body() {
+	returned := false
 	defer func() {
 		a.exited = true
-		if r := recover(); r != nil && r != errAbort {
+		r := recover()
+		switch {
+		case r == nil && !returned:
+			a.goexit(debug.Stack()) // does not return
+		case r == errAbort && a.x.halted:
+			// this execution ended: unwound
+		case r != nil:
 			a.x.panicked(a, r, debug.Stack())
 		}
 	}()
 	a.x.record(a, op.Start, a.obj, 0, false, nil)
 	if a.fn == nil {
 		a.x.scenario(a.x)
-		return
+	} else {
+		a.fn()
 	}
-	a.fn()
+	returned = true
 }
 
 // run executes the scenario to its end and returns the finding, if any.
@@ -172,25 +187,14 @@ func (x *Execution) run(s Scenario) *Finding {
 	x.scenario = s
 	x.spawn("main", nil)
 	x.next = x.decide()
-	for x.next != nil && !x.halted {
-		a := x.next
-		x.next = nil
-		a.started = true
-		x.pool.resume(a)
-		if a.exited {
-			x.finish(a)
-			if !x.halted {
-				x.next = x.decide()
-			}
-		}
-	}
+	x.steps()
 	if x.finding == nil && len(x.live) > 0 {
 		x.finding = x.explainStuck()
 	}
 	if x.finding == nil && len(x.checks) > 0 {
 		h := x.History()
 		for _, c := range x.checks {
-			if f := c(h); f != nil {
+			if f := runCheck(c, h); f != nil {
 				x.finding = f
 				break
 			}
@@ -206,6 +210,27 @@ func (x *Execution) run(s Scenario) *Finding {
 		}
 	}
 	return x.finding
+}
+
+// steps runs the actors until the execution ends.
+func (x *Execution) steps() {
+	defer recoverGoexit()
+	for x.next != nil && !x.halted {
+		a := x.next
+		x.next = nil
+		a.started = true
+		if x.pool.watched {
+			x.pool.resumeWatched(a)
+		} else {
+			x.pool.resume(a)
+		}
+		if a.exited {
+			x.finish(a)
+			if !x.halted {
+				x.next = x.decide()
+			}
+		}
+	}
 }
 
 // stopAll unwinds the actors still parked in a step and hands their
@@ -268,6 +293,9 @@ func (x *Execution) self() *actor {
 // the effect and calls done (or record) once.
 func (x *Execution) stepOp(o req) *actor {
 	a := x.self()
+	if a.inDo != nil {
+		x.inDo(a, o.kind)
+	}
 	a.req = o
 	x.yieldTo(a, x.decide())
 	if x.cost.OpCPU > 0 {
@@ -473,6 +501,10 @@ func (x *Execution) fail(f *Finding) {
 }
 
 func (x *Execution) panicked(a *actor, r any, stack []byte) {
+	if f := x.misuseFinding(a, r, stack); f != nil {
+		x.fail(f)
+		return
+	}
 	x.fail(&Finding{Kind: Panic, Step: x.step, Actor: a.name,
 		Message: fmt.Sprintf("%s panicked: %v", a.name, r),
 		Detail:  fmt.Sprintf("stack of actor %s at the panic:\n%s", a.name, cleanStack(stack))})
@@ -481,10 +513,15 @@ func (x *Execution) panicked(a *actor, r any, stack []byte) {
 // cleanStack keeps the frames of a goroutine stack that say where the panic
 // happened, without goroutine ids, argument values or pc offsets, which
 // differ from run to run; traces stay byte-identical.
-func cleanStack(stack []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(stack)), "\n")
+func cleanStack(stack []byte) string { return frames(string(stack), true) }
+
+// frames formats the frames of one goroutine's stack as cleanStack does;
+// skipTop drops those down to the panic (debug.Stack's, the deferred
+// recover's, the panic's).
+func frames(stack string, skipTop bool) string {
+	lines := strings.Split(strings.TrimSpace(stack), "\n")
 	var out []string
-	skip := true // the frames of debug.Stack, the deferred recover and the panic itself
+	skip := skipTop
 	for i := 1; i+1 < len(lines); i += 2 {
 		fn, file := lines[i], strings.TrimSpace(lines[i+1])
 		if j := strings.LastIndex(fn, "("); j > 0 {
@@ -502,7 +539,7 @@ func cleanStack(stack []byte) string {
 		if strings.HasPrefix(fn, "runtime.") {
 			continue
 		}
-		if strings.HasPrefix(fn, "iter.Pull") || strings.Contains(fn, "sim.(*actor).body") {
+		if strings.HasPrefix(fn, "iter.Pull") || strings.Contains(fn, "sim.(*actor).body") || strings.Contains(fn, "sim.runCheck") {
 			break
 		}
 		out = append(out, "  "+fn+"\n      "+file)
@@ -546,6 +583,7 @@ func (x *Execution) Yield() {
 
 // Sleep waits for d of virtual time without using a CPU (I/O, a timer).
 func (x *Execution) Sleep(d Duration) {
+	nonNegative("Sleep", d)
 	a := x.stepOp(req{kind: op.Sleep, obj: noObject})
 	// After the operation's own CPU time, not overlapping it.
 	a.readyAt = max(a.readyAt, x.now) + d
@@ -554,6 +592,7 @@ func (x *Execution) Sleep(d Duration) {
 
 // Work uses d of CPU time.
 func (x *Execution) Work(d Duration) {
+	nonNegative("Work", d)
 	a := x.stepOp(req{kind: op.Work, obj: noObject})
 	a.readyAt = x.cpu(max(a.readyAt, x.now), d)
 	x.done(a, false, d.String)
@@ -565,7 +604,13 @@ func (x *Execution) Work(d Duration) {
 func (x *Execution) Choose(name string, n int) int {
 	a := x.self()
 	if n <= 1 {
+		if n < 1 {
+			panic(fmt.Sprintf("sim: Choose(%q, %d): n must be at least 1", name, n))
+		}
 		return 0
+	}
+	if a.inDo != nil {
+		x.inDo(a, op.Choose)
 	}
 	site, ok := x.sites[name]
 	if !ok {
@@ -582,8 +627,9 @@ func (x *Execution) Choose(name string, n int) int {
 
 // Actor is a handle on a spawned actor.
 type Actor struct {
-	x *Execution
-	a *actor
+	x   *Execution
+	gen uint64
+	a   *actor
 }
 
 // Go spawns an actor that runs fn; it starts when the strategy first
@@ -608,6 +654,9 @@ func (b *actor) describe(*actor) string { return "actor " + b.name + " to finish
 // Join waits until the actor has finished.
 func (h *Actor) Join() {
 	x := h.x
+	if h.gen != x.gen {
+		x.stale("Join of an actor", Name{}, h.gen)
+	}
 	a := x.stepOp(req{kind: op.Join, obj: h.a.obj, arg: h.a.id, wait: h.a})
 	x.raceJoin(a, h.a)
 	x.done(a, false, nil)

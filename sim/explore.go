@@ -49,9 +49,13 @@ type Options struct {
 	SelfCheck bool
 	// Watchdog, if positive, is how long the exploration may go without
 	// finishing an execution before it is declared hung: actor code that
-	// blocks for real (a channel, a sync.Mutex, time.Sleep) hangs the
-	// simulator, which cannot pre-empt it. OnHang is then called (from
-	// another goroutine); by default it panics with a message saying so.
+	// loops without a visible operation or blocks for real (a channel, a
+	// sync.Mutex, time.Sleep) hangs the simulator, which cannot pre-empt
+	// it. The exploration then returns what it has found, with a Hung
+	// finding that names the actor and shows its goroutine's stack; the
+	// hung goroutine is abandoned where it is. OnHang, if set, is called
+	// first with the finding's message. Zero (the default) waits forever;
+	// DefaultWatchdog is the value meant for sim.Check.
 	Watchdog time.Duration
 	OnHang   func(msg string)
 	// Meta names the scenario in traces.
@@ -160,7 +164,7 @@ func Explore(s Scenario, opts Options) (*Report, error) {
 	}
 	se := newSearch(s, &opts)
 	if opts.Watchdog > 0 {
-		defer watch(&opts, &se.finished)()
+		return se.watched(), nil
 	}
 	se.run(opts.Workers)
 	return se.report(), nil

@@ -161,7 +161,7 @@ func (h *Hunt) plan(s Scenario) ([]stage, error) {
 			sp.Seed = seed
 		}
 		if sp.Name == scheduler.NamePCT && sp.Steps == 0 && share > 0 {
-			k, err := Calibrate(s, h.Options.MaxSteps, sp.Seed)
+			k, err := calibrate(s, &h.Options, sp.Seed)
 			if err != nil {
 				return nil, err
 			}
@@ -181,7 +181,13 @@ func (h *Hunt) plan(s Scenario) ([]stage, error) {
 // learned once, before the hunt, is the same for every worker, where one
 // learned as PCT goes would depend on which worker ran what.
 func Calibrate(s Scenario, maxSteps int, seed uint64) (int, error) {
-	rep, err := Explore(s, Options{Strategy: scheduler.NewRandom(seed), Runs: 10, MaxSteps: maxSteps})
+	return calibrate(s, &Options{MaxSteps: maxSteps}, seed)
+}
+
+// calibrate is Calibrate under the watchdog of o: a scenario that hangs is
+// reported by the hunt's stages, not hung here.
+func calibrate(s Scenario, o *Options, seed uint64) (int, error) {
+	rep, err := Explore(s, Options{Strategy: scheduler.NewRandom(seed), Runs: 10, MaxSteps: o.MaxSteps, Watchdog: o.Watchdog})
 	if err != nil {
 		return 0, fmt.Errorf("calibrating PCT: %w", err)
 	}

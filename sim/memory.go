@@ -6,6 +6,7 @@ import "github.com/simrun/simrun/op"
 // pointer: any comparable type). Every method is one visible step.
 type Atomic[T comparable] struct {
 	x    *Execution
+	gen  uint64
 	id   int
 	name Name
 	v    T
@@ -20,14 +21,14 @@ func NewAtomic[T comparable](x *Execution, name string, init T) *Atomic[T] {
 // trace or a finding needs it (see Indexed).
 func NewAtomicNamed[T comparable](x *Execution, name Name, init T) *Atomic[T] {
 	v := alloc[Atomic[T]](x.pool)
-	*v = Atomic[T]{x: x, id: x.newObject("atomic", name), name: name, v: init}
+	*v = Atomic[T]{x: x, gen: x.gen, id: x.newObject("atomic", name), name: name, v: init}
 	x.vals = append(x.vals, v)
 	return v
 }
 
 // Load returns the value.
 func (v *Atomic[T]) Load() T {
-	x := v.x
+	x := v.exec()
 	a := x.stepOp(req{kind: op.Load, obj: v.id})
 	x.raceAcquire(a, v.id)
 	val := v.v
@@ -37,7 +38,7 @@ func (v *Atomic[T]) Load() T {
 
 // Store sets the value.
 func (v *Atomic[T]) Store(val T) {
-	x := v.x
+	x := v.exec()
 	a := x.stepOp(req{kind: op.Store, obj: v.id})
 	v.v = val
 	x.raceRelease(a, v.id)
@@ -47,7 +48,7 @@ func (v *Atomic[T]) Store(val T) {
 // CompareAndSwap sets the value to new if it is old, and reports whether it
 // did.
 func (v *Atomic[T]) CompareAndSwap(old, new T) bool {
-	x := v.x
+	x := v.exec()
 	a := x.stepOp(req{kind: op.CAS, obj: v.id})
 	ok := v.v == old
 	x.raceAcquire(a, v.id)
@@ -67,7 +68,7 @@ func (v *Atomic[T]) CompareAndSwap(old, new T) bool {
 
 // Swap sets the value to new and returns the old one.
 func (v *Atomic[T]) Swap(new T) T {
-	x := v.x
+	x := v.exec()
 	a := x.stepOp(req{kind: op.Swap, obj: v.id})
 	old := v.v
 	v.v = new
@@ -82,6 +83,7 @@ func (v *Atomic[T]) Swap(new T) T {
 // Atomic it promises no synchronization.
 type Var[T any] struct {
 	x    *Execution
+	gen  uint64
 	id   int
 	name Name
 	v    T
@@ -96,14 +98,14 @@ func NewVar[T any](x *Execution, name string, init T) *Var[T] {
 // or a finding needs it (see Indexed).
 func NewVarNamed[T any](x *Execution, name Name, init T) *Var[T] {
 	v := alloc[Var[T]](x.pool)
-	*v = Var[T]{x: x, id: x.newObject("var", name), name: name, v: init}
+	*v = Var[T]{x: x, gen: x.gen, id: x.newObject("var", name), name: name, v: init}
 	x.vals = append(x.vals, v)
 	return v
 }
 
 // Read returns the value.
 func (v *Var[T]) Read() T {
-	x := v.x
+	x := v.exec()
 	a := x.stepOp(req{kind: op.Read, obj: v.id})
 	val := v.v
 	x.done(a, false, func() string { return x.format(val) })
@@ -113,7 +115,7 @@ func (v *Var[T]) Read() T {
 
 // Write sets the value.
 func (v *Var[T]) Write(val T) {
-	x := v.x
+	x := v.exec()
 	a := x.stepOp(req{kind: op.Write, obj: v.id})
 	v.v = val
 	x.done(a, false, func() string { return x.format(val) })
@@ -125,6 +127,7 @@ func (v *Var[T]) Write(val T) {
 // step.
 type Object struct {
 	x    *Execution
+	gen  uint64
 	id   int
 	name string
 }
@@ -132,19 +135,21 @@ type Object struct {
 // NewObject creates a shared object.
 func NewObject(x *Execution, name string) *Object {
 	o := alloc[Object](x.pool)
-	*o = Object{x: x, id: x.newObject("object", Name{base: name}), name: name}
+	*o = Object{x: x, gen: x.gen, id: x.newObject("object", Name{base: name}), name: name}
 	return o
 }
 
 // Do runs fn atomically as one visible step on the object. fn must not
 // perform visible operations itself.
 func (o *Object) Do(fn func()) {
-	x := o.x
+	x := o.exec()
 	a := x.stepOp(req{kind: op.Call, obj: o.id})
 	x.done(a, false, nil)
 	x.raceAcquire(a, o.id)
 	x.raceRelease(a, o.id)
+	a.inDo = o // a visible operation in fn would break its atomicity: stepOp refuses it
 	fn()
+	a.inDo = nil
 }
 
 // Resource is a shared resource with a fixed capacity that serves requests
@@ -152,6 +157,7 @@ func (o *Object) Do(fn func()) {
 // single-threaded server, a disk.
 type Resource struct {
 	x    *Execution
+	gen  uint64
 	id   int
 	name string
 	free []Duration // when each slot is next free
@@ -162,13 +168,14 @@ func NewResource(x *Execution, name string, capacity int) *Resource {
 	if capacity < 1 {
 		panic("sim: NewResource: capacity must be at least 1")
 	}
-	return &Resource{x: x, id: x.newObject("resource", Name{base: name}), name: name, free: make([]Duration, capacity)}
+	return &Resource{x: x, gen: x.gen, id: x.newObject("resource", Name{base: name}), name: name, free: make([]Duration, capacity)}
 }
 
 // Use occupies one slot of the resource for d and returns when the service
 // is done (in virtual time). It is one visible step.
 func (r *Resource) Use(d Duration) {
-	x := r.x
+	x := r.exec()
+	nonNegative("Resource.Use", d)
 	a := x.stepOp(req{kind: op.Use, obj: r.id})
 	best := 0
 	for i, f := range r.free {

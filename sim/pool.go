@@ -2,6 +2,7 @@ package sim
 
 import (
 	"iter"
+	"sync/atomic"
 
 	"github.com/simrun/simrun/scheduler"
 )
@@ -25,6 +26,11 @@ type runner struct {
 	actors  []*actor // actor structs by id, reused
 	race    raceDetector
 	oneShot bool // close when the execution ends (newExecution)
+
+	// With a watchdog (Options.Watchdog): the actor being resumed, for
+	// the watchdog to name when it hangs.
+	watched bool
+	running atomic.Pointer[actor]
 
 	// Reused by the next execution: an Execution and what it hands out
 	// are valid only until then.
@@ -98,6 +104,7 @@ func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Executio
 	old := *x
 	*x = Execution{opts: opts}
 	x.pool = r
+	x.gen = execGen.Add(1)
 	x.strat = strat
 	x.cost = opts.Cost
 	x.actors = clear0(old.actors)
@@ -182,6 +189,18 @@ func (r *runner) resume(a *actor) {
 		a.co.dead = true
 		a.exited = true
 	}
+}
+
+// resumeWatched is resume under a watchdog: it publishes the actor it
+// runs. A function of its own, so that resume stays small enough to
+// inline.
+func (r *runner) resumeWatched(a *actor) {
+	r.running.Store(a)
+	if _, ok := a.co.next(); !ok {
+		a.co.dead = true
+		a.exited = true
+	}
+	r.running.Store(nil)
 }
 
 // release hands a's coroutine back for the next execution.

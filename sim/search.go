@@ -62,6 +62,7 @@ type search struct {
 	split scheduler.Splitter // nil: blocks of runs
 
 	finished atomic.Int64 // executions finished, for the watchdog
+	runners  []*runner    // the workers' runners, for the watchdog (with Watchdog only)
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -129,6 +130,10 @@ func (w *worker) loop() {
 	se := w.se
 	se.mu.Lock()
 	defer se.mu.Unlock()
+	if se.opts.Watchdog > 0 {
+		w.r.watched = true
+		se.runners = append(se.runners, w.r)
+	}
 	for tr := se.take(); tr != nil; tr = se.take() {
 		se.mu.Unlock()
 		w.runTask(tr)

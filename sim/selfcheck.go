@@ -3,8 +3,6 @@ package sim
 import (
 	"fmt"
 	"slices"
-	"sync/atomic"
-	"time"
 
 	"github.com/simrun/simrun/scheduler"
 )
@@ -35,35 +33,4 @@ func selfCheck(s Scenario, opts *Options, info scheduler.Info, p *scheduler.Path
 			Message: fmt.Sprintf("the execution is not deterministic: the first run took %d steps, the re-run %d", len(p.Steps), len(x.path.Steps))}
 	}
 	return nil
-}
-
-// watch starts the watchdog of an exploration and returns its stop.
-func watch(opts *Options, done *atomic.Int64) (stop func()) {
-	quit := make(chan struct{})
-	go func() {
-		// Look often enough to notice a short Watchdog soon after it
-		// expires, and at most once a second.
-		tick := time.NewTicker(min(time.Second, max(opts.Watchdog/4, time.Millisecond)))
-		defer tick.Stop()
-		last, since := done.Load(), time.Now()
-		for {
-			select {
-			case <-quit:
-				return
-			case now := <-tick.C:
-				if n := done.Load(); n != last {
-					last, since = n, now
-				} else if now.Sub(since) > opts.Watchdog {
-					msg := fmt.Sprintf("sim: no execution finished for %v: actor code is probably blocked outside the simulator (a channel, a sync primitive, time.Sleep, I/O), which the simulator cannot pre-empt", opts.Watchdog)
-					if opts.OnHang != nil {
-						opts.OnHang(msg)
-					} else {
-						panic(msg)
-					}
-					return
-				}
-			}
-		}
-	}()
-	return func() { close(quit) }
 }

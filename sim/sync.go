@@ -13,6 +13,7 @@ import (
 // hold ends the execution with a bad-unlock finding.
 type Mutex struct {
 	x     *Execution
+	gen   uint64 // x.gen when it was made: the handle is stale once x moves on
 	id    int
 	name  Name
 	owner *actor
@@ -26,7 +27,7 @@ func NewMutex(x *Execution, name string) *Mutex { return NewMutexNamed(x, Name{b
 // or a finding needs it (see Indexed).
 func NewMutexNamed(x *Execution, name Name) *Mutex {
 	m := alloc[Mutex](x.pool)
-	*m = Mutex{x: x, id: x.newObject("mutex", name), name: name}
+	*m = Mutex{x: x, gen: x.gen, id: x.newObject("mutex", name), name: name}
 	x.mutexList = append(x.mutexList, m)
 	return m
 }
@@ -56,7 +57,7 @@ func (m *Mutex) blocks(b *actor) bool {
 
 // Lock acquires the mutex, blocking while another actor holds it.
 func (m *Mutex) Lock() {
-	x := m.x
+	x := m.exec()
 	a := x.stepOp(req{kind: op.Lock, obj: m.id, wait: m})
 	m.owner = a
 	x.raceAcquire(a, m.id)
@@ -65,7 +66,7 @@ func (m *Mutex) Lock() {
 
 // TryLock acquires the mutex if it is free and reports whether it did.
 func (m *Mutex) TryLock() bool {
-	x := m.x
+	x := m.exec()
 	a := x.stepOp(req{kind: op.TryLock, obj: m.id})
 	ok := m.owner == nil
 	if ok {
@@ -78,7 +79,7 @@ func (m *Mutex) TryLock() bool {
 
 // Unlock releases the mutex.
 func (m *Mutex) Unlock() {
-	x := m.x
+	x := m.exec()
 	a := x.stepOp(req{kind: op.Unlock, obj: m.id})
 	m.release(a, nil)
 	x.done(a, false, nil)
@@ -114,6 +115,7 @@ func (m *Mutex) release(a *actor, c *Cond) {
 // spuriously, when the strategy chooses: wait in a loop.
 type Cond struct {
 	x       *Execution
+	gen     uint64
 	id      int
 	name    Name
 	L       *Mutex
@@ -137,8 +139,11 @@ func NewCond(x *Execution, name string, l *Mutex) *Cond {
 // NewCondNamed creates a condition variable whose name is formatted only
 // when a trace or a finding needs it (see Indexed).
 func NewCondNamed(x *Execution, name Name, l *Mutex) *Cond {
+	if l != nil && l.gen != x.gen {
+		l.x.stale("NewCond with mutex", l.name, l.gen)
+	}
 	c := alloc[Cond](x.pool)
-	*c = Cond{x: x, id: x.newObject("cond", name), name: name, L: l, waiters: clear0(c.waiters)}
+	*c = Cond{x: x, gen: x.gen, id: x.newObject("cond", name), name: name, L: l, waiters: clear0(c.waiters)}
 	return c
 }
 
@@ -164,7 +169,7 @@ func (c *Cond) describe(a *actor) string {
 // Wait releases c.L, blocks until woken, then re-acquires c.L. It is two
 // visible steps: the release-and-block, and the wakeup that re-acquires.
 func (c *Cond) Wait() {
-	x := c.x
+	x := c.exec()
 	a := x.stepOp(req{kind: op.Wait, obj: c.id, arg: c.L.id})
 	c.L.release(a, c)
 	c.waiters = append(c.waiters, a)
@@ -180,7 +185,7 @@ func lost() string { return "lost: nobody waits" }
 
 // Signal wakes one waiter, if there is one; otherwise the signal is lost.
 func (c *Cond) Signal() {
-	x := c.x
+	x := c.exec()
 	a := x.stepOp(req{kind: op.Signal, obj: c.id})
 	c.last = signalInfo{step: x.step, actor: a.name, op: op.Signal}
 	if len(c.waiters) == 0 {
@@ -198,7 +203,7 @@ func (c *Cond) Signal() {
 
 // Broadcast wakes every waiter.
 func (c *Cond) Broadcast() {
-	x := c.x
+	x := c.exec()
 	a := x.stepOp(req{kind: op.Broadcast, obj: c.id})
 	ws := c.waiters
 	c.last = signalInfo{step: x.step, actor: a.name, op: op.Broadcast, woke: len(ws)}

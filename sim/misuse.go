@@ -1,0 +1,193 @@
+package sim
+
+import (
+	"fmt"
+	"runtime/debug"
+	"sync/atomic"
+
+	"github.com/simrun/simrun/op"
+)
+
+// This file turns misuse of the library into findings or panics that say
+// what went wrong, instead of an actor that silently stops, a crashed
+// process or a passing test: a primitive used outside its execution, a
+// visible operation inside Object.Do, bad arguments, runtime.Goexit in an
+// actor, a panic in a check.
+
+// Misuse is the finding kind of a scenario that breaks the library's rules
+// (see the panics of this file): its verdict says nothing about the
+// protocol under test.
+const Misuse Kind = "misuse"
+
+// execGen numbers the executions of the process, from 1. A primitive keeps
+// the number of the execution that made it; a runner reuses its Execution
+// (and its slabs) for the next run, so the number is what tells a live
+// handle from a stale one. It is global, not per runner, so that a handle
+// of another worker's execution never matches by chance.
+//
+// The limit of the check: a runner's slabs hand the same memory to the
+// primitives of the next execution, in creation order. A handle kept from
+// an earlier execution whose slot a later execution has filled with a
+// primitive of the same type (Actor handles: the actor with the same id)
+// carries that primitive's number, and acts on it, unnoticed. The check
+// catches a kept handle whose slot is unused now: a scenario that keeps a
+// primitive instead of creating it (if m == nil { m = NewMutex(...) })
+// creates fewer of that type afterwards, so the last ones are caught.
+// Options.SelfCheck catches the rest as nondeterminism when the steps
+// differ.
+var execGen atomic.Uint64
+
+// foreignUse is the panic value of a primitive used outside its execution.
+// The actor body that recovers it knows the calling execution and turns it
+// into a Misuse finding; anywhere else it crashes with its message.
+type foreignUse struct {
+	what string // "Lock of mutex m"
+	gen  uint64 // the primitive's execution
+	now  uint64 // the execution its runner runs now
+}
+
+func (e *foreignUse) Error() string {
+	return fmt.Sprintf("sim: %s of execution #%d, used after that execution ended (its runner now runs execution #%d): a primitive is valid only in the execution that created it; create it inside the scenario",
+		e.what, e.gen, e.now)
+}
+
+// stale panics for a primitive of execution gen used while x runs another.
+// It is kept out of line so that the check in each primitive stays two
+// loads and a compare.
+//
+//go:noinline
+func (x *Execution) stale(kind string, name Name, gen uint64) {
+	what := kind
+	if s := name.String(); s != "" {
+		what += " " + s
+	}
+	panic(&foreignUse{what: what, gen: gen, now: x.gen})
+}
+
+// The exec methods return the primitive's execution, after checking that
+// the primitive belongs to the execution running now.
+
+func (m *Mutex) exec() *Execution {
+	if m.gen != m.x.gen {
+		m.x.stale("mutex", m.name, m.gen)
+	}
+	return m.x
+}
+
+func (c *Cond) exec() *Execution {
+	if c.gen != c.x.gen {
+		c.x.stale("cond", c.name, c.gen)
+	}
+	return c.x
+}
+
+func (v *Atomic[T]) exec() *Execution {
+	if v.gen != v.x.gen {
+		v.x.stale("atomic", v.name, v.gen)
+	}
+	return v.x
+}
+
+func (v *Var[T]) exec() *Execution {
+	if v.gen != v.x.gen {
+		v.x.stale("var", v.name, v.gen)
+	}
+	return v.x
+}
+
+func (o *Object) exec() *Execution {
+	if o.gen != o.x.gen {
+		o.x.stale("object", Name{base: o.name}, o.gen)
+	}
+	return o.x
+}
+
+func (r *Resource) exec() *Execution {
+	if r.gen != r.x.gen {
+		r.x.stale("resource", Name{base: r.name}, r.gen)
+	}
+	return r.x
+}
+
+// misuseFinding returns the finding of a panic r of actor a that is a
+// misuse of the library rather than a panic of the code under test, or
+// nil.
+func (x *Execution) misuseFinding(a *actor, r any, stack []byte) *Finding {
+	var msg string
+	switch {
+	case r == errAbort:
+		// x has not ended (body checked): the abort came from the
+		// primitive of another execution, which has.
+		msg = fmt.Sprintf("sim: %s of execution #%d called a primitive of another execution, which has ended: a primitive is valid only in the execution that created it",
+			a.name, x.gen)
+	default:
+		e, ok := r.(*foreignUse)
+		if !ok {
+			return nil
+		}
+		if e.now == x.gen {
+			msg = fmt.Sprintf("sim: %s of execution #%d used by %s in execution #%d: a primitive is valid only in the execution that created it; create it inside the scenario",
+				e.what, e.gen, a.name, x.gen)
+		} else {
+			msg = fmt.Sprintf("sim: %s of execution #%d (of another worker) used by %s in execution #%d: a primitive is valid only in the execution that created it",
+				e.what, e.gen, a.name, x.gen)
+		}
+	}
+	return &Finding{Kind: Misuse, Step: x.step, Actor: a.name, Message: msg,
+		Detail: fmt.Sprintf("stack of actor %s:\n%s", a.name, cleanStack(stack))}
+}
+
+// inDo panics for a visible operation inside the function of an Object.Do,
+// which runs as one atomic step: no other actor may run inside it.
+func (x *Execution) inDo(a *actor, o op.Op) {
+	d := a.inDo
+	a.inDo = nil
+	panic(fmt.Sprintf("sim: %s inside Do of object %s: the function of Do is one atomic step and must not perform visible operations", o, d.name))
+}
+
+// nonNegative panics for a negative duration given to what.
+func nonNegative(what string, d Duration) {
+	if d < 0 {
+		panic(fmt.Sprintf("sim: %s(%v): negative duration", what, d))
+	}
+}
+
+// errGoexit is what an actor that called runtime.Goexit panics with, on
+// its way out.
+var errGoexit = &abort{"sim: an actor called runtime.Goexit"}
+
+// goexit ends the execution with a finding for an actor that called
+// runtime.Goexit (t.FailNow, t.Fatal, t.SkipNow in actor code). Goexit
+// cannot be stopped once started, and iter.Pull would re-raise it on the
+// worker (ending a test with "panic(nil) or runtime.Goexit"). A panic
+// raised during the Goexit is what iter.Pull re-raises instead: the
+// coroutine's goroutine exits, and the runner recovers errGoexit (see
+// recoverGoexit). The coroutine is dead: it is never reused.
+func (a *actor) goexit(stack []byte) {
+	x := a.x
+	x.fail(&Finding{Kind: Misuse, Step: x.step, Actor: a.name,
+		Message: fmt.Sprintf("sim: %s called runtime.Goexit (t.FailNow, t.Fatal or t.SkipNow in actor code?): an actor must return, or fail with Assert, Failf or a panic", a.name),
+		Detail:  fmt.Sprintf("stack of actor %s at the Goexit:\n%s", a.name, cleanStack(stack))})
+	a.co.dead = true
+	panic(errGoexit)
+}
+
+// recoverGoexit, deferred by the loop that resumes actors, ends the
+// unwinding that goexit started.
+func recoverGoexit() {
+	if r := recover(); r != nil && r != errGoexit {
+		panic(r)
+	}
+}
+
+// runCheck runs one check of Execution.Check; a panic in it is the
+// execution's finding, with the check's stack.
+func runCheck(c func(h *History) *Finding, h *History) (f *Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			f = &Finding{Kind: Panic, Message: fmt.Sprintf("a check panicked: %v", r),
+				Detail: "stack of the check at the panic:\n" + cleanStack(debug.Stack())}
+		}
+	}()
+	return c(h)
+}
