@@ -71,6 +71,7 @@ type search struct {
 	done    []*taskRun // finished but not numbered, in sequential order
 	idle    int        // workers waiting for a task
 	stop    bool       // the numbered executions reached the limit
+	halted  bool       // Options.Stop was closed (see stopped)
 	total   int        // executions run, numbered or not (for Progress)
 	seen    map[Kind]bool
 
@@ -175,6 +176,9 @@ func (w *worker) runTask(tr *taskRun) {
 	sp, _ := strat.(scheduler.Splitter)
 	sharer, _ := strat.(scheduler.Sharer)
 	for i := 0; i != n; i++ {
+		if se.stopped() {
+			break
+		}
 		if !strat.Begin(first + i) {
 			if se.split == nil {
 				se.mu.Lock()
@@ -379,6 +383,7 @@ func (se *search) report() *Report {
 	} else {
 		rep.Exhausted = se.exhausted
 	}
+	rep.Interrupted = se.halted
 	rep.Wall = time.Since(se.start)
 	return rep
 }
