@@ -30,6 +30,9 @@ const (
 	exitClean   = 0
 	exitFinding = 1
 	exitUsage   = 2
+	// exitInconclusive: the command could neither find nor verify: a
+	// search stopped at its budget, a run interrupted.
+	exitInconclusive = 3
 )
 
 // usageError is an error in what the user asked for: exit status 2.
@@ -113,14 +116,22 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 // parseFlags parses args with fs and returns the arguments that are not
 // flags. Flags may come after them too (simrun bench sim -quick), as users
 // of other command-line tools expect; "--" ends the flags.
+//
+// A bad flag is one line (the caller prints it); only -h prints the usage.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	defer func() { fs.SetOutput(out); fs.Usage = usage }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out)
+				usage()
 				return nil, err
 			}
-			return nil, usageError{err}
+			return nil, usagef("%v (see: simrun help %s)", err, strings.TrimPrefix(fs.Name(), "simrun "))
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -145,10 +156,4 @@ func selfCommand() string {
 		return "simrun"
 	}
 	return exe
-}
-
-// isTerminal reports whether f is a character device.
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
