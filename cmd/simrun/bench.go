@@ -65,6 +65,10 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		if ext := filepath.Ext(*plot); ext != ".svg" && ext != ".html" {
 			return exitUsage, usagef("-plot %s: want a .svg or .html file", *plot)
 		}
+		// Before the benchmarks run, not after minutes of them.
+		if st, err := os.Stat(filepath.Dir(*plot)); err != nil || !st.IsDir() {
+			return exitUsage, usagef("-plot %s: no directory %s to write it in", *plot, filepath.Dir(*plot))
+		}
 	}
 	opts := bench.Options{Quick: *quick, Cost: cost, Runs: *runs, Seed: *seed}
 	for _, b := range todo {
@@ -88,7 +92,7 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 				file = strings.TrimSuffix(file, ext) + "-" + b.Name + ext
 			}
 			if err := writePlot(file, r); err != nil {
-				return exitFinding, err
+				return exitUsage, fmt.Errorf("writing the plot: %w", err)
 			}
 			fmt.Fprintf(stderr, "simrun bench: wrote %s\n", file)
 		}
@@ -115,7 +119,7 @@ func writePlot(file string, r *bench.Result) error {
 			r.Bench, svg.String(), htmlEscape(table.String()))
 		out = page.Bytes()
 	}
-	return os.WriteFile(file, out, 0o644)
+	return writeFileAtomic(file, out)
 }
 
 func htmlEscape(s string) string {

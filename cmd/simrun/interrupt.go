@@ -99,14 +99,10 @@ func signalCode(s os.Signal) int {
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, creating the directory: a reader (or a run
-// interrupted while it writes) never sees half a file.
+// directory and a rename: a reader (or a run interrupted while it writes)
+// never sees half a file.
 func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}

@@ -347,6 +347,9 @@ func saveTrace(path string, fd *sim.Finding, jf *jsonFinding) error {
 	}
 	data, err := fd.Trace.Encode()
 	if err == nil {
+		err = os.MkdirAll(filepath.Dir(path), 0o755)
+	}
+	if err == nil {
 		err = writeFileAtomic(path, data)
 	}
 	if err != nil {
