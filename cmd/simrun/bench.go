@@ -27,18 +27,17 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		costs  costFlags
 	)
 	fs.Var(&costs, "cost", "cost-model parameter name=value over the reference values, repeatable (names: "+costNames()+")")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: simrun bench [flags] [BENCH...]\n\nBenchmarks (default: all):\n")
+	fs.Usage = usageFunc(fs, "bench", func(w io.Writer) {
+		fmt.Fprintf(w, "Benchmarks (default: all):\n")
 		for _, b := range bench.Benches {
-			fmt.Fprintf(stderr, "  %-12s %s\n", b.Name, b.Doc)
+			fmt.Fprintf(w, "  %-12s %s\n", b.Name, b.Doc)
 		}
-		fmt.Fprintf(stderr, "\nReference cost model (-cost overrides):\n")
+		fmt.Fprintf(w, "\nReference cost model (-cost overrides):\n")
 		for _, p := range protocols.CostParams() {
-			fmt.Fprintf(stderr, "  %-13s %-6s %s\n  %-13s        source: %s\n", p.Name, p.Reference, p.Doc, "", p.Source)
+			fmt.Fprintf(w, "  %-13s %-6s %s\n  %-13s        source: %s\n", p.Name, p.Reference, p.Doc, "", p.Source)
 		}
-		fmt.Fprintf(stderr, "\nFlags:\n")
-		fs.PrintDefaults()
-	}
+		fmt.Fprintln(w)
+	})
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage, err

@@ -11,8 +11,10 @@
 //	simrun bench groupcommit|wakeup|replay|sim [-quick] [-json] [-plot FILE] [-cost name=value]
 //
 // Exit status: 0 when nothing was found (or, for a run of every variant,
-// when every verdict was as expected), 1 when something was found, 2 on a
-// usage or input error.
+// when every verdict was as expected; for explore, verified), 1 when
+// something was found, 2 on a usage or input error, 3 when explore stopped
+// at its budget, 130 (143) when SIGINT (SIGTERM) interrupted the command:
+// see exitTable, which `simrun help` prints.
 package main
 
 import (
@@ -60,6 +62,8 @@ func init() {
 		{"explore", "exhaustively explore one variant (DFS with preemption bounding, or DPOR) and verify it", runExplore},
 		{"replay", "re-execute a trace and print its timeline", runReplay},
 		{"bench", "price the protocols in virtual time and measure the simulator", runBench},
+		{"help", "print the commands, or one command's synopsis, flags, examples and exit codes", runHelp},
+		{"version", "print the version traces record, and the build", runVersion},
 	}
 }
 
@@ -68,7 +72,7 @@ func main() {
 }
 
 func mainArgs(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 		topUsage(stderr)
 		if len(args) == 0 {
 			return exitUsage
@@ -99,7 +103,7 @@ func topUsage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  simrun %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nRun 'simrun COMMAND -h' for a command's flags.\n")
+	fmt.Fprintf(w, "\nRun 'simrun help COMMAND' (or 'simrun COMMAND -h') for a command's synopsis, flags and examples.\n\n%s", exitTable)
 }
 
 func oneLine(err error) string {
@@ -110,6 +114,7 @@ func oneLine(err error) string {
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("simrun "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = usageFunc(fs, name, nil)
 	return fs
 }
 
