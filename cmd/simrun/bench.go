@@ -38,12 +38,13 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		fmt.Fprintln(w)
 	})
+	documentRanges(fs, benchRanges)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage, err
 	}
-	if *runs < 0 {
-		return exitUsage, usagef("-runs must be >= 0, got %d", *runs)
+	if err := checkRanges(fs, benchRanges); err != nil {
+		return exitUsage, err
 	}
 	cost, err := benchCosts(costs)
 	if err != nil {
@@ -68,6 +69,9 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		if st, err := os.Stat(filepath.Dir(*plot)); err != nil || !st.IsDir() {
 			return exitUsage, usagef("-plot %s: no directory %s to write it in", *plot, filepath.Dir(*plot))
 		}
+	}
+	if checkOnly {
+		return exitClean, nil
 	}
 	opts := bench.Options{Quick: *quick, Cost: cost, Runs: *runs, Seed: *seed}
 	for _, b := range todo {

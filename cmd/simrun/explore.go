@@ -110,6 +110,9 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, usageError{err}
 	}
 	v, _ := sim.FindVariant(proto.Variants, variant)
+	if checkOnly {
+		return exitClean, nil
+	}
 
 	spec := scheduler.Spec{Name: scheduler.NameDFS}
 	if dpor {

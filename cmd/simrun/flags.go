@@ -9,6 +9,10 @@ import (
 	"github.com/simrun/simrun/scheduler"
 )
 
+// checkOnly makes run, explore and bench return after checking their
+// arguments, for the fuzz test of the flag handling.
+var checkOnly bool
+
 // intRange is the documented range of an integer flag. The ranges keep
 // every configuration within what the simulator explores in bounded
 // memory, and within what the protocols' step bounds were measured for:

@@ -27,7 +27,7 @@ func TestExitStatuses(t *testing.T) {
 		msg  string // in stderr
 	}{
 		{"no args", nil, exitUsage, "Usage"},
-		{"help", []string{"help"}, exitClean, "Usage"},
+		{"help", []string{"help"}, exitClean, ""},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
 		{"list", []string{"list"}, exitClean, ""},
 		{"unknown protocol", []string{"run", "-protocol", "nope", "-variant", "x"}, exitUsage, "unknown protocol"},

@@ -216,6 +216,9 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
+	if checkOnly {
+		return exitClean, nil
+	}
 	if f.protocol == "" {
 		if f.variant != "" {
 			return exitUsage, usagef("-variant needs -protocol")
