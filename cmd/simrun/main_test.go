@@ -83,7 +83,7 @@ func TestExitStatuses(t *testing.T) {
 // returns the path of the trace of its finding of the given kind.
 func findingTrace(t *testing.T, kind string, args ...string) string {
 	t.Helper()
-	args = append([]string{"run", "-out", t.TempDir(), "-json"}, args...)
+	args = append([]string{"run", "-out", t.TempDir(), "-json", "-runs", "3000"}, args...) // enough for its bugs
 	code, out, stderr := run(t, args...)
 	if code != exitFinding {
 		t.Fatalf("run: exit %d; %s", code, stderr)
