@@ -24,6 +24,7 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		plot   = fs.String("plot", "", "write the plots to `FILE` (.svg, or .html for a self-contained page); with several benchmarks, FILE-NAME.svg each")
 		runs   = fs.Int("runs", 0, "random schedules per point (sim: executions per point); 0 = the benchmark's default")
 		seed   = fs.Uint64("seed", 1, "seed of the random schedules")
+		quiet  = fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal anyway)")
 		costs  costFlags
 	)
 	fs.Var(&costs, "cost", "cost-model parameter name=value over the reference values, repeatable (names: "+costNames()+")")
@@ -74,9 +75,14 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitClean, nil
 	}
 	opts := bench.Options{Quick: *quick, Cost: cost, Runs: *runs, Seed: *seed}
-	for _, b := range todo {
+	prog := newProgress(stderr, *quiet)
+	for i, b := range todo {
 		start := time.Now()
+		stop := prog.tick(func() {
+			prog.update("bench "+b.Name, i, len(todo), "benchmarks", "this one running for "+time.Since(start).Round(time.Second).String())
+		})
 		r, err := b.Run(opts)
+		stop()
 		if err != nil {
 			return exitFinding, fmt.Errorf("%s: %w", b.Name, err)
 		}

@@ -79,3 +79,31 @@ func (p *progress) clear() {
 		p.drew = false
 	}
 }
+
+// tick calls draw every second until the returned stop, for work that
+// reports no progress of its own (a benchmark).
+func (p *progress) tick(draw func()) (stop func()) {
+	if !p.on {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				draw()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		p.clear()
+	}
+}
