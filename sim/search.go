@@ -32,16 +32,17 @@ const blockRuns = 64
 // execRec is what a task that is not live keeps of one execution until it
 // can be numbered.
 type execRec struct {
-	hash  uint64
-	steps int32
+	hash    uint64
+	steps   int32
+	f       *Finding
+	first   *firstFinding // the first finding of its kind in the task, for its trace
+	history *History      // for OnExecution; nil without it
+
 	// The strategy's Pruned and Redundant counts that this execution
 	// added: summed over the numbered executions only, so that a search
 	// stopped by its budget reports counts that do not depend on how far
 	// other workers got.
 	pruned, redundant int32
-	f                 *Finding
-	first             *firstFinding // the first finding of its kind in the task, for its trace
-	history           *History      // for OnExecution; nil without it
 }
 
 // firstFinding is what a trace of a finding is re-captured from.
