@@ -375,6 +375,9 @@ func FuzzFlags(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line string) {
 		args := strings.Fields(line)
 		if len(args) > 0 && args[0] == "replay" {
+			if strings.Contains(line, "html") {
+				t.Skip("replay -html writes a file") // onto the testdata trace, even
+			}
 			// Only the testdata trace: replay reads files.
 			for i, a := range args[1:] {
 				if !strings.HasPrefix(a, "-") && a != "testdata/faithful.json" {
