@@ -36,9 +36,12 @@ var (
 	ErrNotFile = errors.New("not a regular file")
 )
 
-// MaxSize is the cap Load puts on a trace file: 64 MiB, some 250,000
-// events, past which decoding would need gigabytes.
-const MaxSize = 64 << 20
+// MaxSize is the cap Load puts on a trace file: 16 MiB, some 150,000
+// events. Decoding and replaying a trace takes about eight times its size
+// in memory (a 60 MiB trace: 530 MB and 17 s), so the cap keeps a replay
+// under 200 MB and a few seconds; a bigger trace needs LoadLimit (simrun
+// replay -max-size).
+const MaxSize = 16 << 20
 
 // Decode parses and validates a trace. The checks run in order: JSON syntax
 // (ErrTruncated, ErrMalformed), the format and version fields (ErrForeign,

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/simrun/simrun/traces"
 )
 
 // TestMain lets a test run this binary as simrun itself (see simrun), for
@@ -85,6 +87,7 @@ func TestHostileInputs(t *testing.T) {
 	if err := os.WriteFile(huge, bytes.Repeat([]byte(" "), 65<<20), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	atCap := bigTrace(t, dir, traces.MaxSize)
 	fifo := filepath.Join(dir, "fifo.json")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
@@ -120,6 +123,7 @@ func TestHostileInputs(t *testing.T) {
 		{"replay named pipe", []string{"replay", fifo}, "not a regular file"},
 		{"replay directory", []string{"replay", dir}, "not a regular file"},
 		{"replay too large", []string{"replay", huge}, "raise -max-size"},
+		{"replay a trace at the cap", []string{"replay", atCap}, "diverged"},
 		{"replay max-size 0", []string{"replay", "-max-size", "0", "testdata/faithful.json"}, "-max-size must be positive"},
 	}
 	traces, err := filepath.Glob("testdata/hostile/*.json")
@@ -165,6 +169,40 @@ func TestHostileInputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bigTrace writes a trace of nearly size bytes: the faithful one with its
+// events repeated, steps shifted, so that it decodes and then diverges.
+func bigTrace(t *testing.T, dir string, size int) string {
+	t.Helper()
+	tr, err := traces.Load("testdata/faithful.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := tr.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := tr.Events
+	copies := size / len(one) * 9 / 10
+	for k := 1; k < copies; k++ {
+		for _, e := range events {
+			e.Step += k * 100
+			tr.Events = append(tr.Events, e)
+		}
+	}
+	data, err := tr.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > size || len(data) < size/2 {
+		t.Fatalf("big trace of %d bytes, want about %d", len(data), size)
+	}
+	path := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // The faithful trace the hostile ones are made from replays, exit 1.
