@@ -51,7 +51,9 @@ func (p *progress) update(label string, done, total int, unit, extra string) {
 // progressLine is the text of one progress line.
 func progressLine(label string, done, total int, unit, extra string, elapsed time.Duration) string {
 	s := fmt.Sprintf("  %s: %d", label, done)
-	if total > 0 {
+	if done == 0 && total == 0 { // nothing counted: a phase, in unit
+		s = fmt.Sprintf("  %s: %s", label, unit)
+	} else if total > 0 {
 		s += fmt.Sprintf("/%d %s (%d%%)", total, unit, int64(done)*100/int64(total))
 	} else {
 		s += " " + unit
@@ -80,8 +82,8 @@ func (p *progress) clear() {
 	}
 }
 
-// tick calls draw every second until the returned stop, for work that
-// reports no progress of its own (a benchmark).
+// tick calls draw every second until the returned stop (which may be
+// called again), for work that reports no progress of its own.
 func (p *progress) tick(draw func()) (stop func()) {
 	if !p.on {
 		return func() {}
@@ -101,9 +103,12 @@ func (p *progress) tick(draw func()) (stop func()) {
 			}
 		}
 	}()
+	var once sync.Once
 	return func() {
-		close(done)
-		<-finished
-		p.clear()
+		once.Do(func() {
+			close(done)
+			<-finished
+			p.clear()
+		})
 	}
 }

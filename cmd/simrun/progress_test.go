@@ -16,6 +16,7 @@ func TestProgressLine(t *testing.T) {
 		{1000, 1000, 10 * time.Second, "  x: 1000/1000 runs (100%), 100/s, 1 finding kinds"},
 		{0, 1000, 0, "  x: 0/1000 runs (0%), 1 finding kinds"},
 		{42, 0, 2 * time.Second, "  x: 42 runs, 21/s, 1 finding kinds"},
+		{0, 0, 2 * time.Second, "  x: runs, 1 finding kinds"},
 	} {
 		if got := progressLine("x", c.done, c.total, "runs", "1 finding kinds", c.elapsed); got != c.want {
 			t.Errorf("progressLine(%d, %d, %v) = %q, want %q", c.done, c.total, c.elapsed, got, c.want)

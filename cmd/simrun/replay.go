@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
@@ -22,6 +25,7 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.IntVar(&opt.To, "to", 0, "show the timeline up to this step")
 	fs.BoolVar(&opt.VisibleOnly, "steps-only", false, "leave out the protocol events recorded by actors")
 	htmlOut := fs.String("html", "", "also write the trace as a self-contained HTML page to `FILE` (same window as the timeline)")
+	quiet := fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal, for a trace that takes a while)")
 	maxSize := fs.Int64("max-size", traces.MaxSize, "refuse a trace file larger than this many `bytes`")
 	documentRanges(fs, replayRanges)
 	rest, err := parseFlags(fs, args)
@@ -42,6 +46,15 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, usagef("-max-size must be positive, got %d", *maxSize)
 	}
 	path := rest[0]
+	prog := newProgress(stderr, *quiet)
+	phase := "reading and checking the trace"
+	var phaseMu sync.Mutex
+	stop := prog.tick(func() {
+		phaseMu.Lock()
+		defer phaseMu.Unlock()
+		prog.update("replay "+filepath.Base(path), 0, 0, phase, time.Since(prog.start).Round(time.Second).String())
+	})
+	defer stop()
 	t, err := traces.LoadLimit(path, *maxSize)
 	if errors.Is(err, traces.ErrTooLarge) {
 		return exitUsage, fmt.Errorf("%w (raise -max-size to read it)", err)
@@ -56,7 +69,11 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, fmt.Errorf("%s: %w", path, err)
 	}
+	phaseMu.Lock()
+	phase = fmt.Sprintf("replaying %d events", len(t.Events))
+	phaseMu.Unlock()
 	f, got, err := sim.Replay(scenario, t)
+	stop()
 	if err == nil {
 		err = faithful(t, got, f)
 	}
