@@ -82,7 +82,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: the longest of 10 random executions)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the exploration; execution i uses a seed mixed from it and i")
 	fs.IntVar(&f.runs, "runs", 0, "executions per variant (default per protocol)")
-	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "executions in parallel (results do not depend on it)")
+	fs.IntVar(&f.workers, "workers", min(runtime.NumCPU(), 256), "executions in parallel (results do not depend on it)")
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "step bound of one execution, livelock beyond (default per protocol, else 100000)")
 	fs.StringVar(&f.out, "out", "simrun-traces", "directory for the traces of findings")
 	fs.BoolVar(&f.spurious, "spurious", true, "let the strategy wake condition-variable waiters spuriously")
