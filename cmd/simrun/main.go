@@ -9,6 +9,8 @@
 //	simrun explore -protocol P -variant V [-threads N] [-txns T] [-bound B] [-dpor] [-workers W] [-max-executions K] [-json]
 //	simrun replay [-v] [-from S -to S -last N -steps-only] [-html FILE] TRACE
 //	simrun bench groupcommit|wakeup|replay|sim [-quick] [-json] [-plot FILE] [-cost name=value]
+//	simrun help [COMMAND]
+//	simrun version
 //
 // Exit status: 0 when nothing was found (or, for a run of every variant,
 // when every verdict was as expected; for explore, verified), 1 when
@@ -33,7 +35,8 @@ const (
 	exitFinding = 1
 	exitUsage   = 2
 	// exitInconclusive: the command could neither find nor verify: a
-	// search stopped at its budget, a run interrupted.
+	// search stopped at its budget. (An interrupted one exits 130 or 143,
+	// as a shell reports a process killed by the signal.)
 	exitInconclusive = 3
 )
 
