@@ -75,8 +75,13 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitClean, nil
 	}
 	opts := bench.Options{Quick: *quick, Cost: cost, Runs: *runs, Seed: *seed}
+	in := catchSignals(stderr)
+	defer in.release()
 	prog := newProgress(stderr, *quiet)
 	for i, b := range todo {
+		in.mu.Lock()
+		in.atOnce = "interrupted during " + b.Name + "; the benchmarks before it are printed above"
+		in.mu.Unlock()
 		start := time.Now()
 		stop := prog.tick(func() {
 			prog.update("bench "+b.Name, i, len(todo), "benchmarks", "this one running for "+time.Since(start).Round(time.Second).String())

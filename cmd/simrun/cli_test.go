@@ -325,8 +325,15 @@ func TestInterrupt(t *testing.T) {
 			}
 		})
 	}
+	// bench has nothing to save: the first signal exits, saying so.
+	cmd, _, stderr := simrun(t, "bench", "sim")
+	time.Sleep(time.Second)
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := exitOf(t, cmd); code != exitSIGTERM || !strings.Contains(stderr.String(), "interrupted during sim") {
+		t.Errorf("bench: exit %d, want 143; stderr:\n%s", code, stderr)
+	}
 	// A second signal exits at once, whatever the command is doing.
-	cmd, _, stderr := simrun(t, "run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-runs", "100000000", "-out", t.TempDir())
+	cmd, _, stderr = simrun(t, "run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-runs", "100000000", "-out", t.TempDir())
 	time.Sleep(time.Second)
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Process.Signal(syscall.SIGINT)

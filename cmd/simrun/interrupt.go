@@ -32,6 +32,11 @@ type interrupt struct {
 	mu   sync.Mutex
 	sig  os.Signal
 	exit func(int) // os.Exit; tests replace it
+
+	// atOnce, if set, is said on the first signal, which then exits: for
+	// a command that has nothing to save and cannot stop its work (bench
+	// prints each benchmark as it ends).
+	atOnce string
 }
 
 // catchSignals starts watching for SIGINT and SIGTERM until release.
@@ -63,13 +68,18 @@ func catchSignals(stderr io.Writer) *interrupt {
 // signal handles one signal: the first stops the search, the second exits.
 func (in *interrupt) signal(s os.Signal, stderr io.Writer) {
 	in.mu.Lock()
-	first := in.sig == nil
+	first, atOnce := in.sig == nil, in.atOnce
 	if first {
 		in.sig = s
 	}
 	in.mu.Unlock()
 	if !first {
 		fmt.Fprintf(stderr, "\nsimrun: %v again: exiting at once\n", s)
+		in.exit(signalCode(s))
+		return
+	}
+	if atOnce != "" {
+		fmt.Fprintf(stderr, "\nsimrun: %v: %s\n", s, atOnce)
 		in.exit(signalCode(s))
 		return
 	}
