@@ -131,7 +131,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	prog := newProgress(stderr, *quiet || jsonOut)
 	if prog.on {
 		h.Progress = func(_ scheduler.Spec, p sim.Progress) {
-			prog.update(protocol+"/"+variant, p.Runs, maxEx, "executions (budget)", fmt.Sprintf("%d finding kinds", p.Findings))
+			prog.update(protocol+"/"+variant, p.Runs, maxEx, "executions of the budget", fmt.Sprintf("%d finding kinds", p.Findings))
 		}
 	}
 	vd, err := h.Run(scenario, v)
