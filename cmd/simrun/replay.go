@@ -36,6 +36,8 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	switch {
+	case len(rest) == 0 && *htmlOut != "" && !strings.HasSuffix(*htmlOut, ".json"):
+		return exitUsage, usagef("no trace file (type: simrun replay -html %s TRACE.json)", *htmlOut)
 	case len(rest) == 0 && *htmlOut != "":
 		return exitUsage, usagef("no trace file: -html took %s as the page to write (type: simrun replay -html PAGE.html %s)", *htmlOut, *htmlOut)
 	case len(rest) == 0:
