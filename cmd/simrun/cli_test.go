@@ -35,8 +35,15 @@ func TestMain(m *testing.M) {
 // simrun starts simrun args as a process of its own.
 func simrun(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
+	return simrunEnv(t, nil, args...)
+}
+
+// simrunEnv is simrun with env added to the environment.
+func simrunEnv(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "SIMRUN_TEST_MAIN=1", "SIMRUN_TEST_HWM="+filepath.Join(t.TempDir(), "status"))
+	cmd.Env = append(cmd.Env, env...)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	if err := cmd.Start(); err != nil {
@@ -389,9 +396,16 @@ func TestJSONAcrossWorkers(t *testing.T) {
 				}
 				out = append(out, strip(stdout))
 			}
+			// And in a process of its own with GOMAXPROCS=1.
+			cmd, stdout, stderr := simrunEnv(t, []string{"GOMAXPROCS=1"}, append(c.args, "-workers", "2", "-out", t.TempDir())...)
+			exitOf(t, cmd)
+			if !strings.HasPrefix(stdout.String(), "{") {
+				t.Fatalf("GOMAXPROCS=1: no JSON: %s", stderr)
+			}
+			out = append(out, strip(stdout.String()))
 			for _, o := range out[1:] {
 				if o != out[0] {
-					t.Fatalf("-json differs between 1 and 2 workers:\n%s\n---\n%s", out[0], o)
+					t.Fatalf("-json differs between 1 and 2 workers or GOMAXPROCS=1:\n%s\n---\n%s", out[0], o)
 				}
 			}
 		})
