@@ -298,6 +298,7 @@ func TestInterrupt(t *testing.T) {
 		{"run SIGINT", syscall.SIGINT, exitSIGINT, []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-runs", "100000000", "-workers", "1"}},
 		{"run SIGTERM", syscall.SIGTERM, exitSIGTERM, []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-runs", "100000000"}},
 		{"explore SIGINT", syscall.SIGINT, exitSIGINT, []string{"explore", "-protocol", "lockfree", "-variant", "no-reverse", "-threads", "4", "-txns", "2", "-bound", "-1"}},
+		{"run of every variant", syscall.SIGINT, exitSIGINT, []string{"run"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -502,6 +502,8 @@ func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
 		for _, r := range results {
 			mark, seed := "ok", ""
 			switch {
+			case r.Interrupted:
+				mark = "interrupted" // its verdict is as far as it got
 			case !*r.AsExpected:
 				mark = "MISMATCH"
 			case r.Verdict != r.Expected:
