@@ -133,14 +133,15 @@ func writeFileAtomic(path string, data []byte) error {
 }
 
 // configKey is a short hash of every flag the user set that can change
-// what an execution does (not where or how results are shown, nor the
-// worker count or the budget, which change neither the executions nor
-// their traces). It goes into trace file names, so that two runs of one
+// a finding's trace (-minimize included; not where or how results are
+// shown, nor the worker count or the budget, which change neither the
+// executions nor their traces; the seed is in extra, with the strategy),
+// and of extra. It goes into trace file names, so that two runs of one
 // variant with different configurations do not overwrite each other's
 // traces, while re-running the same command rewrites the same files.
 func configKey(fs *flag.FlagSet, extra ...string) string {
 	ignore := map[string]bool{"out": true, "json": true, "workers": true, "quiet": true, "watchdog": true,
-		"runs": true, "max-executions": true, "selfcheck": true, "minimize": true, "seed": true}
+		"runs": true, "max-executions": true, "selfcheck": true, "seed": true}
 	var set []string
 	if fs == nil {
 		fs = flag.NewFlagSet("", flag.ContinueOnError)
