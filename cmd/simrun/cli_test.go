@@ -116,6 +116,8 @@ func TestHostileInputs(t *testing.T) {
 		{"depth without pct", append([]string{"run", "-strategy", "random", "-depth", "3"}, lf...), "-depth is for PCT"},
 		{"max-spurious without spurious", append([]string{"explore", "-spurious=false", "-max-spurious", "2"}, lf...), "-max-spurious needs"},
 		{"runs negative", append([]string{"run", "-runs", "-1"}, lf...), "-runs must be in"},
+		{"out is a file", append([]string{"run", "-out", "testdata/faithful.json"}, lf...), "not a directory"},
+		{"explore out is a file", append([]string{"explore", "-out", "testdata/faithful.json"}, lf...), "not a directory"},
 		{"workers 0", append([]string{"run", "-workers", "0"}, lf...), "-workers must be in"},
 		{"bench runs negative", []string{"bench", "-runs", "-5", "sim"}, "-runs must be in"},
 		{"bench plot bad path", []string{"bench", "-plot", "/dev/null/x.svg", "sim"}, "no directory"},

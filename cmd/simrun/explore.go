@@ -82,7 +82,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if protocol == "" || variant == "" {
 		return exitUsage, usagef("-protocol and -variant are required")
 	}
-	if err := checkExploreFlags(fs, dpor, spurious, workers); err != nil {
+	if err := checkExploreFlags(fs, dpor, spurious, workers, out); err != nil {
 		return exitUsage, err
 	}
 	proto, err := protocols.Lookup(protocol)

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"strconv"
 	"time"
 
@@ -85,10 +86,22 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	return set
 }
 
+// checkOut rejects an -out that exists but is not a directory: better
+// now than after the whole run, when the traces are saved.
+func checkOut(out string) error {
+	if st, err := os.Stat(out); err == nil && !st.IsDir() {
+		return usagef("-out %s is not a directory", out)
+	}
+	return nil
+}
+
 // checkRunFlags checks the flags of simrun run: ranges, and flags that
 // mean nothing with the others given.
 func checkRunFlags(fs *flag.FlagSet, f *runFlags) error {
 	if err := checkRanges(fs, runRanges); err != nil {
+		return err
+	}
+	if err := checkOut(f.out); err != nil {
 		return err
 	}
 	set := setFlags(fs)
@@ -109,8 +122,11 @@ func checkRunFlags(fs *flag.FlagSet, f *runFlags) error {
 }
 
 // checkExploreFlags checks the flags of simrun explore.
-func checkExploreFlags(fs *flag.FlagSet, dpor, spurious bool, workers int) error {
+func checkExploreFlags(fs *flag.FlagSet, dpor, spurious bool, workers int, out string) error {
 	if err := checkRanges(fs, exploreRanges); err != nil {
+		return err
+	}
+	if err := checkOut(out); err != nil {
 		return err
 	}
 	set := setFlags(fs)
