@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simrun/simrun/internal/longtest"
+
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
@@ -22,9 +24,7 @@ var smallParams = protocols.Params{Threads: 2, Txns: 1, WorkloadSeed: 3}
 // whose DPOR search does not finish within the budget (spin loops make the
 // unbounded search infinite) are skipped.
 func TestProtocolsDPORvsDFS(t *testing.T) {
-	if testing.Short() {
-		t.Skip("explores every protocol")
-	}
+	longtest.Skip(t, "explores every protocol")
 	const budget = 50000
 	for _, p := range protocols.All {
 		if !p.Uses("threads") {

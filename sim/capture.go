@@ -200,7 +200,7 @@ func isNilPointer(v any) bool {
 // trace builds the trace of a captured execution.
 func (x *Execution) trace(meta Meta, run int) *traces.Trace {
 	t := &traces.Trace{
-		Format: traces.Format, Version: traces.Version, Tool: ToolVersion,
+		Format: traces.Format, Version: traces.Version, Tool: Tool(),
 		Protocol: meta.Protocol, Variant: meta.Variant, Config: meta.Config,
 		Options: traces.Options{Spurious: !x.opts.NoSpurious, MaxSpurious: x.spuriousMax,
 			MaxSteps: x.opts.MaxSteps, Cost: x.cost.Map(), Races: x.opts.Races},

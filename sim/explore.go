@@ -69,6 +69,11 @@ type Options struct {
 	// the history of an execution that another worker's earlier work has
 	// not yet numbered is kept until it is.
 	OnExecution func(run int, h *History, f *Finding)
+	// Stop, if set, interrupts the exploration when it is closed (by a
+	// signal handler, say): the executions running finish, nothing new
+	// starts, and the report holds the executions numbered so far, with
+	// Interrupted set. What an interrupted report holds depends on timing.
+	Stop <-chan struct{}
 }
 
 // Meta identifies a scenario in trace headers.
@@ -100,6 +105,9 @@ type Report struct {
 	Pruned         int      // alternatives left out by a bound
 	Redundant      int      // DPOR: executions that ended sleep-blocked (counted in Runs)
 	Errors         []string // nondeterminism the strategy detected
+
+	// Interrupted: Options.Stop ended the exploration early.
+	Interrupted bool
 }
 
 // Kinds returns the finding kinds in the order they were first found.

@@ -64,6 +64,10 @@ type Verdict struct {
 	Strategies []scheduler.Spec // the strategies that ran, as configured (seeds filled in, k calibrated); a given Options.Strategy as its Info reports it before it runs
 	Reports    []*Report        // one per strategy that ran, in order
 	PCT        *PCTBound        // when a PCT strategy ran
+
+	// Interrupted: Options.Stop ended the hunt early; findings found after
+	// it were not minimized (MinimizeErr says so).
+	Interrupted bool
 }
 
 // HuntFinding is the first finding of one kind in a hunt.
@@ -237,6 +241,7 @@ func (st *hunting) explore(s Scenario, sg stage, start time.Time) error {
 	if sg.spec.Name == scheduler.NamePCT && st.pct == nil {
 		st.pct = &sg.spec
 	}
+	st.v.Interrupted = st.v.Interrupted || rep.Interrupted
 	for _, f := range rep.Findings {
 		st.merge(s, sg.spec, f, rep.Counts[f.Kind])
 	}
@@ -255,7 +260,9 @@ func (st *hunting) merge(s Scenario, spec scheduler.Spec, f *Finding, count int)
 		return
 	}
 	hf := &HuntFinding{Finding: f, Run: st.v.Runs + f.Run, Count: count, Strategy: spec}
-	if st.h.Minimize && f.Trace != nil && f.Kind != Nondeterminism &&
+	if st.h.Minimize && f.Trace != nil && f.Kind != Nondeterminism && st.interrupted() {
+		hf.MinimizeErr = ErrInterrupted
+	} else if st.h.Minimize && f.Trace != nil && f.Kind != Nondeterminism &&
 		(st.h.MaxMinimizeSteps <= 0 || f.Steps <= st.h.MaxMinimizeSteps) {
 		t0 := time.Now()
 		mt, ms, err := Minimize(s, f.Trace)
@@ -272,7 +279,7 @@ func (st *hunting) merge(s Scenario, spec scheduler.Spec, f *Finding, count int)
 
 // done reports whether the hunt may stop before its next strategy.
 func (st *hunting) done() bool {
-	return (st.h.Options.StopOnFinding && len(st.order) > 0) || (st.stop != "" && st.found[st.stop] != nil)
+	return st.interrupted() || (st.h.Options.StopOnFinding && len(st.order) > 0) || (st.stop != "" && st.found[st.stop] != nil)
 }
 
 func (st *hunting) verdict(v Variant, start time.Time) *Verdict {

@@ -37,6 +37,12 @@ type execRec struct {
 	f       *Finding
 	first   *firstFinding // the first finding of its kind in the task, for its trace
 	history *History      // for OnExecution; nil without it
+
+	// The strategy's Pruned and Redundant counts that this execution
+	// added: summed over the numbered executions only, so that a search
+	// stopped by its budget reports counts that do not depend on how far
+	// other workers got.
+	pruned, redundant int32
 }
 
 // firstFinding is what a trace of a finding is re-captured from.
@@ -72,6 +78,7 @@ type search struct {
 	done    []*taskRun // finished but not numbered, in sequential order
 	idle    int        // workers waiting for a task
 	stop    bool       // the numbered executions reached the limit
+	halted  bool       // Options.Stop was closed (see stopped)
 	total   int        // executions run, numbered or not (for Progress)
 	seen    map[Kind]bool
 
@@ -179,7 +186,12 @@ func (w *worker) runTask(tr *taskRun) {
 	}
 	sp, _ := strat.(scheduler.Splitter)
 	sharer, _ := strat.(scheduler.Sharer)
+	reporter, _ := strat.(scheduler.Reporter)
+	var stats scheduler.SearchStats // reporter's, after the last execution
 	for i := 0; i != n; i++ {
+		if se.stopped() {
+			break
+		}
 		if !strat.Begin(first + i) {
 			if se.split == nil {
 				se.mu.Lock()
@@ -189,6 +201,11 @@ func (w *worker) runTask(tr *taskRun) {
 			break
 		}
 		rec, f, decisions, counted := w.runOne(strat)
+		if reporter != nil && se.split != nil && counted {
+			st := reporter.Stats()
+			rec.pruned, rec.redundant = int32(st.Pruned-stats.Pruned), int32(st.Redundant-stats.Redundant)
+			stats = st
+		}
 		info := strat.Info()
 		se.mu.Lock()
 		if sharer != nil && se.idle > 0 && se.pending.Len() == 0 {
@@ -216,8 +233,6 @@ func (w *worker) runTask(tr *taskRun) {
 	if r, ok := strat.(scheduler.Reporter); ok && se.split != nil {
 		st := r.Stats()
 		se.mu.Lock()
-		se.rep.Pruned += st.Pruned
-		se.rep.Redundant += st.Redundant
 		if st.Err != "" {
 			se.rep.Errors = append(se.rep.Errors, st.Err)
 		}
@@ -335,6 +350,8 @@ func (se *search) fold(r execRec) {
 	run := se.rep.Runs
 	se.rep.Runs++
 	se.rep.Steps += int64(r.steps)
+	se.rep.Pruned += int(r.pruned)
+	se.rep.Redundant += int(r.redundant)
 	se.rep.MaxSteps = max(se.rep.MaxSteps, int(r.steps))
 	if se.split != nil {
 		se.hashes[r.hash] = struct{}{}
@@ -384,6 +401,7 @@ func (se *search) report() *Report {
 	} else {
 		rep.Exhausted = se.exhausted
 	}
+	rep.Interrupted = se.halted
 	rep.Wall = time.Since(se.start)
 	return rep
 }

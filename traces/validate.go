@@ -10,7 +10,8 @@ import (
 // protocol and variant, object ids equal to their index, events whose
 // actor, object and op exist, whose steps and times do not go backwards and
 // whose Arg and Failed fit their op (see the package doc), non-negative
-// decisions, and a finding that names a kind and an actor that exists or -1.
+// decisions, a run that is not negative, and a finding that names a kind
+// and an actor that exists or -1.
 // Its errors wrap ErrForeign, ErrVersion or ErrInvalid.
 func (t *Trace) Validate() error {
 	switch {
@@ -22,6 +23,8 @@ func (t *Trace) Validate() error {
 		return fmt.Errorf("%w: no protocol", ErrInvalid)
 	case t.Variant == "":
 		return fmt.Errorf("%w: no variant", ErrInvalid)
+	case t.Run < 0:
+		return fmt.Errorf("%w: run %d is negative", ErrInvalid, t.Run)
 	}
 	for i, o := range t.Objects {
 		if o.ID != i {

@@ -24,27 +24,28 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		plot   = fs.String("plot", "", "write the plots to `FILE` (.svg, or .html for a self-contained page); with several benchmarks, FILE-NAME.svg each")
 		runs   = fs.Int("runs", 0, "random schedules per point (sim: executions per point); 0 = the benchmark's default")
 		seed   = fs.Uint64("seed", 1, "seed of the random schedules")
+		quiet  = fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal anyway)")
 		costs  costFlags
 	)
 	fs.Var(&costs, "cost", "cost-model parameter name=value over the reference values, repeatable (names: "+costNames()+")")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: simrun bench [flags] [BENCH...]\n\nBenchmarks (default: all):\n")
+	fs.Usage = usageFunc(fs, "bench", func(w io.Writer) {
+		fmt.Fprintf(w, "Benchmarks (default: all):\n")
 		for _, b := range bench.Benches {
-			fmt.Fprintf(stderr, "  %-12s %s\n", b.Name, b.Doc)
+			fmt.Fprintf(w, "  %-12s %s\n", b.Name, b.Doc)
 		}
-		fmt.Fprintf(stderr, "\nReference cost model (-cost overrides):\n")
+		fmt.Fprintf(w, "\nReference cost model (-cost overrides):\n")
 		for _, p := range protocols.CostParams() {
-			fmt.Fprintf(stderr, "  %-13s %-6s %s\n  %-13s        source: %s\n", p.Name, p.Reference, p.Doc, "", p.Source)
+			fmt.Fprintf(w, "  %-13s %-6s %s\n  %-13s        source: %s\n", p.Name, p.Reference, p.Doc, "", p.Source)
 		}
-		fmt.Fprintf(stderr, "\nFlags:\n")
-		fs.PrintDefaults()
-	}
+		fmt.Fprintln(w)
+	})
+	documentRanges(fs, benchRanges)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage, err
 	}
-	if *runs < 0 {
-		return exitUsage, usagef("-runs must be >= 0, got %d", *runs)
+	if err := checkRanges(fs, benchRanges); err != nil {
+		return exitUsage, err
 	}
 	cost, err := benchCosts(costs)
 	if err != nil {
@@ -65,11 +66,28 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		if ext := filepath.Ext(*plot); ext != ".svg" && ext != ".html" {
 			return exitUsage, usagef("-plot %s: want a .svg or .html file", *plot)
 		}
+		// Before the benchmarks run, not after minutes of them.
+		if st, err := os.Stat(filepath.Dir(*plot)); err != nil || !st.IsDir() {
+			return exitUsage, usagef("-plot %s: no directory %s to write it in", *plot, filepath.Dir(*plot))
+		}
+	}
+	if checkOnly {
+		return exitClean, nil
 	}
 	opts := bench.Options{Quick: *quick, Cost: cost, Runs: *runs, Seed: *seed}
-	for _, b := range todo {
+	in := catchSignals(stderr)
+	defer in.release()
+	prog := newProgress(stderr, *quiet)
+	for i, b := range todo {
+		in.mu.Lock()
+		in.atOnce = "interrupted during " + b.Name + "; the benchmarks before it are printed above"
+		in.mu.Unlock()
 		start := time.Now()
+		stop := prog.tick(func() {
+			prog.update("bench "+b.Name, i, len(todo), "benchmarks", "this one running for "+time.Since(start).Round(time.Second).String())
+		})
 		r, err := b.Run(opts)
+		stop()
 		if err != nil {
 			return exitFinding, fmt.Errorf("%s: %w", b.Name, err)
 		}
@@ -88,7 +106,7 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 				file = strings.TrimSuffix(file, ext) + "-" + b.Name + ext
 			}
 			if err := writePlot(file, r); err != nil {
-				return exitFinding, err
+				return exitUsage, fmt.Errorf("writing the plot: %w", err)
 			}
 			fmt.Fprintf(stderr, "simrun bench: wrote %s\n", file)
 		}
@@ -115,7 +133,7 @@ func writePlot(file string, r *bench.Result) error {
 			r.Bench, svg.String(), htmlEscape(table.String()))
 		out = page.Bytes()
 	}
-	return os.WriteFile(file, out, 0o644)
+	return writeFileAtomic(file, out)
 }
 
 func htmlEscape(s string) string {

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/simrun/simrun/protocols"
@@ -32,6 +31,7 @@ type exploreResult struct {
 	Findings       []jsonFinding `json:"findings"`
 	Minimized      []string      `json:"minimized,omitempty"` // per finding: preemptions and steps before and after
 	Errors         []string      `json:"errors,omitempty"`
+	Interrupted    bool          `json:"interrupted,omitempty"`
 	Search         string        `json:"-"` // what the search explores, in words
 	Verdict        string        `json:"-"` // what it established, in words
 }
@@ -56,7 +56,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.BoolVar(&params.XidErrors, "xid-errors", false, "let group_log_xid fail (group commit)")
 	fs.IntVar(&params.VMs, "vms", 0, "simulated VMs (xenstore replay: the toolstack workload instead of the random one)")
 	fs.Uint64Var(&params.WorkloadSeed, "workload-seed", 3, "generator seed of the random xenstore workload: the search is over the schedules of this one workload (0: the workload too, choice by choice; rarely finishes)")
-	fs.IntVar(&bound, "bound", 2, "preemption bound (spurious wakeups count as preemptions); -1 for none. DFS: default 2; DPOR: none unless given (bounded DPOR may miss executions within the bound)")
+	fs.IntVar(&bound, "bound", 2, "preemption bound (spurious wakeups count as preemptions); -1 for none. The default 2 is DFS's; -dpor is unbounded unless -bound is given (bounded DPOR may miss executions within the bound)")
 	fs.BoolVar(&dpor, "dpor", false, "use DPOR with sleep sets instead of preemption-bounded DFS (unbounded unless -bound is given)")
 	fs.IntVar(&workers, "workers", 1, "workers (DFS splits subtrees; results do not depend on it)")
 	fs.IntVar(&maxEx, "max-executions", 1000000, "budget: stop after this many executions")
@@ -67,6 +67,8 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.BoolVar(&minimize, "minimize", true, "minimize each finding's trace (fewest preemptions, then steps)")
 	fs.StringVar(&out, "out", "simrun-traces", "directory for the traces of findings")
 	fs.BoolVar(&jsonOut, "json", false, "print JSON on stdout instead of text")
+	quiet := fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal anyway)")
+	documentRanges(fs, exploreRanges)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage, err
@@ -80,8 +82,8 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if protocol == "" || variant == "" {
 		return exitUsage, usagef("-protocol and -variant are required")
 	}
-	if maxEx < 1 || workers < 1 || maxSpurious < 0 {
-		return exitUsage, usagef("-max-executions and -workers must be at least 1, -max-spurious at least 0")
+	if err := checkExploreFlags(fs, dpor, spurious, workers, out); err != nil {
+		return exitUsage, err
 	}
 	proto, err := protocols.Lookup(protocol)
 	if err != nil {
@@ -108,6 +110,9 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, usageError{err}
 	}
 	v, _ := sim.FindVariant(proto.Variants, variant)
+	if checkOnly {
+		return exitClean, nil
+	}
 
 	spec := scheduler.Spec{Name: scheduler.NameDFS}
 	if dpor {
@@ -117,27 +122,28 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if bound >= 0 && (!dpor || boundSet) {
 		spec.Bound = scheduler.IntPtr(bound)
 	}
+	in := catchSignals(stderr)
+	defer in.release()
 	h := sim.Hunt{Strategies: []scheduler.Spec{spec}, Runs: maxEx, Minimize: minimize,
-		Options: sim.Options{Workers: workers, MaxSteps: maxSteps,
+		Options: sim.Options{Workers: workers, MaxSteps: maxSteps, Stop: in.stop,
 			NoSpurious: !spurious || maxSpurious == 0, MaxSpurious: max(maxSpurious, 1), Races: races, Cost: proto.Cost,
 			Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}}
-	progress := isTerminal(os.Stderr) && stderr == io.Writer(os.Stderr) && !jsonOut
-	if progress {
+	prog := newProgress(stderr, *quiet || jsonOut)
+	if prog.on {
 		h.Progress = func(_ scheduler.Spec, p sim.Progress) {
-			fmt.Fprintf(stderr, "\r  %s/%s: %d executions, %.0f/s   ", protocol, variant, p.Runs, float64(p.Runs)/p.Elapsed.Seconds())
+			prog.update(protocol+"/"+variant, p.Runs, maxEx, "executions of the budget", fmt.Sprintf("%d finding kinds", p.Findings))
 		}
 	}
 	vd, err := h.Run(scenario, v)
-	if progress {
-		fmt.Fprint(stderr, "\r\033[K")
-	}
+	prog.clear()
 	if err != nil {
 		return exitUsage, usageError{err}
 	}
 	res := newExploreResult(proto, params, v, spec, vd)
 	for i, hf := range vd.Findings {
 		fd := hf.Finding
-		path := filepath.Join(out, fmt.Sprintf("%s-%s-%s-%s-run%d.json", protocol, variant, fd.Kind, spec.Name, fd.Run))
+		key := configKey(fs, string(proto.Config(params)), spec.String())
+		path := filepath.Join(out, fmt.Sprintf("%s-%s-%s-%s-run%d-%s.json", protocol, variant, fd.Kind, spec.Name, fd.Run, key))
 		if err := saveTrace(path, fd, &res.Findings[i]); err != nil {
 			return exitUsage, err
 		}
@@ -149,8 +155,13 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	} else {
 		printExplore(stdout, res)
 	}
-	if len(res.Findings) > 0 {
+	switch {
+	case in.interrupted():
+		return in.code(), nil
+	case len(res.Findings) > 0:
 		return exitFinding, nil
+	case !res.Verified:
+		return exitInconclusive, nil // the budget ran out, or the scenario is not deterministic
 	}
 	return exitClean, nil
 }
@@ -161,7 +172,7 @@ func newExploreResult(proto *protocols.Protocol, params protocols.Params, v sim.
 	res := &exploreResult{Protocol: proto.Name, Variant: v.Name, Expected: string(v.Expected),
 		Config: string(proto.Config(params)), Strategy: spec.Name, Bound: -1, Findings: []jsonFinding{},
 		Exhaustive: rep.Exhausted, Executions: rep.Runs, TerminalStates: rep.TerminalStates, DeepestSteps: rep.MaxSteps,
-		Pruned: rep.Pruned, Redundant: rep.Redundant, Errors: rep.Errors, WallSeconds: rep.Wall.Seconds()}
+		Pruned: rep.Pruned, Redundant: rep.Redundant, Errors: rep.Errors, WallSeconds: rep.Wall.Seconds(), Interrupted: vd.Interrupted}
 	if spec.Bound != nil {
 		res.Bound = *spec.Bound
 	}
@@ -169,6 +180,9 @@ func newExploreResult(proto *protocols.Protocol, params protocols.Params, v sim.
 		res.ExecsPerSecond = float64(rep.Runs) / rep.Wall.Seconds()
 	}
 	res.Verified, res.Verdict = sim.SearchVerdict(spec, rep)
+	if vd.Interrupted {
+		res.Verdict = fmt.Sprintf("not verified: interrupted after %d executions (partial results)", rep.Runs)
+	}
 	res.Search = sim.DescribeSearch(spec)
 	for _, hf := range vd.Findings {
 		fd := hf.Finding

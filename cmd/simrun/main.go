@@ -9,10 +9,14 @@
 //	simrun explore -protocol P -variant V [-threads N] [-txns T] [-bound B] [-dpor] [-workers W] [-max-executions K] [-json]
 //	simrun replay [-v] [-from S -to S -last N -steps-only] [-html FILE] TRACE
 //	simrun bench groupcommit|wakeup|replay|sim [-quick] [-json] [-plot FILE] [-cost name=value]
+//	simrun help [COMMAND]
+//	simrun version
 //
 // Exit status: 0 when nothing was found (or, for a run of every variant,
-// when every verdict was as expected), 1 when something was found, 2 on a
-// usage or input error.
+// when every verdict was as expected; for explore, verified), 1 when
+// something was found, 2 on a usage or input error, 3 when explore stopped
+// at its budget, 130 (143) when SIGINT (SIGTERM) interrupted the command:
+// see exitTable, which `simrun help` prints.
 package main
 
 import (
@@ -30,6 +34,10 @@ const (
 	exitClean   = 0
 	exitFinding = 1
 	exitUsage   = 2
+	// exitInconclusive: the command could neither find nor verify: a
+	// search stopped at its budget. (An interrupted one exits 130 or 143,
+	// as a shell reports a process killed by the signal.)
+	exitInconclusive = 3
 )
 
 // usageError is an error in what the user asked for: exit status 2.
@@ -57,6 +65,8 @@ func init() {
 		{"explore", "exhaustively explore one variant (DFS with preemption bounding, or DPOR) and verify it", runExplore},
 		{"replay", "re-execute a trace and print its timeline", runReplay},
 		{"bench", "price the protocols in virtual time and measure the simulator", runBench},
+		{"help", "print the commands, or one command's synopsis, flags, examples and exit codes", runHelp},
+		{"version", "print the version traces record, and the build", runVersion},
 	}
 }
 
@@ -65,7 +75,7 @@ func main() {
 }
 
 func mainArgs(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 		topUsage(stderr)
 		if len(args) == 0 {
 			return exitUsage
@@ -96,7 +106,7 @@ func topUsage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  simrun %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nRun 'simrun COMMAND -h' for a command's flags.\n")
+	fmt.Fprintf(w, "\nRun 'simrun help COMMAND' (or 'simrun COMMAND -h') for a command's synopsis, flags and examples.\n\n%s", exitTable)
 }
 
 func oneLine(err error) string {
@@ -107,20 +117,29 @@ func oneLine(err error) string {
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("simrun "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = usageFunc(fs, name, nil)
 	return fs
 }
 
 // parseFlags parses args with fs and returns the arguments that are not
 // flags. Flags may come after them too (simrun bench sim -quick), as users
 // of other command-line tools expect; "--" ends the flags.
+//
+// A bad flag is one line (the caller prints it); only -h prints the usage.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	defer func() { fs.SetOutput(out); fs.Usage = usage }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out)
+				usage()
 				return nil, err
 			}
-			return nil, usageError{err}
+			return nil, usagef("%v (see: simrun help %s)", err, strings.TrimPrefix(fs.Name(), "simrun "))
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -145,10 +164,4 @@ func selfCommand() string {
 		return "simrun"
 	}
 	return exe
-}
-
-// isTerminal reports whether f is a character device.
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

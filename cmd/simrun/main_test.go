@@ -27,7 +27,7 @@ func TestExitStatuses(t *testing.T) {
 		msg  string // in stderr
 	}{
 		{"no args", nil, exitUsage, "Usage"},
-		{"help", []string{"help"}, exitClean, "Usage"},
+		{"help", []string{"help"}, exitClean, ""},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
 		{"list", []string{"list"}, exitClean, ""},
 		{"unknown protocol", []string{"run", "-protocol", "nope", "-variant", "x"}, exitUsage, "unknown protocol"},
@@ -40,7 +40,7 @@ func TestExitStatuses(t *testing.T) {
 		{"clean run", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-runs", "200", "-out", dir}, exitClean, ""},
 		{"finding", []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-runs", "200", "-out", dir}, exitFinding, ""},
 		{"replay: no file", []string{"replay", filepath.Join(dir, "missing.json")}, exitUsage, "no such file"},
-		{"replay: two files", []string{"replay", "a", "b"}, exitUsage, "exactly one"},
+		{"replay: two files", []string{"replay", "a", "b"}, exitUsage, "want one trace file"},
 		{"replay: truncated", []string{"replay", "../../traces/testdata/truncated.json"}, exitUsage, "truncated"},
 		{"replay: malformed", []string{"replay", "../../traces/testdata/malformed.json"}, exitUsage, "malformed"},
 		{"replay: foreign", []string{"replay", "../../traces/testdata/foreign.json"}, exitUsage, "not a simrun trace"},
@@ -59,7 +59,7 @@ func TestExitStatuses(t *testing.T) {
 		{"search strategy", []string{"run", "-protocol", "lockfree", "-variant", "clear-before-enqueue", "-threads", "2", "-strategy", "dpor", "-runs", "100", "-out", dir}, exitClean, ""},
 		{"unknown strategy", []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-strategy", "bfs"}, exitUsage, "unknown strategy"},
 		{"parameter the strategy does not take", []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-strategy", "pct:bound=2"}, exitUsage, "did you mean depth"},
-		{"bad depth", []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-depth", "0"}, exitUsage, "-depth must be at least 1"},
+		{"bad depth", []string{"run", "-protocol", "lockfree", "-variant", "no-reverse", "-depth", "0"}, exitUsage, "-depth must be in 1..64"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, _, stderr := run(t, c.args...)
@@ -83,7 +83,7 @@ func TestExitStatuses(t *testing.T) {
 // returns the path of the trace of its finding of the given kind.
 func findingTrace(t *testing.T, kind string, args ...string) string {
 	t.Helper()
-	args = append([]string{"run", "-out", t.TempDir(), "-json"}, args...)
+	args = append([]string{"run", "-out", t.TempDir(), "-json", "-runs", "3000"}, args...) // enough for its bugs
 	code, out, stderr := run(t, args...)
 	if code != exitFinding {
 		t.Fatalf("run: exit %d; %s", code, stderr)

@@ -2,11 +2,16 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 	"github.com/simrun/simrun/traces"
 )
@@ -20,23 +25,60 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.IntVar(&opt.To, "to", 0, "show the timeline up to this step")
 	fs.BoolVar(&opt.VisibleOnly, "steps-only", false, "leave out the protocol events recorded by actors")
 	htmlOut := fs.String("html", "", "also write the trace as a self-contained HTML page to `FILE` (same window as the timeline)")
+	quiet := fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal, for a trace that takes a while)")
+	maxSize := fs.Int64("max-size", traces.MaxSize, "refuse a trace file larger than this many `bytes`")
+	documentRanges(fs, replayRanges)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage, err
 	}
-	if len(rest) != 1 {
-		return exitUsage, usagef("want exactly one trace file, got %d arguments", len(rest))
+	if err := checkReplayFlags(fs, opt.From, opt.To); err != nil {
+		return exitUsage, err
+	}
+	switch {
+	case len(rest) == 0 && *htmlOut != "" && !strings.HasSuffix(*htmlOut, ".json"):
+		return exitUsage, usagef("no trace file (type: simrun replay -html %s TRACE.json)", *htmlOut)
+	case len(rest) == 0 && *htmlOut != "":
+		return exitUsage, usagef("no trace file: -html took %s as the page to write (type: simrun replay -html PAGE.html %s)", *htmlOut, *htmlOut)
+	case len(rest) == 0:
+		return exitUsage, usagef("no trace file (type: simrun replay TRACE.json)")
+	case len(rest) > 1:
+		return exitUsage, usagef("want one trace file, got %d: %s", len(rest), strings.Join(rest, " "))
+	case *maxSize < 1:
+		return exitUsage, usagef("-max-size must be positive, got %d", *maxSize)
 	}
 	path := rest[0]
-	t, err := traces.Load(path)
+	prog := newProgress(stderr, *quiet)
+	phase := "reading and checking the trace"
+	var phaseMu sync.Mutex
+	stop := prog.tick(func() {
+		phaseMu.Lock()
+		defer phaseMu.Unlock()
+		prog.update("replay "+filepath.Base(path), 0, 0, phase, time.Since(prog.start).Round(time.Second).String())
+	})
+	defer stop()
+	t, err := traces.LoadLimit(path, *maxSize)
+	if errors.Is(err, traces.ErrTooLarge) {
+		return exitUsage, fmt.Errorf("%w (raise -max-size to read it)", err)
+	}
 	if err != nil {
 		return exitUsage, err
+	}
+	if _, err := scheduler.ParseSpec(t.Strategy.Name); err != nil {
+		return exitUsage, fmt.Errorf("%s: %w: strategy: %v", path, traces.ErrInvalid, err)
 	}
 	_, scenario, _, err := protocols.ScenarioOf(t)
 	if err != nil {
 		return exitUsage, fmt.Errorf("%s: %w", path, err)
 	}
+	phaseMu.Lock()
+	phase = fmt.Sprintf("replaying %d events", len(t.Events))
+	phaseMu.Unlock()
 	f, got, err := sim.Replay(scenario, t)
+	stop()
+	if err == nil {
+		err = faithful(t, got, f)
+	}
 	if err != nil {
 		return exitUsage, fmt.Errorf("%s: %w", path, err)
 	}
@@ -65,15 +107,31 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "wrote %s\n", *htmlOut)
 	}
 	if f == nil {
-		if t.Finding != nil {
-			return exitUsage, fmt.Errorf("%s: the trace recorded %s, but the replay found nothing", path, t.Finding.Kind)
-		}
 		return exitClean, nil
 	}
-	if t.Finding != nil && t.Finding.Kind != string(f.Kind) {
-		return exitUsage, fmt.Errorf("%s: the trace recorded %s, but the replay found %s", path, t.Finding.Kind, f.Kind)
-	}
 	return exitFinding, nil
+}
+
+// faithful checks what sim.Replay leaves to its caller: that the replay
+// used every decision of the trace, produced exactly its events, and found
+// what it recorded. A trace that fails is tampered with (or written by a
+// simulator that behaves differently), and its replay proves nothing.
+func faithful(t, got *traces.Trace, f *sim.Finding) error {
+	switch {
+	case len(got.Decisions) < len(t.Decisions):
+		return fmt.Errorf("%w: the replay used %d decisions, the trace has %d", sim.ErrDivergence, len(got.Decisions), len(t.Decisions))
+	case len(got.Events) != len(t.Events):
+		return fmt.Errorf("%w: the replay produced %d events, the trace records %d", sim.ErrDivergence, len(got.Events), len(t.Events))
+	case f == nil && t.Finding != nil:
+		return fmt.Errorf("the trace recorded %s, but the replay found nothing", t.Finding.Kind)
+	case f != nil && t.Finding == nil:
+		return fmt.Errorf("the trace recorded no finding, but the replay found %s", f.Kind)
+	case f != nil && t.Finding.Kind != string(f.Kind):
+		return fmt.Errorf("the trace recorded %s, but the replay found %s", t.Finding.Kind, f.Kind)
+	case f != nil && t.Finding.Step != 0 && t.Finding.Step != f.Step:
+		return fmt.Errorf("the trace recorded %s at step %d, but the replay found it at step %d", f.Kind, t.Finding.Step, f.Step)
+	}
+	return nil
 }
 
 // writeHTML writes t as an HTML page (traces.HTML) to the file path.
@@ -82,7 +140,7 @@ func writeHTML(path string, t *traces.Trace, opt traces.TimelineOptions) error {
 	if err := traces.HTML(&b, t, opt); err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := writeFileAtomic(path, b.Bytes()); err != nil {
 		return fmt.Errorf("writing the HTML page: %w", err)
 	}
 	return nil

@@ -18,7 +18,6 @@ import (
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
-	"github.com/simrun/simrun/traces"
 )
 
 // runFlags are the flags of `simrun run`.
@@ -37,6 +36,27 @@ type runFlags struct {
 	races, selfCheck  bool
 	minimize, oracles bool
 	watchdog          time.Duration
+	quiet             bool
+
+	key string     // configKey of the flags, for trace file names
+	in  *interrupt // SIGINT/SIGTERM: stop the hunt, keep what it found
+}
+
+// stop is the channel that interrupts the hunt, if signals are caught.
+func (f *runFlags) stop() <-chan struct{} {
+	if f.in == nil {
+		return nil
+	}
+	return f.in.stop
+}
+
+// countVariants is the number of variants of every protocol.
+func countVariants() int {
+	n := 0
+	for _, p := range protocols.All {
+		n += len(p.Variants)
+	}
+	return n
 }
 
 // costFlags collects repeated -cost name=value flags.
@@ -62,7 +82,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: the longest of 10 random executions)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the exploration; execution i uses a seed mixed from it and i")
 	fs.IntVar(&f.runs, "runs", 0, "executions per variant (default per protocol)")
-	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "executions in parallel (results do not depend on it)")
+	fs.IntVar(&f.workers, "workers", min(runtime.NumCPU(), 256), "executions in parallel (results do not depend on it)")
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "step bound of one execution, livelock beyond (default per protocol, else 100000)")
 	fs.StringVar(&f.out, "out", "simrun-traces", "directory for the traces of findings")
 	fs.BoolVar(&f.spurious, "spurious", true, "let the strategy wake condition-variable waiters spuriously")
@@ -72,6 +92,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.minimize, "minimize", true, "shrink each finding's trace to the fewest preemptions, then steps, that keep its kind")
 	fs.BoolVar(&f.selfCheck, "selfcheck", false, "re-run every execution and report nondeterminism")
 	fs.DurationVar(&f.watchdog, "watchdog", 2*time.Minute, "declare the run hung when no execution finishes for this long (0: off)")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress line on stderr (it is drawn only on a terminal anyway)")
 }
 
 // spec parses a strategy description (-strategy, or a name of the default
@@ -114,15 +135,17 @@ func (f *runFlags) specs(descs ...string) ([]scheduler.Spec, error) {
 
 // jsonFinding is one finding in -json output.
 type jsonFinding struct {
-	Kind      string     `json:"kind"`
-	Message   string     `json:"message"`
-	Seed      uint64     `json:"seed"`
-	Run       int        `json:"run"`
-	Steps     int        `json:"steps"`
-	Count     int        `json:"count"`
-	Trace     string     `json:"trace,omitempty"`
-	Replay    string     `json:"replay,omitempty"`
-	Minimized *minimized `json:"minimized,omitempty"`
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+	Seed    uint64 `json:"seed"`
+	Run     int    `json:"run"`
+	Steps   int    `json:"steps"`
+	Count   int    `json:"count"`
+	Trace   string `json:"trace,omitempty"`
+	// NotMinimized says why the trace was not minimized, when it was to be.
+	NotMinimized string     `json:"not_minimized,omitempty"`
+	Replay       string     `json:"replay,omitempty"`
+	Minimized    *minimized `json:"minimized,omitempty"`
 }
 
 // minimized reports what minimization did to a finding's trace.
@@ -149,6 +172,7 @@ type variantResult struct {
 	Stats          map[string]float64 `json:"-"`
 	Findings       []jsonFinding      `json:"findings"`
 	PCTBound       string             `json:"pct_bound,omitempty"`
+	Interrupted    bool               `json:"interrupted,omitempty"`
 	ok             bool
 }
 
@@ -173,6 +197,7 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("run", stderr)
 	var f runFlags
 	f.register(fs)
+	documentRanges(fs, runRanges)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage, err
@@ -180,19 +205,26 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(rest) > 0 {
 		return exitUsage, usagef("unexpected argument %q", rest[0])
 	}
-	if f.runs < 0 || f.workers < 1 || f.maxSteps < 0 {
-		return exitUsage, usagef("-runs must be >= 0, -workers >= 1, -max-steps >= 0")
+	if err := checkRunFlags(fs, &f); err != nil {
+		return exitUsage, err
 	}
+	f.key = configKey(fs)
+	f.in = catchSignals(stderr)
+	defer f.in.release()
 	f.params.NoOracles = !f.oracles
 	cost, err := f.parseCosts()
 	if err != nil {
 		return exitUsage, err
 	}
+	if checkOnly {
+		return exitClean, nil
+	}
 	if f.protocol == "" {
 		if f.variant != "" {
 			return exitUsage, usagef("-variant needs -protocol")
 		}
-		return runAll(&f, cost, stdout, stderr)
+		code, err := runAll(&f, cost, stdout, stderr)
+		return f.exit(code), err
 	}
 	if f.variant == "" {
 		p, err := protocols.Lookup(f.protocol)
@@ -221,9 +253,18 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 		printResult(stdout, res)
 	}
 	if len(res.Findings) > 0 {
-		return exitFinding, nil
+		return f.exit(exitFinding), nil
 	}
-	return exitClean, nil
+	return f.exit(exitClean), nil
+}
+
+// exit is the exit status of a run that would exit with code, unless a
+// signal interrupted it.
+func (f *runFlags) exit(code int) int {
+	if f.in != nil && f.in.interrupted() {
+		return f.in.code()
+	}
+	return code
 }
 
 // runVariant hunts one variant (sim.Hunt) with specs in turn, then saves
@@ -245,19 +286,16 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, specs []sc
 		Minimize: f.minimize, MaxMinimizeSteps: maxMinimizeSteps,
 		Options: sim.Options{Workers: f.workers, MaxSteps: cmp.Or(f.maxSteps, proto.MaxSteps),
 			NoSpurious: !f.spurious, Cost: cost, Races: f.races, SelfCheck: f.selfCheck,
-			Watchdog: f.watchdog, OnHang: hang(stderr), OnExecution: stats.add,
+			Watchdog: f.watchdog, OnHang: hang(stderr), OnExecution: stats.add, Stop: f.stop(),
 			Meta: sim.Meta{Protocol: protocol, Variant: variant, Config: proto.Config(params)}}}
-	progress := isTerminal(os.Stderr) && stderr == io.Writer(os.Stderr) && !f.jsonOut
-	if progress {
+	prog := newProgress(stderr, f.quiet || f.jsonOut)
+	if prog.on {
 		h.Progress = func(sp scheduler.Spec, p sim.Progress) {
-			fmt.Fprintf(stderr, "\r  %s/%s %s: %d runs, %.0f runs/s, %d finding kinds   ",
-				protocol, variant, sp.Name, p.Runs, float64(p.Runs)/p.Elapsed.Seconds(), p.Findings)
+			prog.update(protocol+"/"+variant+" "+sp.Name, p.Runs, h.Runs, "runs", fmt.Sprintf("%d finding kinds", p.Findings))
 		}
 	}
 	verdict, err := h.Run(scenario, v)
-	if progress {
-		fmt.Fprint(stderr, "\r\033[K")
-	}
+	prog.clear()
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -265,7 +303,8 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, specs []sc
 	stats.into(res)
 	for i, hf := range verdict.Findings {
 		fd := hf.Finding
-		path := filepath.Join(f.out, fmt.Sprintf("%s-%s-%s-%s-seed%d.json", protocol, variant, fd.Kind, hf.Strategy.Name, fd.Seed))
+		path := filepath.Join(f.out, fmt.Sprintf("%s-%s-%s-%s-seed%d-%s.json", protocol, variant, fd.Kind, hf.Strategy.Name, fd.Seed,
+			configKey(nil, f.key, string(proto.Config(params)), hf.Strategy.String())))
 		if err := saveTrace(path, fd, &res.Findings[i]); err != nil {
 			return nil, err
 		}
@@ -281,7 +320,7 @@ func newVariantResult(protocol string, v sim.Variant, specs []scheduler.Spec, vd
 	}
 	res := &variantResult{Protocol: protocol, Variant: v.Name, Expected: string(v.Expected),
 		Strategy: strings.Join(names, "+"), Verdict: string(vd.Kind), ok: vd.OK,
-		Runs: vd.Runs, Steps: vd.Steps, WallSeconds: vd.Wall.Seconds(), Findings: []jsonFinding{}}
+		Runs: vd.Runs, Steps: vd.Steps, WallSeconds: vd.Wall.Seconds(), Findings: []jsonFinding{}, Interrupted: vd.Interrupted}
 	if vd.Wall > 0 {
 		res.RunsPerSecond = float64(vd.Runs) / vd.Wall.Seconds()
 	}
@@ -295,6 +334,9 @@ func newVariantResult(protocol string, v sim.Variant, specs []scheduler.Spec, vd
 			jf.Minimized = &minimized{PreemptionsBefore: m.PreemptionsBefore, PreemptionsAfter: m.PreemptionsAfter,
 				StepsBefore: m.StepsBefore, StepsAfter: m.StepsAfter}
 		}
+		if hf.MinimizeErr != nil {
+			jf.NotMinimized = hf.MinimizeErr.Error()
+		}
 		res.Findings = append(res.Findings, jf)
 	}
 	return res
@@ -306,7 +348,14 @@ func saveTrace(path string, fd *sim.Finding, jf *jsonFinding) error {
 	if fd.Trace == nil {
 		return nil
 	}
-	if err := traces.Save(path, fd.Trace); err != nil {
+	data, err := fd.Trace.Encode()
+	if err == nil {
+		err = os.MkdirAll(filepath.Dir(path), 0o755)
+	}
+	if err == nil {
+		err = writeFileAtomic(path, data)
+	}
+	if err != nil {
 		return fmt.Errorf("saving trace: %w", err)
 	}
 	jf.Trace = path
@@ -387,6 +436,9 @@ func printResult(w io.Writer, r *variantResult) {
 		}
 		fmt.Fprintln(w)
 	}
+	if r.Interrupted {
+		fmt.Fprintf(w, "  interrupted: partial results, %d runs done\n", r.Runs)
+	}
 	if r.PCTBound != "" {
 		fmt.Fprintf(w, "  PCT guarantee for a bug of %s\n", r.PCTBound)
 	}
@@ -398,6 +450,9 @@ func printResult(w io.Writer, r *variantResult) {
 		fmt.Fprintf(w, "  %s in %d of %d runs; first at run %d (seed %d, %d steps):\n    %s\n", f.Kind, f.Count, r.Runs, f.Run, f.Seed, f.Steps, f.Message)
 		if m := f.Minimized; m != nil {
 			fmt.Fprintf(w, "    minimized: preemptions %d -> %d, steps %d -> %d\n", m.PreemptionsBefore, m.PreemptionsAfter, m.StepsBefore, m.StepsAfter)
+		}
+		if f.NotMinimized != "" {
+			fmt.Fprintf(w, "    not minimized: %s\n", f.NotMinimized)
 		}
 		if f.Trace != "" {
 			fmt.Fprintf(w, "    trace: %s\n    replay: %s\n", f.Trace, f.Replay)
@@ -426,9 +481,15 @@ func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
 			res.AsExpected = &ok
 			allOK = allOK && ok
 			results = append(results, res)
-			if !f.jsonOut && isTerminal(os.Stderr) && stderr == io.Writer(os.Stderr) {
+			if newProgress(stderr, f.quiet || f.jsonOut).on {
 				fmt.Fprintf(stderr, "  %s/%s: %s\n", p.Name, v.Name, res.Verdict)
 			}
+			if res.Interrupted {
+				break
+			}
+		}
+		if f.in != nil && f.in.interrupted() {
+			break
 		}
 	}
 	if f.jsonOut {
@@ -441,6 +502,8 @@ func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
 		for _, r := range results {
 			mark, seed := "ok", ""
 			switch {
+			case r.Interrupted:
+				mark = "interrupted" // its verdict is as far as it got
 			case !*r.AsExpected:
 				mark = "MISMATCH"
 			case r.Verdict != r.Expected:
@@ -452,6 +515,9 @@ func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%.2fs\t%s\t%s\n", r.Protocol, r.Variant, r.Expected, r.Verdict, r.Runs, r.WallSeconds, mark, seed)
 		}
 		tw.Flush()
+		if f.in != nil && f.in.interrupted() {
+			fmt.Fprintf(stdout, "interrupted: partial results, %d of %d variants\n", len(results), countVariants())
+		}
 		for _, r := range results {
 			for _, fd := range r.Findings {
 				if fd.Trace != "" {

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/simrun/simrun/internal/longtest"
+
 	"go.uber.org/goleak"
 
 	"github.com/simrun/simrun/protocols/groupcommit"
@@ -125,9 +127,7 @@ func runsToFirst(t *testing.T, s sim.Scenario, strat scheduler.Strategy, budget 
 // the first lost wakeup of clear-after-enqueue at 4 threads, over 50 seeds,
 // for random and for PCT (README numbers). Run with -v to see them.
 func TestRunsToFirstLostWakeup(t *testing.T) {
-	if testing.Short() {
-		t.Skip("measurement")
-	}
+	longtest.Skip(t, "measurement")
 	s := scenario(t, lockfree.ClearAfterEnqueue, 4, 1)
 	for _, c := range []struct {
 		name   string

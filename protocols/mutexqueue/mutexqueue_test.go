@@ -11,7 +11,8 @@ import (
 var protocol = gctest.Protocol{Name: "mutexqueue", Variants: Variants, Scenario: Scenario, Adjust: Adjust}
 
 // correctExecutions is how many executions each correct variant must pass
-// (random and PCT over gctest.CheckConfigs); a tenth under -short.
+// (random and PCT over gctest.CheckConfigs) under SIMRUN_LONG=1; a
+// twentieth by default, a hundredth under -short (longtest.Budget).
 // Over the three correct variants here and the two of package broadcast
 // that is 500,000 executions.
 const correctExecutions = 100_000

@@ -3,6 +3,8 @@ package replay
 import (
 	"testing"
 
+	"github.com/simrun/simrun/internal/longtest"
+
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/model/xenstore"
 	"github.com/simrun/simrun/sim"
@@ -101,6 +103,7 @@ func TestSeededBugRapid(t *testing.T) {
 // TestToolstackSmall explores the toolstack workload at 2 and 3 VMs with
 // every oracle, porcupine included. Budget: 200 executions per variant.
 func TestToolstackSmall(t *testing.T) {
+	longtest.Skip(t, "every oracle at 2 and 3 VMs")
 	for _, vms := range []int{2, 3} {
 		for _, v := range []Variant{MergeOnly, Replay} {
 			rep := explore(t, v, Toolstack(vms), Config{}, 200, uint64(vms), false)
@@ -115,9 +118,7 @@ func TestToolstackSmall(t *testing.T) {
 // the default cost model, every oracle (porcupine skips partitions over
 // 200 operations).
 func TestToolstack301(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
-	}
+	longtest.Skip(t, "301 VMs")
 	m, f, err := Measure(Replay, Config{VMs: 301}, sim.Cost{}, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simrun/simrun/internal/longtest"
+
 	"github.com/simrun/simrun/protocols/groupcommit"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
@@ -44,12 +46,10 @@ type Protocol struct {
 }
 
 // CorrectVariants runs every correct variant of p, each for about total
-// executions (a tenth under -short) of Sweep over cfgs (two
+// executions under SIMRUN_LONG=1 (else longtest.Budget's share) of Sweep over cfgs (two
 // workers, seed 1), and fails on any finding.
 func CorrectVariants(t *testing.T, p Protocol, cfgs []groupcommit.Config, total int) {
-	if testing.Short() {
-		total /= 10
-	}
+	total = longtest.Budget(total) // all of it under SIMRUN_LONG=1
 	for _, v := range p.Variants {
 		if v.Expected != sim.Clean {
 			continue
