@@ -33,6 +33,7 @@ type Finding struct {
 	Detail  string // an explanation: who waits on what, a stack, a diff
 	Step    int    // the step at which it was found
 	Actor   string // the actor it concerns, if any
+	Cause   []int  // the steps of the events that caused it, if known (traces.Finding.Cause)
 
 	// Set by Explore.
 	Run   int    // the execution's number
@@ -121,7 +122,11 @@ func (x *Execution) explainStuck() *Finding {
 	for _, a := range x.live {
 		if c, ok := x.sleepsOn(a); ok {
 			msg := fmt.Sprintf("%s waits on %s forever: every other actor has finished or is blocked, so nobody can signal it", a.name, c.name)
-			return &Finding{Kind: LostWakeup, Step: x.step, Actor: a.name, Message: msg + "; " + c.lastSignal(), Detail: detail}
+			f := &Finding{Kind: LostWakeup, Step: x.step, Actor: a.name, Message: msg + "; " + c.lastSignal(), Detail: detail}
+			if c.last.step > 0 {
+				f.Cause = []int{c.last.step}
+			}
+			return f
 		}
 	}
 	a := x.live[0]
