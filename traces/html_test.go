@@ -7,8 +7,8 @@ package traces_test
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"

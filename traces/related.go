@@ -244,6 +244,7 @@ func causeEvents(t *Trace) []int {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
 // ownership follows which mutexes every actor holds and which condition
 // variable it waits on, event by event, from the structure of the events:
 // a lock or trylock that did not fail, or a wake (of its Arg), takes a
@@ -314,4 +315,3 @@ func (st *ownership) drop(a, m int) {
 		st.held[a] = slices.Delete(st.held[a], i, i+1)
 	}
 }
-
