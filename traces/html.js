@@ -21,7 +21,7 @@
     var x = NW + TW;
     for (var l = 0; l < L; l++) { left[l] = x; x += lw(l); }
     width = x + MARKW;
-    var h = '<div class="hc n" style="width:' + (NW + TW) + 'px">step' + (TW ? " · time" : "") + "</div>";
+    var h = '<div class="hc n" id="corner" style="left:' + view.scrollLeft + "px;width:" + (NW + TW) + 'px">step' + (TW ? " · time" : "") + "</div>";
     for (l = 0; l < L; l++) {
       var ln = D.lanes[l], cls = "hc" + (l === D.finding ? " fa" : "") + (folded[l] ? " col" : "");
       h += '<div class="' + cls + '" data-lane="' + l + '" style="left:' + left[l] + "px;width:" + lw(l) + 'px" title="' +
@@ -40,7 +40,8 @@
     return [Math.max(0, Math.floor(top / H) - 15), Math.min(n, Math.ceil((top + view.clientHeight) / H) + 15)];
   }
   function render() {
-    var rg = range(), first = rg[0], last = rg[1], h = [], i, top = first * H, ht = (last - first) * H;
+    var rg = range(), first = rg[0], last = rg[1], h = [], i, top = first * H, ht = (last - first) * H, sl = view.scrollLeft;
+    document.getElementById("corner").style.left = sl + "px";
     for (var l = 0; l < L; l++) {
       h.push('<div class="lanebg' + (l === D.finding ? " fa" : "") + '" style="left:' + left[l] + "px;width:" + lw(l) + "px;top:" + top + "px;height:" + ht + 'px"></div>');
     }
@@ -58,8 +59,7 @@
     for (i = first; i < last; i++) {
       var r = rows[i], f = folded[r.l], off = f ? 0 : 16;
       var cls = "r" + (r.e ? " ev" : "") + (r.f ? " fs" : "") + (isCause[i] ? " cause" : "") + (i === sel ? " sel" : "") + (i === D.mark ? " mk" : "");
-      h.push('<div class="' + cls + '" data-i="' + i + '" style="top:' + i * H + "px;width:" + width + 'px"><span class="n" style="left:0;width:' + NW + 'px">' + r.s + "</span>");
-      if (TW) h.push('<span class="n" style="left:' + NW + "px;width:" + TW + 'px">' + esc(r.tm) + "</span>");
+      h.push('<div class="' + cls + '" data-i="' + i + '" style="top:' + i * H + "px;width:" + width + 'px"><span class="n" style="left:' + sl + "px;width:" + (NW + TW) + 'px"><span class="sn">' + r.s + "</span>" + (TW ? esc(r.tm) : "") + "</span>");
       h.push('<span class="t ' + r.k + '" title="' + esc(r.d) + '" style="left:' + (left[r.l] + off) + "px;width:" + (lw(r.l) - off) + 'px">' + (f ? "" : esc(r.t)) + "</span>");
       if (i === D.mark) h.push('<span class="mark" style="left:' + (width - MARKW + 4) + 'px">' + esc(D.marker) + "</span>");
       h.push("</div>");

@@ -188,9 +188,10 @@ func sortedKeys(m map[int]int) []int {
 // causeEvents returns the indices of the events that caused t's finding,
 // in order: the events of the steps in Finding.Cause (the first that is not
 // a protocol event at each step), and what the structure shows whatever
-// the runtime recorded: for a lost wakeup or a deadlock, the lock events of
-// the mutexes still held at the end, the wait the finding's actor never woke from and the
-// last signal or broadcast on its condition variable (the lost one if any).
+// the runtime recorded: for a deadlock, the lock events of the mutexes
+// still held at the end; for a lost wakeup or a deadlock, the wait the
+// finding's actor never woke from and the last signal or broadcast on its
+// condition variable (the lost one if any).
 // Empty if t has no finding or nothing points at a cause.
 func causeEvents(t *Trace) []int {
 	f := t.Finding
@@ -211,12 +212,14 @@ func causeEvents(t *Trace) []int {
 		}
 		out = append(out, i)
 	}
-	if f.Kind == "lost-wakeup" || f.Kind == "deadlock" {
+	if f.Kind == "deadlock" {
 		for _, h := range holdSpans(t) {
 			if h.open {
 				out = append(out, h.from)
 			}
 		}
+	}
+	if f.Kind == "lost-wakeup" || f.Kind == "deadlock" {
 		if a := f.Actor; a >= 0 {
 			wait := -1
 			for j, e := range t.Events {
