@@ -116,6 +116,16 @@ func TestReplayHTML(t *testing.T) {
 		t.Errorf("-last 3 page: want 3 rows and the earlier ones left out (%v)", err)
 	}
 
+	// -perfetto writes the Trace Event Format (checked in package traces).
+	pf := filepath.Join(dir, "trace.perfetto.json")
+	if code, out, stderr := run(t, "replay", "-perfetto", pf, trace); code != exitFinding || !strings.HasSuffix(out, "wrote "+pf+"\n") {
+		t.Fatalf("replay -perfetto: exit %d; %s", code, stderr)
+	}
+	var doc struct{ TraceEvents []map[string]any }
+	if data, err := os.ReadFile(pf); err != nil || json.Unmarshal(data, &doc) != nil || len(doc.TraceEvents) < len(tr.Events) {
+		t.Errorf("replay -perfetto: %d trace events for %d events (%v)", len(doc.TraceEvents), len(tr.Events), err)
+	}
+
 	// A page that cannot be written is an error, exit status 2.
 	code, _, stderr = run(t, "replay", "-html", filepath.Join(dir, "no", "such", "dir.html"), trace)
 	if code != exitUsage || !strings.Contains(stderr, "HTML") {

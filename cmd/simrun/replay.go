@@ -20,6 +20,7 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.IntVar(&opt.To, "to", 0, "show the timeline up to this step")
 	fs.BoolVar(&opt.VisibleOnly, "steps-only", false, "leave out the protocol events recorded by actors")
 	htmlOut := fs.String("html", "", "also write the trace as a self-contained HTML page to `FILE` (same window as the timeline)")
+	perfettoOut := fs.String("perfetto", "", "also write the trace in the Chrome Trace Event Format to `FILE`, for ui.perfetto.dev (the whole trace)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage, err
@@ -64,6 +65,12 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *htmlOut)
 	}
+	if *perfettoOut != "" {
+		if err := writePerfetto(*perfettoOut, got); err != nil {
+			return exitUsage, err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *perfettoOut)
+	}
 	if f == nil {
 		if t.Finding != nil {
 			return exitUsage, fmt.Errorf("%s: the trace recorded %s, but the replay found nothing", path, t.Finding.Kind)
@@ -84,6 +91,19 @@ func writeHTML(path string, t *traces.Trace, opt traces.TimelineOptions) error {
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("writing the HTML page: %w", err)
+	}
+	return nil
+}
+
+// writePerfetto writes t in the Trace Event Format (traces.Perfetto) to
+// the file path.
+func writePerfetto(path string, t *traces.Trace) error {
+	var b bytes.Buffer
+	if err := traces.Perfetto(&b, t); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("writing the Perfetto trace: %w", err)
 	}
 	return nil
 }
