@@ -283,6 +283,11 @@ func newHTMLPage(t *Trace, opt TimelineOptions) (*htmlPage, error) {
 				hf.Causes = append(hf.Causes, htmlCause{Row: r, Label: fmt.Sprintf("step %d: %s", t.Events[j].Step, d.Rows[r].Full)})
 			}
 		}
+		if f.Kind == "race" && len(d.Cause) == 2 { // the two accesses point at each other
+			a, b := d.Cause[0], d.Cause[1]
+			d.Rows[a].Links = append(d.Rows[a].Links, htmlLink{Row: b, Label: "the racing access: " + d.Rows[b].Full})
+			d.Rows[b].Links = append(d.Rows[b].Links, htmlLink{Row: a, Label: "the racing access: " + d.Rows[a].Full})
+		}
 		p.Finding = hf
 	}
 	// Empty, not null, for the script.

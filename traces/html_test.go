@@ -575,6 +575,11 @@ func TestHTMLCause(t *testing.T) {
 		if !slices.Equal(d.Cause, tc.want) && (len(d.Cause) != 0 || len(tc.want) != 0) {
 			t.Errorf("%s: cause rows %v, want %v", tc.name, d.Cause, tc.want)
 		}
+		if tc.finding != nil && tc.finding.Kind == "race" && len(tc.want) == 2 {
+			if l := d.links(0); len(l) != 1 || !strings.HasPrefix(l[0], "2:the racing access: t2 read x") {
+				t.Errorf("%s: links of the first access %q", tc.name, l)
+			}
+		}
 	}
 	big, step := bigTrace(300, 5)
 	d := pageOf(t, renderHTML(t, big, traces.TimelineOptions{}))
