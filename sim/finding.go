@@ -106,10 +106,15 @@ func (x *Execution) explainStuck() *Finding {
 		for b := waitsFor(a); b != nil && !b.done; b = waitsFor(b) {
 			if b == a {
 				names := make([]string, len(chain))
+				var cause []int // the steps that took the cycle's mutexes
 				for i, c := range chain {
 					names[i] = c.name + " waits for " + x.blockedOn(c)
+					if step := takenStep(c); step > 0 {
+						cause = append(cause, step)
+					}
 				}
-				return &Finding{Kind: Deadlock, Step: x.step, Actor: a.name,
+				sort.Ints(cause)
+				return &Finding{Kind: Deadlock, Step: x.step, Actor: a.name, Cause: cause,
 					Message: "cycle: " + strings.Join(names, "; "), Detail: detail}
 			}
 			if seen[b] {
@@ -132,6 +137,19 @@ func (x *Execution) explainStuck() *Finding {
 	a := x.live[0]
 	return &Finding{Kind: Deadlock, Step: x.step, Actor: a.name,
 		Message: fmt.Sprintf("%s waits for %s, which can never be granted", a.name, x.blockedOn(a)), Detail: detail}
+}
+
+// takenStep returns the step at which the mutex blocked actor a waits for
+// (to lock it, or to re-acquire it after a wait) was taken by its holder,
+// or 0 if a waits for no mutex.
+func takenStep(a *actor) int {
+	switch w := a.req.wait.(type) {
+	case *Mutex:
+		return w.taken
+	case *Cond:
+		return w.L.taken
+	}
+	return 0
 }
 
 func (c *Cond) lastSignal() string {

@@ -188,7 +188,8 @@ func sortedKeys(m map[int]int) []int {
 // causeEvents returns the indices of the events that caused t's finding,
 // in order: the events of the steps in Finding.Cause (the first that is not
 // a protocol event at each step), and what the structure shows whatever
-// the runtime recorded: for a deadlock, the lock events of the mutexes
+// the runtime recorded (a deadlock's: the steps that took the mutexes of
+// its cycle); for a deadlock without them, the lock events of the mutexes
 // still held at the end; for a lost wakeup or a deadlock, the wait the
 // finding's actor never woke from and the last signal or broadcast on its
 // condition variable (the lost one if any).
@@ -212,7 +213,7 @@ func causeEvents(t *Trace) []int {
 		}
 		out = append(out, i)
 	}
-	if f.Kind == "deadlock" {
+	if f.Kind == "deadlock" && len(f.Cause) == 0 { // a trace from before Cause
 		for _, h := range holdSpans(t) {
 			if h.open {
 				out = append(out, h.from)
