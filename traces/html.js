@@ -17,7 +17,8 @@
     return String(s).split("&").join("&amp;").split("<").join("&lt;").split(">").join("&gt;").split('"').join("&quot;");
   }
   function lw(l) { return folded[l] ? WC : W; }
-  function layout() {
+  function layout() { // lanes share the window's width, 230 to 420 px each
+    W = Math.max(230, Math.min(420, Math.floor((view.clientWidth - NW - TW - MARKW) / Math.max(L, 1))));
     var x = NW + TW;
     for (var l = 0; l < L; l++) { left[l] = x; x += lw(l); }
     width = x + MARKW;
