@@ -32,7 +32,8 @@ import (
 //   - a signal or broadcast is also an instant, "signal C", or "LOST
 //     signal C" (category "lost") when nobody waited.
 //   - a flow ("s" to "f", category "wake") goes from a signal or broadcast
-//     to each wake it caused.
+//     to each wake it caused, and one (category "missed") from a lost
+//     signal to each wait that came too late for it.
 //   - the finding, if any, is a global instant at its step, with its kind,
 //     message and detail in args.
 //
@@ -200,9 +201,13 @@ func perfettoEvents(t *Trace) []perfettoEvent {
 	_, flows := relations(t)
 	for i, f := range flows {
 		s, e := t.Events[f.From], t.Events[f.To]
+		name := "wake"
+		if f.Missed {
+			name = "missed"
+		}
 		evs = append(evs,
-			perfettoEvent{Name: "wake", Cat: "wake", Ph: "s", ID: i + 1, Ts: ts(f.From) + perfettoStep/2, Pid: pid, Tid: tid(s.Actor, 0)},
-			perfettoEvent{Name: "wake", Cat: "wake", Ph: "f", BP: "e", ID: i + 1, Ts: ts(f.To) + perfettoStep/2, Pid: pid, Tid: tid(e.Actor, 0)})
+			perfettoEvent{Name: name, Cat: name, Ph: "s", ID: i + 1, Ts: ts(f.From) + perfettoStep/2, Pid: pid, Tid: tid(s.Actor, 0)},
+			perfettoEvent{Name: name, Cat: name, Ph: "f", BP: "e", ID: i + 1, Ts: ts(f.To) + perfettoStep/2, Pid: pid, Tid: tid(e.Actor, 0)})
 	}
 	if f := t.Finding; f != nil {
 		step := f.Step

@@ -218,6 +218,8 @@ func TestPerfetto(t *testing.T) {
 			`{"name":"holds LOCK_wakeup[t2]","cat":"mutex","ph":"X","ts":7,"dur":3.8,`,
 			`{"name":"waits on COND_wakeup[t2]","cat":"wait","ph":"X","ts":14,"dur":1,`,
 			`{"name":"deadlock","cat":"finding","ph":"i","ts":14.8,`,
+			`{"name":"missed","cat":"missed","ph":"s","ts":9.4,"pid":1,"tid":1,"id":1}`,
+			`{"name":"missed","cat":"missed","ph":"f","ts":14.4,"pid":1,"tid":17,"id":1,"bp":"e"}`,
 		}},
 		{"ownership", ownershipTrace(), []string{
 			`{"name":"wake","cat":"wake","ph":"s","ts":6.4,"pid":1,"tid":1,"id":1}`,

@@ -110,13 +110,17 @@ type link struct {
 	Label string
 }
 
-// wakeFlow is a signal or broadcast (From) and the wake it caused (To).
-type wakeFlow struct{ From, To int }
+// wakeFlow is a signal or broadcast (From) and the wake it caused (To),
+// or, Missed, a lost signal and a wait that came too late for it.
+type wakeFlow struct {
+	From, To int
+	Missed   bool
+}
 
 // relations walks t once and returns, per event index, its links to related
 // events (a lock and the release by its previous holder, a signal and the
 // wake it caused, a lost signal and the waits that missed it), and the
-// signal-to-wake flows in the order of the wakes.
+// signal-to-wake and lost-signal-to-wait flows in the order of their ends.
 func relations(t *Trace) (map[int][]link, []wakeFlow) {
 	links := map[int][]link{}
 	var flows []wakeFlow
@@ -147,6 +151,7 @@ func relations(t *Trace) (map[int][]link, []wakeFlow) {
 			if s, ok := lost[e.Object]; ok {
 				add(j, s, "missed the lost signal: "+at(s))
 				add(s, j, "missed by the wait: "+at(j))
+				flows = append(flows, wakeFlow{From: s, To: j, Missed: true})
 			}
 		case e.Op == op.Signal && !e.Failed:
 			delete(lost, e.Object)
@@ -165,7 +170,7 @@ func relations(t *Trace) (map[int][]link, []wakeFlow) {
 			if s, ok := woken[e.Actor]; ok {
 				add(s, j, "woke: "+at(j))
 				add(j, s, "woken by: "+at(s))
-				flows = append(flows, wakeFlow{s, j})
+				flows = append(flows, wakeFlow{From: s, To: j})
 				delete(woken, e.Actor)
 			}
 			acquired(j, e.Arg)
