@@ -186,6 +186,13 @@ func TestHTMLBrowser(t *testing.T) {
 			t.Errorf("sample, keys %q: selected row %d (visible %v), want row %d", s.keys, got.Sel, got.Visible, s.want)
 		}
 	}
+	// "Go to cause": the finding box's buttons select and show their row.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("view").scrollTop = 0; document.querySelectorAll("button.cause")[1].click(); true`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(ctx, t); got.Sel != d.Cause[1] || !got.Visible {
+		t.Errorf("sample, the second cause button: selected row %d (visible %v), want row %d", got.Sel, got.Visible, d.Cause[1])
+	}
 	if got := state(ctx, t); !strings.Contains(got.Detail, "missed the lost signal") && !strings.Contains(got.Detail, "COND_wakeup[t2]") {
 		t.Errorf("detail bar: %q", got.Detail)
 	}
@@ -222,6 +229,13 @@ func TestHTMLBrowser(t *testing.T) {
 	}
 	if first != 0 {
 		t.Errorf("big, scrolled to the top: first row drawn %d", first)
+	}
+	// From the top, "go to cause" scrolls 9,997 rows down to the cause.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("button.cause").click(); true`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(ctx, t); got.Sel != bd.Cause[0] || !got.Visible {
+		t.Errorf("big, the cause button from the top: selected row %d (visible %v), want row %d", got.Sel, got.Visible, bd.Cause[0])
 	}
 	errs.check(t, "big, scrolled")
 }
