@@ -2,8 +2,8 @@
 // that records everything needed to re-run one execution exactly (the
 // scenario, its configuration, the strategy and every decision) and what
 // happened in it (the labelled events and the finding). It encodes and
-// decodes traces, validates them, and renders them as a text timeline or an
-// HTML page.
+// decodes traces, validates them, and renders them as a text timeline, an
+// HTML page, or a Chrome Trace Event Format file for Perfetto.
 //
 // The package runs nothing itself: replay is done by the runtime, which
 // reads Decisions back through a replay strategy and compares the events it
