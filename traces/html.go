@@ -293,6 +293,7 @@ func newHTMLPage(t *Trace, opt TimelineOptions) (*htmlPage, error) {
 	// Empty, not null, for the script.
 	d.Cause, d.Holds, d.Waits = nonNil(d.Cause), nonNil(d.Holds), nonNil(d.Waits)
 	d.Rows, d.Objects, d.Mutexes = nonNil(d.Rows), nonNil(d.Objects), nonNil(d.Mutexes)
+	d.Lanes = nonNil(d.Lanes)
 	p.Lanes, p.Rows = len(d.Lanes), len(d.Rows)
 	data, err := json.Marshal(d) // escapes <, > and &: safe inside <script>
 	if err != nil {

@@ -106,8 +106,11 @@ func openPage(ctx context.Context, t *testing.T, tr *traces.Trace, name string) 
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitReady(chromedp.CSS("body[data-ready]"))); err != nil {
-		t.Fatalf("%s: loading the page: %v", name, err)
+	load, cancel := context.WithTimeout(ctx, 30*time.Second) // the page's script ends by marking the body ready
+	defer cancel()
+	if err := chromedp.Do(load, chromedp.Navigate("file://"+path), chromedp.WaitReady(chromedp.CSS("body[data-ready]"))); err != nil {
+		t.Errorf("%s: loading the page: %v (its console errors follow)", name, err)
+		return time.Since(start)
 	}
 	took := time.Since(start)
 	if dir := os.Getenv("SIMRUN_SCREENSHOTS"); dir != "" {
@@ -197,6 +200,17 @@ func TestHTMLBrowser(t *testing.T) {
 		t.Errorf("detail bar: %q", got.Detail)
 	}
 	errs.check(t, "sample, keys")
+
+	// Pages without a finding, or without events, load without error and
+	// select nothing.
+	for name, tr := range map[string]*traces.Trace{"nofinding": ownershipTrace(), "empty": {Format: traces.Format, Version: traces.Version, Protocol: "p", Variant: "v"}} {
+		openPage(ctx, t, tr, name)
+		errs.check(t, name)
+		if got := state(ctx, t, "c", "a"); got.Sel != -1 && name == "empty" {
+			t.Errorf("%s: selected row %d", name, got.Sel)
+		}
+		errs.check(t, name+", keys")
+	}
 
 	// A large trace loads within the budget, opens at its cause, and
 	// draws only the rows in view.
