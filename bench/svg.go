@@ -21,7 +21,8 @@ type Plot struct {
 }
 
 // Series is one line of a plot. Published series are drawn dashed with
-// hollow markers, simulated ones solid.
+// hollow markers; simulated ones with filled markers, each series its own
+// shape and dash pattern.
 type Series struct {
 	Name      string
 	X, Y      []float64
@@ -115,32 +116,115 @@ func (p Plot) draw(b *strings.Builder) {
 	fmt.Fprintf(b, `<text x="%g" y="%d" text-anchor="middle" font-size="13">%s</text>`+"\n", (x0+x1)/2, chartH-18, esc(p.XLabel+scale(p.LogX)))
 	fmt.Fprintf(b, `<text transform="translate(22,%g) rotate(-90)" text-anchor="middle" font-size="13">%s</text>`+"\n", (y0+y1)/2, esc(p.YLabel+scale(p.LogY)))
 
-	// Series and legend.
+	// Series and legend. Series often coincide (four fixes with the same
+	// p99), so each keeps its own marker shape and dash pattern, and they
+	// are drawn from the widest line and largest marker to the thinnest and
+	// smallest: one drawn over another leaves the one below visible around
+	// it. The legend says which series coincide with an earlier one.
+	n := len(p.Series)
+	legendY := float64(marginT + 10)
 	for i, s := range p.Series {
 		color := palette[i%len(palette)]
-		dash, fill := "", color
+		fill := color
+		dash := dashes[i%len(dashes)]
 		if s.Published {
-			dash, fill = ` stroke-dasharray="6,4"`, "white"
+			dash, fill = "6,4", "white"
 		}
-		var pts []string
+		dashAttr := ""
+		if dash != "" {
+			dashAttr = fmt.Sprintf(` stroke-dasharray="%s"`, dash)
+		}
+		width := math.Min(1.5+0.7*float64(n-1-i), 4.5)
+		r := math.Min(3.5+0.9*float64(n-1-i), 7)
+		var pts [][2]float64
 		for j := range s.X {
 			if ok(s.X[j], p.LogX) && ok(s.Y[j], p.LogY) {
-				pts = append(pts, fmt.Sprintf("%.1f,%.1f", xa.pos(s.X[j]), ya.pos(s.Y[j])))
+				pts = append(pts, [2]float64{xa.pos(s.X[j]), ya.pos(s.Y[j])})
 			}
 		}
 		if len(pts) > 1 {
-			fmt.Fprintf(b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"%s/>`+"\n", strings.Join(pts, " "), color, dash)
+			var ps []string
+			for _, pt := range pts {
+				ps = append(ps, fmt.Sprintf("%.1f,%.1f", pt[0], pt[1]))
+			}
+			fmt.Fprintf(b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="%.1f" stroke-opacity="0.85"%s/>`+"\n", strings.Join(ps, " "), color, width, dashAttr)
 		}
 		for _, pt := range pts {
-			xy := strings.Split(pt, ",")
-			fmt.Fprintf(b, `<circle cx="%s" cy="%s" r="3.5" fill="%s" stroke="%s" stroke-width="1.5"/>`+"\n", xy[0], xy[1], fill, color)
+			marker(b, i, pt[0], pt[1], r, fill, color)
 		}
-		ly := float64(marginT + 10 + 20*i)
-		lx := x1 + 16
-		fmt.Fprintf(b, `<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="%s" stroke-width="2"%s/>`+"\n", lx, ly, lx+28, ly, color, dash)
-		fmt.Fprintf(b, `<circle cx="%g" cy="%g" r="3.5" fill="%s" stroke="%s" stroke-width="1.5"/>`+"\n", lx+14, ly, fill, color)
+		ly, lx := legendY, x1+16
+		fmt.Fprintf(b, `<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="%s" stroke-width="2"%s/>`+"\n", lx, ly, lx+28, ly, color, dashAttr)
+		marker(b, i, lx+14, ly, 4, fill, color)
 		fmt.Fprintf(b, `<text x="%g" y="%g" dominant-baseline="middle">%s</text>`+"\n", lx+36, ly, esc(s.Name))
+		legendY += 20
+		if same := coincident(p, i); same != "" {
+			fmt.Fprintf(b, `<text x="%g" y="%g" dominant-baseline="middle" font-size="10.5" fill="#555">%s</text>`+"\n", lx+36, ly+14, esc(same))
+			legendY += 14
+		}
 	}
+}
+
+// dashes are the dash patterns of simulated series, by index.
+var dashes = []string{"", "9,4", "3,3", "9,3,2,3", "1,3", "14,4"}
+
+// marker draws the marker of series i at (x, y): a circle, square,
+// triangle, diamond, inverted triangle or cross, of radius r.
+func marker(b *strings.Builder, i int, x, y, r float64, fill, color string) {
+	const attrs = `fill="%s" stroke="%s" stroke-width="1.5"`
+	poly := func(pts ...float64) {
+		var ps []string
+		for k := 0; k < len(pts); k += 2 {
+			ps = append(ps, fmt.Sprintf("%.1f,%.1f", x+pts[k]*r, y+pts[k+1]*r))
+		}
+		fmt.Fprintf(b, `<polygon points="%s" `+attrs+`/>`+"\n", strings.Join(ps, " "), fill, color)
+	}
+	switch i % 6 {
+	case 0:
+		fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="%.1f" `+attrs+`/>`+"\n", x, y, r, fill, color)
+	case 1:
+		poly(-0.85, -0.85, 0.85, -0.85, 0.85, 0.85, -0.85, 0.85)
+	case 2:
+		poly(0, -1.1, 1, 0.75, -1, 0.75)
+	case 3:
+		poly(0, -1.15, 1.15, 0, 0, 1.15, -1.15, 0)
+	case 4:
+		poly(0, 1.1, 1, -0.75, -1, -0.75)
+	default:
+		fmt.Fprintf(b, `<path d="M%.1f,%.1fL%.1f,%.1fM%.1f,%.1fL%.1f,%.1f" stroke="%s" stroke-width="2.5"/>`+"\n",
+			x-r, y-r, x+r, y+r, x-r, y+r, x+r, y-r, color)
+	}
+}
+
+// coincident says which earlier series of p series i lies on: "same as
+// NAME" if every point is equal, "≈ NAME" if every y is within 3 % at the
+// same x; "" if none.
+func coincident(p Plot, i int) string {
+	s := p.Series[i]
+	for _, o := range p.Series[:i] {
+		if len(o.X) != len(s.X) || len(s.X) == 0 {
+			continue
+		}
+		equal, close := true, true
+		for j := range s.X {
+			if o.X[j] != s.X[j] {
+				equal, close = false, false
+				break
+			}
+			if o.Y[j] != s.Y[j] {
+				equal = false
+			}
+			if d := math.Abs(o.Y[j] - s.Y[j]); d > 0.03*math.Max(math.Abs(o.Y[j]), math.Abs(s.Y[j])) {
+				close = false
+			}
+		}
+		switch {
+		case equal:
+			return "same as " + o.Name
+		case close:
+			return "≈ " + o.Name
+		}
+	}
+	return ""
 }
 
 func ok(v float64, log bool) bool {

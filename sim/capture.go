@@ -216,7 +216,7 @@ func (x *Execution) trace(meta Meta, run int) *traces.Trace {
 		t.Objects = append(t.Objects, traces.Object{ID: i, Kind: o.kind, Name: o.name.String()})
 	}
 	if f := x.finding; f != nil {
-		t.Finding = &traces.Finding{Kind: string(f.Kind), Message: f.Message, Detail: f.Detail, Step: f.Step, Actor: -1}
+		t.Finding = &traces.Finding{Kind: string(f.Kind), Message: f.Message, Detail: f.Detail, Step: f.Step, Actor: -1, Cause: f.Cause}
 		for _, a := range x.actors {
 			if a.name == f.Actor {
 				t.Finding.Actor = a.id

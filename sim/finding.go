@@ -33,6 +33,7 @@ type Finding struct {
 	Detail  string // an explanation: who waits on what, a stack, a diff
 	Step    int    // the step at which it was found
 	Actor   string // the actor it concerns, if any
+	Cause   []int  // the steps of the events that caused it, if known (traces.Finding.Cause)
 
 	// Set by Explore.
 	Run   int    // the execution's number
@@ -105,10 +106,15 @@ func (x *Execution) explainStuck() *Finding {
 		for b := waitsFor(a); b != nil && !b.done; b = waitsFor(b) {
 			if b == a {
 				names := make([]string, len(chain))
+				var cause []int // the steps that took the cycle's mutexes
 				for i, c := range chain {
 					names[i] = c.name + " waits for " + x.blockedOn(c)
+					if step := takenStep(c); step > 0 {
+						cause = append(cause, step)
+					}
 				}
-				return &Finding{Kind: Deadlock, Step: x.step, Actor: a.name,
+				sort.Ints(cause)
+				return &Finding{Kind: Deadlock, Step: x.step, Actor: a.name, Cause: cause,
 					Message: "cycle: " + strings.Join(names, "; "), Detail: detail}
 			}
 			if seen[b] {
@@ -121,12 +127,29 @@ func (x *Execution) explainStuck() *Finding {
 	for _, a := range x.live {
 		if c, ok := x.sleepsOn(a); ok {
 			msg := fmt.Sprintf("%s waits on %s forever: every other actor has finished or is blocked, so nobody can signal it", a.name, c.name)
-			return &Finding{Kind: LostWakeup, Step: x.step, Actor: a.name, Message: msg + "; " + c.lastSignal(), Detail: detail}
+			f := &Finding{Kind: LostWakeup, Step: x.step, Actor: a.name, Message: msg + "; " + c.lastSignal(), Detail: detail}
+			if c.last.step > 0 {
+				f.Cause = []int{c.last.step}
+			}
+			return f
 		}
 	}
 	a := x.live[0]
 	return &Finding{Kind: Deadlock, Step: x.step, Actor: a.name,
 		Message: fmt.Sprintf("%s waits for %s, which can never be granted", a.name, x.blockedOn(a)), Detail: detail}
+}
+
+// takenStep returns the step at which the mutex blocked actor a waits for
+// (to lock it, or to re-acquire it after a wait) was taken by its holder,
+// or 0 if a waits for no mutex.
+func takenStep(a *actor) int {
+	switch w := a.req.wait.(type) {
+	case *Mutex:
+		return w.taken
+	case *Cond:
+		return w.L.taken
+	}
+	return 0
 }
 
 func (c *Cond) lastSignal() string {

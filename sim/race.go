@@ -234,7 +234,7 @@ func (x *Execution) raceFound(a *actor, name Name, what, did string, b, step int
 	if what == "reads" {
 		done = "read"
 	}
-	x.raceFinding = &Finding{Kind: Race, Step: x.step, Actor: a.name,
+	x.raceFinding = &Finding{Kind: Race, Step: x.step, Actor: a.name, Cause: []int{step, x.step},
 		Message: fmt.Sprintf("data race on %s: %s %s it at step %d, and %s %s it at step %d, with no happens-before between them (no mutex, signal, atomic or join orders them)",
 			name, other, did, step, a.name, done, x.step)}
 }

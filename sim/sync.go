@@ -17,6 +17,7 @@ type Mutex struct {
 	id    int
 	name  Name
 	owner *actor
+	taken int // the step at which owner took it, for a deadlock's cause
 }
 
 // NewMutex creates a mutex named name (the name appears in traces and
@@ -59,7 +60,7 @@ func (m *Mutex) blocks(b *actor) bool {
 func (m *Mutex) Lock() {
 	x := m.exec()
 	a := x.stepOp(req{kind: op.Lock, obj: m.id, wait: m})
-	m.owner = a
+	m.owner, m.taken = a, x.step
 	x.raceAcquire(a, m.id)
 	x.done(a, false, nil)
 }
@@ -70,7 +71,7 @@ func (m *Mutex) TryLock() bool {
 	a := x.stepOp(req{kind: op.TryLock, obj: m.id})
 	ok := m.owner == nil
 	if ok {
-		m.owner = a
+		m.owner, m.taken = a, x.step
 		x.raceAcquire(a, m.id)
 	}
 	x.done(a, !ok, func() string { return strconv.FormatBool(ok) })
@@ -176,7 +177,7 @@ func (c *Cond) Wait() {
 	x.sleep(a)
 	x.done(a, false, nil)
 	a = x.stepOp(req{kind: op.Wake, obj: c.id, arg: c.L.id, wait: c})
-	c.L.owner = a
+	c.L.owner, c.L.taken = a, x.step
 	x.raceWoken(a, c.L.id)
 	x.done(a, false, nil)
 }

@@ -11,7 +11,7 @@ import (
 
 // FuzzDecode checks that Decode never panics, that every trace it accepts
 // (of either version) encodes deterministically and decodes back to itself,
-// and that both renderers accept it. The seed corpus is in
+// and that every renderer (HTML, Timeline, Perfetto) accepts it. The seed corpus is in
 // testdata/fuzz/FuzzDecode: valid2 is a version-2 trace, valid and
 // v1runtime version-1 traces (the latter written by the runtime, with the
 // values the version-1 upgrade reads).
@@ -40,6 +40,9 @@ func FuzzDecode(f *testing.F) {
 		}
 		if err := traces.HTML(io.Discard, tr, traces.TimelineOptions{}); err != nil {
 			t.Fatalf("HTML of a decoded trace: %v", err)
+		}
+		if err := traces.Perfetto(io.Discard, tr); err != nil {
+			t.Fatalf("Perfetto of a decoded trace: %v", err)
 		}
 		if err := traces.Timeline(io.Discard, tr, traces.TimelineOptions{}); err != nil {
 			t.Fatalf("Timeline of a decoded trace: %v", err)

@@ -17,33 +17,45 @@ import (
 	"github.com/simrun/simrun/op"
 )
 
-// HTML writes t as one self-contained HTML page (inline CSS, no script and
-// no external resource): a header with the protocol and variant, strategy
-// and seed, configuration and runtime options, the finding in a highlighted
-// box with its detail; a legend; and a table with one lane per actor (plus a
-// "runtime" lane if the runtime has events) and one row per event: its
-// step, its virtual time and its text (as in Timeline, see DescribeEvent)
-// in its actor's lane, coloured by the class of its op.
+// HTML writes t as one self-contained HTML page (inline CSS and script, no
+// external resource): a header with the protocol and variant, strategy and
+// seed, configuration and runtime options; the finding in a highlighted box
+// with its detail and buttons to the rows of its cause; a one-line legend;
+// and a timeline with one lane per actor (plus a "runtime" lane if the
+// runtime has events) and one row per event: its step, its virtual time (a
+// column shown only if the time ever changes) and its text (as in
+// Timeline, see DescribeEvent) in its actor's lane, coloured by the class
+// of its op.
+//
+// The page scales to traces of 10,000 steps and 100 actors: the events are
+// embedded as JSON (htmlData) and a small inline script draws only the rows
+// in view, so the page weighs what the trace weighs and opens at once. It
+// opens at the finding's cause (Finding.Cause, else what the trace's
+// structure shows: the lost signal and the wait that missed it, the lock
+// steps of the mutexes a deadlock holds), selected, with its full text and
+// links to related events in a detail bar: a lost signal and the wait it
+// missed, a signal and the wake it caused, a lock and the unlock of its
+// previous holder. Lanes collapse and expand by a click on their header,
+// idle ones all at once, and keys move the selection: next event, next
+// event of this actor, next event on this object, next cause.
 //
 // Every lane shows, as a coloured band per mutex (an object of kind
 // "mutex"), the mutexes its actor holds: from the lock, trylock that did not
 // fail, or wake (of the mutex in its Arg) that takes a mutex, to the unlock
 // that did not fail or wait (of the mutex in its Arg) that releases it. A
-// lane is hatched while its actor waits on a condition variable (from its
-// wait to its wake), a signal or broadcast that failed (nobody waited) is
-// marked lost, the rows of the finding's step and the lane of the finding's
-// actor (none if Finding.Actor is -1) are highlighted, and the last row of
-// the finding's step is marked with FindingMarker and the anchor #finding.
-// Rows of recorded protocol events are dimmed. The header row of the table
-// stays in view while the page scrolls. All of this is read from the
-// events' structure (Op, Object, Arg, Failed), never from their values; a
-// version-1 trace has had its structure inferred when it was decoded.
+// lane is hatched while its actor waits on a condition variable (after its
+// wait, before its wake), a signal or broadcast that failed (nobody waited)
+// is marked lost, the rows of the finding's step and the lane of the
+// finding's actor (none if Finding.Actor is -1) are highlighted, and the
+// last row of the finding's step is marked with FindingMarker. All of this
+// is read from the events' structure (Op, Object, Arg, Failed), never from
+// their values; a version-1 trace has had its structure inferred when it
+// was decoded.
 //
 // opt selects the rows as it does for Timeline (VisibleOnly, From, To,
-// Last); Time and Width do not apply, since the page always shows virtual
-// time and wraps long cells. Lock ownership and waits are computed from the
-// whole trace either way, so a window that starts inside a critical section
-// still shows who holds what.
+// Last); Time and Width do not apply. Lock ownership and waits are computed
+// from the whole trace either way, so a window that starts inside a
+// critical section still shows who holds what.
 //
 // The output is the same bytes for the same trace and options.
 func HTML(w io.Writer, t *Trace, opt TimelineOptions) error {
@@ -53,12 +65,15 @@ func HTML(w io.Writer, t *Trace, opt TimelineOptions) error {
 	if err := t.Validate(); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
-	page := newHTMLPage(t, opt)
+	page, err := newHTMLPage(t, opt)
+	if err != nil {
+		return fmt.Errorf("html: %w", err)
+	}
 	var b bytes.Buffer
 	if err := htmlTemplate.Execute(&b, page); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
-	_, err := w.Write(b.Bytes())
+	_, err = w.Write(b.Bytes())
 	return err
 }
 
@@ -68,13 +83,14 @@ type htmlPage struct {
 	Meta    []htmlMeta
 	Finding *htmlFinding
 	Mutexes []htmlMutex
-	Lanes   []htmlLane
-	Rows    []htmlRow
+	Lanes   int
+	Rows    int
 	Before  int // rows left out before the window
 	After   int // and after it
-	Columns int // the number of columns of the table, for colspan
 	Events  int // in the trace
 	Steps   int // in the trace
+	Data    template.JS
+	Script  template.JS
 }
 
 // htmlMeta is one line of the header.
@@ -83,7 +99,13 @@ type htmlMeta struct{ Name, Value string }
 // htmlFinding is the finding box.
 type htmlFinding struct {
 	Kind, Message, Detail, Where string
-	Shown                        bool // the finding's row is in the window
+	Causes                       []htmlCause // the rows of its cause, in the window
+}
+
+// htmlCause is a button to a row of the finding's cause.
+type htmlCause struct {
+	Row   int
+	Label string
 }
 
 // htmlMutex is a mutex with its colour (class "m<Index>").
@@ -92,35 +114,50 @@ type htmlMutex struct {
 	Name       string
 }
 
-// htmlLane is the header of an actor's lane.
+// htmlData is the timeline the page's script draws, embedded as JSON. Rows
+// are the selected events, in order; every other index is a row index.
+type htmlData struct {
+	Lanes   []htmlLane `json:"lanes"`
+	Mutexes []string   `json:"mutexes"`
+	Rows    []htmlRow  `json:"rows"`
+	// Holds are [lane, first row, last row, mutex, slot]: the lane's actor
+	// holds the mutex over those rows; slot is the band's position.
+	Holds [][5]int `json:"holds"`
+	// Waits are [lane, first row, last row, object]: the lane's actor waits
+	// on the condition variable over those rows.
+	Waits   [][4]int `json:"waits"`
+	Objects []string `json:"objects"`
+	Cause   []int    `json:"cause"`   // rows of the finding's cause
+	Mark    int      `json:"mark"`    // the last row of the finding's step, or -1
+	Finding int      `json:"finding"` // the finding's lane, or -1
+	Time    bool     `json:"time"`    // the time column is shown: the time changes
+	Marker  string   `json:"marker"`
+}
+
+// htmlLane is an actor's lane.
 type htmlLane struct {
-	Name    string
-	Finding bool // the finding's actor
+	Name   string `json:"name"`
+	Events int    `json:"events"` // in the window
 }
 
 // htmlRow is one event.
 type htmlRow struct {
-	Step   int
-	Time   string
-	Class  string // of the row: "ev" for a protocol event, "fs" for the finding's step
-	Marked bool   // the last row of the finding's step
-	Cells  []htmlCell
+	Step   int        `json:"s"`
+	Lane   int        `json:"l"`
+	Kind   string     `json:"k"`           // the event's class: k-lock, k-cond, k-mem, k-ev, k-other, plus lost
+	Text   string     `json:"t"`           // as in Timeline
+	Full   string     `json:"d"`           // DescribeEvent
+	Object int        `json:"o"`           // the event's object, -1 for none
+	Time   string     `json:"tm,omitzero"` // virtual time, if the time column is shown
+	Event  bool       `json:"e,omitzero"`  // a protocol event (dimmed)
+	Step0  bool       `json:"f,omitzero"`  // of the finding's step
+	Links  []htmlLink `json:"x,omitempty"` // related events
 }
 
-// htmlCell is one lane of a row.
-type htmlCell struct {
-	Class string     // of the cell: "fa" in the finding's lane, "w" while waiting
-	Title string     // what the lane's actor waits for
-	Bands []htmlBand // the mutexes the lane's actor holds
-	Text  string     // the event, in its actor's lane; else empty
-	Kind  string     // the event's class: k-lock, k-cond, k-mem, k-ev, k-other, plus lost
-	Full  string     // DescribeEvent, as a tooltip
-}
-
-// htmlBand is a held mutex in a cell.
-type htmlBand struct {
-	Index int
-	Name  string
+// htmlLink points from a row to a related one.
+type htmlLink struct {
+	Row   int    `json:"r"`
+	Label string `json:"label"`
 }
 
 // Op classes for the colour of an event.
@@ -132,38 +169,101 @@ var opClass = map[op.Op]string{
 }
 
 // newHTMLPage lays out t for the template.
-func newHTMLPage(t *Trace, opt TimelineOptions) *htmlPage {
+func newHTMLPage(t *Trace, opt TimelineOptions) (*htmlPage, error) {
 	p := &htmlPage{
 		Title:  fmt.Sprintf("simrun trace: %s/%s", t.Protocol, t.Variant),
 		Meta:   htmlMetaOf(t),
 		Events: len(t.Events),
+		Script: template.JS(htmlScript),
 	}
 	if n := len(t.Events); n > 0 {
 		p.Steps = t.Events[n-1].Step
 	}
 	idx, before, after := selectIndices(t, opt)
-	events := eventsAt(t, idx)
 	p.Before, p.After = before, after
+	rowOf := func(j int) int { // the row of event j, or -1 if not shown
+		if r, ok := slices.BinarySearch(idx, j); ok {
+			return r
+		}
+		return -1
+	}
 
-	// Lanes: one per actor, and "runtime" if the runtime has events shown.
+	d := &htmlData{Mark: -1, Finding: findingLane(t), Marker: FindingMarker}
 	actors := len(t.Actors)
 	lanes := actors
-	if slices.ContainsFunc(events, func(e Event) bool { return e.Actor == -1 }) {
-		lanes++
+	for _, j := range idx {
+		if t.Events[j].Actor == -1 {
+			lanes = actors + 1
+			break
+		}
 	}
-	fl := findingLane(t)
 	for l := range lanes {
-		p.Lanes = append(p.Lanes, htmlLane{Name: clean(actorName(t, laneActor(l, actors))), Finding: l == fl})
+		d.Lanes = append(d.Lanes, htmlLane{Name: clean(actorName(t, laneActor(l, actors)))})
 	}
-	p.Columns = 3 + lanes
-
-	// Mutexes and their colours.
-	colour := map[int]int{} // object id -> index
+	for _, o := range t.Objects {
+		d.Objects = append(d.Objects, clean(objectName(t, o.ID)))
+	}
+	colour := map[int]int{} // object id -> mutex index
 	for _, o := range t.Objects {
 		if o.Kind == "mutex" {
 			i := len(p.Mutexes)
 			colour[o.ID] = i
 			p.Mutexes = append(p.Mutexes, htmlMutex{Index: i, Hue: (200 + i*137508/1000) % 360, Name: clean(objectName(t, o.ID))})
+			d.Mutexes = append(d.Mutexes, p.Mutexes[i].Name)
+		}
+	}
+	for _, j := range idx[min(1, len(idx)):] {
+		if t.Events[j].Time != t.Events[idx[0]].Time {
+			d.Time = true
+			break
+		}
+	}
+
+	marked := markedRow(t, eventsAt(t, idx))
+	d.Mark = marked
+	links, _ := relations(t)
+	for _, j := range idx {
+		e := t.Events[j]
+		row := htmlRow{Step: e.Step, Lane: actorLane(e.Actor, actors), Object: e.Object,
+			Text: clean(eventText(t, e)), Full: clean(DescribeEvent(t, e)), Kind: opClass[e.Op], Event: e.Op == op.Event}
+		if row.Kind == "" {
+			row.Kind = "k-other"
+		}
+		if (e.Op == op.Signal || e.Op == op.Broadcast) && e.Failed {
+			row.Kind += " lost"
+		}
+		if d.Time {
+			row.Time = time.Duration(e.Time).String()
+		}
+		if f := t.Finding; f != nil && f.Step > 0 && e.Step == f.Step {
+			row.Step0 = true
+		}
+		for _, l := range links[j] {
+			if to := rowOf(l.Row); to >= 0 {
+				row.Links = append(row.Links, htmlLink{Row: to, Label: l.Label})
+			}
+		}
+		d.Lanes[row.Lane].Events++
+		d.Rows = append(d.Rows, row)
+	}
+
+	// Held mutexes and waits, over the whole trace, clipped to the window.
+	clip := func(from, to int) (int, int, bool) { // event range -> row range
+		a, _ := slices.BinarySearch(idx, from)
+		b, ok := slices.BinarySearch(idx, to)
+		if !ok {
+			b--
+		}
+		return a, b, a <= b
+	}
+	for _, h := range holdSpans(t) {
+		if a, b, ok := clip(h.from, h.to); ok {
+			d.Holds = append(d.Holds, [5]int{actorLane(h.actor, actors), a, b, colour[h.object], h.slot})
+		}
+	}
+	for _, w := range waitSpans(t) {
+		if a, b, ok := clip(w.from, w.to); ok {
+			d.Waits = append(d.Waits, [4]int{actorLane(w.actor, actors), a, b, w.object})
 		}
 	}
 
@@ -173,28 +273,42 @@ func newHTMLPage(t *Trace, opt TimelineOptions) *htmlPage {
 		if f.Step > 0 {
 			where = append(where, fmt.Sprintf("at step %d", f.Step))
 		}
-		if fl >= 0 {
-			where = append(where, "actor "+p.Lanes[fl].Name)
+		if fl := d.Finding; fl >= 0 {
+			where = append(where, "actor "+d.Lanes[fl].Name)
 		}
 		hf.Where = strings.Join(where, ", ")
+		for _, j := range causeEvents(t) {
+			if r := rowOf(j); r >= 0 {
+				d.Cause = append(d.Cause, r)
+				hf.Causes = append(hf.Causes, htmlCause{Row: r, Label: fmt.Sprintf("step %d: %s", t.Events[j].Step, d.Rows[r].Full)})
+			}
+		}
+		if f.Kind == "race" && len(d.Cause) == 2 { // the two accesses point at each other
+			a, b := d.Cause[0], d.Cause[1]
+			d.Rows[a].Links = append(d.Rows[a].Links, htmlLink{Row: b, Label: "the racing access: " + d.Rows[b].Full})
+			d.Rows[b].Links = append(d.Rows[b].Links, htmlLink{Row: a, Label: "the racing access: " + d.Rows[a].Full})
+		}
 		p.Finding = hf
 	}
+	// Empty, not null, for the script.
+	d.Cause, d.Holds, d.Waits = nonNil(d.Cause), nonNil(d.Holds), nonNil(d.Waits)
+	d.Rows, d.Objects, d.Mutexes = nonNil(d.Rows), nonNil(d.Objects), nonNil(d.Mutexes)
+	d.Lanes = nonNil(d.Lanes)
+	p.Lanes, p.Rows = len(d.Lanes), len(d.Rows)
+	data, err := json.Marshal(d) // escapes <, > and &: safe inside <script>
+	if err != nil {
+		return nil, err
+	}
+	p.Data = template.JS(data)
+	return p, nil
+}
 
-	marked := markedRow(t, events)
-	if p.Finding != nil {
-		p.Finding.Shown = marked >= 0
+// nonNil returns s, or an empty slice for nil, which JSON writes as [].
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
 	}
-	st := newOwnership(t)
-	next := 0 // the next selected event
-	for j, e := range t.Events {
-		st.acquire(e)
-		if next < len(idx) && idx[next] == j {
-			p.Rows = append(p.Rows, st.row(t, e, next == marked, lanes, fl, colour))
-			next++
-		}
-		st.release(e)
-	}
-	return p
+	return s
 }
 
 // htmlMetaOf returns the lines of the header.
@@ -274,125 +388,14 @@ func findingLane(t *Trace) int {
 	return -1
 }
 
-// ownership follows which mutexes every actor holds and which condition
-// variable it waits on, event by event, from the structure of the events:
-// a lock or trylock that did not fail, or a wake (of its Arg), takes a
-// mutex; an unlock that did not fail, or a wait (of its Arg), releases it.
-type ownership struct {
-	t       *Trace
-	held    [][]int // per actor, the mutexes it holds in the order it took them
-	waiting []int   // per actor, the condition variable it waits on, or -1
-}
-
-func newOwnership(t *Trace) *ownership {
-	n := len(t.Actors)
-	st := &ownership{t: t, held: make([][]int, n), waiting: make([]int, n)}
-	for i := range n {
-		st.waiting[i] = -1
-	}
-	return st
-}
-
-// isMutex reports whether object id is a mutex.
-func (st *ownership) isMutex(id int) bool {
-	return id >= 0 && id < len(st.t.Objects) && st.t.Objects[id].Kind == "mutex"
-}
-
-// acquire applies what e takes: a mutex, or the end of a wait. It runs
-// before e's row is drawn, so that the row of a lock shows the band.
-func (st *ownership) acquire(e Event) {
-	a := e.Actor
-	if a < 0 || a >= len(st.held) {
-		return
-	}
-	switch {
-	case (e.Op == op.Lock || e.Op == op.TryLock) && !e.Failed:
-		st.take(a, e.Object)
-	case e.Op == op.Wake:
-		st.waiting[a] = -1
-		st.take(a, e.Arg)
-	}
-}
-
-// release applies what e gives up: a mutex, and with a wait, the actor
-// starts waiting. It runs after e's row is drawn, so that the row of an
-// unlock still shows the band.
-func (st *ownership) release(e Event) {
-	a := e.Actor
-	if a < 0 || a >= len(st.held) || e.Failed {
-		return
-	}
-	switch e.Op {
-	case op.Unlock:
-		st.drop(a, e.Object)
-	case op.Wait:
-		st.drop(a, e.Arg)
-		st.waiting[a] = e.Object
-	}
-}
-
-// take records that actor a holds mutex m, if m is a mutex.
-func (st *ownership) take(a, m int) {
-	if st.isMutex(m) && !slices.Contains(st.held[a], m) {
-		st.held[a] = append(st.held[a], m)
-	}
-}
-
-// drop records that actor a no longer holds mutex m.
-func (st *ownership) drop(a, m int) {
-	if i := slices.Index(st.held[a], m); i >= 0 {
-		st.held[a] = slices.Delete(st.held[a], i, i+1)
-	}
-}
-
-// row draws event e with the state of every lane.
-func (st *ownership) row(t *Trace, e Event, marked bool, lanes, fl int, colour map[int]int) htmlRow {
-	r := htmlRow{Step: e.Step, Time: time.Duration(e.Time).String(), Marked: marked}
-	var class []string
-	if e.Op == op.Event {
-		class = append(class, "ev")
-	}
-	if f := t.Finding; f != nil && f.Step > 0 && e.Step == f.Step {
-		class = append(class, "fs")
-	}
-	r.Class = strings.Join(class, " ")
-	actors := len(t.Actors)
-	r.Cells = make([]htmlCell, lanes)
-	for l := range lanes {
-		c := &r.Cells[l]
-		var cc []string
-		if l == fl {
-			cc = append(cc, "fa")
-		}
-		if a := laneActor(l, actors); a >= 0 {
-			for _, m := range st.held[a] {
-				c.Bands = append(c.Bands, htmlBand{Index: colour[m], Name: clean(objectName(t, m))})
-			}
-			if w := st.waiting[a]; w >= 0 {
-				cc = append(cc, "w")
-				c.Title = "waiting on " + clean(objectName(t, w))
-			}
-		}
-		c.Class = strings.Join(cc, " ")
-	}
-	c := &r.Cells[actorLane(e.Actor, actors)]
-	c.Text = clean(eventText(t, e))
-	c.Full = clean(DescribeEvent(t, e))
-	c.Kind = opClass[e.Op]
-	if c.Kind == "" {
-		c.Kind = "k-other"
-	}
-	if (e.Op == op.Signal || e.Op == op.Broadcast) && e.Failed {
-		c.Kind += " lost"
-	}
-	return r
-}
-
-// htmlSource is the page's template. The page must stay self-contained: no
-// script, no link, no URL.
-//
-//go:embed html.tmpl
-var htmlSource string
+// htmlSource is the page's template, htmlScript its script. The page must
+// stay self-contained: no link, no URL, no script from elsewhere.
+var (
+	//go:embed html.tmpl
+	htmlSource string
+	//go:embed html.js
+	htmlScript string
+)
 
 // htmlTemplate is htmlSource parsed.
 var htmlTemplate = template.Must(template.New("trace").Funcs(template.FuncMap{

@@ -2,8 +2,8 @@
 // that records everything needed to re-run one execution exactly (the
 // scenario, its configuration, the strategy and every decision) and what
 // happened in it (the labelled events and the finding). It encodes and
-// decodes traces, validates them, and renders them as a text timeline or an
-// HTML page.
+// decodes traces, validates them, and renders them as a text timeline, an
+// HTML page, or a Chrome Trace Event Format file for Perfetto.
 //
 // The package runs nothing itself: replay is done by the runtime, which
 // reads Decisions back through a replay strategy and compares the events it
@@ -34,8 +34,9 @@
 //     because nobody waited. A lost signal has no arg. Other ops never fail.
 //
 // The finding has a kind, a message, a detail, the step it was found at
-// (0: unknown) and an actor: the id of the actor it is about, -1 for none.
-// Version 2 always writes the finding's actor.
+// (0: unknown), an actor: the id of the actor it is about, -1 for none, and
+// optionally cause: the steps of the events that caused it. Version 2
+// always writes the finding's actor.
 //
 // # Version 1
 //
@@ -173,4 +174,9 @@ type Finding struct {
 	Detail  string `json:"detail,omitempty"`
 	Step    int    `json:"step,omitempty"`
 	Actor   int    `json:"actor"` // the actor it is about, -1 for none; always written
+	// Cause holds the steps of the events that caused the finding, as the
+	// runtime knows them: a race's two accesses, the lost signal of a lost
+	// wakeup. Viewers open there. Optional (added in version 2 without a
+	// version change: older readers ignore it).
+	Cause []int `json:"cause,omitempty"`
 }

@@ -128,9 +128,9 @@ var v1Expect = map[string]func(*testing.T, *traces.Trace){
 // testdata/v1.json is sampleTrace as version 1 wrote it. It decodes to
 // sampleTrace with version 1, except for the lost signal: its value "no
 // waiter" is not what the runtime wrote then ("lost: nobody waits"), so the
-// upgrade takes it for a signal that woke an actor it cannot name (-1). It re-encodes to the same bytes, and its page is the
-// one version 1 drew, byte for byte (testdata/html-v1.golden, not rewritten
-// by -update).
+// upgrade takes it for a signal that woke an actor it cannot name (-1). It re-encodes to the same bytes, and its page is
+// testdata/html-v1.golden (not rewritten by -update: rewritten by hand only
+// when the page's design changes, as it did for the lazily drawn page).
 func TestV1Sample(t *testing.T) {
 	path := filepath.Join("testdata", "v1.json")
 	data, err := os.ReadFile(path)
@@ -268,7 +268,7 @@ func TestUpgradeV1FindingActor(t *testing.T) {
 		if got.Finding.Actor != tc.want {
 			t.Errorf("actor %d, %q: decoded actor %d, want %d", tc.actor, tc.message, got.Finding.Actor, tc.want)
 		}
-		if tc.want == -1 && strings.Contains(renderHTML(t, got, traces.TimelineOptions{}), `class="fa"`) {
+		if tc.want == -1 && pageOf(t, renderHTML(t, got, traces.TimelineOptions{})).Finding != -1 {
 			t.Errorf("%q: a lane is highlighted for a finding about nobody", tc.message)
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"html"
 	"os"
 	"path/filepath"
@@ -34,32 +35,54 @@ func TestReplayHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(data)
-	if !strings.HasPrefix(s, "<!DOCTYPE html>") || !strings.HasSuffix(s, "</html>\n") ||
-		strings.Count(s, "<tr") != strings.Count(s, "</tr>") || strings.Count(s, "<td") != strings.Count(s, "</td>") {
-		t.Fatalf("not a well-formed HTML page:\n%.300s", s)
+	if !strings.HasPrefix(s, "<!DOCTYPE html>") || !strings.HasSuffix(s, "</html>\n") || strings.Count(s, "<script") != 2 {
+		t.Fatalf("not a well-formed HTML page with its data and its script:\n%.300s", s)
 	}
-	for _, bad := range []string{"http:", "https:", "<script", "<link"} {
+	for _, bad := range []string{"http:", "https:", " src=", "<link"} {
 		if strings.Contains(s, bad) {
 			t.Errorf("page is not self-contained: it contains %q", bad)
 		}
 	}
-	for _, a := range tr.Actors {
-		if !strings.Contains(s, "<th>"+html.EscapeString(a)+"</th>") && !strings.Contains(s, `<th class="fa">`+html.EscapeString(a)+"</th>") {
+	// The lanes and the rows are data for the page's script.
+	_, js, _ := strings.Cut(s, `<script type="application/json" id="data">`)
+	js, _, _ = strings.Cut(js, "</script>")
+	var d struct {
+		Lanes   []struct{ Name string }
+		Holds   [][5]int
+		Cause   []int
+		Finding int
+		Rows    []struct {
+			Kind string `json:"k"`
+		}
+	}
+	if err := json.Unmarshal([]byte(js), &d); err != nil {
+		t.Fatalf("page data: %v", err)
+	}
+	for i, a := range tr.Actors {
+		if i >= len(d.Lanes) || d.Lanes[i].Name != a {
 			t.Errorf("page has no lane for actor %s", a)
 		}
 	}
 	text := html.UnescapeString(s)
-	if !strings.Contains(text, `<span class="kind">`+kind+"</span>") || !strings.Contains(text, tr.Finding.Message) || !strings.Contains(s, `id="finding"`) {
+	if !strings.Contains(text, `<span class="kind">`+kind+"</span>") || !strings.Contains(text, tr.Finding.Message) {
 		t.Errorf("page does not show the finding %s: %s", kind, tr.Finding.Message)
 	}
 	// The lost wakeup is about an actor, and the protocol's threads hold
 	// mutexes (from lock to unlock, from wake to wait): the trace's
-	// structure says so.
-	if tr.Finding.Actor < 0 || !strings.Contains(s, `<th class="fa">`+html.EscapeString(tr.Actors[tr.Finding.Actor])+"</th>") {
-		t.Errorf("finding actor %d: its lane is not highlighted", tr.Finding.Actor)
+	// structure says so. The page opens at the cause, which includes the
+	// lost signal.
+	if tr.Finding.Actor < 0 || d.Finding != tr.Finding.Actor {
+		t.Errorf("finding actor %d: its lane (%d) is not highlighted", tr.Finding.Actor, d.Finding)
 	}
-	if !strings.Contains(s, `title="holds LOCK_`) {
+	if len(d.Holds) == 0 {
 		t.Errorf("page shows no thread holding a mutex")
+	}
+	lost := false
+	for _, c := range d.Cause {
+		lost = lost || strings.HasSuffix(d.Rows[c].Kind, " lost")
+	}
+	if !lost || !strings.Contains(s, `<button class="cause"`) {
+		t.Errorf("the page's cause %v is not at a lost signal", d.Cause)
 	}
 
 	// The same trace as version 1 wrote it (no arg, no failed) still
@@ -89,8 +112,18 @@ func TestReplayHTML(t *testing.T) {
 	if code, _, stderr := run(t, "replay", "-last", "3", "-html", last, trace); code != exitFinding {
 		t.Fatalf("replay -last 3 -html: exit %d; %s", code, stderr)
 	}
-	if data3, err := os.ReadFile(last); err != nil || strings.Count(string(data3), "</tr>") != 5 || !strings.Contains(string(data3), "earlier rows not shown") {
-		t.Errorf("-last 3 page: want a header row, a gap row and 3 rows (%v)", err)
+	if data3, err := os.ReadFile(last); err != nil || !strings.Contains(string(data3), "3 rows shown, ") || !strings.Contains(string(data3), " earlier left out") {
+		t.Errorf("-last 3 page: want 3 rows and the earlier ones left out (%v)", err)
+	}
+
+	// -perfetto writes the Trace Event Format (checked in package traces).
+	pf := filepath.Join(dir, "trace.perfetto.json")
+	if code, out, stderr := run(t, "replay", "-perfetto", pf, trace); code != exitFinding || !strings.HasSuffix(out, "wrote "+pf+"\n") {
+		t.Fatalf("replay -perfetto: exit %d; %s", code, stderr)
+	}
+	var doc struct{ TraceEvents []map[string]any }
+	if data, err := os.ReadFile(pf); err != nil || json.Unmarshal(data, &doc) != nil || len(doc.TraceEvents) < len(tr.Events) {
+		t.Errorf("replay -perfetto: %d trace events for %d events (%v)", len(doc.TraceEvents), len(tr.Events), err)
 	}
 
 	// A page that cannot be written is an error, exit status 2.

@@ -27,6 +27,7 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	htmlOut := fs.String("html", "", "also write the trace as a self-contained HTML page to `FILE` (same window as the timeline)")
 	quiet := fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal, for a trace that takes a while)")
 	maxSize := fs.Int64("max-size", traces.MaxSize, "refuse a trace file larger than this many `bytes`")
+	perfettoOut := fs.String("perfetto", "", "also write the trace in the Chrome Trace Event Format to `FILE`, for ui.perfetto.dev (the whole trace)")
 	documentRanges(fs, replayRanges)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -106,6 +107,12 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *htmlOut)
 	}
+	if *perfettoOut != "" {
+		if err := writePerfetto(*perfettoOut, got); err != nil {
+			return exitUsage, err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *perfettoOut)
+	}
 	if f == nil {
 		return exitClean, nil
 	}
@@ -142,6 +149,19 @@ func writeHTML(path string, t *traces.Trace, opt traces.TimelineOptions) error {
 	}
 	if err := writeFileAtomic(path, b.Bytes()); err != nil {
 		return fmt.Errorf("writing the HTML page: %w", err)
+	}
+	return nil
+}
+
+// writePerfetto writes t in the Trace Event Format (traces.Perfetto) to
+// the file path.
+func writePerfetto(path string, t *traces.Trace) error {
+	var b bytes.Buffer
+	if err := traces.Perfetto(&b, t); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, b.Bytes()); err != nil {
+		return fmt.Errorf("writing the Perfetto trace: %w", err)
 	}
 	return nil
 }
