@@ -157,8 +157,15 @@ func (h *Hunt) plan(s Scenario) ([]stage, error) {
 		if i == len(specs)-1 {
 			share = runs - share*(len(specs)-1)
 		}
-		if (sp.Name == scheduler.NameRandom || sp.Name == scheduler.NamePCT) && sp.Seed == 0 {
+		if sampling(sp.Name) && sp.Seed == 0 {
 			sp.Seed = seed
+		}
+		if sp.Name == scheduler.NameSURW && sp.Events == "" && share > 0 {
+			ev, err := CalibrateEvents(s, h.Options.MaxSteps, sp.Seed)
+			if err != nil {
+				return nil, err
+			}
+			sp.Events = scheduler.FormatEvents(ev)
 		}
 		if sp.Name == scheduler.NamePCT && sp.Steps == 0 && share > 0 {
 			k, err := Calibrate(s, h.Options.MaxSteps, sp.Seed)

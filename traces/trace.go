@@ -115,6 +115,8 @@ type Strategy struct {
 	Depth int    `json:"depth,omitempty"` // pct: bug depth d
 	Steps int    `json:"steps,omitempty"` // pct: expected steps k
 	Bound *int   `json:"bound,omitempty"` // dfs, dpor: preemption bound (nil: none)
+	// surw: estimated steps of each actor, "12/30/30"
+	Events string `json:"events,omitempty"`
 }
 
 // UnmarshalJSON reads a strategy, including one written before Bound
