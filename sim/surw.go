@@ -21,41 +21,29 @@ func sampling(name string) bool {
 // (and Calibrate) learn from.
 const calibrationRuns = 10
 
-// CalibrateEvents returns SURW's estimate of every actor's steps in one
-// execution of s, by actor id: the mean, rounded up, of its steps over 10
-// random executions from seed. Learned once, before the hunt, the estimate
-// is a function of the scenario and the seed, the same for every worker's
+// CalibrateEvents returns SURW's estimate for s: the steps of every actor
+// on every object in one execution, the mean (rounded up) over 10 random
+// executions from seed. Learned once, before the hunt, the estimate is a
+// function of the scenario and the seed, the same for every worker's
 // clone; learned as SURW goes it would depend on which worker ran what.
-func CalibrateEvents(s Scenario, maxSteps int, seed uint64) ([]int, error) {
+func CalibrateEvents(s Scenario, maxSteps int, seed uint64) ([]scheduler.ObjectEvents, error) {
 	c := &eventCounter{Random: scheduler.NewRandom(seed)}
 	if _, err := Explore(s, Options{Strategy: c, Runs: calibrationRuns, MaxSteps: maxSteps, Workers: 1}); err != nil {
 		return nil, fmt.Errorf("calibrating SURW: %w", err)
 	}
-	ev := make([]int, len(c.sum))
-	for i, t := range c.sum {
-		ev[i] = max((t+c.runs-1)/c.runs, 1)
-	}
-	if len(ev) == 0 {
-		ev = []int{1}
-	}
-	return ev, nil
+	return scheduler.MeanEvents(c.sum, c.runs), nil
 }
 
-// eventCounter is a random walk that counts each actor's steps over the
-// executions it runs. It runs on one worker, so the Clone it inherits
-// from Random is never used.
+// eventCounter is a random walk that counts each actor's steps on each
+// object over the executions it runs. It runs on one worker, so the Clone
+// it inherits from Random is never used.
 type eventCounter struct {
 	*scheduler.Random
-	sum  []int
+	sum  []scheduler.ObjectEvents
 	runs int
 }
 
 func (c *eventCounter) End(p *scheduler.Path) {
-	for _, st := range p.Steps {
-		for len(c.sum) <= st.Actor {
-			c.sum = append(c.sum, 0)
-		}
-		c.sum[st.Actor]++
-	}
+	c.sum = scheduler.CountEvents(c.sum, p.Steps)
 	c.runs++
 }
