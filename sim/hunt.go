@@ -51,7 +51,7 @@ type Hunt struct {
 // DefaultPortfolio is what a Hunt runs when it is given no strategy: a
 // random walk, which finds shallow bugs fastest, then PCT of depth 3,
 // which gives the deeper ones a probability bound.
-var DefaultPortfolio = []scheduler.Spec{{Name: scheduler.NameRandom}, {Name: scheduler.NamePCT, Depth: scheduler.DefaultDepth}}
+var DefaultPortfolio = []scheduler.Spec{{Name: scheduler.NamePOS}, {Name: scheduler.NamePCT, Depth: scheduler.DefaultDepth}, {Name: scheduler.NameSURW}}
 
 // Verdict is the outcome of a Hunt.
 type Verdict struct {

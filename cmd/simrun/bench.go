@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		plot   = fs.String("plot", "", "write the plots to `FILE` (.svg, or .html for a self-contained page); with several benchmarks, FILE-NAME.svg each")
 		runs   = fs.Int("runs", 0, "random schedules per point (sim: executions per point); 0 = the benchmark's default")
 		seed   = fs.Uint64("seed", 1, "seed of the random schedules")
+		thr    = fs.String("threads", "", "strategies: comma-separated thread counts, as in 2,4,8 (default 2..8; -quick 2,4)")
 		costs  costFlags
 	)
 	fs.Var(&costs, "cost", "cost-model parameter name=value over the reference values, repeatable (names: "+costNames()+")")
@@ -67,6 +69,15 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	opts := bench.Options{Quick: *quick, Cost: cost, Runs: *runs, Seed: *seed}
+	if *thr != "" {
+		for _, f := range strings.Split(*thr, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return exitUsage, usagef("-threads %q: want positive thread counts separated by commas", *thr)
+			}
+			opts.Threads = append(opts.Threads, n)
+		}
+	}
 	for _, b := range todo {
 		start := time.Now()
 		r, err := b.Run(opts)
