@@ -27,10 +27,11 @@ var replayFlag = flag.String("simrun.trace", "", "replay this simrun trace in si
 // testdata/simrun/<test name>/ and prints the command that replays it. With
 // -simrun.trace=FILE it replays that trace instead and prints its timeline.
 //
-// It is a Hunt of s that stops at the first finding: by default 500 random
-// and 500 PCT (depth 3) executions with spurious wakeups on; opts change
-// that (Strategy and Runs apply to one exploration; leave Strategy nil for
-// the default pair).
+// It is a Hunt of s that stops at the first finding: by default 500
+// executions of each strategy of DefaultPortfolio (POS, PCT of depth 3,
+// SURW) with spurious wakeups on; opts change that (Strategy and Runs apply
+// to one exploration; Runs is per strategy of the default portfolio when
+// Strategy is nil).
 func Check(t TB, s Scenario, opts ...func(*Options)) {
 	t.Helper()
 	var o Options
