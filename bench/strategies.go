@@ -20,7 +20,8 @@ type StrategyCase struct {
 }
 
 // StrategyCases are the strategies the benchmark compares, side by side:
-// the random walk, PCT of depth 2 and 3, POS, SURW, and the default
+// the random walk, PCT of depth 2 and 3, POS, SURW, their Mix (POS and
+// PCT of depth 3, run by run), and the default
 // portfolio of sim.Hunt as it runs (its stages in turn, the budget split
 // between them).
 func StrategyCases() []StrategyCase {
@@ -30,6 +31,7 @@ func StrategyCases() []StrategyCase {
 		{"pct3", []scheduler.Spec{{Name: scheduler.NamePCT, Depth: 3}}},
 		{"pos", []scheduler.Spec{{Name: scheduler.NamePOS}}},
 		{"surw", []scheduler.Spec{{Name: scheduler.NameSURW}}},
+		{"mix", []scheduler.Spec{{Name: scheduler.NameMix, Depth: scheduler.DefaultDepth}}},
 		{"default", sim.DefaultPortfolio},
 	}
 }

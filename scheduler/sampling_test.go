@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/simrun/simrun/op"
@@ -155,5 +156,35 @@ func TestPOSRunsHighestPriority(t *testing.T) {
 				t.Fatalf("run %d: chose %v of priority %d over %v of %d", run, cs[i], s.prio[cs[i].Actor], c, s.prio[c.Actor])
 			}
 		}
+	}
+}
+
+// Mix runs each execution exactly as POS or PCT on its own would, POS in
+// about two of three.
+func TestMixIsPOSOrPCT(t *testing.T) {
+	const runs = 600
+	m := NewMix(5, 3, 12)
+	pos, pct := NewPOS(5), NewPCT(5, 3, 12)
+	left, obj := []int{4, 4, 4}, []int{0, 0, 1}
+	nPOS := 0
+	for run := range runs {
+		got := fmt.Sprint(drive(m, run, left, obj))
+		name := m.Info().Name
+		var want string
+		switch name {
+		case NamePOS:
+			nPOS++
+			want = fmt.Sprint(drive(pos, run, left, obj))
+		case NamePCT:
+			want = fmt.Sprint(drive(pct, run, left, obj))
+		default:
+			t.Fatalf("run %d: Info %+v, want pos or pct", run, m.Info())
+		}
+		if got != want {
+			t.Fatalf("run %d: mix ran %s, %s on its own %s", run, got, name, want)
+		}
+	}
+	if nPOS < runs*3/5 || nPOS > runs*11/15 {
+		t.Fatalf("POS ran %d of %d executions, want about two thirds", nPOS, runs)
 	}
 }

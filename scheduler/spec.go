@@ -18,10 +18,10 @@ import (
 // and DPOR's preemption bound cuts the search tree. One field for both
 // made every trace header ambiguous.
 type Spec struct {
-	Name   string `json:"name"`             // random | pct | pos | surw | dfs | dpor | replay | tape
+	Name   string `json:"name"`             // random | pct | pos | surw | mix | dfs | dpor | replay | tape
 	Seed   uint64 `json:"seed"`             // random, pct, pos, surw: the seed of the first execution (of this execution, when reported by Info)
-	Depth  int    `json:"depth,omitempty"`  // pct: bug depth d (0: DefaultDepth)
-	Steps  int    `json:"steps,omitempty"`  // pct: expected steps k (0: learn it)
+	Depth  int    `json:"depth,omitempty"`  // pct, mix: bug depth d (0: DefaultDepth)
+	Steps  int    `json:"steps,omitempty"`  // pct, mix: expected steps k (0: learn it)
 	Bound  *int   `json:"bound,omitempty"`  // dfs, dpor: preemption bound (nil: none)
 	Events string `json:"events,omitempty"` // surw: estimated steps of each actor, "12/30/30" (ParseEvents; "": learn them)
 }
@@ -40,6 +40,7 @@ const (
 	NameDPOR   = "dpor"
 	NamePOS    = "pos"
 	NameSURW   = "surw"
+	NameMix    = "mix"
 )
 
 // IntPtr returns a pointer to n, for Spec.Bound literals.
@@ -124,12 +125,12 @@ func (s Spec) Validate() error {
 		if _, err := ParseEvents(s.Events); err != nil {
 			return err
 		}
-	case NamePCT:
+	case NamePCT, NameMix:
 		if s.Depth < 0 || s.Steps < 0 {
 			return fmt.Errorf("pct depth %d and steps %d must not be negative", s.Depth, s.Steps)
 		}
 		if s.Bound != nil || s.Events != "" {
-			return errors.New("pct takes no bound or events (did you mean depth?)")
+			return fmt.Errorf("%s takes no bound or events (did you mean depth?)", s.Name)
 		}
 	case NameDFS, NameDPOR:
 		if s.Depth != 0 || s.Steps != 0 || s.Events != "" {
@@ -138,7 +139,7 @@ func (s Spec) Validate() error {
 	case "":
 		return errors.New("no strategy name")
 	default:
-		return fmt.Errorf("unknown strategy %q (want random, pct, pos, surw, dfs or dpor)", s.Name)
+		return fmt.Errorf("unknown strategy %q (want random, pct, pos, surw, mix, dfs or dpor)", s.Name)
 	}
 	return nil
 }
@@ -156,6 +157,8 @@ func (s Spec) New() (Strategy, error) {
 		return NewPCT(s.Seed, s.PCTDepth(), s.Steps), nil
 	case NamePOS:
 		return NewPOS(s.Seed), nil
+	case NameMix:
+		return NewMix(s.Seed, s.PCTDepth(), s.Steps), nil
 	case NameSURW:
 		ev, _ := ParseEvents(s.Events) // checked by Validate
 		return NewSURW(s.Seed, ev), nil
@@ -166,7 +169,7 @@ func (s Spec) New() (Strategy, error) {
 	}
 }
 
-// PCTDepth is the bug depth PCT runs with: Depth, or DefaultDepth if 0.
+// PCTDepth is the bug depth PCT (alone or in a Mix) runs with: Depth, or DefaultDepth if 0.
 func (s Spec) PCTDepth() int {
 	if s.Depth == 0 {
 		return DefaultDepth

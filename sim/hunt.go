@@ -51,7 +51,7 @@ type Hunt struct {
 // DefaultPortfolio is what a Hunt runs when it is given no strategy: a
 // random walk, which finds shallow bugs fastest, then PCT of depth 3,
 // which gives the deeper ones a probability bound.
-var DefaultPortfolio = []scheduler.Spec{{Name: scheduler.NamePOS}, {Name: scheduler.NamePCT, Depth: scheduler.DefaultDepth}, {Name: scheduler.NameSURW}}
+var DefaultPortfolio = []scheduler.Spec{{Name: scheduler.NameMix, Depth: scheduler.DefaultDepth}, {Name: scheduler.NamePCT, Depth: scheduler.DefaultDepth}, {Name: scheduler.NameSURW}}
 
 // Verdict is the outcome of a Hunt.
 type Verdict struct {
@@ -167,7 +167,7 @@ func (h *Hunt) plan(s Scenario) ([]stage, error) {
 			}
 			sp.Events = scheduler.FormatEvents(ev)
 		}
-		if sp.Name == scheduler.NamePCT && sp.Steps == 0 && share > 0 {
+		if (sp.Name == scheduler.NamePCT || sp.Name == scheduler.NameMix) && sp.Steps == 0 && share > 0 {
 			k, err := Calibrate(s, h.Options.MaxSteps, sp.Seed)
 			if err != nil {
 				return nil, err

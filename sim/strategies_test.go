@@ -11,12 +11,13 @@ import (
 var (
 	pos  = scheduler.Spec{Name: scheduler.NamePOS}
 	surw = scheduler.Spec{Name: scheduler.NameSURW}
+	mix  = scheduler.Spec{Name: scheduler.NameMix}
 )
 
-// POS and SURW find the bug of each small program, and nothing in the
+// POS, SURW and their Mix with PCT find the bug of each small program, and nothing in the
 // correct counter; every finding's trace replays to the same trace.
 func TestPOSAndSURWFindAndReplay(t *testing.T) {
-	for _, sp := range []scheduler.Spec{pos, surw} {
+	for _, sp := range []scheduler.Spec{pos, surw, mix} {
 		for _, p := range programs {
 			t.Run(sp.Name+"/"+p.name, func(t *testing.T) {
 				h := sim.Hunt{Strategies: []scheduler.Spec{sp}, Runs: 300, StopOnExpected: true,
@@ -30,7 +31,7 @@ func TestPOSAndSURWFindAndReplay(t *testing.T) {
 				}
 				for _, f := range v.Findings {
 					tr := f.Finding.Trace
-					if scheduler.Spec(tr.Strategy).Name != sp.Name {
+					if n := tr.Strategy.Name; n != sp.Name && !(sp.Name == scheduler.NameMix && (n == scheduler.NamePOS || n == scheduler.NamePCT)) {
 						t.Fatalf("trace strategy %+v, want %s", tr.Strategy, sp.Name)
 					}
 					g, again, err := sim.Replay(p.s, tr)
@@ -54,19 +55,19 @@ func TestPOSAndSURWFindAndReplay(t *testing.T) {
 	}
 }
 
-// A hunt with POS and SURW gives the same findings, runs and traces on any
+// A hunt with POS, SURW and Mix gives the same findings, runs and traces on any
 // number of workers: SURW's estimate is calibrated once, not learned by
-// each worker's clone.
+// each worker's clone, and Mix's PCT has its k calibrated.
 func TestPOSAndSURWIndependentOfWorkers(t *testing.T) {
 	var first *sim.Verdict
 	for _, w := range []int{1, 2, 3} {
-		h := sim.Hunt{Strategies: []scheduler.Spec{surw, pos}, Runs: 400, Options: sim.Options{Workers: w, Races: true}}
+		h := sim.Hunt{Strategies: []scheduler.Spec{surw, pos, mix}, Runs: 600, Options: sim.Options{Workers: w, Races: true}}
 		v, err := h.Run(counter, sim.Variant{Expected: sim.Assertion, Also: []sim.Kind{sim.Race}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.Strategies[0].Events == "" {
-			t.Fatalf("SURW ran without a calibrated estimate: %+v", v.Strategies[0])
+		if v.Strategies[0].Events == "" || v.Strategies[2].Steps == 0 {
+			t.Fatalf("SURW or Mix ran uncalibrated: %+v", v.Strategies)
 		}
 		if first == nil {
 			first = v

@@ -7,11 +7,11 @@ import (
 )
 
 // sampling reports whether the strategy named name samples executions from
-// a seed (random, PCT, POS, SURW), as opposed to searching exhaustively: a
+// a seed (random, PCT, POS, SURW, Mix), as opposed to searching exhaustively: a
 // Hunt gives such a strategy its seed.
 func sampling(name string) bool {
 	switch name {
-	case scheduler.NameRandom, scheduler.NamePCT, scheduler.NamePOS, scheduler.NameSURW:
+	case scheduler.NameRandom, scheduler.NamePCT, scheduler.NamePOS, scheduler.NameSURW, scheduler.NameMix:
 		return true
 	}
 	return false
