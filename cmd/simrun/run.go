@@ -57,7 +57,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.params.VMs, "vms", 0, "simulated VMs (xenstore replay: the toolstack workload instead of the random one)")
 	fs.Uint64Var(&f.params.WorkloadSeed, "workload-seed", 0, "generator seed of one random xenstore workload for every execution (0: each execution draws its own workload, recorded in its trace)")
 	fs.BoolVar(&f.oracles, "oracles", true, "record the history and run the protocol's oracles (xenstore replay: -oracles=false for measurements at scale)")
-	fs.StringVar(&f.strategy, "strategy", "pct", "strategy: random, pct, pos, surw, dfs or dpor, with parameters as in pct:depth=4,steps=200 or dfs:bound=2")
+	fs.StringVar(&f.strategy, "strategy", "pct", "strategy: random, pct, pos, surw, mix, dfs or dpor, with parameters as in pct:depth=4,steps=200 or dfs:bound=2")
 	fs.IntVar(&f.depth, "depth", 3, "PCT bug depth d")
 	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: the longest of 10 random executions)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the exploration; execution i uses a seed mixed from it and i")
@@ -75,8 +75,8 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 }
 
 // spec parses a strategy description (-strategy, or a name of the default
-// portfolio) and fills in what the flags say: -seed, and for PCT -depth and
-// -pct-steps where the description leaves them out.
+// portfolio) and fills in what the flags say: -seed, and for PCT (alone or
+// in a Mix) -depth and -pct-steps where the description leaves them out.
 func (f *runFlags) spec(desc string) (scheduler.Spec, error) {
 	sp, err := scheduler.ParseSpec(desc)
 	if err != nil {
@@ -85,7 +85,7 @@ func (f *runFlags) spec(desc string) (scheduler.Spec, error) {
 	if sp.Seed == 0 {
 		sp.Seed = f.seed
 	}
-	if sp.Name == scheduler.NamePCT {
+	if sp.Name == scheduler.NamePCT || sp.Name == scheduler.NameMix {
 		if sp.Depth == 0 {
 			if f.depth < 1 {
 				return sp, usagef("-depth must be at least 1, got %d", f.depth)
