@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/simrun/simrun/scheduler"
@@ -80,4 +81,20 @@ func TestPOSAndSURWIndependentOfWorkers(t *testing.T) {
 	if !first.OK {
 		t.Fatalf("verdict %s", first.Kind)
 	}
+}
+
+// CalibrateEvents estimates, from ten random executions, how often each
+// actor touches each object in one execution: what SURW weighs its
+// choices by. Here the counter is object 1: each incrementer reads and
+// writes it once, and main reads it twice for its assertion; objects 2 and
+// 3, the incrementers, only main joins (SURW leaves out the objects that
+// fewer than two actors touch).
+func ExampleCalibrateEvents() {
+	ev, err := sim.CalibrateEvents(counter, 0, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(scheduler.FormatEvents(ev))
+	// Output: 1:2/2/2;2:1;3:1
 }
