@@ -19,7 +19,7 @@ import (
 // made every trace header ambiguous.
 type Spec struct {
 	Name   string `json:"name"`             // random | pct | pos | surw | mix | dfs | dpor | replay | tape
-	Seed   uint64 `json:"seed"`             // random, pct, pos, surw: the seed of the first execution (of this execution, when reported by Info)
+	Seed   uint64 `json:"seed"`             // random, pct, pos, surw, mix: the seed of the first execution (of this execution, when reported by Info)
 	Depth  int    `json:"depth,omitempty"`  // pct, mix: bug depth d (0: DefaultDepth)
 	Steps  int    `json:"steps,omitempty"`  // pct, mix: expected steps k (0: learn it)
 	Bound  *int   `json:"bound,omitempty"`  // dfs, dpor: preemption bound (nil: none)
