@@ -23,7 +23,7 @@ type Spec struct {
 	Depth  int    `json:"depth,omitempty"`  // pct, mix: bug depth d (0: DefaultDepth)
 	Steps  int    `json:"steps,omitempty"`  // pct, mix: expected steps k (0: learn it)
 	Bound  *int   `json:"bound,omitempty"`  // dfs, dpor: preemption bound (nil: none)
-	Events string `json:"events,omitempty"` // surw: estimated steps of each actor, "12/30/30" (ParseEvents; "": learn them)
+	Events string `json:"events,omitempty"` // surw: estimated steps per object and actor, "3:0/2/2;7:1/1/1" (ParseEvents; "": learn them)
 }
 
 // DefaultDepth is PCT's bug depth when a Spec leaves it 0: depth 3 finds
