@@ -49,7 +49,7 @@ func IntPtr(n int) *int { return &n }
 // ParseSpec parses a strategy description: a name, optionally followed by
 // a colon and comma-separated key=value parameters, for example "random",
 // "pct", "pct:depth=3,steps=200", "dfs:bound=2", "dpor", "dpor:bound=1",
-// "random:seed=7", "pos", "surw:events=12/30/30". Keys: seed, depth, steps
+// "random:seed=7", "pos", "mix", "surw:events=3:0/2/2;7:1/1/1". Keys: seed, depth, steps
 // (pct), bound (dfs, dpor; "none" or a negative number for no bound) and
 // events (surw). The result is validated as
 // New validates it.
