@@ -49,10 +49,10 @@ func IntPtr(n int) *int { return &n }
 // ParseSpec parses a strategy description: a name, optionally followed by
 // a colon and comma-separated key=value parameters, for example "random",
 // "pct", "pct:depth=3,steps=200", "dfs:bound=2", "dpor", "dpor:bound=1",
-// "random:seed=7", "pos", "mix", "surw:events=3:0/2/2;7:1/1/1". Keys: seed, depth, steps
-// (pct), bound (dfs, dpor; "none" or a negative number for no bound) and
-// events (surw). The result is validated as
-// New validates it.
+// "random:seed=7", "pos", "mix", "surw:events=3:0/2/2;7:1/1/1". Keys:
+// seed, depth and steps (pct, mix), bound (dfs, dpor; "none" or a negative
+// number for no bound) and events (surw). The result is validated as New
+// validates it.
 func ParseSpec(s string) (Spec, error) {
 	name, params, _ := strings.Cut(strings.TrimSpace(s), ":")
 	sp := Spec{Name: name}
