@@ -18,11 +18,12 @@ import (
 // and DPOR's preemption bound cuts the search tree. One field for both
 // made every trace header ambiguous.
 type Spec struct {
-	Name  string `json:"name"`            // random | pct | dfs | dpor | replay | tape
-	Seed  uint64 `json:"seed"`            // random, pct: the seed of the first execution (of this execution, when reported by Info)
-	Depth int    `json:"depth,omitempty"` // pct: bug depth d (0: DefaultDepth)
-	Steps int    `json:"steps,omitempty"` // pct: expected steps k (0: learn it)
-	Bound *int   `json:"bound,omitempty"` // dfs, dpor: preemption bound (nil: none)
+	Name   string `json:"name"`             // random | pct | pos | surw | mix | dfs | dpor | replay | tape
+	Seed   uint64 `json:"seed"`             // random, pct, pos, surw, mix: the seed of the first execution (of this execution, when reported by Info)
+	Depth  int    `json:"depth,omitempty"`  // pct, mix: bug depth d (0: DefaultDepth)
+	Steps  int    `json:"steps,omitempty"`  // pct, mix: expected steps k (0: learn it)
+	Bound  *int   `json:"bound,omitempty"`  // dfs, dpor: preemption bound (nil: none)
+	Events string `json:"events,omitempty"` // surw: estimated steps per object and actor, "3:0/2/2;7:1/1/1" (ParseEvents; "": learn them)
 }
 
 // DefaultDepth is PCT's bug depth when a Spec leaves it 0: depth 3 finds
@@ -37,6 +38,9 @@ const (
 	NamePCT    = "pct"
 	NameDFS    = "dfs"
 	NameDPOR   = "dpor"
+	NamePOS    = "pos"
+	NameSURW   = "surw"
+	NameMix    = "mix"
 )
 
 // IntPtr returns a pointer to n, for Spec.Bound literals.
@@ -45,9 +49,10 @@ func IntPtr(n int) *int { return &n }
 // ParseSpec parses a strategy description: a name, optionally followed by
 // a colon and comma-separated key=value parameters, for example "random",
 // "pct", "pct:depth=3,steps=200", "dfs:bound=2", "dpor", "dpor:bound=1",
-// "random:seed=7". Keys: seed, depth, steps (pct) and bound (dfs, dpor;
-// "none" or a negative number for no bound). The result is validated as
-// New validates it.
+// "random:seed=7", "pos", "mix", "surw:events=3:0/2/2;7:1/1/1". Keys:
+// seed, depth and steps (pct, mix), bound (dfs, dpor; "none" or a negative
+// number for no bound) and events (surw). The result is validated as New
+// validates it.
 func ParseSpec(s string) (Spec, error) {
 	name, params, _ := strings.Cut(strings.TrimSpace(s), ":")
 	sp := Spec{Name: name}
@@ -74,6 +79,10 @@ func (s *Spec) set(kv string) error {
 		s.Bound = nil
 		return nil
 	}
+	if k == "events" {
+		s.Events = v
+		return nil
+	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
 		return fmt.Errorf("parameter %s: %w", k, err)
@@ -95,7 +104,7 @@ func (s *Spec) set(kv string) error {
 			s.Bound = IntPtr(int(n))
 		}
 	default:
-		return fmt.Errorf("unknown parameter %q (want seed, depth, steps or bound)", k)
+		return fmt.Errorf("unknown parameter %q (want seed, depth, steps, bound or events)", k)
 	}
 	return nil
 }
@@ -105,25 +114,32 @@ func (s *Spec) set(kv string) error {
 // otherwise be silently ignored).
 func (s Spec) Validate() error {
 	switch s.Name {
-	case NameRandom:
-		if s.Depth != 0 || s.Steps != 0 || s.Bound != nil {
-			return errors.New("random takes only a seed")
+	case NameRandom, NamePOS:
+		if s.Depth != 0 || s.Steps != 0 || s.Bound != nil || s.Events != "" {
+			return fmt.Errorf("%s takes only a seed", s.Name)
 		}
-	case NamePCT:
+	case NameSURW:
+		if s.Depth != 0 || s.Steps != 0 || s.Bound != nil {
+			return errors.New("surw takes only a seed and events")
+		}
+		if _, err := ParseEvents(s.Events); err != nil {
+			return err
+		}
+	case NamePCT, NameMix:
 		if s.Depth < 0 || s.Steps < 0 {
 			return fmt.Errorf("pct depth %d and steps %d must not be negative", s.Depth, s.Steps)
 		}
-		if s.Bound != nil {
-			return errors.New("pct takes no bound (did you mean depth?)")
+		if s.Bound != nil || s.Events != "" {
+			return fmt.Errorf("%s takes no bound or events (did you mean depth?)", s.Name)
 		}
 	case NameDFS, NameDPOR:
-		if s.Depth != 0 || s.Steps != 0 {
+		if s.Depth != 0 || s.Steps != 0 || s.Events != "" {
 			return fmt.Errorf("%s takes only a bound", s.Name)
 		}
 	case "":
 		return errors.New("no strategy name")
 	default:
-		return fmt.Errorf("unknown strategy %q (want random, pct, dfs or dpor)", s.Name)
+		return fmt.Errorf("unknown strategy %q (want random, pct, pos, surw, mix, dfs or dpor)", s.Name)
 	}
 	return nil
 }
@@ -139,6 +155,13 @@ func (s Spec) New() (Strategy, error) {
 		return NewRandom(s.Seed), nil
 	case NamePCT:
 		return NewPCT(s.Seed, s.PCTDepth(), s.Steps), nil
+	case NamePOS:
+		return NewPOS(s.Seed), nil
+	case NameMix:
+		return NewMix(s.Seed, s.PCTDepth(), s.Steps), nil
+	case NameSURW:
+		ev, _ := ParseEvents(s.Events) // checked by Validate
+		return NewSURW(s.Seed, ev), nil
 	case NameDFS:
 		return NewDFS(s.bound()), nil
 	default: // NameDPOR, as Validate allows
@@ -146,7 +169,7 @@ func (s Spec) New() (Strategy, error) {
 	}
 }
 
-// PCTDepth is the bug depth PCT runs with: Depth, or DefaultDepth if 0.
+// PCTDepth is the bug depth PCT (alone or in a Mix) runs with: Depth, or DefaultDepth if 0.
 func (s Spec) PCTDepth() int {
 	if s.Depth == 0 {
 		return DefaultDepth
@@ -174,6 +197,9 @@ func (s Spec) String() string {
 	}
 	if s.Bound != nil {
 		p = append(p, "bound="+strconv.Itoa(*s.Bound))
+	}
+	if s.Events != "" {
+		p = append(p, "events="+s.Events)
 	}
 	if s.Seed != 0 {
 		p = append(p, "seed="+strconv.FormatUint(s.Seed, 10))

@@ -26,6 +26,12 @@ func TestParseSpec(t *testing.T) {
 		{"dfs:bound=-1", scheduler.Spec{Name: "dfs"}, "dfs"},
 		{"dpor:bound=none", scheduler.Spec{Name: "dpor"}, "dpor"},
 		{"dpor:bound=1", scheduler.Spec{Name: "dpor", Bound: scheduler.IntPtr(1)}, "dpor:bound=1"},
+		{"pos", scheduler.Spec{Name: "pos"}, "pos"},
+		{"mix", scheduler.Spec{Name: "mix"}, "mix"},
+		{"mix:depth=2,steps=80", scheduler.Spec{Name: "mix", Depth: 2, Steps: 80}, "mix:depth=2,steps=80"},
+		{"pos:seed=3", scheduler.Spec{Name: "pos", Seed: 3}, "pos:seed=3"},
+		{"surw", scheduler.Spec{Name: "surw"}, "surw"},
+		{"surw:events=3:0/2/2;7:1/1,seed=2", scheduler.Spec{Name: "surw", Seed: 2, Events: "3:0/2/2;7:1/1"}, "surw:events=3:0/2/2;7:1/1,seed=2"},
 	} {
 		t.Run(c.in, func(t *testing.T) {
 			got, err := scheduler.ParseSpec(c.in)
@@ -58,6 +64,12 @@ func TestParseSpecErrors(t *testing.T) {
 		{"random:depth=3", "only a seed"},
 		{"dfs:depth=2", "only a bound"},
 		{"random:seed=-1", "negative"},
+		{"pos:depth=2", "only a seed"},
+		{"pos:events=1:1/1", "only a seed"},
+		{"surw:depth=2", "only a seed and events"},
+		{"surw:events=1/2", "events"},
+		{"pct:events=1:1/1", "no bound or events"},
+		{"mix:bound=1", "mix takes no bound"},
 	} {
 		t.Run(c.in, func(t *testing.T) {
 			_, err := scheduler.ParseSpec(c.in)
@@ -82,6 +94,8 @@ func TestSpecNewInfo(t *testing.T) {
 		{scheduler.Spec{Name: "dfs"}, scheduler.Spec{Name: "dfs"}},
 		{scheduler.Spec{Name: "dpor"}, scheduler.Spec{Name: "dpor"}},
 		{scheduler.Spec{Name: "dpor", Bound: scheduler.IntPtr(0)}, scheduler.Spec{Name: "dpor", Bound: scheduler.IntPtr(0)}},
+		{scheduler.Spec{Name: "pos", Seed: 4}, scheduler.Spec{Name: "pos", Seed: 4}},
+		{scheduler.Spec{Name: "surw", Seed: 4, Events: "1:2/3;4:1/1"}, scheduler.Spec{Name: "surw", Seed: 4, Events: "1:2/3;4:1/1"}},
 	} {
 		t.Run(c.spec.String(), func(t *testing.T) {
 			s, err := c.spec.New()

@@ -27,10 +27,11 @@ var replayFlag = flag.String("simrun.trace", "", "replay this simrun trace in si
 // testdata/simrun/<test name>/ and prints the command that replays it. With
 // -simrun.trace=FILE it replays that trace instead and prints its timeline.
 //
-// It is a Hunt of s that stops at the first finding: by default 500 random
-// and 500 PCT (depth 3) executions with spurious wakeups on; opts change
-// that (Strategy and Runs apply to one exploration; leave Strategy nil for
-// the default pair).
+// It is a Hunt of s that stops at the first finding: by default 500
+// executions of each strategy of DefaultPortfolio (Mix of POS and PCT,
+// PCT of depth 3, SURW) with spurious wakeups on; opts change that
+// (Strategy and Runs apply to one exploration; Runs is per strategy of the
+// default portfolio when Strategy is nil).
 func Check(t TB, s Scenario, opts ...func(*Options)) {
 	t.Helper()
 	var o Options
@@ -110,7 +111,7 @@ func safeName(name string) string {
 // Runs sets the number of executions per strategy.
 func Runs(n int) func(*Options) { return func(o *Options) { o.Runs = n } }
 
-// WithStrategy explores with one strategy instead of the default pair.
+// WithStrategy explores with one strategy instead of the default portfolio.
 func WithStrategy(s scheduler.Strategy) func(*Options) { return func(o *Options) { o.Strategy = s } }
 
 // NoSpurious turns spurious wakeups off.

@@ -116,6 +116,8 @@ type Strategy struct {
 	Depth int    `json:"depth,omitempty"` // pct: bug depth d
 	Steps int    `json:"steps,omitempty"` // pct: expected steps k
 	Bound *int   `json:"bound,omitempty"` // dfs, dpor: preemption bound (nil: none)
+	// surw: estimated steps per object and actor, "3:0/2/2;7:1/1/1"
+	Events string `json:"events,omitempty"`
 }
 
 // UnmarshalJSON reads a strategy, including one written before Bound

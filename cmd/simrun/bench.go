@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		runs   = fs.Int("runs", 0, "random schedules per point (sim: executions per point); 0 = the benchmark's default")
 		seed   = fs.Uint64("seed", 1, "seed of the random schedules")
 		quiet  = fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal anyway)")
+		thr    = fs.String("threads", "", "strategies: comma-separated thread counts, as in 2,4,8 (default 2..8; -quick 2,4)")
 		costs  costFlags
 	)
 	fs.Var(&costs, "cost", "cost-model parameter name=value over the reference values, repeatable (names: "+costNames()+")")
@@ -75,6 +77,15 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitClean, nil
 	}
 	opts := bench.Options{Quick: *quick, Cost: cost, Runs: *runs, Seed: *seed}
+	if *thr != "" {
+		for _, f := range strings.Split(*thr, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return exitUsage, usagef("-threads %q: want positive thread counts separated by commas", *thr)
+			}
+			opts.Threads = append(opts.Threads, n)
+		}
+	}
 	in := catchSignals(stderr)
 	defer in.release()
 	prog := newProgress(stderr, *quiet)

@@ -77,7 +77,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.params.VMs, "vms", 0, "simulated VMs (xenstore replay: the toolstack workload instead of the random one)")
 	fs.Uint64Var(&f.params.WorkloadSeed, "workload-seed", 0, "generator seed of one random xenstore workload for every execution (0: each execution draws its own workload, recorded in its trace)")
 	fs.BoolVar(&f.oracles, "oracles", true, "record the history and run the protocol's oracles (xenstore replay: -oracles=false for measurements at scale)")
-	fs.StringVar(&f.strategy, "strategy", "pct", "strategy: random, pct, dfs or dpor, with parameters as in pct:depth=4,steps=200 or dfs:bound=2")
+	fs.StringVar(&f.strategy, "strategy", "pct", "strategy: random, pct, pos, surw, mix, dfs or dpor, with parameters as in pct:depth=4,steps=200 or dfs:bound=2")
 	fs.IntVar(&f.depth, "depth", 3, "PCT bug depth d")
 	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: the longest of 10 random executions)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the exploration; execution i uses a seed mixed from it and i")
@@ -96,8 +96,8 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 }
 
 // spec parses a strategy description (-strategy, or a name of the default
-// portfolio) and fills in what the flags say: -seed, and for PCT -depth and
-// -pct-steps where the description leaves them out.
+// portfolio) and fills in what the flags say: -seed, and for PCT (alone or
+// in a Mix) -depth and -pct-steps where the description leaves them out.
 func (f *runFlags) spec(desc string) (scheduler.Spec, error) {
 	sp, err := scheduler.ParseSpec(desc)
 	if err != nil {
@@ -106,7 +106,7 @@ func (f *runFlags) spec(desc string) (scheduler.Spec, error) {
 	if sp.Seed == 0 {
 		sp.Seed = f.seed
 	}
-	if sp.Name == scheduler.NamePCT {
+	if sp.Name == scheduler.NamePCT || sp.Name == scheduler.NameMix {
 		if sp.Depth == 0 {
 			if f.depth < 1 {
 				return sp, usagef("-depth must be at least 1, got %d", f.depth)
@@ -460,12 +460,17 @@ func printResult(w io.Writer, r *variantResult) {
 	}
 }
 
-// runAll runs every variant of every protocol on its default budget, half
-// random and half PCT, and prints verdict against expectation.
+// runAll runs every variant of every protocol on its default budget, split
+// between the strategies of sim.DefaultPortfolio (chosen from `simrun bench
+// strategies`, see docs/strategies.md), and prints verdict against
+// expectation.
 func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
-	// PCT first, then random: the table's runs and first seeds are
-	// measured in this order.
-	specs, err := f.specs(scheduler.NamePCT, scheduler.NameRandom)
+	// The portfolio by name, so that -depth, -pct-steps and -seed apply.
+	var names []string
+	for _, sp := range sim.DefaultPortfolio {
+		names = append(names, sp.Name)
+	}
+	specs, err := f.specs(names...)
 	if err != nil {
 		return exitUsage, err
 	}

@@ -1,0 +1,104 @@
+package scheduler
+
+// POS is partial-order sampling (Yuan, Yang, Gu: "Partial Order Aware
+// Concurrency Sampling", CAV 2018). Every pending event carries a random
+// priority; at every scheduling decision the enabled event of highest
+// priority runs. After an event e runs, the event its actor issues next gets
+// a fresh priority, and so does every pending event that races with e: the
+// events whose order relative to e decides the outcome are re-shuffled,
+// while independent events keep their priorities, so that interleavings
+// which differ only in the order of independent events are not sampled
+// again and again. A random walk favours the executions with many
+// equivalent interleavings; POS samples each partial order with a
+// probability that does not depend on how many interleavings it has, up to
+// the dependencies it sees (the paper's Theorem 2).
+//
+// Deviations from the paper: an actor has one pending event at a time, so
+// priorities are kept per actor and stand for its pending event. "Races
+// with" is Conflicts, the dependency relation DPOR uses (same object, at
+// least one of the two not read-only), applied to the labels of the
+// choices of the next decision; the steps run between two decisions (where
+// only one actor was enabled) each count as an executed event. Choose and
+// Wake decisions are uniform random, and a spurious wakeup is taken with
+// probability 1/16 where one is on offer, as in Random and PCT.
+//
+// Execution run uses seed ExecutionSeed(seed, run); POS learns nothing
+// across executions, so its clones give the same executions on any number
+// of workers.
+type POS struct {
+	base uint64
+	seed uint64
+	r    Rand
+	prio []uint64 // by actor: the priority of its pending event; 0 = not drawn yet
+	seen int      // steps of the current execution already accounted for
+}
+
+// NewPOS returns a POS strategy whose first execution uses seed.
+func NewPOS(seed uint64) *POS { return &POS{base: seed} }
+
+// Begin implements Strategy.
+func (s *POS) Begin(run int) bool {
+	s.seed = ExecutionSeed(s.base, run)
+	s.r = NewRand(s.seed)
+	s.prio = s.prio[:0]
+	s.seen = 0
+	return true
+}
+
+// draw gives actor a's pending event a fresh priority (never 0).
+func (s *POS) draw(a int) {
+	for len(s.prio) <= a {
+		s.prio = append(s.prio, 0)
+	}
+	s.prio[a] = s.r.Uint64() | 1
+}
+
+// priority returns the priority of a's pending event, drawing it when a
+// is seen for the first time.
+func (s *POS) priority(a int) uint64 {
+	if a >= len(s.prio) || s.prio[a] == 0 {
+		s.draw(a)
+	}
+	return s.prio[a]
+}
+
+// Next implements Strategy.
+func (s *POS) Next(d *Decision) int {
+	if d.Kind != Schedule {
+		return s.r.IntN(len(d.Choices))
+	}
+	real := splitSpurious(d.Choices)
+	// Account for the steps run since the last decision: each is an
+	// executed event e; its actor's next event and the pending events that
+	// race with e get fresh priorities.
+	if p := d.Path; p != nil {
+		for ; s.seen < len(p.Steps); s.seen++ {
+			e := p.Steps[s.seen]
+			s.draw(e.Actor)
+			for _, c := range d.Choices[:real] {
+				if c.Actor != e.Actor && Conflicts(c, e) {
+					s.draw(c.Actor)
+				}
+			}
+		}
+	}
+	if real < len(d.Choices) && (real == 0 || s.r.IntN(spuriousOdds) == 0) {
+		return real + s.r.IntN(len(d.Choices)-real)
+	}
+	best, bestP := 0, uint64(0)
+	for i, c := range d.Choices[:real] {
+		if p := s.priority(c.Actor); p > bestP {
+			best, bestP = i, p
+		}
+	}
+	return best
+}
+
+// End implements Strategy.
+func (s *POS) End(*Path) {}
+
+// Info implements Strategy.
+func (s *POS) Info() Info { return Info{Name: NamePOS, Seed: s.seed} }
+
+// Clone implements Cloner.
+func (s *POS) Clone() Strategy { return &POS{base: s.base} }
