@@ -79,8 +79,8 @@ func (c vclock) get(i int) uint32 {
 }
 
 func (c *vclock) join(o vclock) {
-	for len(*c) < len(o) {
-		*c = append(*c, 0)
+	if len(*c) < len(o) {
+		*c = append(*c, make(vclock, len(o)-len(*c))...) // zeroed in one step, no allocation within capacity
 	}
 	v := (*c)[:len(o)] // one bounds check, not one per entry
 	for i, t := range o {
