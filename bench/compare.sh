@@ -6,6 +6,8 @@
 # package), for lockfree/clear-before-enqueue and mutexqueue/shipped at 4
 # threads, 1 transaction. Old and new run alternately, ROUNDS times each,
 # so that load on a shared machine hits both alike; the median is printed.
+# Last, for the working tree only, the CPU cost of a step that switches
+# actors against a bare iter.Pull round trip (BenchmarkSwitchRatio).
 #
 # usage: bench/compare.sh [base-commit]   (default 6c8e836)
 # env:   RUNS (executions per CLI run, default 20000), ROUNDS (default 5)
@@ -64,3 +66,11 @@ for c in "${configs[@]}"; do
 	awk -v c="$proto/$variant" -v n="$runs" -v o="$old" -v w="$new" -v oa="$oa" -v na="$na" 'BEGIN {
 		printf "%-34s %14.0f %14.0f %6.2fx %12.1f %12.1f %6.2fx\n", c, n / o, n / w, o / w, oa, na, oa / na }'
 done
+
+# The switching step against the bare round trip, in process CPU time.
+(cd "$root" && go test -run '^$' -bench 'SwitchRatio$' -benchtime 10x ./sim) | awk '
+	/^BenchmarkSwitchRatio/ {
+		for (i = 1; i < NF; i++) m[$(i+1)] = $i
+		printf "switching step %.0f cpu-ns, bare iter.Pull round trip %.0f cpu-ns: %.2fx (a step that does not switch: %.0f cpu-ns)\n",
+			m["cpu-ns/switch-step"], m["cpu-ns/roundtrip"], m["switch/roundtrip"], m["cpu-ns/plain-step"]
+	}'

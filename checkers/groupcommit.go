@@ -2,7 +2,8 @@ package checkers
 
 import (
 	"fmt"
-	"strings"
+	"slices"
+	"sync"
 
 	"github.com/simrun/simrun/sim"
 )
@@ -124,8 +125,11 @@ func (e Returned) String() string {
 //   - when the execution ended normally, every transaction that began has
 //     returned.
 func CommitOrder(h *sim.History) *sim.Finding {
-	var c orderCheck
-	c.init()
+	// The check runs after every execution: its state is reused (reset,
+	// keeping its maps and arrays) rather than allocated anew each time.
+	c := orderChecks.Get().(*orderCheck)
+	defer orderChecks.Put(c)
+	c.reset()
 	for _, e := range h.Events {
 		if _, ok := e.Value.(Crash); ok {
 			// The server crashed: what happened after is not the
@@ -141,37 +145,85 @@ func CommitOrder(h *sim.History) *sim.Finding {
 	return c.final(h)
 }
 
+var orderChecks = sync.Pool{New: func() any { return new(orderCheck) }}
+
 type orderCheck struct {
 	queue, binlog []Txn
-	prepOrd       map[int][]Txn // by engine
-	commitOrd     map[int][]Txn
-	engines       map[Txn][]int // engines a txn prepared in
-	group         map[Txn]int
-	synced        map[int]bool // group -> fsynced ok
-	failed        map[int]bool
-	committedIn   map[Txn]int // number of engines commit_ordered
+	prepOrd       []engineOrder // by ascending engine
+	commitOrd     []engineOrder
+	txn           map[Txn]int // index in txns
+	txns          []txnState
+	groups        map[int]groupState
 	begun         []Txn
-	returned      map[Txn]bool
-	xidFailed     map[Txn]bool // the txn's own binlog write failed
+	okBinlog      []Txn // final's scratch
 	crashed       bool
 }
 
-func (c *orderCheck) init() {
-	c.prepOrd, c.commitOrd = map[int][]Txn{}, map[int][]Txn{}
-	c.engines, c.group = map[Txn][]int{}, map[Txn]int{}
-	c.synced, c.failed = map[int]bool{}, map[int]bool{}
-	c.committedIn, c.returned = map[Txn]int{}, map[Txn]bool{}
-	c.xidFailed = map[Txn]bool{}
+// engineOrder is the order of one engine's prepare_ordered or
+// commit_ordered calls.
+type engineOrder struct {
+	engine int
+	seq    []Txn
+}
+
+// txnState is what the check knows of one transaction.
+type txnState struct {
+	engines     int // engines it prepared in
+	group       int // its binlog group, if binlogged
+	binlogged   bool
+	committedIn int // number of engines commit_ordered
+	returned    bool
+	xidFailed   bool // its own binlog write failed
+}
+
+// groupState is what the check knows of one binlog group's fsync.
+type groupState struct{ synced, failed bool }
+
+func (c *orderCheck) reset() {
+	c.queue, c.binlog, c.begun = c.queue[:0], c.binlog[:0], c.begun[:0]
+	for i := range c.prepOrd {
+		c.prepOrd[i].seq = c.prepOrd[i].seq[:0]
+	}
+	for i := range c.commitOrd {
+		c.commitOrd[i].seq = c.commitOrd[i].seq[:0]
+	}
+	if c.txn == nil {
+		c.txn, c.groups = map[Txn]int{}, map[int]groupState{}
+	}
+	clear(c.txn)
+	clear(c.groups)
+	c.txns = c.txns[:0]
+	c.crashed = false
+}
+
+// state returns t's state, new (zero) the first time t is seen.
+func (c *orderCheck) state(t Txn) *txnState {
+	i, ok := c.txn[t]
+	if !ok {
+		i = len(c.txns)
+		c.txn[t] = i
+		c.txns = append(c.txns, txnState{})
+	}
+	return &c.txns[i]
+}
+
+// order returns the order of engine in os, added (empty, in engine order)
+// the first time.
+func order(os *[]engineOrder, engine int) *engineOrder {
+	i := 0
+	for i < len(*os) && (*os)[i].engine < engine {
+		i++
+	}
+	if i == len(*os) || (*os)[i].engine != engine {
+		*os = slices.Insert(*os, i, engineOrder{engine: engine})
+	}
+	return &(*os)[i]
 }
 
 // failedTxn reports whether t's group_log_xid failed: its own write, or
 // the fsync of its group.
-func (c *orderCheck) failedTxn(t Txn) bool {
-	if c.xidFailed[t] {
-		return true
-	}
-	g, ok := c.group[t]
-	return ok && c.failed[g]
+func (c *orderCheck) failedTxn(s *txnState) bool {
+	return s.xidFailed || s.binlogged && c.groups[s.group].failed
 }
 
 func fail(kind sim.Kind, e sim.Event, h *sim.History, format string, args ...any) *sim.Finding {
@@ -187,78 +239,81 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 	case Begin:
 		c.begun = append(c.begun, ev.Txn)
 	case Prepared:
-		c.engines[ev.Txn] = append(c.engines[ev.Txn], ev.Engine)
+		c.state(ev.Txn).engines++
 	case PrepareOrdered:
-		c.prepOrd[ev.Engine] = append(c.prepOrd[ev.Engine], ev.Txn)
+		o := order(&c.prepOrd, ev.Engine)
+		o.seq = append(o.seq, ev.Txn)
 	case Enqueued:
 		c.queue = append(c.queue, ev.Txn)
 	case BinlogWrite:
-		if g, dup := c.group[ev.Txn]; dup {
-			return fail(Durability, e, h, "%v binlogged twice (groups %d and %d)", ev.Txn, g, ev.Group)
+		s := c.state(ev.Txn)
+		if s.binlogged {
+			return fail(Durability, e, h, "%v binlogged twice (groups %d and %d)", ev.Txn, s.group, ev.Group)
 		}
-		c.group[ev.Txn] = ev.Group
+		s.group, s.binlogged = ev.Group, true
 		c.binlog = append(c.binlog, ev.Txn)
 	case BinlogSync:
+		g := c.groups[ev.Group]
 		if ev.Err {
-			c.failed[ev.Group] = true
+			g.failed = true
 		} else {
-			c.synced[ev.Group] = true
+			g.synced = true
 		}
+		c.groups[ev.Group] = g
 	case XidError:
-		c.xidFailed[ev.Txn] = true
+		c.state(ev.Txn).xidFailed = true
 	case CommitOrdered:
-		if c.failedTxn(ev.Txn) {
+		s := c.state(ev.Txn)
+		if c.failedTxn(s) {
 			return fail(XidErrorKind, e, h, "%v commit_ordered in engine %d although its group_log_xid failed", ev.Txn, ev.Engine)
 		}
-		g, ok := c.group[ev.Txn]
-		if !ok || !c.synced[g] {
+		if !s.binlogged || !c.groups[s.group].synced {
 			return fail(Durability, e, h, "%v commit_ordered in engine %d before its binlog group was fsynced", ev.Txn, ev.Engine)
 		}
-		for _, t := range c.commitOrd[ev.Engine] {
-			if t == ev.Txn {
-				return fail(Durability, e, h, "%v commit_ordered twice in engine %d", ev.Txn, ev.Engine)
-			}
+		o := order(&c.commitOrd, ev.Engine)
+		if slices.Contains(o.seq, ev.Txn) {
+			return fail(Durability, e, h, "%v commit_ordered twice in engine %d", ev.Txn, ev.Engine)
 		}
-		c.commitOrd[ev.Engine] = append(c.commitOrd[ev.Engine], ev.Txn)
-		c.committedIn[ev.Txn]++
+		o.seq = append(o.seq, ev.Txn)
+		s.committedIn++
 	case Committed:
 		if !c.isCommitOrdered(ev.Txn, ev.Engine) {
 			return fail(Durability, e, h, "%v committed in engine %d before commit_ordered", ev.Txn, ev.Engine)
 		}
 	case Returned:
-		if c.returned[ev.Txn] {
+		s := c.state(ev.Txn)
+		if s.returned {
 			return fail(Durability, e, h, "%v returned twice", ev.Txn)
 		}
-		c.returned[ev.Txn] = true
+		s.returned = true
 		if ev.Err {
-			if c.committedIn[ev.Txn] > 0 {
+			if s.committedIn > 0 {
 				return fail(Durability, e, h, "%v returned an error but was commit_ordered", ev.Txn)
 			}
-			if !c.failedTxn(ev.Txn) {
+			if !c.failedTxn(s) {
 				return fail(XidErrorKind, e, h, "%v returned an error although its group_log_xid succeeded", ev.Txn)
 			}
 			return nil
 		}
-		if c.failedTxn(ev.Txn) {
+		if c.failedTxn(s) {
 			return fail(XidErrorKind, e, h, "%v returned committed although its group_log_xid failed", ev.Txn)
 		}
-		g, ok := c.group[ev.Txn]
 		switch {
-		case !ok:
+		case !s.binlogged:
 			return fail(Durability, e, h, "%v returned committed but was never binlogged", ev.Txn)
-		case !c.synced[g]:
-			return fail(Durability, e, h, "%v returned committed before its binlog group %d was fsynced", ev.Txn, g)
-		case c.committedIn[ev.Txn] < len(c.engines[ev.Txn]):
-			return fail(Durability, e, h, "%v returned committed before commit_ordered in every engine (%d of %d)", ev.Txn, c.committedIn[ev.Txn], len(c.engines[ev.Txn]))
+		case !c.groups[s.group].synced:
+			return fail(Durability, e, h, "%v returned committed before its binlog group %d was fsynced", ev.Txn, s.group)
+		case s.committedIn < s.engines:
+			return fail(Durability, e, h, "%v returned committed before commit_ordered in every engine (%d of %d)", ev.Txn, s.committedIn, s.engines)
 		}
 	}
 	return nil
 }
 
 func (c *orderCheck) isCommitOrdered(t Txn, engine int) bool {
-	for _, u := range c.commitOrd[engine] {
-		if u == t {
-			return true
+	for _, o := range c.commitOrd {
+		if o.engine == engine {
+			return slices.Contains(o.seq, t)
 		}
 	}
 	return false
@@ -267,53 +322,52 @@ func (c *orderCheck) isCommitOrdered(t Txn, engine int) bool {
 // final compares the orders and checks that everything returned.
 func (c *orderCheck) final(h *sim.History) *sim.Finding {
 	end := sim.Event{Step: h.Steps, Actor: -1}
+	if f := c.compare(h, end, "binlog", -1, c.binlog, "queue", c.queue); f != nil {
+		return f
+	}
+	for _, o := range c.prepOrd {
+		if f := c.compare(h, end, "prepare_ordered", o.engine, o.seq, "queue", c.queue); f != nil {
+			return f
+		}
+	}
 	// Transactions of failed groups are binlogged but never committed:
 	// compare commit_ordered with the binlog order without them.
-	var okBinlog []Txn
+	okBinlog := c.okBinlog[:0]
 	for _, t := range c.binlog {
-		if !c.failedTxn(t) {
+		if !c.failedTxn(c.state(t)) {
 			okBinlog = append(okBinlog, t)
 		}
 	}
-	orders := []struct {
-		name string
-		seq  []Txn
-		ref  []Txn
-	}{{"binlog", c.binlog, c.queue}}
-	for _, e := range sortedKeys(c.prepOrd) {
-		orders = append(orders, struct {
-			name string
-			seq  []Txn
-			ref  []Txn
-		}{fmt.Sprintf("prepare_ordered (engine %d)", e), c.prepOrd[e], c.queue})
-	}
-	for _, e := range sortedKeys(c.commitOrd) {
-		orders = append(orders, struct {
-			name string
-			seq  []Txn
-			ref  []Txn
-		}{fmt.Sprintf("commit_ordered (engine %d)", e), c.commitOrd[e], okBinlog})
-	}
-	for _, o := range orders {
-		if c.crashed {
-			// The crash may fall between two stages of a transaction:
-			// compare only what reached both.
-			o.seq = only(o.seq, o.ref)
-		}
-		if !isSubsequence(o.seq, o.ref) {
-			refName := "queue"
-			if strings.HasPrefix(o.name, "commit_ordered") {
-				refName = "binlog"
-			}
-			return fail(Misorder, end, h, "%s order %v differs from %s order %v", o.name, o.seq, refName, o.ref)
+	c.okBinlog = okBinlog
+	for _, o := range c.commitOrd {
+		if f := c.compare(h, end, "commit_ordered", o.engine, o.seq, "binlog", okBinlog); f != nil {
+			return f
 		}
 	}
 	for _, t := range c.begun {
-		if !c.returned[t] && !c.crashed {
+		if !c.state(t).returned && !c.crashed {
 			return fail(Durability, end, h, "%v began but never returned", t)
 		}
 	}
 	return nil
+}
+
+// compare reports a Misorder when seq (the order of stage name, in engine
+// engine unless it is -1) is not ref (the order of refName) with some
+// elements left out.
+func (c *orderCheck) compare(h *sim.History, end sim.Event, name string, engine int, seq []Txn, refName string, ref []Txn) *sim.Finding {
+	if c.crashed {
+		// The crash may fall between two stages of a transaction:
+		// compare only what reached both.
+		seq = only(seq, ref)
+	}
+	if isSubsequence(seq, ref) {
+		return nil
+	}
+	if engine >= 0 {
+		name = fmt.Sprintf("%s (engine %d)", name, engine)
+	}
+	return fail(Misorder, end, h, "%s order %v differs from %s order %v", name, seq, refName, ref)
 }
 
 // only returns the elements of seq that are in ref.
@@ -345,17 +399,4 @@ func isSubsequence(seq, ref []Txn) bool {
 		i++
 	}
 	return true
-}
-
-func sortedKeys(m map[int][]Txn) []int {
-	var ks []int
-	for k := range m {
-		ks = append(ks, k)
-	}
-	for i := 1; i < len(ks); i++ {
-		for j := i; j > 0 && ks[j] < ks[j-1]; j-- {
-			ks[j], ks[j-1] = ks[j-1], ks[j]
-		}
-	}
-	return ks
 }

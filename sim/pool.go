@@ -35,8 +35,15 @@ type runner struct {
 	// Reused by the next execution: an Execution and what it hands out
 	// are valid only until then.
 	hist  History
-	slabs map[any]resetter // by a nil *T: the slab of T (see slabOf)
-	used  []resetter       // the slabs, to reset
+	slabs []slabOf // one per type handed out, in the order first asked for
+}
+
+// slabOf is the slab of the type whose nil pointer is key. A scenario
+// uses a handful of types: a scan of their keys costs less than hashing
+// an interface key in a map, and alloc runs for every object.
+type slabOf struct {
+	key any
+	s   resetter
 }
 
 // slab hands out objects from chunks that the next execution reuses.
@@ -53,17 +60,15 @@ func (s *slab[T]) reset() { s.n = 0 }
 // T: the primitives (Mutex, Cond, Var[int], ...) cost no allocation once a
 // worker has run an execution like this one.
 func alloc[T any](r *runner) *T {
-	key := (*T)(nil) // as an interface, a key per type; converting allocates nothing
-	s, ok := r.slabs[key]
-	if !ok {
-		if r.slabs == nil {
-			r.slabs = map[any]resetter{}
+	var key any = (*T)(nil) // a key per type; converting allocates nothing
+	for _, e := range r.slabs {
+		if e.key == key {
+			return e.s.(*slab[T]).get()
 		}
-		s = &slab[T]{}
-		r.slabs[key] = s
-		r.used = append(r.used, s)
 	}
-	return s.(*slab[T]).get()
+	s := &slab[T]{}
+	r.slabs = append(r.slabs, slabOf{key, s})
+	return s.get()
 }
 
 func (s *slab[T]) get() *T {
@@ -129,8 +134,8 @@ func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Executio
 		x.sites = old.sites
 	}
 	x.recorder = old.recorder.reset(m)
-	for _, s := range r.used {
-		s.reset()
+	for _, e := range r.slabs {
+		e.s.reset()
 	}
 	if opts.Races {
 		r.race.reset()

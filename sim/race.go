@@ -79,10 +79,10 @@ func (c vclock) get(i int) uint32 {
 }
 
 func (c *vclock) join(o vclock) {
-	for len(*c) < len(o) {
-		*c = append(*c, 0)
+	if len(*c) < len(o) {
+		*c = append(*c, make(vclock, len(o)-len(*c))...) // zeroed in one step, no allocation within capacity
 	}
-	v := *c
+	v := (*c)[:len(o)] // one bounds check, not one per entry
 	for i, t := range o {
 		if t > v[i] {
 			v[i] = t
@@ -99,6 +99,9 @@ func grow[T any](s []T, i int) []T {
 }
 
 func (r *raceDetector) clock(a int) *vclock {
+	if a < len(r.actors) && a < len(r.actors[a]) {
+		return &r.actors[a] // every hook asks: the common case first
+	}
 	r.actors = growClocks(r.actors, a)
 	if len(r.actors[a]) <= a {
 		r.actors[a] = grow(r.actors[a], a)

@@ -242,10 +242,27 @@ type Server struct {
 // strategy (Choose "crash-at") at which storage step the crash falls; a
 // value past the last step crashes after the workload.
 func NewServer(x *sim.Execution, cfg Config) *Server {
-	s := &Server{X: x, Config: cfg}
-	s.Binlog = &Binlog{x: x, s: s, obj: sim.NewObject(x, "binlog")}
+	// A new server is made for every execution: one allocation holds it,
+	// its binlog and its engines, and one array the logs they fill.
+	mem := new(struct {
+		server  Server
+		binlog  Binlog
+		engines [2]Engine
+		ptrs    [2]*Engine
+	})
+	n := cfg.Threads * cfg.Txns
+	logs := make([]checkers.Txn, 0, n*(1+2*cfg.Engines))
+	s := &mem.server
+	*s = Server{X: x, Config: cfg}
+	s.Binlog = &mem.binlog
+	*s.Binlog = Binlog{x: x, s: s, obj: sim.NewObject(x, "binlog"), Entries: logs[0:0:n]}
+	s.Engines = mem.ptrs[:0]
 	for i := 0; i < cfg.Engines; i++ {
-		s.Engines = append(s.Engines, &Engine{ID: i, x: x, s: s, obj: sim.NewObject(x, fmt.Sprintf("engine%d", i))})
+		at := n * (1 + 2*i)
+		e := &mem.engines[i]
+		*e = Engine{ID: i, x: x, s: s, obj: sim.NewObject(x, engineNames[i]),
+			Visible: logs[at : at : at+n], prepared: logs[at+n : at+n : at+2*n]}
+		s.Engines = append(s.Engines, e)
 	}
 	s.crashAt = -1
 	if cfg.Crash {
@@ -379,7 +396,7 @@ type Committer func(thread int, t checkers.Txn) error
 // commit. Thread i is named "t<i>" and numbered from 1. After a crash a
 // thread starts no new transaction. It returns the threads.
 func (s *Server) RunThreads(commit Committer) []*sim.Actor {
-	var actors []*sim.Actor
+	actors := make([]*sim.Actor, 0, s.Config.Threads)
 	for i := 1; i <= s.Config.Threads; i++ {
 		thread := i
 		actors = append(actors, s.X.Go(ThreadName(thread), func() {
@@ -485,6 +502,9 @@ func ThreadName(i int) string {
 	}
 	return fmt.Sprintf("t%d", i)
 }
+
+// engineNames are the engines' object names (Config.Engines is 1 or 2).
+var engineNames = [2]string{"engine0", "engine1"}
 
 var threadNames = func() (n [65]string) {
 	for i := range n {
