@@ -1,0 +1,174 @@
+package sim_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"testing"
+
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+)
+
+// verdictKey is everything of a verdict that merging shards must
+// reproduce: the hunt's summary, each stage's report, and the statistics
+// every execution gave OnExecution, in order.
+func verdictKey(v *sim.Verdict, execs []string) string {
+	var b strings.Builder
+	b.WriteString(summary(v))
+	for _, r := range v.Reports {
+		fmt.Fprintf(&b, "%s pruned=%d redundant=%d errors=%q\n", reportKey(r), r.Pruned, r.Redundant, r.Errors)
+	}
+	for _, hf := range v.Findings {
+		fmt.Fprintf(&b, "%s minimized=%+v trace=%v\n", hf.Finding.Kind, hf.Minimized, hf.Finding.Trace.Decisions)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(strings.Join(execs, " ")))
+	fmt.Fprintf(&b, "%d executions, hash %x", len(execs), h.Sum64())
+	return b.String()
+}
+
+// shardHunt runs every shard of h on its own (through JSON, as reports
+// travel), then merges them.
+func shardHunt(t *testing.T, h sim.Hunt, s sim.Scenario, v sim.Variant, n int) (*sim.Verdict, []string) {
+	t.Helper()
+	var reps []*sim.ShardReport
+	for i := range n {
+		r, err := h.RunShard(s, sim.Shard{Index: i, Count: n}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back sim.ShardReport
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		reps = append(reps, &back)
+	}
+	var execs []string
+	vd, err := h.Merge(s, v, reps, func(run int, m sim.Measured, f *sim.Finding) {
+		execs = append(execs, fmt.Sprintf("%d:%d:%d:%v", run, m.Now, m.Actors, f != nil))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vd, execs
+}
+
+// TestShardsMergeToOneMachine: for every strategy, with and without
+// findings, with the stop rule and a budget that cut the exploration, the
+// merge of N shards is what one machine finds, whatever N.
+func TestShardsMergeToOneMachine(t *testing.T) {
+	dpor := scheduler.Spec{Name: scheduler.NameDPOR}
+	dfs1 := scheduler.Spec{Name: scheduler.NameDFS, Bound: scheduler.IntPtr(1)}
+	assertion := sim.Variant{Expected: sim.Assertion}
+	clean := sim.Variant{Expected: sim.Clean}
+	for _, c := range []struct {
+		name string
+		s    sim.Scenario
+		v    sim.Variant
+		h    sim.Hunt
+	}{
+		{"random+pct/finding", counter, assertion, sim.Hunt{Strategies: []scheduler.Spec{random, pct}, Runs: 300}},
+		{"random+pct/clean", locked, clean, sim.Hunt{Strategies: []scheduler.Spec{random, pct}, Runs: 300}},
+		{"pct/stop-on-expected", counter, assertion, sim.Hunt{Strategies: []scheduler.Spec{pct, random}, Runs: 500, StopOnExpected: true}},
+		{"random/stop-on-finding", counter, assertion, sim.Hunt{Strategies: []scheduler.Spec{random}, Runs: 500, Options: sim.Options{StopOnFinding: true}}},
+		{"dfs/finding", counter, assertion, sim.Hunt{Strategies: []scheduler.Spec{dfs}, Runs: 1 << 20}},
+		{"dfs/clean", locked, clean, sim.Hunt{Strategies: []scheduler.Spec{dfs}, Runs: 1 << 20}},
+		{"dfs/budget", locked, clean, sim.Hunt{Strategies: []scheduler.Spec{dfs}, Runs: 7}},
+		{"dfs/stop", counter, assertion, sim.Hunt{Strategies: []scheduler.Spec{dfs1}, Runs: 1 << 20, StopOnExpected: true}},
+		{"dfs-unbounded/clean", locked, clean, sim.Hunt{Strategies: []scheduler.Spec{{Name: scheduler.NameDFS}}, Runs: 1 << 20}},
+		{"dpor/finding", counter, assertion, sim.Hunt{Strategies: []scheduler.Spec{dpor}, Runs: 1 << 20}},
+		{"dpor/clean", locked, clean, sim.Hunt{Strategies: []scheduler.Spec{dpor}, Runs: 1 << 20}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var execs []string
+			h := c.h
+			h.Options.Races, h.Minimize = true, true
+			h.Options.OnExecution = func(run int, hist *sim.History, f *sim.Finding) {
+				execs = append(execs, fmt.Sprintf("%d:%d:%d:%v", run, hist.Now, len(hist.Actors), f != nil))
+			}
+			one, err := h.Run(c.s, c.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := verdictKey(one, execs)
+			for _, n := range []int{1, 2, 3, 7} {
+				h.Options.Workers = 1 + n%2
+				got, gotExecs := shardHunt(t, h, c.s, c.v, n)
+				if k := verdictKey(got, gotExecs); k != want {
+					t.Fatalf("%d shards:\n%s\none machine:\n%s", n, k, want)
+				}
+			}
+		})
+	}
+}
+
+// A merge that lacks a shard is inconclusive; reports of other runs,
+// formats or shard counts are refused.
+func TestMergeRefuses(t *testing.T) {
+	h := sim.Hunt{Strategies: []scheduler.Spec{random}, Runs: 200}
+	run := func(i, n int, config string) *sim.ShardReport {
+		r, err := h.RunShard(counter, sim.Shard{Index: i, Count: n}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Config = json.RawMessage(config)
+		return r
+	}
+	a, b, c := run(0, 3, `"x"`), run(1, 3, `"x"`), run(2, 3, `"x"`)
+	other := run(1, 3, `"y"`)
+	four := run(1, 4, `"x"`)
+	old := run(2, 3, `"x"`)
+	old.Format = 0
+	for _, tc := range []struct {
+		name       string
+		reps       []*sim.ShardReport
+		incomplete bool
+		err        string
+	}{
+		{"missing", []*sim.ShardReport{a, c}, true, "missing 1 of 3 shard reports (shards 1)"},
+		{"config", []*sim.ShardReport{a, other, c}, false, "another configuration"},
+		{"count", []*sim.ShardReport{a, four, c}, false, "one of 4 shards"},
+		{"twice", []*sim.ShardReport{a, b, b, c}, false, "given twice"},
+		{"format", []*sim.ShardReport{a, b, old}, false, "report format 0"},
+		{"none", nil, false, "no shard reports"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := h.Merge(counter, sim.Variant{Expected: sim.Assertion}, tc.reps, nil)
+			var inc *sim.IncompleteError
+			if err == nil || !strings.Contains(err.Error(), tc.err) || errors.As(err, &inc) != tc.incomplete {
+				t.Fatalf("error %v, want %q (incomplete %v)", err, tc.err, tc.incomplete)
+			}
+		})
+	}
+	if _, err := h.Merge(counter, sim.Variant{Expected: sim.Assertion}, []*sim.ShardReport{c, a, b}, nil); err != nil {
+		t.Fatalf("complete set in any order: %v", err)
+	}
+}
+
+func TestParseShard(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want sim.Shard
+		ok   bool
+	}{
+		{"0/1", sim.Shard{Index: 0, Count: 1}, true},
+		{"3/4", sim.Shard{Index: 3, Count: 4}, true},
+		{"4/4", sim.Shard{}, false},
+		{"-1/4", sim.Shard{}, false},
+		{"1", sim.Shard{}, false},
+		{"a/b", sim.Shard{}, false},
+		{"0/0", sim.Shard{}, false},
+	} {
+		got, err := sim.ParseShard(c.in)
+		if (err == nil) != c.ok || c.ok && got != c.want {
+			t.Errorf("ParseShard(%q) = %v, %v", c.in, got, err)
+		}
+	}
+}
