@@ -182,8 +182,8 @@ func (w *worker) runTask(tr *taskRun) {
 		first = tr.task.Prefix[0] * blockRuns
 		n = min(n, se.opts.Runs-first) // the last block may be short
 	}
-	if tr.skim {
-		n = 1 // the first execution hands out the subtasks
+	if se.shard != nil {
+		n = se.shard.runs(se, tr, n)
 	}
 	sp, _ := strat.(scheduler.Splitter)
 	sharer, _ := strat.(scheduler.Sharer)
@@ -224,7 +224,7 @@ func (w *worker) runTask(tr *taskRun) {
 				p(Progress{Runs: se.total, Findings: len(se.seen), Elapsed: time.Since(se.start)})
 			}
 		}
-		stop := se.stop
+		stop := se.stop || se.shard != nil && se.shard.full(se, tr)
 		se.mu.Unlock()
 		if stop {
 			break

@@ -167,6 +167,7 @@ type sharding struct {
 	mode    int
 	measure func(*History) map[string]float64
 	tasks   []ShardTask
+	total   int // counted executions in tasks
 }
 
 // skipBlocks moves se past the blocks of runs other shards own. Called
@@ -183,6 +184,37 @@ func (d *sharding) start(se *search, tr *taskRun) {
 	tr.st = &shardTask{t: ShardTask{Level: tr.task.Level, Prefix: tr.task.Prefix}, split: se.split != nil, measure: d.measure}
 }
 
+// runs returns how many executions of a task the shard runs (-1: until
+// the strategy has none left), where n is what one machine would run: one
+// to learn the subtasks of a task another shard owns; none of a task that
+// the budget cannot reach, because the shard's own executions in the tasks
+// before it already fill it. Called with the lock held.
+func (d *sharding) runs(se *search, tr *taskRun, n int) int {
+	if tr.skim {
+		return 1 // the first execution hands out the subtasks
+	}
+	if d.total < se.limit {
+		return n
+	}
+	before := 0
+	for i := range d.tasks {
+		if t := &d.tasks[i]; compareShardTask(t, &tr.st.t) < 0 {
+			before += t.N
+		}
+	}
+	if before >= se.limit {
+		tr.skim = true // not reported
+		return 0
+	}
+	return n
+}
+
+// full reports whether a task has run as many counted executions as the
+// budget: the cut lies at or before the last. Called with the lock held.
+func (d *sharding) full(se *search, tr *taskRun) bool {
+	return !tr.skim && tr.st.t.N >= se.limit
+}
+
 // drop reports whether a spawned task is one the shard queued up front:
 // the walk of a preemption level.
 func (d *sharding) drop(t scheduler.Task) bool {
@@ -193,6 +225,7 @@ func (d *sharding) drop(t scheduler.Task) bool {
 func (d *sharding) finish(tr *taskRun) {
 	if !tr.skim {
 		d.tasks = append(d.tasks, tr.st.t)
+		d.total += tr.st.t.N
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 )
@@ -170,5 +171,48 @@ func TestParseShard(t *testing.T) {
 		if (err == nil) != c.ok || c.ok && got != c.want {
 			t.Errorf("ParseShard(%q) = %v, %v", c.in, got, err)
 		}
+	}
+}
+
+// TestShardsMergeProtocols: the same on real protocols at 3 threads, where
+// DFS prunes alternatives beyond its bound and a budget cuts a task short.
+func TestShardsMergeProtocols(t *testing.T) {
+	if testing.Short() {
+		t.Skip("explores protocols at 3 threads")
+	}
+	for _, c := range []struct {
+		protocol, variant string
+		spec              scheduler.Spec
+		runs              int
+	}{
+		{"lockfree", "clear-before-enqueue", dfs, 5000},
+		{"lockfree", "clear-after-enqueue", scheduler.Spec{Name: scheduler.NameDFS, Bound: scheduler.IntPtr(1)}, 1 << 30},
+		{"mutexqueue", "early-release", scheduler.Spec{Name: scheduler.NameDPOR}, 3000},
+	} {
+		t.Run(c.protocol+"/"+c.variant+"/"+c.spec.String(), func(t *testing.T) {
+			p, s, _, err := protocols.Scenario(c.protocol, c.variant, protocols.Params{Threads: 3, Txns: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, _ := sim.FindVariant(p.Variants, c.variant)
+			h := sim.Hunt{Strategies: []scheduler.Spec{c.spec}, Runs: c.runs,
+				Options: sim.Options{MaxSpurious: 1, Races: true, Cost: p.Cost}}
+			var execs []string
+			h.Options.OnExecution = func(run int, hist *sim.History, f *sim.Finding) {
+				execs = append(execs, fmt.Sprintf("%d:%d:%d:%v", run, hist.Now, len(hist.Actors), f != nil))
+			}
+			one, err := h.Run(s, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := verdictKey(one, execs)
+			for _, n := range []int{2, 5} {
+				h.Options.Workers = 2
+				got, gotExecs := shardHunt(t, h, s, v, n)
+				if k := verdictKey(got, gotExecs); k != want {
+					t.Fatalf("%d shards:\n%s\none machine:\n%s", n, k, want)
+				}
+			}
+		})
 	}
 }
