@@ -67,6 +67,8 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.BoolVar(&minimize, "minimize", true, "minimize each finding's trace (fewest preemptions, then steps)")
 	fs.StringVar(&out, "out", "simrun-traces", "directory for the traces of findings")
 	fs.BoolVar(&jsonOut, "json", false, "print JSON on stdout instead of text")
+	var shard shardFlags
+	shard.register(fs, "explore")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage, err
@@ -127,12 +129,12 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stderr, "\r  %s/%s: %d executions, %.0f/s   ", protocol, variant, p.Runs, float64(p.Runs)/p.Elapsed.Seconds())
 		}
 	}
-	vd, err := h.Run(scenario, v)
+	vd, err := shard.hunt(&h, scenario, v, nil)
 	if progress {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	if err != nil {
-		return exitUsage, usageError{err}
+		return shardExit(usageError{err})
 	}
 	res := newExploreResult(proto, params, v, spec, vd)
 	for i, hf := range vd.Findings {

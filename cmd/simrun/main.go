@@ -57,6 +57,7 @@ func init() {
 		{"explore", "exhaustively explore one variant (DFS with preemption bounding, or DPOR) and verify it", runExplore},
 		{"replay", "re-execute a trace and print its timeline", runReplay},
 		{"bench", "price the protocols in virtual time and measure the simulator", runBench},
+		{"merge", "merge the reports of sharded runs into one machine's output (see docs/sharding.md)", runMerge},
 	}
 }
 

@@ -37,6 +37,7 @@ type runFlags struct {
 	races, selfCheck  bool
 	minimize, oracles bool
 	watchdog          time.Duration
+	shard             shardFlags
 }
 
 // costFlags collects repeated -cost name=value flags.
@@ -72,6 +73,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.minimize, "minimize", true, "shrink each finding's trace to the fewest preemptions, then steps, that keep its kind")
 	fs.BoolVar(&f.selfCheck, "selfcheck", false, "re-run every execution and report nondeterminism")
 	fs.DurationVar(&f.watchdog, "watchdog", 2*time.Minute, "declare the run hung when no execution finishes for this long (0: off)")
+	f.shard.register(fs, "run")
 }
 
 // spec parses a strategy description (-strategy, or a name of the default
@@ -189,6 +191,9 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	if f.protocol == "" {
+		if _, on, _ := f.shard.resolve(); on {
+			return exitUsage, usagef("a shard runs one variant: give -protocol and -variant")
+		}
 		if f.variant != "" {
 			return exitUsage, usagef("-variant needs -protocol")
 		}
@@ -211,7 +216,7 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	res, err := runVariant(&f, cost, f.protocol, f.variant, specs, false, stderr)
 	if err != nil {
-		return exitUsage, err
+		return shardExit(err)
 	}
 	if f.jsonOut {
 		if err := writeJSON(stdout, res); err != nil {
@@ -254,7 +259,7 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, specs []sc
 				protocol, variant, sp.Name, p.Runs, float64(p.Runs)/p.Elapsed.Seconds(), p.Findings)
 		}
 	}
-	verdict, err := h.Run(scenario, v)
+	verdict, err := f.shard.hunt(&h, scenario, v, stats)
 	if progress {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
