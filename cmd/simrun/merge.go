@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/simrun/simrun/sim"
 )
@@ -18,7 +19,7 @@ import (
 func runMerge(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("merge", stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: simrun merge REPORT...\n\nMerges the reports that `simrun run -shard I/N` or `simrun explore -shard I/N`\nwrote (one per shard) into the output and exit status of one machine.\n")
+		fmt.Fprintf(stderr, "usage: simrun merge REPORT|DIR...\n\nMerges the reports that `simrun run -shard I/N` or `simrun explore -shard I/N`\nwrote (one per shard) into the output and exit status of one machine. A\ndirectory stands for the simrun-shard-*.json reports in it.\n")
 	}
 	paths, err := parseFlags(fs, args)
 	if err != nil {
@@ -26,6 +27,10 @@ func runMerge(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if len(paths) == 0 {
 		return exitUsage, usagef("no shard reports given")
+	}
+	paths, err = expandReportDirs(paths)
+	if err != nil {
+		return exitUsage, err
 	}
 	reps := make([]*sim.ShardReport, 0, len(paths))
 	for _, p := range paths {
@@ -60,4 +65,26 @@ func runMerge(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	return exitUsage, fmt.Errorf("shard report: unknown command %q", c.Command)
+}
+
+// expandReportDirs replaces each directory among paths by the shard
+// reports in it, so that a merge needs no shell to expand a glob (the
+// container image has none).
+func expandReportDirs(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		m, err := filepath.Glob(filepath.Join(p, "simrun-shard-*.json"))
+		if err != nil {
+			return nil, fmt.Errorf("listing shard reports: %w", err)
+		}
+		if len(m) == 0 {
+			return nil, fmt.Errorf("no simrun-shard-*.json reports in %s", p)
+		}
+		out = append(out, m...)
+	}
+	return out, nil
 }
