@@ -216,3 +216,31 @@ func TestShardsMergeProtocols(t *testing.T) {
 		})
 	}
 }
+
+// Three shards of a hunt, run wherever (here one after another), merged:
+// the verdict is the one Hunt.Run gives on one machine.
+func ExampleHunt_Merge() {
+	h := sim.Hunt{Strategies: []scheduler.Spec{{Name: scheduler.NameRandom}}, Runs: 500}
+	v := sim.Variant{Expected: sim.Assertion}
+	var reps []*sim.ShardReport
+	for i := range 3 {
+		r, err := h.RunShard(counter, sim.Shard{Index: i, Count: 3}, nil)
+		if err != nil {
+			panic(err)
+		}
+		reps = append(reps, r) // in practice: written as JSON, collected, read back
+	}
+	merged, err := h.Merge(counter, v, reps, nil)
+	if err != nil {
+		panic(err)
+	}
+	one, _ := h.Run(counter, v)
+	fmt.Println(merged.Kind, merged.Runs, merged.Findings[0].Run, merged.Findings[0].Count)
+	fmt.Println(one.Kind, one.Runs, one.Findings[0].Run, one.Findings[0].Count)
+	_, err = h.Merge(counter, v, reps[:2], nil)
+	fmt.Println(err)
+	// Output:
+	// assertion 500 3 204
+	// assertion 500 3 204
+	// inconclusive: missing 1 of 3 shard reports (shards 2)
+}
