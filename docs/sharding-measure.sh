@@ -10,8 +10,8 @@ set -e
 bin=$1; n=$2; shift 2
 tmp=$(mktemp -d); trap 'rm -rf $tmp' EXIT
 T() { out=$1; shift; /usr/bin/time -f "%e %U %S" -o "$out" "$@"; }
-cpu() { awk '{print $2+$3}' "$1"; }
-wall() { awk '{print $1}' "$1"; }
+cpu() { tail -1 "$1" | awk "{print \$2+\$3}"; }
+wall() { tail -1 "$1" | awk "{print \$1}"; }
 for rep in 1 2 3; do
 	T $tmp/one.$rep "$bin" "$@" -workers 1 -json -out $tmp/t >$tmp/one.json || true
 	rm -rf $tmp/r; t0=$(date +%s.%N)
