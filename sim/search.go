@@ -183,7 +183,7 @@ func (w *worker) runTask(tr *taskRun) {
 		n = min(n, se.opts.Runs-first) // the last block may be short
 	}
 	if se.shard != nil {
-		n = se.shard.runs(se, tr, n)
+		n = se.shard.runs(tr, n)
 	}
 	sp, _ := strat.(scheduler.Splitter)
 	sharer, _ := strat.(scheduler.Sharer)

@@ -182,31 +182,39 @@ func (d *sharding) skipBlocks(se *search) {
 func (d *sharding) start(se *search, tr *taskRun) {
 	tr.skim = d.mode == shardTasks && taskHash(tr.task)%uint64(d.sh.Count) != uint64(d.sh.Index)
 	tr.st = &shardTask{t: ShardTask{Level: tr.task.Level, Prefix: tr.task.Prefix}, split: se.split != nil, measure: d.measure}
+	if d.beyondBudget(se, &tr.st.t) {
+		tr.skim, tr.st.skip = true, true // run nothing, report nothing
+	}
 }
 
-// runs returns how many executions of a task the shard runs (-1: until
-// the strategy has none left), where n is what one machine would run: one
+// runs returns how many executions of a task the shard runs, where n is
+// what one machine would run (-1: until the strategy has none left): one
 // to learn the subtasks of a task another shard owns; none of a task that
-// the budget cannot reach, because the shard's own executions in the tasks
-// before it already fill it. Called with the lock held.
-func (d *sharding) runs(se *search, tr *taskRun, n int) int {
-	if tr.skim {
+// the budget cannot reach (see start).
+func (d *sharding) runs(tr *taskRun, n int) int {
+	switch {
+	case tr.st.skip:
+		return 0
+	case tr.skim:
 		return 1 // the first execution hands out the subtasks
 	}
+	return n
+}
+
+// beyondBudget reports whether the shard's own executions in the tasks
+// before t already fill the budget, so that one machine would cut the
+// exploration before t. Called with the lock held.
+func (d *sharding) beyondBudget(se *search, t *ShardTask) bool {
 	if d.total < se.limit {
-		return n
+		return false
 	}
 	before := 0
 	for i := range d.tasks {
-		if t := &d.tasks[i]; compareShardTask(t, &tr.st.t) < 0 {
-			before += t.N
+		if u := &d.tasks[i]; compareShardTask(u, t) < 0 {
+			before += u.N
 		}
 	}
-	if before >= se.limit {
-		tr.skim = true // not reported
-		return 0
-	}
-	return n
+	return before >= se.limit
 }
 
 // full reports whether a task has run as many counted executions as the
@@ -245,6 +253,7 @@ type shardTask struct {
 	t                 ShardTask
 	split             bool
 	measure           func(*History) map[string]float64
+	skip              bool // beyond the budget: not run
 	kinds             map[Kind]int
 	keys              map[string]int
 	pruned, redundant int
