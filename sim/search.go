@@ -202,7 +202,7 @@ func (w *worker) runTask(tr *taskRun) {
 		rec, f, decisions, counted := w.runOne(strat)
 		info := strat.Info()
 		if se.shard != nil && counted && !tr.skim {
-			tr.st.add(se, rec, f, decisions, info, strat)
+			tr.st.add(rec, f, decisions, info, strat)
 		}
 		se.mu.Lock()
 		if sharer != nil && se.idle > 0 && se.pending.Len() == 0 {

@@ -265,7 +265,7 @@ type shardTask struct {
 //	varint virtual time, [Splitter: 8 bytes terminal-state hash, uvarint
 //	pruned and redundant since the previous one], uvarint number of
 //	measured values, each uvarint key (index into Keys) and 8 bytes float.
-func (st *shardTask) add(se *search, rec execRec, f *Finding, decisions []int, info scheduler.Info, strat scheduler.Strategy) {
+func (st *shardTask) add(rec execRec, f *Finding, decisions []int, info scheduler.Info, strat scheduler.Strategy) {
 	b := binary.AppendUvarint(st.t.Execs, uint64(rec.steps))
 	k := 0
 	if f != nil {
