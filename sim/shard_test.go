@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"testing"
 
@@ -243,4 +244,38 @@ func ExampleHunt_Merge() {
 	// assertion 500 3 204
 	// assertion 500 3 204
 	// inconclusive: missing 1 of 3 shard reports (shards 2)
+}
+
+// A corrupt report is an error, never a panic or a wrong verdict that
+// looks right: every truncation of a task's execution records is refused.
+func TestMergeCorruptReport(t *testing.T) {
+	h := sim.Hunt{Strategies: []scheduler.Spec{dfs}, Runs: 1 << 20}
+	v := sim.Variant{Expected: sim.Assertion}
+	r, err := h.RunShard(counter, sim.Shard{Index: 0, Count: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := &r.Stages[0].Tasks[0]
+	for i := range r.Stages[0].Tasks {
+		if u := &r.Stages[0].Tasks[i]; len(u.Execs) > len(task.Execs) {
+			task = u
+		}
+	}
+	execs := task.Execs
+	if len(execs) == 0 {
+		t.Fatal("no execution records")
+	}
+	t.Logf("%d tasks, the largest with %d executions in %d bytes", len(r.Stages[0].Tasks), task.N, len(execs))
+	for cut := range len(execs) {
+		task.Execs = execs[:cut]
+		if _, err := h.Merge(counter, v, []*sim.ShardReport{r}, nil); err == nil || !strings.Contains(err.Error(), "corrupt") {
+			t.Fatalf("records cut at %d of %d: error %v, want corrupt", cut, len(execs), err)
+		}
+	}
+	for i := range execs {
+		b := slices.Clone(execs)
+		b[i] ^= 0xff
+		task.Execs = b
+		h.Merge(counter, v, []*sim.ShardReport{r}, nil) // must not panic
+	}
 }
