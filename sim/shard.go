@@ -408,8 +408,8 @@ func (h Hunt) RunShard(s Scenario, sh Shard, measure func(*History) map[string]f
 }
 
 // CheckShards reports whether reps are the complete set of shards of one
-// run: the same format, tool, configuration and shard count, each index
-// once. A set that lacks shards gives an *IncompleteError.
+// run of this simrun: the same format, tool version, configuration and
+// shard count, each index once. A set that lacks shards gives an *IncompleteError.
 func CheckShards(reps []*ShardReport) error {
 	if len(reps) == 0 {
 		return errors.New("no shard reports")
@@ -420,8 +420,10 @@ func CheckShards(reps []*ShardReport) error {
 		switch {
 		case r.Format != ShardFormat:
 			return fmt.Errorf("shard %d: report format %d, this simrun reads %d", r.Shard, r.Format, ShardFormat)
-		case r.Tool != r0.Tool:
-			return fmt.Errorf("shard %d was written by %q, shard %d by %q", r.Shard, r.Tool, r0.Shard, r0.Tool)
+		case r.Tool != ToolVersion:
+			// The merge re-runs parts of the exploration (traces,
+			// minimization): only the same simrun gives the same answer.
+			return fmt.Errorf("shard %d was written by %q, this is %q", r.Shard, r.Tool, ToolVersion)
 		case r.Shards != r0.Shards:
 			return fmt.Errorf("shard %d is one of %d shards, shard %d one of %d", r.Shard, r.Shards, r0.Shard, r0.Shards)
 		case string(r.Config) != string(r0.Config):

@@ -128,6 +128,8 @@ func TestMergeRefuses(t *testing.T) {
 	four := run(1, 4, `"x"`)
 	old := run(2, 3, `"x"`)
 	old.Format = 0
+	tool := run(2, 3, `"x"`)
+	tool.Tool = "simrun 0.0.1"
 	for _, tc := range []struct {
 		name       string
 		reps       []*sim.ShardReport
@@ -140,6 +142,7 @@ func TestMergeRefuses(t *testing.T) {
 		{"twice", []*sim.ShardReport{a, b, b, c}, false, "given twice"},
 		{"format", []*sim.ShardReport{a, b, old}, false, "report format 0"},
 		{"none", nil, false, "no shard reports"},
+		{"tool", []*sim.ShardReport{a, b, tool}, false, `written by "simrun 0.0.1"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := h.Merge(counter, sim.Variant{Expected: sim.Assertion}, tc.reps, nil)
