@@ -117,13 +117,7 @@ func (h Hunt) Run(s Scenario, v Variant) (*Verdict, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &hunting{h: &h, found: map[Kind]*HuntFinding{}, stop: h.Options.StopOnKind}
-	for _, sg := range stages {
-		st.countActors = st.countActors || sg.spec.Name == scheduler.NamePCT
-	}
-	if h.StopOnExpected && v.Expected != Clean && st.stop == "" {
-		st.stop = v.Expected
-	}
+	st := h.hunting(stages, v)
 	for _, sg := range stages {
 		if sg.runs == 0 {
 			continue
@@ -136,6 +130,18 @@ func (h Hunt) Run(s Scenario, v Variant) (*Verdict, error) {
 		}
 	}
 	return st.verdict(v, start), nil
+}
+
+// hunting starts the state of a hunt of v over stages.
+func (h *Hunt) hunting(stages []stage, v Variant) *hunting {
+	st := &hunting{h: h, found: map[Kind]*HuntFinding{}, stop: h.Options.StopOnKind}
+	for _, sg := range stages {
+		st.countActors = st.countActors || sg.spec.Name == scheduler.NamePCT
+	}
+	if h.StopOnExpected && v.Expected != Clean && st.stop == "" {
+		st.stop = v.Expected
+	}
+	return st
 }
 
 // plan builds the strategies of the hunt and splits the budget.
@@ -251,6 +257,13 @@ func (st *hunting) explore(s Scenario, sg stage, start time.Time) error {
 	if err != nil {
 		return fmt.Errorf("hunt with %s: %w", sg.spec, err)
 	}
+	st.record(s, sg, rep)
+	return nil
+}
+
+// record adds one stage's report to the hunt: its findings, counts and
+// totals (Hunt.Run, and Hunt.Merge for shards).
+func (st *hunting) record(s Scenario, sg stage, rep *Report) {
 	if sg.spec.Name == scheduler.NamePCT && st.pct == nil {
 		st.pct = &sg.spec
 	}
@@ -262,7 +275,6 @@ func (st *hunting) explore(s Scenario, sg stage, start time.Time) error {
 	st.v.Steps += rep.Steps
 	st.v.Strategies = append(st.v.Strategies, sg.spec)
 	st.v.Reports = append(st.v.Reports, rep)
-	return nil
 }
 
 // merge adds one stage's first finding of a kind: the first stage to find

@@ -58,6 +58,8 @@ type taskRun struct {
 	live  bool              // every task before it is numbered
 	recs  []execRec         // executions not numbered yet (not live)
 	kinds map[Kind]struct{} // kinds found in the task (not live)
+	skim  bool              // a shard runs it only to learn its subtasks (shard.go)
+	st    *shardTask        // what a shard reports of it (shard.go)
 }
 
 // search is the state of one exploration, shared by its workers.
@@ -88,6 +90,8 @@ type search struct {
 	rep       *Report
 	hashes    map[uint64]struct{}
 	first     map[Kind]*firstFinding
+
+	shard *sharding // nil unless this is one shard of the exploration (shard.go)
 }
 
 // worker is the state of one worker: its copy of a cloneable strategy and
@@ -154,6 +158,9 @@ func (w *worker) loop() {
 // the lock held.
 func (se *search) take() *taskRun {
 	for {
+		if se.shard != nil {
+			se.shard.skipBlocks(se)
+		}
 		if !se.stop && se.pending.Len() == 0 && se.split == nil && se.blocks*blockRuns < se.limit {
 			se.pending.Push(scheduler.Task{Prefix: []int{se.blocks}})
 			se.blocks++
@@ -164,6 +171,9 @@ func (se *search) take() *taskRun {
 		}
 		if se.pending.Len() > 0 {
 			tr := &taskRun{task: se.pending.Pop()}
+			if se.shard != nil {
+				se.shard.start(se, tr)
+			}
 			se.running = append(se.running, tr)
 			return tr
 		}
@@ -184,10 +194,16 @@ func (w *worker) runTask(tr *taskRun) {
 		first = tr.task.Prefix[0] * blockRuns
 		n = min(n, se.opts.Runs-first) // the last block may be short
 	}
+	if se.shard != nil {
+		n = se.shard.runs(tr, n)
+	}
 	sp, _ := strat.(scheduler.Splitter)
 	sharer, _ := strat.(scheduler.Sharer)
 	reporter, _ := strat.(scheduler.Reporter)
 	var stats scheduler.SearchStats // reporter's, after the last execution
+	if se.shard != nil {
+		sharer = nil // a shard's tasks must not depend on its timing
+	}
 	for i := 0; i != n; i++ {
 		if se.stopped() {
 			break
@@ -207,28 +223,40 @@ func (w *worker) runTask(tr *taskRun) {
 			stats = st
 		}
 		info := strat.Info()
+		if se.shard != nil && counted && !tr.skim {
+			tr.st.add(rec, f, decisions, info, strat)
+		}
 		se.mu.Lock()
 		if sharer != nil && se.idle > 0 && se.pending.Len() == 0 {
 			sharer.Share() // a worker waits for work: give it part of this task
 		}
 		if sp != nil {
 			for _, t := range sp.Spawned() {
+				if se.shard != nil && se.shard.drop(t) {
+					continue
+				}
 				se.pending.Push(t)
 				se.cond.Broadcast()
 			}
 		}
-		if counted {
+		if counted && se.shard == nil {
 			se.total++
 			se.add(tr, rec, f, decisions, info)
 			if p := se.opts.Progress; p != nil && se.total%256 == 0 {
 				p(Progress{Runs: se.total, Findings: len(se.seen), Elapsed: time.Since(se.start)})
 			}
 		}
-		stop := se.stop
+		stop := se.stop || se.shard != nil && se.shard.full(se, tr)
 		se.mu.Unlock()
 		if stop {
 			break
 		}
+	}
+	if se.shard != nil {
+		if !tr.skim {
+			tr.st.end(strat)
+		}
+		return
 	}
 	if r, ok := strat.(scheduler.Reporter); ok && se.split != nil {
 		st := r.Stats()
@@ -267,7 +295,7 @@ func (w *worker) runOne(strat scheduler.Strategy) (rec execRec, f *Finding, deci
 	if f != nil {
 		f.Seed, f.Steps = strat.Info().Seed, x.step
 	}
-	if se.opts.OnExecution != nil {
+	if se.opts.OnExecution != nil || se.shard != nil {
 		rec.history = x.History()
 	}
 	return rec, f, x.path.Decisions, true
@@ -326,6 +354,11 @@ func (se *search) least(tr *taskRun) bool {
 // Called with the lock held.
 func (se *search) finish(tr *taskRun) {
 	se.running = slices.DeleteFunc(se.running, func(o *taskRun) bool { return o == tr })
+	if se.shard != nil {
+		se.shard.finish(tr)
+		se.cond.Broadcast()
+		return
+	}
 	if !tr.live {
 		i, _ := slices.BinarySearchFunc(se.done, tr, func(a, b *taskRun) int { return scheduler.CompareTask(a.task, b.task) })
 		se.done = slices.Insert(se.done, i, tr)

@@ -68,6 +68,8 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.StringVar(&out, "out", "simrun-traces", "directory for the traces of findings")
 	fs.BoolVar(&jsonOut, "json", false, "print JSON on stdout instead of text")
 	quiet := fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal anyway)")
+	var shard shardFlags
+	shard.register(fs, "explore")
 	documentRanges(fs, exploreRanges)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -134,10 +136,10 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 			prog.update(protocol+"/"+variant, p.Runs, maxEx, "executions of the budget", fmt.Sprintf("%d finding kinds", p.Findings))
 		}
 	}
-	vd, err := h.Run(scenario, v)
+	vd, err := shard.hunt(&h, scenario, v, nil)
 	prog.clear()
 	if err != nil {
-		return exitUsage, usageError{err}
+		return shardExit(usageError{err})
 	}
 	res := newExploreResult(proto, params, v, spec, vd)
 	for i, hf := range vd.Findings {

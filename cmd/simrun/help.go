@@ -50,6 +50,15 @@ var docs = map[string]commandDoc{
 	"bench": {synopsis: "[-quick] [-json] [-plot FILE] [-cost name=value] [BENCH...]",
 		about:    "Prices the protocols in virtual time under the cost model and measures the simulator.",
 		examples: []string{"simrun bench -quick", "simrun bench groupcommit -plot gc.svg -cost fsync=2ms"}},
+	"merge": {synopsis: "REPORT|DIR...",
+		about: "Merges the reports that run -shard I/N or explore -shard I/N wrote (one per shard; a directory\n" +
+			"stands for the simrun-shard-*.json reports in it) into the output and exit status of one machine.\n" +
+			"Reports of another configuration, version or shard count are refused (exit 2); a missing shard\n" +
+			"makes the result inconclusive (exit 3), never verified. See docs/sharding.md.",
+		examples: []string{
+			"simrun explore -protocol mutexqueue -variant final-review -json -shard 0/2 -shard-dir reports",
+			"simrun merge reports",
+		}},
 	"version": {about: "Prints the version that traces record, then how the binary was built.", examples: []string{"simrun version"}},
 	"help":    {synopsis: "[COMMAND]", about: "Prints the commands, or one command's help (as COMMAND -h).", examples: []string{"simrun help replay"}},
 }

@@ -67,6 +67,7 @@ func init() {
 		{"bench", "price the protocols in virtual time and measure the simulator", runBench},
 		{"help", "print the commands, or one command's synopsis, flags, examples and exit codes", runHelp},
 		{"version", "print the version traces record, and the build", runVersion},
+		{"merge", "merge the reports of sharded runs into one machine's output (see docs/sharding.md)", runMerge},
 	}
 }
 

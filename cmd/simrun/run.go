@@ -37,6 +37,7 @@ type runFlags struct {
 	minimize, oracles bool
 	watchdog          time.Duration
 	quiet             bool
+	shard             shardFlags
 
 	key string     // configKey of the flags, for trace file names
 	in  *interrupt // SIGINT/SIGTERM: stop the hunt, keep what it found
@@ -93,6 +94,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.selfCheck, "selfcheck", false, "re-run every execution and report nondeterminism")
 	fs.DurationVar(&f.watchdog, "watchdog", 2*time.Minute, "declare the run hung when no execution finishes for this long (0: off)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress line on stderr (it is drawn only on a terminal anyway)")
+	f.shard.register(fs, "run")
 }
 
 // spec parses a strategy description (-strategy, or a name of the default
@@ -220,6 +222,9 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitClean, nil
 	}
 	if f.protocol == "" {
+		if _, on, _ := f.shard.resolve(); on {
+			return exitUsage, usagef("a shard runs one variant: give -protocol and -variant")
+		}
 		if f.variant != "" {
 			return exitUsage, usagef("-variant needs -protocol")
 		}
@@ -243,7 +248,7 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	res, err := runVariant(&f, cost, f.protocol, f.variant, specs, false, stderr)
 	if err != nil {
-		return exitUsage, err
+		return shardExit(err)
 	}
 	if f.jsonOut {
 		if err := writeJSON(stdout, res); err != nil {
@@ -294,7 +299,7 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, specs []sc
 			prog.update(protocol+"/"+variant+" "+sp.Name, p.Runs, h.Runs, "runs", fmt.Sprintf("%d finding kinds", p.Findings))
 		}
 	}
-	verdict, err := h.Run(scenario, v)
+	verdict, err := f.shard.hunt(&h, scenario, v, stats)
 	prog.clear()
 	if err != nil {
 		return nil, usageError{err}
