@@ -42,6 +42,8 @@ type access struct {
 const (
 	resHistory = iota
 	resSpurious
+	resChannels // every channel op reads it, a wide one writes it
+	resTime     // timer operations write it
 	resObjects
 )
 
@@ -58,7 +60,7 @@ func (h *hbState) accesses(c Choice, rec bool) []access {
 	if c.Object >= 0 && !c.Op.Local() {
 		m := modeWrite
 		switch c.Op {
-		case op.Load, op.Read:
+		case op.Load, op.Read, op.Len:
 			m = modeRead
 		case op.Lock:
 			m = modeAcquire
@@ -82,6 +84,16 @@ func (h *hbState) accesses(c Choice, rec bool) []access {
 	}
 	if c.Op == op.Spurious {
 		a = append(a, access{resSpurious, modeWrite})
+	}
+	if c.Op.Chan() {
+		m := modeRead
+		if c.Op.Wide() {
+			m = modeWrite
+		}
+		a = append(a, access{resChannels, m})
+	}
+	if c.Op.Time() {
+		a = append(a, access{resTime, modeWrite})
 	}
 	h.acc = a
 	return a

@@ -45,6 +45,7 @@ type engine struct {
 	path     scheduler.Path
 
 	asleep      int // actors blocked until another wakes them (Cond.Wait)
+	daemons     int // live daemon actors (timers): the execution ends without them
 	spuriousMax int
 	spurious    int
 
@@ -128,6 +129,7 @@ type actor struct {
 	req     req  // the pending visible operation
 	asleep  bool // blocked until another actor wakes it (req.wait says on what)
 	readyAt Duration
+	daemon  bool // a timer's actor: not waited for at the end, never a leak
 }
 
 // newObject registers a shared object and returns its id.
@@ -184,7 +186,7 @@ func (x *Execution) run(s Scenario) *Finding {
 			}
 		}
 	}
-	if x.finding == nil && len(x.live) > 0 {
+	if x.finding == nil && len(x.live) > x.daemons {
 		x.finding = x.explainStuck()
 	}
 	if x.finding == nil && len(x.checks) > 0 {
@@ -225,6 +227,9 @@ func (x *Execution) stopAll() {
 
 func (x *Execution) finish(a *actor) {
 	a.done = true
+	if a.daemon {
+		x.daemons--
+	}
 	x.end = max(x.end, a.readyAt)
 	for i, b := range x.live {
 		if b == a {
@@ -315,6 +320,9 @@ func (x *Execution) sleepsOn(a *actor) (*Cond, bool) {
 // actor can step: the execution is over, stuck, or past its step bound.
 func (x *Execution) decide() *actor {
 	for {
+		if x.daemons > 0 && x.daemons == len(x.live) {
+			return nil // only timers are left: the program has ended
+		}
 		if x.step >= x.opts.MaxSteps {
 			x.fail(&Finding{Kind: Livelock, Step: x.step,
 				Message: fmt.Sprintf("no end after %d steps (the step bound): an actor spins or the protocol never terminates", x.step),

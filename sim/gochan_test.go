@@ -1,0 +1,232 @@
+package sim_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+)
+
+// goPrograms are small programs on Go's primitives: each buggy one must
+// give its kind (with its words in the message), each correct one nothing.
+var goPrograms = []struct {
+	name  string
+	want  sim.Kind // "" for a correct program
+	words string   // in the finding's message
+	s     sim.Scenario
+}{
+	{"unbuffered handoff", "", "", func(x *sim.Execution) {
+		ch := sim.NewChan[int](x, "ch", 0)
+		x.Go("sender", func() { ch.Send(42) })
+		x.Assert(ch.Recv() == 42, "wrong value")
+	}},
+	{"send without receiver", sim.Deadlock, "all goroutines are asleep", func(x *sim.Execution) {
+		ch := sim.NewChan[int](x, "ch", 0)
+		ch.Send(1)
+	}},
+	{"leaked sender", sim.Leak, "goroutine leak", func(x *sim.Execution) {
+		ch := sim.NewChan[int](x, "results", 0)
+		x.Go("worker", func() { ch.Send(1) })
+		sim.Select(x, ch.RecvCase(nil), sim.Default(nil))
+	}},
+	{"buffered fixes the leak", "", "", func(x *sim.Execution) {
+		ch := sim.NewChan[int](x, "results", 1)
+		x.Go("worker", func() { ch.Send(1) })
+		sim.Select(x, ch.RecvCase(nil), sim.Default(nil))
+	}},
+	{"send on closed", sim.SendOnClosed, "send on closed channel", func(x *sim.Execution) {
+		ch := sim.NewChan[int](x, "ch", 1)
+		x.Go("closer", func() { ch.Close() })
+		x.Go("sender", func() { ch.Send(1) })
+	}},
+	{"double close", sim.CloseOfClosed, "close of closed channel", func(x *sim.Execution) {
+		ch := sim.NewChan[int](x, "done", 0)
+		x.Go("a", func() { ch.Close() })
+		x.Go("b", func() { ch.Close() })
+	}},
+	{"close nil", sim.CloseOfNil, "close of nil channel", func(x *sim.Execution) {
+		sim.NewNilChan[int](x, "ch").Close()
+	}},
+	{"range until closed", "", "", func(x *sim.Execution) {
+		ch := sim.NewChan[int](x, "ch", 2)
+		x.Go("producer", func() {
+			for i := range 3 {
+				ch.Send(i)
+			}
+			ch.Close()
+		})
+		sum := 0
+		for v := range ch.Range() {
+			sum += v
+		}
+		x.Assert(sum == 3, "sum %d", sum)
+		_, ok := ch.RecvOK()
+		x.Assert(!ok && ch.Cap() == 2 && ch.Len() == 0, "closed channel")
+	}},
+	{"negative waitgroup", sim.NegativeWaitGroup, "negative WaitGroup counter", func(x *sim.Execution) {
+		wg := sim.NewWaitGroup(x, "wg")
+		wg.Add(1)
+		x.Go("a", func() { wg.Done() })
+		x.Go("b", func() { wg.Done() })
+		wg.Wait()
+	}},
+	{"waitgroup go", "", "", func(x *sim.Execution) {
+		wg := sim.NewWaitGroup(x, "wg")
+		n := sim.NewAtomicInt(x, "n", 0)
+		for _, name := range []string{"a", "b"} {
+			wg.Go(name, func() { n.Add(1) })
+		}
+		wg.Wait()
+		x.Assert(n.Load() == 2, "n")
+	}},
+	{"waitgroup missing done", sim.Deadlock, "sync.WaitGroup.Wait", func(x *sim.Execution) {
+		wg := sim.NewWaitGroup(x, "wg")
+		wg.Add(2)
+		x.Go("a", func() { wg.Done() })
+		wg.Wait()
+	}},
+	{"handoff unlock", "", "", func(x *sim.Execution) {
+		mu := sim.NewGoMutex(x, "mu")
+		mu.Lock()
+		x.Go("other", func() { mu.Unlock() })
+		mu.Lock()
+		mu.Unlock()
+	}},
+	{"unlock of unlocked", sim.BadUnlock, "unlock of unlocked mutex", func(x *sim.Execution) {
+		mu := sim.NewGoMutex(x, "mu")
+		x.Go("a", func() { mu.Lock(); mu.Unlock() })
+		x.Go("b", func() { mu.Unlock() })
+	}},
+	{"runlock without rlock", sim.BadUnlock, "RUnlock of unlocked RWMutex", func(x *sim.Execution) {
+		sim.NewRWMutex(x, "rw").RUnlock()
+	}},
+	{"recursive rlock with writer", sim.Deadlock, "sync.RWMutex", func(x *sim.Execution) {
+		rw := sim.NewRWMutex(x, "rw")
+		x.Go("writer", func() { rw.Lock(); rw.Unlock() })
+		rw.RLock()
+		x.Yield()
+		rw.RLock()
+		rw.RUnlock()
+		rw.RUnlock()
+	}},
+	{"once", "", "", func(x *sim.Execution) {
+		o := sim.NewOnce(x, "once")
+		v := sim.NewVar(x, "v", 0)
+		wg := sim.NewWaitGroup(x, "wg")
+		for _, name := range []string{"a", "b"} {
+			wg.Go(name, func() {
+				o.Do(func() { v.Write(v.Read() + 1) })
+				x.Assert(v.Read() == 1, "once ran %d times", v.Read())
+			})
+		}
+		wg.Wait()
+	}},
+	{"go cond no spurious", "", "", func(x *sim.Execution) {
+		mu := sim.NewGoMutex(x, "mu")
+		c := sim.NewGoCond(x, "c", mu)
+		ready := sim.NewVar(x, "ready", false)
+		x.Go("producer", func() { mu.Lock(); ready.Write(true); c.Signal(); mu.Unlock() })
+		mu.Lock()
+		if !ready.Read() { // an if is enough without spurious wakeups
+			c.Wait()
+		}
+		x.Assert(ready.Read(), "woke without ready")
+		mu.Unlock()
+	}},
+	{"go cond lost signal", sim.Deadlock, "nobody waited (lost)", func(x *sim.Execution) {
+		mu := sim.NewGoMutex(x, "mu")
+		c := sim.NewGoCond(x, "c", mu)
+		x.Go("producer", func() { c.Signal() })
+		mu.Lock()
+		c.Wait()
+		mu.Unlock()
+	}},
+	{"semaphore", "", "", func(x *sim.Execution) {
+		s := sim.NewSemaphore(x, "sem", 1)
+		v := sim.NewVar(x, "v", 0)
+		wg := sim.NewWaitGroup(x, "wg")
+		for _, name := range []string{"a", "b"} {
+			wg.Go(name, func() { s.Acquire(1); v.Write(v.Read() + 1); s.Release(1) })
+		}
+		wg.Wait()
+		x.Assert(v.Read() == 2, "lost update")
+	}},
+	{"channel as lock", "", "", func(x *sim.Execution) {
+		sem := sim.NewChan[struct{}](x, "sem", 1)
+		v := sim.NewVar(x, "v", 0)
+		wg := sim.NewWaitGroup(x, "wg")
+		for _, name := range []string{"a", "b"} {
+			wg.Go(name, func() { sem.Send(struct{}{}); v.Write(v.Read() + 1); sem.Recv() })
+		}
+		wg.Wait()
+		x.Assert(v.Read() == 2, "lost update")
+	}},
+	{"race without sync", sim.Race, "data race", func(x *sim.Execution) {
+		v := sim.NewVar(x, "v", 0)
+		done := sim.NewChan[bool](x, "done", 1)
+		x.Go("a", func() { v.Write(1); done.Send(true) })
+		v.Write(2)
+		done.Recv()
+	}},
+	{"select both ready", "", "", func(x *sim.Execution) {
+		a := sim.NewChan[int](x, "a", 1)
+		b := sim.NewChan[int](x, "b", 1)
+		a.Send(1)
+		b.Send(2)
+		got := 0
+		sim.Select(x, a.RecvCase(func(v int, _ bool) { got = v }), b.RecvCase(func(v int, _ bool) { got = v }))
+		x.Assert(got == 1 || got == 2, "got %d", got)
+	}},
+	{"select blocks then served", "", "", func(x *sim.Execution) {
+		a := sim.NewChan[int](x, "a", 0)
+		b := sim.NewChan[int](x, "b", 0)
+		x.Go("sa", func() { sim.Select(x, a.SendCase(1, nil), sim.Default(nil)) })
+		x.Go("sb", func() { b.Send(2) })
+		got := 0
+		sim.Select(x, a.RecvCase(func(v int, _ bool) { got = v }), b.RecvCase(func(v int, _ bool) { got = v }))
+		x.Assert(got == 1 || got == 2, "got %d", got)
+		if got == 1 {
+			b.Recv()
+		}
+	}},
+	{"atomics", "", "", func(x *sim.Execution) {
+		v := sim.NewAtomicInt[int64](x, "v", 0b0110)
+		x.Assert(v.And(0b0011) == 0b0110 && v.Or(0b1000) == 0b0010 && v.Swap(7) == 0b1010, "and/or/swap")
+		x.Assert(v.CompareAndSwap(7, 8) && !v.CompareAndSwap(7, 9) && v.Add(2) == 10, "cas/add")
+	}},
+}
+
+func TestGoPrimitives(t *testing.T) {
+	strategies := []struct {
+		name string
+		new  func() scheduler.Strategy
+		runs int
+	}{
+		{"random", func() scheduler.Strategy { return scheduler.NewRandom(1) }, 300},
+		{"dpor", func() scheduler.Strategy { return scheduler.NewDPOR() }, 5000},
+	}
+	for _, p := range goPrograms {
+		for _, st := range strategies {
+			t.Run(p.name+"/"+st.name, func(t *testing.T) {
+				rep, err := sim.Explore(p.s, sim.Options{Strategy: st.new(), Runs: st.runs, Races: true, StopOnFinding: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.want == "" {
+					if len(rep.Findings) > 0 {
+						t.Fatalf("correct program: %v", rep.Findings[0])
+					}
+					return
+				}
+				if len(rep.Findings) == 0 {
+					t.Fatalf("want %s, found nothing in %d runs", p.want, rep.Runs)
+				}
+				f := rep.Findings[0]
+				if f.Kind != p.want || !strings.Contains(f.String(), p.words) {
+					t.Fatalf("want %s with %q, got %v", p.want, p.words, f)
+				}
+			})
+		}
+	}
+}
