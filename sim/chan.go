@@ -321,6 +321,19 @@ func (ch *Chan[T]) Close() {
 				a.name, c.name, c.closer.actor.name, c.closer.step)})
 		panic(errAbort)
 	}
+	woke := c.close(a)
+	x.done(a, false, func() string {
+		if len(woke) == 0 {
+			return ""
+		}
+		return fmt.Sprint("wakes ", woke)
+	})
+}
+
+// close closes c for a, which is stepping (a Close, a cancel, a timer),
+// and wakes every waiter; it returns their names.
+func (c *chanCore) close(a *actor) []string {
+	x := c.x
 	c.closed = true
 	c.closer = closeInfo{a, x.step}
 	c.raceClose(a)
@@ -334,12 +347,7 @@ func (ch *Chan[T]) Close() {
 			woke = append(woke, w.a.name)
 		}
 	}
-	x.done(a, false, func() string {
-		if len(woke) == 0 {
-			return ""
-		}
-		return fmt.Sprint("wakes ", woke)
-	})
+	return woke
 }
 
 func (c *chanCore) sendOnClosed(a *actor) {

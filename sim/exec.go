@@ -46,6 +46,7 @@ type engine struct {
 
 	asleep      int // actors blocked until another wakes them (Cond.Wait)
 	daemons     int // live daemon actors (timers): the execution ends without them
+	timers      []*Timer
 	spuriousMax int
 	spurious    int
 

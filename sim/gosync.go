@@ -264,7 +264,7 @@ func (wg *WaitGroup) describe(*actor) string {
 // Add adds delta to the counter.
 func (wg *WaitGroup) Add(delta int) {
 	x := wg.x
-	a := x.stepOp(req{kind: op.Add, obj: wg.id, arg: delta})
+	a := x.stepOp(req{kind: op.Add, obj: wg.id})
 	wg.n += delta
 	if delta >= 0 {
 		wg.lastAdd = closeInfo{a, x.step}
@@ -468,7 +468,7 @@ func (w semWait) describe(*actor) string {
 // Acquire takes n units, blocking until they are free.
 func (s *Semaphore) Acquire(n int) {
 	x := s.x
-	a := x.stepOp(req{kind: op.GoLock, obj: s.id, arg: n, wait: semWait{s, n}})
+	a := x.stepOp(req{kind: op.GoLock, obj: s.id, wait: semWait{s, n}})
 	s.cur += n
 	x.raceAcquire(a, s.id)
 	x.done(a, false, nil)
@@ -477,7 +477,7 @@ func (s *Semaphore) Acquire(n int) {
 // TryAcquire takes n units if they are free and reports whether it did.
 func (s *Semaphore) TryAcquire(n int) bool {
 	x := s.x
-	a := x.stepOp(req{kind: op.GoLock, obj: s.id, arg: n})
+	a := x.stepOp(req{kind: op.GoLock, obj: s.id})
 	ok := s.size-s.cur >= n
 	if ok {
 		s.cur += n
@@ -490,7 +490,7 @@ func (s *Semaphore) TryAcquire(n int) bool {
 // Release returns n units.
 func (s *Semaphore) Release(n int) {
 	x := s.x
-	a := x.stepOp(req{kind: op.GoUnlock, obj: s.id, arg: n})
+	a := x.stepOp(req{kind: op.GoUnlock, obj: s.id})
 	if n > s.cur {
 		x.badUnlock(a, fmt.Sprintf("panic: semaphore: released more than held: %s releases %d units of %s, %d are held", a.name, n, s.name, s.cur))
 	}
