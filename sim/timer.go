@@ -148,6 +148,7 @@ func (t *Timer) ready(*actor) bool {
 	}
 	return true
 }
+
 // progressSince reports whether a goroutine (not a timer) has stepped
 // since the path had n steps. A ticker fires again only then: a schedule
 // in which only tickers run is unfair, and would hide every real deadlock
