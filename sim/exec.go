@@ -47,6 +47,8 @@ type engine struct {
 	asleep      int // actors blocked until another wakes them (Cond.Wait)
 	daemons     int // live daemon actors (timers): the execution ends without them
 	timers      []*Timer
+	idleActor   int // the actor of the run of idle steps ending the path (see fair)
+	idleRun     int
 	spuriousMax int
 	spurious    int
 
@@ -347,6 +349,7 @@ func (x *Execution) decide() *actor {
 			}
 			return nil
 		}
+		cs = x.fair(cs)
 		// Spurious wakeups are on offer only beside a real step: a state in
 		// which only spurious wakeups remain is stuck (a waiter that loops
 		// would wait again).
