@@ -204,7 +204,7 @@ func (x *Execution) trace(meta Meta, run int) *traces.Trace {
 		Format: traces.Format, Version: traces.Version, Tool: ToolVersion,
 		Protocol: meta.Protocol, Variant: meta.Variant, Config: meta.Config,
 		Options: traces.Options{Spurious: !x.opts.NoSpurious, MaxSpurious: x.spuriousMax,
-			MaxSteps: x.opts.MaxSteps, Cost: x.cost.Map(), Races: x.opts.Races},
+			MaxSteps: x.opts.MaxSteps, Cost: x.cost.Map(), Races: x.opts.Races, Unfair: x.opts.Unfair},
 		Run:       run,
 		Decisions: append([]int{}, x.path.Decisions...),
 		Events:    x.events,
