@@ -26,7 +26,9 @@ func (r *recTB) Fatalf(format string, args ...any) {
 		r.fatal = fmt.Sprintf(format, args...)
 	}
 }
-func (r *recTB) Logf(format string, args ...any) { r.logs = append(r.logs, fmt.Sprintf(format, args...)) }
+func (r *recTB) Logf(format string, args ...any) {
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
 
 func setFlag(t *testing.T, name, value string) {
 	t.Helper()

@@ -31,7 +31,7 @@ type Options struct {
 	// MaxSpurious bounds the spurious wakeups of one execution, so that
 	// exhaustive search stays finite. Default 3.
 	MaxSpurious int
-	checkSpecs []scheduler.Spec // Check's Strategy option, for its Hunt
+	checkSpecs  []scheduler.Spec // Check's Strategy option, for its Hunt
 
 	// Unfair turns off the fair scheduling rule (see fairSpin in fair.go):
 	// an actor spinning without effect is then scheduled as often as any
