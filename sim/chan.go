@@ -86,6 +86,7 @@ func NewChan[T any](x *Execution, name string, size int) *Chan[T] {
 	}
 	ch := &Chan[T]{}
 	ch.c = chanCore{x: x, id: x.newObject("chan", Name{base: name}), name: Name{base: name}, cap: size}
+	x.vals = append(x.vals, &ch.c)
 	return ch
 }
 
@@ -196,6 +197,22 @@ func (ch *Chan[T]) Range() iter.Seq[T] {
 			}
 		}
 	}
+}
+
+// stateString is the channel's part of the terminal state: its buffered
+// values and whether it is closed.
+func (c *chanCore) stateString(x *Execution) string {
+	s := "["
+	for i, it := range c.buf {
+		if i > 0 {
+			s += " "
+		}
+		s += x.format(it.v)
+	}
+	if c.closed {
+		return s + "] closed"
+	}
+	return s + "]"
 }
 
 func typed[T any](v any) T {

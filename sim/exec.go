@@ -163,7 +163,9 @@ func (a *actor) body() {
 			a.x.panicked(a, r, debug.Stack())
 		}
 	}()
-	a.x.record(a, op.Start, a.obj, 0, false, nil)
+	if !a.daemon { // a daemon's first step is its first operation (see Timer)
+		a.x.record(a, op.Start, a.obj, 0, false, nil)
+	}
 	if a.fn == nil {
 		a.x.scenario(a.x)
 		return

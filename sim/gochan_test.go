@@ -3,6 +3,7 @@ package sim_test
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -285,4 +286,82 @@ func TestGoWorkersAgree(t *testing.T) {
 			t.Errorf("%s: 1 worker %s, 2 workers %s", p.name, counts[0], counts[1])
 		}
 	}
+}
+
+// TestGoDPORMatchesDFS: on every small program with Go's primitives, DPOR
+// reaches the same terminal states and the same finding kinds as
+// brute-force DFS (no preemption bound), so the labels of the new
+// operations (wide channel ops, timers) make it sound.
+func TestGoDPORMatchesDFS(t *testing.T) {
+	for _, p := range goPrograms {
+		for _, unfair := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/unfair=%v", p.name, unfair), func(t *testing.T) {
+				o := func(s scheduler.Strategy) sim.Options {
+					return sim.Options{Strategy: s, Runs: 20000, Races: true, MaxSteps: 300, Unfair: unfair}
+				}
+				dfs, err := sim.Explore(p.s, o(scheduler.NewDFS(-1)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !dfs.Exhausted {
+					t.Skipf("DFS did not finish in %d runs", dfs.Runs)
+				}
+				dpor, err := sim.Explore(p.s, o(scheduler.NewDPOR()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !dpor.Exhausted || dpor.TerminalStates != dfs.TerminalStates || fmt.Sprint(sortedKinds(dpor)) != fmt.Sprint(sortedKinds(dfs)) {
+					t.Fatalf("DFS: %d runs, %d terminal states, kinds %v; DPOR: %d runs, %d terminal states, kinds %v",
+						dfs.Runs, dfs.TerminalStates, sortedKinds(dfs), dpor.Runs, dpor.TerminalStates, sortedKinds(dpor))
+				}
+				t.Logf("DFS %d runs, DPOR %d runs, %d terminal states", dfs.Runs, dpor.Runs, dfs.TerminalStates)
+			})
+		}
+	}
+}
+
+func sortedKinds(r *sim.Report) []string {
+	var ks []string
+	for k := range r.Counts {
+		ks = append(ks, string(k))
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func init() {
+	// Programs with several outcomes, for the DPOR-versus-DFS test.
+	goPrograms = append(goPrograms, []struct {
+		name  string
+		want  sim.Kind
+		words string
+		s     sim.Scenario
+	}{
+		{"who sends first", "", "", func(x *sim.Execution) {
+			a := sim.NewChan[int](x, "a", 1)
+			b := sim.NewChan[int](x, "b", 0)
+			first := sim.NewVar(x, "first", 0)
+			x.Go("sa", func() { a.Send(1) })
+			x.Go("sb", func() { sim.Select(x, b.SendCase(2, nil), sim.Default(nil)) })
+			for range 2 {
+				sim.Select(x,
+					a.RecvCase(func(v int, _ bool) { first.Write(first.Read()*10 + v) }),
+					b.RecvCase(func(v int, _ bool) { first.Write(first.Read()*10 + v) }),
+					sim.Default(nil))
+			}
+		}},
+		{"timeout or reply", "", "", func(x *sim.Execution) {
+			reply := sim.NewChan[int](x, "reply", 1)
+			won := sim.NewVar(x, "won", "")
+			x.Go("server", func() { reply.Send(1) })
+			sim.Select(x, reply.RecvCase(func(int, bool) { won.Write("reply") }),
+				sim.After(x, 5).RecvCase(func(sim.Duration, bool) { won.Write("timeout") }))
+		}},
+		{"cancel or err", "", "", func(x *sim.Execution) {
+			ctx, cancel := sim.WithCancel(sim.Background(x))
+			seen := sim.NewVar(x, "seen", "")
+			x.Go("canceller", cancel)
+			x.Go("watcher", func() { seen.Write(fmt.Sprint(ctx.Err())) })
+		}},
+	}...)
 }

@@ -91,36 +91,47 @@ func newTimer(x *Execution, kind string, d, period Duration, fn func(), onFire f
 	x.timers = append(x.timers, t)
 	t.daemon = x.spawn(t.name.String(), t.run)
 	t.daemon.daemon = true
+	t.daemon.req = req{kind: op.Fire, obj: t.id, wait: t}
 	x.daemons++
 	x.done(a, false, func() string { return "fires at " + t.deadline.String() })
 	return t
 }
 
-// run is the timer's daemon: it fires whenever the timer is due.
+// run is the timer's daemon: it fires whenever the timer is due. Its first
+// step is its first firing, not a Start: a pending Start would look
+// independent of everything to DPOR, which would then never try firing
+// the timer before the goroutines end.
 func (t *Timer) run() {
 	x := t.x
+	a := t.daemon
 	for {
-		a := x.stepOp(req{kind: op.Fire, obj: t.id, wait: t})
-		x.now = max(x.now, t.deadline)
-		at := t.deadline
-		t.firedAt = len(x.path.Steps)
-		if t.period > 0 {
-			t.deadline += t.period
-		} else {
-			t.active = false
-		}
-		switch {
-		case t.onFire != nil:
-			t.onFire(a)
-			x.done(a, false, nil)
-		case t.fn != nil:
-			x.done(a, false, nil)
-			b := x.spawn(t.name.String()+".f", t.fn)
-			x.record(a, op.Go, b.obj, 0, false, func() string { return b.name })
-		default:
-			if !t.C.c.trySend(a, at) {
-				x.done(a, true, func() string { return "tick dropped" })
-			}
+		t.fire(a)
+		a = x.stepOp(req{kind: op.Fire, obj: t.id, wait: t})
+	}
+}
+
+// fire is one firing, by the daemon a, which is stepping.
+func (t *Timer) fire(a *actor) {
+	x := t.x
+	x.now = max(x.now, t.deadline)
+	at := t.deadline
+	t.firedAt = len(x.path.Steps)
+	if t.period > 0 {
+		t.deadline += t.period
+	} else {
+		t.active = false
+	}
+	switch {
+	case t.onFire != nil:
+		t.onFire(a)
+		x.done(a, false, nil)
+	case t.fn != nil:
+		x.done(a, false, nil)
+		b := x.spawn(t.name.String()+".f", t.fn)
+		x.record(a, op.Go, b.obj, 0, false, func() string { return b.name })
+	default:
+		if !t.C.c.trySend(a, at) {
+			x.done(a, true, func() string { return "tick dropped" })
 		}
 	}
 }
