@@ -1,0 +1,121 @@
+package kernels_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/simrun/simrun/kernels"
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+)
+
+// tb records what sim.Check says instead of failing the test.
+type tb struct {
+	name  string
+	fatal string
+	logs  []string
+}
+
+func (r *tb) Helper()      {}
+func (r *tb) Name() string { return r.name }
+func (r *tb) Fatalf(format string, args ...any) {
+	if r.fatal == "" {
+		r.fatal = fmt.Sprintf(format, args...)
+	}
+}
+func (r *tb) Logf(format string, args ...any) { r.logs = append(r.logs, fmt.Sprintf(format, args...)) }
+
+// TestMain removes the traces sim.Check saves for the buggy kernels.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	os.RemoveAll("testdata")
+	os.Exit(code)
+}
+
+func TestSuiteSize(t *testing.T) {
+	if len(kernels.All) < 30 {
+		t.Fatalf("%d kernels, want at least 30", len(kernels.All))
+	}
+	seen := map[string]bool{}
+	for _, k := range kernels.All {
+		if seen[k.Name] || k.Want == "" || k.Buggy == nil || k.Fixed == nil || k.Pattern == "" {
+			t.Errorf("kernel %q: duplicate or incomplete", k.Name)
+		}
+		seen[k.Name] = true
+	}
+}
+
+// TestBuggyFoundUnderCheckDefaults: sim.Check with its defaults finds
+// every buggy kernel, with the kernel's kind.
+func TestBuggyFoundUnderCheckDefaults(t *testing.T) {
+	for _, k := range kernels.All {
+		t.Run(k.Name, func(t *testing.T) {
+			r := &tb{name: "kernel_" + k.Name}
+			sim.Check(r, k.Buggy, sim.Watchdog(0))
+			if !strings.HasPrefix(r.fatal, "sim.Check: "+string(k.Want)+" ") {
+				t.Fatalf("want %s, got %q", k.Want, firstLine(r.fatal))
+			}
+		})
+	}
+}
+
+// TestFixedCleanUnderCheckDefaults: every fixed kernel passes sim.Check
+// and an exhaustive DPOR search.
+func TestFixedClean(t *testing.T) {
+	for _, k := range kernels.All {
+		t.Run(k.Name, func(t *testing.T) {
+			r := &tb{name: "kernel_" + k.Name}
+			sim.Check(r, k.Fixed, sim.Watchdog(0))
+			if r.fatal != "" {
+				t.Fatalf("fixed kernel: %s", r.fatal)
+			}
+			rep, err := sim.Explore(k.Fixed, sim.Options{Strategy: scheduler.NewDPOR(), Runs: 20000, Races: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Findings) > 0 {
+				t.Fatalf("fixed kernel under DPOR: %v", rep.Findings[0])
+			}
+			if !rep.Exhausted && !testing.Short() {
+				t.Logf("DPOR did not exhaust in %d runs", rep.Runs)
+			}
+		})
+	}
+}
+
+// TestTracesReplay: the trace of every buggy kernel's finding replays to
+// the same finding and the same bytes.
+func TestTracesReplay(t *testing.T) {
+	for _, k := range kernels.All {
+		t.Run(k.Name, func(t *testing.T) {
+			rep, err := sim.Explore(k.Buggy, sim.Options{Runs: 1000, Races: true, StopOnFinding: true,
+				Meta: sim.Meta{Protocol: "kernels", Variant: k.Name}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Findings) == 0 || rep.Findings[0].Trace == nil {
+				t.Fatalf("no finding with a trace in %d runs", rep.Runs)
+			}
+			f := rep.Findings[0]
+			g, got, err := sim.Replay(k.Buggy, f.Trace)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g == nil || g.Kind != f.Kind {
+				t.Fatalf("replay gave %v, want %s", g, f.Kind)
+			}
+			a, _ := f.Trace.Encode()
+			b, _ := got.Encode()
+			if string(a) != string(b) {
+				t.Fatal("replayed trace differs")
+			}
+		})
+	}
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
