@@ -3,6 +3,7 @@ package kernels_test
 import (
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 
@@ -118,4 +119,45 @@ func TestTracesReplay(t *testing.T) {
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
 	return l
+}
+
+// TestDPORMatchesDFS: on every kernel, buggy and fixed, DPOR reaches the
+// same terminal states and finding kinds as brute-force DFS.
+func TestDPORMatchesDFS(t *testing.T) {
+	for _, k := range kernels.All {
+		for _, v := range []struct {
+			name string
+			s    sim.Scenario
+		}{{"buggy", k.Buggy}, {"fixed", k.Fixed}} {
+			t.Run(k.Name+"/"+v.name, func(t *testing.T) {
+				o := func(s scheduler.Strategy) sim.Options {
+					return sim.Options{Strategy: s, Runs: 20000, Races: true, MaxSteps: 500}
+				}
+				dfs, err := sim.Explore(v.s, o(scheduler.NewDFS(-1)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !dfs.Exhausted {
+					t.Skipf("DFS did not finish in %d runs", dfs.Runs)
+				}
+				dpor, err := sim.Explore(v.s, o(scheduler.NewDPOR()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !dpor.Exhausted || dpor.TerminalStates != dfs.TerminalStates || kinds(dpor) != kinds(dfs) {
+					t.Fatalf("DFS: %d runs, %d terminal states, %s; DPOR: %d runs, %d terminal states, %s",
+						dfs.Runs, dfs.TerminalStates, kinds(dfs), dpor.Runs, dpor.TerminalStates, kinds(dpor))
+				}
+			})
+		}
+	}
+}
+
+func kinds(r *sim.Report) string {
+	var ks []string
+	for k := range r.Counts {
+		ks = append(ks, string(k))
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, ",")
 }

@@ -124,6 +124,11 @@ func (o *Op) UnmarshalText(b []byte) error {
 // read-only operations on the same object commute.
 func (o Op) ReadOnly() bool { return o == Read || o == Load || o == Len }
 
+// Go reports whether the operation is one of Go's vocabulary (a channel,
+// GoMutex, RWMutex, WaitGroup, Once, GoCond, semaphore, atomic Add/And/Or,
+// context or timer operation) other than the read-only Len.
+func (o Op) Go() bool { return o >= Send && o < numOps && o != Len }
+
 // Chan reports whether the operation touches a channel: its label's object
 // is that channel, unless the operation is Wide.
 func (o Op) Chan() bool { return o >= Send && o <= Select || o == Cancel || o == Fire }

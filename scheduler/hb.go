@@ -18,6 +18,7 @@ type hbState struct {
 type resAcc struct {
 	write, acq, rel, try int // latest event of each kind, or -1
 	reads                []int
+	all                  []int // every modeAll event
 }
 
 // Access modes. Mutexes are special because a release and an acquire by
@@ -31,6 +32,13 @@ const (
 	modeTry     // TryLock
 	modeRelease // Unlock, the release in Wait
 	modeAfter   // the wakeup after a Signal: ordered after the cond's last write
+	// modeAll: Go's blocking primitives (channels, GoMutex, RWMutex,
+	// WaitGroup, Once, GoCond, semaphores, timers). Such a step can be
+	// blocked until a partner's step, so the step it must be reversed with
+	// need not be the object's latest write (a Lock blocked behind an
+	// Unlock races with the earlier Lock): it races with every earlier
+	// unordered modeAll step of the object, and orders like a write.
+	modeAll
 )
 
 type access struct {
@@ -71,6 +79,9 @@ func (h *hbState) accesses(c Choice, rec bool) []access {
 		case op.Wake:
 			m = modeAfter
 		}
+		if c.Op.Go() {
+			m = modeAll
+		}
 		a = append(a, access{resObjects + c.Object, m})
 	}
 	switch c.Op {
@@ -88,12 +99,12 @@ func (h *hbState) accesses(c Choice, rec bool) []access {
 	if c.Op.Chan() {
 		m := modeRead
 		if c.Op.Wide() {
-			m = modeWrite
+			m = modeAll
 		}
 		a = append(a, access{resChannels, m})
 	}
 	if c.Op.Time() {
-		a = append(a, access{resTime, modeWrite})
+		a = append(a, access{resTime, modeAll})
 	}
 	h.acc = a
 	return a
@@ -142,6 +153,14 @@ func (h *hbState) checkAll(c Choice, rec bool, race func(int, Choice)) []access 
 			h.check(r.rel, c, race)
 		case modeRelease:
 			h.check(r.try, c, race)
+		case modeAll:
+			h.check(r.write, c, race)
+			for _, i := range r.reads {
+				h.check(i, c, race)
+			}
+			for _, i := range r.all {
+				h.check(i, c, race)
+			}
 		}
 	}
 	return acc
@@ -166,7 +185,7 @@ func (h *hbState) step(j int, c Choice, rec bool, race func(int, Choice)) {
 		switch a.mode {
 		case modeRead, modeAfter:
 			h.join(r.write)
-		case modeWrite:
+		case modeWrite, modeAll:
 			h.join(r.write)
 			for _, i := range r.reads {
 				h.join(i)
@@ -196,6 +215,9 @@ func (h *hbState) step(j int, c Choice, rec bool, race func(int, Choice)) {
 			r.reads = append(r.reads, j)
 		case modeWrite:
 			r.write, r.reads = j, r.reads[:0]
+		case modeAll:
+			r.write, r.reads = j, r.reads[:0]
+			r.all = append(r.all, j)
 		case modeAcquire:
 			r.acq = j
 		case modeTry:
