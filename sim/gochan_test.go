@@ -13,12 +13,14 @@ import (
 
 // goPrograms are small programs on Go's primitives: each buggy one must
 // give its kind (with its words in the message), each correct one nothing.
-var goPrograms = []struct {
+type goProgram struct {
 	name  string
 	want  sim.Kind // "" for a correct program
 	words string   // in the finding's message
 	s     sim.Scenario
-}{
+}
+
+var goPrograms = []goProgram{
 	{"unbuffered handoff", "", "", func(x *sim.Execution) {
 		ch := sim.NewChan[int](x, "ch", 0)
 		x.Go("sender", func() { ch.Send(42) })
@@ -240,34 +242,41 @@ func TestGoPrimitives(t *testing.T) {
 func TestGoDeterministicTraces(t *testing.T) {
 	for _, p := range goPrograms {
 		for seed := uint64(1); seed <= 20; seed++ {
-			o := func() sim.Options {
+			assertDeterministic(t, p.name, p.s, func() sim.Options {
 				return sim.Options{Strategy: scheduler.NewRandom(seed), Races: true, MaxSteps: 2000, Meta: sim.Meta{Protocol: "test", Variant: p.name}}
-			}
-			_, t1, err := sim.Run(p.s, o(), 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, t2, _ := sim.Run(p.s, o(), 0)
-			b1, err := t1.Encode()
-			if err != nil {
-				t.Fatal(err)
-			}
-			b2, _ := t2.Encode()
-			if !bytes.Equal(b1, b2) {
-				t.Fatalf("%s seed %d: two runs gave different traces", p.name, seed)
-			}
-			f, t3, err := sim.Replay(p.s, t1)
-			if err != nil {
-				t.Fatalf("%s seed %d: replay: %v", p.name, seed, err)
-			}
-			if (f == nil) != (t1.Finding == nil) {
-				t.Fatalf("%s seed %d: replay verdict differs", p.name, seed)
-			}
-			b3, _ := t3.Encode()
-			if !bytes.Equal(b1, b3) {
-				t.Fatalf("%s seed %d: replayed trace differs", p.name, seed)
-			}
+			})
 		}
+	}
+}
+
+// assertDeterministic runs s twice under o and replays the trace: the
+// three traces must be byte-identical and the verdicts the same.
+func assertDeterministic(t *testing.T, name string, s sim.Scenario, o func() sim.Options) {
+	t.Helper()
+	seed := o().Strategy.Info().Seed
+	_, t1, err := sim.Run(s, o(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, t2, _ := sim.Run(s, o(), 0)
+	b1, err := t1.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := t2.Encode()
+	if !bytes.Equal(b1, b2) {
+		t.Fatalf("%s seed %d: two runs gave different traces", name, seed)
+	}
+	f, t3, err := sim.Replay(s, t1)
+	if err != nil {
+		t.Fatalf("%s seed %d: replay: %v", name, seed, err)
+	}
+	if (f == nil) != (t1.Finding == nil) {
+		t.Fatalf("%s seed %d: replay verdict differs", name, seed)
+	}
+	b3, _ := t3.Encode()
+	if !bytes.Equal(b1, b3) {
+		t.Fatalf("%s seed %d: replayed trace differs", name, seed)
 	}
 }
 
@@ -331,12 +340,7 @@ func sortedKinds(r *sim.Report) []string {
 
 func init() {
 	// Programs with several outcomes, for the DPOR-versus-DFS test.
-	goPrograms = append(goPrograms, []struct {
-		name  string
-		want  sim.Kind
-		words string
-		s     sim.Scenario
-	}{
+	goPrograms = append(goPrograms, []goProgram{
 		{"who sends first", "", "", func(x *sim.Execution) {
 			a := sim.NewChan[int](x, "a", 1)
 			b := sim.NewChan[int](x, "b", 0)

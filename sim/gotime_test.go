@@ -7,12 +7,7 @@ import (
 )
 
 func init() {
-	goPrograms = append(goPrograms, []struct {
-		name  string
-		want  sim.Kind
-		words string
-		s     sim.Scenario
-	}{
+	goPrograms = append(goPrograms, []goProgram{
 		{"timeout leaks the worker", sim.Leak, "chan send", func(x *sim.Execution) {
 			ctx, cancel := sim.WithTimeout(sim.Background(x), 10)
 			defer cancel()
