@@ -108,3 +108,24 @@ func TestFairness(t *testing.T) {
 		}
 	}
 }
+
+// TestPollingSelectIsNotALivelock: a loop of selects with a default that
+// polls for a value is a spin, not a livelock.
+func TestPollingSelectIsNotALivelock(t *testing.T) {
+	s := func(x *sim.Execution) {
+		ch := sim.NewChan[int](x, "ch", 0)
+		x.Go("sender", func() { ch.Send(1) })
+		for got := false; !got; {
+			sim.Select(x, ch.RecvCase(func(int, bool) { got = true }), sim.Default(nil))
+		}
+	}
+	for _, st := range []scheduler.Strategy{scheduler.NewRandom(1), scheduler.NewPCT(1, 3, 0), scheduler.NewDFS(2)} {
+		rep, err := sim.Explore(s, sim.Options{Strategy: st, Runs: 200, MaxSteps: 2000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Findings) > 0 {
+			t.Fatalf("%s: %v", st.Info().Name, rep.Findings[0])
+		}
+	}
+}

@@ -355,6 +355,7 @@ type GoCond struct {
 	L       Locker
 	waiters []*condTicket
 	last    signalInfo
+	woke    string // the waiter the last Signal woke
 }
 
 type condTicket struct {
@@ -371,8 +372,11 @@ func (t *condTicket) describe(*actor) string {
 		return fmt.Sprintf("%s (Go cond): nobody ever signalled it", c.name)
 	}
 	s := fmt.Sprintf("%s (Go cond): the last %s was at step %d by %s", c.name, c.last.op, c.last.step, c.last.actor)
-	if c.last.woke == 0 {
+	switch {
+	case c.last.woke == 0:
 		s += ", when nobody waited (lost)"
+	case c.woke != "":
+		s += ", and woke " + c.woke
 	}
 	return s
 }
@@ -409,7 +413,7 @@ func (c *GoCond) Signal() {
 	c.waiters = c.waiters[1:]
 	t.notified = true
 	x.raceSignal(a, t.a)
-	c.last.woke = 1
+	c.last.woke, c.woke = 1, t.a.name
 	x.done(a, false, func() string { return "wakes " + t.a.name })
 }
 
@@ -420,6 +424,7 @@ func (c *GoCond) Broadcast() {
 	ws := c.waiters
 	c.waiters = nil
 	c.last = signalInfo{step: x.step, actor: a.name, op: op.Broadcast, woke: len(ws)}
+	c.woke = ""
 	if len(ws) == 0 {
 		x.done(a, true, lost)
 		return

@@ -83,7 +83,9 @@ func Select(x *Execution, cases ...Case) int {
 		return i
 	}
 	if def >= 0 {
-		x.done(a, false, func() string { return "default" })
+		// No case could proceed: the select changed nothing, an idle step
+		// for fair scheduling (a polling loop is a spin).
+		x.done(a, true, func() string { return "default" })
 		run(cases[def].onSend)
 		return def
 	}
