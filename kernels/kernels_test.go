@@ -3,6 +3,7 @@ package kernels_test
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -31,7 +32,12 @@ func (r *tb) Logf(format string, args ...any) { r.logs = append(r.logs, fmt.Spri
 // TestMain removes the traces sim.Check saves for the buggy kernels.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	os.RemoveAll("testdata")
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "simrun", "kernel_*"))
+	for _, d := range dirs {
+		os.RemoveAll(d)
+	}
+	os.Remove(filepath.Join("testdata", "simrun"))
+	os.Remove("testdata")
 	os.Exit(code)
 }
 

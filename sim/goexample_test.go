@@ -103,5 +103,5 @@ func ExampleRWMutex() {
 		panic(err)
 	}
 	fmt.Println(rep.Findings[0].Message)
-	// Output: fatal error: all goroutines are asleep - deadlock! main [sync.RWMutex.RLock] waits for rw (a Lock by writer is waiting (new readers wait behind it); read-locked by main)
+	// Output: fatal error: all goroutines are asleep - deadlock! cycle: main waits for rw (a Lock by writer is waiting (new readers wait behind it); read-locked by main); writer waits for rw (a Lock by writer is waiting (new readers wait behind it); read-locked by main)
 }

@@ -85,12 +85,40 @@ func (x *Execution) explainGo() *Finding {
 		if mst, ok := goWaitState(m); ok {
 			first, st = m, mst
 		}
-		return &Finding{Kind: Deadlock, Step: x.step, Actor: first.name,
-			Message: fmt.Sprintf("fatal error: all goroutines are asleep - deadlock! %s [%s] waits for %s", first.name, st, x.blockedOn(first)),
-			Detail:  detail}
+		msg := fmt.Sprintf("fatal error: all goroutines are asleep - deadlock! %s [%s] waits for %s", first.name, st, x.blockedOn(first))
+		if c := x.goCycle(blocked); c != "" {
+			msg = "fatal error: all goroutines are asleep - deadlock! cycle: " + c
+		}
+		return &Finding{Kind: Deadlock, Step: x.step, Actor: first.name, Message: msg, Detail: detail}
 	}
 	return &Finding{Kind: Leak, Step: x.step, Actor: first.name,
 		Message: fmt.Sprintf("goroutine leak: %d goroutine(s) blocked forever after main returned; %s [%s] waits for %s",
 			len(blocked), first.name, st, x.blockedOn(first)),
 		Detail: detail}
+}
+
+// goCycle returns the first cycle of goroutines each waiting for the next
+// (a lock held, a Once running), as "t1 waits for B, locked by t2 ...;
+// t2 waits for A, locked by t1 ...", or "" if there is none.
+func (x *Execution) goCycle(blocked []*actor) string {
+	next := func(a *actor) *actor {
+		if a.req.wait == nil {
+			return nil
+		}
+		return a.req.wait.holder(a)
+	}
+	for _, a := range blocked {
+		chain := []*actor{a}
+		for b := next(a); b != nil && !b.done && len(chain) <= len(blocked); b = next(b) {
+			if b == a {
+				parts := make([]string, len(chain))
+				for i, c := range chain {
+					parts[i] = c.name + " waits for " + x.blockedOn(c)
+				}
+				return strings.Join(parts, "; ")
+			}
+			chain = append(chain, b)
+		}
+	}
+	return ""
 }

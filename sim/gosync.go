@@ -249,7 +249,16 @@ func (wg *WaitGroup) holder(*actor) *actor {
 	return nil
 }
 func (wg *WaitGroup) describe(*actor) string {
+	var blocked []string
+	for _, a := range wg.pending {
+		if !a.done {
+			blocked = append(blocked, a.name)
+		}
+	}
 	s := fmt.Sprintf("%s (counter %d): no goroutine left to call Done", wg.name, wg.n)
+	if len(blocked) > 0 {
+		s = fmt.Sprintf("%s (counter %d): its goroutines %s are blocked before their Done", wg.name, wg.n, strings.Join(blocked, ", "))
+	}
 	if l := wg.lastAdd; l.actor != nil {
 		s += fmt.Sprintf("; the last Add was by %s at step %d", l.actor.name, l.step)
 	}
