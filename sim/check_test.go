@@ -114,3 +114,33 @@ func TestCheckFlags(t *testing.T) {
 		t.Fatalf("bad strategy: %q", bad.fatal)
 	}
 }
+
+// TestCheckStrategySpecs: Strategy takes comma-separated specs whose
+// parameters also use commas; "explore" is DPOR; a bad spec fails.
+func TestCheckStrategySpecs(t *testing.T) {
+	tests := []struct {
+		spec, logged, fatal string
+	}{
+		{"explore", "dpor: ", ""},
+		{"random,pct:depth=2,steps=40", "(random: 5; pct: 5)", ""},
+		{"dfs:bound=1", "dfs: ", ""},
+		{"nope", "", "sim.Check:"},
+	}
+	for _, tt := range tests {
+		r := &recTB{name: "TestSpecs"}
+		opts := []func(*sim.Options){sim.Strategy(tt.spec)}
+		if tt.spec == "random,pct:depth=2,steps=40" {
+			opts = append(opts, sim.Runs(5))
+		}
+		sim.Check(r, spinlock(true), opts...)
+		if tt.fatal != "" {
+			if !strings.HasPrefix(r.fatal, tt.fatal) {
+				t.Errorf("%s: failure %q", tt.spec, r.fatal)
+			}
+			continue
+		}
+		if r.fatal != "" || !strings.Contains(strings.Join(r.logs, ""), tt.logged) {
+			t.Errorf("%s: logs %q, failure %q", tt.spec, r.logs, r.fatal)
+		}
+	}
+}
