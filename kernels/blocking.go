@@ -64,6 +64,9 @@ func init() {
 		Kernel{"send-under-lock", BlockingMixed,
 			"a goroutine sends on an unbuffered channel while holding a mutex the receiver needs first (the channel-and-lock bugs of GoKer's Kubernetes and Docker kernels)",
 			sim.Deadlock, sendUnderLock(false), sendUnderLock(true)},
+		Kernel{"ticker-loop-leak", BlockingChan,
+			"a background loop selects on a ticker and a stop channel; the owner never closes stop (or stops the ticker), so the loop outlives it (Kubernetes, etcd)",
+			sim.Leak, tickerLoop(false), tickerLoop(true)},
 		Kernel{"context-never-canceled", BlockingContext,
 			"a watcher waits on ctx.Done() of a context whose cancel is never called (a missing defer cancel())",
 			sim.Leak, neverCanceled(false), neverCanceled(true)},
@@ -437,5 +440,28 @@ func ctxIgnoredSend(fixed bool) sim.Scenario {
 		})
 		sim.Select(x, replies.RecvCase(nil), sim.Default(nil)) // the client does not wait
 		cancel()
+	}
+}
+
+func tickerLoop(fixed bool) sim.Scenario {
+	return func(x *sim.Execution) {
+		stop := sim.NewChan[struct{}](x, "stop", 0)
+		ticks := sim.NewAtomicInt(x, "ticks", 0)
+		x.Go("refresher", func() {
+			t := sim.NewTicker(x, 10)
+			defer t.Stop()
+			for {
+				done := false
+				sim.Select(x, t.C.RecvCase(func(sim.Duration, bool) { ticks.Add(1) }),
+					stop.RecvCase(func(struct{}, bool) { done = true }))
+				if done {
+					return
+				}
+			}
+		})
+		sim.GoSleep(x, 25)
+		if fixed {
+			stop.Close()
+		}
 	}
 }

@@ -23,7 +23,10 @@ import (
 // Fairness: a Ticker fires again only after some goroutine has stepped
 // since its last tick, so an unstopped ticker neither starves the
 // goroutines nor hides a deadlock: when every goroutine is blocked, the
-// ticker stops too and the execution is reported stuck.
+// ticker stops too and the execution is reported stuck. A Ticker also
+// stops when main has returned (the program is over): a goroutine left
+// looping on its ticks is then a leak, as goleak reports it, not a
+// livelock.
 
 // Timer is time.Timer: after its duration, it sends the virtual time on C
 // (buffered, capacity 1), or runs its function in a new goroutine
@@ -144,7 +147,7 @@ func (t *Timer) ready(*actor) bool {
 		return false
 	}
 	x := t.x
-	if t.period > 0 && t.firedAt > 0 && !x.progressSince(t.firedAt) {
+	if t.period > 0 && (t.firedAt > 0 && !x.progressSince(t.firedAt) || x.actors[0].done) {
 		return false
 	}
 	for _, o := range x.timers {
@@ -160,17 +163,38 @@ func (t *Timer) ready(*actor) bool {
 	return true
 }
 
-// progressSince reports whether a goroutine (not a timer) has stepped
-// since the path had n steps. A ticker fires again only then: a schedule
-// in which only tickers run is unfair, and would hide every real deadlock
-// behind a livelock.
+// progressSince reports whether, since the path had n steps, a goroutine
+// (not a timer) has stepped, and every goroutine that can step now has. A
+// ticker fires again only then: a schedule in which tickers keep firing
+// while a runnable goroutine waits is unfair (it would starve a goroutine
+// whose sleep ended before the next tick), and one in which only tickers
+// run would hide every real deadlock behind a livelock.
 func (x *Execution) progressSince(n int) bool {
-	for _, c := range x.path.Steps[n:] {
+	steps := x.path.Steps[n:]
+	stepped := func(a *actor) bool {
+		for _, c := range steps {
+			if c.Actor == a.id {
+				return true
+			}
+		}
+		return false
+	}
+	any := false
+	for _, c := range steps {
 		if !x.actors[c.Actor].daemon {
-			return true
+			any = true
+			break
 		}
 	}
-	return false
+	if !any {
+		return false
+	}
+	for _, a := range x.live {
+		if !a.daemon && a.readyAt <= x.now && x.enabled(a) && !stepped(a) {
+			return false
+		}
+	}
+	return true
 }
 
 func (t *Timer) holder(*actor) *actor { return nil }
