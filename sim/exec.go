@@ -133,6 +133,7 @@ type actor struct {
 	asleep  bool // blocked until another actor wakes it (req.wait says on what)
 	readyAt Duration
 	daemon  bool // a timer's actor: not waited for at the end, never a leak
+	sleptAt int  // 1 + the path length at its last GoSleep (see fair)
 }
 
 // newObject registers a shared object and returns its id.

@@ -46,17 +46,52 @@ func (x *Execution) noteStep(a *actor, kind op.Op, failed bool) {
 	}
 }
 
-// fair drops the choice of an actor spinning idle from cs when another
-// actor can step.
+// fair drops from cs the choice of an actor spinning idle when another
+// actor can step, and the choice of an actor that slept (GoSleep) while a
+// goroutine that could step when it went to sleep, or since, has not
+// stepped: CHESS's rule for yields, which keeps a polling loop that sleeps
+// from starving the goroutine it waits for under a priority strategy.
 func (x *Execution) fair(cs []scheduler.Choice) []scheduler.Choice {
-	if x.idleRun < fairSpin || len(cs) < 2 || x.opts.Unfair {
+	if len(cs) < 2 || x.opts.Unfair {
 		return cs
 	}
 	out := cs[:0]
 	for _, c := range cs {
-		if c.Actor != x.idleActor {
+		if !x.deferred(c, cs) {
 			out = append(out, c)
 		}
 	}
+	if len(out) == 0 { // everyone defers to everyone: nobody is starved
+		return cs[:len(cs)]
+	}
 	return out
+}
+
+// deferred reports whether c's actor gives way to another choice of cs.
+func (x *Execution) deferred(c scheduler.Choice, cs []scheduler.Choice) bool {
+	if x.idleRun >= fairSpin && c.Actor == x.idleActor {
+		return true
+	}
+	a := x.actors[c.Actor]
+	if a.sleptAt == 0 {
+		return false
+	}
+	for _, o := range cs {
+		b := x.actors[o.Actor]
+		if b != a && !b.daemon && !x.steppedSince(b, a.sleptAt-1) {
+			return true
+		}
+	}
+	a.sleptAt = 0 // every other goroutine has had its turn
+	return false
+}
+
+// steppedSince reports whether a took a step after the path had n steps.
+func (x *Execution) steppedSince(a *actor, n int) bool {
+	for _, c := range x.path.Steps[n:] {
+		if c.Actor == a.id {
+			return true
+		}
+	}
+	return false
 }

@@ -71,12 +71,16 @@ func After(x *Execution, d Duration) *Chan[Duration] { return NewTimer(x, d).C }
 
 // GoSleep is time.Sleep on virtual time: it waits on a timer, so other
 // timers and steps are ordered against it as against any timer (unlike
-// Execution.Sleep, which waits until no actor can step).
+// Execution.Sleep, which waits until no actor can step). For fair
+// scheduling it is a yield: the sleeper steps again only after the
+// goroutines that could run have (see fair).
 func GoSleep(x *Execution, d Duration) {
 	if d <= 0 {
 		x.Yield()
 		return
 	}
+	a := x.self()
+	a.sleptAt = len(x.path.Steps) + 1
 	NewTimer(x, d).C.Recv()
 }
 
