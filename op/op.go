@@ -127,7 +127,7 @@ func (o Op) ReadOnly() bool { return o == Read || o == Load || o == Len }
 // Go reports whether the operation is one of Go's vocabulary (a channel,
 // GoMutex, RWMutex, WaitGroup, Once, GoCond, semaphore, atomic Add/And/Or,
 // context or timer operation) other than the read-only Len.
-func (o Op) Go() bool { return o >= Send && o < numOps && o != Len }
+func (o Op) Go() bool { return o >= Send && o <= GoWait && o != Len }
 
 // Chan reports whether the operation touches a channel: its label's object
 // is that channel, unless the operation is Wide.
