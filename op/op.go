@@ -42,6 +42,26 @@ const (
 	Call                // an atomic call into a shared object (Object.Do)
 	Use                 // use a shared resource (Resource.Use: a server, a disk)
 	Event               // a protocol event recorded with Execution.Record (traces only)
+
+	// Go's vocabulary (sim's Chan, Select, GoMutex, WaitGroup, ...).
+	Send     // Chan.Send, or the completion of a send that had to wait
+	Recv     // Chan.Recv, or the completion of a receive that had to wait
+	Close    // Chan.Close
+	Len      // Chan.Len (read-only)
+	Select   // a select statement: touches every channel of its cases
+	GoLock   // GoMutex.Lock, RWMutex.Lock, Semaphore.Acquire
+	GoUnlock // GoMutex.Unlock, RWMutex.Unlock, Semaphore.Release
+	RLock    // RWMutex.RLock
+	RUnlock  // RWMutex.RUnlock
+	Add      // WaitGroup.Add/Done, atomic Add
+	WgWait   // WaitGroup.Wait
+	Once     // Once.Do
+	And      // atomic And
+	Or       // atomic Or
+	Cancel   // a context's cancel: closes its Done and its children's
+	Timer    // create, Stop or Reset a timer (orders against other timers)
+	Fire     // a timer fires: sends on its channel or runs its function
+	GoWait   // GoCond.Wait: take a place in line, or return when woken
 	numOps
 )
 
@@ -52,6 +72,10 @@ var names = [numOps]string{
 	CAS: "cas", Swap: "swap", Read: "read", Write: "write", Choose: "choose",
 	Sleep: "sleep", Work: "work", Yield: "yield", Call: "call", Use: "use",
 	Event: "event",
+	Send:  "send", Recv: "recv", Close: "close", Len: "len", Select: "select",
+	GoLock: "golock", GoUnlock: "gounlock", RLock: "rlock", RUnlock: "runlock",
+	Add: "add", WgWait: "wgwait", Once: "once", And: "and", Or: "or",
+	Cancel: "cancel", Timer: "timer", Fire: "fire", GoWait: "gowait",
 }
 
 // ErrUnknown is wrapped by Parse and UnmarshalText for a name that is not an
@@ -98,7 +122,27 @@ func (o *Op) UnmarshalText(b []byte) error {
 
 // ReadOnly reports whether the operation only observes its object. Two
 // read-only operations on the same object commute.
-func (o Op) ReadOnly() bool { return o == Read || o == Load }
+func (o Op) ReadOnly() bool { return o == Read || o == Load || o == Len }
+
+// Go reports whether the operation is one of Go's vocabulary (a channel,
+// GoMutex, RWMutex, WaitGroup, Once, GoCond, semaphore, atomic Add/And/Or,
+// context or timer operation) other than the read-only Len.
+func (o Op) Go() bool { return o >= Send && o <= GoWait && o != Len }
+
+// Chan reports whether the operation touches a channel: its label's object
+// is that channel, unless the operation is Wide.
+func (o Op) Chan() bool { return o >= Send && o <= Select || o == Cancel || o == Fire }
+
+// Wide reports whether the operation may touch several channels at once (a
+// select's cases, a cancel closing its children's Done, a timer firing a
+// cancel), so it conflicts with every channel operation whatever its
+// label's object.
+func (o Op) Wide() bool { return o == Select || o == Cancel || o == Fire }
+
+// Time reports whether the operation reads or changes the set of pending
+// timers: which timer fires next depends on all of them, so any two such
+// operations conflict.
+func (o Op) Time() bool { return o == Timer || o == Fire }
 
 // Local reports whether the operation touches no shared object at all, so
 // it commutes with every other step.

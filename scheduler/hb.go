@@ -18,6 +18,7 @@ type hbState struct {
 type resAcc struct {
 	write, acq, rel, try int // latest event of each kind, or -1
 	reads                []int
+	all                  []int // every modeAll event
 }
 
 // Access modes. Mutexes are special because a release and an acquire by
@@ -31,6 +32,13 @@ const (
 	modeTry     // TryLock
 	modeRelease // Unlock, the release in Wait
 	modeAfter   // the wakeup after a Signal: ordered after the cond's last write
+	// modeAll: Go's blocking primitives (channels, GoMutex, RWMutex,
+	// WaitGroup, Once, GoCond, semaphores, timers). Such a step can be
+	// blocked until a partner's step, so the step it must be reversed with
+	// need not be the object's latest write (a Lock blocked behind an
+	// Unlock races with the earlier Lock): it races with every earlier
+	// unordered modeAll step of the object, and orders like a write.
+	modeAll
 )
 
 type access struct {
@@ -42,6 +50,8 @@ type access struct {
 const (
 	resHistory = iota
 	resSpurious
+	resChannels // every channel op reads it, a wide one writes it
+	resTime     // timer operations write it
 	resObjects
 )
 
@@ -58,7 +68,7 @@ func (h *hbState) accesses(c Choice, rec bool) []access {
 	if c.Object >= 0 && !c.Op.Local() {
 		m := modeWrite
 		switch c.Op {
-		case op.Load, op.Read:
+		case op.Load, op.Read, op.Len:
 			m = modeRead
 		case op.Lock:
 			m = modeAcquire
@@ -68,6 +78,9 @@ func (h *hbState) accesses(c Choice, rec bool) []access {
 			m = modeRelease
 		case op.Wake:
 			m = modeAfter
+		}
+		if c.Op.Go() {
+			m = modeAll
 		}
 		a = append(a, access{resObjects + c.Object, m})
 	}
@@ -82,6 +95,16 @@ func (h *hbState) accesses(c Choice, rec bool) []access {
 	}
 	if c.Op == op.Spurious {
 		a = append(a, access{resSpurious, modeWrite})
+	}
+	if c.Op.Chan() {
+		m := modeRead
+		if c.Op.Wide() {
+			m = modeAll
+		}
+		a = append(a, access{resChannels, m})
+	}
+	if c.Op.Time() {
+		a = append(a, access{resTime, modeAll})
 	}
 	h.acc = a
 	return a
@@ -130,6 +153,14 @@ func (h *hbState) checkAll(c Choice, rec bool, race func(int, Choice)) []access 
 			h.check(r.rel, c, race)
 		case modeRelease:
 			h.check(r.try, c, race)
+		case modeAll:
+			h.check(r.write, c, race)
+			for _, i := range r.reads {
+				h.check(i, c, race)
+			}
+			for _, i := range r.all {
+				h.check(i, c, race)
+			}
 		}
 	}
 	return acc
@@ -154,7 +185,7 @@ func (h *hbState) step(j int, c Choice, rec bool, race func(int, Choice)) {
 		switch a.mode {
 		case modeRead, modeAfter:
 			h.join(r.write)
-		case modeWrite:
+		case modeWrite, modeAll:
 			h.join(r.write)
 			for _, i := range r.reads {
 				h.join(i)
@@ -184,6 +215,9 @@ func (h *hbState) step(j int, c Choice, rec bool, race func(int, Choice)) {
 			r.reads = append(r.reads, j)
 		case modeWrite:
 			r.write, r.reads = j, r.reads[:0]
+		case modeAll:
+			r.write, r.reads = j, r.reads[:0]
+			r.all = append(r.all, j)
 		case modeAcquire:
 			r.acq = j
 		case modeTry:

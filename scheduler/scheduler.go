@@ -45,9 +45,14 @@ type Choice struct {
 
 // Conflicts reports whether two steps may not commute: they touch the same
 // object and at least one of them is not read-only. Steps of the same actor
-// always conflict (program order).
+// always conflict (program order). A wide channel operation (a select, a
+// cancel) conflicts with every channel operation, and timer operations
+// conflict with each other (see op.Op.Wide and op.Op.Time).
 func Conflicts(a, b Choice) bool {
 	if a.Actor == b.Actor {
+		return true
+	}
+	if a.Op.Chan() && b.Op.Chan() && (a.Op.Wide() || b.Op.Wide()) || a.Op.Time() && b.Op.Time() {
 		return true
 	}
 	if a.Op.Local() || b.Op.Local() || a.Object < 0 || a.Object != b.Object {

@@ -65,6 +65,7 @@ func (x *Execution) done(a *actor, failed bool, value func() string) {
 // record records an event of a in capture mode, and in a replay compares it
 // with the event the trace recorded at the same position.
 func (x *Execution) record(a *actor, kind op.Op, obj, arg int, failed bool, value func() string) {
+	x.noteStep(a, kind, failed)
 	if !x.capture {
 		return
 	}
@@ -203,7 +204,7 @@ func (x *Execution) trace(meta Meta, run int) *traces.Trace {
 		Format: traces.Format, Version: traces.Version, Tool: Tool(),
 		Protocol: meta.Protocol, Variant: meta.Variant, Config: meta.Config,
 		Options: traces.Options{Spurious: !x.opts.NoSpurious, MaxSpurious: x.spuriousMax,
-			MaxSteps: x.opts.MaxSteps, Cost: x.cost.Map(), Races: x.opts.Races},
+			MaxSteps: x.opts.MaxSteps, Cost: x.cost.Map(), Races: x.opts.Races, Unfair: x.opts.Unfair},
 		Run:       run,
 		Decisions: append([]int{}, x.path.Decisions...),
 		Events:    x.events,

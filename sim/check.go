@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/traces"
@@ -20,21 +21,40 @@ type TB interface {
 	Logf(format string, args ...any)
 }
 
-var replayFlag = flag.String("simrun.trace", "", "replay this simrun trace in sim.Check instead of exploring")
+// The test flags of Check, in the style of rapid's: they override the
+// options given in code, for every Check of the test binary.
+var (
+	replayFlag   = flag.String("simrun.trace", "", "replay this simrun trace in the sim.Check of the test it belongs to (a path from the module root or the package)")
+	seedFlag     = flag.Uint64("simrun.seed", 0, "seed of sim.Check's random and PCT strategies (0: the option's, default 1)")
+	runsFlag     = flag.Int("simrun.runs", 0, "executions per strategy in sim.Check (0: the option's, default 500)")
+	strategyFlag = flag.String("simrun.strategy", "", "strategies of sim.Check, comma-separated specs: random, pct, pct:depth=3, dfs:bound=2, dpor, dpor:bound=1 (explore: dpor)")
+)
+
+// checkDefaultRuns is the number of executions per strategy of a sampling
+// Check; checkExhaustiveRuns caps an exhaustive one.
+const (
+	checkDefaultRuns    = 500
+	checkExhaustiveRuns = 100000
+)
 
 // Check explores s inside a test and fails the test on the first finding:
 // it prints the finding with its explanation, saves the trace under
-// testdata/simrun/<test name>/ and prints the command that replays it. With
-// -simrun.trace=FILE it replays that trace instead and prints its timeline.
+// testdata/simrun/<test name>/ and prints the command that replays it,
+// ready to paste at the module root. With -simrun.trace=FILE the test that
+// trace belongs to replays it instead and prints its timeline (other tests
+// run as usual). On success it logs one line (shown under -v): executions,
+// strategies, and whether the search was exhaustive.
 //
-// It is a Hunt of s that stops at the first finding: by default 500
-// executions of each strategy of DefaultPortfolio (Mix of POS and PCT,
-// PCT of depth 3, SURW) with spurious wakeups on; opts change that
-// (Strategy and Runs apply to one exploration; Runs is per strategy of the
-// default portfolio when Strategy is nil).
+// Defaults: 500 executions of each strategy of DefaultPortfolio (Mix of
+// POS and PCT, PCT of depth 3, SURW), the race detector, fair scheduling
+// (see fairSpin) and the DefaultWatchdog on, spurious
+// wakeups of the pthread-style Cond on (Go's GoCond has none). Options in
+// code change that (Seed, Runs, Strategy, NoRaces, NoSpurious, MaxSteps,
+// Watchdog); the flags -simrun.seed, -simrun.runs and -simrun.strategy
+// override them.
 func Check(t TB, s Scenario, opts ...func(*Options)) {
 	t.Helper()
-	var o Options
+	o := Options{Races: true, Watchdog: DefaultWatchdog}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -42,46 +62,207 @@ func Check(t TB, s Scenario, opts ...func(*Options)) {
 		o.Meta = Meta{Protocol: "test", Variant: t.Name()}
 	}
 	if *replayFlag != "" {
-		checkReplay(t, s, *replayFlag)
-		return
-	}
-	h := Hunt{Runs: o.Runs, Options: o}
-	h.Options.Runs, h.Options.StopOnFinding = 0, true
-	if o.Strategy == nil {
-		h.Runs = len(DefaultPortfolio) * 500
-		if o.Runs != 0 {
-			h.Runs = len(DefaultPortfolio) * o.Runs
+		if tr, err := loadCheckTrace(*replayFlag); err != nil {
+			t.Fatalf("sim.Check: %v", err)
+			return
+		} else if tr.Variant == t.Name() {
+			checkReplay(t, s, tr)
+			return
 		}
 	}
+	if err := applyCheckFlags(&o); err != nil {
+		t.Fatalf("sim.Check: %v", err)
+		return
+	}
+	h := Hunt{Options: o, Strategies: o.checkSpecs}
+	h.Options.Runs, h.Options.StopOnFinding, h.Options.checkSpecs = 0, true, nil
+	perStrategy := o.Runs
+	n := len(h.Strategies)
+	exhaustive := false
+	for _, sp := range h.Strategies {
+		exhaustive = exhaustive || sp.Name == scheduler.NameDFS || sp.Name == scheduler.NameDPOR
+	}
+	switch {
+	case o.Strategy != nil:
+		n = 1
+		_, exhaustive = o.Strategy.(scheduler.Splitter)
+	case n == 0:
+		n = len(DefaultPortfolio)
+	}
+	if perStrategy == 0 {
+		perStrategy = checkDefaultRuns
+		if exhaustive {
+			perStrategy = checkExhaustiveRuns
+		}
+	}
+	h.Runs = n * perStrategy
 	v, err := h.Run(s, Variant{Name: t.Name(), Expected: Clean})
 	if err != nil {
 		t.Fatalf("sim.Check: %v", err)
 		return
 	}
 	if len(v.Findings) == 0 {
+		t.Logf("sim.Check: clean after %d executions (%s)", v.Runs, summary(v))
 		return
 	}
 	hf := v.Findings[0]
 	f := hf.Finding
-	msg := fmt.Sprintf("sim.Check: %s after %d executions (%s, seed %d, %d steps)\n%s", f.Kind, v.Runs, hf.Strategy.Name, f.Seed, f.Steps, f)
+	msg := fmt.Sprintf("sim.Check: %s in execution %d (%d executions run; %s, seed %d, %d steps)\n%s",
+		f.Kind, hf.Run+1, v.Runs, hf.Strategy.Name, f.Seed, f.Steps, f)
 	if f.Trace != nil {
 		path := filepath.Join("testdata", "simrun", safeName(t.Name()), fmt.Sprintf("%s-%s-seed%d.json", f.Kind, hf.Strategy.Name, f.Seed))
 		if err := traces.Save(path, f.Trace); err != nil {
 			msg += fmt.Sprintf("\n(could not save the trace: %v)", err)
 		} else {
-			msg += fmt.Sprintf("\ntrace: %s\nreplay: go test -run '^%s$' -simrun.trace=%s", path, regexp.QuoteMeta(t.Name()), path)
+			pkg, rel := modulePaths(path)
+			msg += fmt.Sprintf("\ntrace: %s\nreplay: go test %s -run '%s' -simrun.trace=%s", rel, pkg, runPattern(t.Name()), rel)
 		}
 	}
 	t.Fatalf("%s", msg)
 }
 
-func checkReplay(t TB, s Scenario, path string) {
-	t.Helper()
-	tr, err := traces.Load(path)
-	if err != nil {
-		t.Fatalf("sim.Check: %v", err)
-		return
+// summary says what a clean Check explored: per strategy, its executions
+// and whether it exhausted its search space.
+func summary(v *Verdict) string {
+	var parts []string
+	for i, r := range v.Reports {
+		s := fmt.Sprintf("%s: %d", v.Strategies[i].Name, r.Runs)
+		if r.Exhausted {
+			s += fmt.Sprintf(", exhaustive, %d terminal states", r.TerminalStates)
+			if r.Pruned > 0 {
+				s += fmt.Sprintf(", %d alternatives beyond the bound", r.Pruned)
+			}
+		} else if r.TerminalStates > 0 {
+			s += ", not exhaustive (budget spent)"
+		}
+		parts = append(parts, s)
 	}
+	return strings.Join(parts, "; ")
+}
+
+// applyCheckFlags lets the -simrun.* flags override the options.
+func applyCheckFlags(o *Options) error {
+	if *seedFlag != 0 {
+		o.Seed = *seedFlag
+	}
+	if *runsFlag < 0 {
+		return fmt.Errorf("-simrun.runs must be positive, got %d", *runsFlag)
+	}
+	if *runsFlag > 0 {
+		o.Runs = *runsFlag
+	}
+	if *strategyFlag != "" {
+		specs, err := parseSpecs(*strategyFlag)
+		if err != nil {
+			return fmt.Errorf("-simrun.strategy: %w", err)
+		}
+		o.Strategy, o.checkSpecs = nil, specs
+	}
+	return nil
+}
+
+// parseSpecs parses comma-separated strategy specs; "explore" is dpor.
+// Parameters follow their spec after a colon, so a comma starts a new spec
+// only where the next word is a strategy name.
+func parseSpecs(s string) ([]scheduler.Spec, error) {
+	var specs []scheduler.Spec
+	var cur []string
+	flush := func() error {
+		if len(cur) == 0 {
+			return nil
+		}
+		sp, err := scheduler.ParseSpec(strings.Join(cur, ","))
+		if err != nil {
+			return err
+		}
+		if err := sp.Validate(); err != nil {
+			return err
+		}
+		specs = append(specs, sp)
+		cur = nil
+		return nil
+	}
+	for _, w := range strings.Split(s, ",") {
+		w = strings.TrimSpace(w)
+		if strings.HasPrefix(w, "explore") {
+			w = scheduler.NameDPOR + strings.TrimPrefix(w, "explore")
+		}
+		if len(cur) > 0 && strings.Contains(w, "=") && !strings.Contains(w, ":") {
+			cur = append(cur, w) // a parameter of the current spec
+			continue
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
+		cur = []string{w}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	if len(specs) == 0 {
+		return nil, fmt.Errorf("no strategy in %q", s)
+	}
+	return specs, nil
+}
+
+// loadCheckTrace loads a trace given relative to the package (where go
+// test runs) or to the module root (where the printed command is pasted).
+func loadCheckTrace(path string) (*traces.Trace, error) {
+	if _, err := os.Stat(path); err != nil && !filepath.IsAbs(path) {
+		if root, ok := moduleRoot(); ok {
+			if _, err := os.Stat(filepath.Join(root, path)); err == nil {
+				path = filepath.Join(root, path)
+			}
+		}
+	}
+	return traces.Load(path)
+}
+
+// moduleRoot finds the directory of the enclosing go.mod.
+func moduleRoot() (string, bool) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, true
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", false
+		}
+		dir = up
+	}
+}
+
+// modulePaths returns the package directory ("./sim") and path, both
+// relative to the module root, for a path relative to the package.
+func modulePaths(path string) (pkg, rel string) {
+	root, ok := moduleRoot()
+	wd, err := os.Getwd()
+	if !ok || err != nil {
+		return ".", path
+	}
+	d, err := filepath.Rel(root, wd)
+	if err != nil {
+		return ".", path
+	}
+	return "./" + filepath.ToSlash(d), filepath.ToSlash(filepath.Join(d, path))
+}
+
+// runPattern is the -run pattern that selects exactly the test (or
+// subtest) named name.
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+func checkReplay(t TB, s Scenario, tr *traces.Trace) {
+	t.Helper()
 	f, got, err := Replay(s, tr)
 	if err != nil {
 		t.Fatalf("sim.Check: %v", err)
@@ -93,10 +274,10 @@ func checkReplay(t TB, s Scenario, path string) {
 		return
 	}
 	if f != nil {
-		t.Fatalf("sim.Check: replay of %s:\n%s\n%s", path, b.String(), f)
+		t.Fatalf("sim.Check: replay of %s:\n%s\n%s", *replayFlag, b.String(), f)
 		return
 	}
-	t.Logf("sim.Check: replay of %s: no finding\n%s", path, b.String())
+	t.Logf("sim.Check: replay of %s: no finding\n%s", *replayFlag, b.String())
 }
 
 func safeName(name string) string {
@@ -111,8 +292,34 @@ func safeName(name string) string {
 // Runs sets the number of executions per strategy.
 func Runs(n int) func(*Options) { return func(o *Options) { o.Runs = n } }
 
+// Seed sets the seed of the sampling strategies (random, PCT, POS, SURW, Mix).
+func Seed(n uint64) func(*Options) { return func(o *Options) { o.Seed = n } }
+
 // WithStrategy explores with one strategy instead of the default portfolio.
 func WithStrategy(s scheduler.Strategy) func(*Options) { return func(o *Options) { o.Strategy = s } }
 
+// Strategy explores with the strategies of a spec list, as
+// -simrun.strategy takes it: "dpor" (exhaustive), "dfs:bound=2",
+// "random,pct:depth=2". A bad spec fails the test.
+func Strategy(specs string) func(*Options) {
+	return func(o *Options) {
+		sp, err := parseSpecs(specs)
+		if err != nil {
+			sp = []scheduler.Spec{{Name: "bad strategy " + specs + ": " + err.Error()}}
+		}
+		o.Strategy, o.checkSpecs = nil, sp
+	}
+}
+
 // NoSpurious turns spurious wakeups off.
 func NoSpurious() func(*Options) { return func(o *Options) { o.NoSpurious = true } }
+
+// NoRaces turns the race detector off.
+func NoRaces() func(*Options) { return func(o *Options) { o.Races = false } }
+
+// MaxSteps sets the step bound of an execution (a livelock finding).
+func MaxSteps(n int) func(*Options) { return func(o *Options) { o.MaxSteps = n } }
+
+// Watchdog sets how long an execution may hang before Check fails (0 turns
+// the watchdog off).
+func Watchdog(d time.Duration) func(*Options) { return func(o *Options) { o.Watchdog = d } }

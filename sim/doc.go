@@ -16,6 +16,18 @@
 // statement, channels, package sync, package time or math/rand, and must
 // not depend on map iteration order.
 //
+// # Go's vocabulary
+//
+// Beside the pthread-flavoured Mutex and Cond that the seeds' C protocols
+// need, sim has Go's primitives with Go's semantics: Chan and Select,
+// GoMutex, RWMutex, WaitGroup, Once, GoCond, Semaphore, AtomicInt,
+// contexts (Background, WithCancel, WithTimeout, ...) and timers on
+// virtual time (NewTimer, After, NewTicker, AfterFunc, GoSleep). Their
+// misuse is reported in Go's words: "all goroutines are asleep", a
+// goroutine leak when main has returned, send on a closed channel,
+// negative WaitGroup counter. Scheduling is fair (see fairSpin): a spin
+// loop is not a livelock. See docs/govocab.md.
+//
 // # Enabled
 //
 // An operation is enabled when it can complete now: Lock when the mutex is

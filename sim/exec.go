@@ -45,6 +45,10 @@ type engine struct {
 	path     scheduler.Path
 
 	asleep      int // actors blocked until another wakes them (Cond.Wait)
+	daemons     int // live daemon actors (timers): the execution ends without them
+	timers      []*Timer
+	idleActor   int // the actor of the run of idle steps ending the path (see fair)
+	idleRun     int
 	spuriousMax int
 	spurious    int
 
@@ -135,6 +139,8 @@ type actor struct {
 	req     req     // the pending visible operation
 	asleep  bool    // blocked until another actor wakes it (req.wait says on what)
 	readyAt Duration
+	daemon  bool // a timer's actor: not waited for at the end, never a leak
+	sleptAt int  // 1 + the path length at its last GoSleep (see fair)
 }
 
 // newObject registers a shared object and returns its id.
@@ -172,7 +178,9 @@ func (a *actor) body() {
 			a.x.panicked(a, r, debug.Stack())
 		}
 	}()
-	a.x.record(a, op.Start, a.obj, 0, false, nil)
+	if !a.daemon { // a daemon's first step is its first operation (see Timer)
+		a.x.record(a, op.Start, a.obj, 0, false, nil)
+	}
 	if a.fn == nil {
 		a.x.scenario(a.x)
 	} else {
@@ -188,7 +196,7 @@ func (x *Execution) run(s Scenario) *Finding {
 	x.spawn("main", nil)
 	x.next = x.decide()
 	x.steps()
-	if x.finding == nil && len(x.live) > 0 {
+	if x.finding == nil && len(x.live) > x.daemons {
 		x.finding = x.explainStuck()
 	}
 	if x.finding == nil && len(x.checks) > 0 {
@@ -250,6 +258,9 @@ func (x *Execution) stopAll() {
 
 func (x *Execution) finish(a *actor) {
 	a.done = true
+	if a.daemon {
+		x.daemons--
+	}
 	x.end = max(x.end, a.readyAt)
 	for i, b := range x.live {
 		if b == a {
@@ -346,6 +357,9 @@ func (x *Execution) sleepsOn(a *actor) (*Cond, bool) {
 // actor can step: the execution is over, stuck, or past its step bound.
 func (x *Execution) decide() *actor {
 	for {
+		if x.daemons > 0 && x.daemons == len(x.live) {
+			return nil // only timers are left: the program has ended
+		}
 		if x.step >= x.opts.MaxSteps {
 			x.fail(&Finding{Kind: Livelock, Step: x.step,
 				Message: fmt.Sprintf("no end after %d steps (the step bound): an actor spins or the protocol never terminates", x.step),
@@ -369,6 +383,7 @@ func (x *Execution) decide() *actor {
 			}
 			return nil
 		}
+		cs = x.fair(cs)
 		// Spurious wakeups are on offer only beside a real step: a state in
 		// which only spurious wakeups remain is stuck (a waiter that loops
 		// would wait again).

@@ -31,6 +31,12 @@ type Options struct {
 	// MaxSpurious bounds the spurious wakeups of one execution, so that
 	// exhaustive search stays finite. Default 3.
 	MaxSpurious int
+	checkSpecs  []scheduler.Spec // Check's Strategy option, for its Hunt
+
+	// Unfair turns off the fair scheduling rule (see fairSpin in fair.go):
+	// an actor spinning without effect is then scheduled as often as any
+	// other, and a spin loop can be reported as a livelock.
+	Unfair bool
 	// Races turns the data-race detector on (see Race). A race is the
 	// finding of an execution only if it has no other. Off by default;
 	// simrun explore turns it on.

@@ -91,6 +91,9 @@ func (h *History) clone() *History {
 // a cond waiter, it is a lost wakeup; otherwise a deadlock (a mutex or join
 // that can never be granted).
 func (x *Execution) explainStuck() *Finding {
+	if f := x.explainGo(); f != nil {
+		return f
+	}
 	// waitsFor: the actor whose progress a blocked actor needs.
 	waitsFor := func(a *actor) *actor {
 		if a.req.wait == nil {

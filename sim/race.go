@@ -160,14 +160,7 @@ func (x *Execution) raceSignal(a, w *actor) {
 
 // raceWoken: a wakes from Cond.Wait and re-acquires mutex mu.
 func (x *Execution) raceWoken(a *actor, mu int) {
-	r := x.race
-	if r == nil {
-		return
-	}
-	if a.id < len(r.wake) && r.wake[a.id] != nil {
-		r.clock(a.id).join(r.wake[a.id])
-		r.wake[a.id] = r.wake[a.id][:0]
-	}
+	x.raceWake(a)
 	x.raceAcquire(a, mu)
 }
 

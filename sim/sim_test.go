@@ -1,7 +1,6 @@
 package sim_test
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
@@ -171,33 +170,9 @@ func TestSpuriousWakeupsCanBeTurnedOff(t *testing.T) {
 func TestDeterministicTraces(t *testing.T) {
 	for _, p := range programs {
 		for seed := uint64(1); seed <= 50; seed++ {
-			o := func() sim.Options {
+			assertDeterministic(t, p.name, p.s, func() sim.Options {
 				return sim.Options{Strategy: scheduler.NewRandom(seed), MaxSteps: 500, Meta: sim.Meta{Protocol: "test", Variant: p.name}}
-			}
-			_, t1, err := sim.Run(p.s, o(), 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, t2, _ := sim.Run(p.s, o(), 0)
-			b1, err := t1.Encode()
-			if err != nil {
-				t.Fatal(err)
-			}
-			b2, _ := t2.Encode()
-			if !bytes.Equal(b1, b2) {
-				t.Fatalf("%s seed %d: two runs gave different traces", p.name, seed)
-			}
-			f, t3, err := sim.Replay(p.s, t1)
-			if err != nil {
-				t.Fatalf("%s seed %d: replay: %v", p.name, seed, err)
-			}
-			if (f == nil) != (t1.Finding == nil) {
-				t.Fatalf("%s seed %d: replay verdict differs", p.name, seed)
-			}
-			b3, _ := t3.Encode()
-			if !bytes.Equal(b1, b3) {
-				t.Fatalf("%s seed %d: replayed trace differs", p.name, seed)
-			}
+			})
 		}
 	}
 }

@@ -18,7 +18,7 @@ const Hung Kind = "hung"
 
 // DefaultWatchdog is a Watchdog for tests (sim.Check): far longer than any
 // execution of a test scenario takes, far shorter than go test's timeout.
-const DefaultWatchdog = 10 * time.Second
+const DefaultWatchdog = 30 * time.Second
 
 // watched explores with the watchdog on: the workers run on goroutines of
 // their own, and if no execution finishes for opts.Watchdog the

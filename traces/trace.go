@@ -104,6 +104,7 @@ type Options struct {
 	MaxSpurious int               `json:"max_spurious,omitempty"` // per execution
 	MaxSteps    int               `json:"max_steps"`              // livelock bound
 	Races       bool              `json:"races,omitempty"`        // the data-race detector was on
+	Unfair      bool              `json:"unfair,omitempty"`       // the fair scheduling rule was off
 	Cost        map[string]string `json:"cost,omitempty"`         // cost-model parameters that differ from zero
 }
 

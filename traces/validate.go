@@ -69,6 +69,9 @@ func (t *Trace) checkEvent(i int) error {
 // canFail holds the ops whose Failed may be true.
 var canFail = map[op.Op]bool{
 	op.TryLock: true, op.CAS: true, op.Unlock: true, op.Wait: true, op.Signal: true, op.Broadcast: true,
+	// Go's vocabulary: a step that blocks, a misuse found, a no-op.
+	op.Send: true, op.Recv: true, op.Close: true, op.Select: true, op.GoLock: true, op.GoUnlock: true,
+	op.RUnlock: true, op.Add: true, op.Timer: true, op.Fire: true, op.Cancel: true,
 }
 
 // checkArg checks that e's Arg is what its op takes: a mutex for wait and

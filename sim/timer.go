@@ -1,0 +1,243 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/simrun/simrun/op"
+)
+
+// Timers on virtual time, with package time's semantics (Go 1.23 and
+// later: Stop and Reset leave no stale value in the channel).
+//
+// A timer's firing is a step of its own (a daemon actor, never waited for
+// at the end and never a leak) that the strategy orders against every other
+// step, as Go's runtime may fire a timer at any point once its time has
+// come: a timeout can win a race against a reply however fast the reply
+// is. Among themselves timers fire in deadline order, and no timer fires
+// before an actor's virtual-time wait (Execution.Sleep, Work, a cost) that
+// ends earlier; firing advances virtual time to the deadline. Creating,
+// stopping or resetting a timer is a step labelled op.Timer; all timer
+// steps conflict with each other (the next to fire depends on all of
+// them) and a firing conflicts with every channel operation.
+//
+// Fairness: a Ticker fires again only after some goroutine has stepped
+// since its last tick, so an unstopped ticker neither starves the
+// goroutines nor hides a deadlock: when every goroutine is blocked, the
+// ticker stops too and the execution is reported stuck. A Ticker also
+// stops when main has returned (the program is over): a goroutine left
+// looping on its ticks is then a leak, as goleak reports it, not a
+// livelock.
+
+// Timer is time.Timer: after its duration, it sends the virtual time on C
+// (buffered, capacity 1), or runs its function in a new goroutine
+// (AfterFunc).
+type Timer struct {
+	C *Chan[Duration]
+
+	x        *Execution
+	id       int
+	name     Name
+	deadline Duration
+	period   Duration // a Ticker's
+	active   bool
+	fn       func()         // AfterFunc's, run in a new goroutine
+	onFire   func(a *actor) // a context's cancel, run in the firing step
+	daemon   *actor
+	firedAt  int // the length of the path when a ticker last fired
+}
+
+// NewTimer is time.NewTimer: a timer that fires once after d.
+func NewTimer(x *Execution, d Duration) *Timer {
+	return newTimer(x, "timer", d, 0, nil, nil)
+}
+
+// NewTicker is time.NewTicker: it sends on C every period d, dropping a
+// tick when the last one is still unread.
+func NewTicker(x *Execution, d Duration) *Timer {
+	if d <= 0 {
+		panic("sim: NewTicker: non-positive interval")
+	}
+	return newTimer(x, "ticker", d, d, nil, nil)
+}
+
+// AfterFunc is time.AfterFunc: after d it runs f in a new goroutine. The
+// timer's C is nil.
+func AfterFunc(x *Execution, d Duration, f func()) *Timer {
+	return newTimer(x, "afterfunc", d, 0, f, nil)
+}
+
+// After is time.After: NewTimer(x, d).C.
+func After(x *Execution, d Duration) *Chan[Duration] { return NewTimer(x, d).C }
+
+// GoSleep is time.Sleep on virtual time: it waits on a timer, so other
+// timers and steps are ordered against it as against any timer (unlike
+// Execution.Sleep, which waits until no actor can step). For fair
+// scheduling it is a yield: the sleeper steps again only after the
+// goroutines that could run have (see fair).
+func GoSleep(x *Execution, d Duration) {
+	if d <= 0 {
+		x.Yield()
+		return
+	}
+	a := x.self()
+	a.sleptAt = len(x.path.Steps) + 1
+	NewTimer(x, d).C.Recv()
+}
+
+// Since returns the virtual time elapsed since t.
+func Since(x *Execution, t Duration) Duration { return x.Now() - t }
+
+func newTimer(x *Execution, kind string, d, period Duration, fn func(), onFire func(*actor)) *Timer {
+	name := Name{base: fmt.Sprintf("%s%d", kind, len(x.objs))}
+	t := &Timer{x: x, id: x.newObject(kind, name), name: name, period: period, fn: fn, onFire: onFire}
+	if fn == nil && onFire == nil {
+		t.C = NewChan[Duration](x, t.name.String()+".C", 1)
+	}
+	a := x.stepOp(req{kind: op.Timer, obj: t.id})
+	t.deadline, t.active = x.now+max(d, 0), true
+	x.timers = append(x.timers, t)
+	t.daemon = x.spawn(t.name.String(), t.run)
+	t.daemon.daemon = true
+	t.daemon.req = req{kind: op.Fire, obj: t.id, wait: t}
+	x.daemons++
+	x.done(a, false, func() string { return "fires at " + t.deadline.String() })
+	return t
+}
+
+// run is the timer's daemon: it fires whenever the timer is due. Its first
+// step is its first firing, not a Start: a pending Start would look
+// independent of everything to DPOR, which would then never try firing
+// the timer before the goroutines end.
+func (t *Timer) run() {
+	x := t.x
+	a := t.daemon
+	for {
+		t.fire(a)
+		a = x.stepOp(req{kind: op.Fire, obj: t.id, wait: t})
+	}
+}
+
+// fire is one firing, by the daemon a, which is stepping.
+func (t *Timer) fire(a *actor) {
+	x := t.x
+	x.now = max(x.now, t.deadline)
+	at := t.deadline
+	t.firedAt = len(x.path.Steps)
+	if t.period > 0 {
+		t.deadline += t.period
+	} else {
+		t.active = false
+	}
+	switch {
+	case t.onFire != nil:
+		t.onFire(a)
+		x.done(a, false, nil)
+	case t.fn != nil:
+		x.done(a, false, nil)
+		b := x.spawn(t.name.String()+".f", t.fn)
+		x.record(a, op.Go, b.obj, 0, false, func() string { return b.name })
+	default:
+		if !t.C.c.trySend(a, at) {
+			x.done(a, true, func() string { return "tick dropped" })
+		}
+	}
+}
+
+// A timer is its daemon's blocker: it is due when it is active, no active
+// timer has an earlier deadline, and no actor's virtual-time wait ends
+// before it.
+func (t *Timer) ready(*actor) bool {
+	if !t.active {
+		return false
+	}
+	x := t.x
+	if t.period > 0 && (t.firedAt > 0 && !x.progressSince(t.firedAt) || x.actors[0].done) {
+		return false
+	}
+	for _, o := range x.timers {
+		if o.active && o.deadline < t.deadline {
+			return false
+		}
+	}
+	for _, a := range x.live {
+		if !a.daemon && a.readyAt > x.now && a.readyAt < t.deadline {
+			return false
+		}
+	}
+	return true
+}
+
+// progressSince reports whether, since the path had n steps, a goroutine
+// (not a timer) has stepped, and every goroutine that can step now has. A
+// ticker fires again only then: a schedule in which tickers keep firing
+// while a runnable goroutine waits is unfair (it would starve a goroutine
+// whose sleep ended before the next tick), and one in which only tickers
+// run would hide every real deadlock behind a livelock.
+func (x *Execution) progressSince(n int) bool {
+	steps := x.path.Steps[n:]
+	stepped := func(a *actor) bool {
+		for _, c := range steps {
+			if c.Actor == a.id {
+				return true
+			}
+		}
+		return false
+	}
+	any := false
+	for _, c := range steps {
+		if !x.actors[c.Actor].daemon {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return false
+	}
+	for _, a := range x.live {
+		if !a.daemon && a.readyAt <= x.now && x.enabled(a) && !stepped(a) {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *Timer) holder(*actor) *actor { return nil }
+func (t *Timer) describe(*actor) string {
+	if !t.active {
+		return t.name.String() + " (stopped)"
+	}
+	return fmt.Sprintf("%s (fires at %v)", t.name, t.deadline)
+}
+
+// Stop stops the timer and reports whether it was active; no value it sent
+// before stays in C.
+func (t *Timer) Stop() bool {
+	x := t.x
+	a := x.stepOp(req{kind: op.Timer, obj: t.id})
+	was := t.active
+	t.active = false
+	t.drain()
+	x.done(a, !was, func() string { return fmt.Sprint("stop: was active ", was) })
+	return was
+}
+
+// Reset makes the timer fire after d (a Ticker: every d) and reports
+// whether it was active.
+func (t *Timer) Reset(d Duration) bool {
+	x := t.x
+	a := x.stepOp(req{kind: op.Timer, obj: t.id})
+	was := t.active
+	t.active, t.deadline = true, x.now+max(d, 0)
+	if t.period > 0 {
+		t.period = d
+	}
+	t.drain()
+	x.done(a, false, func() string { return "fires at " + t.deadline.String() })
+	return was
+}
+
+func (t *Timer) drain() {
+	if t.C != nil {
+		t.C.c.buf = t.C.c.buf[:0]
+	}
+}
