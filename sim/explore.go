@@ -95,6 +95,8 @@ type Report struct {
 	TerminalStates int      // distinct terminal states (Execution.StateHash)
 	Pruned         int      // alternatives left out by a bound
 	Redundant      int      // DPOR: executions that ended sleep-blocked (counted in Runs)
+	States         int      // stateful search: distinct states stored
+	Cut            int      // stateful search: executions cut at a known state (counted in Runs)
 	Errors         []string // nondeterminism the strategy detected
 }
 

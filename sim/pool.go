@@ -122,6 +122,7 @@ func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Executio
 		x.sites = old.sites
 	}
 	x.recorder = old.recorder.reset(m)
+	x.stateRec = old.stateRec.reset(x, strat)
 	for _, s := range r.used {
 		s.reset()
 	}

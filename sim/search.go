@@ -34,6 +34,7 @@ const blockRuns = 64
 type execRec struct {
 	hash    uint64
 	steps   int32
+	cut     bool // cut at a known state: not a terminal state
 	f       *Finding
 	first   *firstFinding // the first finding of its kind in the task, for its trace
 	history *History      // for OnExecution; nil without it
@@ -213,6 +214,8 @@ func (w *worker) runTask(tr *taskRun) {
 		se.mu.Lock()
 		se.rep.Pruned += st.Pruned
 		se.rep.Redundant += st.Redundant
+		se.rep.States += st.States
+		se.rep.Cut += st.Cut
 		if st.Err != "" {
 			se.rep.Errors = append(se.rep.Errors, st.Err)
 		}
@@ -240,8 +243,8 @@ func (w *worker) runOne(strat scheduler.Strategy) (rec execRec, f *Finding, deci
 	if r, ok := strat.(scheduler.Rerunner); ok && r.Rerun() {
 		return execRec{}, nil, nil, false
 	}
-	rec = execRec{steps: int32(x.step), f: f}
-	if se.split != nil {
+	rec = execRec{steps: int32(x.step), f: f, cut: x.path.Cut}
+	if se.split != nil && !rec.cut {
 		rec.hash = x.stateHash()
 	}
 	if f != nil {
@@ -331,7 +334,7 @@ func (se *search) fold(r execRec) {
 	se.rep.Runs++
 	se.rep.Steps += int64(r.steps)
 	se.rep.MaxSteps = max(se.rep.MaxSteps, int(r.steps))
-	if se.split != nil {
+	if se.split != nil && !r.cut {
 		se.hashes[r.hash] = struct{}{}
 	}
 	if f := r.f; f != nil {

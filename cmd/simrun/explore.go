@@ -25,8 +25,10 @@ type exploreResult struct {
 	Executions     int           `json:"executions"`
 	TerminalStates int           `json:"terminal_states"`
 	DeepestSteps   int           `json:"deepest_steps"`
-	Pruned         int           `json:"pruned"`    // DFS: alternatives beyond the bound
-	Redundant      int           `json:"redundant"` // DPOR: sleep-blocked executions
+	Pruned         int           `json:"pruned"`           // DFS: alternatives beyond the bound
+	Redundant      int           `json:"redundant"`        // DPOR: sleep-blocked executions
+	States         int           `json:"states,omitempty"` // -stateful: distinct states stored
+	Cut            int           `json:"cut,omitempty"`    // -stateful: executions cut at a known state
 	WallSeconds    float64       `json:"wall_seconds"`
 	ExecsPerSecond float64       `json:"executions_per_second"`
 	Findings       []jsonFinding `json:"findings"`
@@ -44,6 +46,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 		bound, workers, maxEx  int
 		maxSteps, maxSpurious  int
 		dpor, jsonOut, races   bool
+		stateful               bool
 		spurious, minimize     bool
 	)
 	fs.StringVar(&protocol, "protocol", "", "protocol to explore (see simrun list)")
@@ -58,6 +61,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.Uint64Var(&params.WorkloadSeed, "workload-seed", 3, "generator seed of the random xenstore workload: the search is over the schedules of this one workload (0: the workload too, choice by choice; rarely finishes)")
 	fs.IntVar(&bound, "bound", 2, "preemption bound (spurious wakeups count as preemptions); -1 for none. DFS: default 2; DPOR: none unless given (bounded DPOR may miss executions within the bound)")
 	fs.BoolVar(&dpor, "dpor", false, "use DPOR with sleep sets instead of preemption-bounded DFS (unbounded unless -bound is given)")
+	fs.BoolVar(&stateful, "stateful", false, "depth-first search with state matching: every reachable state once, no preemption bound (-bound and -dpor do not apply)")
 	fs.IntVar(&workers, "workers", 1, "workers (DFS splits subtrees; results do not depend on it)")
 	fs.IntVar(&maxEx, "max-executions", 1000000, "budget: stop after this many executions")
 	fs.IntVar(&maxSteps, "max-steps", 100000, "step bound of one execution (livelock beyond)")
@@ -114,7 +118,9 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 		spec.Name = scheduler.NameDPOR
 	}
 	// DFS is bounded by default, DPOR only if -bound is given.
-	if bound >= 0 && (!dpor || boundSet) {
+	if stateful {
+		spec.Name = scheduler.NameStateful
+	} else if bound >= 0 && (!dpor || boundSet) {
 		spec.Bound = scheduler.IntPtr(bound)
 	}
 	h := sim.Hunt{Strategies: []scheduler.Spec{spec}, Runs: maxEx, Minimize: minimize,
@@ -161,7 +167,7 @@ func newExploreResult(proto *protocols.Protocol, params protocols.Params, v sim.
 	res := &exploreResult{Protocol: proto.Name, Variant: v.Name, Expected: string(v.Expected),
 		Config: string(proto.Config(params)), Strategy: spec.Name, Bound: -1, Findings: []jsonFinding{},
 		Exhaustive: rep.Exhausted, Executions: rep.Runs, TerminalStates: rep.TerminalStates, DeepestSteps: rep.MaxSteps,
-		Pruned: rep.Pruned, Redundant: rep.Redundant, Errors: rep.Errors, WallSeconds: rep.Wall.Seconds()}
+		Pruned: rep.Pruned, Redundant: rep.Redundant, States: rep.States, Cut: rep.Cut, Errors: rep.Errors, WallSeconds: rep.Wall.Seconds()}
 	if spec.Bound != nil {
 		res.Bound = *spec.Bound
 	}
@@ -191,6 +197,9 @@ func printExplore(w io.Writer, r *exploreResult) {
 	fmt.Fprintf(w, "  executions:      %d", r.Executions)
 	if r.Redundant > 0 {
 		fmt.Fprintf(w, " (%d sleep-blocked)", r.Redundant)
+	}
+	if r.States > 0 {
+		fmt.Fprintf(w, " (%d cut at a known state)\n  states:          %d", r.Cut, r.States)
 	}
 	fmt.Fprintf(w, "\n  terminal states: %d\n  deepest:         %d steps\n  wall time:       %.2fs (%.0f executions/s)\n",
 		r.TerminalStates, r.DeepestSteps, r.WallSeconds, r.ExecsPerSecond)

@@ -255,7 +255,7 @@ func NewServer(x *sim.Execution, cfg Config) *Server {
 		perTxn := 4*cfg.Engines + 3
 		s.crashAt = x.Choose("crash-at", cfg.Threads*cfg.Txns*perTxn+1)
 	}
-	x.Check(checkers.CommitOrder)
+	x.Monitor(checkers.NewCommitOrderMonitor())
 	if cfg.Readers > 0 {
 		x.Check(checkers.Snapshots)
 	}
