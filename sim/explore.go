@@ -63,7 +63,8 @@ type Options struct {
 	// history and finding (nil when clean), under every strategy. With
 	// several workers it is called from several goroutines, one at a time;
 	// the history of an execution that another worker's earlier work has
-	// not yet numbered is kept until it is.
+	// not yet numbered is kept until it is. An execution that a stateful
+	// search cut at a known state is not passed: it reached no end.
 	OnExecution func(run int, h *History, f *Finding)
 }
 

@@ -250,7 +250,7 @@ func (w *worker) runOne(strat scheduler.Strategy) (rec execRec, f *Finding, deci
 	if f != nil {
 		f.Seed, f.Steps = strat.Info().Seed, x.step
 	}
-	if se.opts.OnExecution != nil {
+	if se.opts.OnExecution != nil && !rec.cut {
 		rec.history = x.History()
 	}
 	return rec, f, x.path.Decisions, true

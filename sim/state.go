@@ -51,11 +51,12 @@ type stateRec struct {
 	// by object id: an Object's calls so far (0: none), each given by
 	// its caller's identity and local state
 	chain    []uint64
+	declared []objectState // Objects that declared their state (StateOf)
 	monitors []Monitor
-	hist uint64   // the history so far
-	ptrs map[uintptr]uint64
-	nptr int // objects registered in ptrs
-	hash func() uint64
+	hist     uint64 // the history so far
+	ptrs     map[uintptr]uint64
+	nptr     int // objects registered in ptrs
+	hash     func() uint64
 }
 
 // reset prepares the bookkeeping for an execution under strat, keeping
@@ -119,7 +120,15 @@ func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 	if failed {
 		h = mix(h, 1)
 	}
-	if kind == op.Call && obj >= 0 && obj < len(s.chain) {
+	if kind == op.Call && obj >= 0 && obj < len(s.chain) && s.chain[obj] == declaredChain {
+		// A declared object: its state is in the global hash; a caller
+		// that can learn it observes the state its closure runs on.
+		for _, d := range s.declared {
+			if d.id == obj && d.leaks {
+				h = mix(h, x.hashValue(d.fn()))
+			}
+		}
+	} else if kind == op.Call && obj >= 0 && obj < len(s.chain) {
 		// The object's state is its calls so far, each given by its
 		// caller's identity and local state; what the call returned is a
 		// function of that state.
@@ -199,8 +208,11 @@ func (x *Execution) globalHash() uint64 {
 			sum += finalize(mix(mix(s.key[id], 3), x.hashValue(val)))
 		}
 	}
+	for _, d := range s.declared {
+		sum += finalize(mix(mix(s.key[d.id], 5), x.hashValue(d.fn())))
+	}
 	for id, c := range s.chain {
-		if c != 0 {
+		if c != 0 && c != declaredChain {
 			sum += finalize(mix(mix(s.key[id], 4), c))
 		}
 	}
@@ -378,4 +390,32 @@ func (x *Execution) objectKey(p uintptr) (uint64, bool) {
 	}
 	k, ok := s.ptrs[p]
 	return k, ok
+}
+
+// objectState is an Object's declared state (StateOf).
+type objectState struct {
+	id    int
+	fn    func() any
+	leaks bool
+}
+
+// declaredChain marks, in stateRec.chain, an Object that declared its
+// state.
+const declaredChain = ^uint64(0)
+
+// StateOf declares, for state matching, what the object's state is: fn
+// returns a value (hashed by content, as Var values are) that determines
+// everything the object's future calls do, and leaks says whether a call's
+// closure may pass anything of that state to its caller (a read). Without
+// it an object's state is the sequence of its calls, each with its
+// caller's local state, which is sound but tells apart every order of
+// calls; a declared state is as coarse as the protocol says it may be.
+// Without a strategy that matches states it does nothing.
+func (o *Object) StateOf(fn func() any, leaks bool) {
+	s := &o.x.stateRec
+	if !s.on {
+		return
+	}
+	s.declared = append(s.declared, objectState{id: o.id, fn: fn, leaks: leaks})
+	s.chain[o.id] = declaredChain
 }

@@ -11,8 +11,10 @@
 package groupcommit
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/sim"
@@ -247,6 +249,7 @@ func NewServer(x *sim.Execution, cfg Config) *Server {
 	for i := 0; i < cfg.Engines; i++ {
 		s.Engines = append(s.Engines, &Engine{ID: i, x: x, s: s, obj: sim.NewObject(x, fmt.Sprintf("engine%d", i))})
 	}
+	s.declareStates()
 	s.crashAt = -1
 	if cfg.Crash {
 		// Storage steps of a transaction: per engine prepare,
@@ -492,3 +495,33 @@ var threadNames = func() (n [65]string) {
 	}
 	return n
 }()
+
+// declareStates tells state matching (sim.Object.StateOf) what the
+// storage objects' states are: an engine's commit order and its prepared
+// transactions (as a set unless a crash can expose their order), read by
+// callers only through snapshots; the binlog's entries, groups and
+// positions, with the server's crash bookkeeping, which GroupLogXid's
+// caller reads.
+func (s *Server) declareStates() {
+	type engineState struct{ Visible, Prepared []checkers.Txn }
+	for _, e := range s.Engines {
+		e.obj.StateOf(func() any {
+			p := e.prepared
+			if !s.Config.Crash {
+				p = slices.Clone(p)
+				slices.SortFunc(p, func(a, b checkers.Txn) int { return cmp.Or(cmp.Compare(a.Thread, b.Thread), cmp.Compare(a.Seq, b.Seq)) })
+			}
+			return engineState{e.Visible, p}
+		}, s.Config.Readers > 0)
+	}
+	type binlogState struct {
+		Entries, Failed               []checkers.Txn
+		Groups, Synced, LastCommitPos int
+		StoreOps                      int
+		Crashed                       bool
+	}
+	b := s.Binlog
+	b.obj.StateOf(func() any {
+		return binlogState{b.Entries, b.failed, b.groups, b.synced, b.lastCommitPos, s.storeOps, s.crashed}
+	}, true)
+}
