@@ -29,6 +29,7 @@ type Execution struct {
 	objects
 	raceState
 	stateRec // state matching (state.go); off unless the strategy matches states
+	covRec   // coverage (coverage.go)
 }
 
 // engine is the scheduling state: who exists, who runs, what was decided.

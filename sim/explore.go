@@ -90,6 +90,8 @@ type Report struct {
 	Findings  []*Finding    // the first finding of each kind, by run
 	Counts    map[Kind]int  // executions with a finding, by kind
 	Exhausted bool          // the strategy had nothing left to explore
+	Coverage  *Coverage     // what the executions reached (see Probe)
+	covSet    *coverSet     // the same, unformatted, for MergeCoverage
 	Wall      time.Duration // wall time (never part of a trace)
 
 	// Exhaustive strategies (scheduler.Splitter) only:

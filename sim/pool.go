@@ -123,6 +123,7 @@ func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Executio
 	}
 	x.recorder = old.recorder.reset(m)
 	x.stateRec = old.stateRec.reset(x, strat)
+	x.covRec = covRec{ops: old.covRec.ops[:0], probes: old.covRec.probes[:0]}
 	for _, s := range r.used {
 		s.reset()
 	}

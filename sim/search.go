@@ -34,7 +34,9 @@ const blockRuns = 64
 type execRec struct {
 	hash    uint64
 	steps   int32
-	cut     bool // cut at a known state: not a terminal state
+	cut     bool      // cut at a known state: not a terminal state
+	cov     *covRec   // what it reached (the runner's until add keeps a copy)
+	objs    []objInfo // its objects, valid until add returns
 	f       *Finding
 	first   *firstFinding // the first finding of its kind in the task, for its trace
 	history *History      // for OnExecution; nil without it
@@ -81,6 +83,7 @@ type search struct {
 	rep       *Report
 	hashes    map[uint64]struct{}
 	first     map[Kind]*firstFinding
+	cov       coverSet
 }
 
 // worker is the state of one worker: its copy of a cloneable strategy and
@@ -243,7 +246,7 @@ func (w *worker) runOne(strat scheduler.Strategy) (rec execRec, f *Finding, deci
 	if r, ok := strat.(scheduler.Rerunner); ok && r.Rerun() {
 		return execRec{}, nil, nil, false
 	}
-	rec = execRec{steps: int32(x.step), f: f, cut: x.path.Cut}
+	rec = execRec{steps: int32(x.step), f: f, cut: x.path.Cut, cov: &x.covRec, objs: x.objs}
 	if se.split != nil && !rec.cut {
 		rec.hash = x.stateHash()
 	}
@@ -262,6 +265,8 @@ func (se *search) add(tr *taskRun, rec execRec, f *Finding, decisions []int, inf
 	if f != nil {
 		se.seen[f.Kind] = true
 	}
+	se.cov.names(rec.objs)
+	rec.objs = nil
 	if !tr.live && se.least(tr) {
 		tr.live = true
 		for _, r := range tr.recs {
@@ -289,6 +294,7 @@ func (se *search) add(tr *taskRun, rec execRec, f *Finding, decisions []int, inf
 		// Kept past the worker's next execution, which reuses the original.
 		rec.history = rec.history.clone()
 	}
+	rec.cov = rec.cov.snapshot()
 	tr.recs = append(tr.recs, rec)
 }
 
@@ -334,6 +340,9 @@ func (se *search) fold(r execRec) {
 	se.rep.Runs++
 	se.rep.Steps += int64(r.steps)
 	se.rep.MaxSteps = max(se.rep.MaxSteps, int(r.steps))
+	if r.cov != nil {
+		se.cov.add(r.cov)
+	}
 	if se.split != nil && !r.cut {
 		se.hashes[r.hash] = struct{}{}
 	}
@@ -382,6 +391,7 @@ func (se *search) report() *Report {
 	} else {
 		rep.Exhausted = se.exhausted
 	}
+	rep.Coverage, rep.covSet = se.cov.coverage(), &se.cov
 	rep.Wall = time.Since(se.start)
 	return rep
 }

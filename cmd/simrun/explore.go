@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
@@ -34,6 +35,7 @@ type exploreResult struct {
 	Findings       []jsonFinding `json:"findings"`
 	Minimized      []string      `json:"minimized,omitempty"` // per finding: preemptions and steps before and after
 	Errors         []string      `json:"errors,omitempty"`
+	Coverage       *sim.Coverage `json:"coverage,omitempty"`
 	Search         string        `json:"-"` // what the search explores, in words
 	Verdict        string        `json:"-"` // what it established, in words
 }
@@ -167,7 +169,8 @@ func newExploreResult(proto *protocols.Protocol, params protocols.Params, v sim.
 	res := &exploreResult{Protocol: proto.Name, Variant: v.Name, Expected: string(v.Expected),
 		Config: string(proto.Config(params)), Strategy: spec.Name, Bound: -1, Findings: []jsonFinding{},
 		Exhaustive: rep.Exhausted, Executions: rep.Runs, TerminalStates: rep.TerminalStates, DeepestSteps: rep.MaxSteps,
-		Pruned: rep.Pruned, Redundant: rep.Redundant, States: rep.States, Cut: rep.Cut, Errors: rep.Errors, WallSeconds: rep.Wall.Seconds()}
+		Pruned: rep.Pruned, Redundant: rep.Redundant, States: rep.States, Cut: rep.Cut, Errors: rep.Errors, WallSeconds: rep.Wall.Seconds(),
+		Coverage: rep.Coverage}
 	if spec.Bound != nil {
 		res.Bound = *spec.Bound
 	}
@@ -215,5 +218,39 @@ func printExplore(w io.Writer, r *exploreResult) {
 	for _, e := range r.Errors {
 		fmt.Fprintf(w, "  error: %s\n", e)
 	}
+	printCoverage(w, r.Coverage)
 	fmt.Fprintln(w, r.Verdict)
+}
+
+// printCoverage prints what the executions reached: the operations per
+// object never performed, the probes' largest values, and the warnings of
+// a vacuous pass.
+func printCoverage(w io.Writer, c *sim.Coverage) {
+	if c == nil {
+		return
+	}
+	reached, all := 0, 0
+	for _, o := range c.Objects {
+		all++
+		if len(o.Unreached) == 0 {
+			reached++
+		}
+	}
+	fmt.Fprintf(w, "  coverage:        %d of %d objects had every operation reached", reached, all)
+	for _, o := range c.Objects {
+		if len(o.Unreached) > 0 {
+			fmt.Fprintf(w, "; %s never %s", o.Name, strings.Join(o.Unreached, "/"))
+		}
+	}
+	fmt.Fprintln(w)
+	for _, p := range c.Probes {
+		fmt.Fprintf(w, "  probe:           %s reached %d", p.Name, p.Max)
+		if p.Goal > 0 {
+			fmt.Fprintf(w, " (goal %d)", p.Goal)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, m := range c.Warnings {
+		fmt.Fprintf(w, "  warning: vacuous? %s\n", m)
+	}
 }

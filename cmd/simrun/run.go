@@ -149,6 +149,7 @@ type variantResult struct {
 	Stats          map[string]float64 `json:"-"`
 	Findings       []jsonFinding      `json:"findings"`
 	PCTBound       string             `json:"pct_bound,omitempty"`
+	Coverage       *sim.Coverage      `json:"coverage,omitempty"`
 	ok             bool
 }
 
@@ -288,6 +289,7 @@ func newVariantResult(protocol string, v sim.Variant, specs []scheduler.Spec, vd
 	if vd.PCT != nil {
 		res.PCTBound = vd.PCT.String()
 	}
+	res.Coverage = sim.MergeCoverage(vd.Reports)
 	for _, hf := range vd.Findings {
 		fd := hf.Finding
 		jf := jsonFinding{Kind: string(fd.Kind), Message: fd.Message, Seed: fd.Seed, Run: hf.Run, Steps: fd.Steps, Count: hf.Count}
@@ -391,6 +393,7 @@ func printResult(w io.Writer, r *variantResult) {
 		fmt.Fprintf(w, "  PCT guarantee for a bug of %s\n", r.PCTBound)
 	}
 	if len(r.Findings) == 0 {
+		printCoverage(w, r.Coverage)
 		fmt.Fprintf(w, "  no finding\n")
 		return
 	}

@@ -167,6 +167,7 @@ type Binlog struct {
 // "xid_error") whether one transaction's write fails or the fsync fails,
 // which fails every transaction of the group.
 func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
+	b.x.Probe("group size", len(group), min(b.s.Config.Threads, 2)) // a group of one is no group commit
 	b.groups++
 	g := b.groups
 	xidError = make([]bool, len(group))
