@@ -1,6 +1,7 @@
 package scheduler_test
 
 import (
+	"flag"
 	"fmt"
 	"maps"
 	"slices"
@@ -14,6 +15,10 @@ import (
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 )
+
+// statefulLong runs the stateful searches of seeded bugs and of the
+// variants whose reference search is long (about 5 minutes on 2 cores).
+var statefulLong = flag.Bool("stateful.long", false, "run the long stateful-search tests")
 
 // outcome is what a search reached: its terminal states, each named by a
 // key, and its finding kinds.
@@ -104,7 +109,7 @@ func TestStatefulGroupCommit(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, v := range p.Variants {
-			if testing.Short() && v.Expected != sim.Clean {
+			if !*statefulLong && v.Expected != sim.Clean {
 				continue
 			}
 			t.Run(name+"/"+v.Name, func(t *testing.T) {
@@ -112,7 +117,11 @@ func TestStatefulGroupCommit(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				opts := sim.Options{Runs: 30000, MaxSpurious: 1, Cost: p.Cost}
+				budget := 30000
+				if testing.Short() {
+					budget = 10000
+				}
+				opts := sim.Options{Runs: budget, MaxSpurious: 1, Cost: p.Cost}
 				ref := exploreKeys(t, s, opts, scheduler.NewDPOR(), monitorKey)
 				if !ref.rep.Exhausted {
 					t.Skipf("DPOR did not finish in %d executions", ref.rep.Runs)
@@ -133,6 +142,9 @@ func TestStatefulGroupCommit(t *testing.T) {
 // stateful search reaches the same terminal states (by whole history) and
 // finding kinds as brute-force DFS over every decision.
 func TestStatefulRandomScenarios(t *testing.T) {
+	if testing.Short() && !*statefulLong {
+		t.Skip("brute force on random scenarios")
+	}
 	rapid.Check(t, func(rt *rapid.T) {
 		sc := genScenario(rt)
 		opts := sim.Options{Runs: 20000, MaxSpurious: 1, MaxSteps: 200}
@@ -264,8 +276,8 @@ func (sc randScenario) run(x *sim.Execution) {
 // TestStatefulFindsSeededBugs: stateful search finds every seeded bug of
 // the group-commit protocols at 3 threads.
 func TestStatefulFindsSeededBugs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("explores every seeded bug at 3 threads")
+	if !*statefulLong {
+		t.Skip("explores every seeded bug at 3 threads: -stateful.long")
 	}
 	for _, name := range []string{"lockfree", "mutexqueue", "broadcast"} {
 		p, err := protocols.Lookup(name)
