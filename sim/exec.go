@@ -638,7 +638,7 @@ func (x *Execution) Record(ev any) {
 	at := max(x.now, a.readyAt)
 	x.history = append(x.history, Event{Step: x.step, Actor: a.id, Time: at, Value: ev})
 	if x.stateRec.on {
-		x.stateRecord(a, ev, at)
+		x.stateRecord()
 	}
 	if n := len(x.path.Steps) - 1; n >= 0 && (len(x.path.Records) == 0 || x.path.Records[len(x.path.Records)-1] != n) {
 		x.path.Records = append(x.path.Records, n)

@@ -53,7 +53,8 @@ type stateRec struct {
 	chain    []uint64
 	declared []objectState // Objects that declared their state (StateOf)
 	monitors []Monitor
-	hist     uint64 // the history so far
+	hist     uint64 // the hash of the history's first histN events
+	histN    int
 	ptrs     map[uintptr]uint64
 	nptr     int // objects registered in ptrs
 	hash     func() uint64
@@ -151,15 +152,26 @@ func (x *Execution) observe(a *actor, v any) {
 	s.obs[a.id] = mix(s.obs[a.id], x.hashValue(v))
 }
 
-// stateRecord folds a recorded history event into the history's hash.
-func (x *Execution) stateRecord(a *actor, ev any, at Duration) {
-	s := &x.stateRec
-	h := mix(s.hist, s.key[a.obj])
-	h = mix(h, uint64(at))
-	s.hist = mix(h, x.hashValue(ev))
-	for _, m := range s.monitors {
+// stateRecord hands a recorded history event to the monitors. The
+// history's own hash is brought up to date only when a decision needs it
+// (histHash).
+func (x *Execution) stateRecord() {
+	for _, m := range x.stateRec.monitors {
 		m.Event(x.history[len(x.history)-1])
 	}
+}
+
+// histHash folds the events recorded since the last call into the hash
+// of the whole history, and returns it.
+func (x *Execution) histHash() uint64 {
+	s := &x.stateRec
+	for ; s.histN < len(x.history); s.histN++ {
+		e := &x.history[s.histN]
+		h := mix(s.hist, s.key[x.actors[e.Actor].obj])
+		h = mix(h, uint64(e.Time))
+		s.hist = mix(h, x.hashValue(e.Value))
+	}
+	return s.hist
 }
 
 // globalHash is the hash of the global state (see the top of this file).
@@ -173,7 +185,7 @@ func (x *Execution) globalHash() uint64 {
 			h = mix(h, m.StateHash())
 		}
 	} else {
-		h = mix(h, s.hist)
+		h = mix(h, x.histHash())
 	}
 	var sum uint64 // order-free over actors and objects
 	for _, a := range x.actors {
