@@ -7,6 +7,7 @@
 # states, CPU seconds (user+sys), max RSS.
 #
 # usage: docs/verify_vs_spin.sh SPIN_DIR N...   (needs spin, gcc, go)
+# TOOLS=spin or TOOLS=simrun runs one side only.
 set -euo pipefail
 spindir=$1; shift
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +15,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 go build -o "$work/simrun" "$root/cmd/simrun"
 hashw() { case $1 in 2|3) echo 18 ;; 4) echo 22 ;; 5) echo 26 ;; *) echo 27 ;; esac; }
 for n in "$@"; do
-  for m in "L-fixed gc_lockfree.pml -DFIXED" "M gc_mutex.pml"; do
+  [ "${TOOLS:-spin simrun}" = simrun ] || for m in "L-fixed gc_lockfree.pml -DFIXED" "M gc_mutex.pml"; do
     set -- $m; name=$1 file=$2 flags=${3:-}
     d="$work/spin-$name-$n"; mkdir -p "$d"; cp "$spindir"/*.pml "$d"
     (cd "$d" && spin -DN="$n" $flags -a "$file" >/dev/null && gcc -O2 -w -DSAFETY -DMEMLIM=20000 -o pan pan.c &&
@@ -24,7 +25,7 @@ for n in "$@"; do
     errs=$(grep -o 'errors: [0-9]*' "$d/pan.out")
     echo "spin $name N=$n $errs states=$states cpu=$(awk "BEGIN{printf \"%.2f\", $u+$s}")s rss=$((rss / 1024))MB"
   done
-  for pv in lockfree/clear-before-enqueue mutexqueue/final-review; do
+  [ "${TOOLS:-spin simrun}" = spin ] || for pv in lockfree/clear-before-enqueue mutexqueue/final-review; do
     /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$work/simrun" explore -protocol "${pv%/*}" -variant "${pv#*/}" \
       -threads "$n" -stateful -max-executions 100000000 -out "$work/traces" -json > "$work/out.json" || true
     read -r u s rss < "$work/time.out"
