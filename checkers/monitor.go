@@ -1,6 +1,7 @@
 package checkers
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/simrun/simrun/sim"
@@ -55,60 +56,32 @@ func (m *CommitOrderMonitor) StateHash() uint64 {
 	h.bool(c.crashed)
 	h.txns(c.queue)
 	h.txns(c.binlog)
-	for _, k := range sortedKeys(c.prepOrd) {
-		h.int(k)
-		h.txns(c.prepOrd[k])
-	}
-	h.int(-1)
-	for _, k := range sortedKeys(c.commitOrd) {
-		h.int(k)
-		h.txns(c.commitOrd[k])
-	}
-	h.int(-1)
-	// Sets and maps, in a canonical order.
-	for _, t := range sortedTxns(c.engines) {
-		h.txn(t)
-		es := slices.Clone(c.engines[t])
-		slices.Sort(es)
-		for _, e := range es {
+	// Maps, in a canonical order; sets sorted.
+	hashMap(&h, c.prepOrd, slices.Sorted(maps.Keys(c.prepOrd)), h.int, h.txns)
+	hashMap(&h, c.commitOrd, slices.Sorted(maps.Keys(c.commitOrd)), h.int, h.txns)
+	hashMap(&h, c.engines, sortedTxns(c.engines), h.txn, func(es []int) {
+		for _, e := range slices.Sorted(slices.Values(es)) {
 			h.int(e)
 		}
 		h.int(-1)
-	}
-	h.int(-2)
-	for _, t := range sortedTxns(c.group) {
-		h.txn(t)
-		h.int(c.group[t])
-	}
-	h.int(-2)
-	for _, g := range sortedInts(c.synced) {
-		h.int(g)
-		h.bool(c.synced[g])
-	}
-	h.int(-2)
-	for _, g := range sortedInts(c.failed) {
-		h.int(g)
-		h.bool(c.failed[g])
-	}
-	h.int(-2)
-	for _, t := range sortedTxns(c.committedIn) {
-		h.txn(t)
-		h.int(c.committedIn[t])
-	}
-	h.int(-2)
-	begun := slices.Clone(c.begun)
-	slices.SortFunc(begun, compareTxn)
-	h.txns(begun)
-	for _, t := range sortedTxns(c.returned) {
-		h.txn(t)
-		h.bool(c.returned[t])
-	}
-	h.int(-2)
-	for _, t := range sortedTxns(c.xidFailed) {
-		h.txn(t)
-		h.bool(c.xidFailed[t])
-	}
+	})
+	hashMap(&h, c.group, sortedTxns(c.group), h.txn, h.int)
+	hashMap(&h, c.synced, slices.Sorted(maps.Keys(c.synced)), h.int, h.bool)
+	hashMap(&h, c.failed, slices.Sorted(maps.Keys(c.failed)), h.int, h.bool)
+	hashMap(&h, c.committedIn, sortedTxns(c.committedIn), h.txn, h.int)
+	h.txns(slices.SortedFunc(slices.Values(c.begun), compareTxn))
+	hashMap(&h, c.returned, sortedTxns(c.returned), h.txn, h.bool)
+	hashMap(&h, c.xidFailed, sortedTxns(c.xidFailed), h.txn, h.bool)
 	return h.h
+}
+
+// hashMap hashes m's entries in the order of keys, then an end mark.
+func hashMap[K comparable, V any](h *hasher, m map[K]V, keys []K, key func(K), val func(V)) {
+	for _, k := range keys {
+		key(k)
+		val(m[k])
+	}
+	h.int(-2)
 }
 
 func compareTxn(a, b Txn) int {
@@ -119,21 +92,7 @@ func compareTxn(a, b Txn) int {
 }
 
 func sortedTxns[V any](m map[Txn]V) []Txn {
-	ks := make([]Txn, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.SortFunc(ks, compareTxn)
-	return ks
-}
-
-func sortedInts[V any](m map[int]V) []int {
-	ks := make([]int, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
+	return slices.SortedFunc(maps.Keys(m), compareTxn)
 }
 
 // hasher is a small deterministic hash (a multiply-xorshift chain): the

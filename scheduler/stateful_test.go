@@ -306,3 +306,13 @@ func TestStatefulFindsSeededBugs(t *testing.T) {
 		}
 	}
 }
+
+// ExampleNewStateful verifies a protocol configuration by depth-first
+// search with state matching, and compares it with brute force.
+func ExampleNewStateful() {
+	_, s, _, _ := protocols.Scenario("lockfree", "clear-before-enqueue", protocols.Params{Threads: 2, Txns: 1})
+	rep, _ := sim.Explore(s, sim.Options{Runs: 1 << 20, MaxSpurious: 1, Strategy: scheduler.NewStateful()})
+	fmt.Printf("exhausted %v, findings %d, %d states\n", rep.Exhausted, len(rep.Findings), rep.States)
+	// Output:
+	// exhausted true, findings 0, 947 states
+}
