@@ -7,7 +7,9 @@
 # states, CPU seconds (user+sys), max RSS.
 #
 # usage: docs/verify_vs_spin.sh SPIN_DIR N...   (needs spin, gcc, go)
-# TOOLS=spin or TOOLS=simrun runs one side only.
+# TOOLS=spin or TOOLS=simrun runs one side only. SIMRUN_FLAGS (default
+# -max-spurious 0, as the Promela models' default SPURIOUS=0) are added to
+# simrun explore.
 set -euo pipefail
 spindir=$1; shift
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +29,7 @@ for n in "$@"; do
   done
   [ "${TOOLS:-spin simrun}" = spin ] || for pv in lockfree/clear-before-enqueue mutexqueue/final-review; do
     /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$work/simrun" explore -protocol "${pv%/*}" -variant "${pv#*/}" \
-      -threads "$n" -stateful -max-executions 100000000 -out "$work/traces" -json > "$work/out.json" || true
+      -threads "$n" -stateful ${SIMRUN_FLAGS--max-spurious 0} -max-executions 100000000 -out "$work/traces" -json > "$work/out.json" || true
     read -r u s rss < "$work/time.out"
     python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("simrun %s N=%s verified=%s states=%d executions=%d" % (sys.argv[2], sys.argv[3], r["verified"], r.get("states",0), r["executions"]), end=" ")' "$work/out.json" "$pv" "$n"
     echo "cpu=$(awk "BEGIN{printf \"%.2f\", $u+$s}")s rss=$((rss / 1024))MB"
