@@ -590,7 +590,9 @@ func (x *Execution) Choose(name string, n int) int {
 		x.sites[name] = site
 	}
 	i := x.choose(scheduler.Choose, a, req{kind: op.Choose, obj: site}, n, nil)
-	x.observe(a, i)
+	if x.stateRec.on {
+		x.observe(a, i)
+	}
 	x.record(a, op.Choose, site, 0, false, func() string { return fmt.Sprint(i) })
 	return i
 }

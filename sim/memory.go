@@ -31,7 +31,9 @@ func (v *Atomic[T]) Load() T {
 	a := x.stepOp(req{kind: op.Load, obj: v.id})
 	x.raceAcquire(a, v.id)
 	val := v.v
-	x.observe(a, val)
+	if x.stateRec.on {
+		x.observe(a, val)
+	}
 	x.done(a, false, func() string { return x.format(val) })
 	return val
 }
@@ -71,7 +73,9 @@ func (v *Atomic[T]) Swap(new T) T {
 	x := v.x
 	a := x.stepOp(req{kind: op.Swap, obj: v.id})
 	old := v.v
-	x.observe(a, old)
+	if x.stateRec.on {
+		x.observe(a, old)
+	}
 	v.v = new
 	x.raceAcquire(a, v.id)
 	x.raceRelease(a, v.id)
@@ -108,7 +112,9 @@ func (v *Var[T]) Read() T {
 	x := v.x
 	a := x.stepOp(req{kind: op.Read, obj: v.id})
 	val := v.v
-	x.observe(a, val)
+	if x.stateRec.on {
+		x.observe(a, val)
+	}
 	x.done(a, false, func() string { return x.format(val) })
 	x.raceAccess(a, v.id, v.name, false)
 	return val

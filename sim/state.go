@@ -140,12 +140,10 @@ func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 }
 
 // observe folds a value that a visible operation returned to a into a's
-// local state.
+// local state. Callers check stateRec.on first, so that a value is not
+// boxed for nothing.
 func (x *Execution) observe(a *actor, v any) {
 	s := &x.stateRec
-	if !s.on {
-		return
-	}
 	for len(s.obs) <= a.id {
 		s.obs = append(s.obs, 0)
 	}
