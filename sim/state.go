@@ -18,7 +18,8 @@ import (
 //   - every mutex's owner; every actor's pending operation, whether it
 //     sleeps on a Cond (the Cond's waiters are exactly those), its virtual
 //     ready time, and whether it has finished; the spurious wakeups used
-//     (the remaining budget) and the virtual time;
+//     (the remaining budget), the virtual time and the cost model's
+//     processors;
 //   - each live actor's local state, as a hash of the sequence of its
 //     completed steps (op, object, failed) and the values they returned
 //     (Load, Read, Swap, Choose): actor code is deterministic, so what it
@@ -177,6 +178,10 @@ func (x *Execution) globalHash() uint64 {
 	s := &x.stateRec
 	h := mix(0x9a7e, uint64(x.now))
 	h = mix(h, uint64(x.spurious))
+	h = mix(h, uint64(x.end))
+	for _, f := range x.cpuFree { // the cost model's processors
+		h = mix(h, uint64(f))
+	}
 	if len(s.monitors) > 0 && len(s.monitors) == len(x.checks) {
 		// Every check is a monitor: their states stand for the history.
 		for _, m := range s.monitors {
