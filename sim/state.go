@@ -23,10 +23,11 @@ import (
 //   - each live actor's local state, as a hash of the sequence of its
 //     completed steps (op, object, failed) and the values they returned
 //     (Load, Read, Swap, Choose): actor code is deterministic, so what it
-//     does next is a function of what its visible operations returned.
-//   - every Object's calls so far, each given by its caller's identity
-//     and local state (its closure's effect and result are a function of
-//     those); the caller observes the object's state after its call;
+//     does next is a function of what its visible operations returned;
+//   - every Object's state: its declared state (StateOf), which a caller
+//     observes if calls leak it; or else its calls so far, each given by
+//     its caller's identity and local state (its closure's effect and
+//     result are a function of those), which the caller observes;
 //   - the checks' state: when every check is a Monitor, the monitors'
 //     state hashes; otherwise the whole history, in order.
 //
@@ -34,11 +35,11 @@ import (
 // is named by its creator's identity and how many objects that creator had
 // made before, not by its id, which depends on the interleaving when actors
 // create objects. Step numbers are left out (matching would be impossible
-// otherwise): a check that reads Event.Step, state kept in Go memory that
-// neither a sim value nor an Object's closures hold (shared Go memory
-// mutated by actor code between visible operations), and Resource queues are outside the hash; so are the
-// race detector's clocks, so a stateful search may miss a data race that
-// only a cut path shows. Livelocks (the step bound) are not found: a cycle
+// otherwise). Outside the hash, so assumed not to matter: a check that
+// reads Event.Step; shared Go memory that actor code mutates between
+// visible operations and that neither a sim value nor an Object's state
+// reflects; Resource queues; the race detector's clocks (a stateful search
+// may miss a data race that only a cut path shows). Livelocks (the step bound) are not found: a cycle
 // of states is cut where it closes.
 
 // stateRec is an execution's state-matching bookkeeping; off unless the
@@ -207,7 +208,7 @@ func (x *Execution) globalHash() uint64 {
 		if a.asleep {
 			k = mix(k, 7)
 		}
-		k = mix(k, uint64(a.readyAt-x.now))
+		k = mix(k, uint64(max(a.readyAt-x.now, 0))) // ready since when does not matter
 		sum += finalize(k)
 	}
 	for _, m := range x.mutexList {
