@@ -94,6 +94,22 @@ type Decision struct {
 	Current int      // the actor that ran the previous step, or -1
 	Choices []Choice // at least two; valid only during the call
 	Path    *Path    // the execution so far (Steps, Records); valid only during the call
+	// State, when not nil, returns a canonical hash of the global state
+	// at this decision (see StateMatcher); nil unless the strategy
+	// matches states.
+	State func() uint64
+}
+
+// Cut is what a StateMatcher's Next returns at a Schedule decision whose
+// state it has seen: the execution ends there, with no finding, and is not
+// a terminal state.
+const Cut = -2
+
+// StateMatcher is implemented by strategies that match states (stateful
+// search): the runtime then hashes the global state at every Schedule
+// decision (Decision.State) and ends an execution that Next cuts.
+type StateMatcher interface {
+	MatchesStates() bool
 }
 
 // Strategy picks the next step of an execution. One Strategy drives a
@@ -132,6 +148,7 @@ type Path struct {
 	Found     bool     // the execution produced a finding
 	Records   []int    // ascending indices into Steps of the steps that recorded history events (Execution.Record)
 	Pending   []Choice // at the end: the pending operation of every unfinished actor (and its spurious wakeup if it waits)
+	Cut       bool     // the strategy cut the execution at a known state (Cut)
 }
 
 // Task is a subtree of an exhaustive search: the executions whose decision
@@ -174,6 +191,8 @@ type Sharer interface {
 type SearchStats struct {
 	Pruned    int    // alternatives left out because of a bound
 	Redundant int    // DPOR: executions that ended sleep-blocked
+	States    int    // stateful search: distinct states stored
+	Cut       int    // stateful search: executions cut at a known state
 	Err       string // nondeterminism detected while replaying prefixes, or ""
 }
 

@@ -136,10 +136,14 @@ func (s Spec) Validate() error {
 		if s.Depth != 0 || s.Steps != 0 || s.Events != "" {
 			return fmt.Errorf("%s takes only a bound", s.Name)
 		}
+	case NameStateful, NameBrute:
+		if s.Depth != 0 || s.Steps != 0 || s.Bound != nil || s.Seed != 0 {
+			return fmt.Errorf("%s takes no parameters (it has no bound)", s.Name)
+		}
 	case "":
 		return errors.New("no strategy name")
 	default:
-		return fmt.Errorf("unknown strategy %q (want random, pct, pos, surw, mix, dfs or dpor)", s.Name)
+		return fmt.Errorf("unknown strategy %q (want random, pct, pos, surw, mix, dfs, dpor, stateful or brute)", s.Name)
 	}
 	return nil
 }
@@ -164,6 +168,10 @@ func (s Spec) New() (Strategy, error) {
 		return NewSURW(s.Seed, ev), nil
 	case NameDFS:
 		return NewDFS(s.bound()), nil
+	case NameStateful:
+		return NewStateful(), nil
+	case NameBrute:
+		return NewBruteForce(), nil
 	default: // NameDPOR, as Validate allows
 		return NewBoundedDPOR(s.bound()), nil
 	}

@@ -66,6 +66,10 @@ func (x *Execution) done(a *actor, failed bool, value func() string) {
 // with the event the trace recorded at the same position.
 func (x *Execution) record(a *actor, kind op.Op, obj, arg int, failed bool, value func() string) {
 	x.noteStep(a, kind, failed)
+	x.covRec.cover(obj, kind)
+	if x.stateRec.on {
+		x.stateStep(a, kind, obj, failed)
+	}
 	if !x.capture {
 		return
 	}

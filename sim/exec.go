@@ -28,6 +28,8 @@ type Execution struct {
 	recorder
 	objects
 	raceState
+	stateRec // state matching (state.go); off unless the strategy matches states
+	covRec   // coverage (coverage.go)
 }
 
 // engine is the scheduling state: who exists, who runs, what was decided.
@@ -146,6 +148,9 @@ type actor struct {
 // newObject registers a shared object and returns its id.
 func (x *Execution) newObject(kind string, n Name) int {
 	x.objs = append(x.objs, objInfo{kind, n})
+	if x.stateRec.on {
+		x.stateNewObject(len(x.objs) - 1)
+	}
 	return len(x.objs) - 1
 }
 
@@ -196,6 +201,10 @@ func (x *Execution) run(s Scenario) *Finding {
 	x.spawn("main", nil)
 	x.next = x.decide()
 	x.steps()
+	if x.stateRec.cut {
+		x.path.Cut = true
+		return nil
+	}
 	if x.finding == nil && len(x.live) > x.daemons {
 		x.finding = x.explainStuck()
 	}
@@ -454,8 +463,13 @@ func (x *Execution) ask(kind scheduler.Kind, cs []scheduler.Choice) int {
 	if x.cur != nil {
 		d.Current = x.cur.id
 	}
+	d.State = x.stateRec.hash
 	i := x.strat.Next(d)
 	d.Choices = nil
+	if i == scheduler.Cut && d.State != nil {
+		x.stateRec.cut, x.halted = true, true
+		return 0
+	}
 	if i < 0 || i >= len(cs) {
 		x.fail(&Finding{Kind: Divergence, Step: x.step + 1,
 			Message: fmt.Sprintf("step %d: the %s decision #%d has %d choices, but the strategy gave %d%s",
@@ -639,6 +653,9 @@ func (x *Execution) Choose(name string, n int) int {
 		x.sites[name] = site
 	}
 	i := x.choose(scheduler.Choose, a, req{kind: op.Choose, obj: site}, n, nil)
+	if x.stateRec.on {
+		x.observe(a, i)
+	}
 	x.record(a, op.Choose, site, 0, false, func() string { return fmt.Sprint(i) })
 	return i
 }
@@ -689,6 +706,9 @@ func (x *Execution) Record(ev any) {
 	// The event happens when the actor is done with its pending work.
 	at := max(x.now, a.readyAt)
 	x.history = append(x.history, Event{Step: x.step, Actor: a.id, Time: at, Value: ev})
+	if x.stateRec.on {
+		x.stateRecord()
+	}
 	if n := len(x.path.Steps) - 1; n >= 0 && (len(x.path.Records) == 0 || x.path.Records[len(x.path.Records)-1] != n) {
 		x.path.Records = append(x.path.Records, n)
 	}

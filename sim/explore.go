@@ -73,7 +73,8 @@ type Options struct {
 	// history and finding (nil when clean), under every strategy. With
 	// several workers it is called from several goroutines, one at a time;
 	// the history of an execution that another worker's earlier work has
-	// not yet numbered is kept until it is.
+	// not yet numbered is kept until it is. An execution that a stateful
+	// search cut at a known state is not passed: it reached no end.
 	OnExecution func(run int, h *History, f *Finding)
 	// Stop, if set, interrupts the exploration when it is closed (by a
 	// signal handler, say): the executions running finish, nothing new
@@ -104,12 +105,16 @@ type Report struct {
 	Findings  []*Finding    // the first finding of each kind, by run
 	Counts    map[Kind]int  // executions with a finding, by kind
 	Exhausted bool          // the strategy had nothing left to explore
+	Coverage  *Coverage     // what the executions reached (see Probe)
+	covSet    *coverSet     // the same, unformatted, for MergeCoverage
 	Wall      time.Duration // wall time (never part of a trace)
 
 	// Exhaustive strategies (scheduler.Splitter) only:
 	TerminalStates int      // distinct terminal states (Execution.StateHash)
 	Pruned         int      // alternatives left out by a bound
 	Redundant      int      // DPOR: executions that ended sleep-blocked (counted in Runs)
+	States         int      // stateful search: distinct states stored
+	Cut            int      // stateful search: executions cut at a known state (counted in Runs)
 	Errors         []string // nondeterminism the strategy detected
 
 	// Interrupted: Options.Stop ended the exploration early.

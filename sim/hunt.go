@@ -341,6 +341,8 @@ func SearchVerdict(spec scheduler.Spec, r *Report) (verified bool, text string) 
 		beyond = fmt.Sprintf(" (%d alternatives beyond the bound were not explored)", r.Pruned)
 	}
 	switch {
+	case verified && (spec.Name == scheduler.NameStateful || spec.Name == scheduler.NameBrute):
+		text = fmt.Sprintf("verified: no finding in any execution (%s search, exhaustive)", spec.Name)
 	case verified && dpor && bound < 0:
 		text = "verified: no finding in any execution (DPOR, exhaustive)"
 	case verified && dpor:
@@ -366,6 +368,10 @@ func SearchVerdict(spec scheduler.Spec, r *Report) (verified bool, text string) 
 func DescribeSearch(spec scheduler.Spec) string {
 	dpor := spec.Name == scheduler.NameDPOR
 	switch {
+	case spec.Name == scheduler.NameStateful:
+		return "DFS with state matching, no preemption bound (every reachable state)"
+	case spec.Name == scheduler.NameBrute:
+		return "DFS over every decision, no bound, no reduction"
 	case dpor && spec.Bound == nil:
 		return "DPOR with sleep sets (every Mazurkiewicz trace)"
 	case dpor:

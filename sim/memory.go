@@ -32,6 +32,9 @@ func (v *Atomic[T]) Load() T {
 	a := x.stepOp(req{kind: op.Load, obj: v.id})
 	x.raceAcquire(a, v.id)
 	val := v.v
+	if x.stateRec.on {
+		x.observe(a, val)
+	}
 	x.done(a, false, func() string { return x.format(val) })
 	return val
 }
@@ -71,6 +74,9 @@ func (v *Atomic[T]) Swap(new T) T {
 	x := v.exec()
 	a := x.stepOp(req{kind: op.Swap, obj: v.id})
 	old := v.v
+	if x.stateRec.on {
+		x.observe(a, old)
+	}
 	v.v = new
 	x.raceAcquire(a, v.id)
 	x.raceRelease(a, v.id)
@@ -108,6 +114,9 @@ func (v *Var[T]) Read() T {
 	x := v.exec()
 	a := x.stepOp(req{kind: op.Read, obj: v.id})
 	val := v.v
+	if x.stateRec.on {
+		x.observe(a, val)
+	}
 	x.done(a, false, func() string { return x.format(val) })
 	x.raceAccess(a, v.id, v.name, false)
 	return val

@@ -134,6 +134,8 @@ func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Executio
 		x.sites = old.sites
 	}
 	x.recorder = old.recorder.reset(m)
+	x.stateRec = old.stateRec.reset(x, strat)
+	x.covRec = covRec{ops: old.covRec.ops[:0], probes: old.covRec.probes[:0]}
 	for _, e := range r.slabs {
 		e.s.reset()
 	}

@@ -34,6 +34,9 @@ const blockRuns = 64
 type execRec struct {
 	hash    uint64
 	steps   int32
+	cut     bool      // cut at a known state: not a terminal state
+	cov     *covRec   // what it reached (the runner's until add keeps a copy)
+	objs    []objInfo // its objects, valid until add returns
 	f       *Finding
 	first   *firstFinding // the first finding of its kind in the task, for its trace
 	history *History      // for OnExecution; nil without it
@@ -92,6 +95,7 @@ type search struct {
 	first     map[Kind]*firstFinding
 
 	shard *sharding // nil unless this is one shard of the exploration (shard.go)
+	cov   coverSet
 }
 
 // worker is the state of one worker: its copy of a cloneable strategy and
@@ -261,6 +265,8 @@ func (w *worker) runTask(tr *taskRun) {
 	if r, ok := strat.(scheduler.Reporter); ok && se.split != nil {
 		st := r.Stats()
 		se.mu.Lock()
+		se.rep.States += st.States
+		se.rep.Cut += st.Cut
 		if st.Err != "" {
 			se.rep.Errors = append(se.rep.Errors, st.Err)
 		}
@@ -288,14 +294,14 @@ func (w *worker) runOne(strat scheduler.Strategy) (rec execRec, f *Finding, deci
 	if r, ok := strat.(scheduler.Rerunner); ok && r.Rerun() {
 		return execRec{}, nil, nil, false
 	}
-	rec = execRec{steps: int32(x.step), f: f}
-	if se.split != nil {
+	rec = execRec{steps: int32(x.step), f: f, cut: x.path.Cut, cov: &x.covRec, objs: x.objs}
+	if se.split != nil && !rec.cut {
 		rec.hash = x.stateHash()
 	}
 	if f != nil {
 		f.Seed, f.Steps = strat.Info().Seed, x.step
 	}
-	if se.opts.OnExecution != nil || se.shard != nil {
+	if (se.opts.OnExecution != nil || se.shard != nil) && !rec.cut {
 		rec.history = x.History()
 	}
 	return rec, f, x.path.Decisions, true
@@ -307,6 +313,8 @@ func (se *search) add(tr *taskRun, rec execRec, f *Finding, decisions []int, inf
 	if f != nil {
 		se.seen[f.Kind] = true
 	}
+	se.cov.names(rec.objs)
+	rec.objs = nil
 	if !tr.live && se.least(tr) {
 		tr.live = true
 		for _, r := range tr.recs {
@@ -334,6 +342,7 @@ func (se *search) add(tr *taskRun, rec execRec, f *Finding, decisions []int, inf
 		// Kept past the worker's next execution, which reuses the original.
 		rec.history = rec.history.clone()
 	}
+	rec.cov = rec.cov.snapshot()
 	tr.recs = append(tr.recs, rec)
 }
 
@@ -386,7 +395,10 @@ func (se *search) fold(r execRec) {
 	se.rep.Pruned += int(r.pruned)
 	se.rep.Redundant += int(r.redundant)
 	se.rep.MaxSteps = max(se.rep.MaxSteps, int(r.steps))
-	if se.split != nil {
+	if r.cov != nil {
+		se.cov.add(r.cov)
+	}
+	if se.split != nil && !r.cut {
 		se.hashes[r.hash] = struct{}{}
 	}
 	if f := r.f; f != nil {
@@ -435,6 +447,7 @@ func (se *search) report() *Report {
 		rep.Exhausted = se.exhausted
 	}
 	rep.Interrupted = se.halted
+	rep.Coverage, rep.covSet = se.cov.coverage(), &se.cov
 	rep.Wall = time.Since(se.start)
 	return rep
 }

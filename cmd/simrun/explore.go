@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
@@ -24,14 +25,17 @@ type exploreResult struct {
 	Executions     int           `json:"executions"`
 	TerminalStates int           `json:"terminal_states"`
 	DeepestSteps   int           `json:"deepest_steps"`
-	Pruned         int           `json:"pruned"`    // DFS: alternatives beyond the bound
-	Redundant      int           `json:"redundant"` // DPOR: sleep-blocked executions
+	Pruned         int           `json:"pruned"`           // DFS: alternatives beyond the bound
+	Redundant      int           `json:"redundant"`        // DPOR: sleep-blocked executions
+	States         int           `json:"states,omitempty"` // -stateful: distinct states stored
+	Cut            int           `json:"cut,omitempty"`    // -stateful: executions cut at a known state
 	WallSeconds    float64       `json:"wall_seconds"`
 	ExecsPerSecond float64       `json:"executions_per_second"`
 	Findings       []jsonFinding `json:"findings"`
 	Minimized      []string      `json:"minimized,omitempty"` // per finding: preemptions and steps before and after
 	Errors         []string      `json:"errors,omitempty"`
 	Interrupted    bool          `json:"interrupted,omitempty"`
+	Coverage       *sim.Coverage `json:"coverage,omitempty"`
 	Search         string        `json:"-"` // what the search explores, in words
 	Verdict        string        `json:"-"` // what it established, in words
 }
@@ -44,6 +48,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 		bound, workers, maxEx  int
 		maxSteps, maxSpurious  int
 		dpor, jsonOut, races   bool
+		stateful               bool
 		spurious, minimize     bool
 	)
 	fs.StringVar(&protocol, "protocol", "", "protocol to explore (see simrun list)")
@@ -58,6 +63,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.Uint64Var(&params.WorkloadSeed, "workload-seed", 3, "generator seed of the random xenstore workload: the search is over the schedules of this one workload (0: the workload too, choice by choice; rarely finishes)")
 	fs.IntVar(&bound, "bound", 2, "preemption bound (spurious wakeups count as preemptions); -1 for none. The default 2 is DFS's; -dpor is unbounded unless -bound is given (bounded DPOR may miss executions within the bound)")
 	fs.BoolVar(&dpor, "dpor", false, "use DPOR with sleep sets instead of preemption-bounded DFS (unbounded unless -bound is given)")
+	fs.BoolVar(&stateful, "stateful", false, "depth-first search with state matching: every reachable state once, no preemption bound (-bound and -dpor do not apply)")
 	fs.IntVar(&workers, "workers", 1, "workers (DFS splits subtrees; results do not depend on it)")
 	fs.IntVar(&maxEx, "max-executions", 1000000, "budget: stop after this many executions")
 	fs.IntVar(&maxSteps, "max-steps", 100000, "step bound of one execution (livelock beyond)")
@@ -121,7 +127,9 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 		spec.Name = scheduler.NameDPOR
 	}
 	// DFS is bounded by default, DPOR only if -bound is given.
-	if bound >= 0 && (!dpor || boundSet) {
+	if stateful {
+		spec.Name = scheduler.NameStateful
+	} else if bound >= 0 && (!dpor || boundSet) {
 		spec.Bound = scheduler.IntPtr(bound)
 	}
 	in := catchSignals(stderr)
@@ -142,6 +150,9 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 		return shardExit(usageError{err})
 	}
 	res := newExploreResult(proto, params, v, spec, vd)
+	if !shard.coverage {
+		res.Coverage = nil
+	}
 	for i, hf := range vd.Findings {
 		fd := hf.Finding
 		key := configKey(fs, string(proto.Config(params)), spec.String())
@@ -174,7 +185,8 @@ func newExploreResult(proto *protocols.Protocol, params protocols.Params, v sim.
 	res := &exploreResult{Protocol: proto.Name, Variant: v.Name, Expected: string(v.Expected),
 		Config: string(proto.Config(params)), Strategy: spec.Name, Bound: -1, Findings: []jsonFinding{},
 		Exhaustive: rep.Exhausted, Executions: rep.Runs, TerminalStates: rep.TerminalStates, DeepestSteps: rep.MaxSteps,
-		Pruned: rep.Pruned, Redundant: rep.Redundant, Errors: rep.Errors, WallSeconds: rep.Wall.Seconds(), Interrupted: vd.Interrupted}
+		Pruned: rep.Pruned, Redundant: rep.Redundant, States: rep.States, Cut: rep.Cut, Errors: rep.Errors, WallSeconds: rep.Wall.Seconds(),
+		Coverage: rep.Coverage, Interrupted: vd.Interrupted}
 	if spec.Bound != nil {
 		res.Bound = *spec.Bound
 	}
@@ -208,6 +220,9 @@ func printExplore(w io.Writer, r *exploreResult) {
 	if r.Redundant > 0 {
 		fmt.Fprintf(w, " (%d sleep-blocked)", r.Redundant)
 	}
+	if r.States > 0 {
+		fmt.Fprintf(w, " (%d cut at a known state)\n  states:          %d", r.Cut, r.States)
+	}
 	fmt.Fprintf(w, "\n  terminal states: %d\n  deepest:         %d steps\n  wall time:       %.2fs (%.0f executions/s)\n",
 		r.TerminalStates, r.DeepestSteps, r.WallSeconds, r.ExecsPerSecond)
 	for i, f := range r.Findings {
@@ -222,5 +237,39 @@ func printExplore(w io.Writer, r *exploreResult) {
 	for _, e := range r.Errors {
 		fmt.Fprintf(w, "  error: %s\n", e)
 	}
+	printCoverage(w, r.Coverage)
 	fmt.Fprintln(w, r.Verdict)
+}
+
+// printCoverage prints what the executions reached: the operations per
+// object never performed, the probes' largest values, and the warnings of
+// a vacuous pass.
+func printCoverage(w io.Writer, c *sim.Coverage) {
+	if c == nil {
+		return
+	}
+	reached, all := 0, 0
+	for _, o := range c.Objects {
+		all++
+		if len(o.Unreached) == 0 {
+			reached++
+		}
+	}
+	fmt.Fprintf(w, "  coverage:        %d of %d objects had every operation reached", reached, all)
+	for _, o := range c.Objects {
+		if len(o.Unreached) > 0 {
+			fmt.Fprintf(w, "; %s never %s", o.Name, strings.Join(o.Unreached, "/"))
+		}
+	}
+	fmt.Fprintln(w)
+	for _, p := range c.Probes {
+		fmt.Fprintf(w, "  probe:           %s reached %d", p.Name, p.Max)
+		if p.Goal > 0 {
+			fmt.Fprintf(w, " (goal %d)", p.Goal)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, m := range c.Warnings {
+		fmt.Fprintf(w, "  warning: vacuous? %s\n", m)
+	}
 }

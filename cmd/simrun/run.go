@@ -175,6 +175,7 @@ type variantResult struct {
 	Findings       []jsonFinding      `json:"findings"`
 	PCTBound       string             `json:"pct_bound,omitempty"`
 	Interrupted    bool               `json:"interrupted,omitempty"`
+	Coverage       *sim.Coverage      `json:"coverage,omitempty"`
 	ok             bool
 }
 
@@ -305,6 +306,9 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, specs []sc
 		return nil, usageError{err}
 	}
 	res := newVariantResult(protocol, v, specs, verdict)
+	if !f.shard.coverage {
+		res.Coverage = nil
+	}
 	stats.into(res)
 	for i, hf := range verdict.Findings {
 		fd := hf.Finding
@@ -332,6 +336,7 @@ func newVariantResult(protocol string, v sim.Variant, specs []scheduler.Spec, vd
 	if vd.PCT != nil {
 		res.PCTBound = vd.PCT.String()
 	}
+	res.Coverage = sim.MergeCoverage(vd.Reports)
 	for _, hf := range vd.Findings {
 		fd := hf.Finding
 		jf := jsonFinding{Kind: string(fd.Kind), Message: fd.Message, Seed: fd.Seed, Run: hf.Run, Steps: fd.Steps, Count: hf.Count}
@@ -448,6 +453,7 @@ func printResult(w io.Writer, r *variantResult) {
 		fmt.Fprintf(w, "  PCT guarantee for a bug of %s\n", r.PCTBound)
 	}
 	if len(r.Findings) == 0 {
+		printCoverage(w, r.Coverage)
 		fmt.Fprintf(w, "  no finding\n")
 		return
 	}

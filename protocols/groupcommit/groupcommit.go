@@ -11,8 +11,10 @@
 package groupcommit
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/sim"
@@ -165,6 +167,7 @@ type Binlog struct {
 // "xid_error") whether one transaction's write fails or the fsync fails,
 // which fails every transaction of the group.
 func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
+	b.x.Probe("group size", len(group), min(b.s.Config.Threads, 2)) // a group of one is no group commit
 	b.groups++
 	g := b.groups
 	xidError = make([]bool, len(group))
@@ -264,6 +267,7 @@ func NewServer(x *sim.Execution, cfg Config) *Server {
 			Visible: logs[at : at : at+n], prepared: logs[at+n : at+n : at+2*n]}
 		s.Engines = append(s.Engines, e)
 	}
+	s.declareStates()
 	s.crashAt = -1
 	if cfg.Crash {
 		// Storage steps of a transaction: per engine prepare,
@@ -272,7 +276,7 @@ func NewServer(x *sim.Execution, cfg Config) *Server {
 		perTxn := 4*cfg.Engines + 3
 		s.crashAt = x.Choose("crash-at", cfg.Threads*cfg.Txns*perTxn+1)
 	}
-	x.Check(checkers.CommitOrder)
+	x.Monitor(checkers.NewCommitOrderMonitor())
 	if cfg.Readers > 0 {
 		x.Check(checkers.Snapshots)
 	}
@@ -512,3 +516,33 @@ var threadNames = func() (n [65]string) {
 	}
 	return n
 }()
+
+// declareStates tells state matching (sim.Object.StateOf) what the
+// storage objects' states are: an engine's commit order and its prepared
+// transactions (as a set unless a crash can expose their order), read by
+// callers only through snapshots; the binlog's entries, groups and
+// positions, with the server's crash bookkeeping, which GroupLogXid's
+// caller reads.
+func (s *Server) declareStates() {
+	type engineState struct{ Visible, Prepared []checkers.Txn }
+	for _, e := range s.Engines {
+		e.obj.StateOf(func() any {
+			p := e.prepared
+			if !s.Config.Crash {
+				p = slices.Clone(p)
+				slices.SortFunc(p, func(a, b checkers.Txn) int { return cmp.Or(cmp.Compare(a.Thread, b.Thread), cmp.Compare(a.Seq, b.Seq)) })
+			}
+			return engineState{e.Visible, p}
+		}, s.Config.Readers > 0)
+	}
+	type binlogState struct {
+		Entries, Failed               []checkers.Txn
+		Groups, Synced, LastCommitPos int
+		StoreOps                      int
+		Crashed                       bool
+	}
+	b := s.Binlog
+	b.obj.StateOf(func() any {
+		return binlogState{b.Entries, b.failed, b.groups, b.synced, b.lastCommitPos, s.storeOps, s.crashed}
+	}, true)
+}

@@ -1,0 +1,154 @@
+package checkers
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/simrun/simrun/sim"
+)
+
+// CommitOrderMonitor is CommitOrder as an incremental monitor (sim.Monitor):
+// it folds each event into the same state CommitOrder builds, stops at the
+// first violation (or the crash), as CommitOrder does, and hashes that
+// state canonically. The state keeps the orders CommitOrder compares
+// (queue, binlog, prepare_ordered and commit_ordered per engine) and, as
+// sets, what it only looks up (begun, returned, groups, failures); the
+// relative order of events on different projections is not in it, which
+// is what lets a stateful search merge the executions that differ only in
+// that order. Check is CommitOrder itself, so verdicts and messages are
+// those of the history check.
+type CommitOrderMonitor struct {
+	c       orderCheck
+	started bool   // c is initialised: an event came (state matching only)
+	stopped bool   // a violation or the crash: later events change nothing
+	bad     string // the kind of the violation, if any
+	hash    uint64 // StateHash, valid while !dirty
+	dirty   bool
+}
+
+// NewCommitOrderMonitor returns a monitor at the start of a history. It
+// allocates its state at the first event, so that it costs nothing when
+// only its Check runs.
+func NewCommitOrderMonitor() *CommitOrderMonitor { return &CommitOrderMonitor{dirty: true} }
+
+// Event implements sim.Monitor.
+func (m *CommitOrderMonitor) Event(e sim.Event) {
+	if !m.started {
+		m.started = true
+		m.c.reset()
+	}
+	if m.stopped {
+		return
+	}
+	m.dirty = true
+	if _, ok := e.Value.(Crash); ok {
+		m.c.crashed, m.stopped = true, true
+		return
+	}
+	if f := m.c.event(&sim.History{}, e); f != nil {
+		m.stopped, m.bad = true, string(f.Kind)
+	}
+}
+
+// Check implements sim.Monitor: CommitOrder on the whole history.
+func (m *CommitOrderMonitor) Check(h *sim.History) *sim.Finding { return CommitOrder(h) }
+
+// StateHash implements sim.Monitor.
+func (m *CommitOrderMonitor) StateHash() uint64 {
+	if !m.dirty {
+		return m.hash
+	}
+	var h hasher
+	c := &m.c
+	h.bool(m.stopped)
+	h.str(m.bad)
+	h.bool(c.crashed)
+	h.txns(c.queue)
+	h.txns(c.binlog)
+	// Per-engine orders, per-transaction and per-group state, in a
+	// canonical order; sets sorted. An engine with no call yet hashes as
+	// absent, whether or not an earlier execution left its slot.
+	for _, os := range [][]engineOrder{c.prepOrd, c.commitOrd} {
+		for _, o := range os {
+			if len(o.seq) > 0 {
+				h.int(o.engine)
+				h.txns(o.seq)
+			}
+		}
+		h.int(-1)
+	}
+	hashMap(&h, c.txn, sortedTxns(c.txn), h.txn, func(i int) {
+		st := c.txns[i]
+		h.int(st.engines)
+		h.int(st.group)
+		h.bool(st.binlogged)
+		h.int(st.committedIn)
+		h.bool(st.returned)
+		h.bool(st.xidFailed)
+	})
+	hashMap(&h, c.groups, slices.Sorted(maps.Keys(c.groups)), h.int, func(g groupState) {
+		h.bool(g.synced)
+		h.bool(g.failed)
+	})
+	h.txns(slices.SortedFunc(slices.Values(c.begun), compareTxn))
+	m.hash, m.dirty = h.h, false
+	return h.h
+}
+
+// hashMap hashes m's entries in the order of keys, then an end mark.
+func hashMap[K comparable, V any](h *hasher, m map[K]V, keys []K, key func(K), val func(V)) {
+	for _, k := range keys {
+		key(k)
+		val(m[k])
+	}
+	h.int(-2)
+}
+
+func compareTxn(a, b Txn) int {
+	if a.Thread != b.Thread {
+		return a.Thread - b.Thread
+	}
+	return a.Seq - b.Seq
+}
+
+func sortedTxns[V any](m map[Txn]V) []Txn {
+	return slices.SortedFunc(maps.Keys(m), compareTxn)
+}
+
+// hasher is a small deterministic hash (a multiply-xorshift chain): the
+// same state hashes the same in every process, so searches stay
+// reproducible.
+type hasher struct{ h uint64 }
+
+func (h *hasher) int(n int) {
+	h.h ^= uint64(n) + 0x9e3779b97f4a7c15
+	h.h *= 0xbf58476d1ce4e5b9
+	h.h ^= h.h >> 31
+}
+
+func (h *hasher) bool(b bool) {
+	if b {
+		h.int(1)
+	} else {
+		h.int(0)
+	}
+}
+
+func (h *hasher) str(s string) {
+	h.int(len(s))
+	for i := 0; i < len(s); i++ {
+		h.int(int(s[i]))
+	}
+}
+
+func (h *hasher) txn(t Txn) {
+	h.int(t.Thread)
+	h.int(t.Seq)
+}
+
+func (h *hasher) txns(ts []Txn) {
+	h.int(len(ts))
+	for _, t := range ts {
+		h.txn(t)
+	}
+}

@@ -1,0 +1,318 @@
+package scheduler_test
+
+import (
+	"flag"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/simrun/simrun/checkers"
+	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+)
+
+// statefulLong runs the stateful searches of seeded bugs and of the
+// variants whose reference search is long (about 5 minutes on 2 cores).
+var statefulLong = flag.Bool("stateful.long", false, "run the long stateful-search tests")
+
+// outcome is what a search reached: its terminal states, each named by a
+// key, and its finding kinds.
+type outcome struct {
+	states map[string]bool
+	kinds  []sim.Kind
+	rep    *sim.Report
+}
+
+// exploreKeys runs s under strat and collects the terminal states by key.
+func exploreKeys(t *testing.T, s sim.Scenario, opts sim.Options, strat scheduler.Strategy, key func(h *sim.History, f *sim.Finding) string) outcome {
+	t.Helper()
+	o := outcome{states: map[string]bool{}}
+	opts.Strategy = strat
+	opts.OnExecution = func(_ int, h *sim.History, f *sim.Finding) { o.states[key(h, f)] = true }
+	rep, err := sim.Explore(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.rep = rep
+	o.kinds = rep.Kinds()
+	slices.Sort(o.kinds)
+	return o
+}
+
+func kindOf(f *sim.Finding) string {
+	if f == nil {
+		return "clean"
+	}
+	return string(f.Kind)
+}
+
+// monitorKey names a group-commit terminal state as the commit-order
+// monitor sees it (what state matching keeps of the history), with the
+// finding's kind.
+func monitorKey(h *sim.History, f *sim.Finding) string {
+	m := checkers.NewCommitOrderMonitor()
+	for _, e := range h.Events {
+		m.Event(e)
+	}
+	return fmt.Sprintf("%s|%x", kindOf(f), m.StateHash())
+}
+
+// historyKey names a terminal state by its whole history.
+func historyKey(h *sim.History, f *sim.Finding) string {
+	var b strings.Builder
+	b.WriteString(kindOf(f))
+	for _, e := range h.Events {
+		fmt.Fprintf(&b, "|%d:%v", e.Actor, e.Value)
+	}
+	return b.String()
+}
+
+func sameOutcome(t *testing.T, what string, want, got outcome) {
+	t.Helper()
+	if !slices.Equal(want.kinds, got.kinds) {
+		t.Errorf("%s: finding kinds %v, want %v", what, got.kinds, want.kinds)
+	}
+	if !maps.Equal(want.states, got.states) {
+		var missing, extra []string
+		for k := range want.states {
+			if !got.states[k] {
+				missing = append(missing, k)
+			}
+		}
+		for k := range got.states {
+			if !want.states[k] {
+				extra = append(extra, k)
+			}
+		}
+		slices.Sort(missing)
+		slices.Sort(extra)
+		t.Errorf("%s: %d terminal states, want %d; missing %.3q, extra %.3q", what, len(got.states), len(want.states), missing, extra)
+	}
+}
+
+// TestStatefulGroupCommit: on every group-commit variant at 2 threads
+// (spurious wakeups on), stateful search reaches the same terminal states,
+// as the commit-order monitor sees them, and the same finding kinds as
+// unbounded DPOR, which runs every Mazurkiewicz trace. Brute-force DFS
+// does not finish there (the orders of two threads' 40-odd steps), so DPOR
+// is the reference, itself tested against DFS (TestProtocolsDPORvsDFS).
+// Races are off: the race detector's clocks are not part of the state.
+func TestStatefulGroupCommit(t *testing.T) {
+	for _, name := range []string{"lockfree", "mutexqueue", "broadcast"} {
+		p, err := protocols.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range p.Variants {
+			if !*statefulLong && v.Expected != sim.Clean {
+				continue
+			}
+			t.Run(name+"/"+v.Name, func(t *testing.T) {
+				_, s, _, err := protocols.Scenario(name, v.Name, smallParams)
+				if err != nil {
+					t.Fatal(err)
+				}
+				budget := 30000
+				if testing.Short() {
+					budget = 10000
+				}
+				opts := sim.Options{Runs: budget, MaxSpurious: 1, Cost: p.Cost}
+				ref := exploreKeys(t, s, opts, scheduler.NewDPOR(), monitorKey)
+				if !ref.rep.Exhausted {
+					t.Skipf("DPOR did not finish in %d executions", ref.rep.Runs)
+				}
+				got := exploreKeys(t, s, opts, scheduler.NewStateful(), monitorKey)
+				if !got.rep.Exhausted {
+					t.Fatalf("stateful search did not finish in %d executions", got.rep.Runs)
+				}
+				sameOutcome(t, "stateful vs DPOR", ref, got)
+				t.Logf("DPOR %d executions; stateful %d executions, %d states, %d terminal", ref.rep.Runs, got.rep.Runs, got.rep.States, len(got.states))
+			})
+		}
+	}
+}
+
+// TestStatefulRandomScenarios: on small random scenarios (2-3 actors
+// sharing mutexes, a cond, atomics and vars, and recording events),
+// stateful search reaches the same terminal states (by whole history) and
+// finding kinds as brute-force DFS over every decision.
+func TestStatefulRandomScenarios(t *testing.T) {
+	if testing.Short() && !*statefulLong {
+		t.Skip("brute force on random scenarios")
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		sc := genScenario(rt)
+		opts := sim.Options{Runs: 20000, MaxSpurious: 1, MaxSteps: 200}
+		brute := exploreKeys(t, sc.run, opts, scheduler.NewBruteForce(), historyKey)
+		if !brute.rep.Exhausted {
+			rt.Skip("brute force did not finish")
+		}
+		got := exploreKeys(t, sc.run, opts, scheduler.NewStateful(), historyKey)
+		if !got.rep.Exhausted {
+			rt.Fatalf("stateful search did not finish")
+		}
+		if !slices.Equal(brute.kinds, got.kinds) || !maps.Equal(brute.states, got.states) {
+			rt.Fatalf("stateful search: kinds %v, %d terminal states; brute force: kinds %v, %d terminal states (scenario %v)",
+				got.kinds, len(got.states), brute.kinds, len(brute.states), sc.prog)
+		}
+	})
+}
+
+// A random scenario: each actor runs a short program of operations on
+// shared objects.
+type randScenario struct {
+	prog [][]rop
+}
+
+type rop struct {
+	kind, obj, val int
+}
+
+func (o rop) String() string { return fmt.Sprintf("%s%d=%d", ropNames[o.kind], o.obj, o.val) }
+
+var ropNames = []string{"lock", "unlock", "load", "store", "cas", "read", "write", "record", "signal", "waitflag", "choose"}
+
+func genScenario(rt *rapid.T) randScenario {
+	actors := rapid.IntRange(2, 3).Draw(rt, "actors")
+	var sc randScenario
+	for a := 0; a < actors; a++ {
+		n := rapid.IntRange(1, 5).Draw(rt, fmt.Sprintf("len%d", a))
+		var p []rop
+		for i := 0; i < n; i++ {
+			p = append(p, rop{
+				kind: rapid.IntRange(0, len(ropNames)-1).Draw(rt, "kind"),
+				obj:  rapid.IntRange(0, 1).Draw(rt, "obj"),
+				val:  rapid.IntRange(0, 2).Draw(rt, "val"),
+			})
+		}
+		sc.prog = append(sc.prog, p)
+	}
+	return sc
+}
+
+// run is the scenario: two mutexes, a cond on mutex 0 with a flag, two
+// atomics and two vars. An actor's record depends on what it read, so
+// the history shows what the actors saw. Unlocking a mutex not held and
+// waiting without the flag's mutex are findings, as they would be in a
+// real protocol.
+func (sc randScenario) run(x *sim.Execution) {
+	mu := []*sim.Mutex{sim.NewMutex(x, "m0"), sim.NewMutex(x, "m1")}
+	cond := sim.NewCond(x, "c", mu[0])
+	flag := sim.NewVar(x, "flag", false)
+	at := []*sim.Atomic[int]{sim.NewAtomic(x, "a0", 0), sim.NewAtomic(x, "a1", 0)}
+	vs := []*sim.Var[int]{sim.NewVar(x, "v0", 0), sim.NewVar(x, "v1", 0)}
+	var hs []*sim.Actor
+	for i, p := range sc.prog {
+		hs = append(hs, x.Go(fmt.Sprintf("t%d", i), func() {
+			seen := 0
+			held := [2]bool{}
+			for _, o := range p {
+				switch o.kind {
+				case 0:
+					if !held[o.obj] {
+						mu[o.obj].Lock()
+						held[o.obj] = true
+					}
+				case 1:
+					if held[o.obj] {
+						mu[o.obj].Unlock()
+						held[o.obj] = false
+					}
+				case 2:
+					seen = seen*3 + at[o.obj].Load()
+				case 3:
+					at[o.obj].Store(o.val)
+				case 4:
+					if at[o.obj].CompareAndSwap(seen%3, o.val) {
+						seen++
+					}
+				case 5:
+					seen = seen*3 + vs[o.obj].Read()
+				case 6:
+					vs[o.obj].Write(o.val + seen%2)
+				case 7:
+					x.Record(fmt.Sprintf("saw %d", seen))
+				case 8:
+					if !held[0] {
+						mu[0].Lock()
+					}
+					flag.Write(true)
+					cond.Signal()
+					if !held[0] {
+						mu[0].Unlock()
+					}
+				case 9:
+					if !held[0] {
+						mu[0].Lock()
+					}
+					for !flag.Read() {
+						cond.Wait()
+					}
+					if !held[0] {
+						mu[0].Unlock()
+					}
+				case 10:
+					seen = seen*3 + x.Choose("c", 2)
+				}
+			}
+			for i, h := range held {
+				if h {
+					mu[i].Unlock()
+				}
+			}
+			x.Record(fmt.Sprintf("end %d", seen))
+		}))
+	}
+	for _, h := range hs {
+		h.Join()
+	}
+}
+
+// TestStatefulFindsSeededBugs: stateful search finds every seeded bug of
+// the group-commit protocols at 3 threads.
+func TestStatefulFindsSeededBugs(t *testing.T) {
+	if !*statefulLong {
+		t.Skip("explores every seeded bug at 3 threads: -stateful.long")
+	}
+	for _, name := range []string{"lockfree", "mutexqueue", "broadcast"} {
+		p, err := protocols.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range p.Variants {
+			if v.Expected == sim.Clean {
+				continue
+			}
+			t.Run(name+"/"+v.Name, func(t *testing.T) {
+				_, s, _, err := protocols.Scenario(name, v.Name, protocols.Params{Threads: 3, Txns: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rep, err := sim.Explore(s, sim.Options{Runs: 2000000, MaxSpurious: 1, Cost: p.Cost,
+					Strategy: scheduler.NewStateful(), StopOnKind: v.Expected})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Contains(rep.Kinds(), v.Expected) {
+					t.Errorf("stateful search missed %s in %d executions (exhausted %v, found %v)", v.Expected, rep.Runs, rep.Exhausted, rep.Kinds())
+				}
+				t.Logf("found %v in %d executions, %d states", rep.Kinds(), rep.Runs, rep.States)
+			})
+		}
+	}
+}
+
+// ExampleNewStateful verifies a protocol configuration by depth-first
+// search with state matching, and compares it with brute force.
+func ExampleNewStateful() {
+	_, s, _, _ := protocols.Scenario("lockfree", "clear-before-enqueue", protocols.Params{Threads: 2, Txns: 1})
+	rep, _ := sim.Explore(s, sim.Options{Runs: 1 << 20, MaxSpurious: 1, Strategy: scheduler.NewStateful()})
+	fmt.Printf("exhausted %v, findings %d, %d states\n", rep.Exhausted, len(rep.Findings), rep.States)
+	// Output:
+	// exhausted true, findings 0, 947 states
+}

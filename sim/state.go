@@ -1,0 +1,437 @@
+package sim
+
+import (
+	"math"
+	"reflect"
+
+	"github.com/simrun/simrun/op"
+	"github.com/simrun/simrun/scheduler"
+)
+
+// This file is state matching: a canonical hash of the global state of an
+// execution at a scheduling decision, for stateful search
+// (scheduler.StateMatcher). Two executions whose states hash the same have
+// the same futures, so a strategy may cut the second one short.
+//
+// What the hash covers, and why that is enough:
+//   - every Var and Atomic value, pointers canonicalised (see hashValue);
+//   - every mutex's owner; every actor's pending operation, whether it
+//     sleeps on a Cond (the Cond's waiters are exactly those), its virtual
+//     ready time, and whether it has finished; the spurious wakeups used
+//     (the remaining budget), the virtual time and the cost model's
+//     processors;
+//   - each live actor's local state, as a hash of the sequence of its
+//     completed steps (op, object, failed) and the values they returned
+//     (Load, Read, Swap, Choose): actor code is deterministic, so what it
+//     does next is a function of what its visible operations returned;
+//   - every Object's state: its declared state (StateOf), which a caller
+//     observes if calls leak it; or else its calls so far, each given by
+//     its caller's identity and local state (its closure's effect and
+//     result are a function of those), which the caller observes;
+//   - the checks' state: when every check is a Monitor, the monitors'
+//     state hashes; otherwise the whole history, in order.
+//
+// Identities are canonical: an object (and an actor, through its object)
+// is named by its creator's identity and how many objects that creator had
+// made before, not by its id, which depends on the interleaving when actors
+// create objects. Step numbers are left out (matching would be impossible
+// otherwise). Outside the hash, so assumed not to matter: a check that
+// reads Event.Step; shared Go memory that actor code mutates between
+// visible operations and that neither a sim value nor an Object's state
+// reflects; Resource queues; the race detector's clocks (a stateful search
+// may miss a data race that only a cut path shows). Livelocks (the step bound) are not found: a cycle
+// of states is cut where it closes.
+
+// stateRec is an execution's state-matching bookkeeping; off unless the
+// strategy matches states.
+type stateRec struct {
+	on   bool
+	cut  bool     // the strategy cut this execution at a known state
+	key  []uint64 // by object id: the canonical identity
+	made []uint64 // by object id (actors' objects): objects created so far
+	obs  []uint64 // by actor id: the hash of its completed steps and values
+	// by object id: an Object's calls so far (0: none), each given by
+	// its caller's identity and local state
+	chain    []uint64
+	declared []objectState // Objects that declared their state (StateOf)
+	monitors []Monitor
+	hist     uint64 // the hash of the history's first histN events
+	histN    int
+	ptrs     map[uintptr]uint64
+	nptr     int // objects registered in ptrs
+	hash     func() uint64
+}
+
+// reset prepares the bookkeeping for an execution under strat, keeping
+// the arrays.
+func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
+	m, ok := strat.(scheduler.StateMatcher)
+	if !ok || !m.MatchesStates() {
+		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs}
+	}
+	if s.ptrs != nil {
+		clear(s.ptrs)
+	}
+	return stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash}
+}
+
+// mix folds v into h (a 64-bit multiply-xorshift step).
+func mix(h, v uint64) uint64 {
+	h ^= v
+	h *= 0x9e3779b97f4a7c15
+	return h ^ (h >> 29)
+}
+
+// finalize spreads the bits of h, so that a sum of finalized hashes (an
+// order-free combination) stays well mixed.
+func finalize(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb93fe53ccd4b
+	return h ^ (h >> 33)
+}
+
+// stateNewObject gives object id its canonical identity: its creator's
+// identity and the creator's count of objects made.
+func (x *Execution) stateNewObject(id int) {
+	s := &x.stateRec
+	creator := uint64(0x5eed)
+	if a := x.cur; a != nil && a.obj < len(s.key) {
+		creator = s.key[a.obj]
+		s.made[a.obj]++
+		creator = mix(creator, s.made[a.obj])
+	} else if len(s.key) > 0 { // main's setup before its first step
+		s.made[0]++
+		creator = mix(s.key[0], s.made[0])
+	}
+	s.key = append(s.key, finalize(mix(creator, uint64(id))))
+	s.made = append(s.made, 0)
+	s.chain = append(s.chain, 0)
+}
+
+// stateStep folds a completed step of a into its local state.
+func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
+	s := &x.stateRec
+	for len(s.obs) <= a.id {
+		s.obs = append(s.obs, 0)
+	}
+	h := mix(s.obs[a.id], uint64(kind)+1)
+	if obj >= 0 && obj < len(s.key) {
+		h = mix(h, s.key[obj])
+	}
+	if failed {
+		h = mix(h, 1)
+	}
+	if kind == op.Call && obj >= 0 && obj < len(s.chain) && s.chain[obj] == declaredChain {
+		// A declared object: its state is in the global hash; a caller
+		// that can learn it observes the state its closure runs on.
+		for _, d := range s.declared {
+			if d.id == obj && d.leaks {
+				h = mix(h, x.hashValue(d.fn()))
+			}
+		}
+	} else if kind == op.Call && obj >= 0 && obj < len(s.chain) {
+		// The object's state is its calls so far, each given by its
+		// caller's identity and local state; what the call returned is a
+		// function of that state.
+		s.chain[obj] = finalize(mix(mix(s.chain[obj]+1, s.key[a.obj]), s.obs[a.id]))
+		h = mix(h, s.chain[obj])
+	}
+	s.obs[a.id] = h
+}
+
+// observe folds a value that a visible operation returned to a into a's
+// local state. Callers check stateRec.on first, so that a value is not
+// boxed for nothing.
+func (x *Execution) observe(a *actor, v any) {
+	s := &x.stateRec
+	for len(s.obs) <= a.id {
+		s.obs = append(s.obs, 0)
+	}
+	s.obs[a.id] = mix(s.obs[a.id], x.hashValue(v))
+}
+
+// stateRecord hands a recorded history event to the monitors. The
+// history's own hash is brought up to date only when a decision needs it
+// (histHash).
+func (x *Execution) stateRecord() {
+	for _, m := range x.stateRec.monitors {
+		m.Event(x.history[len(x.history)-1])
+	}
+}
+
+// histHash folds the events recorded since the last call into the hash
+// of the whole history, and returns it.
+func (x *Execution) histHash() uint64 {
+	s := &x.stateRec
+	for ; s.histN < len(x.history); s.histN++ {
+		e := &x.history[s.histN]
+		h := mix(s.hist, s.key[x.actors[e.Actor].obj])
+		h = mix(h, uint64(e.Time))
+		s.hist = mix(h, x.hashValue(e.Value))
+	}
+	return s.hist
+}
+
+// globalHash is the hash of the global state (see the top of this file).
+func (x *Execution) globalHash() uint64 {
+	s := &x.stateRec
+	h := mix(0x9a7e, uint64(x.now))
+	h = mix(h, uint64(x.spurious))
+	h = mix(h, uint64(x.end))
+	for _, f := range x.cpuFree { // the cost model's processors
+		h = mix(h, uint64(f))
+	}
+	if len(s.monitors) > 0 && len(s.monitors) == len(x.checks) {
+		// Every check is a monitor: their states stand for the history.
+		for _, m := range s.monitors {
+			h = mix(h, m.StateHash())
+		}
+	} else {
+		h = mix(h, x.histHash())
+	}
+	var sum uint64 // order-free over actors and objects
+	for _, a := range x.actors {
+		k := mix(s.key[a.obj], 1)
+		if a.done {
+			sum += finalize(k)
+			continue
+		}
+		if a.id < len(s.obs) {
+			k = mix(k, s.obs[a.id])
+		}
+		k = mix(k, uint64(a.req.kind))
+		if a.req.obj >= 0 {
+			k = mix(k, s.key[a.req.obj])
+		}
+		if a.asleep {
+			k = mix(k, 7)
+		}
+		k = mix(k, uint64(max(a.readyAt-x.now, 0))) // ready since when does not matter
+		sum += finalize(k)
+	}
+	for _, m := range x.mutexList {
+		k := mix(s.key[m.id], 2)
+		if m.owner != nil {
+			k = mix(k, s.key[m.owner.obj])
+		}
+		sum += finalize(k)
+	}
+	for _, v := range x.vals {
+		if hv, ok := v.(hashedValue); ok {
+			id, val := hv.stateValue()
+			sum += finalize(mix(mix(s.key[id], 3), x.hashValue(val)))
+		}
+	}
+	for _, d := range s.declared {
+		sum += finalize(mix(mix(s.key[d.id], 5), x.hashValue(d.fn())))
+	}
+	for id, c := range s.chain {
+		if c != 0 && c != declaredChain {
+			sum += finalize(mix(mix(s.key[id], 4), c))
+		}
+	}
+	return finalize(mix(h, sum))
+}
+
+// hashedValue is a Var or Atomic: its object id and value.
+type hashedValue interface {
+	stateValue() (int, any)
+}
+
+func (v *Var[T]) stateValue() (int, any)    { return v.id, v.v }
+func (v *Atomic[T]) stateValue() (int, any) { return v.id, v.v }
+
+// hashValue hashes a value canonically: plain data by content; a pointer
+// to a sim object by the object's identity; any other pointer by the
+// identity of the first sim object its pointee holds (a THD by its
+// queue link) and the plain data beside it, or by its pointee's content
+// when it holds none.
+func (x *Execution) hashValue(v any) uint64 {
+	switch v := v.(type) {
+	case nil:
+		return 0x11
+	case bool:
+		if v {
+			return 0x13
+		}
+		return 0x12
+	case int:
+		return finalize(uint64(v) + 0x21)
+	case int64:
+		return finalize(uint64(v) + 0x21)
+	case int32:
+		return finalize(uint64(v) + 0x21)
+	case uint64:
+		return finalize(v + 0x21)
+	case string:
+		return hashString(v)
+	}
+	return x.hashReflect(reflect.ValueOf(v), 3)
+}
+
+func hashString(s string) uint64 {
+	h := uint64(0x5717)
+	for i := 0; i < len(s); i++ {
+		h = mix(h, uint64(s[i]))
+	}
+	return finalize(mix(h, uint64(len(s))))
+}
+
+// hashReflect hashes rv, following non-object pointers depth levels deep.
+func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
+	switch rv.Kind() {
+	case reflect.Invalid:
+		return 0x11
+	case reflect.Bool:
+		if rv.Bool() {
+			return 0x13
+		}
+		return 0x12
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return finalize(uint64(rv.Int()) + 0x21)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return finalize(rv.Uint() + 0x21)
+	case reflect.Float32, reflect.Float64:
+		return finalize(math.Float64bits(rv.Float()))
+	case reflect.String:
+		return hashString(rv.String())
+	case reflect.Interface:
+		if rv.IsNil() {
+			return 0x11
+		}
+		return mix(hashString(rv.Elem().Type().String()), x.hashReflect(rv.Elem(), depth))
+	case reflect.Struct:
+		h := uint64(0x57)
+		for i := 0; i < rv.NumField(); i++ {
+			h = mix(h, x.hashReflect(rv.Field(i), depth))
+		}
+		return finalize(h)
+	case reflect.Slice, reflect.Array:
+		if rv.Kind() == reflect.Slice && rv.IsNil() {
+			return 0x11
+		}
+		h := mix(0x5a, uint64(rv.Len()))
+		for i := 0; i < rv.Len(); i++ {
+			h = mix(h, x.hashReflect(rv.Index(i), depth))
+		}
+		return finalize(h)
+	case reflect.Pointer:
+		if rv.IsNil() {
+			return 0x11
+		}
+		if k, ok := x.objectKey(rv.Pointer()); ok {
+			return k
+		}
+		if depth == 0 {
+			return 0x99 // too deep: identity unknown, the plain data above decides
+		}
+		e := rv.Elem()
+		if e.Kind() == reflect.Struct {
+			if k, ok := x.firstObject(e, 2); ok {
+				return mix(k, x.hashPlain(e))
+			}
+		}
+		return mix(0x9f, x.hashReflect(e, depth-1))
+	case reflect.Map:
+		// Iteration order is random: only the size.
+		return mix(0x3a, uint64(rv.Len()))
+	}
+	return hashString(rv.Type().String()) // func, chan: the type only
+}
+
+// hashPlain hashes the plain data of a struct: its fields that are not
+// pointers, recursively through embedded and inline structs.
+func (x *Execution) hashPlain(rv reflect.Value) uint64 {
+	h := uint64(0x91)
+	for i := 0; i < rv.NumField(); i++ {
+		f := rv.Field(i)
+		switch f.Kind() {
+		case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Interface, reflect.Slice, reflect.UnsafePointer:
+			continue
+		case reflect.Struct:
+			h = mix(h, x.hashPlain(f))
+		default:
+			h = mix(h, x.hashReflect(f, 0))
+		}
+	}
+	return finalize(h)
+}
+
+// firstObject returns the identity of the first sim object that a struct
+// holds, looking into inline structs depth levels deep.
+func (x *Execution) firstObject(rv reflect.Value, depth int) (uint64, bool) {
+	for i := 0; i < rv.NumField(); i++ {
+		f := rv.Field(i)
+		switch f.Kind() {
+		case reflect.Pointer:
+			if !f.IsNil() {
+				if k, ok := x.objectKey(f.Pointer()); ok {
+					return k, true
+				}
+			}
+		case reflect.Struct:
+			if depth > 0 {
+				if k, ok := x.firstObject(f, depth-1); ok {
+					return k, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// objectKey returns the identity of the sim object at address p, if it is
+// one (a Var, an Atomic, a Mutex or an actor handle).
+func (x *Execution) objectKey(p uintptr) (uint64, bool) {
+	s := &x.stateRec
+	if n := len(x.vals) + len(x.mutexList) + len(x.actors); n != s.nptr {
+		if s.ptrs == nil {
+			s.ptrs = map[uintptr]uint64{}
+		}
+		for _, v := range x.vals {
+			if hv, ok := v.(hashedValue); ok {
+				id, _ := hv.stateValue()
+				s.ptrs[reflect.ValueOf(v).Pointer()] = s.key[id]
+			}
+		}
+		for _, m := range x.mutexList {
+			s.ptrs[reflect.ValueOf(m).Pointer()] = s.key[m.id]
+		}
+		for _, a := range x.actors {
+			s.ptrs[reflect.ValueOf(&a.handle).Pointer()] = s.key[a.obj]
+		}
+		s.nptr = n
+	}
+	k, ok := s.ptrs[p]
+	return k, ok
+}
+
+// objectState is an Object's declared state (StateOf).
+type objectState struct {
+	id    int
+	fn    func() any
+	leaks bool
+}
+
+// declaredChain marks, in stateRec.chain, an Object that declared its
+// state.
+const declaredChain = ^uint64(0)
+
+// StateOf declares, for state matching, what the object's state is: fn
+// returns a value (hashed by content, as Var values are) that determines
+// everything the object's future calls do, and leaks says whether a call's
+// closure may pass anything of that state to its caller (a read). Without
+// it an object's state is the sequence of its calls, each with its
+// caller's local state, which is sound but tells apart every order of
+// calls; a declared state is as coarse as the protocol says it may be.
+// Without a strategy that matches states it does nothing.
+func (o *Object) StateOf(fn func() any, leaks bool) {
+	s := &o.x.stateRec
+	if !s.on {
+		return
+	}
+	s.declared = append(s.declared, objectState{id: o.id, fn: fn, leaks: leaks})
+	s.chain[o.id] = declaredChain
+}

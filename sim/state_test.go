@@ -1,0 +1,203 @@
+package sim_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+)
+
+// addScenario: n actors each increment a shared counter under a mutex,
+// or racily (read, then write) when racy.
+func addScenario(n int, racy bool) sim.Scenario {
+	return func(x *sim.Execution) {
+		mu := sim.NewMutex(x, "mu")
+		c := sim.NewVar(x, "c", 0)
+		var hs []*sim.Actor
+		for i := 0; i < n; i++ {
+			hs = append(hs, x.Go(fmt.Sprintf("t%d", i), func() {
+				if !racy {
+					mu.Lock()
+				}
+				c.Write(c.Read() + 1)
+				if !racy {
+					mu.Unlock()
+				}
+			}))
+		}
+		for _, h := range hs {
+			h.Join()
+		}
+		x.Assert(c.Read() == n, "counter %d, want %d", c.Read(), n)
+	}
+}
+
+// TestStatefulMatchesStates: state matching visits far fewer executions
+// than brute force on symmetric actors, and both reach the same verdict:
+// the lost update found both ways, the locked counter clean both ways.
+func TestStatefulMatchesStates(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		racy bool
+		want []sim.Kind
+	}{
+		{"locked", false, []sim.Kind{}},
+		{"racy", true, []sim.Kind{sim.Assertion}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := addScenario(3, c.racy)
+			run := func(strat scheduler.Strategy) *sim.Report {
+				rep, err := sim.Explore(s, sim.Options{Runs: 1 << 20, Strategy: strat})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !rep.Exhausted {
+					t.Fatalf("%s did not finish", strat.Info().Name)
+				}
+				return rep
+			}
+			brute, st := run(scheduler.NewBruteForce()), run(scheduler.NewStateful())
+			if !slices.Equal(brute.Kinds(), c.want) && !(len(c.want) == 0 && len(brute.Kinds()) == 0) {
+				t.Errorf("brute force found %v, want %v", brute.Kinds(), c.want)
+			}
+			if !slices.Equal(st.Kinds(), brute.Kinds()) {
+				t.Errorf("stateful found %v, brute force %v", st.Kinds(), brute.Kinds())
+			}
+			if st.Runs >= brute.Runs || st.States == 0 || st.Cut == 0 {
+				t.Errorf("stateful: %d executions (%d states, %d cut), brute force %d: no matching", st.Runs, st.States, st.Cut, brute.Runs)
+			}
+			if st.TerminalStates != brute.TerminalStates {
+				t.Errorf("terminal states: stateful %d, brute force %d", st.TerminalStates, brute.TerminalStates)
+			}
+		})
+	}
+}
+
+// TestStatefulWorkersAgree: a stateful search's counts and findings do not
+// depend on the worker count (its one task runs on one worker).
+func TestStatefulWorkersAgree(t *testing.T) {
+	_, s, _, err := protocols.Scenario("lockfree", "clear-after-enqueue", protocols.Params{Threads: 2, Txns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, w := range []int{1, 2} {
+		rep, err := sim.Explore(s, sim.Options{Runs: 1 << 20, Workers: w, MaxSpurious: 1, Strategy: scheduler.NewStateful()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, reportKey(rep)+fmt.Sprintf(" states=%d cut=%d", rep.States, rep.Cut))
+	}
+	if keys[0] != keys[1] {
+		t.Errorf("1 worker:\n%s\n2 workers:\n%s", keys[0], keys[1])
+	}
+}
+
+// condScenario: a waiter and a signaller on a cond; with early the
+// signaller sets the flag before the waiter can start, so that the wait is
+// never reached.
+func condScenario(early bool) sim.Scenario {
+	return func(x *sim.Execution) {
+		mu := sim.NewMutex(x, "mu")
+		cond := sim.NewCond(x, "cond", mu)
+		flag := sim.NewVar(x, "flag", early)
+		x.Probe("waiters", 0, 1)
+		w := x.Go("waiter", func() {
+			mu.Lock()
+			for !flag.Read() {
+				x.Probe("waiters", 1, 1)
+				cond.Wait()
+			}
+			mu.Unlock()
+		})
+		s := x.Go("signaller", func() {
+			mu.Lock()
+			flag.Write(true)
+			cond.Signal()
+			mu.Unlock()
+		})
+		w.Join()
+		s.Join()
+	}
+}
+
+// TestCoverage: a pass whose cond wait is never reached is reported as
+// vacuous (a warning on the cond and on the probe); one that waits is not.
+func TestCoverage(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		early    bool
+		warnings int
+		probe    int
+	}{
+		{"waits", false, 0, 1},
+		{"vacuous", true, 2, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep, err := sim.Explore(condScenario(c.early), sim.Options{Runs: 1000, Strategy: scheduler.NewStateful()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cov := rep.Coverage
+			if len(rep.Findings) != 0 || cov == nil {
+				t.Fatalf("findings %v, coverage %v", rep.Kinds(), cov)
+			}
+			if len(cov.Warnings) != c.warnings {
+				t.Errorf("warnings %q, want %d", cov.Warnings, c.warnings)
+			}
+			if len(cov.Probes) != 1 || cov.Probes[0].Max != c.probe {
+				t.Errorf("probes %+v, want waiters max %d", cov.Probes, c.probe)
+			}
+			merged := sim.MergeCoverage([]*sim.Report{rep, rep})
+			if !reflect.DeepEqual(merged, cov) {
+				t.Errorf("merged coverage of one report twice differs:\n%+v\n%+v", merged, cov)
+			}
+			if _, err := json.Marshal(cov); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// ExampleExecution_Probe: a protocol names a quantity whose largest value
+// the exploration reports; a goal it never reaches makes a clean verdict
+// vacuous.
+func ExampleExecution_Probe() {
+	rep, _ := sim.Explore(condScenario(false), sim.Options{Runs: 1000, Strategy: scheduler.NewStateful()})
+	for _, p := range rep.Coverage.Probes {
+		fmt.Printf("%s: max %d (goal %d)\n", p.Name, p.Max, p.Goal)
+	}
+	fmt.Println("warnings:", len(rep.Coverage.Warnings))
+	// Output:
+	// waiters: max 1 (goal 1)
+	// warnings: 0
+}
+
+// ExampleObject_StateOf: an object declares its state for state matching,
+// so that calls in different orders that leave it the same merge.
+func ExampleObject_StateOf() {
+	s := func(x *sim.Execution) {
+		total := 0
+		obj := sim.NewObject(x, "adder")
+		obj.StateOf(func() any { return total }, false)
+		var hs []*sim.Actor
+		for i := 1; i <= 3; i++ {
+			hs = append(hs, x.Go(fmt.Sprintf("t%d", i), func() { obj.Do(func() { total += i }) }))
+		}
+		for _, h := range hs {
+			h.Join()
+		}
+	}
+	st, _ := sim.Explore(s, sim.Options{Runs: 100000, Strategy: scheduler.NewStateful()})
+	brute, _ := sim.Explore(s, sim.Options{Runs: 100000, Strategy: scheduler.NewBruteForce()})
+	fmt.Println("stateful:", st.Exhausted, st.States, "states,", st.Runs-st.Cut, "executions to the end")
+	fmt.Println("brute force:", brute.Exhausted, brute.Runs, "executions")
+	// Output:
+	// stateful: true 30 states, 13 executions to the end
+	// brute force: true 280 executions
+}
