@@ -131,7 +131,7 @@ type actor struct {
 	fn     func()
 	co     *coro
 	yield  func(struct{}) bool // co's
-	handle Actor
+	handle *Actor              // fresh per execution: a kept handle never aliases a later actor
 
 	started bool
 	exited  bool // the body returned (or was unwound)
@@ -160,7 +160,7 @@ func (x *Execution) spawn(name string, fn func()) *actor {
 	*a = actor{x: x, id: len(x.actors), name: name, fn: fn, co: a.co, yield: a.yield, readyAt: x.now}
 	a.obj = x.newObject("actor", Name{base: name})
 	a.req = req{kind: op.Start, obj: a.obj}
-	a.handle = Actor{x: x, gen: x.gen, a: a}
+	a.handle = &Actor{x: x, gen: x.gen, a: a}
 	x.actors = append(x.actors, a)
 	x.live = append(x.live, a)
 	x.raceSpawn(x.cur, a)
@@ -675,7 +675,7 @@ func (x *Execution) Go(name string, fn func()) *Actor {
 	a := x.self()
 	b := x.spawn(name, fn)
 	x.record(a, op.Go, b.obj, 0, false, func() string { return name })
-	return &b.handle
+	return b.handle
 }
 
 // Name returns the actor's name.

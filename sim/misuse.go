@@ -21,20 +21,14 @@ const Misuse Kind = "misuse"
 
 // execGen numbers the executions of the process, from 1. A primitive keeps
 // the number of the execution that made it; a runner reuses its Execution
-// (and its slabs) for the next run, so the number is what tells a live
+// for the next run, so the number is what tells a live
 // handle from a stale one. It is global, not per runner, so that a handle
 // of another worker's execution never matches by chance.
 //
-// The limit of the check: a runner's slabs hand the same memory to the
-// primitives of the next execution, in creation order. A handle kept from
-// an earlier execution whose slot a later execution has filled with a
-// primitive of the same type (Actor handles: the actor with the same id)
-// carries that primitive's number, and acts on it, unnoticed. The check
-// catches a kept handle whose slot is unused now: a scenario that keeps a
-// primitive instead of creating it (if m == nil { m = NewMutex(...) })
-// creates fewer of that type afterwards, so the last ones are caught.
-// Options.SelfCheck catches the rest as nondeterminism when the steps
-// differ.
+// Primitives and actor handles are allocated afresh for every execution
+// (the runner recycles coroutines and buffers, never a handle), so a kept
+// handle never aliases a primitive of a later execution and the check
+// catches every use of it.
 var execGen atomic.Uint64
 
 // foreignUse is the panic value of a primitive used outside its execution.

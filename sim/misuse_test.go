@@ -58,10 +58,16 @@ var misuses = []struct {
 		keptScenario(func(x *sim.Execution) *sim.Resource { return sim.NewResource(x, "r", 1) },
 			func(_ *sim.Execution, r *sim.Resource) { r.Use(1) })},
 	{"actor of an earlier execution", sim.Misuse, "Join of an actor of execution #",
-		// The second actor's slot: the later executions spawn one actor
-		// only (a slot that a later execution reuses aliases its new
-		// object; see execGen).
 		keptScenario(func(x *sim.Execution) *sim.Actor { x.Go("a", func() {}); return x.Go("b", func() {}) },
+			func(_ *sim.Execution, a *sim.Actor) { a.Join() })},
+	// The later executions create a primitive of the same type first, so
+	// a recycled slot would alias the kept handle: primitives are never
+	// recycled, and the kept one is still caught.
+	{"mutex kept while the next execution makes one", sim.Misuse, "mutex m of execution #",
+		keptScenario(func(x *sim.Execution) *sim.Mutex { return sim.NewMutex(x, "m") },
+			func(x *sim.Execution, m *sim.Mutex) { sim.NewMutex(x, "fresh"); m.Lock() })},
+	{"actor kept while the next execution spawns one", sim.Misuse, "Join of an actor of execution #",
+		keptScenario(func(x *sim.Execution) *sim.Actor { return x.Go("a", func() {}) },
 			func(_ *sim.Execution, a *sim.Actor) { a.Join() })},
 	{"cond on a mutex of an earlier execution", sim.Misuse, "NewCond with mutex m of execution #",
 		keptScenario(func(x *sim.Execution) *sim.Mutex { return sim.NewMutex(x, "m") },

@@ -34,51 +34,15 @@ type runner struct {
 
 	// Reused by the next execution: an Execution and what it hands out
 	// are valid only until then.
-	hist  History
-	slabs []slabOf // one per type handed out, in the order first asked for
+	hist History
 }
 
-// slabOf is the slab of the type whose nil pointer is key. A scenario
-// uses a handful of types: a scan of their keys costs less than hashing
-// an interface key in a map, and alloc runs for every object.
-type slabOf struct {
-	key any
-	s   resetter
-}
-
-// slab hands out objects from chunks that the next execution reuses.
-type slab[T any] struct {
-	chunks []*[32]T
-	n      int
-}
-
-type resetter interface{ reset() }
-
-func (s *slab[T]) reset() { s.n = 0 }
-
-// alloc returns a T for the current execution from the runner's slab of
-// T: the primitives (Mutex, Cond, Var[int], ...) cost no allocation once a
-// worker has run an execution like this one.
-func alloc[T any](r *runner) *T {
-	var key any = (*T)(nil) // a key per type; converting allocates nothing
-	for _, e := range r.slabs {
-		if e.key == key {
-			return e.s.(*slab[T]).get()
-		}
-	}
-	s := &slab[T]{}
-	r.slabs = append(r.slabs, slabOf{key, s})
-	return s.get()
-}
-
-func (s *slab[T]) get() *T {
-	i := s.n
-	s.n++
-	if i/32 == len(s.chunks) {
-		s.chunks = append(s.chunks, new([32]T))
-	}
-	return &s.chunks[i/32][i%32]
-}
+// alloc returns a new T for the current execution. Primitives are not
+// recycled across executions, although that would save an allocation
+// each: a handle kept from an earlier execution must stay a different
+// object, so that its execution number (see execGen) tells it apart from
+// every primitive of the current one.
+func alloc[T any](*runner) *T { return new(T) }
 
 // coro is a coroutine that runs actor bodies one after another: when an
 // actor's body returns, or is unwound by errAbort, the coroutine parks and
@@ -136,9 +100,6 @@ func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Executio
 	x.recorder = old.recorder.reset(m)
 	x.stateRec = old.stateRec.reset(x, strat)
 	x.covRec = covRec{ops: old.covRec.ops[:0], probes: old.covRec.probes[:0]}
-	for _, e := range r.slabs {
-		e.s.reset()
-	}
 	if opts.Races {
 		r.race.reset()
 		x.race = &r.race

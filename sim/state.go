@@ -400,7 +400,7 @@ func (x *Execution) objectKey(p uintptr) (uint64, bool) {
 			s.ptrs[reflect.ValueOf(m).Pointer()] = s.key[m.id]
 		}
 		for _, a := range x.actors {
-			s.ptrs[reflect.ValueOf(&a.handle).Pointer()] = s.key[a.obj]
+			s.ptrs[reflect.ValueOf(a.handle).Pointer()] = s.key[a.obj]
 		}
 		s.nptr = n
 	}
