@@ -155,3 +155,72 @@ func BenchmarkExhaustive(b *testing.B) {
 		})
 	}
 }
+
+// TestProtocolsFairVsUnfair: fair scheduling (sim.Options.Unfair off, the
+// default) is a reduction of exhaustive search too: it drops the schedules
+// in which an actor idles more than a few steps in a row while another
+// could run. On every variant at 2 threads, DFS with bound 2 must reach the
+// same terminal histories (the sets, through OnExecution) and the same finding
+// kinds fair as unfair.
+func TestProtocolsFairVsUnfair(t *testing.T) {
+	if testing.Short() {
+		t.Skip("explores every protocol twice")
+	}
+	type config struct {
+		p      *protocols.Protocol
+		v      string
+		params protocols.Params
+	}
+	var configs []config
+	for _, p := range protocols.All {
+		if !p.Uses("threads") {
+			continue
+		}
+		for _, v := range p.Variants {
+			configs = append(configs, config{p, v.Name, smallParams})
+			if p.Name == "lockfree" {
+				// Where fairness first drops schedules: 3 threads.
+				configs = append(configs, config{p, v.Name, protocols.Params{Threads: 3, Txns: 1}})
+			}
+		}
+	}
+	for _, c := range configs {
+		p := c.p
+		{
+			t.Run(fmt.Sprintf("%s/%s/%d-threads", p.Name, c.v, c.params.Threads), func(t *testing.T) {
+				_, s, _, err := protocols.Scenario(p.Name, c.v, c.params)
+				if err != nil {
+					t.Fatal(err)
+				}
+				explore := func(unfair bool) (*sim.Report, map[string]bool) {
+					states := map[string]bool{}
+					opts := sim.Options{Runs: 200000, MaxSpurious: 1, Races: true, Cost: p.Cost, Unfair: unfair,
+						Strategy: scheduler.NewDFS(2),
+						OnExecution: func(_ int, h *sim.History, f *sim.Finding) {
+							states[historyKey(h, f)] = true
+						}}
+					rep, err := sim.Explore(s, opts)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !rep.Exhausted {
+						t.Skipf("DFS(2) not exhaustive within %d executions", opts.Runs)
+					}
+					return rep, states
+				}
+				fair, fairStates := explore(false)
+				unfair, unfairStates := explore(true)
+				if !slices.Equal(kindsOf(fair), kindsOf(unfair)) {
+					t.Errorf("finding kinds: fair %v, unfair %v", kindsOf(fair), kindsOf(unfair))
+				}
+				for k := range unfairStates {
+					if !fairStates[k] {
+						t.Errorf("an end state reached unfairly is missing from the fair search (%d vs %d states)", len(fairStates), len(unfairStates))
+						break
+					}
+				}
+				t.Logf("fair %d executions, unfair %d; %d end states", fair.Runs, unfair.Runs, len(unfairStates))
+			})
+		}
+	}
+}

@@ -65,7 +65,7 @@ func (x *Execution) done(a *actor, failed bool, value func() string) {
 // record records an event of a in capture mode, and in a replay compares it
 // with the event the trace recorded at the same position.
 func (x *Execution) record(a *actor, kind op.Op, obj, arg int, failed bool, value func() string) {
-	x.noteStep(a, kind, failed)
+	x.noteStep(a, kind, obj, failed)
 	x.covRec.cover(obj, kind)
 	if x.stateRec.on {
 		x.stateStep(a, kind, obj, failed)

@@ -50,7 +50,9 @@ type engine struct {
 	daemons     int // live daemon actors (timers): the execution ends without them
 	timers      []*Timer
 	idleActor   int // the actor of the run of idle steps ending the path (see fair)
-	idleRun     int
+	idleRun     int // the run's steps that repeat an earlier step of the run
+	idleSeen    [8]idleStep
+	idleSeenN   int
 	spuriousMax int
 	spurious    int
 

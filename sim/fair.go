@@ -9,10 +9,15 @@ import (
 // stateless model checking", PLDI 2008): an actor that yields is given a
 // lower priority than every other enabled actor until one of them steps.
 // CHESS takes an explicit yield as the sign that a thread cannot progress;
-// simrun also takes a spin that has no effect: a run of fairSpin
-// consecutive steps of one actor that change nothing (a Yield, a read, a
-// failed CAS or TryLock), with no step of another actor between them. Its
-// next step is then offered only when no other actor is enabled.
+// simrun also takes a spin that has no effect: a run of consecutive steps
+// of one actor that change nothing (a Yield, a read, a failed CAS or
+// TryLock), with no step of another actor between them, in which fairSpin
+// steps repeat an earlier step of the run (the same operation on the same
+// object). Its next step is then offered only when no other actor is
+// enabled. Only repeats count: nothing changed the shared state since the
+// first of them, so a repeat returns what it returned before, while a run
+// of reads of different objects (a leader walking a queue) is progress and
+// is never cut.
 //
 // What it guarantees: a spin loop that waits for another actor (a CAS
 // spinlock, with or without Yield, a flag poll) is never starved into a
@@ -29,20 +34,38 @@ import (
 // explore those schedules too.
 const fairSpin = 3
 
+// idleStep is a step of a run of idle steps: an operation and its object.
+type idleStep struct {
+	kind op.Op
+	obj  int
+}
+
 // idle reports whether a step changed no shared state.
 func idle(kind op.Op, failed bool) bool {
 	return failed || kind.ReadOnly() || kind == op.Yield
 }
 
-// noteStep tracks the run of idle steps at the end of the path.
-func (x *Execution) noteStep(a *actor, kind op.Op, failed bool) {
+// noteStep tracks the run of idle steps at the end of the path and how
+// many of its steps repeat an earlier one.
+func (x *Execution) noteStep(a *actor, kind op.Op, obj int, failed bool) {
+	st := idleStep{kind, obj}
 	switch {
 	case !idle(kind, failed):
-		x.idleRun = 0
-	case x.idleRun > 0 && x.idleActor == a.id:
-		x.idleRun++
+		x.idleRun, x.idleSeenN = 0, 0
+	case x.idleSeenN > 0 && x.idleActor == a.id:
+		for _, s := range x.idleSeen[:x.idleSeenN] {
+			if s == st {
+				x.idleRun++
+				return
+			}
+		}
+		if x.idleSeenN < len(x.idleSeen) {
+			x.idleSeen[x.idleSeenN] = st
+			x.idleSeenN++
+		}
 	default:
-		x.idleActor, x.idleRun = a.id, 1
+		x.idleActor, x.idleRun = a.id, 0
+		x.idleSeen[0], x.idleSeenN = st, 1
 	}
 }
 
