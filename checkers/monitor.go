@@ -90,7 +90,7 @@ func (m *CommitOrderMonitor) StateHash() uint64 {
 		h.bool(g.synced)
 		h.bool(g.failed)
 	})
-	h.txns(slices.SortedFunc(slices.Values(c.begun), compareTxn))
+	h.txns(slices.SortedFunc(slices.Values(c.begun), CompareTxn))
 	m.hash, m.dirty = h.h, false
 	return h.h
 }
@@ -104,7 +104,8 @@ func hashMap[K comparable, V any](h *hasher, m map[K]V, keys []K, key func(K), v
 	h.int(-2)
 }
 
-func compareTxn(a, b Txn) int {
+// CompareTxn orders transactions by thread, then by sequence number.
+func CompareTxn(a, b Txn) int {
 	if a.Thread != b.Thread {
 		return a.Thread - b.Thread
 	}
@@ -112,7 +113,7 @@ func compareTxn(a, b Txn) int {
 }
 
 func sortedTxns[V any](m map[Txn]V) []Txn {
-	return slices.SortedFunc(maps.Keys(m), compareTxn)
+	return slices.SortedFunc(maps.Keys(m), CompareTxn)
 }
 
 // hasher is a small deterministic hash (a multiply-xorshift chain): the

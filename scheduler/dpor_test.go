@@ -246,6 +246,13 @@ func TestDependent(t *testing.T) {
 		{c(1, op.Load, o1, 0), c(2, op.Store, o1, 0), true},
 		{c(1, op.Spurious, cond, 0), c(2, op.Spurious, o1, 0), true},
 		{c(1, op.Start, o1, 0), c(2, op.Start, o2, 0), false},
+		// Go's channel and timer operations: a select, a cancel or a
+		// timer's firing touches every channel; timers order against each
+		// other; Len only reads.
+		{c(1, op.Select, o1, 0), c(2, op.Send, o2, 0), true},
+		{c(1, op.Timer, o1, 0), c(2, op.Fire, o2, 0), true},
+		{c(1, op.Send, o1, 0), c(2, op.Recv, o2, 0), false},
+		{c(1, op.Len, o1, 0), c(2, op.Len, o1, 0), false},
 	} {
 		if got := scheduler.Dependent(tt.a, tt.b, false, false); got != tt.want {
 			t.Errorf("Dependent(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)

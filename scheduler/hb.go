@@ -67,16 +67,16 @@ func (h *hbState) accesses(c Choice, rec bool) []access {
 	a := h.acc[:0]
 	if c.Object >= 0 && !c.Op.Local() {
 		m := modeWrite
-		switch c.Op {
-		case op.Load, op.Read, op.Len:
+		switch {
+		case c.Op.ReadOnly():
 			m = modeRead
-		case op.Lock:
+		case c.Op == op.Lock:
 			m = modeAcquire
-		case op.TryLock:
+		case c.Op == op.TryLock:
 			m = modeTry
-		case op.Unlock:
+		case c.Op == op.Unlock:
 			m = modeRelease
-		case op.Wake:
+		case c.Op == op.Wake:
 			m = modeAfter
 		}
 		if c.Op.Go() {

@@ -99,8 +99,8 @@ func (s *PCT) Next(d *Decision) int {
 		s.nextCP++
 	}
 	real := splitSpurious(d.Choices)
-	if real < len(d.Choices) && (real == 0 || s.r.IntN(spuriousOdds) == 0) {
-		return real + s.r.IntN(len(d.Choices)-real)
+	if i, ok := pickSpurious(&s.r, d, real); ok {
+		return i
 	}
 	best, bestP := 0, uint64(0)
 	for i := 0; i < real; i++ {

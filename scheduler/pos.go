@@ -82,8 +82,8 @@ func (s *POS) Next(d *Decision) int {
 			}
 		}
 	}
-	if real < len(d.Choices) && (real == 0 || s.r.IntN(spuriousOdds) == 0) {
-		return real + s.r.IntN(len(d.Choices)-real)
+	if i, ok := pickSpurious(&s.r, d, real); ok {
+		return i
 	}
 	best, bestP := 0, uint64(0)
 	for i, c := range d.Choices[:real] {

@@ -31,8 +31,8 @@ func pickRandom(r *Rand, d *Decision) int {
 		return r.IntN(len(d.Choices))
 	}
 	real := splitSpurious(d.Choices)
-	if real < len(d.Choices) && (real == 0 || r.IntN(spuriousOdds) == 0) {
-		return real + r.IntN(len(d.Choices)-real)
+	if i, ok := pickSpurious(r, d, real); ok {
+		return i
 	}
 	return r.IntN(real)
 }

@@ -59,6 +59,18 @@ func mul64(x, y uint64) (hi, lo uint64) {
 // steps waking waiters that only wait again.
 const spuriousOdds = 16
 
+// pickSpurious draws whether a scheduling decision takes one of its
+// spurious wakeups (the choices from real on), and which: always when
+// nothing else is on offer, else with probability 1/spuriousOdds. The
+// sampling strategies share it, so they spend the same share of steps on
+// spurious wakeups.
+func pickSpurious(r *Rand, d *Decision, real int) (int, bool) {
+	if real < len(d.Choices) && (real == 0 || r.IntN(spuriousOdds) == 0) {
+		return real + r.IntN(len(d.Choices)-real), true
+	}
+	return 0, false
+}
+
 // splitSpurious returns how many of the choices are real steps; spurious
 // wakeups come last in a decision.
 func splitSpurious(cs []Choice) int {

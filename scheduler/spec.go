@@ -137,7 +137,7 @@ func (s Spec) Validate() error {
 			return fmt.Errorf("%s takes only a bound", s.Name)
 		}
 	case NameStateful, NameBrute:
-		if s.Depth != 0 || s.Steps != 0 || s.Bound != nil || s.Seed != 0 {
+		if s.Depth != 0 || s.Steps != 0 || s.Bound != nil || s.Seed != 0 || s.Events != "" {
 			return fmt.Errorf("%s takes no parameters (it has no bound)", s.Name)
 		}
 	case "":

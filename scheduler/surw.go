@@ -143,8 +143,8 @@ func (s *SURW) Next(d *Decision) int {
 		}
 	}
 	real := splitSpurious(d.Choices)
-	if real < len(d.Choices) && (real == 0 || s.r.IntN(spuriousOdds) == 0) {
-		return real + s.r.IntN(len(d.Choices)-real)
+	if i, ok := pickSpurious(&s.r, d, real); ok {
+		return i
 	}
 	// Uninteresting steps first.
 	s.w = s.w[:0]

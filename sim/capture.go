@@ -91,12 +91,7 @@ func (x *Execution) record(a *actor, kind op.Op, obj, arg int, failed bool, valu
 }
 
 // same reports whether a replayed event matches the trace's.
-func (m mode) same(got, want traces.Event) bool {
-	if m.version < 2 {
-		got.Arg, got.Failed = want.Arg, want.Failed
-	}
-	return got == want
-}
+func (m mode) same(got, want traces.Event) bool { return traces.SameEvent(m.version, want, got) }
 
 // expected compares a decision with the next event of the trace being
 // replayed (true when not replaying); on a mismatch it ends the execution

@@ -18,9 +18,13 @@ import (
 
 // covRec is one execution's coverage.
 type covRec struct {
-	ops    []uint32 // by object id: bit op.Op set when performed on it
+	ops    []uint64 // by object id: bit op.Op set when performed on it (every op fits: see below)
 	probes []probeMax
 }
+
+// This fails to compile once an op.Op (GoWait is the last) no longer fits
+// a bit of covRec.ops.
+var _ = [1]struct{}{}[op.GoWait/64]
 
 // probeMax is a probe's largest value and its goal.
 type probeMax struct {
@@ -94,7 +98,7 @@ var kindOps = map[string][][]op.Op{
 
 // coverSet accumulates coverage over the numbered executions.
 type coverSet struct {
-	ops    []uint32
+	ops    []uint64
 	objs   []objInfo // by object id, from the first execution that made it
 	probes []probeMax
 }
@@ -139,12 +143,12 @@ func (s *coverSet) coverage() *Coverage {
 		if !ok {
 			continue
 		}
-		var m uint32
+		var m uint64
 		if id < len(s.ops) {
 			m = s.ops[id]
 		}
 		oc := ObjectCoverage{Kind: o.kind, Name: o.name.String(), Reached: []string{}}
-		for k := op.Op(0); k < op.Event; k++ {
+		for k := op.Op(0); k.Valid(); k++ {
 			if m&(1<<k) != 0 {
 				oc.Reached = append(oc.Reached, k.String())
 			}

@@ -285,10 +285,10 @@ func (st *hunting) merge(s Scenario, spec scheduler.Spec, f *Finding, count int)
 		return
 	}
 	hf := &HuntFinding{Finding: f, Run: st.v.Runs + f.Run, Count: count, Strategy: spec}
-	if st.h.Minimize && f.Trace != nil && f.Kind != Nondeterminism && st.interrupted() {
+	minimize := st.h.Minimize && f.Trace != nil && f.Kind != Nondeterminism
+	if minimize && st.interrupted() {
 		hf.MinimizeErr = ErrInterrupted
-	} else if st.h.Minimize && f.Trace != nil && f.Kind != Nondeterminism &&
-		(st.h.MaxMinimizeSteps <= 0 || f.Steps <= st.h.MaxMinimizeSteps) {
+	} else if minimize && (st.h.MaxMinimizeSteps <= 0 || f.Steps <= st.h.MaxMinimizeSteps) {
 		t0 := time.Now()
 		mt, ms, err := Minimize(s, f.Trace)
 		hf.MinimizeTime = time.Since(t0)

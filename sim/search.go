@@ -226,7 +226,10 @@ func (w *worker) runTask(tr *taskRun) {
 			rec.pruned, rec.redundant = int32(st.Pruned-stats.Pruned), int32(st.Redundant-stats.Redundant)
 			stats = st
 		}
-		info := strat.Info()
+		var info scheduler.Info // only findings and shards need it: Info may allocate
+		if f != nil || se.shard != nil {
+			info = strat.Info()
+		}
 		if se.shard != nil && counted && !tr.skim {
 			tr.st.add(rec, f, decisions, info, strat)
 		}

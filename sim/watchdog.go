@@ -137,7 +137,7 @@ func actorStacks() []string {
 func (se *search) abandon(f *Finding) *Report {
 	se.mu.Lock()
 	snap := &search{s: se.s, opts: se.opts, start: se.start, split: se.split, stop: true,
-		rep: se.rep, first: se.first, hashes: maps.Clone(se.hashes)}
+		rep: se.rep, first: se.first, hashes: maps.Clone(se.hashes), cov: se.cov, halted: se.halted}
 	se.rep, se.first = &Report{Counts: map[Kind]int{}}, map[Kind]*firstFinding{}
 	se.limit, se.stop = 0, true
 	se.cond.Broadcast()

@@ -86,9 +86,10 @@ func firstDivergence(want, got []Event, v int) (i int, ok bool) {
 // SameEvent reports whether a replay that did got matches want, an event
 // recorded in a trace of format version v. Version 1 did not record Arg and
 // Failed (Decode infers them, which is a guess), so they are not compared
-// for it; every other field must be equal.
+// for it (nor for a trace without a version); every other field must be
+// equal.
 func SameEvent(v int, want, got Event) bool {
-	if v == 1 {
+	if v < 2 {
 		want.Arg, want.Failed = got.Arg, got.Failed
 	}
 	return want == got

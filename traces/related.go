@@ -254,23 +254,19 @@ func causeEvents(t *Trace) []int {
 	return slices.Compact(out)
 }
 
-// ownership follows which mutexes every actor holds and which condition
-// variable it waits on, event by event, from the structure of the events:
+// ownership follows which mutexes every actor holds, event by event, from
+// the structure of the events (upgradeV1 uses it to infer a version-1
+// wait's mutex):
 // a lock or trylock that did not fail, or a wake (of its Arg), takes a
 // mutex; an unlock that did not fail, or a wait (of its Arg), releases it.
 type ownership struct {
-	t       *Trace
-	held    [][]int // per actor, the mutexes it holds in the order it took them
-	waiting []int   // per actor, the condition variable it waits on, or -1
+	t    *Trace
+	held [][]int // per actor, the mutexes it holds in the order it took them
 }
 
 func newOwnership(t *Trace) *ownership {
 	n := len(t.Actors)
-	st := &ownership{t: t, held: make([][]int, n), waiting: make([]int, n)}
-	for i := range n {
-		st.waiting[i] = -1
-	}
-	return st
+	return &ownership{t: t, held: make([][]int, n)}
 }
 
 // isMutex reports whether object id is a mutex.
@@ -278,8 +274,7 @@ func (st *ownership) isMutex(id int) bool {
 	return id >= 0 && id < len(st.t.Objects) && st.t.Objects[id].Kind == "mutex"
 }
 
-// acquire applies what e takes: a mutex, or the end of a wait. It runs
-// before e's row is drawn, so that the row of a lock shows the band.
+// acquire applies what e takes: a mutex, by a lock or at the end of a wait.
 func (st *ownership) acquire(e Event) {
 	a := e.Actor
 	if a < 0 || a >= len(st.held) {
@@ -289,14 +284,11 @@ func (st *ownership) acquire(e Event) {
 	case (e.Op == op.Lock || e.Op == op.TryLock) && !e.Failed:
 		st.take(a, e.Object)
 	case e.Op == op.Wake:
-		st.waiting[a] = -1
 		st.take(a, e.Arg)
 	}
 }
 
-// release applies what e gives up: a mutex, and with a wait, the actor
-// starts waiting. It runs after e's row is drawn, so that the row of an
-// unlock still shows the band.
+// release applies what e gives up: a mutex, by an unlock or a wait.
 func (st *ownership) release(e Event) {
 	a := e.Actor
 	if a < 0 || a >= len(st.held) || e.Failed {
@@ -307,7 +299,6 @@ func (st *ownership) release(e Event) {
 		st.drop(a, e.Object)
 	case op.Wait:
 		st.drop(a, e.Arg)
-		st.waiting[a] = e.Object
 	}
 }
 

@@ -153,9 +153,9 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if !shard.coverage {
 		res.Coverage = nil
 	}
+	key := configKey(fs, string(proto.Config(params)), spec.String())
 	for i, hf := range vd.Findings {
 		fd := hf.Finding
-		key := configKey(fs, string(proto.Config(params)), spec.String())
 		path := filepath.Join(out, fmt.Sprintf("%s-%s-%s-%s-run%d-%s.json", protocol, variant, fd.Kind, spec.Name, fd.Run, key))
 		if err := saveTrace(path, fd, &res.Findings[i]); err != nil {
 			return exitUsage, err

@@ -384,16 +384,12 @@ type statsSum struct {
 	sums  map[string]float64
 }
 
-func (s *statsSum) add(_ int, h *sim.History, _ *sim.Finding) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.n++
-	s.vsum += h.Now.Seconds()
+func (s *statsSum) add(run int, h *sim.History, f *sim.Finding) {
+	var vals map[string]float64
 	if s.stats != nil {
-		for k, v := range s.stats(h) {
-			s.sums[k] += v
-		}
+		vals = s.stats(h)
 	}
+	s.addMeasured(run, sim.Measured{Now: h.Now, Values: vals}, f)
 }
 
 // into writes the means into res.

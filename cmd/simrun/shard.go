@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -150,7 +151,7 @@ func (s *shardFlags) hunt(h *sim.Hunt, scenario sim.Scenario, v sim.Variant, sta
 	if dir == "" {
 		dir = os.Getenv("TEST_UNDECLARED_OUTPUTS_DIR")
 	}
-	if err := writeShardReport(filepath.Join(cmpOr(dir, "."), shardFileName(sh)), rep); err != nil {
+	if err := writeShardReport(filepath.Join(cmp.Or(dir, "."), shardFileName(sh)), rep); err != nil {
 		return nil, err
 	}
 	if f := os.Getenv("TEST_SHARD_STATUS_FILE"); f != "" {
@@ -160,13 +161,6 @@ func (s *shardFlags) hunt(h *sim.Hunt, scenario sim.Scenario, v sim.Variant, sta
 		}
 	}
 	return nil, errShardWritten
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // shardFileName names the report of one shard; the names sort by index.
@@ -184,19 +178,7 @@ func writeShardReport(path string, rep *sim.ShardReport) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("writing the shard report: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".simrun-shard-*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing the shard report: %w", err)
-	}
-	_, err = tmp.Write(append(b, '\n'))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("writing the shard report: %w", err)
 	}
 	return nil

@@ -11,7 +11,6 @@
 package groupcommit
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -530,7 +529,7 @@ func (s *Server) declareStates() {
 			p := e.prepared
 			if !s.Config.Crash {
 				p = slices.Clone(p)
-				slices.SortFunc(p, func(a, b checkers.Txn) int { return cmp.Or(cmp.Compare(a.Thread, b.Thread), cmp.Compare(a.Seq, b.Seq)) })
+				slices.SortFunc(p, checkers.CompareTxn)
 			}
 			return engineState{e.Visible, p}
 		}, s.Config.Readers > 0)
