@@ -40,6 +40,7 @@ type Chan[T any] struct {
 // chanCore is the untyped state of a channel; select works on it.
 type chanCore struct {
 	x      *Execution
+	gen    uint64 // the execution that made it (see execGen)
 	id     int
 	name   Name
 	isNil  bool
@@ -85,7 +86,7 @@ func NewChan[T any](x *Execution, name string, size int) *Chan[T] {
 		panic("sim: NewChan: negative capacity")
 	}
 	ch := &Chan[T]{}
-	ch.c = chanCore{x: x, id: x.newObject("chan", Name{base: name}), name: Name{base: name}, cap: size}
+	ch.c = chanCore{x: x, gen: x.gen, id: x.newObject("chan", Name{base: name}), name: Name{base: name}, cap: size}
 	x.vals = append(x.vals, &ch.c)
 	return ch
 }
@@ -107,7 +108,7 @@ func (ch *Chan[T]) Cap() int { return ch.c.cap }
 // Len returns the number of values buffered; it is a read-only step.
 func (ch *Chan[T]) Len() int {
 	c := &ch.c
-	x := c.x
+	x := c.x.own(c.gen, "chan", c.name)
 	a := x.stepOp(req{kind: op.Len, obj: c.id})
 	n := len(c.buf)
 	x.done(a, false, func() string { return fmt.Sprint(n) })
@@ -118,7 +119,7 @@ func (ch *Chan[T]) Len() int {
 // room in the buffer.
 func (ch *Chan[T]) Send(v T) {
 	c := &ch.c
-	x := c.x
+	x := c.x.own(c.gen, "chan", c.name)
 	if c.isNil {
 		x.stepOp(req{kind: op.Send, obj: c.id, wait: nilWait{c, true}})
 		panic("sim: a nil channel's send was scheduled")
@@ -170,7 +171,7 @@ func (ch *Chan[T]) Recv() T {
 // drained.
 func (ch *Chan[T]) RecvOK() (T, bool) {
 	c := &ch.c
-	x := c.x
+	x := c.x.own(c.gen, "chan", c.name)
 	if c.isNil {
 		x.stepOp(req{kind: op.Recv, obj: c.id, wait: nilWait{c, false}})
 		panic("sim: a nil channel's receive was scheduled")
@@ -323,7 +324,7 @@ func (c *chanCore) remove(w *chanWaiter) {
 // senders panic (a finding), as do later sends.
 func (ch *Chan[T]) Close() {
 	c := &ch.c
-	x := c.x
+	x := c.x.own(c.gen, "chan", c.name)
 	a := x.stepOp(req{kind: op.Close, obj: c.id})
 	if c.isNil {
 		x.done(a, true, func() string { return "nil channel" })

@@ -17,6 +17,7 @@ type Integer interface {
 // happens before the operations that read what it wrote.
 type AtomicInt[T Integer] struct {
 	x    *Execution
+	gen  uint64 // the execution that made it (see execGen)
 	id   int
 	name Name
 	v    T
@@ -24,7 +25,7 @@ type AtomicInt[T Integer] struct {
 
 // NewAtomicInt creates an atomic integer holding init.
 func NewAtomicInt[T Integer](x *Execution, name string, init T) *AtomicInt[T] {
-	v := &AtomicInt[T]{x: x, id: x.newObject("atomic", Name{base: name}), name: Name{base: name}, v: init}
+	v := &AtomicInt[T]{x: x, gen: x.gen, id: x.newObject("atomic", Name{base: name}), name: Name{base: name}, v: init}
 	x.vals = append(x.vals, v)
 	return v
 }
@@ -34,7 +35,7 @@ func (v *AtomicInt[T]) stateString(x *Execution) string { return fmt.Sprint(v.v)
 // rmw is one read-modify-write step labelled kind; f returns the new value
 // and whether it wrote.
 func (v *AtomicInt[T]) rmw(kind op.Op, f func(old T) (T, bool)) (old T, wrote bool) {
-	x := v.x
+	x := v.x.own(v.gen, "atomic", v.name)
 	a := x.stepOp(req{kind: kind, obj: v.id})
 	old = v.v
 	x.raceAcquire(a, v.id)
@@ -49,7 +50,7 @@ func (v *AtomicInt[T]) rmw(kind op.Op, f func(old T) (T, bool)) (old T, wrote bo
 
 // Load returns the value.
 func (v *AtomicInt[T]) Load() T {
-	x := v.x
+	x := v.x.own(v.gen, "atomic", v.name)
 	a := x.stepOp(req{kind: op.Load, obj: v.id})
 	x.raceAcquire(a, v.id)
 	val := v.v

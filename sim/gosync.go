@@ -29,6 +29,7 @@ type Locker interface {
 // before the next Lock for the race detector.
 type GoMutex struct {
 	x      *Execution
+	gen    uint64 // the execution that made it (see execGen)
 	id     int
 	name   Name
 	locked bool
@@ -38,7 +39,7 @@ type GoMutex struct {
 
 // NewGoMutex creates an unlocked Go mutex.
 func NewGoMutex(x *Execution, name string) *GoMutex {
-	return &GoMutex{x: x, id: x.newObject("gomutex", Name{base: name}), name: Name{base: name}}
+	return &GoMutex{x: x, gen: x.gen, id: x.newObject("gomutex", Name{base: name}), name: Name{base: name}}
 }
 
 func (m *GoMutex) ready(*actor) bool { return !m.locked }
@@ -57,7 +58,7 @@ func (m *GoMutex) describe(*actor) string {
 
 // Lock locks m, blocking while it is locked.
 func (m *GoMutex) Lock() {
-	x := m.x
+	x := m.x.own(m.gen, "gomutex", m.name)
 	a := x.stepOp(req{kind: op.GoLock, obj: m.id, wait: m})
 	m.locked, m.owner, m.at = true, a, x.step
 	x.raceAcquire(a, m.id)
@@ -66,7 +67,7 @@ func (m *GoMutex) Lock() {
 
 // TryLock locks m if it is unlocked and reports whether it did.
 func (m *GoMutex) TryLock() bool {
-	x := m.x
+	x := m.x.own(m.gen, "gomutex", m.name)
 	a := x.stepOp(req{kind: op.GoLock, obj: m.id})
 	ok := !m.locked
 	if ok {
@@ -79,7 +80,7 @@ func (m *GoMutex) TryLock() bool {
 
 // Unlock unlocks m; the caller need not be the goroutine that locked it.
 func (m *GoMutex) Unlock() {
-	x := m.x
+	x := m.x.own(m.gen, "gomutex", m.name)
 	a := x.stepOp(req{kind: op.GoUnlock, obj: m.id})
 	if !m.locked {
 		x.badUnlock(a, fmt.Sprintf("fatal error: sync: unlock of unlocked mutex: %s unlocks %s", a.name, m.name))
@@ -104,6 +105,7 @@ func (x *Execution) badUnlock(a *actor, msg string) {
 // itself (blocking new readers), then waits for the readers to leave.
 type RWMutex struct {
 	x       *Execution
+	gen     uint64 // the execution that made it (see execGen)
 	id      int
 	name    Name
 	writer  *actor   // holds the write lock
@@ -113,7 +115,7 @@ type RWMutex struct {
 
 // NewRWMutex creates an unlocked RWMutex.
 func NewRWMutex(x *Execution, name string) *RWMutex {
-	return &RWMutex{x: x, id: x.newObject("rwmutex", Name{base: name}), name: Name{base: name}}
+	return &RWMutex{x: x, gen: x.gen, id: x.newObject("rwmutex", Name{base: name}), name: Name{base: name}}
 }
 
 // rwWait is what a Lock or RLock waits for.
@@ -158,7 +160,7 @@ func (w rwWait) describe(*actor) string {
 
 // Lock write-locks rw.
 func (rw *RWMutex) Lock() {
-	x := rw.x
+	x := rw.x.own(rw.gen, "rwmutex", rw.name)
 	a := x.stepOp(req{kind: op.GoLock, obj: rw.id, wait: rwWait{rw: rw}})
 	if len(rw.readers) > 0 {
 		rw.pending = a
@@ -173,7 +175,7 @@ func (rw *RWMutex) Lock() {
 
 // Unlock write-unlocks rw.
 func (rw *RWMutex) Unlock() {
-	x := rw.x
+	x := rw.x.own(rw.gen, "rwmutex", rw.name)
 	a := x.stepOp(req{kind: op.GoUnlock, obj: rw.id})
 	if rw.writer == nil {
 		x.badUnlock(a, fmt.Sprintf("fatal error: sync: Unlock of unlocked RWMutex: %s unlocks %s", a.name, rw.name))
@@ -185,7 +187,7 @@ func (rw *RWMutex) Unlock() {
 
 // RLock read-locks rw, blocking while it is write-locked or a Lock waits.
 func (rw *RWMutex) RLock() {
-	x := rw.x
+	x := rw.x.own(rw.gen, "rwmutex", rw.name)
 	a := x.stepOp(req{kind: op.RLock, obj: rw.id, wait: rwWait{rw: rw}})
 	rw.readers = append(rw.readers, a)
 	x.raceAcquire(a, rw.id)
@@ -194,7 +196,7 @@ func (rw *RWMutex) RLock() {
 
 // RUnlock undoes one RLock (any goroutine's, as in Go).
 func (rw *RWMutex) RUnlock() {
-	x := rw.x
+	x := rw.x.own(rw.gen, "rwmutex", rw.name)
 	a := x.stepOp(req{kind: op.RUnlock, obj: rw.id})
 	if len(rw.readers) == 0 {
 		x.badUnlock(a, fmt.Sprintf("fatal error: sync: RUnlock of unlocked RWMutex: %s read-unlocks %s, which no goroutine has read-locked", a.name, rw.name))
@@ -226,6 +228,7 @@ func (r rlocker) Unlock() { r.rw.RUnlock() }
 // happens before the Wait it releases returns.
 type WaitGroup struct {
 	x       *Execution
+	gen     uint64 // the execution that made it (see execGen)
 	id      int
 	name    Name
 	n       int
@@ -236,7 +239,7 @@ type WaitGroup struct {
 
 // NewWaitGroup creates a WaitGroup with counter zero.
 func NewWaitGroup(x *Execution, name string) *WaitGroup {
-	return &WaitGroup{x: x, id: x.newObject("waitgroup", Name{base: name}), name: Name{base: name}}
+	return &WaitGroup{x: x, gen: x.gen, id: x.newObject("waitgroup", Name{base: name}), name: Name{base: name}}
 }
 
 func (wg *WaitGroup) ready(*actor) bool { return wg.n == 0 }
@@ -272,7 +275,7 @@ func (wg *WaitGroup) describe(*actor) string {
 
 // Add adds delta to the counter.
 func (wg *WaitGroup) Add(delta int) {
-	x := wg.x
+	x := wg.x.own(wg.gen, "waitgroup", wg.name)
 	a := x.stepOp(req{kind: op.Add, obj: wg.id})
 	wg.n += delta
 	if delta >= 0 {
@@ -295,7 +298,7 @@ func (wg *WaitGroup) Done() { wg.Add(-1) }
 
 // Wait blocks until the counter is zero.
 func (wg *WaitGroup) Wait() {
-	x := wg.x
+	x := wg.x.own(wg.gen, "waitgroup", wg.name)
 	a := x.stepOp(req{kind: op.WgWait, obj: wg.id, wait: wg})
 	x.raceAcquire(a, wg.id)
 	x.done(a, false, nil)
@@ -317,6 +320,7 @@ func (wg *WaitGroup) Go(name string, f func()) {
 // step, and the first is a second when f returns.
 type Once struct {
 	x       *Execution
+	gen     uint64 // the execution that made it (see execGen)
 	id      int
 	name    Name
 	runner  *actor
@@ -326,7 +330,7 @@ type Once struct {
 
 // NewOnce creates a Once.
 func NewOnce(x *Execution, name string) *Once {
-	return &Once{x: x, id: x.newObject("once", Name{base: name}), name: Name{base: name}}
+	return &Once{x: x, gen: x.gen, id: x.newObject("once", Name{base: name}), name: Name{base: name}}
 }
 
 func (o *Once) ready(*actor) bool    { return o.done || !o.started }
@@ -337,7 +341,7 @@ func (o *Once) describe(*actor) string {
 
 // Do runs f if no Do of o has run it yet.
 func (o *Once) Do(f func()) {
-	x := o.x
+	x := o.x.own(o.gen, "once", o.name)
 	a := x.stepOp(req{kind: op.Once, obj: o.id, wait: o})
 	if o.done {
 		x.raceAcquire(a, o.id)
@@ -359,6 +363,7 @@ func (o *Once) Do(f func()) {
 // L again, as Go's does. The caller must hold L when it calls Wait.
 type GoCond struct {
 	x       *Execution
+	gen     uint64 // the execution that made it (see execGen)
 	id      int
 	name    Name
 	L       Locker
@@ -392,12 +397,12 @@ func (t *condTicket) describe(*actor) string {
 
 // NewGoCond creates a Go condition variable with lock l.
 func NewGoCond(x *Execution, name string, l Locker) *GoCond {
-	return &GoCond{x: x, id: x.newObject("gocond", Name{base: name}), name: Name{base: name}, L: l}
+	return &GoCond{x: x, gen: x.gen, id: x.newObject("gocond", Name{base: name}), name: Name{base: name}, L: l}
 }
 
 // Wait unlocks L, waits for a Signal or Broadcast, and locks L again.
 func (c *GoCond) Wait() {
-	x := c.x
+	x := c.x.own(c.gen, "gocond", c.name)
 	a := x.stepOp(req{kind: op.GoWait, obj: c.id})
 	t := &condTicket{c: c, a: a}
 	c.waiters = append(c.waiters, t)
@@ -411,7 +416,7 @@ func (c *GoCond) Wait() {
 
 // Signal wakes the longest waiting goroutine, if any.
 func (c *GoCond) Signal() {
-	x := c.x
+	x := c.x.own(c.gen, "gocond", c.name)
 	a := x.stepOp(req{kind: op.Signal, obj: c.id})
 	c.last = signalInfo{step: x.step, actor: a.name, op: op.Signal}
 	if len(c.waiters) == 0 {
@@ -428,7 +433,7 @@ func (c *GoCond) Signal() {
 
 // Broadcast wakes every waiting goroutine.
 func (c *GoCond) Broadcast() {
-	x := c.x
+	x := c.x.own(c.gen, "gocond", c.name)
 	a := x.stepOp(req{kind: op.Broadcast, obj: c.id})
 	ws := c.waiters
 	c.waiters = nil
@@ -457,6 +462,7 @@ func (c *GoCond) Broadcast() {
 // A Release happens before the Acquire it enables.
 type Semaphore struct {
 	x    *Execution
+	gen  uint64 // the execution that made it (see execGen)
 	id   int
 	name Name
 	size int
@@ -465,7 +471,7 @@ type Semaphore struct {
 
 // NewSemaphore creates a semaphore of size units, all free.
 func NewSemaphore(x *Execution, name string, size int) *Semaphore {
-	return &Semaphore{x: x, id: x.newObject("semaphore", Name{base: name}), name: Name{base: name}, size: size}
+	return &Semaphore{x: x, gen: x.gen, id: x.newObject("semaphore", Name{base: name}), name: Name{base: name}, size: size}
 }
 
 type semWait struct {
@@ -481,7 +487,7 @@ func (w semWait) describe(*actor) string {
 
 // Acquire takes n units, blocking until they are free.
 func (s *Semaphore) Acquire(n int) {
-	x := s.x
+	x := s.x.own(s.gen, "semaphore", s.name)
 	a := x.stepOp(req{kind: op.GoLock, obj: s.id, wait: semWait{s, n}})
 	s.cur += n
 	x.raceAcquire(a, s.id)
@@ -490,7 +496,7 @@ func (s *Semaphore) Acquire(n int) {
 
 // TryAcquire takes n units if they are free and reports whether it did.
 func (s *Semaphore) TryAcquire(n int) bool {
-	x := s.x
+	x := s.x.own(s.gen, "semaphore", s.name)
 	a := x.stepOp(req{kind: op.GoLock, obj: s.id})
 	ok := s.size-s.cur >= n
 	if ok {
@@ -503,7 +509,7 @@ func (s *Semaphore) TryAcquire(n int) bool {
 
 // Release returns n units.
 func (s *Semaphore) Release(n int) {
-	x := s.x
+	x := s.x.own(s.gen, "semaphore", s.name)
 	a := x.stepOp(req{kind: op.GoUnlock, obj: s.id})
 	if n > s.cur {
 		x.badUnlock(a, fmt.Sprintf("panic: semaphore: released more than held: %s releases %d units of %s, %d are held", a.name, n, s.name, s.cur))

@@ -58,50 +58,30 @@ func (x *Execution) stale(kind string, name Name, gen uint64) {
 	panic(&foreignUse{what: what, gen: gen, now: x.gen})
 }
 
+// own returns x after checking that a primitive made in execution gen (of
+// the kind and name given, for the message) belongs to the execution
+// running now.
+func (x *Execution) own(gen uint64, kind string, name Name) *Execution {
+	if gen != x.gen {
+		x.stale(kind, name, gen)
+	}
+	return x
+}
+
 // The exec methods return the primitive's execution, after checking that
 // the primitive belongs to the execution running now.
 
-func (m *Mutex) exec() *Execution {
-	if m.gen != m.x.gen {
-		m.x.stale("mutex", m.name, m.gen)
-	}
-	return m.x
-}
+func (m *Mutex) exec() *Execution { return m.x.own(m.gen, "mutex", m.name) }
 
-func (c *Cond) exec() *Execution {
-	if c.gen != c.x.gen {
-		c.x.stale("cond", c.name, c.gen)
-	}
-	return c.x
-}
+func (c *Cond) exec() *Execution { return c.x.own(c.gen, "cond", c.name) }
 
-func (v *Atomic[T]) exec() *Execution {
-	if v.gen != v.x.gen {
-		v.x.stale("atomic", v.name, v.gen)
-	}
-	return v.x
-}
+func (v *Atomic[T]) exec() *Execution { return v.x.own(v.gen, "atomic", v.name) }
 
-func (v *Var[T]) exec() *Execution {
-	if v.gen != v.x.gen {
-		v.x.stale("var", v.name, v.gen)
-	}
-	return v.x
-}
+func (v *Var[T]) exec() *Execution { return v.x.own(v.gen, "var", v.name) }
 
-func (o *Object) exec() *Execution {
-	if o.gen != o.x.gen {
-		o.x.stale("object", Name{base: o.name}, o.gen)
-	}
-	return o.x
-}
+func (o *Object) exec() *Execution { return o.x.own(o.gen, "object", Name{base: o.name}) }
 
-func (r *Resource) exec() *Execution {
-	if r.gen != r.x.gen {
-		r.x.stale("resource", Name{base: r.name}, r.gen)
-	}
-	return r.x
-}
+func (r *Resource) exec() *Execution { return r.x.own(r.gen, "resource", Name{base: r.name}) }
 
 // misuseFinding returns the finding of a panic r of actor a that is a
 // misuse of the library rather than a panic of the code under test, or

@@ -54,6 +54,11 @@ type selectWait struct {
 // The select is one visible step, and a second one when it had to block.
 // It is labelled wide: it conflicts with every channel operation.
 func Select(x *Execution, cases ...Case) int {
+	for _, cs := range cases {
+		if cs.c != nil {
+			x.own(cs.c.gen, "chan", cs.c.name)
+		}
+	}
 	a := x.stepOp(req{kind: op.Select, obj: noObject, wait: selectCheck(cases)})
 	def := -1
 	var ready []int

@@ -35,6 +35,7 @@ type Timer struct {
 	C *Chan[Duration]
 
 	x        *Execution
+	gen      uint64 // the execution that made it (see execGen)
 	id       int
 	name     Name
 	deadline Duration
@@ -89,7 +90,7 @@ func Since(x *Execution, t Duration) Duration { return x.Now() - t }
 
 func newTimer(x *Execution, kind string, d, period Duration, fn func(), onFire func(*actor)) *Timer {
 	name := Name{base: fmt.Sprintf("%s%d", kind, len(x.objs))}
-	t := &Timer{x: x, id: x.newObject(kind, name), name: name, period: period, fn: fn, onFire: onFire}
+	t := &Timer{x: x, gen: x.gen, id: x.newObject(kind, name), name: name, period: period, fn: fn, onFire: onFire}
 	if fn == nil && onFire == nil {
 		t.C = NewChan[Duration](x, t.name.String()+".C", 1)
 	}
@@ -109,7 +110,7 @@ func newTimer(x *Execution, kind string, d, period Duration, fn func(), onFire f
 // independent of everything to DPOR, which would then never try firing
 // the timer before the goroutines end.
 func (t *Timer) run() {
-	x := t.x
+	x := t.x.own(t.gen, "timer", t.name)
 	a := t.daemon
 	for {
 		t.fire(a)
@@ -119,7 +120,7 @@ func (t *Timer) run() {
 
 // fire is one firing, by the daemon a, which is stepping.
 func (t *Timer) fire(a *actor) {
-	x := t.x
+	x := t.x.own(t.gen, "timer", t.name)
 	x.now = max(x.now, t.deadline)
 	at := t.deadline
 	t.firedAt = len(x.path.Steps)
@@ -150,7 +151,7 @@ func (t *Timer) ready(*actor) bool {
 	if !t.active {
 		return false
 	}
-	x := t.x
+	x := t.x.own(t.gen, "timer", t.name)
 	if t.period > 0 && (t.firedAt > 0 && !x.progressSince(t.firedAt) || x.actors[0].done) {
 		return false
 	}
@@ -212,7 +213,7 @@ func (t *Timer) describe(*actor) string {
 // Stop stops the timer and reports whether it was active; no value it sent
 // before stays in C.
 func (t *Timer) Stop() bool {
-	x := t.x
+	x := t.x.own(t.gen, "timer", t.name)
 	a := x.stepOp(req{kind: op.Timer, obj: t.id})
 	was := t.active
 	t.active = false
@@ -224,7 +225,7 @@ func (t *Timer) Stop() bool {
 // Reset makes the timer fire after d (a Ticker: every d) and reports
 // whether it was active.
 func (t *Timer) Reset(d Duration) bool {
-	x := t.x
+	x := t.x.own(t.gen, "timer", t.name)
 	a := x.stepOp(req{kind: op.Timer, obj: t.id})
 	was := t.active
 	t.active, t.deadline = true, x.now+max(d, 0)
