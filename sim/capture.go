@@ -66,7 +66,9 @@ func (x *Execution) done(a *actor, failed bool, value func() string) {
 // with the event the trace recorded at the same position.
 func (x *Execution) record(a *actor, kind op.Op, obj, arg int, failed bool, value func() string) {
 	x.noteStep(a, kind, obj, failed)
-	x.covRec.cover(obj, kind)
+	if x.opts.Coverage {
+		x.covRec.cover(obj, kind)
+	}
 	if x.stateRec.on {
 		x.stateStep(a, kind, obj, failed)
 	}

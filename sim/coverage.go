@@ -14,7 +14,9 @@ import (
 // exploration unions them over the executions it numbers, so the result
 // does not depend on the worker count. A correct protocol whose condition
 // wait was never reached, or whose groups never grew beyond one thread,
-// passes vacuously: Coverage.Warnings says so.
+// passes vacuously: Coverage.Warnings says so. All of it is off unless
+// Options.Coverage asks for it: marking costs work on every step, and
+// keeping an execution's marks until it is numbered costs a copy.
 
 // covRec is one execution's coverage.
 type covRec struct {
@@ -49,8 +51,11 @@ func (c *covRec) cover(obj int, kind op.Op) {
 // all executions (Report.Coverage). goal, if positive, is the value a
 // meaningful exploration must reach: a clean verdict whose probe stayed
 // below it is reported as vacuous (Coverage.Warnings). Probe is not a
-// visible operation.
+// visible operation, and does nothing unless Options.Coverage is set.
 func (x *Execution) Probe(name string, value, goal int) {
+	if !x.opts.Coverage {
+		return
+	}
 	for i := range x.covRec.probes {
 		if p := &x.covRec.probes[i]; p.Name == name {
 			p.Max, p.Goal = max(p.Max, value), max(p.Goal, goal)

@@ -43,6 +43,9 @@ type Options struct {
 	Races bool
 	// Cost is the cost model; the zero Cost leaves time out of scheduling.
 	Cost Cost
+	// Coverage collects what the executions reached (Report.Coverage, see
+	// Probe). Off by default: it costs work on every step.
+	Coverage bool
 	// StopOnFinding ends the exploration at the first execution with a
 	// finding (the lowest-numbered one, whatever the worker count).
 	StopOnFinding bool
@@ -105,7 +108,7 @@ type Report struct {
 	Findings  []*Finding    // the first finding of each kind, by run
 	Counts    map[Kind]int  // executions with a finding, by kind
 	Exhausted bool          // the strategy had nothing left to explore
-	Coverage  *Coverage     // what the executions reached (see Probe)
+	Coverage  *Coverage     // what the executions reached (see Probe); nil unless Options.Coverage
 	covSet    *coverSet     // the same, unformatted, for MergeCoverage
 	Wall      time.Duration // wall time (never part of a trace)
 

@@ -297,7 +297,10 @@ func (w *worker) runOne(strat scheduler.Strategy) (rec execRec, f *Finding, deci
 	if r, ok := strat.(scheduler.Rerunner); ok && r.Rerun() {
 		return execRec{}, nil, nil, false
 	}
-	rec = execRec{steps: int32(x.step), f: f, cut: x.path.Cut, cov: &x.covRec, objs: x.objs}
+	rec = execRec{steps: int32(x.step), f: f, cut: x.path.Cut}
+	if se.opts.Coverage {
+		rec.cov, rec.objs = &x.covRec, x.objs
+	}
 	if se.split != nil && !rec.cut {
 		rec.hash = x.stateHash()
 	}
@@ -345,7 +348,9 @@ func (se *search) add(tr *taskRun, rec execRec, f *Finding, decisions []int, inf
 		// Kept past the worker's next execution, which reuses the original.
 		rec.history = rec.history.clone()
 	}
-	rec.cov = rec.cov.snapshot()
+	if rec.cov != nil {
+		rec.cov = rec.cov.snapshot()
+	}
 	tr.recs = append(tr.recs, rec)
 }
 
@@ -450,7 +455,9 @@ func (se *search) report() *Report {
 		rep.Exhausted = se.exhausted
 	}
 	rep.Interrupted = se.halted
-	rep.Coverage, rep.covSet = se.cov.coverage(), &se.cov
+	if se.opts.Coverage {
+		rep.Coverage, rep.covSet = se.cov.coverage(), &se.cov
+	}
 	rep.Wall = time.Since(se.start)
 	return rep
 }

@@ -139,7 +139,7 @@ func TestCoverage(t *testing.T) {
 		{"vacuous", true, 2, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rep, err := sim.Explore(condScenario(c.early), sim.Options{Runs: 1000, Strategy: scheduler.NewStateful()})
+			rep, err := sim.Explore(condScenario(c.early), sim.Options{Runs: 1000, Strategy: scheduler.NewStateful(), Coverage: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +168,7 @@ func TestCoverage(t *testing.T) {
 // the exploration reports; a goal it never reaches makes a clean verdict
 // vacuous.
 func ExampleExecution_Probe() {
-	rep, _ := sim.Explore(condScenario(false), sim.Options{Runs: 1000, Strategy: scheduler.NewStateful()})
+	rep, _ := sim.Explore(condScenario(false), sim.Options{Runs: 1000, Strategy: scheduler.NewStateful(), Coverage: true})
 	for _, p := range rep.Coverage.Probes {
 		fmt.Printf("%s: max %d (goal %d)\n", p.Name, p.Max, p.Goal)
 	}

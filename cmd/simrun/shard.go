@@ -129,6 +129,7 @@ func (s *shardFlags) hunt(h *sim.Hunt, scenario sim.Scenario, v sim.Variant, sta
 		return nil, err
 	}
 	if !on {
+		h.Options.Coverage = s.coverage
 		return h.Run(scenario, v)
 	}
 	if s.coverage {
