@@ -33,13 +33,15 @@ func captureTrace(s Scenario, opts *Options, info scheduler.Info, decisions []in
 }
 
 // ErrDivergence is wrapped by Replay when the execution does not follow the
-// trace.
+// trace or does not end as the trace recorded.
 var ErrDivergence = errors.New("replay diverged from the trace")
 
 // Replay re-executes the trace t on s and returns the finding of the
 // re-execution (nil if clean) and its freshly captured trace. It fails with
-// ErrDivergence, naming the first step that differs, if the execution does
-// not follow t exactly.
+// ErrDivergence if the execution does not follow t exactly (naming the
+// first step that differs) or does not end as t did: a decision of t left
+// unused, an event more or fewer, another finding or the same at another
+// step (see faithful).
 func Replay(s Scenario, t *traces.Trace) (*Finding, *traces.Trace, error) {
 	cost, err := CostFromMap(t.Options.Cost)
 	if err != nil {
@@ -59,11 +61,37 @@ func Replay(s Scenario, t *traces.Trace) (*Finding, *traces.Trace, error) {
 	if f != nil && f.Kind == Divergence {
 		return nil, got, fmt.Errorf("%w: %s", ErrDivergence, f.Message)
 	}
-	if n := len(x.events); n < len(t.Events) {
-		return nil, got, fmt.Errorf("%w: step %d: the replay ended, but the trace goes on with %s",
-			ErrDivergence, t.Events[n].Step, x.describeEvent(t.Events[n]))
+	if what := x.faithful(t, got, f); what != "" {
+		return nil, got, fmt.Errorf("%w: %s", ErrDivergence, what)
 	}
 	return f, got, nil
+}
+
+// faithful says how a replay that took every step the trace t recorded
+// still differs from it ("" if it does not): got is the replay's trace, f
+// its finding. A trace that differs was tampered with, or written by a
+// simulator that behaves differently, and its replay proves nothing.
+func (x *Execution) faithful(t, got *traces.Trace, f *Finding) string {
+	n := len(got.Events)
+	switch {
+	case n < len(t.Events):
+		return fmt.Sprintf("step %d: the replay ended, but the trace goes on with %s", t.Events[n].Step, x.describeEvent(t.Events[n]))
+	case len(got.Decisions) < len(t.Decisions):
+		return fmt.Sprintf("the replay used %d decisions, the trace has %d", len(got.Decisions), len(t.Decisions))
+	case n > len(t.Events):
+		// Record's events are not compared as they happen: the count
+		// catches one more.
+		return fmt.Sprintf("the replay produced %d events, the trace records %d", n, len(t.Events))
+	case f == nil && t.Finding != nil:
+		return fmt.Sprintf("the trace recorded %s, but the replay found nothing", t.Finding.Kind)
+	case f != nil && t.Finding == nil:
+		return fmt.Sprintf("the trace recorded no finding, but the replay found %s", f.Kind)
+	case f != nil && t.Finding.Kind != string(f.Kind):
+		return fmt.Sprintf("the trace recorded %s, but the replay found %s", t.Finding.Kind, f.Kind)
+	case f != nil && t.Finding.Step != 0 && t.Finding.Step != f.Step:
+		return fmt.Sprintf("the trace recorded %s at step %d, but the replay found it at step %d", f.Kind, t.Finding.Step, f.Step)
+	}
+	return ""
 }
 
 // Run executes s once under the strategy's execution run and returns its

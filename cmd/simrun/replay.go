@@ -77,9 +77,6 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	phaseMu.Unlock()
 	f, got, err := sim.Replay(scenario, t)
 	stop()
-	if err == nil {
-		err = faithful(t, got, f)
-	}
 	if err != nil {
 		return exitUsage, fmt.Errorf("%s: %w", path, err)
 	}
@@ -117,28 +114,6 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitClean, nil
 	}
 	return exitFinding, nil
-}
-
-// faithful checks what sim.Replay leaves to its caller: that the replay
-// used every decision of the trace, produced exactly its events, and found
-// what it recorded. A trace that fails is tampered with (or written by a
-// simulator that behaves differently), and its replay proves nothing.
-func faithful(t, got *traces.Trace, f *sim.Finding) error {
-	switch {
-	case len(got.Decisions) < len(t.Decisions):
-		return fmt.Errorf("%w: the replay used %d decisions, the trace has %d", sim.ErrDivergence, len(got.Decisions), len(t.Decisions))
-	case len(got.Events) != len(t.Events):
-		return fmt.Errorf("%w: the replay produced %d events, the trace records %d", sim.ErrDivergence, len(got.Events), len(t.Events))
-	case f == nil && t.Finding != nil:
-		return fmt.Errorf("the trace recorded %s, but the replay found nothing", t.Finding.Kind)
-	case f != nil && t.Finding == nil:
-		return fmt.Errorf("the trace recorded no finding, but the replay found %s", f.Kind)
-	case f != nil && t.Finding.Kind != string(f.Kind):
-		return fmt.Errorf("the trace recorded %s, but the replay found %s", t.Finding.Kind, f.Kind)
-	case f != nil && t.Finding.Step != 0 && t.Finding.Step != f.Step:
-		return fmt.Errorf("the trace recorded %s at step %d, but the replay found it at step %d", f.Kind, t.Finding.Step, f.Step)
-	}
-	return nil
 }
 
 // writeHTML writes t as an HTML page (traces.HTML) to the file path.
