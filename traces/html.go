@@ -18,8 +18,9 @@ import (
 )
 
 // HTML writes t as one self-contained HTML page (inline CSS and script, no
-// external resource): a header with the protocol and variant, strategy and
-// seed, configuration and runtime options; the finding in a highlighted box
+// external resource): a header with the protocol and variant, strategy
+// (seed, PCT's depth and steps, DFS's or DPOR's bound, SURW's events),
+// configuration and runtime options (the unfair flag among them); the finding in a highlighted box
 // with its detail and buttons to the rows of its cause; a one-line legend;
 // and a timeline with one lane per actor (plus a "runtime" lane if the
 // runtime has events) and one row per event: its step, its virtual time (a
@@ -320,6 +321,14 @@ func htmlMetaOf(t *Trace) []htmlMeta {
 	if t.Strategy.Steps != 0 {
 		strategy += fmt.Sprintf(", steps %d", t.Strategy.Steps)
 	}
+	if b := t.Strategy.Bound; b != nil {
+		strategy += fmt.Sprintf(", bound %d", *b)
+	} else if t.Strategy.Name == "dfs" || t.Strategy.Name == "dpor" {
+		strategy += ", unbounded"
+	}
+	if t.Strategy.Events != "" {
+		strategy += ", events " + t.Strategy.Events
+	}
 	config := "(none)"
 	if len(t.Config) > 0 {
 		var b bytes.Buffer
@@ -337,6 +346,9 @@ func htmlMetaOf(t *Trace) []htmlMeta {
 	options += fmt.Sprintf(", max steps %d", o.MaxSteps)
 	if o.Races {
 		options += ", race detector"
+	}
+	if o.Unfair {
+		options += ", unfair (no fair scheduling rule)"
 	}
 	keys := make([]string, 0, len(o.Cost))
 	for k := range o.Cost {

@@ -587,3 +587,35 @@ func TestHTMLCause(t *testing.T) {
 		t.Errorf("lost wakeup: cause rows %v, want the last lost signal (step %d) and the wait", d.Cause, step)
 	}
 }
+
+// The header names everything that decides the execution: a DFS or DPOR
+// bound (or none), SURW's event estimates, the unfair flag.
+func TestHTMLHeaderStrategy(t *testing.T) {
+	bound := 2
+	surw := traces.Strategy{Name: "surw", Seed: 3, Events: "3:0/2/2;7:1/1/1"}
+	for _, c := range []struct {
+		name   string
+		edit   func(tr *traces.Trace)
+		want   string
+		absent string
+	}{
+		{"dfs bound", func(tr *traces.Trace) { tr.Strategy = traces.Strategy{Name: "dfs", Bound: &bound} }, "dfs, seed 0, bound 2", "unbounded"},
+		{"dpor unbounded", func(tr *traces.Trace) { tr.Strategy = traces.Strategy{Name: "dpor"} }, "dpor, seed 0, unbounded", "bound "},
+		{"surw events", func(tr *traces.Trace) { tr.Strategy = surw }, "surw, seed 3, events 3:0/2/2;7:1/1/1", "unbounded"},
+		{"unfair", func(tr *traces.Trace) { tr.Options.Unfair = true }, "unfair (no fair scheduling rule)", "unbounded"},
+		{"fair", func(*traces.Trace) {}, "pct, seed 42, depth 2, steps 20", "unfair"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tr, err := traces.Load(filepath.Join("testdata", "valid.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.edit(tr)
+			page := html.UnescapeString(renderHTML(t, tr, traces.TimelineOptions{}))
+			head, _, _ := strings.Cut(page, "</header>")
+			if !strings.Contains(head, c.want) || strings.Contains(head, c.absent) {
+				t.Errorf("header lacks %q or has %q:\n%s", c.want, c.absent, head)
+			}
+		})
+	}
+}
