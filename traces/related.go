@@ -21,16 +21,39 @@ type span struct {
 	open          bool // not released by the end of the trace
 }
 
+// mutexStep is what event e does to the mutexes its actor holds: it takes
+// (take) or releases mutex m, or, !ok, neither. The rule, stated here
+// only: a lock or trylock that did not fail takes its object, and a wake
+// takes its Arg (the mutex the wait gave up); an unlock that did not fail
+// releases its object, and a wait that did not fail releases its Arg. m
+// may not be a mutex in a hostile trace: see isMutex.
+func mutexStep(e Event) (m int, take, ok bool) {
+	switch {
+	case (e.Op == op.Lock || e.Op == op.TryLock) && !e.Failed:
+		return e.Object, true, true
+	case e.Op == op.Wake:
+		return e.Arg, true, true
+	case e.Op == op.Unlock && !e.Failed:
+		return e.Object, false, true
+	case e.Op == op.Wait && !e.Failed:
+		return e.Arg, false, true
+	}
+	return 0, false, false
+}
+
+// isMutex reports whether object id of t is a mutex.
+func isMutex(t *Trace, id int) bool {
+	return id >= 0 && id < len(t.Objects) && t.Objects[id].Kind == "mutex"
+}
+
 // holdSpans returns the intervals over which actors hold mutexes: from the
-// lock, trylock that did not fail or wake (of its Arg) that takes a mutex,
-// to the unlock that did not fail or wait (of its Arg) that releases it,
+// event that takes a mutex to the one that releases it (see mutexStep),
 // both included. They are in the order they end.
 func holdSpans(t *Trace) []span {
 	held := make([][]span, len(t.Actors))
 	var out []span
-	isMutex := func(id int) bool { return id >= 0 && id < len(t.Objects) && t.Objects[id].Kind == "mutex" }
 	take := func(a, m, j int) {
-		if !isMutex(m) || slices.ContainsFunc(held[a], func(s span) bool { return s.object == m }) {
+		if !isMutex(t, m) || slices.ContainsFunc(held[a], func(s span) bool { return s.object == m }) {
 			return
 		}
 		slot := 0
@@ -52,15 +75,11 @@ func holdSpans(t *Trace) []span {
 		if a < 0 || a >= len(held) {
 			continue
 		}
-		switch {
-		case (e.Op == op.Lock || e.Op == op.TryLock) && !e.Failed:
-			take(a, e.Object, j)
-		case e.Op == op.Wake:
-			take(a, e.Arg, j)
-		case e.Op == op.Unlock && !e.Failed:
-			drop(a, e.Object, j)
-		case e.Op == op.Wait && !e.Failed:
-			drop(a, e.Arg, j)
+		switch m, takes, ok := mutexStep(e); {
+		case ok && takes:
+			take(a, m, j)
+		case ok:
+			drop(a, m, j)
 		}
 	}
 	for _, h := range held {
@@ -141,12 +160,7 @@ func relations(t *Trace) (map[int][]link, []wakeFlow) {
 	}
 	for j, e := range t.Events {
 		switch {
-		case (e.Op == op.Lock || e.Op == op.TryLock) && !e.Failed:
-			acquired(j, e.Object)
-		case e.Op == op.Unlock && !e.Failed:
-			released[e.Object] = j
 		case e.Op == op.Wait && !e.Failed:
-			released[e.Arg] = j
 			waitingOn[e.Actor] = e.Object
 			if s, ok := lost[e.Object]; ok {
 				add(j, s, "missed the lost signal: "+at(s))
@@ -173,7 +187,13 @@ func relations(t *Trace) (map[int][]link, []wakeFlow) {
 				flows = append(flows, wakeFlow{From: s, To: j})
 				delete(woken, e.Actor)
 			}
-			acquired(j, e.Arg)
+		}
+		// After the wake's own links: a wake links to its signal first.
+		switch m, take, ok := mutexStep(e); {
+		case ok && take:
+			acquired(j, m)
+		case ok:
+			released[m] = j
 		}
 	}
 	return links, flows
@@ -255,10 +275,8 @@ func causeEvents(t *Trace) []int {
 }
 
 // ownership follows which mutexes every actor holds, event by event, from
-// the structure of the events (upgradeV1 uses it to infer a version-1
-// wait's mutex):
-// a lock or trylock that did not fail, or a wake (of its Arg), takes a
-// mutex; an unlock that did not fail, or a wait (of its Arg), releases it.
+// the structure of the events (see mutexStep); upgradeV1 uses it to infer
+// a version-1 wait's mutex.
 type ownership struct {
 	t    *Trace
 	held [][]int // per actor, the mutexes it holds in the order it took them
@@ -269,49 +287,17 @@ func newOwnership(t *Trace) *ownership {
 	return &ownership{t: t, held: make([][]int, n)}
 }
 
-// isMutex reports whether object id is a mutex.
-func (st *ownership) isMutex(id int) bool {
-	return id >= 0 && id < len(st.t.Objects) && st.t.Objects[id].Kind == "mutex"
-}
-
-// acquire applies what e takes: a mutex, by a lock or at the end of a wait.
-func (st *ownership) acquire(e Event) {
+// apply applies what e takes or releases.
+func (st *ownership) apply(e Event) {
 	a := e.Actor
-	if a < 0 || a >= len(st.held) {
+	m, take, ok := mutexStep(e)
+	if !ok || a < 0 || a >= len(st.held) {
 		return
 	}
-	switch {
-	case (e.Op == op.Lock || e.Op == op.TryLock) && !e.Failed:
-		st.take(a, e.Object)
-	case e.Op == op.Wake:
-		st.take(a, e.Arg)
-	}
-}
-
-// release applies what e gives up: a mutex, by an unlock or a wait.
-func (st *ownership) release(e Event) {
-	a := e.Actor
-	if a < 0 || a >= len(st.held) || e.Failed {
-		return
-	}
-	switch e.Op {
-	case op.Unlock:
-		st.drop(a, e.Object)
-	case op.Wait:
-		st.drop(a, e.Arg)
-	}
-}
-
-// take records that actor a holds mutex m, if m is a mutex.
-func (st *ownership) take(a, m int) {
-	if st.isMutex(m) && !slices.Contains(st.held[a], m) {
+	switch i := slices.Index(st.held[a], m); {
+	case take && i < 0 && isMutex(st.t, m):
 		st.held[a] = append(st.held[a], m)
-	}
-}
-
-// drop records that actor a no longer holds mutex m.
-func (st *ownership) drop(a, m int) {
-	if i := slices.Index(st.held[a], m); i >= 0 {
+	case !take && i >= 0:
 		st.held[a] = slices.Delete(st.held[a], i, i+1)
 	}
 }

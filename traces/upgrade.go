@@ -62,8 +62,7 @@ func (t *Trace) upgradeV1() {
 				e.Arg, waitMutex[a] = waitMutex[a], unknown
 			}
 		}
-		st.acquire(*e)
-		st.release(*e)
+		st.apply(*e)
 	}
 	if f := t.Finding; f != nil && f.Actor == 0 && !namesFirstActor(t, f.Message) {
 		f.Actor = -1
