@@ -40,6 +40,9 @@ type Params struct {
 	// WorkloadSeed its generator seed (0: every execution draws its own
 	// workload through the strategy; see replay.RegistryScenario).
 	WorkloadSeed uint64 `json:"workload_seed,omitempty"`
+	// Workload names a fixed xenstore workload ("write-skew") instead of
+	// the toolstack or random one; see replay.RegistryScenario.
+	Workload string `json:"workload,omitempty"`
 	// Cost holds the protocol family's own cost parameters, by their
 	// -cost names ("fsync": "10ms"); the runtime's (op, wake, cpus) are
 	// sim.Cost. nil takes the protocol's Defaults.Cost; a non-nil map, even
@@ -116,6 +119,9 @@ func (p *Protocol) Config(ps Params) json.RawMessage {
 	if p.Uses("workload-seed") {
 		keep.WorkloadSeed = ps.WorkloadSeed
 	}
+	if p.Uses("workload") {
+		keep.Workload = ps.Workload
+	}
 	if p.Uses("oracles") {
 		keep.NoOracles = ps.NoOracles
 	}
@@ -152,7 +158,7 @@ var All = []*Protocol{
 		Name:     "replay",
 		Doc:      "oxenstored transactions: persistent store, lowpath merge, replay upon conflict; -vms N runs the xs_bench toolstack workload, else random workloads of -threads clients with -txns units each, drawn per execution (or the one -workload-seed makes)",
 		Variants: replay.SimVariants,
-		Params:   []string{"vms", "threads", "txns", "workload-seed", "oracles"},
+		Params:   []string{"vms", "threads", "txns", "workload-seed", "workload", "oracles"},
 		// Requests are priced by default, so that clients interleave at
 		// the server as they queue there.
 		Defaults: Params{Cost: replay.CostParams.Map(replay.ReferenceCost())},
@@ -164,7 +170,7 @@ var All = []*Protocol{
 			if err != nil {
 				return nil, err
 			}
-			return replay.RegistryScenario(v, p.VMs, replay.RandomConfig{Clients: p.Threads, Units: p.Txns, Seed: p.WorkloadSeed}, p.NoOracles, cost)
+			return replay.RegistryScenario(v, p.Workload, p.VMs, replay.RandomConfig{Clients: p.Threads, Units: p.Txns, Seed: p.WorkloadSeed}, p.NoOracles, cost)
 		},
 		Stats: replay.StatsOf,
 	},

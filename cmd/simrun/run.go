@@ -77,6 +77,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.params.XidErrors, "xid-errors", false, "let group_log_xid fail, as the strategy chooses (group commit)")
 	fs.IntVar(&f.params.VMs, "vms", 0, "simulated VMs (xenstore replay: the toolstack workload instead of the random one)")
 	fs.Uint64Var(&f.params.WorkloadSeed, "workload-seed", 0, "generator seed of one random xenstore workload for every execution (0: each execution draws its own workload, recorded in its trace)")
+	fs.StringVar(&f.params.Workload, "workload", "", "a fixed xenstore workload by name instead of the toolstack or random one: write-skew (the untracked result's two transactions)")
 	fs.BoolVar(&f.oracles, "oracles", true, "record the history and run the protocol's oracles (xenstore replay: -oracles=false for measurements at scale)")
 	fs.StringVar(&f.strategy, "strategy", "pct", "strategy: random, pct, pos, surw, mix, dfs or dpor, with parameters as in pct:depth=4,steps=200 or dfs:bound=2")
 	fs.IntVar(&f.depth, "depth", 3, "PCT bug depth d")
@@ -413,7 +414,7 @@ const maxMinimizeSteps = 20000
 func checkParams(p *protocols.Protocol, ps protocols.Params) error {
 	set := map[string]bool{"threads": ps.Threads != 0, "txns": ps.Txns != 0, "engines": ps.Engines != 0,
 		"readers": ps.Readers != 0, "crash": ps.Crash, "xid-errors": ps.XidErrors, "vms": ps.VMs != 0, "oracles": ps.NoOracles,
-		"workload-seed": ps.WorkloadSeed != 0}
+		"workload-seed": ps.WorkloadSeed != 0, "workload": ps.Workload != ""}
 	var bad []string
 	for name, on := range set {
 		if on && !p.Uses(name) {

@@ -30,7 +30,8 @@
 // Random builds small transactions over a small key space from a seed;
 // Toolstack builds ocaml-xenstore's xs_bench (protocols.md §4): per VM
 // Domain.make, six writes, three Device.add, shutdown and destroy, every VM
-// started at once.
+// started at once; WriteSkew is the two transactions of the known result
+// below, named "write-skew" in a configuration.
 //
 // # Oracles
 //

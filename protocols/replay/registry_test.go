@@ -27,11 +27,11 @@ func requestCounts(t *testing.T, s sim.Scenario) map[int]bool {
 // With no workload seed every execution draws its own workload through the
 // strategy; with one, every execution runs the same workload.
 func TestRegistryWorkloads(t *testing.T) {
-	drawn, err := RegistryScenario("replay", 0, RandomConfig{}, false, Cost{})
+	drawn, err := RegistryScenario("replay", "", 0, RandomConfig{}, false, Cost{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fixed, err := RegistryScenario("replay", 0, RandomConfig{Seed: 3}, false, Cost{})
+	fixed, err := RegistryScenario("replay", "", 0, RandomConfig{Seed: 3}, false, Cost{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestRegistryWorkloads(t *testing.T) {
 func TestRegistryVerdicts(t *testing.T) {
 	for _, v := range SimVariants {
 		t.Run(v.Name, func(t *testing.T) {
-			s, err := RegistryScenario(v.Name, 0, RandomConfig{}, false, Cost{})
+			s, err := RegistryScenario(v.Name, "", 0, RandomConfig{}, false, Cost{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,21 +78,25 @@ func TestRegistryVerdicts(t *testing.T) {
 
 func TestRegistryScenarioErrors(t *testing.T) {
 	for _, c := range []struct {
-		variant string
-		vms     int
-		random  RandomConfig
-		want    string
+		variant  string
+		workload string
+		vms      int
+		random   RandomConfig
+		want     string
 	}{
-		{"replay", 3, RandomConfig{Clients: 2}, "give one or the other"},
-		{"replay", 3, RandomConfig{Seed: 9}, "give one or the other"},
-		{"replay", 0, RandomConfig{Clients: 1001}, "1..1000"},
-		{"replay", 0, RandomConfig{Units: -1}, "1..1000"},
-		{"replay", -1, RandomConfig{}, "out of range"},
-		{"nope", 0, RandomConfig{}, "nope"},
+		{"replay", "", 3, RandomConfig{Clients: 2}, "give one or the other"},
+		{"replay", "", 3, RandomConfig{Seed: 9}, "give one or the other"},
+		{"replay", "", 0, RandomConfig{Clients: 1001}, "1..1000"},
+		{"replay", "", 0, RandomConfig{Units: -1}, "1..1000"},
+		{"replay", "", -1, RandomConfig{}, "out of range"},
+		{"nope", "", 0, RandomConfig{}, "nope"},
+		{"replay", "toolstack", 0, RandomConfig{}, "unknown workload"},
+		{"replay", "write-skew", 2, RandomConfig{}, "is fixed"},
+		{"replay", "write-skew", 0, RandomConfig{Clients: 2}, "is fixed"},
 	} {
-		_, err := RegistryScenario(c.variant, c.vms, c.random, false, Cost{})
+		_, err := RegistryScenario(c.variant, c.workload, c.vms, c.random, false, Cost{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s vms=%d %+v: error %v, want one mentioning %q", c.variant, c.vms, c.random, err, c.want)
+			t.Errorf("%s workload=%q vms=%d %+v: error %v, want one mentioning %q", c.variant, c.workload, c.vms, c.random, err, c.want)
 		}
 	}
 }

@@ -14,7 +14,8 @@ import (
 // Config configures a scenario. The zero Config is usable: the toolstack
 // workload with 2 VMs.
 type Config struct {
-	// Workload is "toolstack" (default) or "random".
+	// Workload is "toolstack" (default), "random" or "write-skew"
+	// (WriteSkew, which takes no parameters).
 	Workload string `json:"workload,omitempty"`
 	// VMs is the toolstack workload's number of VMs (domids 0..VMs-1),
 	// 2..301; default 2.
@@ -98,8 +99,10 @@ func (c Config) BuildWorkload() (Workload, error) {
 		return Toolstack(c.VMs), nil
 	case "random":
 		return Random(c.Random), nil
+	case "write-skew":
+		return WriteSkew(), nil
 	}
-	return Workload{}, fmt.Errorf("replay: unknown workload %q (known: toolstack, random)", c.Workload)
+	return Workload{}, fmt.Errorf("replay: unknown workload %q (known: toolstack, random, write-skew)", c.Workload)
 }
 
 // Metrics is what one execution of the scenario measured; the scenario
@@ -256,7 +259,9 @@ var SimVariants = []sim.Variant{
 		Doc: "seeded bug: the replay compares only whether each response was an error"},
 }
 
-// RegistryScenario is the command line's scenario: vms > 0 runs the
+// RegistryScenario is the command line's scenario: workload, if not
+// empty, names a fixed workload ("write-skew", the only one), which no
+// other parameter shapes; vms > 0 runs the
 // toolstack workload with that many VMs; vms == 0 runs a random workload
 // shaped by random (zero fields take RandomConfig's defaults: 3 clients, 3
 // units of up to 3 requests over 3 keys). With random.Seed != 0 the
@@ -266,10 +271,18 @@ var SimVariants = []sim.Variant{
 // the workload with the schedule and the trace records both. Shaping the
 // random workload and asking for the toolstack one is an error. cost
 // prices requests and retries.
-func RegistryScenario(variant string, vms int, random RandomConfig, unchecked bool, cost Cost) (sim.Scenario, error) {
+func RegistryScenario(variant, workload string, vms int, random RandomConfig, unchecked bool, cost Cost) (sim.Scenario, error) {
 	v, err := ParseVariant(variant)
 	if err != nil {
 		return nil, err
+	}
+	switch {
+	case workload != "" && workload != "write-skew":
+		return nil, fmt.Errorf("replay: unknown workload %q (known: write-skew; -vms runs the toolstack workload, and without it a random one)", workload)
+	case workload != "" && (vms != 0 || random != RandomConfig{}):
+		return nil, fmt.Errorf("replay: workload %s is fixed: -vms, -threads, -txns and -workload-seed do not apply to it", workload)
+	case workload != "":
+		return Scenario(v, Config{Workload: workload, Unchecked: unchecked, Cost: cost})
 	}
 	if vms != 0 {
 		if random != (RandomConfig{}) {

@@ -6,7 +6,6 @@ import (
 	"github.com/simrun/simrun/internal/longtest"
 
 	"github.com/simrun/simrun/checkers"
-	"github.com/simrun/simrun/model/xenstore"
 	"github.com/simrun/simrun/sim"
 	"pgregory.net/rapid"
 )
@@ -154,19 +153,6 @@ func TestToolstackMergeOnlyQuadratic(t *testing.T) {
 	if retries[1][Replay] >= retries[1][MergeOnly]/3 {
 		t.Errorf("replay retries %d not well below merge-only's %d", retries[1][Replay], retries[1][MergeOnly])
 	}
-}
-
-// writeSkew is the minimal workload of the untracked result: each
-// client reads the key the other writes, which is absent, and writes its
-// own; the keys are in different directories, so the second commit
-// merges (protocols.md §3.2: a failed read records nothing).
-func writeSkew() Workload {
-	return Workload{Name: "write-skew",
-		Setup: []xenstore.Request{{Op: xenstore.OpMkdir, Path: "/x"}, {Op: xenstore.OpMkdir, Path: "/y"}},
-		Clients: []ClientSpec{
-			StaticClient("c0", 0, []Unit{{Txn: true, Reqs: []xenstore.Request{{Op: xenstore.OpRead, Path: "/y/q"}, {Op: xenstore.OpWrite, Path: "/x/p", Value: "1"}}}}),
-			StaticClient("c1", 0, []Unit{{Txn: true, Reqs: []xenstore.Request{{Op: xenstore.OpRead, Path: "/x/p"}, {Op: xenstore.OpWrite, Path: "/y/q", Value: "1"}}}}),
-		}}
 }
 
 // TestToolstackLiveness proves the liveness oracle both ways on the real

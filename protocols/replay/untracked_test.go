@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -22,14 +23,23 @@ var update = flag.Bool("update", false, "rewrite the traces under testdata")
 // merges. Both committed, each having seen the other's key absent: a write
 // skew, which no serial order explains (porcupine agrees). Replay does not
 // help: it only runs when the merge fails. The minimal schedule is saved in
-// testdata/untracked-write-skew.json and replayed exactly.
+// testdata/untracked-write-skew-VARIANT.json, whose configuration names the
+// workload (so that `simrun replay` rebuilds it), and replayed exactly
+// through the command line's scenario.
 func TestUntrackedWriteSkew(t *testing.T) {
 	for _, v := range []Variant{MergeOnly, Replay} {
 		t.Run(string(v), func(t *testing.T) {
 			path := filepath.Join("testdata", "untracked-write-skew-"+string(v)+".json")
-			sc := ScenarioFor(v, writeSkew(), Config{})
+			sc, err := RegistryScenario(string(v), "write-skew", 0, RandomConfig{}, false, Cost{})
+			if err != nil {
+				t.Fatal(err)
+			}
 			if *update {
-				rep := explore(t, v, writeSkew(), Config{}, 200, 1, true)
+				rep, err := sim.Explore(sc, sim.Options{Runs: 200, Seed: 1, StopOnFinding: true,
+					Meta: sim.Meta{Protocol: "replay", Variant: string(v), Config: json.RawMessage(`{"workload":"write-skew"}`)}})
+				if err != nil {
+					t.Fatal(err)
+				}
 				if len(rep.Findings) == 0 || rep.Findings[0].Trace == nil {
 					t.Fatalf("no finding in %d runs", rep.Runs)
 				}
@@ -63,7 +73,7 @@ func TestWriteSkewNotSerializable(t *testing.T) {
 	for _, v := range []Variant{MergeOnly, Replay} {
 		s := NewServer(v)
 		init := xenstore.NewStore()
-		for _, r := range writeSkew().Setup {
+		for _, r := range WriteSkew().Setup {
 			s.Handle(Conn{}, 0, r)
 			init.Apply(0, r)
 		}

@@ -146,6 +146,21 @@ func RandomFrom(cfg RandomConfig, intn func(n int) int) Workload {
 	return w
 }
 
+// WriteSkew is the minimal workload of the untracked result (see the
+// package documentation): each client reads the key the other writes,
+// which is absent, and writes its own; the keys are in different
+// directories, so the second commit merges (protocols.md §3.2: a failed
+// read records nothing). Its traces replay from the command line through
+// the configuration's workload name, "write-skew".
+func WriteSkew() Workload {
+	return Workload{Name: "write-skew",
+		Setup: []xenstore.Request{{Op: xenstore.OpMkdir, Path: "/x"}, {Op: xenstore.OpMkdir, Path: "/y"}},
+		Clients: []ClientSpec{
+			StaticClient("c0", 0, []Unit{{Txn: true, Reqs: []xenstore.Request{{Op: xenstore.OpRead, Path: "/y/q"}, {Op: xenstore.OpWrite, Path: "/x/p", Value: "1"}}}}),
+			StaticClient("c1", 0, []Unit{{Txn: true, Reqs: []xenstore.Request{{Op: xenstore.OpRead, Path: "/x/p"}, {Op: xenstore.OpWrite, Path: "/y/q", Value: "1"}}}}),
+		}}
+}
+
 // BenchPrefix is where the toolstack workload puts every node, as
 // ocaml-xenstore's xs_bench does so that it can run against a live
 // xenstored.
