@@ -174,6 +174,7 @@ type variantResult struct {
 	VirtualSeconds float64            `json:"virtual_seconds"`
 	Stats          map[string]float64 `json:"-"`
 	Findings       []jsonFinding      `json:"findings"`
+	FirstSeed      *uint64            `json:"first_seed,omitempty"` // of the verdict's kind: see newVariantResult
 	PCTBound       string             `json:"pct_bound,omitempty"`
 	Interrupted    bool               `json:"interrupted,omitempty"`
 	Coverage       *sim.Coverage      `json:"coverage,omitempty"`
@@ -349,6 +350,12 @@ func newVariantResult(protocol string, v sim.Variant, specs []scheduler.Spec, vd
 			jf.NotMinimized = hf.MinimizeErr.Error()
 		}
 		res.Findings = append(res.Findings, jf)
+		// FIRST SEED is the verdict's kind's: the expected kind when it
+		// was found, else the kind that made the verdict (a known or a
+		// mismatched one), not whichever came first (findings[0]).
+		if fd.Kind == vd.Kind {
+			res.FirstSeed = &fd.Seed
+		}
 	}
 	return res
 }
@@ -522,8 +529,8 @@ func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
 			case r.Verdict != r.Expected:
 				mark = "ok (known)" // a kind the variant's Also explains
 			}
-			if len(r.Findings) > 0 {
-				seed = fmt.Sprint(r.Findings[0].Seed)
+			if r.FirstSeed != nil {
+				seed = fmt.Sprint(*r.FirstSeed)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%.2fs\t%s\t%s\n", r.Protocol, r.Variant, r.Expected, r.Verdict, r.Runs, r.WallSeconds, mark, seed)
 		}
