@@ -106,16 +106,25 @@ type worker struct {
 	r     *runner            // reuses coroutines and buffers across this worker's runs
 }
 
+// newSearch returns the search of s under opts, with the first tasks of a
+// splitting strategy taken.
 func newSearch(s Scenario, opts *Options) *search {
-	se := &search{s: s, opts: opts, start: time.Now(), limit: opts.Runs, seen: map[Kind]bool{},
-		rep: &Report{Counts: map[Kind]int{}}, hashes: map[uint64]struct{}{}, first: map[Kind]*firstFinding{}}
-	se.cond = sync.NewCond(&se.mu)
-	if sp, ok := opts.Strategy.(scheduler.Splitter); ok {
-		se.split = sp
-		for t, ok := sp.Take(); ok; t, ok = sp.Take() {
+	se := emptySearch(s, opts)
+	if se.split != nil {
+		for t, ok := se.split.Take(); ok; t, ok = se.split.Take() {
 			se.pending.Push(t)
 		}
 	}
+	return se
+}
+
+// emptySearch is a search with nothing numbered and no task taken: what
+// newSearch starts from, and what mergeStage folds shard reports into.
+func emptySearch(s Scenario, opts *Options) *search {
+	se := &search{s: s, opts: opts, start: time.Now(), limit: opts.Runs, seen: map[Kind]bool{},
+		rep: &Report{Counts: map[Kind]int{}}, hashes: map[uint64]struct{}{}, first: map[Kind]*firstFinding{}}
+	se.cond = sync.NewCond(&se.mu) // fold broadcasts
+	se.split, _ = opts.Strategy.(scheduler.Splitter)
 	return se
 }
 

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/simrun/simrun/scheduler"
@@ -538,10 +537,7 @@ func mergeStage(s Scenario, opts *Options, parts []*ShardStage, onExec func(run 
 		}
 	}
 	slices.SortStableFunc(tasks, compareShardTask)
-	se := &search{s: s, opts: opts, limit: opts.Runs, seen: map[Kind]bool{},
-		rep: &Report{Counts: map[Kind]int{}}, hashes: map[uint64]struct{}{}, first: map[Kind]*firstFinding{}}
-	se.cond = sync.NewCond(&se.mu) // fold broadcasts
-	se.split, _ = opts.Strategy.(scheduler.Splitter)
+	se := emptySearch(s, opts)
 	for i, t := range tasks {
 		if i > 0 && compareShardTask(tasks[i-1], t) == 0 {
 			return nil, fmt.Errorf("task %d%v is in two shard reports", t.Level, t.Prefix)
