@@ -240,7 +240,7 @@ func (w *worker) runTask(tr *taskRun) {
 			info = strat.Info()
 		}
 		if se.shard != nil && counted && !tr.skim {
-			tr.st.add(rec, f, decisions, info, strat)
+			tr.st.add(rec, f, decisions, info, stats.Err)
 		}
 		se.mu.Lock()
 		if sharer != nil && se.idle > 0 && se.pending.Len() == 0 {

@@ -255,7 +255,7 @@ type shardTask struct {
 	skip              bool // beyond the budget: not run
 	kinds             map[Kind]int
 	keys              map[string]int
-	pruned, redundant int
+	pruned, redundant int // the strategy's, at the last counted execution
 }
 
 // add records one counted execution:
@@ -264,7 +264,10 @@ type shardTask struct {
 //	varint virtual time, [Splitter: 8 bytes terminal-state hash, uvarint
 //	pruned and redundant since the previous one], uvarint number of
 //	measured values, each uvarint key (index into Keys) and 8 bytes float.
-func (st *shardTask) add(rec execRec, f *Finding, decisions []int, info scheduler.Info, strat scheduler.Strategy) {
+//
+// The pruned and redundant counts are rec's (runTask takes them from the
+// strategy); searchErr is the strategy's error so far, if any.
+func (st *shardTask) add(rec execRec, f *Finding, decisions []int, info scheduler.Info, searchErr string) {
 	b := binary.AppendUvarint(st.t.Execs, uint64(rec.steps))
 	k := 0
 	if f != nil {
@@ -286,15 +289,12 @@ func (st *shardTask) add(rec execRec, f *Finding, decisions []int, info schedule
 	b = binary.AppendVarint(b, int64(h.Now))
 	if st.split {
 		b = binary.LittleEndian.AppendUint64(b, rec.hash)
-		var s scheduler.SearchStats
-		if r, ok := strat.(scheduler.Reporter); ok {
-			s = r.Stats()
-		}
-		b = binary.AppendUvarint(b, uint64(s.Pruned-st.pruned))
-		b = binary.AppendUvarint(b, uint64(s.Redundant-st.redundant))
-		st.pruned, st.redundant = s.Pruned, s.Redundant
-		if s.Err != "" && st.t.Err == "" {
-			st.t.Err, st.t.ErrAt = s.Err, st.t.N
+		b = binary.AppendUvarint(b, uint64(rec.pruned))
+		b = binary.AppendUvarint(b, uint64(rec.redundant))
+		st.pruned += int(rec.pruned)
+		st.redundant += int(rec.redundant)
+		if searchErr != "" && st.t.Err == "" {
+			st.t.Err, st.t.ErrAt = searchErr, st.t.N
 		}
 	}
 	var vals map[string]float64
