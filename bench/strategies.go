@@ -66,17 +66,31 @@ type huntTime struct {
 	cpu   time.Duration // CPU time of the hunt (calibration included) until then
 }
 
-// hunt hunts a seeded bug with the strategies of c from seed, up to cap
-// executions, on one worker, and stops at the expected kind.
-func huntSeeded(b SeededBug, threads int, c StrategyCase, seed uint64, limit int) (huntTime, error) {
+// seededScenario is a seeded bug's scenario at a thread count, built once
+// for all the hunts of its row.
+type seededScenario struct {
+	name  string // protocol/variant threads N, for errors
+	proto *protocols.Protocol
+	s     sim.Scenario
+	v     sim.Variant
+}
+
+func newSeededScenario(b SeededBug, threads int) (*seededScenario, error) {
 	proto, s, _, err := protocols.Scenario(b.Protocol, b.Variant, protocols.Params{Threads: threads})
 	if err != nil {
-		return huntTime{}, err
+		return nil, err
 	}
 	v, err := sim.FindVariant(proto.Variants, b.Variant)
 	if err != nil {
-		return huntTime{}, err
+		return nil, err
 	}
+	return &seededScenario{name: fmt.Sprintf("%s/%s threads %d", b.Protocol, b.Variant, threads), proto: proto, s: s, v: v}, nil
+}
+
+// huntSeeded hunts a seeded bug with the strategies of c from seed, up to
+// limit executions, on one worker, and stops at the expected kind.
+func huntSeeded(sc *seededScenario, c StrategyCase, seed uint64, limit int) (huntTime, error) {
+	proto, v := sc.proto, sc.v
 	specs := make([]scheduler.Spec, len(c.Specs))
 	for i, sp := range c.Specs {
 		sp.Seed = seed
@@ -85,10 +99,10 @@ func huntSeeded(b SeededBug, threads int, c StrategyCase, seed uint64, limit int
 	h := sim.Hunt{Strategies: specs, Runs: limit, StopOnExpected: true,
 		Options: sim.Options{Workers: 1, Seed: seed, MaxSteps: proto.MaxSteps, Cost: proto.Cost, Races: true}}
 	t0 := cpuTime()
-	verdict, err := h.Run(s, v)
+	verdict, err := h.Run(sc.s, v)
 	cpu := cpuTime() - t0
 	if err != nil {
-		return huntTime{}, fmt.Errorf("%s/%s threads %d %s seed %d: %w", b.Protocol, b.Variant, threads, c.Name, seed, err)
+		return huntTime{}, fmt.Errorf("%s %s seed %d: %w", sc.name, c.Name, seed, err)
 	}
 	for _, f := range verdict.Findings {
 		if f.Finding.Kind == v.Expected {
@@ -121,10 +135,14 @@ func Strategies(opts Options) (*Result, error) {
 	for _, b := range SeededBugs() {
 		for _, n := range threads {
 			p := Point{Bench: "strategies", Fields: []Field{{Name: "variant", Value: b.Protocol + "/" + b.Variant}, {Name: "threads", Value: n}}}
+			sc, err := newSeededScenario(b, n)
+			if err != nil {
+				return nil, err
+			}
 			for _, c := range cases {
 				var execs, cpus []float64
 				for i := range seeds {
-					ht, err := huntSeeded(b, n, c, opts.seed()+uint64(i), limit)
+					ht, err := huntSeeded(sc, c, opts.seed()+uint64(i), limit)
 					if err != nil {
 						return nil, err
 					}
