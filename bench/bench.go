@@ -84,15 +84,6 @@ func (c *Costs) Set(name, value string) error {
 	return fmt.Errorf("unknown cost parameter %q (known: %s)", name, protocols.CostNames())
 }
 
-// ParseAssignment applies "name=value" to c.
-func (c *Costs) ParseAssignment(s string) error {
-	name, value, err := sim.SplitCostAssignment(s)
-	if err != nil {
-		return err
-	}
-	return c.Set(name, value)
-}
-
 // Map returns the non-zero parameters of every part as strings.
 func (c Costs) Map() map[string]string {
 	m := map[string]string{}

@@ -350,29 +350,26 @@ func SplitCosts(proto *Protocol, assignments []string) (sim.Cost, map[string]str
 		return rt, nil, nil
 	}
 	own := map[string]string{}
-	for _, a := range assignments {
-		name, value, err := sim.SplitCostAssignment(a)
-		if err != nil {
-			return rt, nil, err
-		}
+	err := sim.ParseCostAssignments(assignments, func(name, value string) error {
 		if sim.CostParams.Has(name) {
-			if err := rt.Set(name, value); err != nil {
-				return rt, nil, err
-			}
-			continue
+			return rt.Set(name, value)
 		}
 		p := proto
 		if p == nil {
 			i := slices.IndexFunc(All, func(q *Protocol) bool { return q.takesCost(name) })
 			if i < 0 {
-				return rt, nil, fmt.Errorf("unknown cost parameter %q (known: %s)", name, CostNames())
+				return fmt.Errorf("unknown cost parameter %q (known: %s)", name, CostNames())
 			}
 			p = All[i]
 		}
 		if err := p.checkCost(map[string]string{name: value}); err != nil {
-			return rt, nil, err
+			return err
 		}
 		own[name] = value
+		return nil
+	})
+	if err != nil {
+		return rt, nil, err
 	}
 	return rt, own, nil
 }

@@ -186,22 +186,21 @@ func ReferenceCost() Cost { return CostParams.Reference() }
 // Set sets the named parameter from a string such as "2ms" or "4".
 func (c *Cost) Set(name, value string) error { return CostParams.Set(c, name, value) }
 
-// ParseAssignment applies "name=value" to c.
-func (c *Cost) ParseAssignment(s string) error {
-	name, value, err := SplitCostAssignment(s)
-	if err != nil {
-		return err
+// ParseCostAssignments parses command-line cost assignments, "name=value"
+// each (spaces around the name allowed), and passes them to set in order,
+// stopping at the first error. It is the one parser of -cost, whatever
+// set fills: a Cost (Cost.Set), a protocol's costs, every part of bench's.
+func ParseCostAssignments(assignments []string, set func(name, value string) error) error {
+	for _, a := range assignments {
+		name, value, ok := strings.Cut(a, "=")
+		if !ok {
+			return fmt.Errorf("cost %q: want name=value", a)
+		}
+		if err := set(strings.TrimSpace(name), value); err != nil {
+			return err
+		}
 	}
-	return c.Set(name, value)
-}
-
-// SplitCostAssignment splits a "name=value" command-line cost assignment.
-func SplitCostAssignment(s string) (name, value string, err error) {
-	name, value, ok := strings.Cut(s, "=")
-	if !ok {
-		return "", "", fmt.Errorf("cost %q: want name=value", s)
-	}
-	return strings.TrimSpace(name), value, nil
+	return nil
 }
 
 // Map returns the non-zero parameters as strings, for trace headers.

@@ -251,7 +251,7 @@ func TestCostAssignments(t *testing.T) {
 		{in: "op", wantErr: "want name=value"},
 	} {
 		var c sim.Cost
-		err := c.ParseAssignment(tc.in)
+		err := sim.ParseCostAssignments([]string{tc.in}, c.Set)
 		switch {
 		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
 			t.Errorf("%q: error %v, want one containing %q", tc.in, err, tc.wantErr)
@@ -267,4 +267,17 @@ func TestCostAssignments(t *testing.T) {
 	if m := (sim.Cost{}).Map(); m != nil {
 		t.Errorf("zero cost maps to %v, want nil (no cost in the trace)", m)
 	}
+}
+
+// ExampleParseCostAssignments: -cost flags into the runtime's cost model.
+func ExampleParseCostAssignments() {
+	var c sim.Cost
+	if err := sim.ParseCostAssignments([]string{"op=2us", "cpus = 4"}, c.Set); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println(c.Map())
+	fmt.Println(sim.ParseCostAssignments([]string{"op"}, c.Set))
+	// Output:
+	// map[cpus:4 op:2µs]
+	// cost "op": want name=value
 }

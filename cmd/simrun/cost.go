@@ -46,10 +46,8 @@ func (f *runFlags) forProtocol(p *protocols.Protocol) *runFlags {
 // cost model.
 func benchCosts(assignments []string) (bench.Costs, error) {
 	cost := bench.ReferenceCosts()
-	for _, a := range assignments {
-		if err := cost.ParseAssignment(a); err != nil {
-			return cost, usageError{err}
-		}
+	if err := sim.ParseCostAssignments(assignments, cost.Set); err != nil {
+		return cost, usageError{err}
 	}
 	return cost, nil
 }
