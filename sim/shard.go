@@ -574,7 +574,6 @@ func (se *search) foldTask(t *ShardTask, onExec func(run int, m Measured, f *Fin
 		b = b[8:]
 		return v
 	}
-	pruned, redundant := 0, 0
 	for j := 0; j < t.N; j++ {
 		if b == nil {
 			return bad
@@ -590,8 +589,7 @@ func (se *search) foldTask(t *ShardTask, onExec func(run int, m Measured, f *Fin
 		m.Now = Duration(now)
 		if se.split != nil {
 			rec.hash = u64()
-			pruned += int(uv())
-			redundant += int(uv())
+			rec.pruned, rec.redundant = int32(uv()), int32(uv()) // fold sums them
 		}
 		for range int(uv()) {
 			key := int(uv())
@@ -626,10 +624,7 @@ func (se *search) foldTask(t *ShardTask, onExec func(run int, m Measured, f *Fin
 			onExec(run, m, rec.f)
 		}
 		if se.stop {
-			// One machine stops the task here and adds what its
-			// strategy counted so far.
-			se.rep.Pruned += pruned
-			se.rep.Redundant += redundant
+			// One machine stops the task here.
 			if t.Err != "" && t.ErrAt <= j {
 				se.rep.Errors = append(se.rep.Errors, t.Err)
 			}
@@ -639,8 +634,8 @@ func (se *search) foldTask(t *ShardTask, onExec func(run int, m Measured, f *Fin
 	if len(b) != 0 {
 		return bad
 	}
-	se.rep.Pruned += pruned + t.Pruned
-	se.rep.Redundant += redundant + t.Redundant
+	se.rep.Pruned += t.Pruned
+	se.rep.Redundant += t.Redundant
 	if t.Err != "" {
 		se.rep.Errors = append(se.rep.Errors, t.Err)
 	}
