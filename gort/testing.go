@@ -90,13 +90,24 @@ func (t *T) site() string {
 		if first == "" {
 			first = s
 		}
-		if !strings.HasPrefix(f.Function, "github.com/simrun/simrun/gort.") && !t.run.helpers[f.Function] {
+		if !runtimeFile(f.File) && !t.run.helpers[f.Function] {
 			return s
 		}
 		if !more {
 			return first
 		}
 	}
+}
+
+// gortDir is the directory of this package's source.
+var gortDir = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(file)
+}()
+
+// runtimeFile reports whether file is gort's own (not a test of it).
+func runtimeFile(file string) bool {
+	return filepath.Dir(file) == gortDir && !strings.HasSuffix(file, "_test.go")
 }
 
 // Error is t.Error: Log, then fail.
@@ -155,10 +166,8 @@ func (t *T) SkipNow() { t.skip("") }
 
 func (t *T) skip(msg string) {
 	exec("t.Skip")
-	for u := t; u != nil; u = u.parent {
-		u.skipped = true
-	}
-	if t.run.skipReason == "" {
+	t.skipped = true
+	if t.parent == nil && t.run.skipReason == "" { // a subtest's skip ends only the subtest
 		t.run.skipReason = t.site() + ": skipped " + msg
 		t.run.skip()
 	}
