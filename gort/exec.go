@@ -24,6 +24,9 @@ var (
 	// location. Holding the pointer keeps the memory alive, so that its
 	// address names one variable for the whole execution.
 	locs map[unsafe.Pointer]int
+	// names counts the goroutines started under each name, so that the
+	// second "worker" is "worker#2" in findings and timelines.
+	names map[string]int
 )
 
 type goroutine struct {
@@ -41,6 +44,10 @@ func begin(x *sim.Execution, races bool) {
 		locs = map[unsafe.Pointer]int{}
 	}
 	clear(locs)
+	if names == nil {
+		names = map[string]int{}
+	}
+	clear(names)
 }
 
 // end clears the current execution once the exploration is over.
@@ -97,12 +104,23 @@ func Recovered(r any) any {
 // "func@pool.go:40").
 func Go(name string, f func()) {
 	x := exec("go statement")
+	name = uniqueName(name)
 	g := &goroutine{name: name}
 	goroutines = append(goroutines, g)
 	x.Go(name, func() {
 		defer func() { g.done = true }()
 		runGoroutine(f)
 	})
+}
+
+// uniqueName returns name, or name#n for the n-th goroutine of that name.
+func uniqueName(name string) string {
+	n := names[name] + 1
+	names[name] = n
+	if n == 1 {
+		return name
+	}
+	return fmt.Sprintf("%s#%d", name, n)
 }
 
 // Gosched is runtime.Gosched: a step at which another goroutine may run.
