@@ -70,7 +70,7 @@ func TestPrograms(t *testing.T) {
 			Go("sender", func() { Recv(ch) })
 			Recv(ch)
 		}},
-		{"abba", "deadlock", "cycle", func(t *T) {
+		{"abba", "deadlock", "waits for sync.Mutex@gort_test.go:", func(t *T) {
 			var a, b Mutex
 			var wg WaitGroup
 			wg.Add(2)
@@ -218,7 +218,7 @@ func TestPrograms(t *testing.T) {
 			Go("worker", func() { Sleep(2 * time.Millisecond); Send(out, 1) })
 			Select(false, Recving(out), Recving(ctx.Done()))
 		}},
-		{"waitgroup-negative", "negative-waitgroup", "negative WaitGroup counter", func(t *T) {
+		{"waitgroup-negative", "negative-waitgroup", "on sync.WaitGroup@gort_test.go:", func(t *T) {
 			var wg WaitGroup
 			wg.Add(1)
 			Go("worker", func() { wg.Done(); wg.Done() })

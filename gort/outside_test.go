@@ -1,6 +1,7 @@
 package gort
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -179,3 +180,33 @@ var errBoom = &boom{}
 type boom struct{}
 
 func (*boom) Error() string { return "boom" }
+
+// TestNames checks that objects are named by kind and the user's site of
+// their first use, as traces and findings show them.
+func TestNames(t *testing.T) {
+	res, msg := runTest(t, Config{Runs: 1, TracesDir: t.TempDir()}, "example.com/p", "Test", func(t *T) {
+		var m Map
+		var p Pool
+		var n int64
+		var mu Mutex
+		c := NewCond(&mu)
+		var once Once
+		m.Store(1, 1)
+		p.Put(1)
+		AddInt64(&n, 1)
+		c.Signal()
+		once.Do(func() {})
+		Send(MakeChan[int](1, "names.go:9"), 1)
+		t.Error("stop")
+	})
+	b, err := os.ReadFile(res.Trace)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, msg)
+	}
+	for _, name := range []string{"sync.Map@outside_test.go:", "sync.Pool@outside_test.go:", "atomic@outside_test.go:",
+		"sync.Cond@outside_test.go:", "sync.Once@outside_test.go:", "chan@names.go:9"} {
+		if !strings.Contains(string(b), name) {
+			t.Errorf("the trace does not name %s", name)
+		}
+	}
+}

@@ -35,11 +35,11 @@ type lazy[P any] struct {
 }
 
 // bind returns the object of the current execution, making it with mk (a
-// sim constructor) named kind@site of the user's call of the method that
-// called bind.
+// sim constructor) named kind@site: the site of the user's call of the
+// method that called the bind method that called this one.
 func (l *lazy[P]) bind(kind string, mk func(x *sim.Execution, name string) P) P {
 	if l.gen != gen {
-		l.p = mk(cur, objName(kind, 2))
+		l.p = mk(cur, objName(kind, 3))
 		l.gen = gen
 	}
 	return l.p
@@ -244,8 +244,10 @@ func (o *Once) Do(f func()) {
 		}
 		return
 	}
-	o.o.bind("sync.Once", sim.NewOnce).Do(f)
+	o.bind().Do(f)
 }
+
+func (o *Once) bind() *sim.Once { return o.o.bind("sync.Once", sim.NewOnce) }
 
 // OnceFunc is sync.OnceFunc.
 func OnceFunc(f func()) func() {
