@@ -232,8 +232,9 @@ func (t *T) finish() {
 // VerifyNone is goleak.VerifyNone: it waits until every other goroutine
 // has ended or blocked (the other goroutines step until none can), then
 // reports those still blocked as a leak. Timers' goroutines are not
-// counted, and a goroutine asleep on a timer is waited for.
-func VerifyNone(t TB) {
+// counted, and a goroutine asleep on a timer is waited for. goleak's
+// options are accepted and ignored.
+func VerifyNone(t TB, options ...any) {
 	x := exec("goleak.VerifyNone")
 	// Under fair scheduling an actor that keeps yielding with nobody else
 	// stepping in between is offered a step only when no other actor can
