@@ -45,9 +45,10 @@ func begin(x *sim.Execution, races bool) {
 	}
 	clear(locs)
 	if names == nil {
-		names = map[string]int{}
+		names, exiting = map[string]int{}, map[string]int{}
 	}
 	clear(names)
+	clear(exiting)
 }
 
 // end clears the current execution once the exploration is over.
@@ -78,12 +79,22 @@ var goexitSignal = &goexitPanic{}
 
 func (*goexitPanic) String() string { return "runtime.Goexit" }
 
-// runGoroutine runs f to its end or to a Goexit; any other panic goes on
-// up to sim, which reports it as a finding with f's stack.
-func runGoroutine(f func()) {
+// exiting counts, by goroutine (actor) name, the Goexits under way, so
+// that a goroutine's wrapper recovers only those: a panic of the code
+// goes up to sim unrecovered, and its finding shows the stack of the
+// panic itself.
+var exiting map[string]int
+
+// runGoroutine runs f, a goroutine's body (or a test's, a cleanup) in the
+// goroutine named name, to its end or to a Goexit.
+func runGoroutine(name string, f func()) {
 	defer func() {
-		if r := recover(); r != nil && r != goexitSignal {
-			panic(r)
+		if exiting[name] == 0 {
+			return
+		}
+		exiting[name]--
+		if r := recover(); r != goexitSignal {
+			panic(r) // a panic raised while Goexit ran the deferred calls
 		}
 	}()
 	f()
@@ -109,7 +120,7 @@ func Go(name string, f func()) {
 	goroutines = append(goroutines, g)
 	x.Go(name, func() {
 		defer func() { g.done = true }()
-		runGoroutine(f)
+		runGoroutine(name, f)
 	})
 }
 
@@ -130,7 +141,12 @@ func Gosched() { exec("runtime.Gosched").Yield() }
 // its deferred calls. In the test goroutine it ends the test, which then
 // checks the other goroutines for leaks as when the test returns.
 func Goexit() {
-	exec("runtime.Goexit")
+	goexit(exec("runtime.Goexit"))
+}
+
+// goexit starts the Goexit of x's running goroutine.
+func goexit(x *sim.Execution) {
+	exiting[x.ActorName()]++
 	panic(goexitSignal)
 }
 

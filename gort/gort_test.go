@@ -234,7 +234,7 @@ func TestPrograms(t *testing.T) {
 			})
 			Recv(done)
 		}},
-		{"panic", "panic", "oops", func(t *T) {
+		{"panic", "panic", "gort_test.go:", func(t *T) {
 			Go("worker", func() { panic("oops") })
 		}},
 		{"send-on-closed", "send-on-closed", "send on closed channel", func(t *T) {

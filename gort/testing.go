@@ -165,13 +165,13 @@ func (t *T) Skipf(format string, args ...any) { t.skip(fmt.Sprintf(format, args.
 func (t *T) SkipNow() { t.skip("") }
 
 func (t *T) skip(msg string) {
-	exec("t.Skip")
+	x := exec("t.Skip")
 	t.skipped = true
 	if t.parent == nil && t.run.skipReason == "" { // a subtest's skip ends only the subtest
 		t.run.skipReason = t.site() + ": skipped " + msg
 		t.run.skip()
 	}
-	panic(goexitSignal)
+	goexit(x)
 }
 
 // Skipped is t.Skipped.
@@ -214,7 +214,7 @@ func (t *T) Run(name string, f func(t *T)) bool {
 
 // runBody runs f(t) to its end or its Goexit, then t's cleanups.
 func (t *T) runBody(f func(*T)) {
-	runGoroutine(func() { f(t) })
+	runGoroutine(cur.ActorName(), func() { f(t) })
 	t.finish()
 }
 
@@ -224,7 +224,7 @@ func (t *T) finish() {
 		t.cancel()
 	}
 	for i := len(t.cleanups) - 1; i >= 0; i-- {
-		runGoroutine(t.cleanups[i])
+		runGoroutine(cur.ActorName(), t.cleanups[i])
 	}
 	t.cleanups = nil
 }
