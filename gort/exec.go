@@ -34,10 +34,11 @@ type goroutine struct {
 	done bool
 }
 
-// begin makes x the current execution (races: with the race detector): a
-// new generation, no goroutine but main, no location.
-func begin(x *sim.Execution, races bool) {
-	cur, racesOn = x, races
+// begin makes x the current execution: a new generation, no goroutine but
+// main, no location. Memory accesses are reported only when x runs the
+// race detector (a minimization or a replay may run without it).
+func begin(x *sim.Execution) {
+	cur, racesOn = x, x.Races()
 	gen++
 	goroutines = append(goroutines[:0], &goroutine{name: "main"})
 	if locs == nil {

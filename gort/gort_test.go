@@ -374,28 +374,34 @@ func TestPackageReset(t *testing.T) {
 // the search explores, and the trace of the failure replays to the same
 // failure, values included.
 func TestReplayRand(t *testing.T) {
+	shared := 0
 	body := func(t *T) {
-		big := RandIntn(1000)
+		*Write(&shared, "shared (rand.go:1)") = RandIntn(1000)
 		if RandIntn(4) == 3 {
-			t.Errorf("drew 3 after %d", big)
+			t.Errorf("drew 3 after %d", *Read(&shared, "shared (rand.go:2)"))
 		}
 	}
-	cfg := testConfig(t)
-	res, msg := runTest(t, cfg, "example.com/p", "TestRand", body)
-	if res.Kind != string(TestFailed) {
-		t.Fatalf("no failure found: %s\n%s", res.Verdict, msg)
-	}
-	cfg.Trace = res.Trace
-	rep, rmsg := runTest(t, cfg, "example.com/p", "TestRand", body)
-	if rep.Verdict != "replayed" || rep.Kind != string(TestFailed) || rep.Message != res.Message {
-		t.Fatalf("replay: %s %s %q, want %q\n%s", rep.Verdict, rep.Kind, rep.Message, res.Message, rmsg)
-	}
-	if !strings.Contains(rep.Timeline, "choose") {
-		t.Errorf("the timeline shows no draw:\n%s", rep.Timeline)
-	}
-	other, _ := runTest(t, cfg, "example.com/p", "TestOther", body)
-	if other.Verdict != "skipped" {
-		t.Errorf("another test replaying this trace: %s, want skipped", other.Verdict)
+	// A trace found without the race detector replays too: the replay
+	// instruments memory as the trace's execution did, whatever the Config.
+	for _, noRaces := range []bool{false, true} {
+		cfg := testConfig(t)
+		cfg.NoRaces = noRaces
+		res, msg := runTest(t, cfg, "example.com/p", "TestRand", body)
+		if res.Kind != string(TestFailed) {
+			t.Fatalf("no failure found: %s\n%s", res.Verdict, msg)
+		}
+		cfg.Trace, cfg.NoRaces = res.Trace, false
+		rep, rmsg := runTest(t, cfg, "example.com/p", "TestRand", body)
+		if rep.Verdict != "replayed" || rep.Kind != string(TestFailed) || rep.Message != res.Message {
+			t.Fatalf("noRaces %v: replay: %s %s %q, want %q\n%s", noRaces, rep.Verdict, rep.Kind, rep.Message, res.Message, rmsg)
+		}
+		if !strings.Contains(rep.Timeline, "choose") {
+			t.Errorf("the timeline shows no draw:\n%s", rep.Timeline)
+		}
+		other, _ := runTest(t, cfg, "example.com/p", "TestOther", body)
+		if other.Verdict != "skipped" {
+			t.Errorf("another test replaying this trace: %s, want skipped", other.Verdict)
+		}
 	}
 }
 
