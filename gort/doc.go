@@ -17,9 +17,10 @@
 // start, TestMain) nothing crashes: make(chan) and the sync types give
 // objects that bind to an execution when first used in it, a Mutex, a
 // WaitGroup or a Once works as in a single goroutine, atomics act on the
-// memory directly, Now is Epoch; an operation that would block panics
-// with "gort: <op> outside a simrun execution (package initialisation or
-// TestMain)".
+// memory directly, Now is Epoch, a go statement starts nothing (every
+// execution re-runs the init functions, and starts it there); an operation
+// that would block panics with "gort: <op> outside a simrun execution
+// (package initialisation or TestMain)".
 //
 // Values of sync's types (Mutex, RWMutex, WaitGroup, Once, Cond, Map,
 // Pool) and of sync/atomic's are zero-value usable: they bind lazily to a

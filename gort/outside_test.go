@@ -28,6 +28,7 @@ func TestOutside(t *testing.T) {
 	outsideOnce.Do(func() { ran++ })
 	outsideOnce.Do(func() { ran++ })
 	AddInt32(&outsideN, 2)
+	Go("background", func() { panic("a goroutine started outside an execution") })
 	outsideCtx, outsideStop = WithTimeout(Background(), time.Second)
 	if ran != 1 || LoadInt32(&outsideN) != 2 || !Now().Equal(Epoch) || outsideCtx.Err() != nil || RandIntn(100) < 0 {
 		t.Fatalf("outside an execution: once ran %d times, n %d, now %v, err %v", ran, outsideN, Now(), outsideCtx.Err())
