@@ -17,8 +17,9 @@
 // start, TestMain) nothing crashes: make(chan) and the sync types give
 // objects that bind to an execution when first used in it, a Mutex, a
 // WaitGroup or a Once works as in a single goroutine, atomics act on the
-// memory directly, Now is Epoch, a go statement starts nothing (every
-// execution re-runs the init functions, and starts it there); an operation
+// memory directly, Now is Epoch, Sleep returns, a go statement starts
+// nothing and a timer never fires (every execution re-runs the variable
+// initialisers and init functions, and does it there); an operation
 // that would block panics with "gort: <op> outside a simrun execution
 // (package initialisation or TestMain)".
 //

@@ -16,6 +16,7 @@ var (
 	outsideN    int32
 	outsideCtx  Context
 	outsideStop CancelFunc
+	outsideTick = NewTicker(time.Second)
 )
 
 // TestOutside checks that package initialisation (no execution) works
@@ -29,6 +30,9 @@ func TestOutside(t *testing.T) {
 	outsideOnce.Do(func() { ran++ })
 	AddInt32(&outsideN, 2)
 	Go("background", func() { panic("a goroutine started outside an execution") })
+	Sleep(time.Second)
+	AfterFunc(time.Second, func() { panic("an AfterFunc outside an execution") }).Stop()
+	outsideTick.Reset(time.Minute)
 	outsideCtx, outsideStop = WithTimeout(Background(), time.Second)
 	if ran != 1 || LoadInt32(&outsideN) != 2 || !Now().Equal(Epoch) || outsideCtx.Err() != nil || RandIntn(100) < 0 {
 		t.Fatalf("outside an execution: once ran %d times, n %d, now %v, err %v", ran, outsideN, Now(), outsideCtx.Err())
