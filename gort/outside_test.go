@@ -215,3 +215,21 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+func TestPackageOf(t *testing.T) {
+	if got := packageOf(TestPackageOf); got != "github.com/simrun/simrun/gort" {
+		t.Errorf("packageOf a test of gort: %s", got)
+	}
+	saved := packages
+	defer func() { packages = saved }()
+	RegisterPackage("example.com/cmd/tool", func() {})
+	RegisterPackage("example.com/cmd/tool [test]", func() {})
+	for _, name := range []string{"main.simrunTestX", "main_test.simrunTestX"} {
+		if got := packageOfName(name); got != "example.com/cmd/tool" {
+			t.Errorf("packageOfName(%s): %s", name, got)
+		}
+	}
+	if got := packageOfName("example.com/a.b/c_test.simrunTestX"); got != "example.com/a.b/c" {
+		t.Errorf("packageOfName of an external test package: %s", got)
+	}
+}

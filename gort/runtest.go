@@ -93,16 +93,29 @@ func LoadConfig() (Config, error) {
 // packageOf returns the import path of the package of the test body f: the
 // function's name up to its first dot after the last slash, without the
 // _test suffix of an external test package (its tests run with the
-// package's).
+// package's). The functions of a command are named main.f: its path is
+// then the last package registered (RegisterPackage), which package
+// initialisation order makes the package under test.
 func packageOf(f any) string {
 	fn := runtime.FuncForPC(reflect.ValueOf(f).Pointer())
 	if fn == nil {
 		return "?"
 	}
-	name := fn.Name()
+	return packageOfName(fn.Name())
+}
+
+// packageOfName is packageOf for the function's name.
+func packageOfName(name string) string {
 	slash := strings.LastIndex(name, "/")
 	if dot := strings.Index(name[slash+1:], "."); dot >= 0 {
 		name = name[:slash+1+dot]
+	}
+	if name == "main" || name == "main_test" {
+		for i := len(packages) - 1; i >= 0; i-- {
+			if p, _, _ := strings.Cut(packages[i].path, " "); p != "" {
+				return p
+			}
+		}
 	}
 	return strings.TrimSuffix(name, "_test")
 }
