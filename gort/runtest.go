@@ -300,6 +300,9 @@ func replayTest(t *testing.T, cfg Config, s sim.Scenario, r *testRun, res Result
 		return res, fmt.Sprintf("simrun: replay of %s: %v", cfg.Trace, err)
 	}
 	res.Verdict, res.Runs, res.Trace = "replayed", 1, cfg.Trace
+	if n := len(got.Events); n > 0 {
+		res.Steps = got.Events[n-1].Step
+	}
 	logs := ""
 	for _, l := range r.logs {
 		logs += l + "\n"
@@ -307,7 +310,7 @@ func replayTest(t *testing.T, cfg Config, s sim.Scenario, r *testRun, res Result
 	if f == nil {
 		return res, fmt.Sprintf("simrun: replay of %s: no finding\n%s%s", cfg.Trace, logs, res.Timeline)
 	}
-	res.Kind, res.Message, res.Steps = string(f.Kind), f.Message, f.Steps
+	res.Kind, res.Message = string(f.Kind), f.Message
 	return res, fmt.Sprintf("simrun: replay of %s:\n%s%s\n%s", cfg.Trace, logs, res.Timeline, f)
 }
 
