@@ -58,11 +58,12 @@ type Result struct {
 	Timeline   string `json:"timeline,omitempty"` // for a replay
 }
 
-// The defaults of sim.Check.
+// The defaults of sim.Check, and of `simrun run` for minimization.
 const (
-	defaultRuns    = 500
-	exhaustiveRuns = 100000
-	defaultTraces  = "simrun-traces"
+	defaultRuns      = 500
+	exhaustiveRuns   = 100000
+	defaultTraces    = "simrun-traces"
+	maxMinimizeSteps = 20000 // longer executions keep their trace as found
 )
 
 var (
@@ -264,7 +265,7 @@ func hunt(cfg Config, variant string) (*sim.Hunt, error) {
 			perStrategy = exhaustiveRuns
 		}
 	}
-	return &sim.Hunt{Strategies: specs, Runs: perStrategy * len(specs), Minimize: true, Options: o}, nil
+	return &sim.Hunt{Strategies: specs, Runs: perStrategy * len(specs), Minimize: true, MaxMinimizeSteps: maxMinimizeSteps, Options: o}, nil
 }
 
 func exhaustive(v *sim.Verdict) bool {
