@@ -36,9 +36,15 @@ type Config struct {
 	MaxSteps   int           `json:"max_steps,omitempty"`
 	NoRaces    bool          `json:"no_races,omitempty"`
 	Watchdog   time.Duration `json:"watchdog,omitempty"`
-	Trace      string        `json:"trace,omitempty"` // replay this trace (its test only) instead of exploring
-	TracesDir  string        `json:"traces_dir"`      // where findings' traces are saved (absolute)
-	Report     string        `json:"report"`          // JSON-lines file to append results to (absolute)
+	// EagerTimers lets a due timer fire while goroutines can still make
+	// progress (adversarial timing, sim's default); without it time
+	// advances only when every goroutine is blocked, as in
+	// testing/synctest, so a test's time.After guard does not fire
+	// before the work it guards (sim.Options.IdleTimers).
+	EagerTimers bool   `json:"eager_timers,omitempty"`
+	Trace       string `json:"trace,omitempty"` // replay this trace (its test only) instead of exploring
+	TracesDir   string `json:"traces_dir"`      // where findings' traces are saved (absolute)
+	Report      string `json:"report"`          // JSON-lines file to append results to (absolute)
 }
 
 // Result is one test's outcome, a line of the report file.
@@ -229,7 +235,7 @@ func runTest(t *testing.T, cfg Config, pkg, name string, body func(*T)) (res Res
 
 // hunt builds the exploration of cfg for the test named variant.
 func hunt(cfg Config, variant string) (*sim.Hunt, error) {
-	o := sim.Options{Races: !cfg.NoRaces, Watchdog: sim.DefaultWatchdog, Seed: cfg.Seed, MaxSteps: cfg.MaxSteps,
+	o := sim.Options{Races: !cfg.NoRaces, Watchdog: sim.DefaultWatchdog, Seed: cfg.Seed, MaxSteps: cfg.MaxSteps, IdleTimers: !cfg.EagerTimers,
 		StopOnFinding: true, Meta: sim.Meta{Protocol: Protocol, Variant: variant}}
 	if cfg.Watchdog != 0 {
 		o.Watchdog = cfg.Watchdog

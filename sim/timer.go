@@ -180,12 +180,16 @@ func (t *Timer) fire(a *actor) {
 
 // A timer is its daemon's blocker: it is due when it is active, no active
 // timer has an earlier deadline, and no actor's virtual-time wait ends
-// before it.
+// before it; under Options.IdleTimers, also only when no goroutine can
+// make progress.
 func (t *Timer) ready(*actor) bool {
 	if !t.active {
 		return false
 	}
 	x := t.x.own(t.gen, "timer", t.name)
+	if x.opts.IdleTimers && x.progressing() {
+		return false
+	}
 	if t.period > 0 && (t.firedAt > 0 && !x.progressSince(t.firedAt) || x.actors[0].done) {
 		return false
 	}
@@ -200,6 +204,20 @@ func (t *Timer) ready(*actor) bool {
 		}
 	}
 	return true
+}
+
+// progressing reports whether a goroutine (not a timer) can step and is
+// not spinning idle: while one can, time stands still under IdleTimers.
+func (x *Execution) progressing() bool {
+	for _, a := range x.live {
+		if a.daemon || x.idleRun >= fairSpin && a.id == x.idleActor {
+			continue
+		}
+		if x.enabled(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // progressSince reports whether, since the path had n steps, a goroutine

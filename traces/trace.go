@@ -105,6 +105,7 @@ type Options struct {
 	MaxSteps    int               `json:"max_steps"`              // livelock bound
 	Races       bool              `json:"races,omitempty"`        // the data-race detector was on
 	Unfair      bool              `json:"unfair,omitempty"`       // the fair scheduling rule was off
+	IdleTimers  bool              `json:"idle_timers,omitempty"`  // timers fired only when no goroutine could progress
 	Cost        map[string]string `json:"cost,omitempty"`         // cost-model parameters that differ from zero
 }
 
