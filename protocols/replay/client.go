@@ -19,6 +19,20 @@ type simServer struct {
 	cost   Cost
 }
 
+// snapshotNodes is the largest tree whose dump a transaction end records
+// for the serial-replay oracle to compare after every end; larger trees
+// (the toolstack workload's) are compared at the end of the execution
+// only.
+const snapshotNodes = 200
+
+func total(m map[int]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
 // Client is one client connection, run as an actor. Its methods block the
 // actor for the request's round trip.
 type Client struct {
@@ -43,9 +57,15 @@ func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xens
 			return
 		}
 		ev := checkers.XenstoreEvent{Step: x.Step(), Client: c.conn.ID, Dom: c.conn.Dom, Tid: tid,
-			Req: req, Resp: resp, Outcome: res.Outcome, Replay: res.Replay, Untracked: res.Untracked, After: res.After}
-		if req.Op == xenstore.OpTxStart {
+			Req: req, Resp: resp, Outcome: res.Outcome, Replay: res.Replay, Untracked: res.Untracked, After: res.After, Fired: res.Fired}
+		switch req.Op {
+		case xenstore.OpTxStart:
 			ev.Tid, ev.Txn, ev.Attempt = parseTid(resp), txnNo, attempt
+		case xenstore.OpTxEnd:
+			ev.Quota, ev.Owned = c.s.srv.Quota()
+			if ev.After == "" && total(ev.Owned) <= snapshotNodes {
+				ev.After = c.s.srv.Dump()
+			}
 		}
 		x.Record(ev)
 	}

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,7 +38,16 @@ type Config struct {
 	Unchecked bool `json:"unchecked,omitempty"`
 	// Cost prices requests and retries; the zero Cost leaves them free.
 	Cost Cost `json:"cost,omitzero"`
+	// MaxRequests is quota-maxrequests, the requests a domU may make in
+	// one transaction; 0 takes the workload's (Workload.MaxRequests, else
+	// DefaultMaxRequests), negative disables the limit.
+	MaxRequests int `json:"max_requests,omitempty"`
 }
+
+// RandomMaxRequests is quota-maxrequests for random workloads: oxenstored's
+// 1024 scaled down with the workload, as the key space is, so that a
+// domU's transaction of up to three requests reaches it.
+const RandomMaxRequests = 2
 
 // Cost is what the xenstored model's steps cost in virtual time: the
 // protocol's part of the cost model, which the runtime's (sim.Cost: CPU,
@@ -116,6 +126,11 @@ type Metrics struct {
 	Retries        int     `json:"retries"`
 	ReadOnly       int     `json:"read_only"`
 	GaveUp         int     `json:"gave_up"`
+	// FalseConflicts: failed replays in which only a listing's order
+	// differed (ls-insertion-order): EAGAINs that cost a retry and
+	// protect nothing.
+	FalseConflicts int `json:"false_conflicts"`
+	EQuota         int `json:"equota"`
 }
 
 // String formats m on one line.
@@ -143,13 +158,22 @@ func ScenarioFor(v Variant, w Workload, cfg Config) sim.Scenario {
 	cfg = cfg.withDefaults()
 	return func(x *sim.Execution) {
 		srv := NewServer(v)
+		srv.SetMaxRequests(cmp.Or(cfg.MaxRequests, w.MaxRequests, DefaultMaxRequests))
 		init := xenstore.NewStore()
 		for _, r := range w.Setup {
 			srv.Handle(Conn{}, 0, r)
 			init.Apply(0, r)
 		}
+		for _, wt := range w.Watches {
+			if err := srv.Watch(Conn{ID: wt.Conn, Dom: wt.Dom}, wt.Path); err != nil {
+				panic(err) // the workload builders' paths are valid
+			}
+		}
 		s := &simServer{x: x, srv: srv, obj: sim.NewObject(x, "xenstored"), cpu: sim.NewResource(x, "xenstored-cpu", 1), record: !cfg.Unchecked, cost: cfg.Cost}
 		if s.record {
+			if len(w.Watches) > 0 {
+				x.Record(checkers.XenstoreWatches{Watches: w.Watches})
+			}
 			registerOracles(x, init, cfg)
 		}
 		clients := make([]*Client, len(w.Clients))
@@ -164,20 +188,24 @@ func ScenarioFor(v Variant, w Workload, cfg Config) sim.Scenario {
 		}
 		st := srv.Stats()
 		m := Metrics{VirtualSeconds: x.Now().Seconds(), Requests: st.Requests, Commits: st.Commits, FastPath: st.FastPath,
-			Merges: st.Merges, Conflicts: st.Conflicts, Replays: st.Replays, ReplayFailures: st.ReplayFailures, ReadOnly: st.ReadOnly}
+			Merges: st.Merges, Conflicts: st.Conflicts, Replays: st.Replays, ReplayFailures: st.ReplayFailures, ReadOnly: st.ReadOnly,
+			FalseConflicts: st.FalseConflicts, EQuota: st.EQuota}
 		for _, c := range clients {
 			m.Retries += c.retries
 			m.GaveUp += c.gaveUp
 		}
 		x.Record(m)
 		if s.record {
-			x.Record(checkers.XenstoreFinalState{Dump: srv.Dump()})
+			q, own := srv.Quota()
+			x.Record(checkers.XenstoreFinalState{Dump: srv.Dump(), Quota: q, Owned: own})
 		}
 	}
 }
 
 // registerOracles registers the checks, the first finding deciding the
-// verdict: divergence first, so that the seeded bug is named as such.
+// verdict: divergence first, so that the seeded bug is named as such;
+// then serial replay (with the unreported effects), quota, watches,
+// strict serializability and liveness.
 func registerOracles(x *sim.Execution, init *xenstore.Store, cfg Config) {
 	x.Check(func(h *sim.History) *sim.Finding {
 		evs, _ := checkers.XenstoreEvents(h)
@@ -186,6 +214,13 @@ func registerOracles(x *sim.Execution, init *xenstore.Store, cfg Config) {
 	x.Check(func(h *sim.History) *sim.Finding {
 		evs, final := checkers.XenstoreEvents(h)
 		return checkers.XenstoreSerialReplay(init, evs, final)
+	})
+	x.Check(func(h *sim.History) *sim.Finding {
+		return checkers.XenstoreQuota(checkers.XenstoreEvents(h))
+	})
+	x.Check(func(h *sim.History) *sim.Finding {
+		evs, _ := checkers.XenstoreEvents(h)
+		return checkers.XenstoreWatchOracle(init, evs, checkers.XenstoreWatchList(h))
 	})
 	x.Check(func(h *sim.History) *sim.Finding {
 		evs, _ := checkers.XenstoreEvents(h)
@@ -241,20 +276,40 @@ func Measure(v Variant, cfg Config, cost sim.Cost, seed uint64) (Metrics, *sim.F
 // SimVariants are the variants with their expected verdicts under the
 // command line's default workload (no -vms: random workloads drawn per
 // execution, see RegistryScenario). The faithful variants are expected
-// clean apart from the known result of the package documentation (the
-// write skew through untracked requests, XenstoreKindUntracked), which
-// random workloads reach within a few executions. With -vms N (the
-// toolstack workload) every variant is clean: its transactions read no
-// value another one changes, so neither that result nor the seeded bug
-// has anything to show.
+// clean apart from the known results of the package documentation, which
+// random workloads reach within a few thousand executions: the write skew
+// through untracked requests (XenstoreKindUntracked), the quota of a
+// domain whose last node a merged transaction gave away or removed
+// (XenstoreKindQuota, Quota.merge folds over the transaction's entries
+// only) and, with replay, watch events filtered by the original
+// transaction's roots instead of the committed ones (XenstoreKindWatch).
+// Each historical variant is expected to show the kind of its own oracle;
+// it may also show the faithful results. With -vms N (the toolstack
+// workload) every variant but merge-only at scale is clean.
 var SimVariants = []sim.Variant{
-	{Name: string(MergeOnly), Expected: sim.Clean, Also: []sim.Kind{checkers.XenstoreKindUntracked},
-		Doc: "conflict -> EAGAIN; the client retries the whole transaction (oxenstored before aef35b9877); known: write skew through untracked requests"},
-	{Name: string(Replay), Expected: sim.Clean, Also: []sim.Kind{checkers.XenstoreKindUntracked},
-		Doc: "conflict -> replay the recorded requests on the current store; commit if every response is equal (aef35b9877); known: write skew through untracked requests"},
-	{Name: string(ReplayErrorsOnly), Expected: checkers.XenstoreKindDivergence, Also: []sim.Kind{checkers.XenstoreKindUntracked},
+	{Name: string(MergeOnly), Expected: sim.Clean, Also: []sim.Kind{checkers.XenstoreKindUntracked, checkers.XenstoreKindQuota},
+		Doc: "conflict -> EAGAIN; the client retries the whole transaction (oxenstored before aef35b9877); known: write skew through untracked requests, quota kept for a domain a merge took the last node from"},
+	{Name: string(Replay), Expected: sim.Clean, Also: []sim.Kind{checkers.XenstoreKindUntracked, checkers.XenstoreKindQuota, checkers.XenstoreKindWatch},
+		Doc: "conflict -> replay the recorded requests on the current store; commit if every response is equal (aef35b9877); known: as merge-only, and a replayed commit's watch events filtered by the original transaction's roots"},
+	{Name: string(ReplayErrorsOnly), Expected: checkers.XenstoreKindDivergence, Also: faithfulKinds,
 		Doc: "seeded bug: the replay compares only whether each response was an error"},
+	{Name: string(QuotaLostOnMerge), Expected: checkers.XenstoreKindQuota, Also: faithfulKinds,
+		Doc: "historical (before f9cff088f4, 2014): a merge keeps the canonical quota, losing the transaction's node counts"},
+	{Name: string(QuotaMergeNotFound), Expected: checkers.XenstoreKindUnreported, Also: faithfulKinds,
+		Doc: "historical (before 82ff7cbed6, 2015): Quota.merge raises Not_found for a domain the transaction introduced; the commit answers ENOENT although installed"},
+	{Name: string(MaxrequestsUnrecorded), Expected: checkers.XenstoreKindUnreported, Also: faithfulKinds,
+		Doc: "historical (before XSA-326): a domU's request past quota-maxrequests runs, then answers EQUOTA unrecorded; merge or fast path commits it, replay drops it"},
+	{Name: string(MkdirMarksPath), Expected: checkers.XenstoreKindSerialReplay, Also: append([]sim.Kind{checkers.XenstoreKindStrict}, faithfulKinds...),
+		Doc: "historical (before 45dee7d92b, 2021): mkdir records its path, not its parent, in write_lowpath; a created node merges under a parent that changed"},
+	{Name: string(LsInsertionOrder), Expected: sim.Clean, Also: faithfulKinds,
+		Doc: "historical (before 3068dfd641, 2021): listings in insertion order; a replayed listing of a re-created child differs: false conflicts (stat false_conflicts), a cost"},
+	{Name: string(WatchUnfiltered), Expected: checkers.XenstoreKindWatch, Also: faithfulKinds,
+		Doc: "historical (before XSA-115): watch events fire without the permission check"},
 }
+
+// faithfulKinds are the known results of the faithful replay variant, which
+// the historical variants built on it may show besides their own.
+var faithfulKinds = []sim.Kind{checkers.XenstoreKindUntracked, checkers.XenstoreKindQuota, checkers.XenstoreKindWatch}
 
 // RegistryScenario is the command line's scenario: vms > 0 runs the
 // toolstack workload with that many VMs; vms == 0 runs a random workload
@@ -299,5 +354,5 @@ func StatsOf(h *sim.History) map[string]float64 {
 	}
 	return map[string]float64{"commits": float64(m.Commits), "fast_path": float64(m.FastPath), "merges": float64(m.Merges),
 		"conflicts": float64(m.Conflicts), "replays": float64(m.Replays), "replay_failures": float64(m.ReplayFailures),
-		"retries": float64(m.Retries), "requests": float64(m.Requests)}
+		"retries": float64(m.Retries), "requests": float64(m.Requests), "false_conflicts": float64(m.FalseConflicts), "equota": float64(m.EQuota)}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/model/xenstore"
 	"github.com/simrun/simrun/scheduler"
 )
@@ -24,11 +25,17 @@ type ClientSpec struct {
 }
 
 // Workload is a scenario's population: requests run by domain 0 before
-// the clients start (not part of the checked history), and the clients.
+// the clients start (not part of the checked history), the clients, and
+// the watches registered before they start (by a client's connection, or
+// by a watch-only connection numbered after the clients).
 type Workload struct {
 	Name    string
 	Setup   []xenstore.Request
 	Clients []ClientSpec
+	Watches []checkers.XenstoreWatch
+	// MaxRequests is the workload's quota-maxrequests; 0 is oxenstored's
+	// DefaultMaxRequests.
+	MaxRequests int
 }
 
 // StaticClient is a client that runs fixed units in order; transactions
@@ -56,7 +63,7 @@ type RandomConfig struct {
 	Units   int    // units per client; default 3
 	Ops     int    // requests per transaction, at most; default 3
 	Keys    int    // leaf keys /k/<i>, plus their parents; default 3
-	Doms    int    // clients use domains 0..Doms-1 round-robin; default 1 (dom0 only)
+	Doms    int    // clients use domains 0..Doms-1 round-robin; default 2 (dom0 and a domU)
 	Seed    uint64 // generator seed
 }
 
@@ -74,7 +81,7 @@ func (r RandomConfig) withDefaults() RandomConfig {
 		r.Keys = 3
 	}
 	if r.Doms <= 0 {
-		r.Doms = 1
+		r.Doms = 2
 	}
 	return r
 }
@@ -122,7 +129,7 @@ func Random(cfg RandomConfig) Workload {
 func RandomFrom(cfg RandomConfig, intn func(n int) int) Workload {
 	cfg = cfg.withDefaults()
 	keys := RandomKeys(cfg.Keys)
-	w := Workload{Name: "random", Setup: []xenstore.Request{
+	w := Workload{Name: "random", MaxRequests: RandomMaxRequests, Setup: []xenstore.Request{
 		{Op: xenstore.OpMkdir, Path: "/d0"}, {Op: xenstore.OpMkdir, Path: "/d1"},
 		{Op: xenstore.OpSetPerms, Path: "/d0", Value: xenstore.MakePerms(0, xenstore.AccessBoth)},
 		{Op: xenstore.OpSetPerms, Path: "/d1", Value: xenstore.MakePerms(0, xenstore.AccessBoth)},
@@ -143,6 +150,11 @@ func RandomFrom(cfg RandomConfig, intn func(n int) int) Workload {
 		}
 		w.Clients = append(w.Clients, StaticClient(fmt.Sprintf("client%d", c), c%cfg.Doms, units))
 	}
+	// Every client watches one path, drawn after the units so that a
+	// seed's requests are those it drew before watches existed.
+	for c := range w.Clients {
+		w.Watches = append(w.Watches, checkers.XenstoreWatch{Conn: c, Dom: w.Clients[c].Dom, Path: keys[intn(len(keys))]})
+	}
 	return w
 }
 
@@ -161,6 +173,12 @@ func Toolstack(vms int) Workload {
 	w := Workload{Name: "toolstack"}
 	for d := 0; d < vms; d++ {
 		w.Clients = append(w.Clients, ClientSpec{Name: fmt.Sprintf("vm%d", d), Dom: 0, Run: vmCycle(d)})
+	}
+	// Each guest d >= 1 watches its home directory, as a frontend does,
+	// from its own connection: Domain.make gives it read access, and
+	// its watch events are filtered by permission.
+	for d := 1; d < vms; d++ {
+		w.Watches = append(w.Watches, checkers.XenstoreWatch{Conn: vms + d, Dom: d, Path: fmt.Sprintf("%s/local/domain/%d", BenchPrefix, d)})
 	}
 	return w
 }
