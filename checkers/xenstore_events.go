@@ -74,18 +74,13 @@ type XenstoreEvent struct {
 }
 
 // XenstoreWatch is a registered watch: a connection (numbered after the
-// clients when it only watches), its domain and the watched path.
+// clients when it only watches), its domain and the watched path. A
+// scenario registers its watches before the clients start and hands them
+// to the watch oracle.
 type XenstoreWatch struct {
 	Conn, Dom int
 	Path      string
 }
-
-// XenstoreWatches is recorded once, before the clients start: the
-// watches registered for the whole execution.
-type XenstoreWatches struct{ Watches []XenstoreWatch }
-
-// String summarizes the watches.
-func (w XenstoreWatches) String() string { return fmt.Sprintf("%d watches", len(w.Watches)) }
 
 // XenstoreWatchEvent is one watch event sent to a connection: the path
 // that changed (or, for a watch below a removed node, the watch's path).

@@ -9,17 +9,6 @@ import (
 	"github.com/simrun/simrun/sim"
 )
 
-// XenstoreWatchList returns the watches recorded in a history (none if
-// the scenario registered none).
-func XenstoreWatchList(h *sim.History) []XenstoreWatch {
-	for _, e := range h.Events {
-		if w, ok := e.Value.(XenstoreWatches); ok {
-			return w.Watches
-		}
-	}
-	return nil
-}
-
 // XenstoreWatchOracle is the watch oracle. It applies the history to the
 // reference tree as the serial-replay oracle does and computes, for every
 // write outside a transaction and every transaction whose commit reported
