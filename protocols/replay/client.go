@@ -33,6 +33,24 @@ func total(m map[int]int) int {
 	return n
 }
 
+// event is the checkers.XenstoreEvent of a request the server just
+// handled: on a transaction end, with its quota and owned counts and, for
+// a small tree, its dump.
+func (s *Server) event(step int, c Conn, tid int, req xenstore.Request, resp xenstore.Response, res Result) checkers.XenstoreEvent {
+	ev := checkers.XenstoreEvent{Step: step, Client: c.ID, Dom: c.Dom, Tid: tid,
+		Req: req, Resp: resp, Outcome: res.Outcome, Replay: res.Replay, Untracked: res.Untracked, After: res.After, Fired: res.Fired}
+	switch req.Op {
+	case xenstore.OpTxStart:
+		ev.Tid = parseTid(resp)
+	case xenstore.OpTxEnd:
+		ev.Quota, ev.Owned = s.Quota()
+		if ev.After == "" && total(ev.Owned) <= snapshotNodes {
+			ev.After = s.Dump()
+		}
+	}
+	return ev
+}
+
 // Client is one client connection, run as an actor. Its methods block the
 // actor for the request's round trip.
 type Client struct {
@@ -56,16 +74,9 @@ func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xens
 		if !c.s.record {
 			return
 		}
-		ev := checkers.XenstoreEvent{Step: x.Step(), Client: c.conn.ID, Dom: c.conn.Dom, Tid: tid,
-			Req: req, Resp: resp, Outcome: res.Outcome, Replay: res.Replay, Untracked: res.Untracked, After: res.After, Fired: res.Fired}
-		switch req.Op {
-		case xenstore.OpTxStart:
-			ev.Tid, ev.Txn, ev.Attempt = parseTid(resp), txnNo, attempt
-		case xenstore.OpTxEnd:
-			ev.Quota, ev.Owned = c.s.srv.Quota()
-			if ev.After == "" && total(ev.Owned) <= snapshotNodes {
-				ev.After = c.s.srv.Dump()
-			}
+		ev := c.s.srv.event(x.Step(), c.conn, tid, req, resp, res)
+		if req.Op == xenstore.OpTxStart {
+			ev.Txn, ev.Attempt = txnNo, attempt
 		}
 		x.Record(ev)
 	}

@@ -199,35 +199,37 @@ func ScenarioFor(v Variant, w Workload, cfg Config) sim.Scenario {
 	}
 }
 
-// registerOracles registers the checks, the first finding deciding the
-// verdict: divergence first, so that the seeded bug is named as such;
-// then serial replay (with the unreported effects), quota, watches,
-// strict serializability and liveness.
+// registerOracles registers the oracles (Oracles) as the execution's
+// check.
 func registerOracles(x *sim.Execution, init *xenstore.Store, watches []checkers.XenstoreWatch, cfg Config) {
 	x.Check(func(h *sim.History) *sim.Finding {
-		evs, _ := checkers.XenstoreEvents(h)
-		return checkers.XenstoreReplayDivergence(evs)
-	})
-	x.Check(func(h *sim.History) *sim.Finding {
 		evs, final := checkers.XenstoreEvents(h)
-		return checkers.XenstoreSerialReplay(init, evs, final)
+		return Oracles(init, watches, cfg.PorcupineMaxOps, cfg.RetryBound, evs, final)
 	})
-	x.Check(func(h *sim.History) *sim.Finding {
-		return checkers.XenstoreQuota(checkers.XenstoreEvents(h))
-	})
-	x.Check(func(h *sim.History) *sim.Finding {
-		evs, _ := checkers.XenstoreEvents(h)
-		return checkers.XenstoreWatchOracle(init, evs, watches)
-	})
-	x.Check(func(h *sim.History) *sim.Finding {
-		evs, _ := checkers.XenstoreEvents(h)
-		f, _ := checkers.XenstoreStrictSerializability(init, evs, cfg.PorcupineMaxOps)
+}
+
+// Oracles runs the oracles over a history's events, the first finding
+// deciding the verdict: replay divergence first, so that that seeded bug
+// is named as such; then serial replay (with the unreported effects),
+// quota, watches (given the registered watches), strict serializability
+// (partitions up to maxOps operations) and liveness (retryBound).
+func Oracles(init *xenstore.Store, watches []checkers.XenstoreWatch, maxOps, retryBound int, evs []checkers.XenstoreEvent, final *checkers.XenstoreFinalState) *sim.Finding {
+	if f := checkers.XenstoreReplayDivergence(evs); f != nil {
 		return f
-	})
-	x.Check(func(h *sim.History) *sim.Finding {
-		evs, _ := checkers.XenstoreEvents(h)
-		return checkers.XenstoreLiveness(evs, cfg.RetryBound)
-	})
+	}
+	if f := checkers.XenstoreSerialReplay(init, evs, final); f != nil {
+		return f
+	}
+	if f := checkers.XenstoreQuota(evs, final); f != nil {
+		return f
+	}
+	if f := checkers.XenstoreWatchOracle(init, evs, watches); f != nil {
+		return f
+	}
+	if f, _ := checkers.XenstoreStrictSerializability(init, evs, maxOps); f != nil {
+		return f
+	}
+	return checkers.XenstoreLiveness(evs, retryBound)
 }
 
 // MetricsOf returns the metrics recorded in a history, if any.
