@@ -68,8 +68,18 @@ func (c *Client) Dom() int { return c.conn.Dom }
 func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xenstore.Response {
 	x := c.s.x
 	var resp xenstore.Response
+	// XSA-206: the server does not read a paused domain's requests until
+	// its conflict credit is refilled.
+	for {
+		paused, until := c.s.srv.Paused(c.conn.Dom, x.Now())
+		if !paused {
+			break
+		}
+		x.Sleep(max(until-x.Now(), 1))
+	}
 	handle := func() {
 		var res Result
+		c.s.srv.SetTime(x.Now())
 		resp, res = c.s.srv.Handle(c.conn, tid, req)
 		if !c.s.record {
 			return

@@ -6,6 +6,7 @@ import (
 
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/model/xenstore"
+	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 )
 
@@ -300,5 +301,41 @@ func TestWatchReplayRoots(t *testing.T) {
 	f := d.expect(Replay, checkers.XenstoreKindWatch)
 	if f != nil && !strings.Contains(f.Detail, "leaked:  connection 9 (domain 1): /x/k") {
 		t.Errorf("detail: %s", f.Detail)
+	}
+}
+
+// TestConflictCredit proves the liveness oracle on XSA-206 (seed scenario
+// 16): against a guest writing back to back in its read set, the
+// toolstack's transactions commit within HostileRetryBound retries with
+// conflict credit (the guest is blamed and paused), and livelock without.
+func TestConflictCredit(t *testing.T) {
+	for _, tc := range []struct {
+		v    Variant
+		want sim.Kind
+	}{{Replay, sim.Clean}, {NoConflictCredit, sim.Livelock}} {
+		m, f, err := Measure(tc.v, Config{Workload: "hostile", RetryBound: HostileRetryBound}, sim.Cost{}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case tc.want == sim.Clean && f != nil:
+			t.Errorf("%s: %s: %s\n%s", tc.v, f.Kind, f.Message, f.Detail)
+		case tc.want != sim.Clean && (f == nil || f.Kind != tc.want):
+			t.Errorf("%s: finding %v, want %s", tc.v, f, tc.want)
+		}
+		t.Logf("%s: %s blamed=%d gave_up=%d", tc.v, m, m.Blamed, m.GaveUp)
+	}
+	// With credit the toolstack commits in time under any schedule: the
+	// paused guest sleeps until the refill.
+	s, err := Scenario(Replay, Config{Workload: "hostile", RetryBound: HostileRetryBound, Cost: ReferenceCost()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := sim.Explore(s, sim.Options{Runs: 300, Seed: 1, Strategy: scheduler.NewPCT(1, 3, 200)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) > 0 {
+		t.Errorf("replay on the hostile workload: %v: %s", rep.Kinds(), rep.Findings[0].Message)
 	}
 }

@@ -15,7 +15,8 @@ import (
 // Config configures a scenario. The zero Config is usable: the toolstack
 // workload with 2 VMs.
 type Config struct {
-	// Workload is "toolstack" (default) or "random".
+	// Workload is "toolstack" (default), "random" or "hostile" (Hostile(3,
+	// 5), seed scenario 16).
 	Workload string `json:"workload,omitempty"`
 	// VMs is the toolstack workload's number of VMs (domids 0..VMs-1),
 	// 2..301; default 2.
@@ -108,8 +109,10 @@ func (c Config) BuildWorkload() (Workload, error) {
 		return Toolstack(c.VMs), nil
 	case "random":
 		return Random(c.Random), nil
+	case "hostile":
+		return Hostile(3, 5), nil
 	}
-	return Workload{}, fmt.Errorf("replay: unknown workload %q (known: toolstack, random)", c.Workload)
+	return Workload{}, fmt.Errorf("replay: unknown workload %q (known: toolstack, random, hostile)", c.Workload)
 }
 
 // Metrics is what one execution of the scenario measured; the scenario
@@ -131,6 +134,7 @@ type Metrics struct {
 	// protect nothing.
 	FalseConflicts int `json:"false_conflicts"`
 	EQuota         int `json:"equota"`
+	Blamed         int `json:"blamed"` // commits blamed for failed replays (XSA-206)
 }
 
 // String formats m on one line.
@@ -139,13 +143,17 @@ func (m Metrics) String() string {
 		m.VirtualSeconds, m.Requests, m.Commits, m.FastPath, m.Merges, m.Conflicts, m.Replays, m.ReplayFailures, m.Retries)
 }
 
-// Scenario returns the scenario of variant v under cfg.
+// Scenario returns the scenario of variant v under cfg. The workload is
+// built for each execution: the hostile one keeps state between its
+// clients.
 func Scenario(v Variant, cfg Config) (sim.Scenario, error) {
-	w, err := cfg.BuildWorkload()
-	if err != nil {
+	if _, err := cfg.BuildWorkload(); err != nil {
 		return nil, err
 	}
-	return ScenarioFor(v, w, cfg), nil
+	return func(x *sim.Execution) {
+		w, _ := cfg.BuildWorkload()
+		ScenarioFor(v, w, cfg)(x)
+	}, nil
 }
 
 // ScenarioFor returns the scenario of variant v running workload w: one
@@ -186,7 +194,7 @@ func ScenarioFor(v Variant, w Workload, cfg Config) sim.Scenario {
 		st := srv.Stats()
 		m := Metrics{VirtualSeconds: x.Now().Seconds(), Requests: st.Requests, Commits: st.Commits, FastPath: st.FastPath,
 			Merges: st.Merges, Conflicts: st.Conflicts, Replays: st.Replays, ReplayFailures: st.ReplayFailures, ReadOnly: st.ReadOnly,
-			FalseConflicts: st.FalseConflicts, EQuota: st.EQuota}
+			FalseConflicts: st.FalseConflicts, EQuota: st.EQuota, Blamed: st.Blamed}
 		for _, c := range clients {
 			m.Retries += c.retries
 			m.GaveUp += c.gaveUp
@@ -304,6 +312,8 @@ var SimVariants = []sim.Variant{
 		Doc: "historical (before 3068dfd641, 2021): listings in insertion order; a replayed listing of a re-created child differs: false conflicts (stat false_conflicts), a cost"},
 	{Name: string(WatchUnfiltered), Expected: checkers.XenstoreKindWatch, Also: faithfulKinds,
 		Doc: "historical (before XSA-115): watch events fire without the permission check"},
+	{Name: string(NoConflictCredit), Expected: sim.Livelock, Also: faithfulKinds,
+		Doc: "historical (before XSA-206): no blame, no conflict credit; without -vms it runs the hostile workload (a guest writing in the toolstack's read set), where the toolstack livelocks"},
 }
 
 // faithfulKinds are the known results of the faithful replay variant, which
@@ -335,6 +345,13 @@ func RegistryScenario(variant string, vms int, random RandomConfig, unchecked bo
 	if random.Clients < 0 || random.Clients > 1000 || random.Units < 0 || random.Units > 1000 {
 		return nil, fmt.Errorf("replay: random workload of %d clients with %d units each: want 1..1000 of each", random.Clients, random.Units)
 	}
+	if v == NoConflictCredit {
+		// Its bug shows only against a hostile guest (seed scenario 16).
+		if random != (RandomConfig{}) {
+			return nil, errors.New("replay: no-conflict-credit runs the hostile workload, which -threads, -txns and -workload-seed do not shape")
+		}
+		return Scenario(v, Config{Workload: "hostile", RetryBound: HostileRetryBound, Unchecked: unchecked, Cost: cost})
+	}
 	if random.Doms == 0 && !v.dom0Random() {
 		random.Doms = 2
 	}
@@ -364,5 +381,5 @@ func StatsOf(h *sim.History) map[string]float64 {
 	}
 	return map[string]float64{"commits": float64(m.Commits), "fast_path": float64(m.FastPath), "merges": float64(m.Merges),
 		"conflicts": float64(m.Conflicts), "replays": float64(m.Replays), "replay_failures": float64(m.ReplayFailures),
-		"retries": float64(m.Retries), "requests": float64(m.Requests), "false_conflicts": float64(m.FalseConflicts), "equota": float64(m.EQuota)}
+		"retries": float64(m.Retries), "requests": float64(m.Requests), "false_conflicts": float64(m.FalseConflicts), "equota": float64(m.EQuota), "blamed": float64(m.Blamed)}
 }

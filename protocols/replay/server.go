@@ -8,6 +8,7 @@ import (
 
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/model/xenstore"
+	"github.com/simrun/simrun/sim"
 )
 
 // Variant is a server variant.
@@ -60,11 +61,16 @@ const (
 	// events fired without the permission check on the changed node and
 	// its parent in the old and new roots.
 	WatchUnfiltered Variant = "watch-unfiltered"
+	// NoConflictCredit is oxenstored's replay before XSA-206 (2017): no
+	// history of commits, no blame, no conflict credit, so a domU that
+	// keeps writing inside a toolstack transaction's read set makes every
+	// replay of it fail.
+	NoConflictCredit Variant = "no-conflict-credit"
 )
 
 // Variants lists every variant, faithful ones first.
 var Variants = []Variant{MergeOnly, Replay, ReplayErrorsOnly, QuotaLostOnMerge, QuotaMergeNotFound,
-	MaxrequestsUnrecorded, MkdirMarksPath, LsInsertionOrder, WatchUnfiltered}
+	MaxrequestsUnrecorded, MkdirMarksPath, LsInsertionOrder, WatchUnfiltered, NoConflictCredit}
 
 // ParseVariant returns the variant named s.
 func ParseVariant(s string) (Variant, error) {
@@ -123,6 +129,7 @@ type Stats struct {
 	// entries differed (ls-insertion-order).
 	FalseConflicts int
 	EQuota         int // requests refused with EQUOTA (quota-maxrequests)
+	Blamed         int // commits blamed for a failed replay (XSA-206)
 }
 
 // Conn identifies a client connection: an index and its domain.
@@ -145,6 +152,12 @@ type Server struct {
 	// maxRequests is quota-maxrequests; negative disables it.
 	maxRequests int
 	watches     []watch
+	// XSA-206: the commits of domains, the finish counter, the conflict
+	// credit, and the virtual time of the request being handled.
+	history     []histRec
+	finishCount int
+	conflict    credit
+	now         sim.Duration
 }
 
 // watch is a registered watch of a connection (Connection.watch).
@@ -156,10 +169,15 @@ type watch struct {
 // NewServer returns a server of variant v holding an empty tree, with
 // quota-maxrequests at DefaultMaxRequests.
 func NewServer(v Variant) *Server {
-	s := &Server{variant: v, hist: v.history(), txns: map[int]*txn{}, nextTid: 1, maxRequests: DefaultMaxRequests}
+	s := &Server{variant: v, hist: v.history(), txns: map[int]*txn{}, nextTid: 1, maxRequests: DefaultMaxRequests,
+		conflict: credit{credit: map[int]float64{}}}
 	s.canon = store{root: newRoot(), quota: quota{}, seq: &s.seq}
 	return s
 }
+
+// SetTime tells the server the virtual time of the next request, for the
+// refill of conflict credit.
+func (s *Server) SetTime(now sim.Duration) { s.now = now }
 
 // SetMaxRequests sets quota-maxrequests; a negative n disables it.
 func (s *Server) SetMaxRequests(n int) { s.maxRequests = n }
@@ -222,11 +240,14 @@ func (s *Server) Handle(c Conn, tid int, req xenstore.Request) (xenstore.Respons
 			return xenstore.Error(xenstore.ENOENT), Result{}
 		}
 		t := &txn{conn: c.ID, hist: s.hist}
-		before := s.canon.root
+		before := snapshot{s.canon.root, s.canon.quota.clone()}
 		resp := t.exec(&s.canon, c.Dom, req)
 		var res Result
 		if t.wops > 0 {
-			res.Fired = s.fire(t.paths, before, s.canon.root) // reply_ack's process_watch
+			res.Fired = s.fire(t.paths, before.root, s.canon.root) // reply_ack's process_watch
+		}
+		if req.Op.Writes() {
+			s.record(c, before) // retain_op_in_history
 		}
 		return resp, res
 	}
@@ -273,7 +294,7 @@ func (s *Server) Handle(c Conn, tid int, req xenstore.Request) (xenstore.Respons
 // quota, and the quota as it was (orig) for the 3-way merge.
 func (s *Server) newTxn(id int, c Conn) *txn {
 	return &txn{id: id, conn: c.ID, full: true, hist: s.hist, oldroot: s.canon.root, root: s.canon.root,
-		orig: s.canon.quota.clone(), mod: s.canon.quota.clone()}
+		orig: s.canon.quota.clone(), mod: s.canon.quota.clone(), startCount: s.finishCount}
 }
 
 // end is do_transaction_end.
@@ -305,6 +326,7 @@ func (s *Server) end(t *txn, c Conn, arg string) (xenstore.Response, Result) {
 	}
 	if out != checkers.XenstoreConflict {
 		s.stats.Commits++
+		s.record(c, snapshot{t.oldroot, t.orig})
 		res := Result{Outcome: out, Fired: s.fire(t.paths, t.oldroot, t.root)}
 		if out == checkers.XenstoreMerged && len(t.untracked) > 0 {
 			res.Untracked, res.After = t.untracked, s.Dump()
@@ -316,10 +338,12 @@ func (s *Server) end(t *txn, c Conn, arg string) (xenstore.Response, Result) {
 	}
 	if resps, ok := s.replay(t, c); ok {
 		s.stats.Commits++
+		s.record(c, snapshot{t.oldroot, t.orig})
 		// process_watch runs on the original transaction: its paths,
 		// its oldroot and its private root, not the replay's.
 		return xenstore.Ack(), Result{Outcome: checkers.XenstoreReplayed, Replay: resps, Fired: s.fire(t.paths, t.oldroot, t.root)}
 	}
+	s.blame(t, c)
 	return xenstore.Error(xenstore.EAGAIN), Result{Outcome: checkers.XenstoreConflict}
 }
 

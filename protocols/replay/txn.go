@@ -69,6 +69,8 @@ type txn struct {
 	// quotaReached is Transaction.quota_reached: sticky once a domU's
 	// transaction hit quota-maxrequests.
 	quotaReached bool
+	// startCount is the history's finish count when it started.
+	startCount int
 }
 
 // wpath is one entry of Transaction.paths: the operation and its path.
