@@ -62,10 +62,11 @@ func XenstoreWatchOracle(init *xenstore.Store, evs []XenstoreEvent, watches []Xe
 		default:
 			continue
 		}
-		var before *xenstore.Store
-		if len(e.Fired) > 0 || slices.ContainsFunc(reqs, func(r xenstore.Request) bool { return r.Op == xenstore.OpRm || r.Op == xenstore.OpSetPerms }) {
-			before = ref.Clone()
-		}
+		// The permissions before the commit, at the paths the rules may
+		// look at there: rm'd nodes and the watches below them, setperms'd
+		// nodes, and the events fired (for the leak check); each with its
+		// parent. Copying them is cheaper than cloning the tree.
+		before := xsPermsBefore(ref, ws, dom, reqs, e.Fired)
 		var wrote []bool
 		if e.Tid == 0 {
 			_, w := ref.ApplyWrites(dom, reqs[0])
@@ -73,8 +74,8 @@ func XenstoreWatchOracle(init *xenstore.Store, evs []XenstoreEvent, watches []Xe
 		} else {
 			_, wrote, _ = ref.ApplyTxnWrites(dom, reqs)
 		}
-		want := xsExpectedEvents(ws, dom, reqs, wrote, before, ref)
-		if f := xsCompareEvents(e, want, before, ref); f != nil {
+		want := xsExpectedEvents(ws, dom, reqs, wrote, before, ref.PermsAt)
+		if f := xsCompareEvents(e, want, before, ref.PermsAt); f != nil {
 			return f
 		}
 	}
@@ -91,9 +92,51 @@ type xsEventKey struct {
 	path string
 }
 
+// xsPerms looks up the permissions of a node, if present.
+type xsPerms func(p []string) (xenstore.Perms, bool)
+
+// xsPermsBefore records, from ref, the permissions the watch rules may
+// need from the root before a commit of reqs that fired fired.
+func xsPermsBefore(ref *xenstore.Store, ws []xsWatch, dom int, reqs []xenstore.Request, fired []XenstoreWatchEvent) xsPerms {
+	m := map[string]xenstore.Perms{}
+	add := func(p []string) {
+		for _, q := range [][]string{p, xenstore.Parent(p)} {
+			if perms, ok := ref.PermsAt(q); ok {
+				m[xenstore.JoinPath(q)] = perms
+			}
+		}
+	}
+	for _, r := range reqs {
+		if r.Op != xenstore.OpRm && r.Op != xenstore.OpSetPerms {
+			continue
+		}
+		p, err := xenstore.ParsePath(r.Path, dom)
+		if err != nil {
+			continue
+		}
+		add(p)
+		if r.Op == xenstore.OpRm {
+			for _, w := range ws {
+				if xenstore.IsPrefix(p, w.path) {
+					add(w.path)
+				}
+			}
+		}
+	}
+	for _, f := range fired {
+		if p, err := xenstore.ParsePath(f.Path, 0); err == nil {
+			add(p)
+		}
+	}
+	return func(p []string) (xenstore.Perms, bool) {
+		perms, ok := m[xenstore.JoinPath(p)]
+		return perms, ok
+	}
+}
+
 // xsExpectedEvents is the events of the requests that wrote, computed on
 // the reference's roots before and after the commit.
-func xsExpectedEvents(ws []xsWatch, dom int, reqs []xenstore.Request, wrote []bool, before, after *xenstore.Store) map[xsEventKey]bool {
+func xsExpectedEvents(ws []xsWatch, dom int, reqs []xenstore.Request, wrote []bool, before, after xsPerms) map[xsEventKey]bool {
 	out := map[xsEventKey]bool{}
 	for i, r := range reqs {
 		if !wrote[i] {
@@ -103,7 +146,7 @@ func xsExpectedEvents(ws []xsWatch, dom int, reqs []xenstore.Request, wrote []bo
 		if err != nil {
 			continue
 		}
-		var old *xenstore.Store
+		var old xsPerms
 		root, recurse := after, false
 		switch r.Op {
 		case xenstore.OpRm:
@@ -130,22 +173,22 @@ func xsExpectedEvents(ws []xsWatch, dom int, reqs []xenstore.Request, wrote []bo
 
 // xsMayRead reports whether dom may read the node at p or its parent in
 // one of the given roots (nil roots are skipped).
-func xsMayRead(dom int, p []string, roots ...*xenstore.Store) bool {
+func xsMayRead(dom int, p []string, roots ...xsPerms) bool {
 	if len(p) == 0 {
 		return dom == 0
 	}
-	for _, r := range roots {
-		if r == nil {
+	for _, perms := range roots {
+		if perms == nil {
 			continue
 		}
-		pp, ok := r.PermsAt(xenstore.Parent(p))
+		pp, ok := perms(xenstore.Parent(p))
 		if !ok {
 			continue
 		}
 		if pp.Allows(dom, xenstore.AccessRead) {
 			return true
 		}
-		if np, ok := r.PermsAt(p); ok && np.Allows(dom, xenstore.AccessRead) {
+		if np, ok := perms(p); ok && np.Allows(dom, xenstore.AccessRead) {
 			return true
 		}
 	}
@@ -153,7 +196,7 @@ func xsMayRead(dom int, p []string, roots ...*xenstore.Store) bool {
 }
 
 // xsCompareEvents checks the events e fired against want.
-func xsCompareEvents(e XenstoreEvent, want map[xsEventKey]bool, before, after *xenstore.Store) *sim.Finding {
+func xsCompareEvents(e XenstoreEvent, want map[xsEventKey]bool, before, after xsPerms) *sim.Finding {
 	got := map[xsEventKey]XenstoreWatchEvent{}
 	for _, f := range e.Fired {
 		got[xsEventKey{f.Conn, f.Path}] = f
