@@ -111,18 +111,22 @@ func (s *Server) record(c Conn, before snapshot) {
 }
 
 // blame is transaction_replay's judge_and_sentence after a failed replay:
-// every other connection's commit since the transaction started, on whose
-// before-store the transaction's requests answer as they did and on whose
-// after-store they do not, costs its domain a point of credit.
+// every other connection with a commit since the transaction started on
+// whose before-store the transaction's requests answer as they did and on
+// whose after-store they do not loses a point of its domain's credit, once
+// per failed replay.
 func (s *Server) blame(t *txn, c Conn) {
 	if !s.variant.credits() {
 		return
 	}
-	for _, h := range s.history {
-		if h.finish <= t.startCount || h.conn.ID == c.ID {
+	guilty := map[int]bool{} // History.filter_connections: a connection at most once
+	for i := len(s.history) - 1; i >= 0; i-- { // newest first, as History.history
+		h := s.history[i]
+		if h.finish <= t.startCount || h.conn.ID == c.ID || guilty[h.conn.ID] {
 			continue
 		}
 		if s.canApplyOn(t, c, h.before) && !s.canApplyOn(t, c, h.after) {
+			guilty[h.conn.ID] = true
 			s.stats.Blamed++
 			s.conflict.decr(h.conn.Dom, s.now)
 		}
