@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -337,5 +338,33 @@ func TestConflictCredit(t *testing.T) {
 	}
 	if len(rep.Findings) > 0 {
 		t.Errorf("replay on the hostile workload: %v: %s", rep.Kinds(), rep.Findings[0].Message)
+	}
+}
+
+// TestWatchCommits: fast-path and merged commits fire exactly the events
+// the committed roots call for, an rm included, which fires the watches
+// below the removed node with their own paths.
+func TestWatchCommits(t *testing.T) {
+	setup := append(append([]xenstore.Request{}, dirs...), rq(xenstore.OpWrite, "/y/n/deep", "v"))
+	watches := []checkers.XenstoreWatch{{Conn: 9, Dom: 1, Path: "/y"}, {Conn: 8, Dom: 1, Path: "/y/n/deep"}}
+	d := newDriver(t, Replay, setup, watches)
+	d.send(1, rq(xenstore.OpTxStart, ""))
+	d.send(2, rq(xenstore.OpTxStart, ""))
+	d.send(2, rq(xenstore.OpRm, "/y/n"))
+	d.send(2, rq(xenstore.OpWrite, "/y/m", "w"))
+	d.send(1, rq(xenstore.OpWrite, "/x/a", "1"))
+	if _, res := d.send(1, rq(xenstore.OpTxEnd, "", "T")); res.Outcome != checkers.XenstoreFastPath || len(res.Fired) != 0 {
+		t.Errorf("fast path: %s, fired %v; want no event (nobody watches /x)", res.Outcome, res.Fired)
+	}
+	_, res := d.send(2, rq(xenstore.OpTxEnd, "", "T"))
+	want := []checkers.XenstoreWatchEvent{{Conn: 9, Dom: 1, Path: "/y/n"}, {Conn: 8, Dom: 1, Path: "/y/n/deep"}, {Conn: 9, Dom: 1, Path: "/y/m"}}
+	if res.Outcome != checkers.XenstoreMerged || !slices.Equal(res.Fired, want) {
+		t.Errorf("merged: %s, fired %v; want %v", res.Outcome, res.Fired, want)
+	}
+	d.expect(Replay, sim.Clean)
+	// An event the server did not fire is missing.
+	d.evs[len(d.evs)-1].Fired = want[1:]
+	if f := d.verdict(); f == nil || f.Kind != checkers.XenstoreKindWatch {
+		t.Errorf("a dropped event: finding %v, want %s", f, checkers.XenstoreKindWatch)
 	}
 }
