@@ -119,7 +119,7 @@ func (s *Server) blame(t *txn, c Conn) {
 	if !s.variant.credits() {
 		return
 	}
-	guilty := map[int]bool{} // History.filter_connections: a connection at most once
+	guilty := map[int]bool{}                   // History.filter_connections: a connection at most once
 	for i := len(s.history) - 1; i >= 0; i-- { // newest first, as History.history
 		h := s.history[i]
 		if h.finish <= t.startCount || h.conn.ID == c.ID || guilty[h.conn.ID] {
