@@ -119,8 +119,10 @@ func (s *Server) blame(t *txn, c Conn) {
 	if !s.variant.credits() {
 		return
 	}
-	guilty := map[int]bool{}                   // History.filter_connections: a connection at most once
-	for i := len(s.history) - 1; i >= 0; i-- { // newest first, as History.history
+	// History.filter_connections: newest record first, a connection at
+	// most once.
+	guilty := map[int]bool{}
+	for i := len(s.history) - 1; i >= 0; i-- {
 		h := s.history[i]
 		if h.finish <= t.startCount || h.conn.ID == c.ID || guilty[h.conn.ID] {
 			continue
