@@ -64,6 +64,29 @@ type XenstoreEvent struct {
 	// Attempt numbers the tries of one logical transaction from 1. Both
 	// are set on transaction starts.
 	Txn, Attempt int
+	// Fired lists the watch events the server fired for this request: a
+	// write outside a transaction, or a committed transaction end.
+	Fired []XenstoreWatchEvent
+	// Quota and Owned are set on transaction ends: the server's
+	// per-domain node counts after the end, and the number of nodes each
+	// domain owns in its tree. The quota oracle compares them.
+	Quota, Owned map[int]int
+}
+
+// XenstoreWatch is a registered watch: a connection (numbered after the
+// clients when it only watches), its domain and the watched path. A
+// scenario registers its watches before the clients start and hands them
+// to the watch oracle.
+type XenstoreWatch struct {
+	Conn, Dom int
+	Path      string
+}
+
+// XenstoreWatchEvent is one watch event sent to a connection: the path
+// that changed (or, for a watch below a removed node, the watch's path).
+type XenstoreWatchEvent struct {
+	Conn, Dom int
+	Path      string
 }
 
 // String formats e on one line.

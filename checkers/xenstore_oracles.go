@@ -36,11 +36,29 @@ const (
 	// XenstoreKindDivergence: a replayed transaction committed although
 	// one of the replay's responses differs from the original.
 	XenstoreKindDivergence sim.Kind = "xenstore-replay-divergence"
+	// XenstoreKindUnreported: the committed state holds the effect of a
+	// request that did not report success: a transaction whose end
+	// answered an error although the server installed it, or a request
+	// answered EQUOTA that was executed all the same.
+	XenstoreKindUnreported sim.Kind = "xenstore-unreported-effect"
+	// XenstoreKindQuota: after a transaction end, a domain's quota (the
+	// server's node count for it) differs from the number of nodes it
+	// owns.
+	XenstoreKindQuota sim.Kind = "xenstore-quota"
+	// XenstoreKindWatch: a watcher missed an event that the committed
+	// roots say it must get, or got one for a node that, in the committed
+	// roots, neither it nor its parent lets it read (XSA-115).
+	XenstoreKindWatch sim.Kind = "xenstore-watch"
 )
 
 // XenstoreFinalState is recorded by a xenstore scenario once, after every
-// client finished: the server's tree, as xenstore.Store.Dump renders it.
-type XenstoreFinalState struct{ Dump string }
+// client finished: the server's tree, as xenstore.Store.Dump renders it,
+// and, when the server keeps quota, its per-domain node counts and the
+// nodes each domain owns.
+type XenstoreFinalState struct {
+	Dump         string
+	Quota, Owned map[int]int
+}
 
 // String summarizes the state.
 func (s XenstoreFinalState) String() string {
@@ -71,6 +89,42 @@ type xsTxn struct {
 	reqs             []xenstore.Request
 	resps            []xenstore.Response
 	outcome          XenstoreOutcome
+	endResp          xenstore.Response
+}
+
+// applied reports whether the transaction's end reported success: the
+// committed state must then hold its effects, and only then.
+func (t *xsTxn) applied() bool {
+	return t.end >= 0 && t.endResp.Kind == xenstore.KindAck && (t.outcome.Committed() || t.outcome == XenstoreReadOnly)
+}
+
+// effective returns the requests the reference applies and the responses
+// it must reproduce: all but those refused with EQUOTA (quota-maxrequests),
+// which must have had no effect; refused reports whether any was.
+func (t *xsTxn) effective() (reqs []xenstore.Request, resps []xenstore.Response, refused bool) {
+	for i, r := range t.resps {
+		if r == xenstore.Error(xenstore.EQUOTA) {
+			refused = true
+			continue
+		}
+		reqs, resps = append(reqs, t.reqs[i]), append(resps, r)
+	}
+	return reqs, resps, refused
+}
+
+// xsSame compares a response with the reference's; a listing is compared
+// as a set, its order being no part of the specification.
+func xsSame(req xenstore.Request, got, want xenstore.Response) bool {
+	if got.Equal(want) {
+		return true
+	}
+	if req.Op != xenstore.OpDirectory || got.Kind != xenstore.KindReply || want.Kind != xenstore.KindReply {
+		return false
+	}
+	a, b := strings.Split(got.Data, "\x00"), strings.Split(want.Data, "\x00")
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
 
 // xsTxns groups the events of each transaction attempt by tid (tids are
@@ -84,7 +138,7 @@ func xsTxns(evs []XenstoreEvent) map[int]*xsTxn {
 		case e.Tid == 0:
 		case e.Req.Op == xenstore.OpTxEnd:
 			if t := txns[e.Tid]; t != nil {
-				t.end, t.outcome, t.untracked = i, e.Outcome, e.Untracked
+				t.end, t.outcome, t.untracked, t.endResp = i, e.Outcome, e.Untracked, e.Resp
 			}
 		default:
 			if t := txns[e.Tid]; t != nil {
@@ -116,32 +170,17 @@ func XenstoreSerialReplay(init *xenstore.Store, evs []XenstoreEvent, final *Xens
 				snap[e.Tid] = ref.Clone()
 			}
 		case e.Tid == 0:
-			if got := ref.Apply(e.Dom, e.Req); !got.Equal(e.Resp) {
+			if got := ref.Apply(e.Dom, e.Req); !xsSame(e.Req, got, e.Resp) {
 				return &sim.Finding{Kind: XenstoreKindSerialReplay, Step: e.Step, Actor: fmt.Sprintf("client%d", e.Client),
 					Message: fmt.Sprintf("serial replay: client %d request %s saw %s; in commit order the reference answers %s", e.Client, e.Req, e.Resp, got)}
 			}
 		case e.Req.Op == xenstore.OpTxEnd:
 			t := txns[e.Tid]
-			if t == nil || (!t.outcome.Committed() && t.outcome != XenstoreReadOnly) || t.end != i {
+			if t == nil || t.end != i {
 				continue
 			}
-			base := ref
-			if t.outcome == XenstoreReadOnly {
-				base = snap[e.Tid]
-			}
-			got, wrote := base.ApplyTxn(t.dom, t.reqs)
-			if f := xsCompareTxn(t, got, e.Step); f != nil {
+			if f := xsReplayEnd(t, e, ref, snap); f != nil {
 				return f
-			}
-			if e.After != "" && e.After != ref.Dump() {
-				return &sim.Finding{Kind: XenstoreKindUntracked, Step: e.Step, Actor: fmt.Sprintf("client%d", t.client),
-					Message: fmt.Sprintf("serial replay: after merging transaction %d of client %d, whose requests %v recorded no lowpath, the server's tree differs from the reference's",
-						t.tid, t.client, t.untracked),
-					Detail: firstDiff(e.After, ref.Dump())}
-			}
-			if t.outcome == XenstoreReadOnly && wrote {
-				return &sim.Finding{Kind: XenstoreKindSerialReplay, Step: e.Step, Actor: fmt.Sprintf("client%d", t.client),
-					Message: fmt.Sprintf("serial replay: transaction %d of client %d ended read-only, but the reference says it writes", t.tid, t.client)}
 			}
 		}
 	}
@@ -152,9 +191,65 @@ func XenstoreSerialReplay(init *xenstore.Store, evs []XenstoreEvent, final *Xens
 	return nil
 }
 
+// xsReplayEnd applies transaction t at its end e to the reference ref when
+// its end reported success, and checks its responses and, when e carries
+// it, the server's tree after the end.
+func xsReplayEnd(t *xsTxn, e XenstoreEvent, ref *xenstore.Store, snap map[int]*xenstore.Store) *sim.Finding {
+	actor := fmt.Sprintf("client%d", t.client)
+	if !t.applied() {
+		if t.outcome.Committed() {
+			return &sim.Finding{Kind: XenstoreKindUnreported, Step: e.Step, Actor: actor,
+				Message: fmt.Sprintf("transaction %d of client %d answered %s to its commit, but the server installed it (%s)", t.tid, t.client, e.Resp, t.outcome)}
+		}
+		if e.After != "" && e.After != ref.Dump() {
+			return &sim.Finding{Kind: XenstoreKindUnreported, Step: e.Step, Actor: actor,
+				Message: fmt.Sprintf("transaction %d of client %d answered %s to its end, but the server's tree changed", t.tid, t.client, e.Resp),
+				Detail:  firstDiff(e.After, ref.Dump())}
+		}
+		return nil
+	}
+	base := ref
+	if t.outcome == XenstoreReadOnly {
+		base = snap[t.tid]
+	}
+	reqs, want, refused := t.effective()
+	got, wrote := base.ApplyTxn(t.dom, reqs)
+	eff := &xsTxn{tid: t.tid, client: t.client, dom: t.dom, reqs: reqs, resps: want, outcome: t.outcome}
+	if !refused {
+		eff.untracked = t.untracked
+	}
+	if f := xsCompareTxn(eff, got, e.Step); f != nil {
+		if refused {
+			f.Kind = XenstoreKindUnreported
+			f.Message += " (the transaction had requests refused with EQUOTA, which the reference does not apply)"
+		}
+		return f
+	}
+	if e.After != "" && e.After != ref.Dump() {
+		f := &sim.Finding{Kind: XenstoreKindSerialReplay, Step: e.Step, Actor: actor,
+			Message: fmt.Sprintf("serial replay: after transaction %d of client %d (%s), the server's tree differs from the reference's", t.tid, t.client, t.outcome),
+			Detail:  firstDiff(e.After, ref.Dump())}
+		switch {
+		case refused:
+			f.Kind = XenstoreKindUnreported
+			f.Message = fmt.Sprintf("transaction %d of client %d (%s) had requests refused with EQUOTA, and the server's tree holds more than the requests that succeeded", t.tid, t.client, t.outcome)
+		case t.outcome == XenstoreMerged && len(t.untracked) > 0:
+			f.Kind = XenstoreKindUntracked
+			f.Message = fmt.Sprintf("serial replay: after merging transaction %d of client %d, whose requests %v recorded no lowpath, the server's tree differs from the reference's",
+				t.tid, t.client, t.untracked)
+		}
+		return f
+	}
+	if t.outcome == XenstoreReadOnly && wrote {
+		return &sim.Finding{Kind: XenstoreKindSerialReplay, Step: e.Step, Actor: actor,
+			Message: fmt.Sprintf("serial replay: transaction %d of client %d ended read-only, but the reference says it writes", t.tid, t.client)}
+	}
+	return nil
+}
+
 func xsCompareTxn(t *xsTxn, got []xenstore.Response, step int) *sim.Finding {
 	for j := range got {
-		if got[j].Equal(t.resps[j]) {
+		if xsSame(t.reqs[j], got[j], t.resps[j]) {
 			continue
 		}
 		kind := XenstoreKindSerialReplay
@@ -203,18 +298,40 @@ func XenstoreOperations(evs []XenstoreEvent) []porcupine.Operation {
 		switch {
 		case e.Req.Op == xenstore.OpTxStart:
 			t := txns[e.Tid]
-			if t == nil || (!t.outcome.Committed() && t.outcome != XenstoreReadOnly) {
+			if t == nil || !t.applied() {
 				continue
 			}
+			reqs, resps, _ := t.effective()
 			ops = append(ops, porcupine.Operation{ClientId: t.client, Call: int64(e.Step), Return: int64(evs[t.end].Step),
-				Input: xenstore.TxnInput{Dom: t.dom, Txn: true, Requests: t.reqs}, Output: xenstore.TxnOutput{Responses: t.resps}})
+				Input: xenstore.TxnInput{Dom: t.dom, Txn: true, Requests: reqs}, Output: xenstore.TxnOutput{Responses: sortedListings(reqs, resps)}})
 		case e.Tid == 0 && e.Req.Op != xenstore.OpGetDomainPath && e.Req.Op != xenstore.OpTxEnd:
 			ops = append(ops, porcupine.Operation{ClientId: e.Client, Call: int64(e.Step), Return: int64(e.Step),
 				Input:  xenstore.TxnInput{Dom: e.Dom, Requests: []xenstore.Request{e.Req}},
-				Output: xenstore.TxnOutput{Responses: []xenstore.Response{e.Resp}}})
+				Output: xenstore.TxnOutput{Responses: sortedListings([]xenstore.Request{e.Req}, []xenstore.Response{e.Resp})}})
 		}
 	}
 	return ops
+}
+
+// sortedListings returns resps with every directory listing sorted, as
+// the reference lists them: their order is no part of the specification.
+func sortedListings(reqs []xenstore.Request, resps []xenstore.Response) []xenstore.Response {
+	out := resps
+	for i, r := range resps {
+		if reqs[i].Op != xenstore.OpDirectory || r.Kind != xenstore.KindReply || r.Data == "" {
+			continue
+		}
+		names := strings.Split(strings.TrimSuffix(r.Data, "\x00"), "\x00")
+		if slices.IsSorted(names) {
+			continue
+		}
+		slices.Sort(names)
+		if &out[0] == &resps[0] {
+			out = slices.Clone(resps)
+		}
+		out[i] = xenstore.Reply(strings.Join(names, "\x00") + "\x00")
+	}
+	return out
 }
 
 // XenstoreStrictSerializability checks the history with porcupine and the
@@ -256,15 +373,18 @@ func XenstoreReplayDivergence(evs []XenstoreEvent) *sim.Finding {
 		if t == nil {
 			continue
 		}
-		for j := range t.resps {
-			if j >= len(e.Replay) || !e.Replay[j].Equal(t.resps[j]) {
+		// Requests refused with EQUOTA are not recorded, so not replayed:
+		// the unreported-effect oracle judges them.
+		_, resps, _ := t.effective()
+		for j := range resps {
+			if j >= len(e.Replay) || !e.Replay[j].Equal(resps[j]) {
 				again := "nothing"
 				if j < len(e.Replay) {
 					again = e.Replay[j].String()
 				}
 				return &sim.Finding{Kind: XenstoreKindDivergence, Step: e.Step, Actor: fmt.Sprintf("client%d", t.client),
-					Message: fmt.Sprintf("replayed transaction %d of client %d committed although request %d %s answered %s originally and %s on replay",
-						t.tid, t.client, j, t.reqs[j], t.resps[j], again)}
+					Message: fmt.Sprintf("replayed transaction %d of client %d committed although its recorded request %d answered %s originally and %s on replay",
+						t.tid, t.client, j, resps[j], again)}
 			}
 		}
 	}
@@ -294,7 +414,9 @@ func XenstoreLiveness(evs []XenstoreEvent, bound int) *sim.Finding {
 	var bad []key
 	for _, k := range keys {
 		t := txns[last[k]]
-		done := t != nil && t.end >= 0 && t.outcome != XenstoreConflict
+		// Done when the last attempt's end told the client anything but
+		// EAGAIN (an error such as EQUOTA ends the closure too).
+		done := t != nil && t.end >= 0 && t.endResp != xenstore.Error(xenstore.EAGAIN)
 		if attempts[k]-1 > bound || !done {
 			bad = append(bad, k)
 		}

@@ -80,6 +80,7 @@ const (
 	EACCES = "EACCES"
 	EAGAIN = "EAGAIN"
 	EBUSY  = "EBUSY"
+	EQUOTA = "EQUOTA" // quota-maxrequests reached (a domU's transaction)
 )
 
 // Response is the answer to one request.

@@ -72,6 +72,32 @@ func (s *Store) ApplyTxn(dom int, reqs []Request) ([]Response, bool) {
 	return resps, wrote
 }
 
+// ApplyTxnWrites is ApplyTxn that also reports, per request, whether it
+// wrote (oxenstored's Transaction.add_wop: the paths watches fire from).
+func (s *Store) ApplyTxnWrites(dom int, reqs []Request) (resps []Response, wrote []bool, installed bool) {
+	priv := s.Clone()
+	resps, wrote = make([]Response, len(reqs)), make([]bool, len(reqs))
+	for i, r := range reqs {
+		resps[i], wrote[i] = priv.exec(dom, r)
+		installed = installed || wrote[i]
+	}
+	if installed {
+		s.root = priv.root
+	}
+	return resps, wrote, installed
+}
+
+// ApplyWrites is Apply that also reports whether the request wrote.
+func (s *Store) ApplyWrites(dom int, req Request) (Response, bool) { return s.exec(dom, req) }
+
+// PermsAt returns the permissions of the node at p (parsed), if present.
+func (s *Store) PermsAt(p []string) (Perms, bool) {
+	if n := s.get(p); n != nil {
+		return n.perms, true
+	}
+	return Perms{}, false
+}
+
 // Exists reports whether the absolute path p names a node.
 func (s *Store) Exists(p string) bool {
 	parts, err := ParsePath(p, 0)

@@ -19,6 +19,38 @@ type simServer struct {
 	cost   Cost
 }
 
+// snapshotNodes is the largest tree whose dump a transaction end records
+// for the serial-replay oracle to compare after every end; larger trees
+// (the toolstack workload's) are compared at the end of the execution
+// only.
+const snapshotNodes = 200
+
+func total(m map[int]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// event is the checkers.XenstoreEvent of a request the server just
+// handled: on a transaction end, with its quota and owned counts and, for
+// a small tree, its dump.
+func (s *Server) event(step int, c Conn, tid int, req xenstore.Request, resp xenstore.Response, res Result) checkers.XenstoreEvent {
+	ev := checkers.XenstoreEvent{Step: step, Client: c.ID, Dom: c.Dom, Tid: tid,
+		Req: req, Resp: resp, Outcome: res.Outcome, Replay: res.Replay, Untracked: res.Untracked, After: res.After, Fired: res.Fired}
+	switch req.Op {
+	case xenstore.OpTxStart:
+		ev.Tid = parseTid(resp)
+	case xenstore.OpTxEnd:
+		ev.Quota, ev.Owned = s.Quota()
+		if ev.After == "" && total(ev.Owned) <= snapshotNodes {
+			ev.After = s.Dump()
+		}
+	}
+	return ev
+}
+
 // Client is one client connection, run as an actor. Its methods block the
 // actor for the request's round trip.
 type Client struct {
@@ -36,16 +68,25 @@ func (c *Client) Dom() int { return c.conn.Dom }
 func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xenstore.Response {
 	x := c.s.x
 	var resp xenstore.Response
+	// XSA-206: the server does not read a paused domain's requests until
+	// its conflict credit is refilled.
+	for {
+		paused, until := c.s.srv.Paused(c.conn.Dom, x.Now())
+		if !paused {
+			break
+		}
+		x.Sleep(max(until-x.Now(), 1))
+	}
 	handle := func() {
 		var res Result
+		c.s.srv.SetTime(x.Now())
 		resp, res = c.s.srv.Handle(c.conn, tid, req)
 		if !c.s.record {
 			return
 		}
-		ev := checkers.XenstoreEvent{Step: x.Step(), Client: c.conn.ID, Dom: c.conn.Dom, Tid: tid,
-			Req: req, Resp: resp, Outcome: res.Outcome, Replay: res.Replay, Untracked: res.Untracked, After: res.After}
+		ev := c.s.srv.event(x.Step(), c.conn, tid, req, resp, res)
 		if req.Op == xenstore.OpTxStart {
-			ev.Tid, ev.Txn, ev.Attempt = parseTid(resp), txnNo, attempt
+			ev.Txn, ev.Attempt = txnNo, attempt
 		}
 		x.Record(ev)
 	}

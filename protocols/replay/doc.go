@@ -18,27 +18,51 @@
 // the execution's virtual time is the workload's completion time. A client re-runs a whole
 // transaction closure after EAGAIN, after Config.Cost.Retry.
 //
+// # Quota, watches and conflict credit
+//
+// The server keeps per-domain node counts (quota.go: a transaction's
+// private copy, the 3-way merge of Quota.merge), quota-maxrequests, watches
+// filtered by permission (XSA-115), and, in the replay variants, XSA-206's
+// history of commits, blame and conflict credit (credit.go): a domain
+// blamed for failed replays is paused until its credit is refilled.
+//
 // # Variants
 //
 // MergeOnly answers EAGAIN to every conflict; Replay re-runs the recorded
 // requests on the current store and commits when every response is equal;
 // ReplayErrorsOnly is a seeded bug that compares only whether each response
-// was an error.
+// was an error. QuotaLostOnMerge, QuotaMergeNotFound,
+// MaxrequestsUnrecorded, MkdirMarksPath, LsInsertionOrder, WatchUnfiltered
+// and NoConflictCredit are Replay with one historical bug put back
+// (protocols.md §3.5).
 //
 // # Workloads
 //
-// Random builds small transactions over a small key space from a seed;
-// Toolstack builds ocaml-xenstore's xs_bench (protocols.md §4): per VM
-// Domain.make, six writes, three Device.add, shutdown and destroy, every VM
-// started at once; WriteSkew is the two transactions of the known result
-// below, named "write-skew" in a configuration.
+// Random builds small transactions over a small key space from a seed, with
+// a guest connection watching; Toolstack builds ocaml-xenstore's xs_bench
+// (protocols.md §4): per VM Domain.make, six writes, three Device.add,
+// shutdown and destroy, every VM started at once, each guest watching its
+// home; Hostile is seed scenario 16: a guest writing inside a toolstack's
+// read set; WriteSkew is the two transactions of the known result below,
+// named "write-skew" in a configuration.
 //
 // # Oracles
 //
-// ScenarioFor registers, in this order, checkers.XenstoreReplayDivergence,
-// checkers.XenstoreSerialReplay, checkers.XenstoreStrictSerializability and
-// checkers.XenstoreLiveness over the recorded checkers.XenstoreEvent
-// history.
+// ScenarioFor runs Oracles over the recorded checkers.XenstoreEvent
+// history, the first finding deciding the verdict:
+// checkers.XenstoreReplayDivergence, checkers.XenstoreSerialReplay (with
+// the unreported effects of failed requests), checkers.XenstoreQuota,
+// checkers.XenstoreWatchOracle, checkers.XenstoreStrictSerializability and
+// checkers.XenstoreLiveness.
+//
+// # Known results of the faithful variants
+//
+// Besides the untracked requests below: a merged transaction that takes a
+// domain's node count to zero leaves its quota unchanged (Quota.merge folds
+// over the transaction's entries only), checkers.XenstoreKindQuota; and a
+// replayed commit fires its watch events from the original transaction's
+// roots, which may let a domain see a path it may not read in the committed
+// tree, checkers.XenstoreKindWatch. See TestFaithfulFindings and README.md.
 //
 // # Known result: untracked requests
 //

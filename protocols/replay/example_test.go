@@ -46,3 +46,32 @@ func ExampleMeasure() {
 	// Output:
 	// 50 true
 }
+
+// A merged transaction's node counts join the canonical quota by the 3-way
+// merge: it created /y/n for domain 1 while /x/m was written outside it.
+// Removing domain 1's only node the same way leaves its quota behind:
+// Quota.merge visits only the transaction's own entries, and domain 1 has
+// none left there.
+func ExampleServer_Quota() {
+	s := replay.NewServer(replay.Replay)
+	for _, p := range []string{"/x", "/y"} {
+		s.Handle(replay.Conn{}, 0, xenstore.Request{Op: xenstore.OpMkdir, Path: p})
+	}
+	merge := func(reqs ...xenstore.Request) {
+		c := replay.Conn{ID: 1}
+		r, _ := s.Handle(c, 0, xenstore.Request{Op: xenstore.OpTxStart})
+		for _, req := range reqs {
+			s.Handle(c, tid(r), req)
+		}
+		s.Handle(replay.Conn{ID: 2}, 0, xenstore.Request{Op: xenstore.OpWrite, Path: "/x/m", Value: "w"})
+		_, res := s.Handle(c, tid(r), xenstore.Request{Op: xenstore.OpTxEnd, Value: "T"})
+		q, owned := s.Quota()
+		fmt.Printf("%s: quota %v, owned %v\n", res.Outcome, q, owned)
+	}
+	merge(xenstore.Request{Op: xenstore.OpWrite, Path: "/y/n", Value: "v"},
+		xenstore.Request{Op: xenstore.OpSetPerms, Path: "/y/n", Value: xenstore.MakePerms(1, xenstore.AccessNone)})
+	merge(xenstore.Request{Op: xenstore.OpRm, Path: "/y/n"})
+	// Output:
+	// merged: quota map[0:3 1:1], owned map[0:3 1:1]
+	// merged: quota map[0:3 1:1], owned map[0:3]
+}

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,8 +15,9 @@ import (
 // Config configures a scenario. The zero Config is usable: the toolstack
 // workload with 2 VMs.
 type Config struct {
-	// Workload is "toolstack" (default), "random" or "write-skew"
-	// (WriteSkew, which takes no parameters).
+	// Workload is "toolstack" (default), "random", "write-skew"
+	// (WriteSkew, which takes no parameters) or "hostile" (Hostile(3, 5),
+	// seed scenario 16).
 	Workload string `json:"workload,omitempty"`
 	// VMs is the toolstack workload's number of VMs (domids 0..VMs-1),
 	// 2..301; default 2.
@@ -38,7 +40,16 @@ type Config struct {
 	Unchecked bool `json:"unchecked,omitempty"`
 	// Cost prices requests and retries; the zero Cost leaves them free.
 	Cost Cost `json:"cost,omitzero"`
+	// MaxRequests is quota-maxrequests, the requests a domU may make in
+	// one transaction; 0 takes the workload's (Workload.MaxRequests, else
+	// DefaultMaxRequests), negative disables the limit.
+	MaxRequests int `json:"max_requests,omitempty"`
 }
+
+// RandomMaxRequests is quota-maxrequests for random workloads: oxenstored's
+// 1024 scaled down with the workload, as the key space is, so that a
+// domU's transaction of up to three requests reaches it.
+const RandomMaxRequests = 2
 
 // Cost is what the xenstored model's steps cost in virtual time: the
 // protocol's part of the cost model, which the runtime's (sim.Cost: CPU,
@@ -101,8 +112,10 @@ func (c Config) BuildWorkload() (Workload, error) {
 		return Random(c.Random), nil
 	case "write-skew":
 		return WriteSkew(), nil
+	case "hostile":
+		return Hostile(3, 5), nil
 	}
-	return Workload{}, fmt.Errorf("replay: unknown workload %q (known: toolstack, random, write-skew)", c.Workload)
+	return Workload{}, fmt.Errorf("replay: unknown workload %q (known: toolstack, random, write-skew, hostile)", c.Workload)
 }
 
 // Metrics is what one execution of the scenario measured; the scenario
@@ -119,6 +132,12 @@ type Metrics struct {
 	Retries        int     `json:"retries"`
 	ReadOnly       int     `json:"read_only"`
 	GaveUp         int     `json:"gave_up"`
+	// FalseConflicts: failed replays in which only a listing's order
+	// differed (ls-insertion-order): EAGAINs that cost a retry and
+	// protect nothing.
+	FalseConflicts int `json:"false_conflicts"`
+	EQuota         int `json:"equota"`
+	Blamed         int `json:"blamed"` // commits blamed for failed replays (XSA-206)
 }
 
 // String formats m on one line.
@@ -127,13 +146,17 @@ func (m Metrics) String() string {
 		m.VirtualSeconds, m.Requests, m.Commits, m.FastPath, m.Merges, m.Conflicts, m.Replays, m.ReplayFailures, m.Retries)
 }
 
-// Scenario returns the scenario of variant v under cfg.
+// Scenario returns the scenario of variant v under cfg. The workload is
+// built for each execution: the hostile one keeps state between its
+// clients.
 func Scenario(v Variant, cfg Config) (sim.Scenario, error) {
-	w, err := cfg.BuildWorkload()
-	if err != nil {
+	if _, err := cfg.BuildWorkload(); err != nil {
 		return nil, err
 	}
-	return ScenarioFor(v, w, cfg), nil
+	return func(x *sim.Execution) {
+		w, _ := cfg.BuildWorkload()
+		ScenarioFor(v, w, cfg)(x)
+	}, nil
 }
 
 // ScenarioFor returns the scenario of variant v running workload w: one
@@ -146,14 +169,20 @@ func ScenarioFor(v Variant, w Workload, cfg Config) sim.Scenario {
 	cfg = cfg.withDefaults()
 	return func(x *sim.Execution) {
 		srv := NewServer(v)
+		srv.SetMaxRequests(cmp.Or(cfg.MaxRequests, w.MaxRequests, DefaultMaxRequests))
 		init := xenstore.NewStore()
 		for _, r := range w.Setup {
 			srv.Handle(Conn{}, 0, r)
 			init.Apply(0, r)
 		}
+		for _, wt := range w.Watches {
+			if err := srv.Watch(Conn{ID: wt.Conn, Dom: wt.Dom}, wt.Path); err != nil {
+				panic(err) // the workload builders' paths are valid
+			}
+		}
 		s := &simServer{x: x, srv: srv, obj: sim.NewObject(x, "xenstored"), cpu: sim.NewResource(x, "xenstored-cpu", 1), record: !cfg.Unchecked, cost: cfg.Cost}
 		if s.record {
-			registerOracles(x, init, cfg)
+			registerOracles(x, init, w.Watches, cfg)
 		}
 		clients := make([]*Client, len(w.Clients))
 		actors := make([]*sim.Actor, len(w.Clients))
@@ -167,38 +196,51 @@ func ScenarioFor(v Variant, w Workload, cfg Config) sim.Scenario {
 		}
 		st := srv.Stats()
 		m := Metrics{VirtualSeconds: x.Now().Seconds(), Requests: st.Requests, Commits: st.Commits, FastPath: st.FastPath,
-			Merges: st.Merges, Conflicts: st.Conflicts, Replays: st.Replays, ReplayFailures: st.ReplayFailures, ReadOnly: st.ReadOnly}
+			Merges: st.Merges, Conflicts: st.Conflicts, Replays: st.Replays, ReplayFailures: st.ReplayFailures, ReadOnly: st.ReadOnly,
+			FalseConflicts: st.FalseConflicts, EQuota: st.EQuota, Blamed: st.Blamed}
 		for _, c := range clients {
 			m.Retries += c.retries
 			m.GaveUp += c.gaveUp
 		}
 		x.Record(m)
 		if s.record {
-			x.Record(checkers.XenstoreFinalState{Dump: srv.Dump()})
+			q, own := srv.Quota()
+			x.Record(checkers.XenstoreFinalState{Dump: srv.Dump(), Quota: q, Owned: own})
 		}
 	}
 }
 
-// registerOracles registers the checks, the first finding deciding the
-// verdict: divergence first, so that the seeded bug is named as such.
-func registerOracles(x *sim.Execution, init *xenstore.Store, cfg Config) {
-	x.Check(func(h *sim.History) *sim.Finding {
-		evs, _ := checkers.XenstoreEvents(h)
-		return checkers.XenstoreReplayDivergence(evs)
-	})
+// registerOracles registers the oracles (Oracles) as the execution's
+// check.
+func registerOracles(x *sim.Execution, init *xenstore.Store, watches []checkers.XenstoreWatch, cfg Config) {
 	x.Check(func(h *sim.History) *sim.Finding {
 		evs, final := checkers.XenstoreEvents(h)
-		return checkers.XenstoreSerialReplay(init, evs, final)
+		return Oracles(init, watches, cfg.PorcupineMaxOps, cfg.RetryBound, evs, final)
 	})
-	x.Check(func(h *sim.History) *sim.Finding {
-		evs, _ := checkers.XenstoreEvents(h)
-		f, _ := checkers.XenstoreStrictSerializability(init, evs, cfg.PorcupineMaxOps)
+}
+
+// Oracles runs the oracles over a history's events, the first finding
+// deciding the verdict: replay divergence first, so that that seeded bug
+// is named as such; then serial replay (with the unreported effects),
+// quota, watches (given the registered watches), strict serializability
+// (partitions up to maxOps operations) and liveness (retryBound).
+func Oracles(init *xenstore.Store, watches []checkers.XenstoreWatch, maxOps, retryBound int, evs []checkers.XenstoreEvent, final *checkers.XenstoreFinalState) *sim.Finding {
+	if f := checkers.XenstoreReplayDivergence(evs); f != nil {
 		return f
-	})
-	x.Check(func(h *sim.History) *sim.Finding {
-		evs, _ := checkers.XenstoreEvents(h)
-		return checkers.XenstoreLiveness(evs, cfg.RetryBound)
-	})
+	}
+	if f := checkers.XenstoreSerialReplay(init, evs, final); f != nil {
+		return f
+	}
+	if f := checkers.XenstoreQuota(evs, final); f != nil {
+		return f
+	}
+	if f := checkers.XenstoreWatchOracle(init, evs, watches); f != nil {
+		return f
+	}
+	if f, _ := checkers.XenstoreStrictSerializability(init, evs, maxOps); f != nil {
+		return f
+	}
+	return checkers.XenstoreLiveness(evs, retryBound)
 }
 
 // MetricsOf returns the metrics recorded in a history, if any.
@@ -244,27 +286,52 @@ func Measure(v Variant, cfg Config, cost sim.Cost, seed uint64) (Metrics, *sim.F
 // SimVariants are the variants with their expected verdicts under the
 // command line's default workload (no -vms: random workloads drawn per
 // execution, see RegistryScenario). The faithful variants are expected
-// clean apart from the known result of the package documentation (the
-// write skew through untracked requests, XenstoreKindUntracked), which
-// random workloads reach within a few executions. With -vms N (the
-// toolstack workload) every variant is clean: its transactions read no
-// value another one changes, so neither that result nor the seeded bug
-// has anything to show.
+// clean apart from the known results of the package documentation, which
+// random workloads reach within a few thousand executions: the write skew
+// through untracked requests (XenstoreKindUntracked), the quota of a
+// domain whose last node a merged transaction gave away or removed
+// (XenstoreKindQuota, Quota.merge folds over the transaction's entries
+// only) and, with replay, watch events filtered by the original
+// transaction's roots instead of the committed ones (XenstoreKindWatch).
+// Each historical variant is expected to show the kind of its own oracle;
+// it may also show the faithful results. With -vms N (the toolstack
+// workload, dom0 clients) quota-lost-on-merge is caught (a merged
+// Domain.make or Device.add changes guests' counts), merge-only livelocks
+// at scale, and the other variants are clean (10 VMs, 20 runs each).
 var SimVariants = []sim.Variant{
-	{Name: string(MergeOnly), Expected: sim.Clean, Also: []sim.Kind{checkers.XenstoreKindUntracked},
-		Doc: "conflict -> EAGAIN; the client retries the whole transaction (oxenstored before aef35b9877); known: write skew through untracked requests"},
-	{Name: string(Replay), Expected: sim.Clean, Also: []sim.Kind{checkers.XenstoreKindUntracked},
-		Doc: "conflict -> replay the recorded requests on the current store; commit if every response is equal (aef35b9877); known: write skew through untracked requests"},
-	{Name: string(ReplayErrorsOnly), Expected: checkers.XenstoreKindDivergence, Also: []sim.Kind{checkers.XenstoreKindUntracked},
+	{Name: string(MergeOnly), Expected: sim.Clean, Also: []sim.Kind{checkers.XenstoreKindUntracked, checkers.XenstoreKindQuota},
+		Doc: "conflict -> EAGAIN; the client retries the whole transaction (oxenstored before aef35b9877); known: write skew through untracked requests, quota kept for a domain a merge took the last node from"},
+	{Name: string(Replay), Expected: sim.Clean, Also: []sim.Kind{checkers.XenstoreKindUntracked, checkers.XenstoreKindQuota, checkers.XenstoreKindWatch},
+		Doc: "conflict -> replay the recorded requests on the current store; commit if every response is equal (aef35b9877); known: as merge-only, and a replayed commit's watch events filtered by the original transaction's roots"},
+	{Name: string(ReplayErrorsOnly), Expected: checkers.XenstoreKindDivergence, Also: faithfulKinds,
 		Doc: "seeded bug: the replay compares only whether each response was an error"},
+	{Name: string(QuotaLostOnMerge), Expected: checkers.XenstoreKindQuota, Also: faithfulKinds,
+		Doc: "historical (before f9cff088f4, 2014): a merge keeps the canonical quota, losing the transaction's node counts"},
+	{Name: string(QuotaMergeNotFound), Expected: checkers.XenstoreKindUnreported, Also: faithfulKinds,
+		Doc: "historical (before 82ff7cbed6, 2015): Quota.merge raises Not_found for a domain the transaction introduced; the commit answers ENOENT although installed"},
+	{Name: string(MaxrequestsUnrecorded), Expected: checkers.XenstoreKindUnreported, Also: faithfulKinds,
+		Doc: "historical (before XSA-326): a domU's request past quota-maxrequests runs, then answers EQUOTA unrecorded; merge or fast path commits it, replay drops it"},
+	{Name: string(MkdirMarksPath), Expected: checkers.XenstoreKindSerialReplay, Also: append([]sim.Kind{checkers.XenstoreKindStrict}, faithfulKinds...),
+		Doc: "historical (before 45dee7d92b, 2021): mkdir records its path, not its parent, in write_lowpath; a created node merges under a parent that changed"},
+	{Name: string(LsInsertionOrder), Expected: sim.Clean, Also: faithfulKinds,
+		Doc: "historical (before 3068dfd641, 2021): listings in insertion order; a replayed listing of a re-created child differs: false conflicts (stat false_conflicts), a cost"},
+	{Name: string(WatchUnfiltered), Expected: checkers.XenstoreKindWatch, Also: faithfulKinds,
+		Doc: "historical (before XSA-115): watch events fire without the permission check"},
+	{Name: string(NoConflictCredit), Expected: sim.Livelock, Also: faithfulKinds,
+		Doc: "historical (before XSA-206): no blame, no conflict credit; without -vms it runs the hostile workload (a guest writing in the toolstack's read set; -threads, -txns and -workload-seed do not apply), where the toolstack livelocks"},
 }
+
+// faithfulKinds are the known results of the faithful replay variant, which
+// the historical variants built on it may show besides their own.
+var faithfulKinds = []sim.Kind{checkers.XenstoreKindUntracked, checkers.XenstoreKindQuota, checkers.XenstoreKindWatch}
 
 // RegistryScenario is the command line's scenario: workload, if not
 // empty, names a fixed workload ("write-skew", the only one), which no
 // other parameter shapes; vms > 0 runs the
 // toolstack workload with that many VMs; vms == 0 runs a random workload
 // shaped by random (zero fields take RandomConfig's defaults: 3 clients, 3
-// units of up to 3 requests over 3 keys). With random.Seed != 0 the
+// units of up to 3 requests over 3 keys; domains 0 and 1 alternate, but
+// for the three variants older than quota and watches, see dom0Random). With random.Seed != 0 the
 // workload is the one that seed generates, the same in every execution;
 // with seed 0 every execution draws its own workload through
 // Execution.Choose before its clients start, so that the strategy varies
@@ -293,6 +360,15 @@ func RegistryScenario(variant, workload string, vms int, random RandomConfig, un
 	if random.Clients < 0 || random.Clients > 1000 || random.Units < 0 || random.Units > 1000 {
 		return nil, fmt.Errorf("replay: random workload of %d clients with %d units each: want 1..1000 of each", random.Clients, random.Units)
 	}
+	if v == NoConflictCredit {
+		// Its bug shows only against a hostile guest (seed scenario 16).
+		// The workload is fixed: -threads, -txns and -workload-seed (which
+		// simrun explore always passes) do not apply to it.
+		return Scenario(v, Config{Workload: "hostile", RetryBound: HostileRetryBound, Unchecked: unchecked, Cost: cost})
+	}
+	if random.Doms == 0 && !v.dom0Random() {
+		random.Doms = 2
+	}
 	cfg := Config{Workload: "random", Random: random, Unchecked: unchecked, Cost: cost}
 	if random.Seed != 0 {
 		return Scenario(v, cfg)
@@ -303,6 +379,13 @@ func RegistryScenario(variant, workload string, vms int, random RandomConfig, un
 	}, nil
 }
 
+// dom0Random reports whether the command line's random workload of v has
+// only dom0 clients: the variants that predate quota and watches, whose
+// recorded traces (protocols/testdata) must still replay. The others have
+// a domU client for every other one (Doms 2), so that quota-maxrequests
+// and permissions apply to requests too.
+func (v Variant) dom0Random() bool { return v == MergeOnly || v == Replay || v == ReplayErrorsOnly }
+
 // StatsOf summarizes one execution for the command line: the counters of
 // Metrics by their JSON names.
 func StatsOf(h *sim.History) map[string]float64 {
@@ -312,5 +395,5 @@ func StatsOf(h *sim.History) map[string]float64 {
 	}
 	return map[string]float64{"commits": float64(m.Commits), "fast_path": float64(m.FastPath), "merges": float64(m.Merges),
 		"conflicts": float64(m.Conflicts), "replays": float64(m.Replays), "replay_failures": float64(m.ReplayFailures),
-		"retries": float64(m.Retries), "requests": float64(m.Requests)}
+		"retries": float64(m.Retries), "requests": float64(m.Requests), "false_conflicts": float64(m.FalseConflicts), "equota": float64(m.EQuota), "blamed": float64(m.Blamed)}
 }

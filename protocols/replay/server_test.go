@@ -126,8 +126,12 @@ func TestCommitPaths(t *testing.T) {
 	}
 	for _, tc := range tests {
 		for _, v := range Variants {
+			w, ok := tc.want[v]
+			if !ok {
+				w = tc.want[Replay] // a historical variant: replay with a bug these paths do not reach
+			}
 			t.Run(tc.name+"/"+string(v), func(t *testing.T) {
-				runSteps(t, v, setup, tc.steps(tc.want[v]))
+				runSteps(t, v, setup, tc.steps(w))
 			})
 		}
 	}

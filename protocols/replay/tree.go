@@ -17,6 +17,9 @@ type node struct {
 	value    string
 	perms    xenstore.Perms
 	children []*node // sorted by name (oxenstored since 3068dfd641)
+	// seq orders creations, for the insertion-ordered listing of the
+	// ls-insertion-order variant (before 3068dfd641).
+	seq int
 }
 
 // errno is an oxenstored error name; "" means success.

@@ -50,21 +50,59 @@ type txn struct {
 	id       int
 	conn     int
 	full     bool
+	hist     history
 	oldroot  *node // the canonical root when the transaction started
 	root     *node // the transaction's private root
+	orig     quota // Transaction.quota: the canonical quota when it started
+	mod      quota // the private store's quota
 	readLow  lowpath
 	writeLow lowpath
-	wops     int // successful writes: Transaction.paths, for is_read_only
-	ops      []Recorded
+	wops     int // successful writes: len(Transaction.paths), for is_read_only
+	// paths is Transaction.paths: the successful writes, in order, from
+	// which watches fire after the commit.
+	paths []wpath
+	ops   []Recorded
 	// recs counts lowpath updates; untracked lists the indexes of ops
 	// that updated no lowpath (failed, or swallowed no-ops).
 	recs      int
 	untracked []int
+	// quotaReached is Transaction.quota_reached: sticky once a domU's
+	// transaction hit quota-maxrequests.
+	quotaReached bool
+	// startCount is the history's finish count when it started.
+	startCount int
 }
 
-// store is where a request applies: a transaction's private root or the
-// server's canonical root.
-type store struct{ root *node }
+// wpath is one entry of Transaction.paths: the operation and its path.
+type wpath struct {
+	op   xenstore.Op
+	path []string
+}
+
+// addWop is Transaction.add_wop.
+func (t *txn) addWop(op xenstore.Op, p []string) {
+	t.wops++
+	t.paths = append(t.paths, wpath{op: op, path: p})
+}
+
+// store is where a request applies: a transaction's private root and
+// quota, or the server's canonical ones. seq numbers created nodes for the
+// insertion-ordered listing of the ls-insertion-order variant.
+type store struct {
+	root  *node
+	quota quota
+	seq   *int
+}
+
+// create returns a new node named name under parent, inheriting its
+// permissions (Node.create name parent.perms), and charges it to their
+// owner (Store.mkdir/write: Quota.add_entry of the deepest existing
+// node's owner).
+func (st *store) create(parent *node, name, value string) *node {
+	*st.seq++
+	st.quota.add(parent.perms.Owner, 1)
+	return &node{name: name, value: value, perms: parent.perms, seq: *st.seq}
+}
 
 // exec runs one store request, as process.ml's handlers on top of
 // Transaction and Store. Lowpaths are recorded only on success: a failing
@@ -121,8 +159,14 @@ func (t *txn) read(st *store, dom int, op xenstore.Op, p []string) xenstore.Resp
 	if len(n.children) == 0 {
 		return xenstore.Reply("")
 	}
-	b := make([]byte, 0, 16*len(n.children))
-	for _, c := range n.children {
+	children := n.children
+	if t.hist.lsInsertionOrder {
+		// Before 3068dfd641 children were a list in insertion order: a
+		// node removed and created again is listed last.
+		children = slices.SortedStableFunc(slices.Values(children), func(a, b *node) int { return a.seq - b.seq })
+	}
+	b := make([]byte, 0, 16*len(children))
+	for _, c := range children {
 		b = append(b, c.name...)
 		b = append(b, 0)
 	}
@@ -163,16 +207,20 @@ func (t *txn) mkdir(st *store, dom int, p []string, watch bool) errno {
 			if !parent.perms.Allows(dom, xenstore.AccessWrite) {
 				return nil, xenstore.EACCES
 			}
-			return parent.withChild(&node{name: name, perms: parent.perms}), ok
+			return parent.withChild(st.create(parent, name, "")), ok
 		})
 		if e != ok {
 			return e
 		}
 		st.root = root
 	}
-	t.record(&t.writeLow, xenstore.Parent(p)) // the parent since 45dee7d92b
+	if t.hist.mkdirMarksPath {
+		t.record(&t.writeLow, p) // before 45dee7d92b: the path itself
+	} else {
+		t.record(&t.writeLow, xenstore.Parent(p)) // the parent since 45dee7d92b
+	}
 	if watch {
-		t.wops++
+		t.addWop(xenstore.OpMkdir, p)
 	}
 	return ok
 }
@@ -210,7 +258,7 @@ func (t *txn) writeReq(st *store, dom int, p []string, value string) xenstore.Re
 			if !parent.perms.Allows(dom, xenstore.AccessWrite) {
 				return nil, xenstore.EACCES
 			}
-			return parent.withChild(&node{name: name, value: value, perms: parent.perms}), ok
+			return parent.withChild(st.create(parent, name, value)), ok
 		})
 		if e != ok {
 			return result(e)
@@ -222,7 +270,7 @@ func (t *txn) writeReq(st *store, dom int, p []string, value string) xenstore.Re
 	} else {
 		t.record(&t.writeLow, xenstore.Parent(p))
 	}
-	t.wops++
+	t.addWop(xenstore.OpWrite, p)
 	return xenstore.Ack()
 }
 
@@ -240,6 +288,9 @@ func (t *txn) rm(st *store, dom int, p []string) xenstore.Response {
 		if !n.perms.Allows(dom, xenstore.AccessWrite) {
 			return xenstore.Error(xenstore.EACCES)
 		}
+		for _, c := range n.children {
+			st.quota.release(c)
+		}
 		m := *n
 		m.children = nil
 		st.root = &m
@@ -254,9 +305,10 @@ func (t *txn) rm(st *store, dom int, p []string) xenstore.Response {
 			return result(e)
 		}
 		st.root = root
+		st.quota.release(n) // Store.rm: Quota.del_entry for every removed node
 	}
 	t.record(&t.writeLow, xenstore.Parent(p))
-	t.wops++
+	t.addWop(xenstore.OpRm, p)
 	return xenstore.Ack()
 }
 
@@ -290,8 +342,12 @@ func (t *txn) setperms(st *store, dom int, p []string, value string) xenstore.Re
 			return result(e)
 		}
 		st.root = root
+		// Store.setperms moves the node from its old owner's quota to
+		// the new owner's (the root is not counted).
+		st.quota.add(n.perms.Owner, -1)
+		st.quota.add(perms.Owner, 1)
 	}
 	t.record(&t.writeLow, p)
-	t.wops++
+	t.addWop(xenstore.OpSetPerms, p)
 	return xenstore.Ack()
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/model/xenstore"
 	"github.com/simrun/simrun/scheduler"
 )
@@ -24,11 +25,17 @@ type ClientSpec struct {
 }
 
 // Workload is a scenario's population: requests run by domain 0 before
-// the clients start (not part of the checked history), and the clients.
+// the clients start (not part of the checked history), the clients, and
+// the watches registered before they start (by a client's connection, or
+// by a watch-only connection numbered after the clients).
 type Workload struct {
 	Name    string
 	Setup   []xenstore.Request
 	Clients []ClientSpec
+	Watches []checkers.XenstoreWatch
+	// MaxRequests is the workload's quota-maxrequests; 0 is oxenstored's
+	// DefaultMaxRequests.
+	MaxRequests int
 }
 
 // StaticClient is a client that runs fixed units in order; transactions
@@ -122,7 +129,7 @@ func Random(cfg RandomConfig) Workload {
 func RandomFrom(cfg RandomConfig, intn func(n int) int) Workload {
 	cfg = cfg.withDefaults()
 	keys := RandomKeys(cfg.Keys)
-	w := Workload{Name: "random", Setup: []xenstore.Request{
+	w := Workload{Name: "random", MaxRequests: RandomMaxRequests, Setup: []xenstore.Request{
 		{Op: xenstore.OpMkdir, Path: "/d0"}, {Op: xenstore.OpMkdir, Path: "/d1"},
 		{Op: xenstore.OpSetPerms, Path: "/d0", Value: xenstore.MakePerms(0, xenstore.AccessBoth)},
 		{Op: xenstore.OpSetPerms, Path: "/d1", Value: xenstore.MakePerms(0, xenstore.AccessBoth)},
@@ -142,6 +149,12 @@ func RandomFrom(cfg RandomConfig, intn func(n int) int) Workload {
 			units = append(units, unit)
 		}
 		w.Clients = append(w.Clients, StaticClient(fmt.Sprintf("client%d", c), c%cfg.Doms, units))
+	}
+	// A guest's connection, numbered after the clients, watches both
+	// directories: its events are filtered by permission. It draws
+	// nothing, so that a seed's workload is the one it was before watches.
+	for _, dir := range keys[:2] {
+		w.Watches = append(w.Watches, checkers.XenstoreWatch{Conn: cfg.Clients, Dom: 1, Path: dir})
 	}
 	return w
 }
@@ -176,6 +189,12 @@ func Toolstack(vms int) Workload {
 	w := Workload{Name: "toolstack"}
 	for d := 0; d < vms; d++ {
 		w.Clients = append(w.Clients, ClientSpec{Name: fmt.Sprintf("vm%d", d), Dom: 0, Run: vmCycle(d)})
+	}
+	// Each guest d >= 1 watches its home directory, as a frontend does,
+	// from its own connection: Domain.make gives it read access, and
+	// its watch events are filtered by permission.
+	for d := 1; d < vms; d++ {
+		w.Watches = append(w.Watches, checkers.XenstoreWatch{Conn: vms + d, Dom: d, Path: fmt.Sprintf("%s/local/domain/%d", BenchPrefix, d)})
 	}
 	return w
 }
