@@ -1,0 +1,227 @@
+// Package inorder is MariaDB's in-order commit for parallel replication
+// (reference notes §1.2 step 1 and §1.6): worker threads apply the
+// transactions of a replication stream in parallel, and each transaction
+// commits only after the one before it. A transaction's wait_for_commit
+// registers it with its waitee (the prior transaction); the waiter waits
+// in queue_for_group_commit with its entry in wfc->opaque_pointer, and the
+// waitee, when it enqueues itself, pulls its ready waiters into the same
+// binlog group (queued_by_other) and wakes the others. The code follows
+// MariaDB/server sql/log.cc @00467e13 (queue_for_group_commit,
+// trx_group_commit_leader) and sql/sql_class.cc @0020b98b
+// (wait_for_commit::wakeup, wakeup_subsequent_commits2,
+// wait_for_prior_commit2, ~wait_for_commit).
+//
+// The variants (see Variants) cover three of the shipped code's later
+// fixes: in-order commit itself, a kill during the prior-commit wait (the
+// guard that ignores the kill once the waitee is waking or has queued the
+// waiter), and the end of a wait_for_commit's life (lock/unlock before
+// destroy, signal under the mutex), modelled with sim's Execution.Free.
+//
+// Modelling choices: worker i applies transaction Ti, the i-th of the
+// stream (checkers.Txn{Thread: i, Seq: 1}); every Ti (i > 1) is registered
+// with T(i-1)'s wait_for_commit before the workers start, as the parallel
+// replication scheduler registers a group while its prior group is known
+// to exist. A kill (THD::awake) sets thd->killed and, under the thread's
+// mysys_var->mutex (LOCK_thd_kill here), broadcasts the condition the
+// thread waits on, taking its mutex with trylock, as awake_no_mutex does;
+// ENTER_COND and EXIT_COND publish and clear that condition under the same
+// mutex, so the killer never touches a destroyed condition.
+package inorder
+
+import (
+	"errors"
+
+	"github.com/simrun/simrun/checkers"
+	"github.com/simrun/simrun/protocols/groupcommit"
+	"github.com/simrun/simrun/sim"
+)
+
+// Variant names.
+const (
+	Shipped            = "shipped"
+	ShippedNoDestroyLk = "shipped-destroy-without-lock"
+	KillGuarded        = "kill-guarded"
+	KillEntryKept      = "kill-entry-kept"
+	KillUnguarded      = "kill-unguarded"
+	NoPriorWait        = "no-prior-wait"
+	WaitWithoutRecheck = "wait-without-recheck"
+	NoBinlog           = "no-binlog"
+	DestroyWithoutLock = "destroy-without-lock"
+	SignalAfterUnlock  = "signal-after-unlock"
+)
+
+// Variants lists the variants with their expected verdicts.
+var Variants = []sim.Variant{
+	{Name: Shipped, Expected: sim.Clean,
+		Doc: "queue_for_group_commit with the in-order wait, queued_by_other and the waitee enqueuing its ready waiters; trx_group_commit_leader waking them with wfc->wakeup(); ~wait_for_commit with lock/unlock before destroy"},
+	{Name: ShippedNoDestroyLk, Expected: sim.Clean,
+		Doc: "shipped without the lock/unlock in ~wait_for_commit: on the binlog path every wakeup of a waiter runs under a lock the waiter must take before it can destroy (LOCK_prepare_ordered, or its own LOCK_wait_commit), so the destroy race needs the no-binlog path"},
+	{Name: KillGuarded, Expected: sim.Assertion, Also: []sim.Kind{sim.UseAfterFree},
+		Doc: "FINDING in the shipped code as read: one waiting transaction (the strategy chooses which) is killed; the kill is ignored once the waitee's wakeup is running or it has queued the waiter (queued_by_other), but the killed waiter clears wfc->opaque_pointer after its wait while the waitee, which has just queued it, re-reads that pointer without the waiter's lock: DBUG_ASSERT(entry != NULL), a NULL dereference in a release build"},
+	{Name: KillEntryKept, Expected: sim.Clean,
+		Doc: "kill-guarded with the waitee keeping the entry it read under the lock instead of re-reading opaque_pointer (a fix of the finding above, not MariaDB's code)"},
+	{Name: KillUnguarded, Expected: checkers.RollbackBinlogged, Also: []sim.Kind{sim.UseAfterFree},
+		Doc: "seeded historical bug (§1.6), on kill-entry-kept: the killed waiter always unregisters and rolls back, although its waitee may have queued it: the leader then binlogs a rolled-back transaction (and wakes its destroyed wait_for_commit)"},
+	{Name: NoPriorWait, Expected: checkers.OutOfOrder,
+		Doc: "seeded bug: queue_for_group_commit without the in-order wait (out-of-order parallel replication), so a transaction may commit before its prior one"},
+	{Name: WaitWithoutRecheck, Expected: sim.LostWakeup,
+		Doc: "seeded bug: the waiter waits once without re-checking wfc->waitee under LOCK_wait_commit (the race the source's comment names: the waitee's wakeup comes between the check and the wait)"},
+	{Name: NoBinlog, Expected: sim.Clean,
+		Doc: "commit without the binlog: wait_for_prior_commit (dirty read of waitee first), commit, wakeup_subsequent_commits, ~wait_for_commit with lock/unlock before destroy; wakeup() signals under the mutex"},
+	{Name: DestroyWithoutLock, Expected: sim.UseAfterFree,
+		Doc: "seeded historical bug (§1.6): no-binlog without the lock/unlock in ~wait_for_commit: the waiter sees waitee==NULL, returns and destroys its wait_for_commit while the waitee is still inside wakeup()"},
+	{Name: SignalAfterUnlock, Expected: sim.UseAfterFree,
+		Doc: "seeded bug: no-binlog with wakeup() signalling after the unlock: the waiter's lock/unlock before destroy no longer covers the signal"},
+}
+
+// Errors a transaction's commit returns.
+var (
+	// ErrKilled is the killed waiter's error (ER_QUERY_INTERRUPTED).
+	ErrKilled = errors.New("killed while waiting for prior commit")
+	// ErrPriorCommitFailed is ER_PRIOR_COMMIT_FAILED: the transaction's
+	// waitee failed, so it must not commit.
+	ErrPriorCommitFailed = errors.New("prior commit failed")
+)
+
+// Adjust returns cfg as the variants run it: one transaction per worker
+// and at least two workers (so that some transaction waits), no readers,
+// crashes or binlog errors (the in-order oracle is about a replica whose
+// binlog works).
+func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
+	cfg.Txns, cfg.Readers, cfg.Crash, cfg.XidErrors = 1, 0, false, false
+	cfg.Threads = max(cfg.Threads, 2)
+	return cfg
+}
+
+// waitForCommit is struct wait_for_commit: a transaction's side of the
+// in-order wait, as waiter (waitee, opaque_pointer, COND_wait_commit) and
+// as waitee (subsequent_commits_list, wakeup_subsequent_commits_running).
+type waitForCommit struct {
+	lockWaitCommit                 *sim.Mutex               // LOCK_wait_commit
+	condWaitCommit                 *sim.Cond                // COND_wait_commit
+	waitee                         *sim.Var[*waitForCommit] // waitee
+	opaquePointer                  *sim.Var[*THD]           // opaque_pointer: the waiter's entry, ready to commit
+	subsequentCommitsList          *sim.Var[*waitForCommit] // subsequent_commits_list
+	nextSubsequentCommit           *sim.Var[*waitForCommit] // next_subsequent_commit
+	wakeupSubsequentCommitsRunning *sim.Var[bool]           // wakeup_subsequent_commits_running
+	wakeupError                    *sim.Var[bool]           // wakeup_error
+	fields                         []sim.Freeable           // what ~wait_for_commit frees
+	refs                           int                      // workers that may still reach it (under the free list)
+}
+
+// THD is a worker's thread descriptor with its group_commit_entry (on the
+// thread's stack in MariaDB: entry->next, entry->queued_by_other) and its
+// wait_for_commit.
+type THD struct {
+	groupcommit.THD
+	next          *sim.Var[*THD] // entry->next, the group commit queue link
+	lockWakeup    *sim.Mutex     // LOCK_wakeup_ready
+	condWakeup    *sim.Cond      // COND_wakeup_ready
+	wakeupReady   *sim.Var[bool] // wakeup_ready
+	queuedByOther *sim.Var[bool] // entry->queued_by_other
+	killed        *sim.Var[bool] // thd->killed
+	lockThdKill   *sim.Mutex     // mysys_var->mutex, guarding current_cond
+	currentCond   *sim.Var[*sim.Cond]
+	wfc           *waitForCommit // thd->wait_for_commit_ptr
+}
+
+// wfcOrNil returns thd's wait_for_commit; nil for the nil THD (index 0).
+func (thd *THD) wfcOrNil() *waitForCommit {
+	if thd == nil {
+		return nil
+	}
+	return thd.wfc
+}
+
+// Server is the replica's shared state.
+type Server struct {
+	*groupcommit.Server
+	variant            string
+	lockLog            *sim.Mutex     // LOCK_log
+	lockPrepareOrdered *sim.Mutex     // LOCK_prepare_ordered
+	lockCommitOrdered  *sim.Mutex     // LOCK_commit_ordered
+	groupCommitQueue   *sim.Var[*THD] // group_commit_queue
+	freeList           *sim.Object    // frees the wait_for_commit objects (release)
+	thds               []*THD
+}
+
+// Scenario returns the scenario of a variant (after Adjust).
+func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
+	cfg = Adjust(variant, cfg)
+	if _, err := sim.FindVariant(Variants, variant); err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if variant == NoBinlog || variant == DestroyWithoutLock || variant == SignalAfterUnlock {
+		return func(x *sim.Execution) { runNoBinlog(x, variant, cfg) }, nil
+	}
+	return func(x *sim.Execution) {
+		gs := groupcommit.NewServer(x, cfg)
+		s := &Server{
+			Server:             gs,
+			variant:            variant,
+			lockLog:            sim.NewMutex(x, "LOCK_log"),
+			lockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
+			lockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
+			groupCommitQueue:   sim.NewVar[*THD](x, "group_commit_queue", nil),
+			freeList:           sim.NewObject(x, "rgi_free_list"),
+			thds:               newTHDs(x, cfg.Threads),
+		}
+		x.Check(checkers.InOrder)
+		if variant == KillGuarded || variant == KillEntryKept || variant == KillUnguarded {
+			s.X.Go("killer", func() { kill(x, s.thds[2+x.Choose("kill", cfg.Threads-1)]) })
+		}
+		s.Run(s.commit, nil)
+	}, nil
+}
+
+// newTHDs makes the workers' descriptors and wait_for_commit objects,
+// each Ti registered with T(i-1) (register_wait_for_prior_commit).
+func newTHDs(x *sim.Execution, threads int) []*THD {
+	// The registrations are the objects' initial values, not steps: they
+	// precede the workers. Ti's waitee is T(i-1)'s wait_for_commit, whose
+	// list holds Ti's.
+	wfcs := make([]waitForCommit, threads+2)
+	at := func(i int) *waitForCommit {
+		if i < 2 || i > threads {
+			return nil
+		}
+		return &wfcs[i]
+	}
+	thds := groupcommit.NewTHDs(x, threads,
+		groupcommit.ThreadNames{Next: "next", Lock: "LOCK_wakeup_ready", Cond: "COND_wakeup_ready", Flag: "wakeup_ready"},
+		func(o groupcommit.ThreadObjects[*THD, bool]) *THD {
+			name := groupcommit.ThreadName(o.THD.ID)
+			thd := &THD{THD: o.THD, next: o.Next, lockWakeup: o.Lock, condWakeup: o.Cond, wakeupReady: o.Flag,
+				queuedByOther: sim.NewVarNamed(x, sim.Indexed("queued_by_other", name), false),
+				killed:        sim.NewVarNamed(x, sim.Indexed("killed", name), false),
+				lockThdKill:   sim.NewMutexNamed(x, sim.Indexed("LOCK_thd_kill", name)),
+				currentCond:   sim.NewVarNamed[*sim.Cond](x, sim.Indexed("current_cond", name), nil),
+			}
+			i := o.THD.ID
+			w := &wfcs[i]
+			w.lockWaitCommit = sim.NewMutexNamed(x, sim.Indexed("LOCK_wait_commit", name))
+			w.condWaitCommit = sim.NewCondNamed(x, sim.Indexed("COND_wait_commit", name), w.lockWaitCommit)
+			var waitee *waitForCommit
+			if i > 1 {
+				waitee = &wfcs[i-1]
+			}
+			w.waitee = sim.NewVarNamed(x, sim.Indexed("waitee", name), waitee)
+			w.opaquePointer = sim.NewVarNamed[*THD](x, sim.Indexed("opaque_pointer", name), nil)
+			w.subsequentCommitsList = sim.NewVarNamed(x, sim.Indexed("subsequent_commits_list", name), at(i+1))
+			w.nextSubsequentCommit = sim.NewVarNamed[*waitForCommit](x, sim.Indexed("next_subsequent_commit", name), nil)
+			w.wakeupSubsequentCommitsRunning = sim.NewVarNamed(x, sim.Indexed("wakeup_subsequent_commits_running", name), false)
+			w.wakeupError = sim.NewVarNamed(x, sim.Indexed("wakeup_error", name), false)
+			w.fields = []sim.Freeable{w.lockWaitCommit, w.condWaitCommit, w.waitee, w.opaquePointer,
+				w.subsequentCommitsList, w.nextSubsequentCommit, w.wakeupSubsequentCommitsRunning, w.wakeupError}
+			w.refs = 1
+			if i < threads {
+				w.refs = 2 // and its waiter's
+			}
+			thd.wfc = w
+			return thd
+		})
+	return thds
+}
