@@ -63,7 +63,7 @@ func (x *Execution) Free(obj Freeable) {
 	switch p := obj.(type) {
 	case *Mutex:
 		if p.owner != nil {
-			x.done(a, true, func() string { return "free" })
+			x.done(a, false, func() string { return "free" })
 			x.lifetimeFail(a, fmt.Sprintf("%s destroys mutex %s while %s holds it (locked at step %d)", a.name, p.name, p.owner.name, p.taken),
 				[]int{p.taken, x.step})
 		}
@@ -73,7 +73,7 @@ func (x *Execution) Free(obj Freeable) {
 			for _, w := range p.waiters {
 				ws = append(ws, w.name)
 			}
-			x.done(a, true, func() string { return "free" })
+			x.done(a, false, func() string { return "free" })
 			x.lifetimeFail(a, fmt.Sprintf("%s destroys condition %s while %s wait on it", a.name, p.name, strings.Join(ws, ", ")), []int{x.step})
 		}
 	}
@@ -95,7 +95,7 @@ func (x *Execution) checkLive(a *actor, o req) {
 		if x.freeing {
 			what = "free"
 		}
-		x.record(a, o.kind, o.obj, o.arg, true, func() string { return "use after free" })
+		x.record(a, o.kind, o.obj, o.arg, false, func() string { return "use after free" })
 		x.lifetimeFail(a, fmt.Sprintf("%s: %s of %s %s, which %s freed at step %d", a.name, what, info.kind, info.name, f.actor, f.step),
 			[]int{f.step, x.step})
 	}

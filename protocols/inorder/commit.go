@@ -47,9 +47,9 @@ func (s *Server) rollback(thd *THD, err error) error {
 func (s *Server) queueForGroupCommit(thd *THD) (bool, error) {
 	wfc := thd.wfc
 	thd.queuedByOther.Write(false)
-	if s.variant != NoPriorWait && wfc.waitee.Read() != nil { // quick check without the lock
+	if s.variant != NoPriorWait && wfc.waitee.Load() != nil { // quick check without the lock
 		wfc.lockWaitCommit.Lock()
-		if s.variant == WaitWithoutRecheck || wfc.waitee.Read() != nil { // the safe check, under the lock (seeded bug: none)
+		if s.variant == WaitWithoutRecheck || wfc.waitee.Load() != nil { // the safe check, under the lock (seeded bug: none)
 			wfc.opaquePointer.Write(thd) // ready to commit, waiting for the prior one
 			s.enterCond(thd, wfc.condWaitCommit)
 			var locWaitee *waitForCommit
@@ -57,7 +57,7 @@ func (s *Server) queueForGroupCommit(thd *THD) (bool, error) {
 				if s.variant == WaitWithoutRecheck && first {
 					wfc.condWaitCommit.Wait() // seeded bug: waits before re-checking
 				}
-				if locWaitee = wfc.waitee.Read(); locWaitee == nil || thd.killed.Read() {
+				if locWaitee = wfc.waitee.Load(); locWaitee == nil || thd.killed.Load() {
 					break
 				}
 				wfc.condWaitCommit.Wait()
@@ -71,14 +71,14 @@ func (s *Server) queueForGroupCommit(thd *THD) (bool, error) {
 					locWaitee.lockWaitCommit.Unlock()
 					for {
 						wfc.condWaitCommit.Wait()
-						if wfc.waitee.Read() == nil {
+						if wfc.waitee.Load() == nil {
 							break
 						}
 					}
 				} else {
 					wfc.removeFromList(locWaitee)
 					locWaitee.lockWaitCommit.Unlock()
-					wfc.waitee.Write(nil)
+					wfc.waitee.Store(nil)
 					s.exitCond(thd, wfc.lockWaitCommit)
 					wfc.wakeupError.Write(true)
 					return false, ErrKilled
@@ -169,7 +169,7 @@ func (w *waitForCommit) removeFromList(waitee *waitForCommit) {
 		}
 		prev = cur.nextSubsequentCommit
 	}
-	w.waitee.Write(nil)
+	w.waitee.Store(nil)
 }
 
 // trxGroupCommitLeader is trx_group_commit_leader with
@@ -248,7 +248,7 @@ func (s *Server) wakeupSubsequentCommits(w *waitForCommit, err bool) {
 func wakeup(variant string, w *waitForCommit, err bool) {
 	w.lockWaitCommit.Lock()
 	w.wakeupError.Write(err)
-	w.waitee.Write(nil)
+	w.waitee.Store(nil)
 	if variant != SignalAfterUnlock {
 		w.condWaitCommit.Signal()
 	}
@@ -338,7 +338,7 @@ func (s *Server) exitCond(thd *THD, m *sim.Mutex) {
 // be lost, which only delays the kill).
 func kill(x *sim.Execution, thd *THD) {
 	thd.lockThdKill.Lock()
-	thd.killed.Write(true)
+	thd.killed.Store(true)
 	if c := thd.currentCond.Read(); c != nil {
 		for range 2 {
 			ok := c.L.TryLock()

@@ -52,19 +52,19 @@ const (
 
 // Variants lists the variants with their expected verdicts.
 var Variants = []sim.Variant{
-	{Name: Shipped, Expected: sim.Clean,
+	{Name: Shipped, Expected: sim.Clean, Also: dirtyReads,
 		Doc: "queue_for_group_commit with the in-order wait, queued_by_other and the waitee enqueuing its ready waiters; trx_group_commit_leader waking them with wfc->wakeup(); ~wait_for_commit with lock/unlock before destroy"},
-	{Name: ShippedNoDestroyLk, Expected: sim.Clean,
+	{Name: ShippedNoDestroyLk, Expected: sim.Clean, Also: dirtyReads,
 		Doc: "shipped without the lock/unlock in ~wait_for_commit: on the binlog path every wakeup of a waiter runs under a lock the waiter must take before it can destroy (LOCK_prepare_ordered, or its own LOCK_wait_commit), so the destroy race needs the no-binlog path"},
-	{Name: KillGuarded, Expected: sim.Assertion, Also: []sim.Kind{sim.UseAfterFree},
+	{Name: KillGuarded, Expected: sim.Assertion, Also: dirtyReads,
 		Doc: "FINDING in the shipped code as read: one waiting transaction (the strategy chooses which) is killed; the kill is ignored once the waitee's wakeup is running or it has queued the waiter (queued_by_other), but the killed waiter clears wfc->opaque_pointer after its wait while the waitee, which has just queued it, re-reads that pointer without the waiter's lock: DBUG_ASSERT(entry != NULL), a NULL dereference in a release build"},
-	{Name: KillEntryKept, Expected: sim.Clean,
+	{Name: KillEntryKept, Expected: sim.Clean, Also: dirtyReads,
 		Doc: "kill-guarded with the waitee keeping the entry it read under the lock instead of re-reading opaque_pointer (a fix of the finding above, not MariaDB's code)"},
-	{Name: KillUnguarded, Expected: checkers.RollbackBinlogged, Also: []sim.Kind{sim.UseAfterFree},
+	{Name: KillUnguarded, Expected: checkers.RollbackBinlogged, Also: []sim.Kind{sim.UseAfterFree, sim.Race},
 		Doc: "seeded historical bug (§1.6), on kill-entry-kept: the killed waiter always unregisters and rolls back, although its waitee may have queued it: the leader then binlogs a rolled-back transaction (and wakes its destroyed wait_for_commit)"},
-	{Name: NoPriorWait, Expected: checkers.OutOfOrder,
-		Doc: "seeded bug: queue_for_group_commit without the in-order wait (out-of-order parallel replication), so a transaction may commit before its prior one"},
-	{Name: WaitWithoutRecheck, Expected: sim.LostWakeup,
+	{Name: NoPriorWait, Expected: checkers.OutOfOrder, Also: []sim.Kind{sim.UseAfterFree, sim.Race},
+		Doc: "seeded bug: queue_for_group_commit without the in-order wait (out-of-order parallel replication), so a transaction may commit before its prior one (and return and free its wait_for_commit before its waitee wakes it)"},
+	{Name: WaitWithoutRecheck, Expected: sim.LostWakeup, Also: dirtyReads,
 		Doc: "seeded bug: the waiter waits once without re-checking wfc->waitee under LOCK_wait_commit (the race the source's comment names: the waitee's wakeup comes between the check and the wait)"},
 	{Name: NoBinlog, Expected: sim.Clean,
 		Doc: "commit without the binlog: wait_for_prior_commit (dirty read of waitee first), commit, wakeup_subsequent_commits, ~wait_for_commit with lock/unlock before destroy; wakeup() signals under the mutex"},
@@ -73,6 +73,15 @@ var Variants = []sim.Variant{
 	{Name: SignalAfterUnlock, Expected: sim.UseAfterFree,
 		Doc: "seeded bug: no-binlog with wakeup() signalling after the unlock: the waiter's lock/unlock before destroy no longer covers the signal"},
 }
+
+// dirtyReads are the findings the binlog-path variants show by design:
+// the source reads waiter->opaque_pointer under the waitee's lock, not
+// the waiter's, and checks subsequent_commits_list without a lock ("this
+// avoids having to take another lock for every commit"); both are plain
+// fields, so the race detector reports a data race (waitee and
+// thd->killed, which the source reads without a lock on purpose, are
+// atomics here, as waitee is std::atomic in MariaDB).
+var dirtyReads = []sim.Kind{sim.Race}
 
 // Errors a transaction's commit returns.
 var (
@@ -97,16 +106,16 @@ func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
 // in-order wait, as waiter (waitee, opaque_pointer, COND_wait_commit) and
 // as waitee (subsequent_commits_list, wakeup_subsequent_commits_running).
 type waitForCommit struct {
-	lockWaitCommit                 *sim.Mutex               // LOCK_wait_commit
-	condWaitCommit                 *sim.Cond                // COND_wait_commit
-	waitee                         *sim.Var[*waitForCommit] // waitee
-	opaquePointer                  *sim.Var[*THD]           // opaque_pointer: the waiter's entry, ready to commit
-	subsequentCommitsList          *sim.Var[*waitForCommit] // subsequent_commits_list
-	nextSubsequentCommit           *sim.Var[*waitForCommit] // next_subsequent_commit
-	wakeupSubsequentCommitsRunning *sim.Var[bool]           // wakeup_subsequent_commits_running
-	wakeupError                    *sim.Var[bool]           // wakeup_error
-	fields                         []sim.Freeable           // what ~wait_for_commit frees
-	refs                           int                      // workers that may still reach it (under the free list)
+	lockWaitCommit                 *sim.Mutex                  // LOCK_wait_commit
+	condWaitCommit                 *sim.Cond                   // COND_wait_commit
+	waitee                         *sim.Atomic[*waitForCommit] // waitee: std::atomic, read without the lock on the fast paths
+	opaquePointer                  *sim.Var[*THD]              // opaque_pointer: the waiter's entry, ready to commit
+	subsequentCommitsList          *sim.Var[*waitForCommit]    // subsequent_commits_list
+	nextSubsequentCommit           *sim.Var[*waitForCommit]    // next_subsequent_commit
+	wakeupSubsequentCommitsRunning *sim.Var[bool]              // wakeup_subsequent_commits_running
+	wakeupError                    *sim.Var[bool]              // wakeup_error
+	fields                         []sim.Freeable              // what ~wait_for_commit frees
+	refs                           int                         // workers that may still reach it (under the free list)
 }
 
 // THD is a worker's thread descriptor with its group_commit_entry (on the
@@ -114,13 +123,13 @@ type waitForCommit struct {
 // wait_for_commit.
 type THD struct {
 	groupcommit.THD
-	next          *sim.Var[*THD] // entry->next, the group commit queue link
-	lockWakeup    *sim.Mutex     // LOCK_wakeup_ready
-	condWakeup    *sim.Cond      // COND_wakeup_ready
-	wakeupReady   *sim.Var[bool] // wakeup_ready
-	queuedByOther *sim.Var[bool] // entry->queued_by_other
-	killed        *sim.Var[bool] // thd->killed
-	lockThdKill   *sim.Mutex     // mysys_var->mutex, guarding current_cond
+	next          *sim.Var[*THD]    // entry->next, the group commit queue link
+	lockWakeup    *sim.Mutex        // LOCK_wakeup_ready
+	condWakeup    *sim.Cond         // COND_wakeup_ready
+	wakeupReady   *sim.Var[bool]    // wakeup_ready
+	queuedByOther *sim.Var[bool]    // entry->queued_by_other
+	killed        *sim.Atomic[bool] // thd->killed, read without a lock by design
+	lockThdKill   *sim.Mutex        // mysys_var->mutex, guarding current_cond
 	currentCond   *sim.Var[*sim.Cond]
 	wfc           *waitForCommit // thd->wait_for_commit_ptr
 }
@@ -196,7 +205,7 @@ func newTHDs(x *sim.Execution, threads int) []*THD {
 			name := groupcommit.ThreadName(o.THD.ID)
 			thd := &THD{THD: o.THD, next: o.Next, lockWakeup: o.Lock, condWakeup: o.Cond, wakeupReady: o.Flag,
 				queuedByOther: sim.NewVarNamed(x, sim.Indexed("queued_by_other", name), false),
-				killed:        sim.NewVarNamed(x, sim.Indexed("killed", name), false),
+				killed:        sim.NewAtomicNamed(x, sim.Indexed("killed", name), false),
 				lockThdKill:   sim.NewMutexNamed(x, sim.Indexed("LOCK_thd_kill", name)),
 				currentCond:   sim.NewVarNamed[*sim.Cond](x, sim.Indexed("current_cond", name), nil),
 			}
@@ -208,7 +217,7 @@ func newTHDs(x *sim.Execution, threads int) []*THD {
 			if i > 1 {
 				waitee = &wfcs[i-1]
 			}
-			w.waitee = sim.NewVarNamed(x, sim.Indexed("waitee", name), waitee)
+			w.waitee = sim.NewAtomicNamed(x, sim.Indexed("waitee", name), waitee)
 			w.opaquePointer = sim.NewVarNamed[*THD](x, sim.Indexed("opaque_pointer", name), nil)
 			w.subsequentCommitsList = sim.NewVarNamed(x, sim.Indexed("subsequent_commits_list", name), at(i+1))
 			w.nextSubsequentCommit = sim.NewVarNamed[*waitForCommit](x, sim.Indexed("next_subsequent_commit", name), nil)

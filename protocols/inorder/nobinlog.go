@@ -47,9 +47,9 @@ func runNoBinlog(x *sim.Execution, variant string, cfg groupcommit.Config) {
 // exists for), then wait_for_prior_commit2 under LOCK_wait_commit. It
 // returns ErrPriorCommitFailed if the waitee woke it with an error.
 func waitForPriorCommit(w *waitForCommit) error {
-	if w.waitee.Read() != nil {
+	if w.waitee.Load() != nil {
 		w.lockWaitCommit.Lock()
-		for w.waitee.Read() != nil {
+		for w.waitee.Load() != nil {
 			w.condWaitCommit.Wait()
 		}
 		w.lockWaitCommit.Unlock()
