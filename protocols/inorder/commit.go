@@ -289,15 +289,18 @@ func wakeupSubsequentCommits(variant string, w *waitForCommit, err bool) {
 func (s *Server) release(thd *THD) { release(s.X, s.variant, s.freeList, s.thds, thd) }
 
 func release(x *sim.Execution, variant string, freeList *sim.Object, thds []*THD, thd *THD) {
-	for _, w := range []*waitForCommit{thd.wfc, thds[thd.ID-1].wfcOrNil()} {
-		if w == nil {
-			continue
-		}
-		var last bool
-		freeList.Do(func() { w.refs--; last = w.refs == 0 })
-		if last {
-			destroy(x, variant, w)
-		}
+	releaseWFC(x, variant, freeList, thd.wfc)
+	if prior := thds[thd.ID-1]; prior != nil {
+		releaseWFC(x, variant, freeList, prior.wfc)
+	}
+}
+
+// releaseWFC drops one reference to w, and destroys it with the last.
+func releaseWFC(x *sim.Execution, variant string, freeList *sim.Object, w *waitForCommit) {
+	var last bool
+	freeList.Do(func() { w.refs--; last = w.refs == 0 })
+	if last {
+		destroy(x, variant, w)
 	}
 }
 
@@ -315,40 +318,35 @@ func destroy(x *sim.Execution, variant string, w *waitForCommit) {
 }
 
 // enterCond is THD::ENTER_COND: publish the condition the thread waits
-// on, for a kill.
-func (s *Server) enterCond(thd *THD, c *sim.Cond) {
-	thd.lockThdKill.Lock()
-	thd.currentCond.Write(c)
-	thd.lockThdKill.Unlock()
-}
+// on, for a kill. MariaDB publishes it under mysys_var->mutex, which the
+// killer holds while it signals, so the condition outlives the signal;
+// here an atomic stands for that mutex, and the killer holds a reference
+// to the victim's wait_for_commit (release) until it is done.
+func (s *Server) enterCond(thd *THD, c *sim.Cond) { thd.currentCond.Store(c) }
 
 // exitCond is THD::EXIT_COND: release the wait's mutex, then clear the
 // published condition.
 func (s *Server) exitCond(thd *THD, m *sim.Mutex) {
 	m.Unlock()
-	thd.lockThdKill.Lock()
-	thd.currentCond.Write(nil)
-	thd.lockThdKill.Unlock()
+	thd.currentCond.Store(nil)
 }
 
-// kill is KILL of the thread (THD::awake): set thd->killed and, under the
-// thread's mysys_var->mutex, broadcast the condition it waits on, taking
-// that condition's mutex with trylock and trying twice (awake_no_mutex
-// retries; a broadcast whose trylock failed may come before the wait and
-// be lost, which only delays the kill).
-func kill(x *sim.Execution, thd *THD) {
-	thd.lockThdKill.Lock()
+// kill is KILL of the thread (THD::awake): set thd->killed and broadcast
+// the condition the thread waits on, taking that condition's mutex with
+// trylock as awake_no_mutex does. It tries once where awake_no_mutex
+// retries for a while: a broadcast whose trylock failed may come before
+// the wait and be lost, which only delays the kill (the waiter checks
+// thd->killed before every wait), so one try already gives the kill both
+// of its outcomes. Then it drops its reference to the victim's
+// wait_for_commit.
+func (s *Server) kill(thd *THD) {
 	thd.killed.Store(true)
-	if c := thd.currentCond.Read(); c != nil {
-		for range 2 {
-			ok := c.L.TryLock()
-			c.Broadcast()
-			if ok {
-				c.L.Unlock()
-				break
-			}
-			x.Yield()
+	if c := thd.currentCond.Load(); c != nil {
+		ok := c.L.TryLock()
+		c.Broadcast()
+		if ok {
+			c.L.Unlock()
 		}
 	}
-	thd.lockThdKill.Unlock()
+	releaseWFC(s.X, s.variant, s.freeList, thd.wfc)
 }

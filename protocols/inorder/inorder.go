@@ -21,11 +21,13 @@
 // stream (checkers.Txn{Thread: i, Seq: 1}); every Ti (i > 1) is registered
 // with T(i-1)'s wait_for_commit before the workers start, as the parallel
 // replication scheduler registers a group while its prior group is known
-// to exist. A kill (THD::awake) sets thd->killed and, under the thread's
-// mysys_var->mutex (LOCK_thd_kill here), broadcasts the condition the
-// thread waits on, taking its mutex with trylock, as awake_no_mutex does;
-// ENTER_COND and EXIT_COND publish and clear that condition under the same
-// mutex, so the killer never touches a destroyed condition.
+// to exist. A kill (THD::awake) sets thd->killed and
+// broadcasts the condition the thread waits on, taking its mutex with
+// trylock, as awake_no_mutex does. MariaDB does that under the thread's
+// mysys_var->mutex, under which ENTER_COND and EXIT_COND publish and clear
+// the condition; here the condition is an atomic, and the killer keeps the
+// victim's wait_for_commit alive until it is done, as that mutex does. A
+// wait_for_commit is freed once nobody can reach it any more (release).
 package inorder
 
 import (
@@ -123,23 +125,14 @@ type waitForCommit struct {
 // wait_for_commit.
 type THD struct {
 	groupcommit.THD
-	next          *sim.Var[*THD]    // entry->next, the group commit queue link
-	lockWakeup    *sim.Mutex        // LOCK_wakeup_ready
-	condWakeup    *sim.Cond         // COND_wakeup_ready
-	wakeupReady   *sim.Var[bool]    // wakeup_ready
-	queuedByOther *sim.Var[bool]    // entry->queued_by_other
-	killed        *sim.Atomic[bool] // thd->killed, read without a lock by design
-	lockThdKill   *sim.Mutex        // mysys_var->mutex, guarding current_cond
-	currentCond   *sim.Var[*sim.Cond]
-	wfc           *waitForCommit // thd->wait_for_commit_ptr
-}
-
-// wfcOrNil returns thd's wait_for_commit; nil for the nil THD (index 0).
-func (thd *THD) wfcOrNil() *waitForCommit {
-	if thd == nil {
-		return nil
-	}
-	return thd.wfc
+	next          *sim.Var[*THD]         // entry->next, the group commit queue link
+	lockWakeup    *sim.Mutex             // LOCK_wakeup_ready
+	condWakeup    *sim.Cond              // COND_wakeup_ready
+	wakeupReady   *sim.Var[bool]         // wakeup_ready
+	queuedByOther *sim.Var[bool]         // entry->queued_by_other
+	killed        *sim.Atomic[bool]      // thd->killed, read without a lock by design
+	currentCond   *sim.Atomic[*sim.Cond] // mysys_var->current_cond
+	wfc           *waitForCommit         // thd->wait_for_commit_ptr
 }
 
 // Server is the replica's shared state.
@@ -180,7 +173,9 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 		}
 		x.Check(checkers.InOrder)
 		if variant == KillGuarded || variant == KillEntryKept || variant == KillUnguarded {
-			s.X.Go("killer", func() { kill(x, s.thds[2+x.Choose("kill", cfg.Threads-1)]) })
+			victim := s.thds[2+x.Choose("kill", cfg.Threads-1)]
+			victim.wfc.refs++ // the killer's reference
+			s.X.Go("killer", func() { s.kill(victim) })
 		}
 		s.Run(s.commit, nil)
 	}, nil
@@ -206,8 +201,7 @@ func newTHDs(x *sim.Execution, threads int) []*THD {
 			thd := &THD{THD: o.THD, next: o.Next, lockWakeup: o.Lock, condWakeup: o.Cond, wakeupReady: o.Flag,
 				queuedByOther: sim.NewVarNamed(x, sim.Indexed("queued_by_other", name), false),
 				killed:        sim.NewAtomicNamed(x, sim.Indexed("killed", name), false),
-				lockThdKill:   sim.NewMutexNamed(x, sim.Indexed("LOCK_thd_kill", name)),
-				currentCond:   sim.NewVarNamed[*sim.Cond](x, sim.Indexed("current_cond", name), nil),
+				currentCond:   sim.NewAtomicNamed[*sim.Cond](x, sim.Indexed("current_cond", name), nil),
 			}
 			i := o.THD.ID
 			w := &wfcs[i]
