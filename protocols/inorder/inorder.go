@@ -47,6 +47,7 @@ const (
 	KillUnguarded      = "kill-unguarded"
 	NoPriorWait        = "no-prior-wait"
 	WaitWithoutRecheck = "wait-without-recheck"
+	BinlogErrors       = "binlog-errors"
 	NoBinlog           = "no-binlog"
 	DestroyWithoutLock = "destroy-without-lock"
 	SignalAfterUnlock  = "signal-after-unlock"
@@ -68,6 +69,8 @@ var Variants = []sim.Variant{
 		Doc: "seeded bug: queue_for_group_commit without the in-order wait (out-of-order parallel replication), so a transaction may commit before its prior one (and return and free its wait_for_commit before its waitee wakes it)"},
 	{Name: WaitWithoutRecheck, Expected: sim.LostWakeup, Also: dirtyReads,
 		Doc: "seeded bug: the waiter waits once without re-checking wfc->waitee under LOCK_wait_commit (the race the source's comment names: the waitee's wakeup comes between the check and the wait)"},
+	{Name: BinlogErrors, Expected: checkers.OutOfOrder, Also: dirtyReads,
+		Doc: "FINDING, the source's own ToDo: shipped with group_log_xid failures (a write or the group's fsync): a waiter woken when its waitee enqueued (not yet ready, so not queued_by_other) commits in a later group although the waitee's group failed"},
 	{Name: NoBinlog, Expected: sim.Clean,
 		Doc: "commit without the binlog: wait_for_prior_commit (dirty read of waitee first), commit, wakeup_subsequent_commits, ~wait_for_commit with lock/unlock before destroy; wakeup() signals under the mutex"},
 	{Name: DestroyWithoutLock, Expected: sim.UseAfterFree,
@@ -95,11 +98,10 @@ var (
 )
 
 // Adjust returns cfg as the variants run it: one transaction per worker
-// and at least two workers (so that some transaction waits), no readers,
-// crashes or binlog errors (the in-order oracle is about a replica whose
-// binlog works).
+// and at least two workers (so that some transaction waits), no readers
+// or crashes, and binlog errors only in binlog-errors.
 func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
-	cfg.Txns, cfg.Readers, cfg.Crash, cfg.XidErrors = 1, 0, false, false
+	cfg.Txns, cfg.Readers, cfg.Crash, cfg.XidErrors = 1, 0, false, variant == BinlogErrors
 	cfg.Threads = max(cfg.Threads, 2)
 	return cfg
 }

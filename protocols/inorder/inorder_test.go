@@ -28,6 +28,7 @@ var verdicts = []gctest.Verdict{
 	{Variant: KillUnguarded, Config: groupcommit.Config{Threads: 2, Engines: 1}, Strategy: "pct", Budget: 2000},
 	{Variant: NoPriorWait, Config: groupcommit.Config{Threads: 3, Engines: 1}, Strategy: "random", Budget: 200},
 	{Variant: WaitWithoutRecheck, Config: groupcommit.Config{Threads: 3, Engines: 1}, Strategy: "pct", Budget: 2000},
+	{Variant: BinlogErrors, Config: groupcommit.Config{Threads: 2, Engines: 1}, Strategy: "pct", Budget: 500},
 	{Variant: DestroyWithoutLock, Config: groupcommit.Config{Threads: 3, Engines: 1}, Strategy: "pct", Budget: 2000},
 	{Variant: SignalAfterUnlock, Config: groupcommit.Config{Threads: 3, Engines: 1}, Strategy: "pct", Budget: 2000},
 }
@@ -56,6 +57,7 @@ func TestExhaustive(t *testing.T) {
 		{KillUnguarded, 2, 5},
 		{NoPriorWait, 2, -1},
 		{WaitWithoutRecheck, 2, -1},
+		{BinlogErrors, 2, -1},
 		{NoBinlog, 3, -1},
 		{DestroyWithoutLock, 3, -1},
 		{SignalAfterUnlock, 3, -1},
