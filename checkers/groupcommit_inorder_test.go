@@ -39,3 +39,29 @@ func TestInOrderCheckers(t *testing.T) {
 		})
 	}
 }
+
+// TestStalledDelay proves the group-delay oracle both ways.
+func TestStalledDelay(t *testing.T) {
+	tests := []struct {
+		name string
+		evs  []any
+		want sim.Kind
+	}{
+		{"delay cut short", []any{RowLockGranted{t1}, RowLockWait{t2, t1}, GroupDelayEnd{Queue: []Txn{t1}}}, ""},
+		{"timeout without a blocked waiter", []any{RowLockGranted{t1}, GroupDelayEnd{Queue: []Txn{t1}, TimedOut: true}}, ""},
+		{"waiter granted before the timeout", []any{RowLockWait{t2, t1}, RowLockGranted{t2}, GroupDelayEnd{Queue: []Txn{t1}, TimedOut: true}}, ""},
+		{"timeout with a waiter blocked on the queue", []any{RowLockGranted{t1}, RowLockWait{t2, t1}, GroupDelayEnd{Queue: []Txn{t1}, TimedOut: true}}, LatencyKind},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := StalledDelay(history(tc.evs...))
+			var got sim.Kind
+			if f != nil {
+				got = f.Kind
+			}
+			if got != tc.want {
+				t.Fatalf("got %q, want %q (%v)", got, tc.want, f)
+			}
+		})
+	}
+}

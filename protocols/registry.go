@@ -16,6 +16,7 @@ import (
 
 	"github.com/simrun/simrun/protocols/broadcast"
 	"github.com/simrun/simrun/protocols/groupcommit"
+	"github.com/simrun/simrun/protocols/groupdelay"
 	"github.com/simrun/simrun/protocols/inorder"
 	"github.com/simrun/simrun/protocols/lockfree"
 	"github.com/simrun/simrun/protocols/mutexqueue"
@@ -158,6 +159,17 @@ var All = []*Protocol{
 		Runs:     100000, // a checking model: its I/O is unpriced
 		Build: func(v string, p Params) (sim.Scenario, error) {
 			return inorder.Scenario(v, groupcommit.Config{Threads: p.Threads, Txns: 1, Engines: p.Engines})
+		},
+	},
+	{
+		Name:     "groupdelay",
+		Doc:      "MariaDB's group commit delay (binlog_commit_wait_count/usec, timed wait on COND_prepare_ordered) with every transaction updating one row: has_waiter cut short by a row-lock waiter (184f718f), or not",
+		Variants: groupdelay.Variants,
+		Params:   []string{"threads", "txns"},
+		Defaults: Params{Threads: 2, Txns: 1, Engines: 1},
+		Runs:     20000,
+		Build: func(v string, p Params) (sim.Scenario, error) {
+			return groupdelay.Scenario(v, groupcommit.Config{Threads: p.Threads, Txns: p.Txns, Engines: 1})
 		},
 	},
 	{
