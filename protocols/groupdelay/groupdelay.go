@@ -20,6 +20,8 @@
 package groupdelay
 
 import (
+	"fmt"
+
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/protocols/groupcommit"
 	"github.com/simrun/simrun/sim"
@@ -48,8 +50,8 @@ const WaitUsec = 100 * sim.Millisecond
 
 // Adjust returns cfg as the variants run it: at least two threads, one
 // engine, no readers, crashes or binlog errors (the oracle is latency).
-// has_waiter is cleared when the leader grabs the queue: the waits it
-// reported were for that group.
+// has_waiter is cleared when a transaction takes the row lock, before
+// anybody can wait for it.
 func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
 	cfg.Threads = max(cfg.Threads, 2)
 	cfg.Engines, cfg.Readers, cfg.Crash, cfg.XidErrors = 1, 0, false, false
@@ -70,20 +72,22 @@ type THD struct {
 // Server is the shared state.
 type Server struct {
 	*groupcommit.Server
-	variant             string
-	waitCount           int
-	lockLog             *sim.Mutex     // LOCK_log
-	lockPrepareOrdered  *sim.Mutex     // LOCK_prepare_ordered
-	condPrepareOrdered  *sim.Cond      // COND_prepare_ordered
-	lockCommitOrdered   *sim.Mutex     // LOCK_commit_ordered
-	groupCommitQueue    *sim.Var[*THD] // group_commit_queue
-	lockSys             *sim.Mutex     // InnoDB's lock_sys mutex: the row lock's table
-	rowLockOwner        *sim.Var[*THD] // who holds the row every transaction updates (under lockSys)
-	rowLockWait         *sim.Cond      // row lock waiters (on lockSys)
-	expired             *sim.Var[int]  // the latest timed wait whose deadline passed (under LOCK_prepare_ordered)
-	waits               int            // timed waits so far (the leader's, under LOCK_log)
-	thds                []*THD
-	waitingOnGroupCommt *sim.Var[bool] // the leader waits on COND_prepare_ordered
+	variant            string
+	waitCount          int
+	lockLog            *sim.Mutex     // LOCK_log
+	lockPrepareOrdered *sim.Mutex     // LOCK_prepare_ordered
+	condPrepareOrdered *sim.Cond      // COND_prepare_ordered
+	lockCommitOrdered  *sim.Mutex     // LOCK_commit_ordered
+	groupCommitQueue   *sim.Var[*THD] // group_commit_queue
+	lockSys            *sim.Mutex     // InnoDB's lock_sys mutex: the row lock's table
+	rowLockOwner       *sim.Var[*THD] // who holds the row every transaction updates (under lockSys)
+	rowLockWait        *sim.Cond      // row lock waiters (on lockSys)
+	expired            *sim.Var[int]  // the latest timed wait whose deadline passed (under LOCK_prepare_ordered)
+	waits              int            // timed waits so far (the leader's, under LOCK_log)
+	thds               []*THD
+	// waitingOnGroupCommit is the leader's wait on COND_prepare_ordered in
+	// progress (0: none), written under LOCK_prepare_ordered.
+	waitingOnGroupCommit *sim.Atomic[int]
 }
 
 // Scenario returns the scenario of a variant (after Adjust).
@@ -92,16 +96,16 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 	return groupcommit.NewScenario(Variants, variant, cfg, func(gs *groupcommit.Server) {
 		x := gs.X
 		s := &Server{
-			Server:              gs,
-			variant:             variant,
-			lockLog:             sim.NewMutex(x, "LOCK_log"),
-			lockPrepareOrdered:  sim.NewMutex(x, "LOCK_prepare_ordered"),
-			lockCommitOrdered:   sim.NewMutex(x, "LOCK_commit_ordered"),
-			groupCommitQueue:    sim.NewVar[*THD](x, "group_commit_queue", nil),
-			lockSys:             sim.NewMutex(x, "lock_sys"),
-			rowLockOwner:        sim.NewVar[*THD](x, "row_lock_owner", nil),
-			expired:             sim.NewVar(x, "timedwait_expired", 0),
-			waitingOnGroupCommt: sim.NewVar(x, "waiting_on_group_commit", false),
+			Server:               gs,
+			variant:              variant,
+			lockLog:              sim.NewMutex(x, "LOCK_log"),
+			lockPrepareOrdered:   sim.NewMutex(x, "LOCK_prepare_ordered"),
+			lockCommitOrdered:    sim.NewMutex(x, "LOCK_commit_ordered"),
+			groupCommitQueue:     sim.NewVar[*THD](x, "group_commit_queue", nil),
+			lockSys:              sim.NewMutex(x, "lock_sys"),
+			rowLockOwner:         sim.NewVar[*THD](x, "row_lock_owner", nil),
+			expired:              sim.NewVar(x, "timedwait_expired", 0),
+			waitingOnGroupCommit: sim.NewAtomic(x, "waiting_on_group_commit", 0),
 		}
 		if variant != NoDelay {
 			s.waitCount = cfg.Threads
@@ -160,18 +164,21 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 // lock wait), unless the variant predates that report.
 func (s *Server) lockRow(thd *THD) {
 	s.lockSys.Lock()
+	var reported checkers.Txn // the holder's transaction the wait was reported for
 	for {
 		holder := s.rowLockOwner.Read()
 		if holder == nil {
 			break
 		}
-		if s.variant == HasWaiter {
-			s.binlogReportWaitFor(holder)
+		if s.variant == HasWaiter && holder.Txn != reported {
+			s.binlogReportWaitFor(holder) // once per holder, as the lock wait reports it
+			reported = holder.Txn
 		}
 		s.X.Record(checkers.RowLockWait{Waiter: thd.Txn, Holder: holder.Txn})
 		s.rowLockWait.Wait()
 	}
 	s.rowLockOwner.Write(thd)
+	thd.hasWaiter.Write(false) // nobody waits for this transaction yet: nobody could before now
 	s.X.Record(checkers.RowLockGranted{Txn: thd.Txn})
 	s.lockSys.Unlock()
 }
@@ -182,7 +189,7 @@ func (s *Server) lockRow(thd *THD) {
 func (s *Server) binlogReportWaitFor(holder *THD) {
 	s.lockPrepareOrdered.Lock()
 	holder.hasWaiter.Write(true)
-	if s.waitingOnGroupCommt.Read() {
+	if s.waitingOnGroupCommit.Load() != 0 {
 		s.condPrepareOrdered.Signal()
 	}
 	s.lockPrepareOrdered.Unlock()
@@ -199,9 +206,6 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 	}
 	current := s.groupCommitQueue.Read()
 	s.groupCommitQueue.Write(nil)
-	for e := current; e != nil; e = e.next.Read() {
-		e.hasWaiter.Write(false) // reported waits were for this group
-	}
 	s.lockPrepareOrdered.Unlock()
 	queue := groupcommit.Reverse(current, func(thd *THD) *sim.Var[*THD] { return thd.next })
 	var group []*THD
@@ -249,9 +253,13 @@ func (s *Server) sufficient() bool {
 // waitForSufficientCommits is wait_for_sufficient_commits, called with
 // LOCK_log and LOCK_prepare_ordered held: unless enough transactions have
 // queued, release LOCK_log and wait on COND_prepare_ordered until they
-// have or binlog_commit_wait_usec has passed (a timer stands for
-// pthread_cond_timedwait's deadline), then take LOCK_log back without
-// waiting for it under LOCK_prepare_ordered.
+// have or binlog_commit_wait_usec has passed, then take LOCK_log back
+// without waiting for it under LOCK_prepare_ordered. An actor that sleeps
+// the delay in virtual time, then broadcasts, stands for
+// pthread_cond_timedwait's deadline; Execution.Sleep ends only when no
+// other actor can step, so the deadline never overtakes a thread that
+// could still run, which is what the stall is about (a thread that cannot
+// run at all).
 func (s *Server) waitForSufficientCommits() {
 	if s.sufficient() {
 		return
@@ -259,15 +267,19 @@ func (s *Server) waitForSufficientCommits() {
 	s.lockLog.Unlock()
 	s.waits++
 	wait := s.waits
-	timer := sim.AfterFunc(s.X, WaitUsec, func() {
-		s.lockPrepareOrdered.Lock()
-		if s.expired.Read() < wait { // a late timer of an earlier wait expires nothing
-			s.expired.Write(wait)
+	s.X.Go(fmt.Sprintf("timedwait%d", wait), func() {
+		s.X.Sleep(WaitUsec)
+		if s.waitingOnGroupCommit.Load() != wait {
+			return // that wait has ended: its deadline expires nothing
 		}
-		s.condPrepareOrdered.Broadcast()
+		s.lockPrepareOrdered.Lock()
+		if s.waitingOnGroupCommit.Load() == wait {
+			s.expired.Write(wait)
+			s.condPrepareOrdered.Broadcast()
+		}
 		s.lockPrepareOrdered.Unlock()
 	})
-	s.waitingOnGroupCommt.Write(true)
+	s.waitingOnGroupCommit.Store(wait)
 	ok := false
 	for s.expired.Read() != wait {
 		s.condPrepareOrdered.Wait()
@@ -283,8 +295,7 @@ func (s *Server) waitForSufficientCommits() {
 		queue = append(queue, e.Txn)
 	}
 	s.X.Record(checkers.GroupDelayEnd{Queue: queue, TimedOut: !ok})
-	s.waitingOnGroupCommt.Write(false)
-	timer.Stop()
+	s.waitingOnGroupCommit.Store(0)
 	if !s.lockLog.TryLock() {
 		s.lockPrepareOrdered.Unlock()
 		s.lockLog.Lock()
