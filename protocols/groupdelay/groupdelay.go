@@ -145,11 +145,7 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 	if orig == nil {
 		s.trxGroupCommitLeader(thd)
 	} else {
-		thd.lockWakeup.Lock()
-		for !thd.wakeupReady.Read() {
-			thd.condWakeup.Wait()
-		}
-		thd.lockWakeup.Unlock()
+		groupcommit.WaitForWakeupReady(thd.lockWakeup, thd.wakeupReady, thd.condWakeup)
 	}
 	err := s.XidLogAfter(&thd.THD)
 	s.lockSys.Lock() // the engine commit releases the row lock
@@ -207,32 +203,16 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 	current := s.groupCommitQueue.Read()
 	s.groupCommitQueue.Write(nil)
 	s.lockPrepareOrdered.Unlock()
-	queue := groupcommit.Reverse(current, func(thd *THD) *sim.Var[*THD] { return thd.next })
-	var group []*THD
-	var txns []checkers.Txn
-	for thd := queue; thd != nil; thd = thd.next.Read() {
-		group, txns = append(group, thd), append(txns, thd.Txn)
-	}
-	pos, xidError := s.Binlog.GroupLogXid(txns)
-	for i, thd := range group {
-		thd.XidError = xidError[i]
-	}
+	link := func(thd *THD) *sim.Var[*THD] { return thd.next }
+	common := func(thd *THD) *groupcommit.THD { return &thd.THD }
+	queue := groupcommit.Reverse(current, link)
+	pos := groupcommit.WriteGroup(s.Server, queue, link, common)
 	s.lockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)
 	s.lockLog.Unlock()
-	for cur := queue; cur != nil; {
-		if !cur.XidError {
-			s.CommitOrdered(cur.Txn)
-		}
-		next := cur.next.Read()
-		if cur != leader {
-			cur.lockWakeup.Lock()
-			cur.wakeupReady.Write(true)
-			cur.lockWakeup.Unlock()
-			cur.condWakeup.Signal()
-		}
-		cur = next
-	}
+	groupcommit.CommitGroup(s.Server, queue, leader, link, common, func(e *THD) {
+		groupcommit.SignalWakeupReady(e.lockWakeup, e.wakeupReady, e.condWakeup)
+	})
 	s.lockCommitOrdered.Unlock()
 }
 

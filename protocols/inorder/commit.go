@@ -21,7 +21,7 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 	case isLeader:
 		s.trxGroupCommitLeader(thd)
 	case !thd.queuedByOther.Read():
-		s.waitForWakeupReady(thd)
+		groupcommit.WaitForWakeupReady(thd.lockWakeup, thd.wakeupReady, thd.condWakeup)
 	}
 	err = s.XidLogAfter(&thd.THD)
 	s.wakeupSubsequentCommits(thd.wfc, err != nil)
@@ -183,54 +183,21 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 	current := s.groupCommitQueue.Read()
 	s.groupCommitQueue.Write(nil)
 	s.lockPrepareOrdered.Unlock()
-	queue := groupcommit.Reverse(current, func(thd *THD) *sim.Var[*THD] { return thd.next })
+	queue := groupcommit.Reverse(current, link)
 
-	var group []*THD
-	var txns []checkers.Txn
-	for thd := queue; thd != nil; thd = thd.next.Read() {
-		group, txns = append(group, thd), append(txns, thd.Txn)
-	}
-	pos, xidError := s.Binlog.GroupLogXid(txns)
-	for i, thd := range group {
-		thd.XidError = xidError[i]
-	}
+	pos := groupcommit.WriteGroup(s.Server, queue, link, (*THD).common)
 
 	s.lockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)
 	s.lockLog.Unlock() // only once LOCK_commit_ordered is held
-	for current := queue; current != nil; {
-		if !current.XidError {
-			s.CommitOrdered(current.Txn)
+	groupcommit.CommitGroup(s.Server, queue, leader, link, (*THD).common, func(e *THD) {
+		if e.queuedByOther.Read() {
+			s.wakeup(e.wfc, e.XidError)
+		} else {
+			groupcommit.SignalWakeupReady(e.lockWakeup, e.wakeupReady, e.condWakeup)
 		}
-		next := current.next.Read() // before the wakeup: the woken thread may reuse its entry
-		if current != leader {
-			if current.queuedByOther.Read() {
-				s.wakeup(current.wfc, current.XidError)
-			} else {
-				s.signalWakeupReady(current)
-			}
-		}
-		current = next
-	}
+	})
 	s.lockCommitOrdered.Unlock()
-}
-
-// signalWakeupReady is THD::signal_wakeup_ready: the flag under the
-// thread's mutex, the signal after the unlock.
-func (s *Server) signalWakeupReady(thd *THD) {
-	thd.lockWakeup.Lock()
-	thd.wakeupReady.Write(true)
-	thd.lockWakeup.Unlock()
-	thd.condWakeup.Signal()
-}
-
-// waitForWakeupReady is THD::wait_for_wakeup_ready.
-func (s *Server) waitForWakeupReady(thd *THD) {
-	thd.lockWakeup.Lock()
-	for !thd.wakeupReady.Read() {
-		thd.condWakeup.Wait()
-	}
-	thd.lockWakeup.Unlock()
 }
 
 // wakeup is wait_for_commit::wakeup(w, err) under the variant.
@@ -350,3 +317,9 @@ func (s *Server) kill(thd *THD) {
 	}
 	releaseWFC(s.X, s.variant, s.freeList, thd.wfc)
 }
+
+// link is a THD's group commit queue link, entry->next.
+func link(thd *THD) *sim.Var[*THD] { return thd.next }
+
+// common is the THD's part that every group-commit protocol shares.
+func (thd *THD) common() *groupcommit.THD { return &thd.THD }

@@ -3,10 +3,10 @@ package inorder
 import (
 	"testing"
 
+	"github.com/simrun/simrun/internal/longtest"
+
 	"github.com/simrun/simrun/protocols/groupcommit"
 	"github.com/simrun/simrun/protocols/groupcommit/gctest"
-	"github.com/simrun/simrun/scheduler"
-	"github.com/simrun/simrun/sim"
 )
 
 // protocol is this package as the shared group-commit tests see it.
@@ -42,52 +42,19 @@ func TestSeededBugs(t *testing.T) { gctest.SeededBugs(t, protocol, verdicts) }
 // too big) and checks each variant's verdict there: the correct variants
 // clean, the others their expected kind.
 func TestExhaustive(t *testing.T) {
-	if testing.Short() {
-		t.Skip("explores every schedule")
-	}
-	for _, tc := range []struct {
-		variant string
-		threads int
-		bound   int // preemption bound, -1 for none
-	}{
-		{Shipped, 2, -1},
-		{ShippedNoDestroyLk, 2, -1},
-		{KillGuarded, 2, 5},
-		{KillEntryKept, 2, 5},
-		{KillUnguarded, 2, 5},
-		{NoPriorWait, 2, -1},
-		{WaitWithoutRecheck, 2, -1},
-		{BinlogErrors, 2, -1},
-		{NoBinlog, 3, -1},
-		{DestroyWithoutLock, 3, -1},
-		{SignalAfterUnlock, 3, -1},
-	} {
-		t.Run(tc.variant, func(t *testing.T) {
-			v, _ := sim.FindVariant(Variants, tc.variant)
-			s, err := Scenario(tc.variant, groupcommit.Config{Threads: tc.threads, Engines: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			strat := scheduler.Strategy(scheduler.NewDPOR())
-			if tc.bound >= 0 {
-				strat = scheduler.NewBoundedDPOR(tc.bound)
-			}
-			rep, err := sim.Explore(s, sim.Options{Strategy: strat, Runs: 200_000, NoSpurious: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !rep.Exhausted {
-				t.Fatalf("not exhausted in %d executions", rep.Runs)
-			}
-			var kinds []sim.Kind
-			for _, f := range rep.Findings {
-				kinds = append(kinds, f.Kind)
-			}
-			verdict, ok := v.Judge(kinds)
-			t.Logf("%d executions: %s %v", rep.Runs, verdict, rep.Counts)
-			if !ok || verdict != v.Expected {
-				t.Fatalf("verdict %s (findings %v), want %s", verdict, kinds, v.Expected)
-			}
-		})
-	}
+	longtest.Skip(t, "explores every schedule of eleven variants (about 15 s)")
+	two, three := groupcommit.Config{Threads: 2, Engines: 1}, groupcommit.Config{Threads: 3, Engines: 1}
+	gctest.ExhaustiveVerdicts(t, protocol, []gctest.Exhaustive{
+		{Variant: Shipped, Config: two, Bound: -1},
+		{Variant: ShippedNoDestroyLk, Config: two, Bound: -1},
+		{Variant: KillGuarded, Config: two, Bound: 5},
+		{Variant: KillEntryKept, Config: two, Bound: 5},
+		{Variant: KillUnguarded, Config: two, Bound: 5},
+		{Variant: NoPriorWait, Config: two, Bound: -1},
+		{Variant: WaitWithoutRecheck, Config: two, Bound: -1},
+		{Variant: BinlogErrors, Config: two, Bound: -1},
+		{Variant: NoBinlog, Config: three, Bound: -1},
+		{Variant: DestroyWithoutLock, Config: three, Bound: -1},
+		{Variant: SignalAfterUnlock, Config: three, Bound: -1},
+	})
 }
