@@ -93,14 +93,7 @@ func SeededBugs(t *testing.T, p Protocol, verdicts []Verdict) {
 	for _, tc := range verdicts {
 		seen[tc.Variant] = true
 		t.Run(tc.Variant, func(t *testing.T) {
-			v, err := sim.FindVariant(p.Variants, tc.Variant)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := p.Scenario(tc.Variant, tc.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
+			v, s := p.build(t, tc.Variant, tc.Config)
 			spec, err := scheduler.ParseSpec(tc.Strategy)
 			if err != nil {
 				t.Fatal(err)
@@ -238,14 +231,7 @@ type Exhaustive struct {
 func ExhaustiveVerdicts(t *testing.T, p Protocol, cases []Exhaustive) {
 	for _, tc := range cases {
 		t.Run(tc.Variant, func(t *testing.T) {
-			v, err := sim.FindVariant(p.Variants, tc.Variant)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := p.Scenario(tc.Variant, tc.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
+			v, s := p.build(t, tc.Variant, tc.Config)
 			strat := scheduler.Strategy(scheduler.NewDPOR())
 			if tc.Bound >= 0 {
 				strat = scheduler.NewBoundedDPOR(tc.Bound)
@@ -268,4 +254,19 @@ func ExhaustiveVerdicts(t *testing.T, p Protocol, cases []Exhaustive) {
 			}
 		})
 	}
+}
+
+// build returns variant of p and its scenario on cfg, failing t if either
+// is missing.
+func (p Protocol) build(t *testing.T, variant string, cfg groupcommit.Config) (sim.Variant, sim.Scenario) {
+	t.Helper()
+	v, err := sim.FindVariant(p.Variants, variant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.Scenario(variant, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, s
 }
