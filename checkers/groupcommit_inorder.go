@@ -27,6 +27,18 @@ type RolledBack struct {
 
 func (e RolledBack) String() string { return fmt.Sprintf("rollback %v (%s)", e.Txn, e.Why) }
 
+// DelayedError: Txn committed, and its thread then reports an error that
+// arose after its binlog group was durable (a failed binlog rotate,
+// returned from unlog()); the commit stands.
+type DelayedError struct {
+	Txn Txn
+	Why string
+}
+
+func (e DelayedError) String() string {
+	return fmt.Sprintf("%v committed, then reports %s", e.Txn, e.Why)
+}
+
 // InOrder checks in-order commit of a parallel replica, where transaction
 // Txn{Thread: i} is the i-th of the replication stream (Seq is not part of
 // the order): the transactions that became visible in engine 0

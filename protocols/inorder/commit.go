@@ -23,7 +23,13 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 	case !thd.queuedByOther.Read():
 		groupcommit.WaitForWakeupReady(thd.lockWakeup, thd.wakeupReady, thd.condWakeup)
 	}
+	if thd.rotateFailed && s.variant == RotateErrorRollback {
+		return s.rollback(thd, ErrRotate) // seeded bug: the transaction is binlogged
+	}
 	err = s.XidLogAfter(&thd.THD)
+	if thd.rotateFailed && err == nil {
+		s.X.Record(checkers.DelayedError{Txn: thd.Txn, Why: ErrRotate.Error()}) // unlog()
+	}
 	s.wakeupSubsequentCommits(thd.wfc, err != nil)
 	s.release(thd)
 	return err
@@ -186,6 +192,16 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 	queue := groupcommit.Reverse(current, link)
 
 	pos := groupcommit.WriteGroup(s.Server, queue, link, (*THD).common)
+	if (s.variant == RotateErrorDelayed || s.variant == RotateErrorRollback) && s.X.Choose("rotate_error", 2) == 1 {
+		// rotate() failed after the group's fsync. MariaDB gives the
+		// error to the leader as cache_mngr->delayed_error, returned
+		// from unlog() once the transaction is committed; returning it
+		// now would roll back a binlogged transaction (seeded bug).
+		leader.rotateFailed = true
+		if s.variant == RotateErrorRollback {
+			leader.XidError = true // no commit_ordered: the leader fails
+		}
+	}
 
 	s.lockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)

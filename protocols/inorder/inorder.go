@@ -40,17 +40,19 @@ import (
 
 // Variant names.
 const (
-	Shipped            = "shipped"
-	ShippedNoDestroyLk = "shipped-destroy-without-lock"
-	KillGuarded        = "kill-guarded"
-	KillEntryKept      = "kill-entry-kept"
-	KillUnguarded      = "kill-unguarded"
-	NoPriorWait        = "no-prior-wait"
-	WaitWithoutRecheck = "wait-without-recheck"
-	BinlogErrors       = "binlog-errors"
-	NoBinlog           = "no-binlog"
-	DestroyWithoutLock = "destroy-without-lock"
-	SignalAfterUnlock  = "signal-after-unlock"
+	Shipped             = "shipped"
+	ShippedNoDestroyLk  = "shipped-destroy-without-lock"
+	KillGuarded         = "kill-guarded"
+	KillEntryKept       = "kill-entry-kept"
+	KillUnguarded       = "kill-unguarded"
+	NoPriorWait         = "no-prior-wait"
+	WaitWithoutRecheck  = "wait-without-recheck"
+	BinlogErrors        = "binlog-errors"
+	RotateErrorDelayed  = "rotate-error-delayed"
+	RotateErrorRollback = "rotate-error-rollback"
+	NoBinlog            = "no-binlog"
+	DestroyWithoutLock  = "destroy-without-lock"
+	SignalAfterUnlock   = "signal-after-unlock"
 )
 
 // Variants lists the variants with their expected verdicts.
@@ -71,6 +73,10 @@ var Variants = []sim.Variant{
 		Doc: "seeded bug: the waiter waits once without re-checking wfc->waitee under LOCK_wait_commit (the race the source's comment names: the waitee's wakeup comes between the check and the wait)"},
 	{Name: BinlogErrors, Expected: checkers.OutOfOrder, Also: dirtyReads,
 		Doc: "FINDING, the source's own ToDo: shipped with group_log_xid failures (a write or the group's fsync): a waiter woken when its waitee enqueued (not yet ready, so not queued_by_other) commits in a later group although the waitee's group failed"},
+	{Name: RotateErrorDelayed, Expected: sim.Clean, Also: dirtyReads,
+		Doc: "shipped, and the binlog rotate after a group's fsync may fail (§1.3 steps 6 and 10): the error is delayed to the leader's unlog(), after its commit"},
+	{Name: RotateErrorRollback, Expected: checkers.RollbackBinlogged, Also: dirtyReads,
+		Doc: "seeded bug: the rotate error returned at once, as the source's comment rules out: the leader rolls back a transaction that is already binlogged"},
 	{Name: NoBinlog, Expected: sim.Clean,
 		Doc: "commit without the binlog: wait_for_prior_commit (dirty read of waitee first), commit, wakeup_subsequent_commits, ~wait_for_commit with lock/unlock before destroy; wakeup() signals under the mutex"},
 	{Name: DestroyWithoutLock, Expected: sim.UseAfterFree,
@@ -95,6 +101,8 @@ var (
 	// ErrPriorCommitFailed is ER_PRIOR_COMMIT_FAILED: the transaction's
 	// waitee failed, so it must not commit.
 	ErrPriorCommitFailed = errors.New("prior commit failed")
+	// ErrRotate is the binlog rotate's error (ER_ERROR_ON_WRITE).
+	ErrRotate = errors.New("binlog rotate failed")
 )
 
 // Adjust returns cfg as the variants run it: one transaction per worker
@@ -135,6 +143,7 @@ type THD struct {
 	killed        *sim.Atomic[bool]      // thd->killed, read without a lock by design
 	currentCond   *sim.Atomic[*sim.Cond] // mysys_var->current_cond
 	wfc           *waitForCommit         // thd->wait_for_commit_ptr
+	rotateFailed  bool                   // the binlog rotate after its group failed (it led the group)
 }
 
 // Server is the replica's shared state.

@@ -29,6 +29,7 @@ var verdicts = []gctest.Verdict{
 	{Variant: NoPriorWait, Config: groupcommit.Config{Threads: 3, Engines: 1}, Strategy: "random", Budget: 200},
 	{Variant: WaitWithoutRecheck, Config: groupcommit.Config{Threads: 3, Engines: 1}, Strategy: "pct", Budget: 2000},
 	{Variant: BinlogErrors, Config: groupcommit.Config{Threads: 2, Engines: 1}, Strategy: "pct", Budget: 500},
+	{Variant: RotateErrorRollback, Config: groupcommit.Config{Threads: 3, Engines: 1}, Strategy: "random", Budget: 200},
 	{Variant: DestroyWithoutLock, Config: groupcommit.Config{Threads: 3, Engines: 1}, Strategy: "pct", Budget: 2000},
 	{Variant: SignalAfterUnlock, Config: groupcommit.Config{Threads: 3, Engines: 1}, Strategy: "pct", Budget: 2000},
 }
@@ -53,6 +54,8 @@ func TestExhaustive(t *testing.T) {
 		{Variant: NoPriorWait, Config: two, Bound: -1},
 		{Variant: WaitWithoutRecheck, Config: two, Bound: -1},
 		{Variant: BinlogErrors, Config: two, Bound: -1},
+		{Variant: RotateErrorDelayed, Config: two, Bound: -1},
+		{Variant: RotateErrorRollback, Config: two, Bound: -1},
 		{Variant: NoBinlog, Config: three, Bound: -1},
 		{Variant: DestroyWithoutLock, Config: three, Bound: -1},
 		{Variant: SignalAfterUnlock, Config: three, Bound: -1},
