@@ -55,8 +55,8 @@ type freedObject struct {
 // condition variable that actors wait on, is a use-after-free finding at
 // once.
 func (x *Execution) Free(obj Freeable) {
-	ox, gen, id := obj.objectID()
-	ox.own(gen, x.objs[id].kind, x.objs[id].name)
+	_, gen, id := obj.objectID()
+	x.own(gen, "object", Name{base: "given to Free"}) // before id indexes this execution's objects
 	x.freeing = true
 	a := x.stepOp(req{kind: op.Write, obj: id})
 	x.freeing = false

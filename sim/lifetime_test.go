@@ -136,6 +136,26 @@ func TestFreeMisuse(t *testing.T) {
 	}
 }
 
+// A primitive kept from an earlier execution and freed in a later one is a
+// misuse, like any other use of it.
+func TestFreeStale(t *testing.T) {
+	var kept *sim.Var[int]
+	s := func(x *sim.Execution) {
+		if kept == nil {
+			kept = sim.NewVar(x, "v", 0)
+			return
+		}
+		x.Free(kept)
+	}
+	rep, err := sim.Explore(s, sim.Options{Runs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Kind != sim.Misuse {
+		t.Fatalf("findings %v, want one misuse", rep.Findings)
+	}
+}
+
 // Free ends an object's life: the waker's signal after the waiter
 // destroyed the condition is a use-after-free finding, whose cause is the
 // free and the use.
