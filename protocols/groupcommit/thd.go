@@ -154,3 +154,23 @@ func WaitForWakeupReady(lock *sim.Mutex, ready *sim.Var[bool], cond *sim.Cond) {
 	}
 	lock.Unlock()
 }
+
+// ShippedLocks are the locks of MariaDB's binlog group commit and the
+// queue they guard, named as in the source; L is the protocol's entry
+// pointer type.
+type ShippedLocks[L any] struct {
+	LockLog            *sim.Mutex  // LOCK_log
+	LockPrepareOrdered *sim.Mutex  // LOCK_prepare_ordered
+	LockCommitOrdered  *sim.Mutex  // LOCK_commit_ordered
+	GroupCommitQueue   *sim.Var[L] // group_commit_queue, under LOCK_prepare_ordered
+}
+
+// NewShippedLocks creates the locks and the empty queue.
+func NewShippedLocks[L any](x *sim.Execution) ShippedLocks[L] {
+	return ShippedLocks[L]{
+		LockLog:            sim.NewMutex(x, "LOCK_log"),
+		LockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
+		LockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
+		GroupCommitQueue:   sim.NewVar[L](x, "group_commit_queue", *new(L)),
+	}
+}

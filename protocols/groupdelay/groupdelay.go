@@ -72,13 +72,10 @@ type THD struct {
 // Server is the shared state.
 type Server struct {
 	*groupcommit.Server
-	variant            string
-	waitCount          int
-	lockLog            *sim.Mutex     // LOCK_log
-	lockPrepareOrdered *sim.Mutex     // LOCK_prepare_ordered
+	variant   string
+	waitCount int
+	groupcommit.ShippedLocks[*THD]
 	condPrepareOrdered *sim.Cond      // COND_prepare_ordered
-	lockCommitOrdered  *sim.Mutex     // LOCK_commit_ordered
-	groupCommitQueue   *sim.Var[*THD] // group_commit_queue
 	lockSys            *sim.Mutex     // InnoDB's lock_sys mutex: the row lock's table
 	rowLockOwner       *sim.Var[*THD] // who holds the row every transaction updates (under lockSys)
 	rowLockWait        *sim.Cond      // row lock waiters (on lockSys)
@@ -98,10 +95,7 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 		s := &Server{
 			Server:               gs,
 			variant:              variant,
-			lockLog:              sim.NewMutex(x, "LOCK_log"),
-			lockPrepareOrdered:   sim.NewMutex(x, "LOCK_prepare_ordered"),
-			lockCommitOrdered:    sim.NewMutex(x, "LOCK_commit_ordered"),
-			groupCommitQueue:     sim.NewVar[*THD](x, "group_commit_queue", nil),
+			ShippedLocks:         groupcommit.NewShippedLocks[*THD](x),
 			lockSys:              sim.NewMutex(x, "lock_sys"),
 			rowLockOwner:         sim.NewVar[*THD](x, "row_lock_owner", nil),
 			expired:              sim.NewVar(x, "timedwait_expired", 0),
@@ -110,7 +104,7 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 		if variant != NoDelay {
 			s.waitCount = cfg.Threads
 		}
-		s.condPrepareOrdered = sim.NewCond(x, "COND_prepare_ordered", s.lockPrepareOrdered)
+		s.condPrepareOrdered = sim.NewCond(x, "COND_prepare_ordered", s.LockPrepareOrdered)
 		s.rowLockWait = sim.NewCond(x, "row_lock_wait", s.lockSys)
 		s.thds = groupcommit.NewTHDs(x, cfg.Threads,
 			groupcommit.ThreadNames{Next: "next", Lock: "LOCK_wakeup_ready", Cond: "COND_wakeup_ready", Flag: "wakeup_ready"},
@@ -132,16 +126,16 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 	thd.Start(txn)
 	s.lockRow(thd)
 	thd.wakeupReady.Write(false) // clear_wakeup_ready(), before the entry is visible
-	s.lockPrepareOrdered.Lock()
-	orig := s.groupCommitQueue.Read()
+	s.LockPrepareOrdered.Lock()
+	orig := s.GroupCommitQueue.Read()
 	thd.next.Write(orig)
-	s.groupCommitQueue.Write(thd)
+	s.GroupCommitQueue.Write(thd)
 	s.PrepareOrdered(txn)
 	s.X.Record(checkers.Enqueued{Txn: txn, Leader: orig == nil})
 	if s.waitCount > 0 {
 		s.condPrepareOrdered.Signal() // a waiting leader recounts
 	}
-	s.lockPrepareOrdered.Unlock()
+	s.LockPrepareOrdered.Unlock()
 	if orig == nil {
 		s.trxGroupCommitLeader(thd)
 	} else {
@@ -183,37 +177,37 @@ func (s *Server) lockRow(thd *THD) {
 // for thd1's row lock, so under LOCK_prepare_ordered thd1->has_waiter is
 // set and a leader waiting for more commits is signalled.
 func (s *Server) binlogReportWaitFor(holder *THD) {
-	s.lockPrepareOrdered.Lock()
+	s.LockPrepareOrdered.Lock()
 	holder.hasWaiter.Write(true)
 	if s.waitingOnGroupCommit.Load() != 0 {
 		s.condPrepareOrdered.Signal()
 	}
-	s.lockPrepareOrdered.Unlock()
+	s.LockPrepareOrdered.Unlock()
 }
 
 // trxGroupCommitLeader is trx_group_commit_leader: LOCK_log, then
 // LOCK_prepare_ordered and wait_for_sufficient_commits, grab and reverse,
 // write with one fsync, commit_ordered and wake each member.
 func (s *Server) trxGroupCommitLeader(leader *THD) {
-	s.lockLog.Lock()
-	s.lockPrepareOrdered.Lock()
+	s.LockLog.Lock()
+	s.LockPrepareOrdered.Lock()
 	if s.waitCount > 0 {
 		s.waitForSufficientCommits()
 	}
-	current := s.groupCommitQueue.Read()
-	s.groupCommitQueue.Write(nil)
-	s.lockPrepareOrdered.Unlock()
+	current := s.GroupCommitQueue.Read()
+	s.GroupCommitQueue.Write(nil)
+	s.LockPrepareOrdered.Unlock()
 	link := func(thd *THD) *sim.Var[*THD] { return thd.next }
 	common := func(thd *THD) *groupcommit.THD { return &thd.THD }
 	queue := groupcommit.Reverse(current, link)
 	pos := groupcommit.WriteGroup(s.Server, queue, link, common)
-	s.lockCommitOrdered.Lock()
+	s.LockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)
-	s.lockLog.Unlock()
+	s.LockLog.Unlock()
 	groupcommit.CommitGroup(s.Server, queue, leader, link, common, func(e *THD) {
 		groupcommit.SignalWakeupReady(e.lockWakeup, e.wakeupReady, e.condWakeup)
 	})
-	s.lockCommitOrdered.Unlock()
+	s.LockCommitOrdered.Unlock()
 }
 
 // sufficient counts the queue (under LOCK_prepare_ordered) and reports
@@ -221,7 +215,7 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 // or (with the fix) an entry that another transaction waits for.
 func (s *Server) sufficient() bool {
 	count := 0
-	for e := s.groupCommitQueue.Read(); e != nil; e = e.next.Read() {
+	for e := s.GroupCommitQueue.Read(); e != nil; e = e.next.Read() {
 		count++
 		if count >= s.waitCount || s.variant == HasWaiter && e.hasWaiter.Read() {
 			return true
@@ -244,7 +238,7 @@ func (s *Server) waitForSufficientCommits() {
 	if s.sufficient() {
 		return
 	}
-	s.lockLog.Unlock()
+	s.LockLog.Unlock()
 	s.waits++
 	wait := s.waits
 	s.X.Go(fmt.Sprintf("timedwait%d", wait), func() {
@@ -252,12 +246,12 @@ func (s *Server) waitForSufficientCommits() {
 		if s.waitingOnGroupCommit.Load() != wait {
 			return // that wait has ended: its deadline expires nothing
 		}
-		s.lockPrepareOrdered.Lock()
+		s.LockPrepareOrdered.Lock()
 		if s.waitingOnGroupCommit.Load() == wait {
 			s.expired.Write(wait)
 			s.condPrepareOrdered.Broadcast()
 		}
-		s.lockPrepareOrdered.Unlock()
+		s.LockPrepareOrdered.Unlock()
 	})
 	s.waitingOnGroupCommit.Store(wait)
 	ok := false
@@ -271,14 +265,14 @@ func (s *Server) waitForSufficientCommits() {
 		ok = s.sufficient() // the broadcast of the timeout may have come with enough
 	}
 	var queue []checkers.Txn
-	for e := s.groupCommitQueue.Read(); e != nil; e = e.next.Read() {
+	for e := s.GroupCommitQueue.Read(); e != nil; e = e.next.Read() {
 		queue = append(queue, e.Txn)
 	}
 	s.X.Record(checkers.GroupDelayEnd{Queue: queue, TimedOut: !ok})
 	s.waitingOnGroupCommit.Store(0)
-	if !s.lockLog.TryLock() {
-		s.lockPrepareOrdered.Unlock()
-		s.lockLog.Lock()
-		s.lockPrepareOrdered.Lock()
+	if !s.LockLog.TryLock() {
+		s.LockPrepareOrdered.Unlock()
+		s.LockLog.Lock()
+		s.LockPrepareOrdered.Lock()
 	}
 }

@@ -103,13 +103,13 @@ func (s *Server) queueForGroupCommit(thd *THD) (bool, error) {
 	}
 
 	thd.wakeupReady.Write(false) // clear_wakeup_ready(), before the entry is visible
-	s.lockPrepareOrdered.Lock()
-	origQueue := s.groupCommitQueue.Read()
+	s.LockPrepareOrdered.Lock()
+	origQueue := s.GroupCommitQueue.Read()
 	cur, last, entry := wfc, wfc, thd
 	var pulled []*THD // kill-entry-kept: the entries seen under the lock, in BFS order
 	for {
-		entry.next.Write(s.groupCommitQueue.Read())
-		s.groupCommitQueue.Write(entry)
+		entry.next.Write(s.GroupCommitQueue.Read())
+		s.GroupCommitQueue.Write(entry)
 		s.PrepareOrdered(entry.Txn)
 		s.X.Record(checkers.Enqueued{Txn: entry.Txn, Leader: origQueue == nil && entry == thd})
 		if cur.subsequentCommitsList.Read() != nil {
@@ -156,7 +156,7 @@ func (s *Server) queueForGroupCommit(thd *THD) (bool, error) {
 			s.X.Failf(sim.Assertion, "DBUG_ASSERT(entry != NULL) in queue_for_group_commit: a queued waiter's opaque_pointer is NULL")
 		}
 	}
-	s.lockPrepareOrdered.Unlock()
+	s.LockPrepareOrdered.Unlock()
 	return origQueue == nil, nil
 }
 
@@ -184,11 +184,11 @@ func (w *waitForCommit) removeFromList(waitee *waitForCommit) {
 // each commit_ordered and wake each member: wfc->wakeup() if it was queued
 // by its waitee, else signal_wakeup_ready().
 func (s *Server) trxGroupCommitLeader(leader *THD) {
-	s.lockLog.Lock()
-	s.lockPrepareOrdered.Lock()
-	current := s.groupCommitQueue.Read()
-	s.groupCommitQueue.Write(nil)
-	s.lockPrepareOrdered.Unlock()
+	s.LockLog.Lock()
+	s.LockPrepareOrdered.Lock()
+	current := s.GroupCommitQueue.Read()
+	s.GroupCommitQueue.Write(nil)
+	s.LockPrepareOrdered.Unlock()
 	queue := groupcommit.Reverse(current, link)
 
 	pos := groupcommit.WriteGroup(s.Server, queue, link, (*THD).common)
@@ -203,9 +203,9 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 		}
 	}
 
-	s.lockCommitOrdered.Lock()
+	s.LockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)
-	s.lockLog.Unlock() // only once LOCK_commit_ordered is held
+	s.LockLog.Unlock() // only once LOCK_commit_ordered is held
 	groupcommit.CommitGroup(s.Server, queue, leader, link, (*THD).common, func(e *THD) {
 		if e.queuedByOther.Read() {
 			s.wakeup(e.wfc, e.XidError)
@@ -213,7 +213,7 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 			groupcommit.SignalWakeupReady(e.lockWakeup, e.wakeupReady, e.condWakeup)
 		}
 	})
-	s.lockCommitOrdered.Unlock()
+	s.LockCommitOrdered.Unlock()
 }
 
 // wakeup is wait_for_commit::wakeup(w, err) under the variant.

@@ -149,13 +149,10 @@ type THD struct {
 // Server is the replica's shared state.
 type Server struct {
 	*groupcommit.Server
-	variant            string
-	lockLog            *sim.Mutex     // LOCK_log
-	lockPrepareOrdered *sim.Mutex     // LOCK_prepare_ordered
-	lockCommitOrdered  *sim.Mutex     // LOCK_commit_ordered
-	groupCommitQueue   *sim.Var[*THD] // group_commit_queue
-	freeList           *sim.Object    // frees the wait_for_commit objects (release)
-	thds               []*THD
+	variant string
+	groupcommit.ShippedLocks[*THD]
+	freeList *sim.Object // frees the wait_for_commit objects (release)
+	thds     []*THD
 }
 
 // Scenario returns the scenario of a variant (after Adjust).
@@ -173,14 +170,11 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 	return func(x *sim.Execution) {
 		gs := groupcommit.NewServer(x, cfg)
 		s := &Server{
-			Server:             gs,
-			variant:            variant,
-			lockLog:            sim.NewMutex(x, "LOCK_log"),
-			lockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
-			lockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
-			groupCommitQueue:   sim.NewVar[*THD](x, "group_commit_queue", nil),
-			freeList:           sim.NewObject(x, "rgi_free_list"),
-			thds:               newTHDs(x, cfg.Threads),
+			Server:       gs,
+			variant:      variant,
+			ShippedLocks: groupcommit.NewShippedLocks[*THD](x),
+			freeList:     sim.NewObject(x, "rgi_free_list"),
+			thds:         newTHDs(x, cfg.Threads),
 		}
 		x.Check(checkers.InOrder)
 		if variant == KillGuarded || variant == KillEntryKept || variant == KillUnguarded {
