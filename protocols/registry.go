@@ -156,7 +156,7 @@ var All = []*Protocol{
 		Variants: inorder.Variants,
 		Params:   []string{"threads", "engines"},
 		Defaults: Params{Threads: 3, Txns: 1, Engines: 1},
-		Runs:     100000, // a checking model: its I/O is unpriced
+		Runs:     20000, // a checking model: its I/O is unpriced
 		Build: func(v string, p Params) (sim.Scenario, error) {
 			return inorder.Scenario(v, groupcommit.Config{Threads: p.Threads, Txns: 1, Engines: p.Engines})
 		},
