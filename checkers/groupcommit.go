@@ -122,6 +122,9 @@ func (e Returned) String() string {
 //     binlog group and commit_ordered in every engine it prepared in;
 //   - a transaction that returned an error was neither commit_ordered nor
 //     committed;
+//   - a transaction its thread rolled back (RolledBack) was neither
+//     binlogged nor commit_ordered, before or after the rollback, and
+//     may return an error without a group_log_xid failure;
 //   - when the execution ended normally, every transaction that began has
 //     returned.
 func CommitOrder(h *sim.History) *sim.Finding {
@@ -174,6 +177,7 @@ type txnState struct {
 	committedIn int // number of engines commit_ordered
 	returned    bool
 	xidFailed   bool // its own binlog write failed
+	rolledBack  bool // its thread rolled it back (RolledBack)
 }
 
 // groupState is what the check knows of one binlog group's fsync.
@@ -247,6 +251,9 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 		c.queue = append(c.queue, ev.Txn)
 	case BinlogWrite:
 		s := c.state(ev.Txn)
+		if s.rolledBack {
+			return fail(RollbackBinlogged, e, h, "%v binlogged in group %d after its thread rolled it back", ev.Txn, ev.Group)
+		}
 		if s.binlogged {
 			return fail(Durability, e, h, "%v binlogged twice (groups %d and %d)", ev.Txn, s.group, ev.Group)
 		}
@@ -262,10 +269,22 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 		c.groups[ev.Group] = g
 	case XidError:
 		c.state(ev.Txn).xidFailed = true
+	case RolledBack:
+		s := c.state(ev.Txn)
+		s.rolledBack = true
+		if s.binlogged && !c.failedTxn(s) {
+			return fail(RollbackBinlogged, e, h, "%v rolled back (%s) but binlogged in group %d", ev.Txn, ev.Why, s.group)
+		}
+		if s.committedIn > 0 {
+			return fail(RollbackBinlogged, e, h, "%v rolled back (%s) but commit_ordered", ev.Txn, ev.Why)
+		}
 	case CommitOrdered:
 		s := c.state(ev.Txn)
 		if c.failedTxn(s) {
 			return fail(XidErrorKind, e, h, "%v commit_ordered in engine %d although its group_log_xid failed", ev.Txn, ev.Engine)
+		}
+		if s.rolledBack {
+			return fail(RollbackBinlogged, e, h, "%v commit_ordered in engine %d after its thread rolled it back", ev.Txn, ev.Engine)
 		}
 		if !s.binlogged || !c.groups[s.group].synced {
 			return fail(Durability, e, h, "%v commit_ordered in engine %d before its binlog group was fsynced", ev.Txn, ev.Engine)
@@ -289,6 +308,9 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 		if ev.Err {
 			if s.committedIn > 0 {
 				return fail(Durability, e, h, "%v returned an error but was commit_ordered", ev.Txn)
+			}
+			if s.rolledBack {
+				return nil
 			}
 			if !c.failedTxn(s) {
 				return fail(XidErrorKind, e, h, "%v returned an error although its group_log_xid succeeded", ev.Txn)

@@ -30,6 +30,7 @@ func history(evs ...any) *sim.History {
 var (
 	t1 = Txn{Thread: 1, Seq: 1}
 	t2 = Txn{Thread: 2, Seq: 1}
+	t3 = Txn{Thread: 3, Seq: 1}
 )
 
 // TestCheckers runs each checker on small hand-made histories, passing and
@@ -65,6 +66,20 @@ func TestCheckers(t *testing.T) {
 		{"commit cut off by the crash, observed", Linearizable, []any{Begin{t1}, Crash{}, Returned{t1, false}, Recovered{Binlog: []Txn{t1}, Engines: [][]Txn{{t1}}}}, ""},
 		{"commit cut off by the crash, lost", Linearizable, []any{Begin{t1}, Crash{}, Recovered{Binlog: nil, Engines: [][]Txn{{}}}}, ""},
 		{"acknowledged commit lost in recovery", Linearizable, []any{Begin{t1}, Returned{t1, false}, Crash{}, Recovered{Engines: [][]Txn{{}}}}, Linearizability},
+		// In-order parallel replication and rollbacks.
+		{"in order", InOrder, []any{CommitOrdered{t1, 0}, CommitOrdered{t2, 0}, CommitOrdered{t3, 0}}, ""},
+		{"in order, a prefix", InOrder, []any{CommitOrdered{t1, 0}, RolledBack{t2, "killed"}}, ""},
+		{"overtakes", InOrder, []any{CommitOrdered{t2, 0}, CommitOrdered{t1, 0}}, OutOfOrder},
+		{"commits past a rollback", InOrder, []any{CommitOrdered{t1, 0}, RolledBack{t2, "killed"}, CommitOrdered{t3, 0}}, OutOfOrder},
+		{"rollback, nothing binlogged", CommitOrder, []any{Begin{t1}, Prepared{t1, 0}, RolledBack{t1, "killed"}, Returned{t1, true}}, ""},
+		{"rollback after binlog", CommitOrder, []any{Begin{t1}, Prepared{t1, 0}, Enqueued{t1, true}, BinlogWrite{t1, 1}, RolledBack{t1, "killed"}}, RollbackBinlogged},
+		{"binlog after rollback", CommitOrder, []any{Begin{t1}, Prepared{t1, 0}, RolledBack{t1, "killed"}, Enqueued{t1, true}, BinlogWrite{t1, 1}}, RollbackBinlogged},
+		{"rollback of a failed write", CommitOrder, []any{Begin{t1}, Prepared{t1, 0}, Enqueued{t1, true}, XidError{t1, 1}, BinlogSync{Group: 1}, RolledBack{t1, "xid_error"}, Returned{t1, true}}, ""},
+		// Group commit delay.
+		{"delay cut short", StalledDelay, []any{RowLockGranted{t1}, RowLockWait{t2, t1}, GroupDelayEnd{Queue: []Txn{t1}}}, ""},
+		{"timeout without a blocked waiter", StalledDelay, []any{RowLockGranted{t1}, GroupDelayEnd{Queue: []Txn{t1}, TimedOut: true}}, ""},
+		{"waiter granted before the timeout", StalledDelay, []any{RowLockWait{t2, t1}, RowLockGranted{t2}, GroupDelayEnd{Queue: []Txn{t1}, TimedOut: true}}, ""},
+		{"timeout with a waiter blocked on the queue", StalledDelay, []any{RowLockGranted{t1}, RowLockWait{t2, t1}, GroupDelayEnd{Queue: []Txn{t1}, TimedOut: true}}, LatencyKind},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -85,6 +85,7 @@ func (m *CommitOrderMonitor) StateHash() uint64 {
 		h.int(st.committedIn)
 		h.bool(st.returned)
 		h.bool(st.xidFailed)
+		h.bool(st.rolledBack)
 	})
 	hashMap(&h, c.groups, slices.Sorted(maps.Keys(c.groups)), h.int, func(g groupState) {
 		h.bool(g.synced)

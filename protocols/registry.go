@@ -16,6 +16,8 @@ import (
 
 	"github.com/simrun/simrun/protocols/broadcast"
 	"github.com/simrun/simrun/protocols/groupcommit"
+	"github.com/simrun/simrun/protocols/groupdelay"
+	"github.com/simrun/simrun/protocols/inorder"
 	"github.com/simrun/simrun/protocols/lockfree"
 	"github.com/simrun/simrun/protocols/mutexqueue"
 	"github.com/simrun/simrun/protocols/replay"
@@ -154,6 +156,28 @@ var All = []*Protocol{
 	groupCommit("broadcast",
 		"Sergei's one condition per queue: members wait on the group leader's COND_commit_ordered, one broadcast; literal, repaired, naive",
 		broadcast.Variants, broadcast.Scenario),
+	{
+		Name:     "inorder",
+		Doc:      "MariaDB in-order commit for parallel replication: worker i commits the stream's i-th transaction after the (i-1)-th (wait_for_commit, queued_by_other), kills during the prior-commit wait, the wait_for_commit's lifetime",
+		Variants: inorder.Variants,
+		Params:   []string{"threads", "engines"},
+		Defaults: Params{Threads: 3, Txns: 1, Engines: 1},
+		Runs:     20000, // a checking model: its I/O is unpriced
+		Build: func(v string, p Params) (sim.Scenario, error) {
+			return inorder.Scenario(v, groupcommit.Config{Threads: p.Threads, Txns: 1, Engines: p.Engines})
+		},
+	},
+	{
+		Name:     "groupdelay",
+		Doc:      "MariaDB's group commit delay (binlog_commit_wait_count/usec, timed wait on COND_prepare_ordered) with every transaction updating one row: has_waiter cut short by a row-lock waiter (184f718f), or not",
+		Variants: groupdelay.Variants,
+		Params:   []string{"threads", "txns"},
+		Defaults: Params{Threads: 2, Txns: 1, Engines: 1},
+		Runs:     20000,
+		Build: func(v string, p Params) (sim.Scenario, error) {
+			return groupdelay.Scenario(v, groupcommit.Config{Threads: p.Threads, Txns: p.Txns, Engines: 1})
+		},
+	},
 	{
 		Name:     "replay",
 		Doc:      "oxenstored transactions: persistent store, lowpath merge, replay upon conflict; -vms N runs the xs_bench toolstack workload, else random workloads of -threads clients with -txns units each, drawn per execution (or the one -workload-seed makes)",

@@ -28,8 +28,9 @@ type Execution struct {
 	recorder
 	objects
 	raceState
-	stateRec // state matching (state.go); off unless the strategy matches states
-	covRec   // coverage (coverage.go)
+	stateRec  // state matching (state.go); off unless the strategy matches states
+	covRec    // coverage (coverage.go)
+	lifetimes // objects whose lifetime Free ended (lifetime.go)
 }
 
 // engine is the scheduling state: who exists, who runs, what was decided.
@@ -329,6 +330,9 @@ func (x *Execution) stepOp(o req) *actor {
 		if ok := a.yield(struct{}{}); !ok || x.halted {
 			x.unwind(a, ok)
 		}
+	}
+	if len(x.freed) > 0 {
+		x.checkLive(a, o)
 	}
 	if x.cost.OpCPU > 0 {
 		a.readyAt = x.cpu(x.now, x.cost.OpCPU)

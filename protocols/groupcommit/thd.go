@@ -97,3 +97,80 @@ func Reverse[L comparable](queue L, link func(L) *sim.Var[L]) L {
 	}
 	return reversed
 }
+
+// WriteGroup is the leader's binlog write of a group in commit order: it
+// walks queue through link, writes every member's transaction with one
+// fsync (Binlog.GroupLogXid), sets each member's thd->xid_error (thd gives
+// a member's THD), and returns the binlog position after the group.
+func WriteGroup[L comparable](s *Server, queue L, link func(L) *sim.Var[L], thd func(L) *THD) int {
+	var group []L
+	var txns []checkers.Txn
+	var end L
+	for e := queue; e != end; e = link(e).Read() {
+		group, txns = append(group, e), append(txns, thd(e).Txn)
+	}
+	pos, xidError := s.Binlog.GroupLogXid(txns)
+	for i, e := range group {
+		thd(e).XidError = xidError[i]
+	}
+	return pos
+}
+
+// CommitGroup is the leader's loop under LOCK_commit_ordered
+// (binlog_optimize_thread_scheduling=ON): for each member of queue, in
+// order, commit_ordered unless its write failed, then read its link before
+// waking it — the woken thread may reuse its entry at once — and wake it
+// with wake, unless it is the leader.
+func CommitGroup[L comparable](s *Server, queue, leader L, link func(L) *sim.Var[L], thd func(L) *THD, wake func(L)) {
+	var end L
+	for e := queue; e != end; {
+		if !thd(e).XidError {
+			s.CommitOrdered(thd(e).Txn)
+		}
+		next := link(e).Read()
+		if e != leader {
+			wake(e)
+		}
+		e = next
+	}
+}
+
+// SignalWakeupReady is THD::signal_wakeup_ready on a thread's own mutex,
+// flag and condition: the flag set under the mutex, the signal after the
+// unlock.
+func SignalWakeupReady(lock *sim.Mutex, ready *sim.Var[bool], cond *sim.Cond) {
+	lock.Lock()
+	ready.Write(true)
+	lock.Unlock()
+	cond.Signal()
+}
+
+// WaitForWakeupReady is THD::wait_for_wakeup_ready: under the thread's
+// mutex, wait on its condition until its flag is set.
+func WaitForWakeupReady(lock *sim.Mutex, ready *sim.Var[bool], cond *sim.Cond) {
+	lock.Lock()
+	for !ready.Read() {
+		cond.Wait()
+	}
+	lock.Unlock()
+}
+
+// ShippedLocks are the locks of MariaDB's binlog group commit and the
+// queue they guard, named as in the source; L is the protocol's entry
+// pointer type.
+type ShippedLocks[L any] struct {
+	LockLog            *sim.Mutex  // LOCK_log
+	LockPrepareOrdered *sim.Mutex  // LOCK_prepare_ordered
+	LockCommitOrdered  *sim.Mutex  // LOCK_commit_ordered
+	GroupCommitQueue   *sim.Var[L] // group_commit_queue, under LOCK_prepare_ordered
+}
+
+// NewShippedLocks creates the locks and the empty queue.
+func NewShippedLocks[L any](x *sim.Execution) ShippedLocks[L] {
+	return ShippedLocks[L]{
+		LockLog:            sim.NewMutex(x, "LOCK_log"),
+		LockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
+		LockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
+		GroupCommitQueue:   sim.NewVar[L](x, "group_commit_queue", *new(L)),
+	}
+}

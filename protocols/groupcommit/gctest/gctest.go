@@ -93,14 +93,7 @@ func SeededBugs(t *testing.T, p Protocol, verdicts []Verdict) {
 	for _, tc := range verdicts {
 		seen[tc.Variant] = true
 		t.Run(tc.Variant, func(t *testing.T) {
-			v, err := sim.FindVariant(p.Variants, tc.Variant)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := p.Scenario(tc.Variant, tc.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
+			v, s := p.build(t, tc.Variant, tc.Config)
 			spec, err := scheduler.ParseSpec(tc.Strategy)
 			if err != nil {
 				t.Fatal(err)
@@ -222,3 +215,58 @@ func (r *recorder) FailNow()                          { r.failed = true }
 func (r *recorder) Fail()                             { r.failed = true }
 func (r *recorder) Failed() bool                      { return r.failed }
 func (r *recorder) fail(msg string)                   { r.failed = true; r.msgs = append(r.msgs, msg) }
+
+// Exhaustive is a verdict on every schedule of a small configuration:
+// Variant on Config, explored by DPOR (Bound >= 0: bounded DPOR with that
+// many preemptions) within 200,000 executions.
+type Exhaustive struct {
+	Variant string
+	Config  groupcommit.Config
+	Bound   int
+}
+
+// ExhaustiveVerdicts explores each case to the end and checks that the
+// variant's verdict there is its expected one (sim.Variant.Judge): a
+// correct variant clean, a seeded bug found.
+func ExhaustiveVerdicts(t *testing.T, p Protocol, cases []Exhaustive) {
+	for _, tc := range cases {
+		t.Run(tc.Variant, func(t *testing.T) {
+			v, s := p.build(t, tc.Variant, tc.Config)
+			strat := scheduler.Strategy(scheduler.NewDPOR())
+			if tc.Bound >= 0 {
+				strat = scheduler.NewBoundedDPOR(tc.Bound)
+			}
+			rep, err := sim.Explore(s, sim.Options{Strategy: strat, Runs: 200_000, NoSpurious: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Exhausted {
+				t.Fatalf("not exhausted in %d executions", rep.Runs)
+			}
+			var kinds []sim.Kind
+			for _, f := range rep.Findings {
+				kinds = append(kinds, f.Kind)
+			}
+			verdict, ok := v.Judge(kinds)
+			t.Logf("%d executions: %s %v", rep.Runs, verdict, rep.Counts)
+			if !ok || verdict != v.Expected {
+				t.Fatalf("verdict %s (findings %v), want %s", verdict, kinds, v.Expected)
+			}
+		})
+	}
+}
+
+// build returns variant of p and its scenario on cfg, failing t if either
+// is missing.
+func (p Protocol) build(t *testing.T, variant string, cfg groupcommit.Config) (sim.Variant, sim.Scenario) {
+	t.Helper()
+	v, err := sim.FindVariant(p.Variants, variant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.Scenario(variant, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, s
+}
