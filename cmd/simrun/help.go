@@ -47,6 +47,19 @@ var docs = map[string]commandDoc{
 			"simrun replay simrun-traces/lockfree-no-reverse-lost-wakeup-pct-seed5-1a2b3c4d.json",
 			"simrun replay -last 20 -html page.html TRACE.json",
 		}},
+	"test": {synopsis: "[-run RE] [-strategy S] [-runs N] [-seed S] [-bound B | -dpor] [-json] [-out DIR] [-v] [packages] | -trace TRACE.json",
+		about: "Runs the Go tests of the packages (default \".\") under the simulator, as go test would run them: it\n" +
+			"translates the module's packages (goroutines, channels, select, sync, sync/atomic, time, context,\n" +
+			"math/rand) into a build overlay, never writing the user's files, and explores each TestXxx with\n" +
+			"sim.Check's strategies. A failed test, a panic, a deadlock, a leaked goroutine or a data race is a\n" +
+			"finding with a minimized trace, which -trace (or simrun replay) replays. Code the translation cannot\n" +
+			"handle is listed with its file:line (exit 2). Works offline in a module that does not require simrun.\n" +
+			"See docs/gotest.md.",
+		examples: []string{
+			"simrun test ./...",
+			"simrun test -run TestPool -strategy dpor -bound 2 ./pool",
+			"simrun test -trace simrun-traces/example.com-pool.TestPool-leak-1a2b3c4d.json",
+		}},
 	"bench": {synopsis: "[-quick] [-json] [-plot FILE] [-cost name=value] [BENCH...]",
 		about:    "Prices the protocols in virtual time under the cost model and measures the simulator.",
 		examples: []string{"simrun bench -quick", "simrun bench groupcommit -plot gc.svg -cost fsync=2ms"}},
