@@ -80,8 +80,10 @@ var docs = map[string]commandDoc{
 const exitTable = `Exit status (every command):
   0    clean: nothing found; explore: verified; run of every variant: every verdict as expected
   1    a finding (replay: the trace's finding reproduced); run of every variant: a verdict not as expected
-  2    usage or input error: a bad flag, file or trace (one line on stderr)
-  3    inconclusive: explore stopped at its budget before it could verify
+  2    usage or input error: a bad flag, file or trace (one line on stderr); test: code the
+       translation cannot handle, or translated code that does not compile (listed on stderr)
+  3    inconclusive: explore stopped at its budget before it could verify; test: a test binary
+       ended (crashed, timed out) before its test reported
   130  interrupted by SIGINT (143: SIGTERM): partial summary printed, traces of findings saved;
        a second signal exits at once
 `
