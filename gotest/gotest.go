@@ -429,13 +429,17 @@ func (o *Options) print(results []gort.Result, interrupted bool) {
 func printTable(w io.Writer, results []gort.Result, replay bool) {
 	if replay {
 		for _, r := range results {
-			fmt.Fprintf(w, "%s.%s: replayed %s\n\n%s\n", r.Package, r.Test, relPath(r.Trace), strings.TrimRight(r.Timeline, "\n"))
-			if r.Kind != "" {
-				fmt.Fprintf(w, "\n%s: %s\n", r.Kind, r.Message)
-			} else if r.Message != "" {
-				fmt.Fprintf(w, "\n%s\n", r.Message)
-			} else {
-				fmt.Fprintln(w, "\nno finding")
+			fmt.Fprintf(w, "%s.%s: replayed %s\n\n", r.Package, r.Test, relPath(r.Trace))
+			if r.Timeline != "" {
+				fmt.Fprintf(w, "%s\n\n", strings.TrimRight(r.Timeline, "\n"))
+			}
+			switch {
+			case r.Verdict == "error":
+				fmt.Fprintf(w, "error: %s\n", r.Message)
+			case r.Kind == "":
+				fmt.Fprintln(w, "no finding")
+			case !strings.Contains(r.Timeline, r.Message):
+				fmt.Fprintf(w, "%s: %s\n", r.Kind, r.Message) // the timeline's last line says it otherwise
 			}
 		}
 		return
@@ -455,7 +459,7 @@ func printTable(w io.Writer, results []gort.Result, replay bool) {
 		}
 		fmt.Fprintf(w, "\n%s.%s: %s", r.Package, r.Test, r.Message)
 		if r.Run > 0 {
-			fmt.Fprintf(w, " (run %d, %s seed %d, %d steps)", r.Run, r.Strategy, r.Seed, r.Steps)
+			fmt.Fprintf(w, " (run %d of %s, %d steps)", r.Run, r.Strategy, r.Steps)
 		}
 		fmt.Fprintln(w)
 		if r.Trace != "" {

@@ -120,7 +120,7 @@ func TestPrintTable(t *testing.T) {
 example.com/mini.TestFirstFixed  clean    -     1500  -
 example.com/mini.TestFirstLeak   finding  leak  1     simrun-traces/t.json
 
-example.com/mini.TestFirstLeak: goroutine func@pool.go:24 is blocked (run 1, mix seed 1, 9 steps)
+example.com/mini.TestFirstLeak: goroutine func@pool.go:24 is blocked (run 1 of mix, 9 steps)
   replay: simrun test -trace simrun-traces/t.json
 `
 	if b.String() != want {

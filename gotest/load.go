@@ -136,6 +136,10 @@ func loadUnits(ctx context.Context, dir string, g *graph) ([]*unit, error) {
 	return units, nil
 }
 
+// rewritePackage is rewrite.Package; tests replace it to drive the
+// pipeline with translations of their own.
+var rewritePackage = rewrite.Package
+
 // overlay is the build overlay: each original file's translation, and the
 // generated files, by path.
 type overlay struct {
@@ -150,7 +154,7 @@ func translate(units []*unit, setup moduleSetup, scratch string) (*overlay, erro
 	ov := &overlay{Replace: map[string]string{}}
 	var unsupported rewrite.Unsupported
 	for i, u := range units {
-		files, tests, err := rewrite.Package(u.pkg, rewrite.Config{Runtime: runtimeModule + "/gort"})
+		files, tests, err := rewritePackage(u.pkg, rewrite.Config{Runtime: runtimeModule + "/gort"})
 		if err != nil {
 			if un, ok := err.(*rewrite.Unsupported); ok {
 				unsupported.Problems = append(unsupported.Problems, un.Problems...)

@@ -1,0 +1,88 @@
+package gotest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/simrun/simrun/gort"
+)
+
+// hashTree hashes every file under dir, to prove a run writes none.
+func hashTree(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		h.Write([]byte(p + "\x00"))
+		h.Write(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(h.Sum(nil))
+}
+
+// TestMini runs simrun test end to end, offline, on testdata/mini (a go
+// 1.21 module whose go.mod does not mention simrun): the leaking test is
+// a leak finding with a trace that replays, the fixed one and the one that
+// needs fresh package state are clean, and the module's files are left as
+// they were.
+func TestMini(t *testing.T) {
+	if testing.Short() {
+		t.Skip("translates and builds a module (-short)")
+	}
+	offline(t)
+	dir, err := filepath.Abs("testdata/mini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := hashTree(t, dir)
+	var out, errb bytes.Buffer
+	o := Options{Dir: dir, Patterns: []string{"./..."}, Stdout: &out, Stderr: &errb,
+		Config: gort.Config{Runs: 100, TracesDir: t.TempDir()}}
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Run: %v\n%s\n%s", err, out.String(), errb.String())
+	}
+	t.Logf("\n%s", out.String())
+	verdicts := map[string]gort.Result{}
+	for _, r := range res {
+		verdicts[r.Test] = r
+	}
+	for test, want := range map[string]string{"TestFirstLeak": "finding", "TestFirstFixed": "clean", "TestSumFresh": "clean"} {
+		if got := verdicts[test]; got.Verdict != want || got.Package != "example.com/mini" {
+			t.Errorf("%s: %+v, want verdict %s", test, got, want)
+		}
+	}
+	leak := verdicts["TestFirstLeak"]
+	if leak.Kind != "leak" || leak.Trace == "" || !strings.Contains(leak.Message, "pool.go:") {
+		t.Fatalf("TestFirstLeak: %+v: want a leak at pool.go, with a trace", leak)
+	}
+	if code := ExitCode(res, nil); code != ExitFinding {
+		t.Errorf("exit %d, want %d", code, ExitFinding)
+	}
+	if after := hashTree(t, dir); after != before {
+		t.Errorf("the run wrote into the module")
+	}
+
+	out.Reset()
+	o.Config.Trace = leak.Trace
+	res, err = Run(context.Background(), o)
+	if err != nil {
+		t.Fatalf("replay: %v\n%s", err, errb.String())
+	}
+	if len(res) != 1 || res[0].Verdict != "replayed" || res[0].Kind != "leak" || !strings.Contains(out.String(), "pool.go") {
+		t.Fatalf("replay: %+v\n%s", res, out.String())
+	}
+	t.Logf("\n%s", out.String())
+}
