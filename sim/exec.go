@@ -725,3 +725,15 @@ func (x *Execution) Record(ev any) {
 func (x *Execution) Check(c func(h *History) *Finding) {
 	x.checks = append(x.checks, c)
 }
+
+// Aborting reports whether r, a value recovered from a panic in actor code,
+// is the runtime unwinding the actor (its execution has ended, or it called
+// runtime.Goexit) rather than a panic of the code. Code that recovers
+// panics in an actor (translated Go code's recover) must panic again with
+// such a value, or the actor would run on in an execution that is over.
+func Aborting(r any) bool { return r == errAbort || r == errGoexit }
+
+// ParseStrategies parses comma-separated strategy specs as Check's
+// Strategy option and -simrun.strategy take them ("dpor", "dfs:bound=2",
+// "random,pct:depth=2"), validated; "explore" is dpor.
+func ParseStrategies(s string) ([]scheduler.Spec, error) { return parseSpecs(s) }

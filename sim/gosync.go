@@ -518,3 +518,31 @@ func (s *Semaphore) Release(n int) {
 	x.raceRelease(a, s.id)
 	x.done(a, false, nil)
 }
+
+// TryLock write-locks rw if no goroutine holds it or waits to write-lock
+// it, and reports whether it did; it never blocks.
+func (rw *RWMutex) TryLock() bool {
+	x := rw.x.own(rw.gen, "rwmutex", rw.name)
+	a := x.stepOp(req{kind: op.GoLock, obj: rw.id})
+	ok := rw.writer == nil && rw.pending == nil && len(rw.readers) == 0
+	if ok {
+		rw.writer = a
+		x.raceAcquire(a, rw.id)
+	}
+	x.done(a, !ok, func() string { return fmt.Sprint(ok) })
+	return ok
+}
+
+// TryRLock read-locks rw if RLock would not block, and reports whether it
+// did.
+func (rw *RWMutex) TryRLock() bool {
+	x := rw.x.own(rw.gen, "rwmutex", rw.name)
+	a := x.stepOp(req{kind: op.RLock, obj: rw.id})
+	ok := rw.writer == nil && rw.pending == nil
+	if ok {
+		rw.readers = append(rw.readers, a)
+		x.raceAcquire(a, rw.id)
+	}
+	x.done(a, !ok, func() string { return fmt.Sprint(ok) })
+	return ok
+}

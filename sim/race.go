@@ -1,6 +1,10 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/simrun/simrun/op"
+)
 
 // Race is the finding kind of a data race: two accesses to one Var, at
 // least one a write, that no happens-before edge orders.
@@ -233,4 +237,50 @@ func (x *Execution) raceFound(a *actor, name Name, what, did string, b, step int
 	x.raceFinding = &Finding{Kind: Race, Step: x.step, Actor: a.name, Cause: []int{step, x.step},
 		Message: fmt.Sprintf("data race on %s: %s %s it at step %d, and %s %s it at step %d, with no happens-before between them (no mutex, signal, atomic or join orders them)",
 			name, other, did, step, a.name, done, x.step)}
+}
+
+// Locations: memory that translated Go code (package gort) shares without
+// a sim primitive. Such code keeps its data in ordinary variables, so the
+// runtime of the translation maps each address it sees to a location, an
+// object of the execution, and reports the accesses: plain ones to the race
+// detector (Access), atomic ones as visible steps (AtomicStep). Holding the
+// address for the execution keeps its memory alive, so the garbage
+// collector cannot hand it to another variable within the execution.
+
+// NewLocation registers a memory location of kind ("var", "atomic", "map")
+// and returns its id for Access and AtomicStep. Its name is for traces.
+func (x *Execution) NewLocation(kind, name string) int {
+	return x.newObject(kind, Name{base: name})
+}
+
+// Access checks a plain read or write of location loc by the running actor
+// against the accesses of the other actors, with the vector clocks of
+// every synchronisation so far; an unordered conflicting pair is a race
+// finding, reported as races of Vars are. It is not a visible step: it
+// neither schedules nor appears in traces. site names the access in the
+// finding ("counter (pool.go:12)"). Without Options.Races it does nothing.
+func (x *Execution) Access(loc int, site string, write bool) {
+	if x.race == nil {
+		return
+	}
+	x.raceAccess(x.self(), loc, Name{base: site}, write)
+}
+
+// AtomicStep is one sequentially consistent atomic operation of kind
+// (op.Load, op.Store, op.Add, op.Swap, op.CAS, op.And, op.Or) on location
+// loc, one visible step: f performs it on the memory and reports whether it
+// wrote (a failed CompareAndSwap did not). For the race detector every
+// atomic operation acquires what earlier writes of loc released, and a
+// write releases, as sync/atomic's operations are synchronising. A Load and
+// a failed CAS are idle steps for fair scheduling, so a spin loop on an
+// atomic flag is not a livelock. value, if set, is the event's value in
+// traces.
+func (x *Execution) AtomicStep(loc int, kind op.Op, f func() (wrote bool), value func() string) {
+	a := x.stepOp(req{kind: kind, obj: loc})
+	x.raceAcquire(a, loc)
+	wrote := f()
+	if wrote {
+		x.raceRelease(a, loc)
+	}
+	x.done(a, !wrote && kind != op.Load, value)
 }

@@ -45,6 +45,9 @@ type Timer struct {
 	onFire   func(a *actor) // a context's cancel, run in the firing step
 	daemon   *actor
 	firedAt  int // the length of the path when a ticker last fired
+
+	ch   *chanCore          // C's, or the channel of NewTimerOf
+	conv func(Duration) any // NewTimerOf's: the value sent at a firing
 }
 
 // NewTimer is time.NewTimer: a timer that fires once after d.
@@ -88,11 +91,38 @@ func GoSleep(x *Execution, d Duration) {
 // Since returns the virtual time elapsed since t.
 func Since(x *Execution, t Duration) Duration { return x.Now() - t }
 
+// NewTimerOf is NewTimer (period 0) or NewTicker (period d) whose channel
+// carries conv(the firing's virtual time) instead of the time itself: the
+// timers of translated Go code (package gort) send a time.Time. The
+// Timer's C is nil; the channel returned is the one it sends on.
+func NewTimerOf[T any](x *Execution, d, period Duration, conv func(Duration) T) (*Timer, *Chan[T]) {
+	kind := "timer"
+	if period > 0 {
+		kind = "ticker"
+	}
+	var c *Chan[T]
+	t := newTimerWith(x, kind, d, period, nil, nil, func(t *Timer) {
+		c = NewChan[T](x, t.name.String()+".C", 1)
+		t.ch, t.conv = &c.c, func(at Duration) any { return conv(at) }
+	})
+	return t, c
+}
+
 func newTimer(x *Execution, kind string, d, period Duration, fn func(), onFire func(*actor)) *Timer {
+	return newTimerWith(x, kind, d, period, fn, onFire, nil)
+}
+
+// newTimerWith is newTimer; mkChan, if set, makes the timer's channel in
+// place of C.
+func newTimerWith(x *Execution, kind string, d, period Duration, fn func(), onFire func(*actor), mkChan func(*Timer)) *Timer {
 	name := Name{base: fmt.Sprintf("%s%d", kind, len(x.objs))}
 	t := &Timer{x: x, gen: x.gen, id: x.newObject(kind, name), name: name, period: period, fn: fn, onFire: onFire}
-	if fn == nil && onFire == nil {
+	switch {
+	case mkChan != nil:
+		mkChan(t)
+	case fn == nil && onFire == nil:
 		t.C = NewChan[Duration](x, t.name.String()+".C", 1)
+		t.ch = &t.C.c
 	}
 	a := x.stepOp(req{kind: op.Timer, obj: t.id})
 	t.deadline, t.active = x.now+max(d, 0), true
@@ -138,7 +168,11 @@ func (t *Timer) fire(a *actor) {
 		b := x.spawn(t.name.String()+".f", t.fn)
 		x.record(a, op.Go, b.obj, 0, false, func() string { return b.name })
 	default:
-		if !t.C.c.trySend(a, at) {
+		var v any = at
+		if t.conv != nil {
+			v = t.conv(at)
+		}
+		if !t.ch.trySend(a, v) {
 			x.done(a, true, func() string { return "tick dropped" })
 		}
 	}
@@ -238,7 +272,7 @@ func (t *Timer) Reset(d Duration) bool {
 }
 
 func (t *Timer) drain() {
-	if t.C != nil {
-		t.C.c.buf = t.C.c.buf[:0]
+	if t.ch != nil {
+		t.ch.buf = t.ch.buf[:0]
 	}
 }
