@@ -12,5 +12,5 @@ import "embed"
 // module (sim/exec.go, ...). The patterns also take the packages' tests,
 // which embed cannot leave out; the writer skips them.
 //
-//go:embed op/*.go scheduler/*.go traces/*.go traces/html.tmpl traces/html.js sim/*.go
+//go:embed op/*.go scheduler/*.go traces/*.go traces/html.tmpl traces/html.js sim/*.go gort/*.go
 var Runtime embed.FS
