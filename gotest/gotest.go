@@ -21,10 +21,6 @@ import (
 	"github.com/simrun/simrun/traces"
 )
 
-// Protocol is the protocol name in the traces of translated tests; their
-// variant is "<import path>.<TestName>".
-const Protocol = "gotest"
-
 // Options configure a run of Run.
 type Options struct {
 	Dir      string   // where to run: the user's module or a directory in it ("" = the current one)
@@ -235,7 +231,7 @@ func (o *Options) replayTarget() error {
 // splitVariant splits a gotest trace's variant "<import path>.<TestName>".
 func splitVariant(protocol, variant string) (pkg, test string, ok bool) {
 	i := strings.LastIndex(variant, ".")
-	if protocol != Protocol || i <= 0 || i == len(variant)-1 || strings.Contains(variant[i:], "/") {
+	if protocol != gort.Protocol || i <= 0 || i == len(variant)-1 || strings.Contains(variant[i:], "/") {
 		return "", "", false
 	}
 	return variant[:i], variant[i+1:], true
@@ -243,7 +239,7 @@ func splitVariant(protocol, variant string) (pkg, test string, ok bool) {
 
 // IsTrace reports whether the trace t was written by simrun test (for
 // simrun replay, which hands such traces to simrun test -trace).
-func IsTrace(t *traces.Trace) bool { return t.Protocol == Protocol }
+func IsTrace(t *traces.Trace) bool { return t.Protocol == gort.Protocol }
 
 // testID names a test in a package (an external test package counts as
 // its package).
@@ -289,7 +285,7 @@ func (o *Options) goTest(ctx context.Context, cfg gort.Config, setup moduleSetup
 	args = append(args, o.Patterns...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = o.Dir
-	cmd.Env = append(os.Environ(), "SIMRUN_GOTEST="+string(env))
+	cmd.Env = append(os.Environ(), gort.EnvConfig+"="+string(env))
 	// Interrupted: let go test stop its test binaries (they have written
 	// their report lines as each test ended), then kill it.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
