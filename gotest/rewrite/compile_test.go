@@ -59,6 +59,7 @@ func translateModule(t *testing.T, dir string, patterns ...string) []string {
 	rt := runtimeDir(t)
 	tmp := t.TempDir()
 	overlay := map[string]string{}
+	content := map[string]string{}
 	i := 0
 	for _, p := range load(t, dir, patterns...) {
 		files, _, err := Package(p, Config{})
@@ -66,9 +67,15 @@ func translateModule(t *testing.T, dir string, patterns ...string) []string {
 			t.Fatalf("%s: %v", p.ID, err)
 		}
 		for _, f := range files {
-			if _, ok := overlay[f.Path]; ok {
-				continue // a non-test file, translated with the test variant too
+			if prev, ok := content[f.Path]; ok {
+				// A non-test file, translated with the test variant too:
+				// both must agree, the overlay holds one.
+				if prev != string(f.Content) {
+					t.Errorf("%s translates differently in %s", f.Path, p.ID)
+				}
+				continue
 			}
+			content[f.Path] = string(f.Content)
 			i++
 			name := filepath.Join(tmp, strings.TrimSuffix(filepath.Base(f.Path), ".go")+"."+strconv.Itoa(i)+".go")
 			if err := os.WriteFile(name, f.Content, 0o644); err != nil {
@@ -97,7 +104,6 @@ func translateModule(t *testing.T, dir string, patterns ...string) []string {
 	return []string{"-overlay", ov, "-modfile", mf}
 }
 
-
 func goCmd(t *testing.T, dir string, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.Command("go", args...)
@@ -117,5 +123,71 @@ func TestCompiles(t *testing.T) {
 	args := append([]string{"test", "-count=1", "-vet=off", "-run", "^$"}, flags...)
 	if out, err := goCmd(t, "testdata/mod", append(args, "./...")...); err != nil {
 		t.Fatalf("go test: %v\n%s", err, out)
+	}
+}
+
+// TestKernelsCompile translates the plain-Go kernel suite
+// (gotest/testdata/kernels, or the module SIMRUN_REWRITE_DIR names) and
+// builds it, tests included.
+func TestKernelsCompile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds with the go command")
+	}
+	dir := os.Getenv("SIMRUN_REWRITE_DIR")
+	if dir == "" {
+		dir = "../testdata/kernels"
+	}
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		t.Skipf("no module at %s", dir)
+	}
+	flags := translateModule(t, dir, "./...")
+	args := append([]string{"test", "-count=1", "-vet=off", "-run", "^$"}, flags...)
+	if out, err := goCmd(t, dir, append(args, "./...")...); err != nil {
+		t.Fatalf("go test: %v\n%s", err, out)
+	}
+}
+
+// TestEndToEnd runs translated tests under the runtime: the leaking
+// sender and the unlocked counter are findings, their fixed versions are
+// clean, and a package variable starts from its initial value in every
+// execution.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs with the go command")
+	}
+	flags := translateModule(t, "testdata/mod", "./e2e")
+	tmp := t.TempDir()
+	report := filepath.Join(tmp, "report.jsonl")
+	cfg, err := json.Marshal(map[string]any{"traces_dir": filepath.Join(tmp, "traces"), "report": report, "runs": 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", append(append([]string{"test", "-count=1", "-vet=off"}, flags...), "./e2e")...)
+	cmd.Dir = "testdata/mod"
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "SIMRUN_GOTEST="+string(cfg))
+	out, _ := cmd.CombinedOutput() // the findings fail their tests
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatalf("no report: %v\n%s", err, out)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r struct{ Test, Verdict, Kind, Message string }
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("report line %q: %v", line, err)
+		}
+		got[r.Test] = r.Verdict + " " + r.Kind
+		t.Logf("%s: %s %s %s", r.Test, r.Verdict, r.Kind, r.Message)
+	}
+	want := map[string]string{
+		"TestLeak":   "finding leak",
+		"TestNoLeak": "clean ",
+		"TestRace":   "finding race",
+		"TestLocked": "clean ",
+	}
+	for test, w := range want {
+		if got[test] != w {
+			t.Errorf("%s: got %q, want %q\n%s", test, got[test], w, out)
+		}
 	}
 }

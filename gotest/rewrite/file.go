@@ -459,8 +459,7 @@ func (ft *fileTranslator) selectStmt(n *ast.SelectStmt) ast.Stmt {
 		cc := s.(*ast.CommClause)
 		clause := &ast.CaseClause{Case: cc.Case, Colon: cc.Colon}
 		if cc.Comm == nil {
-			hasDefault = true
-			clause.List = []ast.Expr{&ast.UnaryExpr{Op: token.SUB, X: &ast.BasicLit{Kind: token.INT, Value: "1"}}}
+			hasDefault = true // Select returns -1: the switch's default
 			clause.Body = cc.Body
 			sw.Body.List = append(sw.Body.List, clause)
 			continue
@@ -499,6 +498,12 @@ func (ft *fileTranslator) selectStmt(n *ast.SelectStmt) ast.Stmt {
 		cases = append(cases, ast.NewIdent(tmp.Name))
 		clause.Body = append(clause.Body, cc.Body...)
 		sw.Body.List = append(sw.Body.List, clause)
+	}
+	if !hasDefault {
+		// Select chooses one of the cases: the last is the switch's
+		// default, so that a select whose cases all return is still a
+		// terminating statement.
+		sw.Body.List[len(sw.Body.List)-1].(*ast.CaseClause).List = nil
 	}
 	sw.Tag = &ast.CallExpr{Fun: ft.gortAt("Select", n.Select), Args: append([]ast.Expr{ast.NewIdent(strconv.FormatBool(hasDefault))}, cases...)}
 	b := &ast.BlockStmt{Lbrace: n.Select, List: append(stmts, sw), Rbrace: n.Body.Rbrace}
