@@ -1,0 +1,307 @@
+package rewrite
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// all marks a package whose every exported name goes to gort unchanged.
+const all = "*"
+
+// redirect maps package path → name → gort's name for it ("" = same name).
+var redirect = map[string]map[string]string{
+	"sync": {
+		"Mutex": "", "RWMutex": "", "WaitGroup": "", "Once": "", "Cond": "", "NewCond": "",
+		"Map": "", "Pool": "", "Locker": "", "OnceFunc": "", "OnceValue": "", "OnceValues": "",
+	},
+	"sync/atomic": {all: ""},
+	"time": {
+		"Sleep": "", "Now": "", "Since": "", "Until": "", "After": "", "Tick": "",
+		"NewTimer": "", "AfterFunc": "", "NewTicker": "", "Timer": "", "Ticker": "",
+	},
+	"context": {
+		"Context": "", "CancelFunc": "", "CancelCauseFunc": "", "Canceled": "", "DeadlineExceeded": "",
+		"Background": "", "TODO": "", "WithCancel": "", "WithCancelCause": "", "WithTimeout": "",
+		"WithDeadline": "", "WithValue": "", "WithoutCancel": "", "Cause": "", "AfterFunc": "AfterFuncCtx",
+	},
+	"runtime": {"Gosched": "", "Goexit": "", "NumGoroutine": ""},
+	"math/rand": {
+		"Intn": "RandIntn", "Int": "RandInt", "Int63": "RandInt63", "Int31n": "RandInt31n",
+		"Int63n": "RandInt63n", "Float64": "RandFloat64", "Perm": "RandPerm", "Shuffle": "RandShuffle",
+		"Int31": "RandInt31", "Uint32": "RandUint32", "Uint64": "RandUint64", "Float32": "RandFloat32",
+	},
+	"math/rand/v2": {
+		"IntN": "RandIntn", "Int": "RandInt", "Int64": "RandInt63", "Int32N": "RandInt31n",
+		"Int64N": "RandInt63n", "Float64": "RandFloat64", "Perm": "RandPerm", "Shuffle": "RandShuffle",
+		"N": "RandN", "Int32": "RandInt31", "Uint32": "RandUint32", "Uint64": "RandUint64",
+		"Uint64N": "RandUint64n", "Float32": "RandFloat32",
+	},
+	"testing":            {"T": "", "TB": ""},
+	"go.uber.org/goleak": {"VerifyNone": ""},
+}
+
+// unsupportedNames are names of redirected packages gort does not have.
+var unsupportedNames = map[string]map[string]bool{
+	"context": {"WithDeadlineCause": true, "WithTimeoutCause": true},
+}
+
+// redirected returns gort's name for path.name, if the translation
+// redirects it.
+func redirected(path, name string) (string, bool) {
+	m := redirect[path]
+	if m == nil || !token.IsExported(name) {
+		return "", false
+	}
+	to, ok := m[name]
+	if !ok {
+		to, ok = m[all]
+	}
+	if !ok {
+		return "", false
+	}
+	if to == "" {
+		to = name
+	}
+	return to, true
+}
+
+// mapName replaces a qualified name that the translation redirects
+// (sync.Mutex → gort.Mutex); it reports whether it did.
+func (ft *fileTranslator) mapName(c *astutil.Cursor, sel *ast.SelectorExpr) bool {
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	pn, ok := ft.info.Uses[id].(*types.PkgName)
+	if !ok {
+		return false
+	}
+	path := pn.Imported().Path()
+	if unsupportedNames[path][sel.Sel.Name] {
+		ft.problem(sel.Pos(), "%s.%s has no simrun counterpart", path, sel.Sel.Name)
+		return true
+	}
+	to, ok := redirected(path, sel.Sel.Name)
+	if !ok {
+		return false
+	}
+	g := ft.gortAt(to, id.NamePos)
+	c.Replace(g)
+	return true
+}
+
+// changed reports whether the translation changes the type t (it holds a
+// channel, or is one of the redirected types): such values cannot cross
+// into untranslated code.
+func (pt *pkgTranslator) changed(t types.Type, seen map[types.Type]bool) bool {
+	if t == nil || seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t := types.Unalias(t).(type) {
+	case *types.Chan:
+		return true
+	case *types.Named:
+		obj := t.Obj()
+		if obj.Pkg() == nil {
+			return false
+		}
+		if _, ok := redirected(obj.Pkg().Path(), obj.Name()); ok {
+			return true
+		}
+		if pt.translatedPath(obj.Pkg().Path()) {
+			return false // translated: its declaration changed consistently
+		}
+		for i := 0; i < t.TypeArgs().Len(); i++ {
+			if pt.changed(t.TypeArgs().At(i), seen) {
+				return true
+			}
+		}
+		return false
+	case *types.Pointer:
+		return pt.changed(t.Elem(), seen)
+	case *types.Slice:
+		return pt.changed(t.Elem(), seen)
+	case *types.Array:
+		return pt.changed(t.Elem(), seen)
+	case *types.Map:
+		return pt.changed(t.Key(), seen) || pt.changed(t.Elem(), seen)
+	case *types.Struct:
+		for i := 0; i < t.NumFields(); i++ {
+			if pt.changed(t.Field(i).Type(), seen) {
+				return true
+			}
+		}
+	case *types.Signature:
+		return pt.changed(t.Params(), seen) || pt.changed(t.Results(), seen)
+	case *types.Tuple:
+		for i := 0; i < t.Len(); i++ {
+			if pt.changed(t.At(i).Type(), seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkCall reports calls the translation cannot keep: reflect's channel
+// operations, unsafe conversions of changed types, and translated values
+// passed to (or returned from) untranslated functions.
+func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
+	fun := ast.Unparen(n.Fun)
+	if tv, ok := ft.info.Types[fun]; ok && tv.IsType() {
+		if b, ok := tv.Type.(*types.Basic); ok && b.Kind() == types.UnsafePointer && len(n.Args) == 1 {
+			if ft.changed(ft.typeOf(n.Args[0]), map[types.Type]bool{}) {
+				ft.problem(n.Pos(), "unsafe.Pointer conversion of %s (%s), whose representation the translation changes", types.ExprString(n.Args[0]), ft.typeOf(n.Args[0]))
+			}
+		}
+		return
+	}
+	var fn *types.Func
+	switch f := fun.(type) {
+	case *ast.Ident:
+		fn, _ = ft.info.Uses[f].(*types.Func)
+	case *ast.SelectorExpr:
+		fn, _ = ft.info.Uses[f.Sel].(*types.Func)
+	case *ast.IndexExpr:
+		fn = ft.funcOf(f.X)
+	case *ast.IndexListExpr:
+		fn = ft.funcOf(f.X)
+	}
+	if fn == nil || fn.Pkg() == nil {
+		return
+	}
+	path := fn.Pkg().Path()
+	if path == "reflect" {
+		switch fn.Name() {
+		case "Select", "MakeChan", "ChanOf":
+			ft.problem(n.Pos(), "reflect.%s: channel operations through reflect are not translated", fn.Name())
+			return
+		case "Send", "Recv", "TrySend", "TryRecv", "Close":
+			ft.problem(n.Pos(), "reflect.Value.%s: channel operations through reflect are not translated", fn.Name())
+			return
+		}
+	}
+	if path == "go.uber.org/goleak" && fn.Name() == "VerifyNone" {
+		ft.dropArgs[n] = 1 // gort.VerifyNone takes no options
+		return
+	}
+	if _, ok := redirect[path]; ok || ft.translatedPath(path) {
+		return
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok {
+		return
+	}
+	if recv := sig.Recv(); recv != nil && ft.changed(recv.Type(), map[types.Type]bool{}) {
+		return // a method of a changed type: translated with it
+	}
+	name := path + "." + fn.Name()
+	if sig.Recv() != nil {
+		name = types.TypeString(sig.Recv().Type(), nil) + "." + fn.Name()
+	}
+	for i, a := range n.Args {
+		if ft.changed(ft.typeOf(a), map[types.Type]bool{}) {
+			ft.problem(a.Pos(), "argument %d of %s (%s, %s) is a value the translation changes, passed to untranslated code", i+1, name, types.ExprString(a), ft.typeOf(a))
+		}
+	}
+	for i := 0; i < sig.Results().Len(); i++ {
+		if t := sig.Results().At(i).Type(); ft.changed(t, map[types.Type]bool{}) {
+			ft.problem(n.Pos(), "%s returns %s, a type the translation changes, from untranslated code", name, t)
+			break
+		}
+	}
+}
+
+func (ft *fileTranslator) funcOf(e ast.Expr) *types.Func {
+	switch f := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		fn, _ := ft.info.Uses[f].(*types.Func)
+		return fn
+	case *ast.SelectorExpr:
+		fn, _ := ft.info.Uses[f.Sel].(*types.Func)
+		return fn
+	}
+	return nil
+}
+
+// checkFile reports cgo and go:linkname.
+func (ft *fileTranslator) checkFile() {
+	for _, imp := range ft.file.Imports {
+		if p, _ := strconv.Unquote(imp.Path.Value); p == "C" {
+			ft.problem(imp.Pos(), `import "C": cgo is not translated`)
+		}
+	}
+	for _, cg := range ft.file.Comments {
+		for _, c := range cg.List {
+			if strings.HasPrefix(c.Text, "//go:linkname") {
+				ft.problem(c.Pos(), "//go:linkname: the translation cannot follow a linked symbol")
+			}
+		}
+	}
+}
+
+// checkRecv reports methods on named channel types: the type becomes a
+// pointer type, which cannot have methods.
+func (ft *fileTranslator) checkRecv(fd *ast.FuncDecl) {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return
+	}
+	t := ft.typeOf(fd.Recv.List[0].Type)
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if _, ok := under(t).(*types.Chan); ok {
+		ft.problem(fd.Pos(), "method %s on channel type %s: a translated channel type cannot have methods", fd.Name.Name, t)
+	}
+}
+
+// fixImports adds gort and removes the imports the translation left
+// unused.
+func (ft *fileTranslator) fixImports() {
+	used := map[string]bool{}
+	ast.Inspect(ft.file, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	type unused struct{ name, path string }
+	var drop []unused
+	for _, imp := range ft.file.Imports {
+		if imp.Name != nil && (imp.Name.Name == "_" || imp.Name.Name == ".") {
+			continue
+		}
+		path, _ := strconv.Unquote(imp.Path.Value)
+		if path == "C" {
+			continue
+		}
+		var pn *types.PkgName
+		if imp.Name != nil {
+			pn, _ = ft.info.Defs[imp.Name].(*types.PkgName)
+		} else {
+			pn, _ = ft.info.Implicits[imp].(*types.PkgName)
+		}
+		if pn == nil || used[pn.Name()] {
+			continue
+		}
+		name := ""
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		drop = append(drop, unused{name, path})
+	}
+	for _, d := range drop {
+		astutil.DeleteNamedImport(ft.fset, ft.file, d.name, d.path)
+	}
+	if ft.usesGort || used["gort"] {
+		astutil.AddNamedImport(ft.fset, ft.file, "gort", ft.cfg.Runtime)
+	}
+}

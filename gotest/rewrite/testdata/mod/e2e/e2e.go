@@ -1,0 +1,42 @@
+// Package e2e holds small buggy and fixed programs that the end-to-end
+// test runs translated.
+package e2e
+
+import "sync"
+
+// calls counts Fetch calls: package state that every execution must see
+// start at zero.
+var calls int
+
+// Fetch answers on a channel nobody reads when the caller gave up: with an
+// unbuffered channel the sender leaks.
+func Fetch(buffered bool, giveUp bool) int {
+	calls++
+	size := 0
+	if buffered {
+		size = 1
+	}
+	ch := make(chan int, size)
+	go func() { ch <- 42 }()
+	if giveUp {
+		return -1
+	}
+	return <-ch
+}
+
+// Counter is incremented by two goroutines, with or without its mutex.
+type Counter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *Counter) Inc(locked bool) {
+	if locked {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+	}
+	c.n++
+}
+
+// Calls returns how many times Fetch ran in this execution.
+func Calls() int { return calls }

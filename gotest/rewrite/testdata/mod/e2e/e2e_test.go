@@ -1,0 +1,40 @@
+package e2e
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestLeak(t *testing.T) {
+	if Fetch(false, true) != -1 {
+		t.Fatal("want -1")
+	}
+}
+
+func TestNoLeak(t *testing.T) {
+	Fetch(true, true)
+	if Calls() != 1 {
+		t.Fatalf("calls = %d: package state was not reset", Calls())
+	}
+}
+
+func testCounter(t *testing.T, locked bool) {
+	var c Counter
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Inc(locked)
+		}()
+	}
+	wg.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n != 2 {
+		t.Errorf("n = %d", c.n)
+	}
+}
+
+func TestRace(t *testing.T)   { testCounter(t, false) }
+func TestLocked(t *testing.T) { testCounter(t, true) }

@@ -1,0 +1,3 @@
+module example.com/rw
+
+go 1.22
