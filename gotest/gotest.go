@@ -223,9 +223,36 @@ func (o *Options) replayTarget() error {
 		return &InputError{fmt.Errorf("%s: not a trace of simrun test (protocol %q, variant %q)", path, t.Protocol, t.Variant)}
 	}
 	o.Config.Trace = path
+	if o.Dir == "." {
+		o.Dir = moduleOf(filepath.Dir(path), pkg, ".")
+	}
 	o.Patterns = []string{strings.TrimSuffix(pkg, "_test")}
 	o.Run = "^" + regexp.QuoteMeta(test) + "$"
 	return nil
+}
+
+// moduleOf returns the directory of the module that holds package pkg: the
+// first ancestor of dir with a go.mod whose module path is a prefix of
+// pkg (a trace saved under the module's simrun-traces), or def.
+func moduleOf(dir, pkg, def string) string {
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil {
+			for _, l := range strings.Split(string(b), "\n") {
+				if f := strings.Fields(l); len(f) == 2 && f[0] == "module" {
+					m := strings.Trim(f[1], `"`)
+					if pkg == m || strings.HasPrefix(pkg, m+"/") {
+						return dir
+					}
+				}
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return def
+		}
+		dir = parent
+	}
 }
 
 // splitVariant splits a gotest trace's variant "<import path>.<TestName>".

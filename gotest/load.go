@@ -55,7 +55,7 @@ func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, erro
 			}
 		}
 		for _, e := range p.Errors {
-			errs = append(errs, e.Error())
+			errs = append(errs, strings.TrimPrefix(e.Error(), "-: "))
 		}
 		for _, q := range p.Imports {
 			walk(q)

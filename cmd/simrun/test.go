@@ -90,6 +90,9 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	case errors.As(err, &build):
 		fmt.Fprintln(stderr, strings.Join(build.Errors, "\n"))
 		return exitUsage, errors.New("the translated code does not compile (a limit of the translation, listed above; please report it)")
+	case errors.As(err, &load) && o.Config.Trace != "":
+		fmt.Fprintln(stderr, strings.Join(load.Errors, "\n"))
+		return exitUsage, errors.New("the trace's package does not load from here (listed above): run the replay inside the test's module")
 	case errors.As(err, &load):
 		fmt.Fprintln(stderr, strings.Join(load.Errors, "\n"))
 		return exitUsage, errors.New("the packages do not load (listed above): fix them so that go test builds them")
