@@ -1,0 +1,522 @@
+package gotest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/simrun/simrun/gort"
+	"github.com/simrun/simrun/gotest/rewrite"
+	"github.com/simrun/simrun/traces"
+)
+
+// Protocol is the protocol name in the traces of translated tests; their
+// variant is "<import path>.<TestName>".
+const Protocol = "gotest"
+
+// Options configure a run of Run.
+type Options struct {
+	Dir      string   // where to run: the user's module or a directory in it ("" = the current one)
+	Patterns []string // package patterns as go test takes them; default "."
+	Run      string   // -run regexp: the tests to run ("" = all)
+	Config   gort.Config
+	JSON     bool // print the results as one JSON object instead of a table
+	Stdout   io.Writer
+	Stderr   io.Writer
+
+	// Verbose streams the output of go test -v (to Stderr with JSON).
+	Verbose bool
+	// KeepWork keeps the scratch directory (translations, overlay,
+	// temporary go.mod, report) and says where it is.
+	KeepWork bool
+	// Timeout is go test's -timeout for each test binary (0: go test's
+	// default, 10 minutes).
+	Timeout time.Duration
+}
+
+// LoadError is a package that does not load or type-check as it is, before
+// any translation: the user's code (or the patterns) is wrong.
+type LoadError struct{ Errors []string }
+
+func (e *LoadError) Error() string {
+	return "loading the packages: " + strings.Join(e.Errors, "\n")
+}
+
+// BuildError is translated code that did not compile: a translation limit.
+// Errors are go's messages, at the original file:line (the translations
+// carry //line directives).
+type BuildError struct {
+	Errors []string
+	Output string // go test's whole output
+}
+
+func (e *BuildError) Error() string {
+	return "the translated code does not compile (a limit of the translation; please report it):\n" + strings.Join(e.Errors, "\n")
+}
+
+// InputError is a bad input: a trace that is not one of simrun test's, no
+// test to run, ...
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// Exit statuses, as every simrun command.
+const (
+	ExitClean        = 0
+	ExitFinding      = 1
+	ExitUsage        = 2
+	ExitInconclusive = 3
+)
+
+// ExitCode is the exit status of simrun test for Run's results and error:
+// 2 for an error (the translation, the build, the input), else 1 if a test
+// has a finding, 3 if a test has no verdict (its binary crashed or timed
+// out), 0 when every test is clean. An interruption (context.Canceled) is
+// the caller's to map to its signal's status.
+func ExitCode(results []gort.Result, err error) int {
+	if err != nil {
+		return ExitUsage
+	}
+	code := ExitClean
+	for _, r := range results {
+		switch {
+		case r.Verdict == "finding" || r.Verdict == "replayed" && r.Kind != "":
+			return ExitFinding
+		case r.Verdict == "error":
+			code = ExitInconclusive
+		}
+	}
+	return code
+}
+
+// Run translates the tests that o selects, runs them under the simulator
+// and prints their results (a table, or JSON). It returns the results
+// (sorted by package, then in the order the tests ran) and an error: a
+// *rewrite.Unsupported listing what cannot be translated, a *LoadError, a
+// *BuildError, an *InputError, or ctx's error when ctx was cancelled, with
+// the results reported until then.
+func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
+	o.Stdout = writerOr(o.Stdout)
+	o.Stderr = writerOr(o.Stderr)
+	if len(o.Patterns) == 0 {
+		o.Patterns = []string{"."}
+	}
+	if o.Dir == "" {
+		o.Dir = "."
+	}
+	if o.Config.Trace != "" {
+		if err := o.replayTarget(); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := regexp.Compile(o.Run); err != nil {
+		return nil, &InputError{fmt.Errorf("-run: %w", err)}
+	}
+	// go test matches the first level of -run against the test's name
+	// (subtests are the translated test's own business).
+	runRE, err := regexp.Compile(strings.SplitN(o.Run, "/", 2)[0])
+	if err != nil {
+		return nil, &InputError{fmt.Errorf("-run: %w", err)}
+	}
+	scratch, err := os.MkdirTemp("", "simrun-test-")
+	if err != nil {
+		return nil, fmt.Errorf("creating the scratch directory: %w", err)
+	}
+	if o.KeepWork {
+		fmt.Fprintf(o.Stderr, "simrun test: work directory %s\n", scratch)
+	} else {
+		defer os.RemoveAll(scratch)
+	}
+
+	g, err := loadGraph(ctx, o.Dir, o.Patterns)
+	if err != nil {
+		return nil, err
+	}
+	setup, err := prepareModule(ctx, g.module, scratch)
+	if err != nil {
+		return nil, err
+	}
+	units, err := loadUnits(ctx, o.Dir, g)
+	if err != nil {
+		return nil, err
+	}
+	ov, err := translate(units, setup, scratch)
+	if err != nil {
+		return nil, err
+	}
+	want := expected(units, runRE)
+	if len(want) == 0 {
+		return nil, &InputError{fmt.Errorf("no tests to run in %s%s", strings.Join(o.Patterns, " "), runSuffix(o.Run))}
+	}
+	overlayFile := filepath.Join(scratch, "overlay.json")
+	b, err := json.Marshal(ov)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the overlay: %w", err)
+	}
+	if err := os.WriteFile(overlayFile, b, 0o644); err != nil {
+		return nil, fmt.Errorf("writing the overlay: %w", err)
+	}
+
+	cfg := o.Config
+	cfg.Report = filepath.Join(scratch, "report.jsonl")
+	if cfg.TracesDir == "" {
+		cfg.TracesDir = "simrun-traces"
+	}
+	if cfg.TracesDir, err = filepath.Abs(cfg.TracesDir); err != nil {
+		return nil, fmt.Errorf("-out: %w", err)
+	}
+	if err := os.MkdirAll(cfg.TracesDir, 0o755); err != nil {
+		return nil, &InputError{fmt.Errorf("-out: %w", err)}
+	}
+	out, runErr := o.goTest(ctx, cfg, setup, overlayFile)
+	results, err = readReport(cfg.Report)
+	if err != nil {
+		return nil, err
+	}
+	if ctx.Err() != nil {
+		o.print(results, true)
+		return results, ctx.Err()
+	}
+	if berr := buildErrors(out); berr != nil {
+		o.print(results, false)
+		return results, berr
+	}
+	results = missing(results, want, runErr, out)
+	o.print(results, false)
+	return results, nil
+}
+
+func writerOr(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
+}
+
+func runSuffix(run string) string {
+	if run == "" {
+		return ""
+	}
+	return " matching -run " + run
+}
+
+// replayTarget points o at the package and test of the trace to replay.
+func (o *Options) replayTarget() error {
+	path, err := filepath.Abs(o.Config.Trace)
+	if err != nil {
+		return &InputError{err}
+	}
+	t, err := traces.Load(path)
+	if err != nil {
+		return &InputError{err}
+	}
+	pkg, test, ok := splitVariant(t.Protocol, t.Variant)
+	if !ok {
+		return &InputError{fmt.Errorf("%s: not a trace of simrun test (protocol %q, variant %q)", path, t.Protocol, t.Variant)}
+	}
+	o.Config.Trace = path
+	o.Patterns = []string{strings.TrimSuffix(pkg, "_test")}
+	o.Run = "^" + regexp.QuoteMeta(test) + "$"
+	return nil
+}
+
+// splitVariant splits a gotest trace's variant "<import path>.<TestName>".
+func splitVariant(protocol, variant string) (pkg, test string, ok bool) {
+	i := strings.LastIndex(variant, ".")
+	if protocol != Protocol || i <= 0 || i == len(variant)-1 || strings.Contains(variant[i:], "/") {
+		return "", "", false
+	}
+	return variant[:i], variant[i+1:], true
+}
+
+// IsTrace reports whether the trace t was written by simrun test (for
+// simrun replay, which hands such traces to simrun test -trace).
+func IsTrace(t *traces.Trace) bool { return t.Protocol == Protocol }
+
+// testID names a test in a package (an external test package counts as
+// its package).
+type testID struct{ pkg, test string }
+
+func idOf(pkg, test string) testID { return testID{strings.TrimSuffix(pkg, "_test"), test} }
+
+// expected lists the tests that go test will run: the wrapped tests of the
+// selected packages that run (-run's first level) matches.
+func expected(units []*unit, run *regexp.Regexp) []testID {
+	var ids []testID
+	for _, u := range units {
+		for _, name := range u.tests {
+			if !run.MatchString(name) {
+				continue
+			}
+			ids = append(ids, idOf(u.pkg.PkgPath, name))
+		}
+	}
+	return ids
+}
+
+// goTest runs go test on the translated packages and returns its output.
+func (o *Options) goTest(ctx context.Context, cfg gort.Config, setup moduleSetup, overlayFile string) (string, error) {
+	env, err := json.Marshal(cfg)
+	if err != nil {
+		return "", fmt.Errorf("encoding the configuration: %w", err)
+	}
+	args := []string{"test", "-overlay", overlayFile}
+	if setup.ModFile != "" {
+		args = append(args, "-modfile", setup.ModFile)
+	}
+	args = append(args, "-count=1")
+	if o.Run != "" {
+		args = append(args, "-run", o.Run)
+	}
+	if o.Timeout > 0 {
+		args = append(args, "-timeout", o.Timeout.String())
+	}
+	if o.Verbose {
+		args = append(args, "-v")
+	}
+	args = append(args, o.Patterns...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = o.Dir
+	cmd.Env = append(os.Environ(), "SIMRUN_GOTEST="+string(env))
+	// Interrupted: let go test stop its test binaries (they have written
+	// their report lines as each test ended), then kill it.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if o.Verbose {
+		stream := o.Stdout
+		if o.JSON {
+			stream = o.Stderr
+		}
+		cmd.Stdout = io.MultiWriter(&buf, stream)
+		cmd.Stderr = cmd.Stdout
+	}
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) && ctx.Err() == nil {
+		return buf.String(), fmt.Errorf("running go test: %w", err)
+	}
+	return buf.String(), err
+}
+
+// readReport reads the results the test binaries appended to the report
+// file, one JSON object a line. A missing file means no test reported.
+func readReport(path string) ([]gort.Result, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the tests' report: %w", err)
+	}
+	defer f.Close()
+	var results []gort.Result
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var r gort.Result
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			// A binary killed while it wrote its last line.
+			continue
+		}
+		results = append(results, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading the tests' report: %w", err)
+	}
+	// Test binaries run in parallel: their lines interleave, but each
+	// binary runs its tests one after the other, in source order.
+	sort.SliceStable(results, func(i, j int) bool {
+		return idOf(results[i].Package, "").pkg < idOf(results[j].Package, "").pkg
+	})
+	return results, nil
+}
+
+// buildLine matches a compiler message, "file.go:12:3: ...".
+var buildLine = regexp.MustCompile(`^\S+\.go:\d+(:\d+)?: `)
+
+// buildErrors returns a *BuildError if go test's output says a package
+// did not build ("[build failed]", "[setup failed]"), with the compiler's
+// messages.
+func buildErrors(out string) error {
+	if !strings.Contains(out, "[build failed]") && !strings.Contains(out, "[setup failed]") {
+		return nil
+	}
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if buildLine.MatchString(strings.TrimSpace(l)) || strings.HasPrefix(l, "# ") {
+			lines = append(lines, strings.TrimSpace(l))
+		}
+	}
+	if len(lines) == 0 {
+		lines = []string{strings.TrimSpace(out)}
+	}
+	return &BuildError{Errors: lines, Output: out}
+}
+
+// missing adds an "error" result for each expected test that reported
+// nothing: its binary crashed, timed out or was killed. The message is
+// the end of go test's output, where go test says why.
+func missing(results []gort.Result, want []testID, runErr error, out string) []gort.Result {
+	got := map[testID]bool{}
+	for _, r := range results {
+		got[idOf(r.Package, r.Test)] = true
+	}
+	why := "no result: the test binary ended before the test reported"
+	if runErr != nil {
+		why += " (" + runErr.Error() + ")"
+	}
+	if tail := lastLines(out, 5); tail != "" {
+		why += ": " + tail
+	}
+	for _, id := range want {
+		if !got[id] {
+			results = append(results, gort.Result{Package: id.pkg, Test: id.test, Verdict: "error", Message: why})
+		}
+	}
+	return results
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
+}
+
+// jsonReport is the -json output: one object.
+type jsonReport struct {
+	Results     []gort.Result `json:"results"`
+	Interrupted bool          `json:"interrupted,omitempty"`
+}
+
+// print prints the results: one JSON object, or a table of the tests and
+// each finding's message and how to replay it; a replay prints its
+// timeline.
+func (o *Options) print(results []gort.Result, interrupted bool) {
+	if o.JSON {
+		if results == nil {
+			results = []gort.Result{}
+		}
+		enc := json.NewEncoder(o.Stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(jsonReport{Results: results, Interrupted: interrupted})
+		return
+	}
+	printTable(o.Stdout, results, o.Config.Trace != "")
+	if interrupted {
+		fmt.Fprintln(o.Stdout, "interrupted: the tests above ended before the signal; the others did not run to the end")
+	}
+}
+
+func printTable(w io.Writer, results []gort.Result, replay bool) {
+	if replay {
+		for _, r := range results {
+			fmt.Fprintf(w, "%s.%s: replayed %s\n\n%s\n", r.Package, r.Test, relPath(r.Trace), strings.TrimRight(r.Timeline, "\n"))
+			if r.Kind != "" {
+				fmt.Fprintf(w, "\n%s: %s\n", r.Kind, r.Message)
+			} else if r.Message != "" {
+				fmt.Fprintf(w, "\n%s\n", r.Message)
+			} else {
+				fmt.Fprintln(w, "\nno finding")
+			}
+		}
+		return
+	}
+	rows := [][]string{{"TEST", "VERDICT", "KIND", "RUNS", "TRACE"}}
+	for _, r := range results {
+		runs := fmt.Sprint(r.Runs)
+		if r.Exhaustive {
+			runs += " (all)"
+		}
+		rows = append(rows, []string{r.Package + "." + r.Test, r.Verdict, dash(r.Kind), runs, dash(relPath(r.Trace))})
+	}
+	printColumns(w, rows)
+	for _, r := range results {
+		if r.Verdict == "clean" || r.Message == "" {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s.%s: %s", r.Package, r.Test, r.Message)
+		if r.Run > 0 {
+			fmt.Fprintf(w, " (run %d, %s seed %d, %d steps)", r.Run, r.Strategy, r.Seed, r.Steps)
+		}
+		fmt.Fprintln(w)
+		if r.Trace != "" {
+			fmt.Fprintf(w, "  replay: simrun test -trace %s\n", relPath(r.Trace))
+		}
+	}
+}
+
+// printColumns prints rows as left-aligned columns two spaces apart.
+func printColumns(w io.Writer, rows [][]string) {
+	var width []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(width) {
+				width = append(width, 0)
+			}
+			width[i] = max(width[i], len(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			if i == len(r)-1 {
+				b.WriteString(c)
+				break
+			}
+			fmt.Fprintf(&b, "%-*s  ", width[i], c)
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// relPath shows path relative to the current directory when it is under
+// it, for commands to copy.
+func relPath(path string) string {
+	if path == "" {
+		return ""
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
+
+// Problems lists the constructs of an *rewrite.Unsupported, one a line,
+// "file:line: what", for the command's error message.
+func Problems(u *rewrite.Unsupported) string {
+	var b strings.Builder
+	for _, p := range u.Problems {
+		fmt.Fprintf(&b, "%s:%d: %s\n", p.Pos.Filename, p.Pos.Line, p.What)
+	}
+	return b.String()
+}

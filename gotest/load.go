@@ -1,0 +1,232 @@
+package gotest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/simrun/simrun/gotest/rewrite"
+	"golang.org/x/tools/go/packages"
+)
+
+// graph is what the first, cheap load (go list, no syntax) tells: the
+// packages of the main module that the selected tests compile, and the
+// main module itself.
+type graph struct {
+	module   mainModule
+	paths    []string        // import paths of the main module's packages to translate, sorted
+	selected map[string]bool // import paths of the packages whose tests were asked for
+}
+
+// testMain reports whether p is the generated main package of a test
+// binary ("p.test"), which lives in the build cache, not in the module.
+func testMain(p *packages.Package) bool {
+	return p.Name == "main" && strings.HasSuffix(p.ID, ".test")
+}
+
+// loadGraph lists the packages that patterns select, with their tests,
+// and every package of the main module in their test binaries.
+func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, error) {
+	cfg := &packages.Config{
+		Context: ctx, Dir: dir, Tests: true,
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
+	}
+	roots, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, &LoadError{Errors: []string{err.Error()}}
+	}
+	g := &graph{selected: map[string]bool{}}
+	var errs []string
+	seen := map[string]bool{}
+	paths := map[string]bool{}
+	var walk func(p *packages.Package)
+	walk = func(p *packages.Package) {
+		if seen[p.ID] {
+			return
+		}
+		seen[p.ID] = true
+		if p.Module != nil && p.Module.Main && !testMain(p) {
+			paths[strings.TrimSuffix(p.PkgPath, "_test")] = true
+			if g.module.Path == "" {
+				g.module = mainModule{Path: p.Module.Path, GoMod: p.Module.GoMod, GoVersion: p.Module.GoVersion}
+			}
+		}
+		for _, e := range p.Errors {
+			errs = append(errs, e.Error())
+		}
+		for _, q := range p.Imports {
+			walk(q)
+		}
+	}
+	for _, p := range roots {
+		if !testMain(p) {
+			g.selected[strings.TrimSuffix(p.PkgPath, "_test")] = true
+		}
+		walk(p)
+	}
+	if len(errs) > 0 {
+		return nil, &LoadError{Errors: dedup(errs)}
+	}
+	if len(roots) == 0 {
+		return nil, &InputError{fmt.Errorf("no packages match %s", strings.Join(patterns, " "))}
+	}
+	if g.module.Path == "" {
+		return nil, &InputError{fmt.Errorf("%s: no package of the main module (run simrun test inside a Go module)", strings.Join(patterns, " "))}
+	}
+	for p := range paths {
+		g.paths = append(g.paths, p)
+	}
+	sort.Strings(g.paths)
+	return g, nil
+}
+
+// unit is one package to translate: the variant chosen for it, and the
+// tests it declares if it is one of the selected test packages.
+type unit struct {
+	pkg   *packages.Package
+	tests []string
+}
+
+// loadUnits loads, with syntax and types, the packages of g.paths (and the
+// tests of the selected ones), and picks the variant of each to translate:
+// the one with the package's tests when the package has tests and was
+// selected, else the plain package. The external test package (p_test) is
+// a unit of its own. A package imported by a test is compiled again in the
+// test binary ("q [p.test]") from the same files: its plain variant
+// stands for it, since the overlay maps files, not variants.
+func loadUnits(ctx context.Context, dir string, g *graph) ([]*unit, error) {
+	cfg := &packages.Config{
+		Context: ctx, Dir: dir, Tests: true,
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedSyntax |
+			packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports | packages.NeedModule,
+	}
+	pkgs, err := packages.Load(cfg, g.paths...)
+	if err != nil {
+		return nil, &LoadError{Errors: []string{err.Error()}}
+	}
+	byPath := map[string]*packages.Package{}
+	for _, p := range pkgs {
+		if testMain(p) || p.Module == nil || !p.Module.Main {
+			continue
+		}
+		base := strings.TrimSuffix(p.PkgPath, "_test")
+		testVariant := strings.HasSuffix(p.ID, " ["+base+".test]")
+		switch {
+		case testVariant && g.selected[base]:
+			byPath[p.PkgPath] = p
+		case p.ID == p.PkgPath && byPath[p.PkgPath] == nil:
+			byPath[p.PkgPath] = p
+		}
+	}
+	var units []*unit
+	var errs []string
+	for _, path := range sortedKeys(byPath) {
+		p := byPath[path]
+		for _, e := range p.Errors {
+			errs = append(errs, e.Error())
+		}
+		units = append(units, &unit{pkg: p})
+	}
+	if len(errs) > 0 {
+		return nil, &LoadError{Errors: dedup(errs)}
+	}
+	return units, nil
+}
+
+// overlay is the build overlay: each original file's translation, and the
+// generated files, by path.
+type overlay struct {
+	Replace map[string]string
+}
+
+// translate translates every unit, writes the translations under
+// scratch/src, and returns the overlay. A file of a unit that the
+// rewriter returns unchanged (or not at all) still goes through the
+// overlay when its language version must be set (setup.FileVersion).
+func translate(units []*unit, setup moduleSetup, scratch string) (*overlay, error) {
+	ov := &overlay{Replace: map[string]string{}}
+	var unsupported rewrite.Unsupported
+	for i, u := range units {
+		files, tests, err := rewrite.Package(u.pkg, rewrite.Config{Runtime: runtimeModule + "/gort"})
+		if err != nil {
+			if un, ok := err.(*rewrite.Unsupported); ok {
+				unsupported.Problems = append(unsupported.Problems, un.Problems...)
+				continue
+			}
+			return nil, fmt.Errorf("translating %s: %w", u.pkg.PkgPath, err)
+		}
+		u.tests = tests
+		dst := filepath.Join(scratch, "src", fmt.Sprintf("%03d-%s", i, filepath.Base(u.pkg.PkgPath)))
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			return nil, fmt.Errorf("writing the translation: %w", err)
+		}
+		done := map[string]bool{}
+		write := func(orig string, content []byte) error {
+			if setup.FileVersion != "" {
+				content = setFileVersion(content, setup.FileVersion)
+			}
+			p := filepath.Join(dst, filepath.Base(orig))
+			if err := os.WriteFile(p, content, 0o644); err != nil {
+				return fmt.Errorf("writing the translation: %w", err)
+			}
+			ov.Replace[orig] = p
+			done[orig] = true
+			return nil
+		}
+		for _, f := range files {
+			if err := write(f.Path, f.Content); err != nil {
+				return nil, err
+			}
+		}
+		if setup.FileVersion == "" {
+			continue
+		}
+		for _, orig := range u.pkg.CompiledGoFiles {
+			if done[orig] || filepath.Dir(orig) != u.pkg.Dir {
+				continue // translated, or cgo's output in the build cache
+			}
+			b, err := os.ReadFile(orig)
+			if err != nil {
+				return nil, fmt.Errorf("reading %s: %w", orig, err)
+			}
+			if err := write(orig, b); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(unsupported.Problems) > 0 {
+		sort.SliceStable(unsupported.Problems, func(i, j int) bool {
+			a, b := unsupported.Problems[i].Pos, unsupported.Problems[j].Pos
+			if a.Filename != b.Filename {
+				return a.Filename < b.Filename
+			}
+			return a.Line < b.Line
+		})
+		return nil, &unsupported
+	}
+	return ov, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func dedup(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
