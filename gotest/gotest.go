@@ -543,7 +543,7 @@ func relPath(path string) string {
 func Problems(u *rewrite.Unsupported) string {
 	var b strings.Builder
 	for _, p := range u.Problems {
-		fmt.Fprintf(&b, "%s:%d: %s\n", p.Pos.Filename, p.Pos.Line, p.What)
+		fmt.Fprintf(&b, "%s:%d: %s\n", relPath(p.Pos.Filename), p.Pos.Line, p.What)
 	}
 	return b.String()
 }

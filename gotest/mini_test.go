@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/simrun/simrun/gort"
+	"github.com/simrun/simrun/gotest/rewrite"
 )
 
 // hashTree hashes every file under dir, to prove a run writes none.
@@ -85,4 +87,26 @@ func TestMini(t *testing.T) {
 		t.Fatalf("replay: %+v\n%s", res, out.String())
 	}
 	t.Logf("\n%s", out.String())
+}
+
+// TestUnsupported: code the translation cannot handle is an
+// *rewrite.Unsupported naming each file:line, exit status 2, before
+// anything is built or run.
+func TestUnsupported(t *testing.T) {
+	offline(t)
+	var out bytes.Buffer
+	_, err := Run(context.Background(), Options{Dir: "testdata/unsupported", Stdout: &out, Stderr: &out})
+	var un *rewrite.Unsupported
+	if !errors.As(err, &un) {
+		t.Fatalf("Run: %v, want *rewrite.Unsupported", err)
+	}
+	got := Problems(un)
+	for _, want := range []string{"fanin.go:12: argument 1 of reflect.ValueOf", "fanin.go:14: reflect.Select"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems lack %q:\n%s", want, got)
+		}
+	}
+	if code := ExitCode(nil, err); code != ExitUsage {
+		t.Errorf("exit %d, want %d", code, ExitUsage)
+	}
 }
