@@ -37,8 +37,8 @@ func hashTree(t *testing.T, dir string) string {
 // TestMini runs simrun test end to end, offline, on testdata/mini (a go
 // 1.21 module whose go.mod does not mention simrun): the leaking test is
 // a leak finding with a trace that replays, the fixed one and the one that
-// needs fresh package state are clean, and the module's files are left as
-// they were.
+// needs fresh package state are clean, the loop variable keeps go 1.21's
+// meaning (a race), and the module's files are left as they were.
 func TestMini(t *testing.T) {
 	if testing.Short() {
 		t.Skip("translates and builds a module (-short)")
@@ -61,7 +61,7 @@ func TestMini(t *testing.T) {
 	for _, r := range res {
 		verdicts[r.Test] = r
 	}
-	for test, want := range map[string]string{"TestFirstLeak": "finding", "TestFirstFixed": "clean", "TestSumFresh": "clean"} {
+	for test, want := range map[string]string{"TestFirstLeak": "finding", "TestFirstFixed": "clean", "TestSumFresh": "clean", "TestLoopVarShared": "finding"} {
 		if got := verdicts[test]; got.Verdict != want || got.Package != "example.com/mini" {
 			t.Errorf("%s: %+v, want verdict %s", test, got, want)
 		}
@@ -69,6 +69,11 @@ func TestMini(t *testing.T) {
 	leak := verdicts["TestFirstLeak"]
 	if leak.Kind != "leak" || leak.Trace == "" || !strings.Contains(leak.Message, "pool.go:") {
 		t.Fatalf("TestFirstLeak: %+v: want a leak at pool.go, with a trace", leak)
+	}
+	// The module says go 1.21: one loop variable for the whole loop, read
+	// by the goroutines while the loop increments it.
+	if r := verdicts["TestLoopVarShared"]; r.Kind != "race" || !strings.Contains(r.Message, "data race on i (loop_test.go:21)") {
+		t.Errorf("TestLoopVarShared: %+v: want the race on the loop variable of a go 1.21 module", r)
 	}
 	if code := ExitCode(res, nil); code != ExitFinding {
 		t.Errorf("exit %d, want %d", code, ExitFinding)
