@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -71,5 +72,35 @@ func TestTestUsage(t *testing.T) {
 				t.Fatalf("error message is not one line:\n%s", stderr)
 			}
 		})
+	}
+}
+
+// TestTestCommand runs simrun test on gotest/testdata/mini from inside
+// the module, as a user would: exit 1 for its leak, -json with one result
+// per test, and simrun replay of the leak's trace handed to simrun test.
+func TestTestCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("translates and builds a module (-short)")
+	}
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOFLAGS", "")
+	out := t.TempDir()
+	t.Chdir("../../gotest/testdata/mini")
+	code, stdout, stderr := run(t, "test", "-runs", "20", "-json", "-out", out, "-run", "TestFirst")
+	if code != exitFinding {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFinding, stderr)
+	}
+	var rep struct {
+		Results []struct{ Test, Verdict, Kind, Trace string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("-json: %v\n%s", err, stdout)
+	}
+	if len(rep.Results) != 2 || rep.Results[0].Test != "TestFirstLeak" || rep.Results[0].Kind != "leak" || rep.Results[1].Verdict != "clean" {
+		t.Fatalf("results %+v", rep.Results)
+	}
+	code, stdout, stderr = run(t, "replay", rep.Results[0].Trace)
+	if code != exitFinding || !strings.Contains(stdout, "goroutine leak") || !strings.Contains(stdout, "pool.go:") {
+		t.Fatalf("replay: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
