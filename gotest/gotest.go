@@ -373,21 +373,30 @@ func readReport(path string) ([]gort.Result, error) {
 	return results, nil
 }
 
-// buildLine matches a compiler message, "file.go:12:3: ...".
+// buildLine matches a compiler message, "file.go:12:3: ..." (the file
+// as the go command shows it, relative or absolute).
 var buildLine = regexp.MustCompile(`^\S+\.go:\d+(:\d+)?: `)
 
 // buildErrors returns a *BuildError if go test's output says a package
 // did not build ("[build failed]", "[setup failed]"), with the compiler's
-// messages.
+// messages: the blocks that begin "# package" (the indented lines of
+// failing tests' logs are not among them).
 func buildErrors(out string) error {
 	if !strings.Contains(out, "[build failed]") && !strings.Contains(out, "[setup failed]") {
 		return nil
 	}
 	var lines []string
+	in := false
 	for _, l := range strings.Split(out, "\n") {
-		if buildLine.MatchString(strings.TrimSpace(l)) || strings.HasPrefix(l, "# ") {
-			lines = append(lines, strings.TrimSpace(l))
+		switch {
+		case strings.HasPrefix(l, "# "):
+			in = true
+		case in && (buildLine.MatchString(l) || strings.HasPrefix(l, "\t")):
+		default:
+			in = false
+			continue
 		}
+		lines = append(lines, strings.TrimRight(l, " \r"))
 	}
 	if len(lines) == 0 {
 		lines = []string{strings.TrimSpace(out)}

@@ -60,7 +60,8 @@ func TestBuildErrors(t *testing.T) {
 	if err := buildErrors("ok  \texample.com/mini\t0.1s\n"); err != nil {
 		t.Fatalf("a build that succeeded: %v", err)
 	}
-	out := "# example.com/mini [example.com/mini.test]\n./pool.go:12:3: undefined: gort.Frob\nFAIL\texample.com/mini [build failed]\nFAIL\n"
+	out := "--- FAIL: TestBuggy (0.01s)\n    simrun_gen_test.go:21: simrun: deadlock in execution 1\nFAIL\n" +
+		"# example.com/mini [example.com/mini.test]\n./pool.go:12:3: undefined: gort.Frob\nFAIL\texample.com/mini [build failed]\nFAIL\n"
 	var be *BuildError
 	if err := buildErrors(out); !errors.As(err, &be) {
 		t.Fatalf("buildErrors = %v, want a *BuildError", err)
