@@ -140,7 +140,7 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	setup, err := prepareModule(ctx, g.module, scratch)
+	setup, err := prepareModule(ctx, g.module, o.Dir, scratch)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +314,7 @@ func (o *Options) goTest(ctx context.Context, cfg gort.Config, setup moduleSetup
 	args = append(args, o.Patterns...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = o.Dir
-	cmd.Env = append(os.Environ(), gort.EnvConfig+"="+string(env))
+	cmd.Env = append(append(os.Environ(), setup.Env...), gort.EnvConfig+"="+string(env))
 	// Interrupted: let go test stop its test binaries (they have written
 	// their report lines as each test ended), then kill it.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }

@@ -115,3 +115,36 @@ func TestUnsupported(t *testing.T) {
 		t.Errorf("exit %d, want %d", code, ExitUsage)
 	}
 }
+
+// TestWorkspace runs testdata/mini as a module of a workspace (go.work),
+// where the go command refuses -modfile: a temporary go.work that also
+// uses the runtime takes its place, and the user's go.work is left as it
+// was.
+func TestWorkspace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("translates and builds a module (-short)")
+	}
+	offline(t)
+	ws := t.TempDir()
+	for _, f := range []string{"go.mod", "pool.go", "pool_test.go"} {
+		b, err := os.ReadFile(filepath.Join("testdata/mini", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFiles(t, ws, map[string]string{"mini/" + f: string(b)})
+	}
+	work := "go 1.21\n\nuse ./mini\n"
+	writeFiles(t, ws, map[string]string{"go.work": work})
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{Dir: filepath.Join(ws, "mini"), Stdout: &out, Stderr: &out,
+		Run: "TestFirst", Config: gort.Config{Runs: 10, TracesDir: t.TempDir()}})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if len(res) != 2 || res[0].Kind != "leak" || res[1].Verdict != "clean" {
+		t.Fatalf("results %+v\n%s", res, out.String())
+	}
+	if b, _ := os.ReadFile(filepath.Join(ws, "go.work")); string(b) != work {
+		t.Errorf("the user's go.work was written:\n%s", b)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/build/constraint"
@@ -135,18 +136,32 @@ type moduleSetup struct {
 	// ModFile's go line had to be raised for the runtime: without it the
 	// loop variables of a go 1.21 module would become per-iteration.
 	FileVersion string
+	// Env is added to the go command's environment: GOWORK=<a temporary
+	// go.work> in workspace mode, where -modfile is refused.
+	Env []string
 }
 
 // prepareModule writes, in scratch, a copy of the main module's go.mod
 // (and go.sum) that requires the runtime and replaces it by the copy
 // written out of the binary. The user's files are never written.
-func prepareModule(ctx context.Context, m mainModule, scratch string) (moduleSetup, error) {
+//
+// In workspace mode (a go.work applies to dir), where the go command
+// refuses -modfile, it writes a copy of the go.work that also uses the
+// runtime instead.
+func prepareModule(ctx context.Context, m mainModule, dir, scratch string) (moduleSetup, error) {
 	if m.Path == runtimeModule {
 		return moduleSetup{}, nil
 	}
 	rt, err := writeRuntime(cacheDir())
 	if err != nil {
 		return moduleSetup{}, err
+	}
+	work, err := goCmd(ctx, dir, "env", "GOWORK")
+	if err != nil {
+		return moduleSetup{}, err
+	}
+	if work = strings.TrimSpace(work); work != "" && work != "off" {
+		return prepareWorkspace(ctx, work, rt, scratch)
 	}
 	mod, err := os.ReadFile(m.GoMod)
 	if err != nil {
@@ -179,12 +194,68 @@ func prepareModule(ctx context.Context, m mainModule, scratch string) (moduleSet
 			setup.FileVersion = "go" + minFileVersion
 		}
 	}
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = scratch
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return moduleSetup{}, fmt.Errorf("go mod edit of the temporary go.mod: %v: %s", err, bytes.TrimSpace(out))
+	if _, err := goCmd(ctx, scratch, args...); err != nil {
+		return moduleSetup{}, err
 	}
 	return setup, nil
+}
+
+// goCmd runs the go command in dir and returns its standard output.
+func goCmd(ctx context.Context, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go %s: %v: %s", strings.Join(args, " "), err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return string(out), nil
+}
+
+// prepareWorkspace writes, in scratch, a copy of the go.work file work
+// that also uses the runtime module rt (its relative paths made
+// absolute), with a go line the runtime accepts. A workspace's go line
+// does not set its modules' language versions (their go.mod files do), so
+// no file needs a //go:build line.
+func prepareWorkspace(ctx context.Context, work, rt, scratch string) (moduleSetup, error) {
+	out, err := goCmd(ctx, scratch, "work", "edit", "-json", work)
+	if err != nil {
+		return moduleSetup{}, err
+	}
+	var w struct {
+		Go  string
+		Use []struct{ DiskPath string }
+	}
+	if err := json.Unmarshal([]byte(out), &w); err != nil {
+		return moduleSetup{}, fmt.Errorf("reading %s: %w", work, err)
+	}
+	b, err := os.ReadFile(work)
+	if err != nil {
+		return moduleSetup{}, fmt.Errorf("reading the workspace: %w", err)
+	}
+	tmp := filepath.Join(scratch, "go.work")
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return moduleSetup{}, fmt.Errorf("writing the temporary go.work: %w", err)
+	}
+	if sum, err := os.ReadFile(work + ".sum"); err == nil {
+		if err := os.WriteFile(tmp+".sum", sum, 0o644); err != nil {
+			return moduleSetup{}, fmt.Errorf("writing the temporary go.work.sum: %w", err)
+		}
+	}
+	args := []string{"work", "edit", "-use", rt}
+	for _, u := range w.Use {
+		if !filepath.IsAbs(u.DiskPath) {
+			args = append(args, "-dropuse", u.DiskPath, "-use", filepath.Join(filepath.Dir(work), u.DiskPath))
+		}
+	}
+	if version.Compare("go"+cmp.Or(w.Go, "1.18"), "go"+runtimeGoVersion) < 0 {
+		args = append(args, "-go", runtimeGoVersion)
+	}
+	if _, err := goCmd(ctx, scratch, append(args, tmp)...); err != nil {
+		return moduleSetup{}, err
+	}
+	return moduleSetup{Env: []string{"GOWORK=" + tmp}}, nil
 }
 
 // setFileVersion returns src with a //go:build line that sets the file's

@@ -113,7 +113,7 @@ func TestLoop(t *testing.T) {
 `,
 	})
 	scratch := t.TempDir()
-	setup, err := prepareModule(context.Background(), mainModule{Path: "example.com/um", GoMod: filepath.Join(mod, "go.mod"), GoVersion: "1.21"}, scratch)
+	setup, err := prepareModule(context.Background(), mainModule{Path: "example.com/um", GoMod: filepath.Join(mod, "go.mod"), GoVersion: "1.21"}, mod, scratch)
 	if err != nil {
 		t.Fatal(err)
 	}
