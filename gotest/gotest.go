@@ -299,6 +299,7 @@ func (o *Options) goTest(ctx context.Context, cfg gort.Config, setup moduleSetup
 	if setup.ModFile != "" {
 		args = append(args, "-modfile", setup.ModFile)
 	}
+	args = append(args, setup.Flags...)
 	// -vet=off: vet has checked the user's code under go test; on the translation
 	// it would only report what the translation looks like.
 	args = append(args, "-count=1", "-vet=off")

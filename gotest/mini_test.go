@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -126,13 +127,7 @@ func TestWorkspace(t *testing.T) {
 	}
 	offline(t)
 	ws := t.TempDir()
-	for _, f := range []string{"go.mod", "pool.go", "pool_test.go"} {
-		b, err := os.ReadFile(filepath.Join("testdata/mini", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeFiles(t, ws, map[string]string{"mini/" + f: string(b)})
-	}
+	copyMini(t, filepath.Join(ws, "mini"))
 	work := "go 1.21\n\nuse ./mini\n"
 	writeFiles(t, ws, map[string]string{"go.work": work})
 	var out bytes.Buffer
@@ -146,5 +141,50 @@ func TestWorkspace(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(ws, "go.work")); string(b) != work {
 		t.Errorf("the user's go.work was written:\n%s", b)
+	}
+}
+
+// copyMini copies testdata/mini's pool to dir.
+func copyMini(t *testing.T, dir string) {
+	t.Helper()
+	for _, f := range []string{"go.mod", "pool.go", "pool_test.go"} {
+		b, err := os.ReadFile(filepath.Join("testdata/mini", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFiles(t, dir, map[string]string{f: string(b)})
+	}
+}
+
+// TestVendored runs mini with a vendored dependency: vendor mode would
+// refuse the runtime, which is not in vendor/modules.txt, so the module
+// builds with -mod=readonly.
+func TestVendored(t *testing.T) {
+	if testing.Short() {
+		t.Skip("translates and builds a module (-short)")
+	}
+	offline(t)
+	root := t.TempDir()
+	mod := filepath.Join(root, "mini")
+	copyMini(t, mod)
+	writeFiles(t, root, map[string]string{
+		"dep/go.mod":      "module example.com/dep\n\ngo 1.21\n",
+		"dep/dep.go":      "package dep\n\nfunc Two() int { return 2 }\n",
+		"mini/go.mod":     "module example.com/mini\n\ngo 1.21\n\nrequire example.com/dep v0.0.0\n\nreplace example.com/dep => ../dep\n",
+		"mini/usesdep.go": "package mini\n\nimport \"example.com/dep\"\n\nvar two = dep.Two()\n",
+	})
+	cmd := exec.Command("go", "mod", "vendor")
+	cmd.Dir = mod
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod vendor: %v\n%s", err, out)
+	}
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{Dir: mod, Stdout: &out, Stderr: &out,
+		Run: "TestFirst", Config: gort.Config{Runs: 10, TracesDir: t.TempDir()}})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if len(res) != 2 || res[0].Kind != "leak" || res[1].Verdict != "clean" {
+		t.Fatalf("results %+v\n%s", res, out.String())
 	}
 }

@@ -139,6 +139,10 @@ type moduleSetup struct {
 	// Env is added to the go command's environment: GOWORK=<a temporary
 	// go.work> in workspace mode, where -modfile is refused.
 	Env []string
+	// Flags are go test flags: -mod=readonly for a vendored module, whose
+	// vendor directory lacks the runtime (the go command then reads the
+	// dependencies from the module cache).
+	Flags []string
 }
 
 // prepareModule writes, in scratch, a copy of the main module's go.mod
@@ -196,6 +200,10 @@ func prepareModule(ctx context.Context, m mainModule, dir, scratch string) (modu
 	}
 	if _, err := goCmd(ctx, scratch, args...); err != nil {
 		return moduleSetup{}, err
+	}
+	vendored := filepath.Join(filepath.Dir(m.GoMod), "vendor", "modules.txt")
+	if _, err := os.Stat(vendored); err == nil && !strings.Contains(os.Getenv("GOFLAGS"), "-mod=") {
+		setup.Flags = append(setup.Flags, "-mod=readonly")
 	}
 	return setup, nil
 }
