@@ -136,17 +136,25 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 		defer os.RemoveAll(scratch)
 	}
 
+	// Interrupted before go test ran: nothing was found; say so rather
+	// than how the go command failed.
+	stopped := func(err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return err
+	}
 	g, err := loadGraph(ctx, o.Dir, o.Patterns)
 	if err != nil {
-		return nil, err
+		return nil, stopped(err)
 	}
 	setup, err := prepareModule(ctx, g.module, o.Dir, scratch)
 	if err != nil {
-		return nil, err
+		return nil, stopped(err)
 	}
 	units, err := loadUnits(ctx, o.Dir, g)
 	if err != nil {
-		return nil, err
+		return nil, stopped(err)
 	}
 	ov, err := translate(units, setup, scratch)
 	if err != nil {
@@ -316,9 +324,9 @@ func (o *Options) goTest(ctx context.Context, cfg gort.Config, setup moduleSetup
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = o.Dir
 	cmd.Env = append(append(os.Environ(), setup.Env...), gort.EnvConfig+"="+string(env))
-	// Interrupted: let go test stop its test binaries (they have written
-	// their report lines as each test ended), then kill it.
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	// Interrupted: SIGINT to go test and its test binaries (they have
+	// written their report lines as each test ended), a kill 10 s later.
+	interruptGroup(cmd)
 	cmd.WaitDelay = 10 * time.Second
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
@@ -331,6 +339,9 @@ func (o *Options) goTest(ctx context.Context, cfg gort.Config, setup moduleSetup
 		cmd.Stderr = cmd.Stdout
 	}
 	err = cmd.Run()
+	if ctx.Err() != nil {
+		killGroup(cmd) // a test binary that outlived go test
+	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) && ctx.Err() == nil {
 		return buf.String(), fmt.Errorf("running go test: %w", err)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/simrun/simrun/gort"
 	"github.com/simrun/simrun/gotest/rewrite"
@@ -186,5 +187,58 @@ func TestVendored(t *testing.T) {
 	}
 	if len(res) != 2 || res[0].Kind != "leak" || res[1].Verdict != "clean" {
 		t.Fatalf("results %+v\n%s", res, out.String())
+	}
+}
+
+// TestCancelled: a run whose context ends before go test runs reports
+// ctx's error, not how the go command failed.
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out bytes.Buffer
+	_, err := Run(ctx, Options{Dir: "testdata/mini", Stdout: &out, Stderr: &out})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v, want context.Canceled", err)
+	}
+}
+
+// TestInterrupted: cancelling a run while go test runs (Ctrl-C) keeps the
+// results of the tests that reported before, marked interrupted.
+func TestInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("translates and builds a module (-short)")
+	}
+	offline(t)
+	traces := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		// The leak is found at once; TestFirstFixed then runs its million
+		// executions until the cancel.
+		for {
+			if m, _ := filepath.Glob(filepath.Join(traces, "*", "*", "TestFirstLeak", "*.json")); len(m) > 0 {
+				time.Sleep(time.Second)
+				cancel()
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+	var out bytes.Buffer
+	o := Options{Dir: "testdata/mini", Run: "TestFirst", JSON: true, Stdout: &out, Stderr: &out,
+		Config: gort.Config{Runs: 1_000_000, TracesDir: traces}}
+	res, err := Run(ctx, o)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v, want context.Canceled\n%s", err, out.String())
+	}
+	if len(res) != 1 || res[0].Test != "TestFirstLeak" || res[0].Kind != "leak" {
+		t.Fatalf("results %+v, want TestFirstLeak's leak alone", res)
+	}
+	if !strings.Contains(out.String(), `"interrupted": true`) {
+		t.Errorf("output not marked interrupted:\n%s", out.String())
 	}
 }
