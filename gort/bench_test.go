@@ -31,7 +31,7 @@ func pingPongSim(x *sim.Execution) {
 }
 
 func pingPongGort(x *sim.Execution) {
-	begin(x, false)
+	begin(x)
 	ping := MakeChan[int](0, "bench.go:1")
 	pong := MakeChan[int](0, "bench.go:2")
 	Go("ponger", func() {

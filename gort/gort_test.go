@@ -70,7 +70,7 @@ func TestPrograms(t *testing.T) {
 			Go("sender", func() { Recv(ch) })
 			Recv(ch)
 		}},
-		{"abba", "deadlock", "cycle", func(t *T) {
+		{"abba", "deadlock", "waits for sync.Mutex@gort_test.go:", func(t *T) {
 			var a, b Mutex
 			var wg WaitGroup
 			wg.Add(2)
@@ -140,6 +140,30 @@ func TestPrograms(t *testing.T) {
 			}
 			wg.Wait()
 			if LoadInt64(&n) != 3 {
+				t.Error("lost add")
+			}
+		}},
+		{"atomic-mixed-plain", "race", "data race on applied (mixed.go:2)", func(t *T) {
+			var applied uint64
+			done := MakeChan[struct{}](0, "mixed.go:1")
+			Go("applier", func() { AddUint64(&applied, 1); Close(done) })
+			_ = *Read(&applied, "applied (mixed.go:2)") // bug: a plain read of an atomic word
+			Recv(done)
+		}},
+		{"atomic-after-plain", "race", "data race on", func(t *T) {
+			var n int64
+			done := MakeChan[struct{}](0, "mixed.go:1")
+			Go("writer", func() { *Write(&n, "n (mixed.go:2)") = 1; Close(done) })
+			StoreInt64(&n, 2) // races with the plain write
+			Recv(done)
+		}},
+		{"atomic-then-join", "", "", func(t *T) {
+			var n int64
+			done := MakeChan[struct{}](0, "mixed.go:1")
+			Go("adder", func() { AddInt64(&n, 1); Close(done) })
+			AddInt64(&n, 1)
+			Recv(done)
+			if *Read(&n, "n (mixed.go:2)") != 2 { // ordered by the close
 				t.Error("lost add")
 			}
 		}},
@@ -218,7 +242,7 @@ func TestPrograms(t *testing.T) {
 			Go("worker", func() { Sleep(2 * time.Millisecond); Send(out, 1) })
 			Select(false, Recving(out), Recving(ctx.Done()))
 		}},
-		{"waitgroup-negative", "negative-waitgroup", "negative WaitGroup counter", func(t *T) {
+		{"waitgroup-negative", "negative-waitgroup", "on sync.WaitGroup@gort_test.go:", func(t *T) {
 			var wg WaitGroup
 			wg.Add(1)
 			Go("worker", func() { wg.Done(); wg.Done() })
@@ -234,7 +258,7 @@ func TestPrograms(t *testing.T) {
 			})
 			Recv(done)
 		}},
-		{"panic", "panic", "oops", func(t *T) {
+		{"panic", "panic", "gort_test.go:", func(t *T) {
 			Go("worker", func() { panic("oops") })
 		}},
 		{"send-on-closed", "send-on-closed", "send on closed channel", func(t *T) {
@@ -374,28 +398,34 @@ func TestPackageReset(t *testing.T) {
 // the search explores, and the trace of the failure replays to the same
 // failure, values included.
 func TestReplayRand(t *testing.T) {
+	shared := 0
 	body := func(t *T) {
-		big := RandIntn(1000)
+		*Write(&shared, "shared (rand.go:1)") = RandIntn(1000)
 		if RandIntn(4) == 3 {
-			t.Errorf("drew 3 after %d", big)
+			t.Errorf("drew 3 after %d", *Read(&shared, "shared (rand.go:2)"))
 		}
 	}
-	cfg := testConfig(t)
-	res, msg := runTest(t, cfg, "example.com/p", "TestRand", body)
-	if res.Kind != string(TestFailed) {
-		t.Fatalf("no failure found: %s\n%s", res.Verdict, msg)
-	}
-	cfg.Trace = res.Trace
-	rep, rmsg := runTest(t, cfg, "example.com/p", "TestRand", body)
-	if rep.Verdict != "replayed" || rep.Kind != string(TestFailed) || rep.Message != res.Message {
-		t.Fatalf("replay: %s %s %q, want %q\n%s", rep.Verdict, rep.Kind, rep.Message, res.Message, rmsg)
-	}
-	if !strings.Contains(rep.Timeline, "choose") {
-		t.Errorf("the timeline shows no draw:\n%s", rep.Timeline)
-	}
-	other, _ := runTest(t, cfg, "example.com/p", "TestOther", body)
-	if other.Verdict != "skipped" {
-		t.Errorf("another test replaying this trace: %s, want skipped", other.Verdict)
+	// A trace found without the race detector replays too: the replay
+	// instruments memory as the trace's execution did, whatever the Config.
+	for _, noRaces := range []bool{false, true} {
+		cfg := testConfig(t)
+		cfg.NoRaces = noRaces
+		res, msg := runTest(t, cfg, "example.com/p", "TestRand", body)
+		if res.Kind != string(TestFailed) {
+			t.Fatalf("no failure found: %s\n%s", res.Verdict, msg)
+		}
+		cfg.Trace, cfg.NoRaces = res.Trace, false
+		rep, rmsg := runTest(t, cfg, "example.com/p", "TestRand", body)
+		if rep.Verdict != "replayed" || rep.Kind != string(TestFailed) || rep.Message != res.Message {
+			t.Fatalf("noRaces %v: replay: %s %s %q, want %q\n%s", noRaces, rep.Verdict, rep.Kind, rep.Message, res.Message, rmsg)
+		}
+		if !strings.Contains(rep.Timeline, "choose") {
+			t.Errorf("the timeline shows no draw:\n%s", rep.Timeline)
+		}
+		other, _ := runTest(t, cfg, "example.com/p", "TestOther", body)
+		if other.Verdict != "skipped" {
+			t.Errorf("another test replaying this trace: %s, want skipped", other.Verdict)
+		}
 	}
 }
 

@@ -150,31 +150,13 @@ func RandNormFloat64() float64 {
 // RandExpFloat64 is rand.ExpFloat64 (inversion).
 func RandExpFloat64() float64 { return -math.Log(1 - RandFloat64()) }
 
-// The names of math/rand/v2, on the same draws.
-
-// RandIntN is rand/v2's IntN.
-func RandIntN(n int) int { return RandIntn(n) }
-
-// RandInt32N is rand/v2's Int32N.
-func RandInt32N(n int32) int32 { return RandInt31n(n) }
-
-// RandInt64N is rand/v2's Int64N.
-func RandInt64N(n int64) int64 { return RandInt63n(n) }
+// The names of math/rand/v2 that v1 lacks, on the same draws.
 
 // RandUintN is rand/v2's UintN.
 func RandUintN(n uint) uint { return uint(RandUint64n(uint64(n))) }
 
 // RandUint32N is rand/v2's Uint32N.
 func RandUint32N(n uint32) uint32 { return uint32(RandUint64n(uint64(n))) }
-
-// RandUint64N is rand/v2's Uint64N.
-func RandUint64N(n uint64) uint64 { return RandUint64n(n) }
-
-// RandInt32 is rand/v2's Int32: a non-negative int32.
-func RandInt32() int32 { return RandInt31() }
-
-// RandInt64 is rand/v2's Int64: a non-negative int64.
-func RandInt64() int64 { return RandInt63() }
 
 // RandUint is rand/v2's Uint.
 func RandUint() uint { return uint(next()) }
