@@ -102,6 +102,16 @@ func str(s string) *ast.BasicLit {
 
 func (ft *fileTranslator) typeOf(e ast.Expr) types.Type { return ft.info.TypeOf(e) }
 
+// replace replaces the expression old by new, which gets old's type: a
+// parent rebuilt later may ask for it (the info is this translation's
+// copy).
+func (ft *fileTranslator) replace(c *astutil.Cursor, old, new ast.Expr) {
+	if tv, ok := ft.info.Types[old]; ok {
+		ft.info.Types[new] = tv
+	}
+	c.Replace(new)
+}
+
 func (ft *fileTranslator) isChan(e ast.Expr) bool {
 	_, ok := under(ft.typeOf(e)).(*types.Chan)
 	return ok
@@ -315,7 +325,7 @@ func (ft *fileTranslator) post(c *astutil.Cursor) bool {
 			if ft.recvOK[n] {
 				name = "RecvOK"
 			}
-			c.Replace(ft.call(name, n.X))
+			ft.replace(c, n, ft.call(name, n.X))
 		}
 	case *ast.SendStmt:
 		if !ft.commOp[n] {
@@ -358,7 +368,7 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 	switch {
 	case ft.chanOp[n]:
 		name := map[string]string{"close": "Close", "len": "Len", "cap": "Cap"}[ft.builtin(n)]
-		c.Replace(&ast.CallExpr{Fun: ft.gort(name), Lparen: n.Lparen, Args: n.Args, Rparen: n.Rparen})
+		ft.replace(c, n, &ast.CallExpr{Fun: ft.gort(name), Lparen: n.Lparen, Args: n.Args, Rparen: n.Rparen})
 	case ft.makeChan[n]:
 		size := ast.Expr(&ast.BasicLit{Kind: token.INT, Value: "0"})
 		if len(n.Args) > 1 {
@@ -372,7 +382,7 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 			fun = &ast.IndexExpr{X: ast.NewIdent("simrunMakeChan"), Index: n.Args[0]}
 			ft.usesGort = true
 		}
-		c.Replace(&ast.CallExpr{Fun: fun, Lparen: n.Lparen, Args: []ast.Expr{size, site}, Rparen: n.Rparen})
+		ft.replace(c, n, &ast.CallExpr{Fun: fun, Lparen: n.Lparen, Args: []ast.Expr{size, site}, Rparen: n.Rparen})
 	case ft.mapOp[n]:
 		n.Args[0] = ft.call("WriteMap", n.Args[0], str(ft.site(n.Pos())))
 	}
@@ -441,6 +451,7 @@ func (ft *fileTranslator) goStmt(n *ast.GoStmt) ast.Stmt {
 func (ft *fileTranslator) gortAt(name string, pos token.Pos) *ast.SelectorExpr {
 	s := ft.gort(name)
 	s.X.(*ast.Ident).NamePos = pos
+	s.Sel.NamePos = pos
 	return s
 }
 
@@ -695,5 +706,5 @@ func (ft *fileTranslator) memory(c *astutil.Cursor, e ast.Expr) {
 			w = &ast.ParenExpr{X: w}
 		}
 	}
-	c.Replace(w)
+	ft.replace(c, e, w)
 }

@@ -91,7 +91,8 @@ func (ft *fileTranslator) mapName(c *astutil.Cursor, sel *ast.SelectorExpr) bool
 		return false
 	}
 	g := ft.gortAt(to, id.NamePos)
-	c.Replace(g)
+	g.Sel.NamePos = sel.Sel.NamePos
+	ft.replace(c, sel, g)
 	return true
 }
 
