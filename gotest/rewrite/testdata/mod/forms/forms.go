@@ -15,9 +15,9 @@ import (
 
 // Channel types anywhere in type expressions.
 type (
-	Msg     struct{ Reply chan<- error }
-	Handler func(in <-chan Msg) chan Msg
-	Table   map[string][]chan int
+	Msg        struct{ Reply chan<- error }
+	Handler    func(in <-chan Msg) chan Msg
+	Table      map[string][]chan int
 	Box[T any] struct {
 		C chan T
 	}
