@@ -206,8 +206,18 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 	if sig.Recv() != nil {
 		name = types.TypeString(sig.Recv().Type(), nil) + "." + fn.Name()
 	}
+	params := sig.Params()
 	for i, a := range n.Args {
-		if ft.changed(ft.typeOf(a), map[types.Type]bool{}) {
+		// The parameter's type decides: a channel passed as any (to
+		// fmt.Println, say) is fine.
+		var pt types.Type
+		switch {
+		case sig.Variadic() && i >= params.Len()-1 && !n.Ellipsis.IsValid():
+			pt = params.At(params.Len() - 1).Type().(*types.Slice).Elem()
+		case i < params.Len():
+			pt = params.At(i).Type()
+		}
+		if ft.changed(pt, map[types.Type]bool{}) {
 			ft.problem(a.Pos(), "argument %d of %s (%s, %s) is a value the translation changes, passed to untranslated code", i+1, name, types.ExprString(a), ft.typeOf(a))
 		}
 	}
