@@ -206,140 +206,42 @@ func CompareAndSwapPointer(addr *unsafe.Pointer, old, new unsafe.Pointer) (swapp
 	return atomicCAS(addr, old, new)
 }
 
-// Int32 is atomic.Int32.
-type Int32 struct {
+// Int is sync/atomic's integer types: Int32, Int64, Uint32, Uint64 and
+// Uintptr are its instances.
+type Int[T atomicInt] struct {
 	_ noCopy
-	v int32
+	v T
 }
 
-// Load atomically loads the value.
-func (x *Int32) Load() int32 { return atomicLoad(&x.v) }
-
-// Store atomically stores val.
-func (x *Int32) Store(val int32) { atomicStore(&x.v, val) }
-
-// Swap atomically stores new and returns the old value.
-func (x *Int32) Swap(new int32) (old int32) { return atomicSwap(&x.v, new) }
-
-// CompareAndSwap executes the compare-and-swap operation.
-func (x *Int32) CompareAndSwap(old, new int32) (swapped bool) { return atomicCAS(&x.v, old, new) }
-
-// Add atomically adds delta and returns the new value.
-func (x *Int32) Add(delta int32) (new int32) { return atomicAdd(&x.v, delta) }
-
-// And atomically ands mask in and returns the old value.
-func (x *Int32) And(mask int32) (old int32) { return atomicAnd(&x.v, mask) }
-
-// Or atomically ors mask in and returns the old value.
-func (x *Int32) Or(mask int32) (old int32) { return atomicOr(&x.v, mask) }
-
-// Int64 is atomic.Int64.
-type Int64 struct {
-	_ noCopy
-	v int64
-}
+// The integer types of sync/atomic.
+type (
+	Int32   = Int[int32]
+	Int64   = Int[int64]
+	Uint32  = Int[uint32]
+	Uint64  = Int[uint64]
+	Uintptr = Int[uintptr]
+)
 
 // Load atomically loads the value.
-func (x *Int64) Load() int64 { return atomicLoad(&x.v) }
+func (x *Int[T]) Load() T { return atomicLoad(&x.v) }
 
 // Store atomically stores val.
-func (x *Int64) Store(val int64) { atomicStore(&x.v, val) }
+func (x *Int[T]) Store(val T) { atomicStore(&x.v, val) }
 
 // Swap atomically stores new and returns the old value.
-func (x *Int64) Swap(new int64) (old int64) { return atomicSwap(&x.v, new) }
+func (x *Int[T]) Swap(new T) (old T) { return atomicSwap(&x.v, new) }
 
 // CompareAndSwap executes the compare-and-swap operation.
-func (x *Int64) CompareAndSwap(old, new int64) (swapped bool) { return atomicCAS(&x.v, old, new) }
+func (x *Int[T]) CompareAndSwap(old, new T) (swapped bool) { return atomicCAS(&x.v, old, new) }
 
 // Add atomically adds delta and returns the new value.
-func (x *Int64) Add(delta int64) (new int64) { return atomicAdd(&x.v, delta) }
+func (x *Int[T]) Add(delta T) (new T) { return atomicAdd(&x.v, delta) }
 
 // And atomically ands mask in and returns the old value.
-func (x *Int64) And(mask int64) (old int64) { return atomicAnd(&x.v, mask) }
+func (x *Int[T]) And(mask T) (old T) { return atomicAnd(&x.v, mask) }
 
 // Or atomically ors mask in and returns the old value.
-func (x *Int64) Or(mask int64) (old int64) { return atomicOr(&x.v, mask) }
-
-// Uint32 is atomic.Uint32.
-type Uint32 struct {
-	_ noCopy
-	v uint32
-}
-
-// Load atomically loads the value.
-func (x *Uint32) Load() uint32 { return atomicLoad(&x.v) }
-
-// Store atomically stores val.
-func (x *Uint32) Store(val uint32) { atomicStore(&x.v, val) }
-
-// Swap atomically stores new and returns the old value.
-func (x *Uint32) Swap(new uint32) (old uint32) { return atomicSwap(&x.v, new) }
-
-// CompareAndSwap executes the compare-and-swap operation.
-func (x *Uint32) CompareAndSwap(old, new uint32) (swapped bool) { return atomicCAS(&x.v, old, new) }
-
-// Add atomically adds delta and returns the new value.
-func (x *Uint32) Add(delta uint32) (new uint32) { return atomicAdd(&x.v, delta) }
-
-// And atomically ands mask in and returns the old value.
-func (x *Uint32) And(mask uint32) (old uint32) { return atomicAnd(&x.v, mask) }
-
-// Or atomically ors mask in and returns the old value.
-func (x *Uint32) Or(mask uint32) (old uint32) { return atomicOr(&x.v, mask) }
-
-// Uint64 is atomic.Uint64.
-type Uint64 struct {
-	_ noCopy
-	v uint64
-}
-
-// Load atomically loads the value.
-func (x *Uint64) Load() uint64 { return atomicLoad(&x.v) }
-
-// Store atomically stores val.
-func (x *Uint64) Store(val uint64) { atomicStore(&x.v, val) }
-
-// Swap atomically stores new and returns the old value.
-func (x *Uint64) Swap(new uint64) (old uint64) { return atomicSwap(&x.v, new) }
-
-// CompareAndSwap executes the compare-and-swap operation.
-func (x *Uint64) CompareAndSwap(old, new uint64) (swapped bool) { return atomicCAS(&x.v, old, new) }
-
-// Add atomically adds delta and returns the new value.
-func (x *Uint64) Add(delta uint64) (new uint64) { return atomicAdd(&x.v, delta) }
-
-// And atomically ands mask in and returns the old value.
-func (x *Uint64) And(mask uint64) (old uint64) { return atomicAnd(&x.v, mask) }
-
-// Or atomically ors mask in and returns the old value.
-func (x *Uint64) Or(mask uint64) (old uint64) { return atomicOr(&x.v, mask) }
-
-// Uintptr is atomic.Uintptr.
-type Uintptr struct {
-	_ noCopy
-	v uintptr
-}
-
-// Load atomically loads the value.
-func (x *Uintptr) Load() uintptr { return atomicLoad(&x.v) }
-
-// Store atomically stores val.
-func (x *Uintptr) Store(val uintptr) { atomicStore(&x.v, val) }
-
-// Swap atomically stores new and returns the old value.
-func (x *Uintptr) Swap(new uintptr) (old uintptr) { return atomicSwap(&x.v, new) }
-
-// CompareAndSwap executes the compare-and-swap operation.
-func (x *Uintptr) CompareAndSwap(old, new uintptr) (swapped bool) { return atomicCAS(&x.v, old, new) }
-
-// Add atomically adds delta and returns the new value.
-func (x *Uintptr) Add(delta uintptr) (new uintptr) { return atomicAdd(&x.v, delta) }
-
-// And atomically ands mask in and returns the old value.
-func (x *Uintptr) And(mask uintptr) (old uintptr) { return atomicAnd(&x.v, mask) }
-
-// Or atomically ors mask in and returns the old value.
-func (x *Uintptr) Or(mask uintptr) (old uintptr) { return atomicOr(&x.v, mask) }
+func (x *Int[T]) Or(mask T) (old T) { return atomicOr(&x.v, mask) }
 
 // noCopy marks the atomic types as not to be copied (go vet's copylocks).
 type noCopy struct{}

@@ -24,6 +24,9 @@ var (
 	// location. Holding the pointer keeps the memory alive, so that its
 	// address names one variable for the whole execution.
 	locs map[unsafe.Pointer]int
+	// names counts the goroutines started under each name, so that the
+	// second "worker" is "worker#2" in findings and timelines.
+	names map[string]int
 )
 
 type goroutine struct {
@@ -31,16 +34,22 @@ type goroutine struct {
 	done bool
 }
 
-// begin makes x the current execution (races: with the race detector): a
-// new generation, no goroutine but main, no location.
-func begin(x *sim.Execution, races bool) {
-	cur, racesOn = x, races
+// begin makes x the current execution: a new generation, no goroutine but
+// main, no location. Memory accesses are reported only when x runs the
+// race detector (a minimization or a replay may run without it).
+func begin(x *sim.Execution) {
+	cur, racesOn = x, x.Races()
 	gen++
 	goroutines = append(goroutines[:0], &goroutine{name: "main"})
 	if locs == nil {
 		locs = map[unsafe.Pointer]int{}
 	}
 	clear(locs)
+	if names == nil {
+		names, exiting = map[string]int{}, map[string]int{}
+	}
+	clear(names)
+	clear(exiting)
 }
 
 // end clears the current execution once the exploration is over.
@@ -71,12 +80,22 @@ var goexitSignal = &goexitPanic{}
 
 func (*goexitPanic) String() string { return "runtime.Goexit" }
 
-// runGoroutine runs f to its end or to a Goexit; any other panic goes on
-// up to sim, which reports it as a finding with f's stack.
-func runGoroutine(f func()) {
+// exiting counts, by goroutine (actor) name, the Goexits under way, so
+// that a goroutine's wrapper recovers only those: a panic of the code
+// goes up to sim unrecovered, and its finding shows the stack of the
+// panic itself.
+var exiting map[string]int
+
+// runGoroutine runs f, a goroutine's body (or a test's, a cleanup) in the
+// goroutine named name, to its end or to a Goexit.
+func runGoroutine(name string, f func()) {
 	defer func() {
-		if r := recover(); r != nil && r != goexitSignal {
-			panic(r)
+		if exiting[name] == 0 {
+			return
+		}
+		exiting[name]--
+		if r := recover(); r != goexitSignal {
+			panic(r) // a panic raised while Goexit ran the deferred calls
 		}
 	}()
 	f()
@@ -97,12 +116,23 @@ func Recovered(r any) any {
 // "func@pool.go:40").
 func Go(name string, f func()) {
 	x := exec("go statement")
+	name = uniqueName(name)
 	g := &goroutine{name: name}
 	goroutines = append(goroutines, g)
 	x.Go(name, func() {
 		defer func() { g.done = true }()
-		runGoroutine(f)
+		runGoroutine(name, f)
 	})
+}
+
+// uniqueName returns name, or name#n for the n-th goroutine of that name.
+func uniqueName(name string) string {
+	n := names[name] + 1
+	names[name] = n
+	if n == 1 {
+		return name
+	}
+	return fmt.Sprintf("%s#%d", name, n)
 }
 
 // Gosched is runtime.Gosched: a step at which another goroutine may run.
@@ -112,7 +142,12 @@ func Gosched() { exec("runtime.Gosched").Yield() }
 // its deferred calls. In the test goroutine it ends the test, which then
 // checks the other goroutines for leaks as when the test returns.
 func Goexit() {
-	exec("runtime.Goexit")
+	goexit(exec("runtime.Goexit"))
+}
+
+// goexit starts the Goexit of x's running goroutine.
+func goexit(x *sim.Execution) {
+	exiting[x.ActorName()]++
 	panic(goexitSignal)
 }
 

@@ -1,6 +1,10 @@
 package gort
 
-import "github.com/simrun/simrun/sim"
+import (
+	"math"
+
+	"github.com/simrun/simrun/sim"
+)
 
 // math/rand and math/rand/v2: a draw is a recorded choice of the
 // execution, so a replay reproduces it. A draw from a small range (n <= 8)
@@ -12,7 +16,7 @@ import "github.com/simrun/simrun/sim"
 // vary it, so a bug that needs one particular large value is not
 // searched for. Outside an execution (package initialisation) the same
 // sequence continues from the process's start.
-
+//
 // SmallRange is the largest range a draw explores as a choice.
 const SmallRange = 8
 
@@ -125,3 +129,34 @@ func RandN[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 
 // resetRand starts an execution's draws: the sequence restarts, so every
 // execution (and its replay) sees the same values for the same draws.
 func resetRand(*sim.Execution) { draws = 0 }
+
+// RandSeed is rand.Seed: nothing, draws are the simulator's.
+func RandSeed(int64) {}
+
+// RandRead is rand.Read: fills p with pseudo-random bytes.
+func RandRead(p []byte) (n int, err error) {
+	for i := range p {
+		p[i] = byte(next())
+	}
+	return len(p), nil
+}
+
+// RandNormFloat64 is rand.NormFloat64 (Box-Muller over two draws).
+func RandNormFloat64() float64 {
+	u1, u2 := 1-RandFloat64(), RandFloat64()
+	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
+}
+
+// RandExpFloat64 is rand.ExpFloat64 (inversion).
+func RandExpFloat64() float64 { return -math.Log(1 - RandFloat64()) }
+
+// The names of math/rand/v2 that v1 lacks, on the same draws.
+
+// RandUintN is rand/v2's UintN.
+func RandUintN(n uint) uint { return uint(RandUint64n(uint64(n))) }
+
+// RandUint32N is rand/v2's Uint32N.
+func RandUint32N(n uint32) uint32 { return uint32(RandUint64n(uint64(n))) }
+
+// RandUint is rand/v2's Uint.
+func RandUint() uint { return uint(next()) }

@@ -157,7 +157,7 @@ func runTest(t *testing.T, cfg Config, pkg, name string, body func(*T)) (res Res
 		}
 	}
 	scenario := func(x *sim.Execution) {
-		begin(x, !cfg.NoRaces)
+		begin(x)
 		resetRand(x)
 		r.logs = r.logs[:0]
 		resetPackages()

@@ -27,20 +27,31 @@ func outsideBlock(what string) {
 	panic(fmt.Sprintf("gort: %s would block outside a simrun execution (package initialisation or TestMain)", what))
 }
 
+// lazy is a sim object bound to the current execution on first use in
+// it, and bound again in every later execution.
+type lazy[P any] struct {
+	gen uint64
+	p   P
+}
+
+// bind returns the object of the current execution, making it with mk (a
+// sim constructor) named kind@site: the site of the user's call of the
+// method that called the bind method that called this one.
+func (l *lazy[P]) bind(kind string, mk func(x *sim.Execution, name string) P) P {
+	if l.gen != gen {
+		l.p = mk(cur, objName(kind, 3))
+		l.gen = gen
+	}
+	return l.p
+}
+
 // Mutex is sync.Mutex.
 type Mutex struct {
-	gen  uint64
-	m    *sim.GoMutex
+	m    lazy[*sim.GoMutex]
 	held bool // outside an execution
 }
 
-func (m *Mutex) bind() *sim.GoMutex {
-	if m.gen != gen {
-		m.m = sim.NewGoMutex(cur, objName("sync.Mutex", 2))
-		m.gen = gen
-	}
-	return m.m
-}
+func (m *Mutex) bind() *sim.GoMutex { return m.m.bind("sync.Mutex", sim.NewGoMutex) }
 
 // Lock locks m.
 func (m *Mutex) Lock() {
@@ -78,19 +89,12 @@ func (m *Mutex) Unlock() {
 
 // RWMutex is sync.RWMutex.
 type RWMutex struct {
-	gen     uint64
-	m       *sim.RWMutex
+	m       lazy[*sim.RWMutex]
 	writer  bool // outside an execution
 	readers int
 }
 
-func (rw *RWMutex) bind() *sim.RWMutex {
-	if rw.gen != gen {
-		rw.m = sim.NewRWMutex(cur, objName("sync.RWMutex", 2))
-		rw.gen = gen
-	}
-	return rw.m
-}
+func (rw *RWMutex) bind() *sim.RWMutex { return rw.m.bind("sync.RWMutex", sim.NewRWMutex) }
 
 // Lock write-locks rw.
 func (rw *RWMutex) Lock() {
@@ -175,18 +179,11 @@ func (r rlocker) Unlock() { r.rw.RUnlock() }
 
 // WaitGroup is sync.WaitGroup.
 type WaitGroup struct {
-	gen uint64
-	wg  *sim.WaitGroup
-	n   int // outside an execution
+	wg lazy[*sim.WaitGroup]
+	n  int // outside an execution
 }
 
-func (wg *WaitGroup) bind() *sim.WaitGroup {
-	if wg.gen != gen {
-		wg.wg = sim.NewWaitGroup(cur, objName("sync.WaitGroup", 2))
-		wg.gen = gen
-	}
-	return wg.wg
-}
+func (wg *WaitGroup) bind() *sim.WaitGroup { return wg.wg.bind("sync.WaitGroup", sim.NewWaitGroup) }
 
 // Add adds delta to the counter; a negative counter is a finding.
 func (wg *WaitGroup) Add(delta int) {
@@ -233,8 +230,7 @@ func (wg *WaitGroup) Go(f func()) {
 
 // Once is sync.Once.
 type Once struct {
-	gen  uint64
-	o    *sim.Once
+	o    lazy[*sim.Once]
 	done bool // outside an execution
 }
 
@@ -248,12 +244,10 @@ func (o *Once) Do(f func()) {
 		}
 		return
 	}
-	if o.gen != gen {
-		o.o = sim.NewOnce(cur, objName("sync.Once", 1))
-		o.gen = gen
-	}
-	o.o.Do(f)
+	o.bind().Do(f)
 }
+
+func (o *Once) bind() *sim.Once { return o.o.bind("sync.Once", sim.NewOnce) }
 
 // OnceFunc is sync.OnceFunc.
 func OnceFunc(f func()) func() {
@@ -324,8 +318,7 @@ func (c *Cond) Broadcast() {
 // Range a read-only one); Range visits the entries in insertion order, so
 // executions are deterministic, and calls f after its step.
 type Map struct {
-	gen  uint64
-	loc  int
+	obj  stepObject
 	m    map[any]int // key -> index in keys
 	keys []any
 	vals []any
@@ -334,17 +327,31 @@ type Map struct {
 
 // step runs f as one step on the map, labelled kind; outside an
 // execution, it just runs f.
-func (m *Map) step(kind op.Op, f func() bool) {
+// stepObject is a sync object whose every method is one step on its
+// location: a Map, a Pool.
+type stepObject struct {
+	gen uint64
+	loc int
+}
+
+// step runs f as one step of kind on o, a kind object, or just runs it
+// outside an execution. fresh drops the contents of an earlier execution
+// when o binds to the current one.
+func (o *stepObject) step(what string, kind op.Op, f func() bool, fresh func()) {
 	if cur == nil {
 		f()
 		return
 	}
-	if m.gen != gen {
-		m.loc = cur.NewLocation("sync.Map", objName("sync.Map", 2))
-		m.gen = gen
-		m.m, m.keys, m.vals, m.live = nil, nil, nil, nil // an earlier execution's entries
+	if o.gen != gen {
+		o.loc = cur.NewLocation(what, objName(what, 3))
+		o.gen = gen
+		fresh()
 	}
-	cur.AtomicStep(m.loc, kind, f, nil)
+	cur.AtomicStep(o.loc, kind, f, nil)
+}
+
+func (m *Map) step(kind op.Op, f func() bool) {
+	m.obj.step("sync.Map", kind, f, func() { m.m, m.keys, m.vals, m.live = nil, nil, nil, nil })
 }
 
 func (m *Map) find(k any) (int, bool) {
@@ -495,21 +502,12 @@ func (m *Map) Range(f func(key, value any) bool) {
 type Pool struct {
 	New func() any
 
-	gen   uint64
-	loc   int
+	obj   stepObject
 	items []any
 }
 
 func (p *Pool) step(kind op.Op, f func() bool) {
-	if cur == nil {
-		f()
-		return
-	}
-	if p.gen != gen {
-		p.loc = cur.NewLocation("sync.Pool", objName("sync.Pool", 2))
-		p.gen, p.items = gen, nil
-	}
-	cur.AtomicStep(p.loc, kind, f, nil)
+	p.obj.step("sync.Pool", kind, f, func() { p.items = nil })
 }
 
 // Get takes a value from the pool, or returns New() (nil without New).

@@ -90,13 +90,24 @@ func (t *T) site() string {
 		if first == "" {
 			first = s
 		}
-		if !strings.HasPrefix(f.Function, "github.com/simrun/simrun/gort.") && !t.run.helpers[f.Function] {
+		if !runtimeFile(f.File) && !t.run.helpers[f.Function] {
 			return s
 		}
 		if !more {
 			return first
 		}
 	}
+}
+
+// gortDir is the directory of this package's source.
+var gortDir = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(file)
+}()
+
+// runtimeFile reports whether file is gort's own (not a test of it).
+func runtimeFile(file string) bool {
+	return filepath.Dir(file) == gortDir && !strings.HasSuffix(file, "_test.go")
 }
 
 // Error is t.Error: Log, then fail.
@@ -154,15 +165,13 @@ func (t *T) Skipf(format string, args ...any) { t.skip(fmt.Sprintf(format, args.
 func (t *T) SkipNow() { t.skip("") }
 
 func (t *T) skip(msg string) {
-	exec("t.Skip")
-	for u := t; u != nil; u = u.parent {
-		u.skipped = true
-	}
-	if t.run.skipReason == "" {
+	x := exec("t.Skip")
+	t.skipped = true
+	if t.parent == nil && t.run.skipReason == "" { // a subtest's skip ends only the subtest
 		t.run.skipReason = t.site() + ": skipped " + msg
 		t.run.skip()
 	}
-	panic(goexitSignal)
+	goexit(x)
 }
 
 // Skipped is t.Skipped.
@@ -205,7 +214,7 @@ func (t *T) Run(name string, f func(t *T)) bool {
 
 // runBody runs f(t) to its end or its Goexit, then t's cleanups.
 func (t *T) runBody(f func(*T)) {
-	runGoroutine(func() { f(t) })
+	runGoroutine(cur.ActorName(), func() { f(t) })
 	t.finish()
 }
 
@@ -215,7 +224,7 @@ func (t *T) finish() {
 		t.cancel()
 	}
 	for i := len(t.cleanups) - 1; i >= 0; i-- {
-		runGoroutine(t.cleanups[i])
+		runGoroutine(cur.ActorName(), t.cleanups[i])
 	}
 	t.cleanups = nil
 }
@@ -223,8 +232,9 @@ func (t *T) finish() {
 // VerifyNone is goleak.VerifyNone: it waits until every other goroutine
 // has ended or blocked (the other goroutines step until none can), then
 // reports those still blocked as a leak. Timers' goroutines are not
-// counted, and a goroutine asleep on a timer is waited for.
-func VerifyNone(t TB) {
+// counted, and a goroutine asleep on a timer is waited for. goleak's
+// options are accepted and ignored.
+func VerifyNone(t TB, options ...any) {
 	x := exec("goleak.VerifyNone")
 	// Under fair scheduling an actor that keeps yielding with nobody else
 	// stepping in between is offered a step only when no other actor can

@@ -60,7 +60,7 @@ func AfterFunc(d time.Duration, f func()) *Timer {
 	return &Timer{t: sim.AfterFunc(x, dur(d), func() {
 		goroutines = append(goroutines, g)
 		defer func() { g.done = true }()
-		runGoroutine(f)
+		runGoroutine(cur.ActorName(), f)
 	})}
 }
 

@@ -284,3 +284,8 @@ func (x *Execution) AtomicStep(loc int, kind op.Op, f func() (wrote bool), value
 	}
 	x.done(a, !wrote && kind != op.Load, value)
 }
+
+// Races reports whether the execution runs the race detector
+// (Options.Races): code that reports accesses registers locations only
+// then, so that a replay without it sees the same objects.
+func (x *Execution) Races() bool { return x.race != nil }
