@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"reflect"
 )
@@ -122,4 +123,39 @@ func cloneSyntax(files []*ast.File, info *types.Info) ([]*ast.File, *types.Info)
 		ni.InitOrder = append(ni.InitOrder, &types.Initializer{Lhs: in.Lhs, Rhs: expr(in.Rhs)})
 	}
 	return out, ni
+}
+
+var posType = reflect.TypeOf(token.NoPos)
+
+// fillPos gives every position of the new subtree n that has none the
+// position pos. go/printer places comments by positions, and estimates a
+// position-less token's from the text printed so far, which runs ahead of
+// the source: a comment would land inside the new code.
+func fillPos(n ast.Node, pos token.Pos) {
+	if !pos.IsValid() {
+		return
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		if n == nil {
+			return false
+		}
+		v := reflect.ValueOf(n)
+		if v.Kind() != reflect.Pointer || v.IsNil() {
+			return true
+		}
+		v = v.Elem()
+		if v.Kind() != reflect.Struct {
+			return true
+		}
+		for i := 0; i < v.NumField(); i++ {
+			switch v.Type().Field(i).Name {
+			case "Ellipsis", "Lparen", "Arrow":
+				continue // positions that mean something when set: f(xs...), import (...), <-chan
+			}
+			if f := v.Field(i); f.Type() == posType && f.CanSet() && f.Int() == 0 {
+				f.SetInt(int64(pos))
+			}
+		}
+		return true
+	})
 }

@@ -180,10 +180,11 @@ func TestEndToEnd(t *testing.T) {
 		t.Logf("%s: %s %s %s", r.Test, r.Verdict, r.Kind, r.Message)
 	}
 	want := map[string]string{
-		"TestLeak":   "finding leak",
-		"TestNoLeak": "clean ",
-		"TestRace":   "finding race",
-		"TestLocked": "clean ",
+		"TestLeak":          "finding leak",
+		"TestNoLeak":        "clean ",
+		"TestRace":          "finding race",
+		"TestLocked":        "clean ",
+		"TestFatalInSafely": "finding test-failed",
 	}
 	for test, w := range want {
 		if got[test] != w {

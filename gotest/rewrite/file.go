@@ -43,6 +43,9 @@ type fileTranslator struct {
 	selects  map[*ast.BlockStmt]*ast.SwitchStmt
 	dropArgs map[*ast.CallExpr]int
 	mapOp    map[*ast.CallExpr]bool // delete/clear of a map
+	// recover() becomes gort.Recovered(recover()): gort's Goexit and the
+	// end of an execution unwind with panics user code must not stop.
+	recoverCall map[*ast.CallExpr]bool
 
 	usesGort bool
 }
@@ -69,6 +72,7 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 		selects:       map[*ast.BlockStmt]*ast.SwitchStmt{},
 		dropArgs:      map[*ast.CallExpr]int{},
 		mapOp:         map[*ast.CallExpr]bool{},
+		recoverCall:   map[*ast.CallExpr]bool{},
 	}
 }
 
@@ -101,6 +105,23 @@ func str(s string) *ast.BasicLit {
 }
 
 func (ft *fileTranslator) typeOf(e ast.Expr) types.Type { return ft.info.TypeOf(e) }
+
+// replace replaces the expression old by new, which gets old's type: a
+// parent rebuilt later may ask for it (the info is this translation's
+// copy).
+func (ft *fileTranslator) replace(c *astutil.Cursor, old, new ast.Expr) {
+	if tv, ok := ft.info.Types[old]; ok {
+		ft.info.Types[new] = tv
+	}
+	ft.replaceNode(c, old, new)
+}
+
+// replaceNode replaces old by new, giving new's position-less nodes old's
+// position.
+func (ft *fileTranslator) replaceNode(c *astutil.Cursor, old, new ast.Node) {
+	fillPos(new, old.Pos())
+	c.Replace(new)
+}
 
 func (ft *fileTranslator) isChan(e ast.Expr) bool {
 	_, ok := under(ft.typeOf(e)).(*types.Chan)
@@ -244,6 +265,8 @@ func (ft *fileTranslator) preCall(n *ast.CallExpr) {
 		if len(n.Args) >= 1 && ft.isChan(n.Args[0]) {
 			ft.makeChan[n] = true
 		}
+	case "recover":
+		ft.recoverCall[n] = true
 	case "delete", "clear":
 		if len(n.Args) >= 1 {
 			if _, ok := under(ft.typeOf(n.Args[0])).(*types.Map); ok {
@@ -308,28 +331,28 @@ func (ft *fileTranslator) post(c *astutil.Cursor) bool {
 	case *ast.IndexExpr, *ast.StarExpr, *ast.ParenExpr:
 		ft.memory(c, n.(ast.Expr))
 	case *ast.ChanType:
-		c.Replace(ft.chanType(n))
+		ft.replaceNode(c, n, ft.chanType(n))
 	case *ast.UnaryExpr:
 		if n.Op == token.ARROW && ft.chanOp[n] && !ft.commOp[n] {
 			name := "Recv"
 			if ft.recvOK[n] {
 				name = "RecvOK"
 			}
-			c.Replace(ft.call(name, n.X))
+			ft.replace(c, n, ft.call(name, n.X))
 		}
 	case *ast.SendStmt:
 		if !ft.commOp[n] {
-			c.Replace(&ast.ExprStmt{X: ft.call("Send", n.Chan, n.Value)})
+			ft.replaceNode(c, n, &ast.ExprStmt{X: ft.call("Send", n.Chan, n.Value)})
 		}
 	case *ast.CallExpr:
 		ft.postCall(c, n)
 	case *ast.GoStmt:
-		c.Replace(ft.goStmt(n))
+		ft.replaceNode(c, n, ft.goStmt(n))
 	case *ast.SelectStmt:
-		c.Replace(ft.selectStmt(n))
+		ft.replaceNode(c, n, ft.selectStmt(n))
 	case *ast.RangeStmt:
 		if ft.chanOp[n] {
-			c.Replace(ft.rangeChan(n))
+			ft.replaceNode(c, n, ft.rangeChan(n))
 		}
 	case *ast.LabeledStmt:
 		// A select became { temporaries; switch }: the label goes on the
@@ -337,7 +360,7 @@ func (ft *fileTranslator) post(c *astutil.Cursor) bool {
 		if b, ok := n.Stmt.(*ast.BlockStmt); ok {
 			if sw := ft.selects[b]; sw != nil {
 				b.List[len(b.List)-1] = &ast.LabeledStmt{Label: n.Label, Colon: n.Colon, Stmt: sw}
-				c.Replace(b)
+				ft.replaceNode(c, n, b)
 			}
 		}
 	}
@@ -358,7 +381,7 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 	switch {
 	case ft.chanOp[n]:
 		name := map[string]string{"close": "Close", "len": "Len", "cap": "Cap"}[ft.builtin(n)]
-		c.Replace(&ast.CallExpr{Fun: ft.gort(name), Lparen: n.Lparen, Args: n.Args, Rparen: n.Rparen})
+		ft.replace(c, n, &ast.CallExpr{Fun: ft.gort(name), Lparen: n.Lparen, Args: n.Args, Rparen: n.Rparen})
 	case ft.makeChan[n]:
 		size := ast.Expr(&ast.BasicLit{Kind: token.INT, Value: "0"})
 		if len(n.Args) > 1 {
@@ -372,7 +395,9 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 			fun = &ast.IndexExpr{X: ast.NewIdent("simrunMakeChan"), Index: n.Args[0]}
 			ft.usesGort = true
 		}
-		c.Replace(&ast.CallExpr{Fun: fun, Lparen: n.Lparen, Args: []ast.Expr{size, site}, Rparen: n.Rparen})
+		ft.replace(c, n, &ast.CallExpr{Fun: fun, Lparen: n.Lparen, Args: []ast.Expr{size, site}, Rparen: n.Rparen})
+	case ft.recoverCall[n]:
+		ft.replace(c, n, &ast.CallExpr{Fun: ft.gortAt("Recovered", n.Pos()), Args: []ast.Expr{n}})
 	case ft.mapOp[n]:
 		n.Args[0] = ft.call("WriteMap", n.Args[0], str(ft.site(n.Pos())))
 	}
@@ -441,6 +466,7 @@ func (ft *fileTranslator) goStmt(n *ast.GoStmt) ast.Stmt {
 func (ft *fileTranslator) gortAt(name string, pos token.Pos) *ast.SelectorExpr {
 	s := ft.gort(name)
 	s.X.(*ast.Ident).NamePos = pos
+	s.Sel.NamePos = pos
 	return s
 }
 
@@ -465,7 +491,7 @@ func (ft *fileTranslator) selectStmt(n *ast.SelectStmt) ast.Stmt {
 			continue
 		}
 		i := len(cases)
-		tmp := ast.NewIdent(fmt.Sprintf("simrunCase%d", i))
+		tmp := &ast.Ident{NamePos: cc.Case, Name: fmt.Sprintf("simrunCase%d", i)}
 		clause.List = []ast.Expr{&ast.BasicLit{Kind: token.INT, Value: strconv.Itoa(i)}}
 		var op ast.Expr
 		switch comm := cc.Comm.(type) {
@@ -490,11 +516,11 @@ func (ft *fileTranslator) selectStmt(n *ast.SelectStmt) ast.Stmt {
 					}
 				}
 				if len(used) > 0 {
-					clause.Body = append(clause.Body, &ast.AssignStmt{Lhs: blanks, Tok: token.ASSIGN, Rhs: used})
+					clause.Body = append(clause.Body, &ast.AssignStmt{Lhs: blanks, TokPos: comm.TokPos, Tok: token.ASSIGN, Rhs: used})
 				}
 			}
 		}
-		stmts = append(stmts, &ast.AssignStmt{Lhs: []ast.Expr{tmp}, Tok: token.DEFINE, Rhs: []ast.Expr{op}})
+		stmts = append(stmts, &ast.AssignStmt{Lhs: []ast.Expr{tmp}, TokPos: cc.Case, Tok: token.DEFINE, Rhs: []ast.Expr{op}})
 		cases = append(cases, ast.NewIdent(tmp.Name))
 		clause.Body = append(clause.Body, cc.Body...)
 		sw.Body.List = append(sw.Body.List, clause)
@@ -660,7 +686,7 @@ func (ft *fileTranslator) memory(c *astutil.Cursor, e ast.Expr) {
 			if mode == ctxWrite {
 				name = "WriteMap"
 			}
-			ix.X = ft.call(name, ix.X, str(ft.site(ix.Pos())))
+			ix.X = ft.call(name, ix.X, str(ft.site(ix.Lbrack)))
 			return
 		}
 	}
@@ -695,5 +721,5 @@ func (ft *fileTranslator) memory(c *astutil.Cursor, e ast.Expr) {
 			w = &ast.ParenExpr{X: w}
 		}
 	}
-	c.Replace(w)
+	ft.replace(c, e, w)
 }

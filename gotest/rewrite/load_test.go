@@ -1,7 +1,10 @@
 package rewrite
 
 import (
+	"flag"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/packages"
@@ -38,15 +41,56 @@ func load(t *testing.T, dir string, patterns ...string) []*packages.Package {
 	return out
 }
 
-func TestDump(t *testing.T) {
-	for _, p := range load(t, "testdata/mod", "./basic") {
+var update = flag.Bool("update", false, "rewrite the golden files of TestGolden")
+
+// TestGolden compares the translation of every package of testdata/mod
+// with testdata/golden/<file>.golden (-update rewrites them). The module's
+// directory is written $MOD.
+func TestGolden(t *testing.T) {
+	mod, err := filepath.Abs("testdata/mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, p := range load(t, "testdata/mod", "./...") {
 		files, tests, err := Package(p, Config{})
 		if err != nil {
 			t.Fatalf("%s: %v", p.ID, err)
 		}
-		t.Logf("== %s tests %v", p.ID, tests)
+		if strings.Contains(p.ID, ".test]") {
+			for _, name := range tests {
+				if !strings.HasPrefix(name, "Test") {
+					t.Errorf("%s: test %q", p.ID, name)
+				}
+			}
+		}
 		for _, f := range files {
-			t.Logf("--- %s\n%s", f.Path, f.Content)
+			rel, err := filepath.Rel(mod, f.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if seen[rel] {
+				continue
+			}
+			seen[rel] = true
+			got := strings.ReplaceAll(string(f.Content), mod, "$MOD")
+			golden := filepath.Join("testdata", "golden", rel+".golden")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from %s (run with -update and review the diff)", rel, golden)
+			}
 		}
 	}
 }

@@ -34,12 +34,14 @@ var redirect = map[string]map[string]string{
 		"Intn": "RandIntn", "Int": "RandInt", "Int63": "RandInt63", "Int31n": "RandInt31n",
 		"Int63n": "RandInt63n", "Float64": "RandFloat64", "Perm": "RandPerm", "Shuffle": "RandShuffle",
 		"Int31": "RandInt31", "Uint32": "RandUint32", "Uint64": "RandUint64", "Float32": "RandFloat32",
+		"Seed": "RandSeed", "Read": "RandRead", "NormFloat64": "RandNormFloat64", "ExpFloat64": "RandExpFloat64",
 	},
 	"math/rand/v2": {
 		"IntN": "RandIntn", "Int": "RandInt", "Int64": "RandInt63", "Int32N": "RandInt31n",
 		"Int64N": "RandInt63n", "Float64": "RandFloat64", "Perm": "RandPerm", "Shuffle": "RandShuffle",
 		"N": "RandN", "Int32": "RandInt31", "Uint32": "RandUint32", "Uint64": "RandUint64",
-		"Uint64N": "RandUint64n", "Float32": "RandFloat32",
+		"Uint64N": "RandUint64n", "Float32": "RandFloat32", "UintN": "RandUintN", "Uint32N": "RandUint32N",
+		"Uint": "RandUint", "NormFloat64": "RandNormFloat64", "ExpFloat64": "RandExpFloat64",
 	},
 	"testing":            {"T": "", "TB": ""},
 	"go.uber.org/goleak": {"VerifyNone": ""},
@@ -91,7 +93,8 @@ func (ft *fileTranslator) mapName(c *astutil.Cursor, sel *ast.SelectorExpr) bool
 		return false
 	}
 	g := ft.gortAt(to, id.NamePos)
-	c.Replace(g)
+	g.Sel.NamePos = sel.Sel.NamePos
+	ft.replace(c, sel, g)
 	return true
 }
 
@@ -205,8 +208,18 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 	if sig.Recv() != nil {
 		name = types.TypeString(sig.Recv().Type(), nil) + "." + fn.Name()
 	}
+	params := sig.Params()
 	for i, a := range n.Args {
-		if ft.changed(ft.typeOf(a), map[types.Type]bool{}) {
+		// The parameter's type decides: a channel passed as any (to
+		// fmt.Println, say) is fine.
+		var pt types.Type
+		switch {
+		case sig.Variadic() && i >= params.Len()-1 && !n.Ellipsis.IsValid():
+			pt = params.At(params.Len() - 1).Type().(*types.Slice).Elem()
+		case i < params.Len():
+			pt = params.At(i).Type()
+		}
+		if ft.changed(pt, map[types.Type]bool{}) {
 			ft.problem(a.Pos(), "argument %d of %s (%s, %s) is a value the translation changes, passed to untranslated code", i+1, name, types.ExprString(a), ft.typeOf(a))
 		}
 	}
@@ -262,7 +275,9 @@ func (ft *fileTranslator) checkRecv(fd *ast.FuncDecl) {
 }
 
 // fixImports adds gort and removes the imports the translation left
-// unused.
+// unused. It edits the syntax only: astutil's import functions also edit
+// the shared token.File's line table, which would shift the positions of
+// every later translation of the file.
 func (ft *fileTranslator) fixImports() {
 	used := map[string]bool{}
 	ast.Inspect(ft.file, func(n ast.Node) bool {
@@ -273,15 +288,12 @@ func (ft *fileTranslator) fixImports() {
 		}
 		return true
 	})
-	type unused struct{ name, path string }
-	var drop []unused
-	for _, imp := range ft.file.Imports {
+	keep := func(imp *ast.ImportSpec) bool {
 		if imp.Name != nil && (imp.Name.Name == "_" || imp.Name.Name == ".") {
-			continue
+			return true
 		}
-		path, _ := strconv.Unquote(imp.Path.Value)
-		if path == "C" {
-			continue
+		if path, _ := strconv.Unquote(imp.Path.Value); path == "C" {
+			return true
 		}
 		var pn *types.PkgName
 		if imp.Name != nil {
@@ -289,19 +301,47 @@ func (ft *fileTranslator) fixImports() {
 		} else {
 			pn, _ = ft.info.Implicits[imp].(*types.PkgName)
 		}
-		if pn == nil || used[pn.Name()] {
+		return pn == nil || used[pn.Name()]
+	}
+	var imports []*ast.ImportSpec
+	var decls []ast.Decl
+	var first *ast.GenDecl
+	for _, d := range ft.file.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			decls = append(decls, d)
 			continue
 		}
-		name := ""
-		if imp.Name != nil {
-			name = imp.Name.Name
+		if !gd.Lparen.IsValid() {
+			// Parenthesise, so that the gort spec needs no position of
+			// its own.
+			gd.Lparen, gd.Rparen = gd.TokPos, gd.End()
 		}
-		drop = append(drop, unused{name, path})
+		var specs []ast.Spec
+		for _, s := range gd.Specs {
+			if imp := s.(*ast.ImportSpec); keep(imp) {
+				specs = append(specs, imp)
+				imports = append(imports, imp)
+			}
+		}
+		gd.Specs = specs
+		if len(specs) == 0 && !(ft.usesGort && first == nil) {
+			continue
+		}
+		if first == nil {
+			first = gd
+		}
+		decls = append(decls, gd)
 	}
-	for _, d := range drop {
-		astutil.DeleteNamedImport(ft.fset, ft.file, d.name, d.path)
+	if ft.usesGort {
+		spec := &ast.ImportSpec{Name: ast.NewIdent("gort"), Path: str(ft.cfg.Runtime)}
+		if first == nil {
+			first = &ast.GenDecl{Tok: token.IMPORT}
+			decls = append([]ast.Decl{first}, decls...)
+		}
+		first.Specs = append(first.Specs, spec)
+		imports = append(imports, spec)
 	}
-	if ft.usesGort || used["gort"] {
-		astutil.AddNamedImport(ft.fset, ft.file, "gort", ft.cfg.Runtime)
-	}
+	ft.file.Decls = decls
+	ft.file.Imports = imports
 }

@@ -40,3 +40,14 @@ func (c *Counter) Inc(locked bool) {
 
 // Calls returns how many times Fetch ran in this execution.
 func Calls() int { return calls }
+
+// Safely runs f and reports whether it panicked.
+func Safely(f func()) (panicked bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			panicked = true
+		}
+	}()
+	f()
+	return false
+}

@@ -38,3 +38,12 @@ func testCounter(t *testing.T, locked bool) {
 
 func TestRace(t *testing.T)   { testCounter(t, false) }
 func TestLocked(t *testing.T) { testCounter(t, true) }
+
+// TestFatalInSafely: t.Fatal inside a function whose caller recovers must
+// still end the test with a finding.
+func TestFatalInSafely(t *testing.T) {
+	if Safely(func() { panic("x") }) != true {
+		t.Error("the panic was not recovered")
+	}
+	Safely(func() { t.Fatal("fatal") })
+}

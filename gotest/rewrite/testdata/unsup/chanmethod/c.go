@@ -1,0 +1,5 @@
+package chanmethod
+
+type Queue chan int
+
+func (q Queue) Push(v int) { q <- v }
