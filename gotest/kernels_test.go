@@ -62,8 +62,7 @@ var newKernels = []goKernel{
 	{"slice-append-race", kernels.NonBlockingData, []string{"race"}, "Syncthing"},
 	{"loop-var-capture", kernels.NonBlockingData, []string{"race"}, "Kubernetes"},
 	{"captured-err", kernels.NonBlockingData, []string{"race"}, "etcd"},
-	// the dropped message times the test out (and leaves its subscriber blocked).
-	{"sleep-ordered-register", kernels.NonBlockingOrd, []string{"test-failed", "leak"}, "gRPC"},
+	{"sleep-ordered-register", kernels.NonBlockingOrd, []string{"deadlock"}, "gRPC"},
 	{"atomic-mixed-plain", kernels.NonBlockingData, []string{"race"}, "etcd"},
 	{"syncmap-check-then-store", kernels.NonBlockingOrd, []string{"test-failed"}, "Istio"},
 	{"stop-twice", kernels.NonBlockingChan, []string{"close-of-closed"}, "Kubernetes"},
@@ -118,10 +117,15 @@ func TestGoKernelsListed(t *testing.T) {
 			}
 		}
 	}
-	slices.Sort(dirs)
-	slices.Sort(listed)
-	if !slices.Equal(dirs, listed) {
-		t.Errorf("testdata/kernels has %q,\nthe table lists %q", dirs, listed)
+	for _, d := range dirs {
+		if !slices.Contains(listed, d) {
+			t.Errorf("testdata/kernels/%s is not in the table", d)
+		}
+	}
+	for _, l := range listed {
+		if !slices.Contains(dirs, l) {
+			t.Errorf("%s is in the table but not in testdata/kernels", l)
+		}
 	}
 	if len(newKernels) < 20 {
 		t.Errorf("%d kernels beyond the sim-native ones, want at least 20", len(newKernels))
@@ -182,7 +186,9 @@ func runKernels(t *testing.T, ks []goKernel, strategies string) map[string]map[s
 		Timeout:  10 * time.Minute,
 	})
 	if err != nil {
-		t.Fatalf("gotest.Run: %v\n%s", err, out.String())
+		// A package that does not build, say, leaves the others' results:
+		// check those too.
+		t.Errorf("gotest.Run: %v\n%s", err, out.String())
 	}
 	byKernel := map[string]map[string]gort.Result{}
 	for _, r := range results {
