@@ -1,7 +1,7 @@
 // Package sleeporder is a gRPC-style broker whose test starts a
 // subscriber goroutine and trusts a time.Sleep to have it registered
 // before publishing; when the publish comes first the message is dropped
-// and the test times out waiting for it.
+// and the test waits for it forever.
 package sleeporder
 
 import "sync"

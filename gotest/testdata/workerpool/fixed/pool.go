@@ -1,7 +1,10 @@
 // Package workerpool (the fixed version of the README's worked example)
 // runs jobs on a fixed number of worker goroutines and collects their
 // results. Run closes done when it returns, and the workers and the
-// feeder select on it, so none of them outlives Run.
+// feeder select on it, so none of them outlives Run; and when the context
+// ends before every job was fed, Run returns its error even if the
+// results channel closes first (simrun test found that second bug once
+// the leak was fixed).
 package workerpool
 
 import (
@@ -70,7 +73,9 @@ func (p *Pool) Run(ctx context.Context, jobs []Job) ([]string, error) {
 		select {
 		case r, ok := <-results:
 			if !ok {
-				return outs, nil
+				// Every job fed has finished; when ctx ended first, the
+				// feeder stopped early and not every job ran.
+				return outs, ctx.Err()
 			}
 			if r.err != nil {
 				return outs, r.err
