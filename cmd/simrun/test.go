@@ -86,7 +86,7 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	switch {
 	case errors.As(err, &un):
 		fmt.Fprint(stderr, gotest.Problems(un))
-		return exitUsage, fmt.Errorf("%d constructs cannot be translated (listed above)", len(un.Problems))
+		return exitUsage, fmt.Errorf("%d %s cannot be translated (listed above)", len(un.Problems), plural(len(un.Problems), "construct"))
 	case errors.As(err, &build):
 		fmt.Fprintln(stderr, strings.Join(build.Errors, "\n"))
 		return exitUsage, errors.New("the translated code does not compile (a limit of the translation, listed above; please report it)")
@@ -153,4 +153,12 @@ func testStrategies(strategy string, dpor bool, bound int, set map[string]bool) 
 		return "", usagef("-bound is for dfs and dpor, not -strategy %s", strategy)
 	}
 	return strings.Join(specs, ","), nil
+}
+
+// plural is noun for n == 1, else its plural.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
