@@ -77,7 +77,8 @@ func TestTestUsage(t *testing.T) {
 
 // TestTestCommand runs simrun test on gotest/testdata/mini from inside
 // the module, as a user would: exit 1 for its leak, -json with one result
-// per test, and simrun replay of the leak's trace handed to simrun test.
+// per test, the same bytes a second time, and simrun replay of the leak's
+// trace handed to simrun test.
 func TestTestCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("translates and builds a module (-short)")
@@ -98,6 +99,10 @@ func TestTestCommand(t *testing.T) {
 	}
 	if len(rep.Results) != 2 || rep.Results[0].Test != "TestFirstLeak" || rep.Results[0].Kind != "leak" || rep.Results[1].Verdict != "clean" {
 		t.Fatalf("results %+v", rep.Results)
+	}
+	// Determinism: the same command prints the same bytes.
+	if _, again, _ := run(t, "test", "-runs", "20", "-json", "-out", out, "-run", "TestFirst"); again != stdout {
+		t.Errorf("a second run printed\n%s\nthe first\n%s", again, stdout)
 	}
 	code, stdout, stderr = run(t, "replay", rep.Results[0].Trace)
 	if code != exitFinding || !strings.Contains(stdout, "goroutine leak") || !strings.Contains(stdout, "pool.go:") {
