@@ -466,16 +466,18 @@ func (o *Options) print(results []gort.Result, interrupted bool) {
 		enc.Encode(jsonReport{Results: results, Interrupted: interrupted})
 		return
 	}
-	printTable(o.Stdout, results, o.Config.Trace != "")
+	printTable(o.Stdout, results, o.Config.Trace)
 	if interrupted {
 		fmt.Fprintln(o.Stdout, "interrupted: the tests above ended before the signal; the others did not run to the end")
 	}
 }
 
-func printTable(w io.Writer, results []gort.Result, replay bool) {
-	if replay {
+// printTable prints results as a table, or, for the replay of the trace
+// replay, the timeline.
+func printTable(w io.Writer, results []gort.Result, replay string) {
+	if replay != "" {
 		for _, r := range results {
-			fmt.Fprintf(w, "%s.%s: replayed %s\n\n", r.Package, r.Test, relPath(r.Trace))
+			fmt.Fprintf(w, "%s.%s: replay of %s\n\n", r.Package, r.Test, relPath(replay))
 			if r.Timeline != "" {
 				fmt.Fprintf(w, "%s\n\n", strings.TrimRight(r.Timeline, "\n"))
 			}

@@ -116,7 +116,7 @@ func TestPrintTable(t *testing.T) {
 			Trace: filepath.Join(wd, "simrun-traces", "t.json")},
 	}
 	var b bytes.Buffer
-	printTable(&b, rs, false)
+	printTable(&b, rs, "")
 	want := `TEST                             VERDICT  KIND  RUNS  TRACE
 example.com/mini.TestFirstFixed  clean    -     1500  -
 example.com/mini.TestFirstLeak   finding  leak  1     simrun-traces/t.json

@@ -67,8 +67,12 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	if gotest.IsTrace(t) {
+		// A Go test's trace: its test replays it, in the test binary.
 		stop()
-		return runTest([]string{"-trace", path}, stdout, stderr) // a Go test's trace: its test replays it
+		if *htmlOut != "" || *perfettoOut != "" {
+			return exitUsage, usagef("%s is a trace of simrun test: -html and -perfetto are not available for it", path)
+		}
+		return runTest([]string{"-trace", path}, stdout, stderr)
 	}
 	if _, err := scheduler.ParseSpec(t.Strategy.Name); err != nil {
 		return exitUsage, fmt.Errorf("%s: %w: strategy: %v", path, traces.ErrInvalid, err)

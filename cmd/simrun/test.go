@@ -97,7 +97,13 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintln(stderr, strings.Join(load.Errors, "\n"))
 		return exitUsage, errors.New("the packages do not load (listed above): fix them so that go test builds them")
 	}
-	return gotest.ExitCode(results, err), err
+	code := gotest.ExitCode(results, err)
+	if code == exitInconclusive && o.Config.Trace != "" {
+		// A trace that does not replay (the code changed since, or the
+		// file is not what it says) is a bad input, as for simrun replay.
+		return exitUsage, fmt.Errorf("%s: the trace does not replay (see above)", o.Config.Trace)
+	}
+	return code, err
 }
 
 // testStrategies is the gort.Config.Strategies that the flags ask for:

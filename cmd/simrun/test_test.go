@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/simrun/simrun/traces"
 )
 
 func TestTestStrategies(t *testing.T) {
@@ -107,5 +110,22 @@ func TestTestCommand(t *testing.T) {
 	code, stdout, stderr = run(t, "replay", rep.Results[0].Trace)
 	if code != exitFinding || !strings.Contains(stdout, "goroutine leak") || !strings.Contains(stdout, "pool.go:") {
 		t.Fatalf("replay: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	// A trace whose decisions were tampered with does not replay: exit 2.
+	tr, err := traces.Load(rep.Results[0].Trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range tr.Decisions {
+		tr.Decisions[i] = 7
+	}
+	bad := filepath.Join(out, "tampered.json")
+	if err := traces.Save(bad, tr); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = run(t, "test", "-trace", bad)
+	if code != exitUsage || !strings.Contains(stdout, "diverged") || !strings.Contains(stderr, "does not replay") {
+		t.Fatalf("tampered trace: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
