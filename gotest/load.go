@@ -202,13 +202,7 @@ func translate(units []*unit, setup moduleSetup, scratch string) (*overlay, erro
 		}
 	}
 	if len(unsupported.Problems) > 0 {
-		sort.SliceStable(unsupported.Problems, func(i, j int) bool {
-			a, b := unsupported.Problems[i].Pos, unsupported.Problems[j].Pos
-			if a.Filename != b.Filename {
-				return a.Filename < b.Filename
-			}
-			return a.Line < b.Line
-		})
+		// In package order, each package's in source order (rewrite's).
 		return nil, &unsupported
 	}
 	return ov, nil
