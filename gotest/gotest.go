@@ -39,6 +39,11 @@ type Options struct {
 	// Timeout is go test's -timeout for each test binary (0: go test's
 	// default, 10 minutes).
 	Timeout time.Duration
+	// Progress, if set, is told each phase as it begins ("loading", ...)
+	// with total 0, then, while go test runs, about every second, how many
+	// of the total tests have reported; the phase "" before the results
+	// are printed.
+	Progress func(phase string, done, total int)
 }
 
 // LoadError is a package that does not load or type-check as it is, before
@@ -144,6 +149,11 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 		}
 		return err
 	}
+	progress := o.Progress
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	progress("loading the packages", 0, 0)
 	g, err := loadGraph(ctx, o.Dir, o.Patterns)
 	if err != nil {
 		return nil, stopped(err)
@@ -156,6 +166,7 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 	if err != nil {
 		return nil, stopped(err)
 	}
+	progress(fmt.Sprintf("translating the packages (%d)", len(units)), 0, 0)
 	ov, err := translate(units, setup, scratch)
 	if err != nil {
 		return nil, err
@@ -184,7 +195,11 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 	if err := os.MkdirAll(cfg.TracesDir, 0o755); err != nil {
 		return nil, &InputError{fmt.Errorf("-out: %w", err)}
 	}
+	progress("building the tests", 0, 0)
+	stopWatch := watchReport(cfg.Report, len(want), progress)
 	out, runErr := o.goTest(ctx, cfg, setup, overlayFile)
+	stopWatch()
+	progress("", 0, 0)
 	results, err = readReport(cfg.Report)
 	if err != nil {
 		return nil, err
@@ -347,6 +362,29 @@ func (o *Options) goTest(ctx context.Context, cfg gort.Config, setup moduleSetup
 		return buf.String(), fmt.Errorf("running go test: %w", err)
 	}
 	return buf.String(), err
+}
+
+// watchReport tells progress, every second until stop, how many of total
+// tests have a line in the report file.
+func watchReport(report string, total int, progress func(string, int, int)) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if b, err := os.ReadFile(report); err == nil {
+					progress("tests", bytes.Count(b, []byte("\n")), total)
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // readReport reads the results the test binaries appended to the report

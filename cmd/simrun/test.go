@@ -38,6 +38,7 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.BoolVar(&o.Verbose, "v", false, "stream go test -v's output")
 	fs.BoolVar(&o.KeepWork, "keep-work", false, "keep the scratch directory (translations, overlay, temporary go.mod) and print where it is")
 	fs.DurationVar(&o.Timeout, "timeout", 0, "go test -timeout of each test binary (0: go test's default, 10m)")
+	quiet := fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal anyway)")
 	documentRanges(fs, testRanges)
 	patterns, err := parseFlags(fs, args)
 	if err != nil {
@@ -76,7 +77,18 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 		case <-ctx.Done():
 		}
 	}()
+	prog := newProgress(stderr, *quiet || o.JSON || o.Verbose)
+	o.Progress = func(phase string, done, total int) {
+		if phase == "" {
+			prog.clear() // the results follow
+		} else if total > 0 {
+			prog.update("simrun test", done, total, "tests", "")
+		} else {
+			prog.update("simrun test", 0, 0, phase, "")
+		}
+	}
 	results, err := gotest.Run(ctx, o)
+	prog.clear()
 	if in.interrupted() {
 		return in.code(), nil
 	}
