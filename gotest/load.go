@@ -27,6 +27,18 @@ func testMain(p *packages.Package) bool {
 	return p.Name == "main" && strings.HasSuffix(p.ID, ".test")
 }
 
+// runtimePackage reports whether path is one of the runtime's packages
+// (or their tests), which translated code calls and which must stay as
+// they are when the module under test is simrun itself.
+func runtimePackage(path string) bool {
+	for _, p := range []string{"op", "scheduler", "traces", "sim", "gort"} {
+		if strings.TrimSuffix(path, "_test") == runtimeModule+"/"+p {
+			return true
+		}
+	}
+	return false
+}
+
 // loadGraph lists the packages that patterns select, with their tests,
 // and every package of the main module in their test binaries.
 func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, error) {
@@ -48,6 +60,9 @@ func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, erro
 			return
 		}
 		seen[p.ID] = true
+		if runtimePackage(p.PkgPath) {
+			return // the runtime itself, when the module is simrun: never translated
+		}
 		if p.Module != nil && p.Module.Main && !testMain(p) {
 			paths[strings.TrimSuffix(p.PkgPath, "_test")] = true
 			if g.module.Path == "" {

@@ -242,3 +242,21 @@ func TestInterrupted(t *testing.T) {
 		t.Errorf("output not marked interrupted:\n%s", out.String())
 	}
 }
+
+// TestSelfModule runs a test package of the simrun module itself: no
+// temporary go.mod, and the runtime packages it compiles are left as they
+// are.
+func TestSelfModule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("translates and builds a package (-short)")
+	}
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{Patterns: []string{"./testdata/self"}, Stdout: &out, Stderr: &out,
+		Config: gort.Config{Runs: 5, TracesDir: t.TempDir()}})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if len(res) != 1 || res[0].Kind != "leak" || res[0].Package != "github.com/simrun/simrun/gotest/testdata/self" {
+		t.Fatalf("results %+v", res)
+	}
+}
