@@ -113,9 +113,14 @@ func Recovered(r any) any {
 }
 
 // Go is the go statement: it starts f in a new goroutine named name ("worker",
-// "func@pool.go:40").
+// "func@pool.go:40"). Outside an execution (an init function at process
+// start) it does nothing: every execution re-runs the init functions
+// (RegisterPackage), and starts the goroutine there.
 func Go(name string, f func()) {
-	x := exec("go statement")
+	x := cur
+	if x == nil {
+		return
+	}
 	name = uniqueName(name)
 	g := &goroutine{name: name}
 	goroutines = append(goroutines, g)

@@ -419,6 +419,9 @@ func TestReplayRand(t *testing.T) {
 		if rep.Verdict != "replayed" || rep.Kind != string(TestFailed) || rep.Message != res.Message {
 			t.Fatalf("noRaces %v: replay: %s %s %q, want %q\n%s", noRaces, rep.Verdict, rep.Kind, rep.Message, res.Message, rmsg)
 		}
+		if rep.Steps == 0 {
+			t.Error("the replay's result has no steps")
+		}
 		if !strings.Contains(rep.Timeline, "choose") {
 			t.Errorf("the timeline shows no draw:\n%s", rep.Timeline)
 		}
