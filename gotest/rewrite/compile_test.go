@@ -2,9 +2,11 @@ package rewrite
 
 import (
 	"encoding/json"
+	"go/version"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,6 +60,17 @@ func translateModule(t *testing.T, dir string, patterns ...string) []string {
 	t.Helper()
 	rt := runtimeDir(t)
 	tmp := t.TempDir()
+	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The go line of the temporary go.mod rises to the runtime's; a
+	// //go:build line keeps an older module's files at their language
+	// version, as the driver does (none of these files has one).
+	var keepVersion string
+	if m := regexp.MustCompile(`(?m)^go (1\.\d+)`).FindSubmatch(mod); m != nil && version.Compare("go"+string(m[1]), "go1.23") < 0 {
+		keepVersion = "//go:build go" + string(m[1]) + "\n\n"
+	}
 	overlay := map[string]string{}
 	content := map[string]string{}
 	i := 0
@@ -78,7 +91,7 @@ func translateModule(t *testing.T, dir string, patterns ...string) []string {
 			content[f.Path] = string(f.Content)
 			i++
 			name := filepath.Join(tmp, strings.TrimSuffix(filepath.Base(f.Path), ".go")+"."+strconv.Itoa(i)+".go")
-			if err := os.WriteFile(name, f.Content, 0o644); err != nil {
+			if err := os.WriteFile(name, append([]byte(keepVersion), f.Content...), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			overlay[f.Path] = name
@@ -90,10 +103,6 @@ func translateModule(t *testing.T, dir string, patterns ...string) []string {
 	}
 	ov := filepath.Join(tmp, "overlay.json")
 	if err := os.WriteFile(ov, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil {
 		t.Fatal(err)
 	}
 	mod = append(mod, []byte("\nrequire github.com/simrun/simrun v0.0.0\n\nreplace github.com/simrun/simrun => "+rt+"\n")...)
@@ -155,15 +164,46 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs with the go command")
 	}
-	flags := translateModule(t, "testdata/mod", "./e2e")
+	got, out := runTests(t, "testdata/mod", "./e2e")
+	want := map[string]string{
+		"TestLeak":          "finding leak",
+		"TestNoLeak":        "clean ",
+		"TestRace":          "finding race",
+		"TestLocked":        "clean ",
+		"TestFatalInSafely": "finding test-failed",
+	}
+	checkReport(t, got, want, out)
+}
+
+// TestLoopVar: in a go 1.21 module, goroutines that capture a range
+// variable race with the loop; from Go 1.22 each iteration has its own.
+// The translation keeps the file's semantics.
+func TestLoopVar(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs with the go command")
+	}
+	for _, tc := range []struct{ dir, want string }{
+		{"testdata/mod121", "finding race"},
+		{"testdata/mod", "clean "},
+	} {
+		got, out := runTests(t, tc.dir, "./loopvar")
+		checkReport(t, got, map[string]string{"TestSum": tc.want}, out)
+	}
+}
+
+// runTests translates the module at dir, runs the tests of pkg translated
+// and returns each test's "verdict kind" from the report.
+func runTests(t *testing.T, dir, pkg string) (map[string]string, []byte) {
+	t.Helper()
+	flags := translateModule(t, dir, pkg)
 	tmp := t.TempDir()
 	report := filepath.Join(tmp, "report.jsonl")
 	cfg, err := json.Marshal(map[string]any{"traces_dir": filepath.Join(tmp, "traces"), "report": report, "runs": 50})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", append(append([]string{"test", "-count=1", "-vet=off"}, flags...), "./e2e")...)
-	cmd.Dir = "testdata/mod"
+	cmd := exec.Command("go", append(append([]string{"test", "-count=1", "-vet=off"}, flags...), pkg)...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "SIMRUN_GOTEST="+string(cfg))
 	out, _ := cmd.CombinedOutput() // the findings fail their tests
 	b, err := os.ReadFile(report)
@@ -179,13 +219,12 @@ func TestEndToEnd(t *testing.T) {
 		got[r.Test] = r.Verdict + " " + r.Kind
 		t.Logf("%s: %s %s %s", r.Test, r.Verdict, r.Kind, r.Message)
 	}
-	want := map[string]string{
-		"TestLeak":          "finding leak",
-		"TestNoLeak":        "clean ",
-		"TestRace":          "finding race",
-		"TestLocked":        "clean ",
-		"TestFatalInSafely": "finding test-failed",
-	}
+	return got, out
+}
+
+// checkReport compares the verdicts of a report with want.
+func checkReport(t *testing.T, got, want map[string]string, out []byte) {
+	t.Helper()
 	for test, w := range want {
 		if got[test] != w {
 			t.Errorf("%s: got %q, want %q\n%s", test, got[test], w, out)

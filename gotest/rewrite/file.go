@@ -48,6 +48,9 @@ type fileTranslator struct {
 	recoverCall map[*ast.CallExpr]bool
 
 	usesGort bool
+	// sharedLoopVars: the file's language version is before Go 1.22, when
+	// a loop variable is one variable for the whole loop.
+	sharedLoopVars bool
 }
 
 type goPlan struct {
@@ -77,6 +80,7 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 }
 
 func (ft *fileTranslator) translate() {
+	ft.sharedLoopVars = ft.oldLoopVars(ft.file)
 	ft.checkFile()
 	astutil.Apply(ft.file, ft.pre, ft.post)
 }
@@ -351,6 +355,7 @@ func (ft *fileTranslator) post(c *astutil.Cursor) bool {
 	case *ast.SelectStmt:
 		ft.replaceNode(c, n, ft.selectStmt(n))
 	case *ast.RangeStmt:
+		ft.recordRangeWrites(n)
 		if ft.chanOp[n] {
 			ft.replaceNode(c, n, ft.rangeChan(n))
 		}
@@ -583,6 +588,28 @@ func identName(e ast.Expr) string {
 	return "_"
 }
 
+// recordRangeWrites: before Go 1.22 a range loop assigns its variables
+// at every iteration; where a goroutine may see them, the body starts by
+// recording that write.
+func (ft *fileTranslator) recordRangeWrites(n *ast.RangeStmt) {
+	if n.Tok != token.DEFINE || !ft.sharedLoopVars {
+		return
+	}
+	var writes []ast.Stmt
+	for _, e := range []ast.Expr{n.Key, n.Value} {
+		id, ok := e.(*ast.Ident)
+		if !ok {
+			continue
+		}
+		if v, ok := ft.info.Defs[id].(*types.Var); ok && ft.shared[v] && ft.written[v] {
+			w := ft.call("Write", &ast.UnaryExpr{Op: token.AND, X: ast.NewIdent(id.Name)}, str(ft.exprSite(id)))
+			fillPos(w, id.Pos())
+			writes = append(writes, &ast.ExprStmt{X: w})
+		}
+	}
+	n.Body.List = append(writes, n.Body.List...)
+}
+
 // pkgVar returns the package-level variable a qualified identifier
 // pkg.V denotes, or nil.
 func (ft *fileTranslator) pkgVar(sel *ast.SelectorExpr) *types.Var {
@@ -609,7 +636,7 @@ func (ft *fileTranslator) location(e ast.Expr) (shared, isLoc bool) {
 		if v.Parent() == ft.pkg.Types.Scope() {
 			return true, true
 		}
-		return ft.shared[v], true
+		return ft.shared[v] && ft.written[v], true
 	case *ast.ParenExpr:
 		return ft.locShare[e.X], true
 	case *ast.SelectorExpr:

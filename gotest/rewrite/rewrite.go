@@ -7,6 +7,7 @@ import (
 	"go/printer"
 	"go/token"
 	"go/types"
+	"go/version"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -90,6 +91,11 @@ type pkgTranslator struct {
 	// shared: local variables another goroutine may see (captured by a
 	// func literal or address taken); their accesses are instrumented.
 	shared map[*types.Var]bool
+	// written: local variables assigned after their declaration or whose
+	// address is taken. A captured variable that is only read cannot
+	// race (its one write happens before the func literal exists), so it
+	// is not instrumented.
+	written map[*types.Var]bool
 	// renamed: test and init functions that get a new name.
 	renamed map[types.Object]string
 	// initNames: the new names of init functions, in file order, for the
@@ -109,6 +115,7 @@ func newPkgTranslator(pkg *packages.Package, cfg Config) *pkgTranslator {
 		fset:    pkg.Fset,
 		cfg:     cfg,
 		shared:  map[*types.Var]bool{},
+		written: map[*types.Var]bool{},
 		renamed: map[types.Object]string{},
 		noRerun: map[string]bool{},
 	}
@@ -120,6 +127,24 @@ func (pt *pkgTranslator) problem(pos token.Pos, format string, args ...any) {
 
 func (pt *pkgTranslator) fileName(f *ast.File) string {
 	return pt.fset.File(f.Pos()).Name()
+}
+
+// oldLoopVars reports whether the file's language version is before Go
+// 1.22, when a loop variable is one variable for the whole loop.
+func (pt *pkgTranslator) oldLoopVars(f *ast.File) bool {
+	v := pt.fileVersion(f)
+	return v != "" && version.Compare(v, "go1.22") < 0
+}
+
+// fileVersion is the Go language version of the file ("go1.21"), or "".
+func (pt *pkgTranslator) fileVersion(f *ast.File) string {
+	if v := pt.info.FileVersions[f]; v != "" {
+		return v
+	}
+	if m := pt.pkg.Module; m != nil && m.GoVersion != "" {
+		return "go" + m.GoVersion
+	}
+	return ""
 }
 
 func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.go") }
@@ -283,6 +308,7 @@ func callsPackage(info *types.Info, n ast.Node, path string) bool {
 // or whose address is taken (explicitly, by a pointer-receiver method call,
 // or by slicing an array): another goroutine may reach them.
 func (pt *pkgTranslator) findShared(f *ast.File) {
+	sharedLoopVars := pt.oldLoopVars(f)
 	var lits []*ast.FuncLit
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
@@ -304,6 +330,28 @@ func (pt *pkgTranslator) findShared(f *ast.File) {
 			if n.Op == token.AND {
 				pt.markAddressed(n.X)
 			}
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				pt.markWritten(l)
+			}
+		case *ast.IncDecStmt:
+			pt.markWritten(n.X)
+		case *ast.RangeStmt:
+			if n.Tok == token.ASSIGN {
+				pt.markWritten(n.Key)
+				pt.markWritten(n.Value)
+			} else if sharedLoopVars {
+				// Before Go 1.22 every iteration assigns the one
+				// variable: a goroutine that captured it races with
+				// the next iteration.
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := e.(*ast.Ident); ok {
+						if v, ok := pt.info.Defs[id].(*types.Var); ok {
+							pt.written[v] = true
+						}
+					}
+				}
+			}
 		case *ast.SliceExpr:
 			if _, ok := under(pt.info.TypeOf(n.X)).(*types.Array); ok {
 				pt.markAddressed(n.X)
@@ -319,9 +367,27 @@ func (pt *pkgTranslator) findShared(f *ast.File) {
 }
 
 // markAddressed marks the local variable at the root of a location
-// expression (x, x.f, x[i] of an array, (x)) as shared.
+// expression (x, x.f, x[i] of an array, (x)) as shared and written (a
+// pointer may write it).
 func (pt *pkgTranslator) markAddressed(e ast.Expr) {
-	for {
+	if v := pt.rootVar(e); v != nil {
+		pt.shared[v] = true
+		pt.written[v] = true
+	}
+}
+
+// markWritten marks the local variable at the root of an assigned
+// location as written (a := redeclaration uses it too).
+func (pt *pkgTranslator) markWritten(e ast.Expr) {
+	if v := pt.rootVar(e); v != nil {
+		pt.written[v] = true
+	}
+}
+
+// rootVar returns the local variable at the root of a location expression
+// (x, x.f, x[i] of an array, (x)), or nil.
+func (pt *pkgTranslator) rootVar(e ast.Expr) *types.Var {
+	for e != nil {
 		switch x := e.(type) {
 		case *ast.ParenExpr:
 			e = x.X
@@ -329,23 +395,22 @@ func (pt *pkgTranslator) markAddressed(e ast.Expr) {
 		case *ast.SelectorExpr:
 			sel := pt.info.Selections[x]
 			if sel == nil || sel.Kind() != types.FieldVal || sel.Indirect() {
-				return
+				return nil
 			}
 			e = x.X
 			continue
 		case *ast.IndexExpr:
 			if _, ok := under(pt.info.TypeOf(x.X)).(*types.Array); !ok {
-				return
+				return nil
 			}
 			e = x.X
 			continue
 		case *ast.Ident:
-			if v := pt.localVar(x); v != nil {
-				pt.shared[v] = true
-			}
+			return pt.localVar(x)
 		}
-		return
+		return nil
 	}
+	return nil
 }
 
 // localVar returns the local variable of this package that id uses, or nil.

@@ -1,0 +1,3 @@
+module example.com/rw121
+
+go 1.21

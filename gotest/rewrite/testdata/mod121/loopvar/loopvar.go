@@ -1,0 +1,32 @@
+// Package loopvar is written in Go 1.21: a loop variable is one variable
+// for the whole loop, so goroutines that capture it race with the loop.
+package loopvar
+
+import "sync"
+
+// Sum starts a goroutine per element, each reading the loop variable.
+func Sum(xs []int, ch chan int) int {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	total := 0
+	for _, x := range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			total += x
+			mu.Unlock()
+		}()
+	}
+	for v := range ch {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			total += v
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return total
+}
