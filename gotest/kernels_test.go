@@ -71,6 +71,16 @@ var newKernels = []goKernel{
 	{"select-default-poll-flag", kernels.NonBlockingData, []string{"race"}, "Istio"},
 	// the race may also lose an update, which the test then reports.
 	{"package-counter-global", kernels.NonBlockingData, []string{"race", "test-failed"}, "Knative Serving"},
+	{"waitgroup-by-value", kernels.BlockingWait, []string{"deadlock"}, "Docker, Kubernetes"},
+	// its code is in a subpackage, its tests in an external test package.
+	{"afterfunc-under-lock", kernels.BlockingMixed, []string{"deadlock"}, "etcd"},
+	{"generic-queue-close", kernels.BlockingChan, []string{"leak"}, "Kubernetes"},
+	// the loop spins after the context ends: the step bound, or a leak.
+	{"break-in-select", kernels.BlockingChan, []string{"livelock", "leak", "hung"}, "gRPC"},
+	{"atomic-value-mutated", kernels.NonBlockingData, []string{"race"}, "Istio"},
+	{"pool-reuse-race", kernels.NonBlockingData, []string{"race"}, "Hugo"},
+	{"runlock-twice", kernels.NonBlockingSync, []string{"bad-unlock"}, "Kubernetes"},
+	{"value-receiver-mutex", kernels.NonBlockingData, []string{"race"}, "Docker"},
 }
 
 // allKernels is the suite: every sim-native kernel (its kind, except that
