@@ -107,7 +107,9 @@ func ExitCode(results []gort.Result, err error) int {
 // (sorted by package, then in the order the tests ran) and an error: a
 // *rewrite.Unsupported listing what cannot be translated, a *LoadError, a
 // *BuildError, an *InputError, or ctx's error when ctx was cancelled, with
-// the results reported until then.
+// the results reported until then. Config.TracesDir, relative to the
+// current directory ("" = simrun-traces), is where findings' traces go;
+// Config.Report is Run's own.
 func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 	o.Stdout = writerOr(o.Stdout)
 	o.Stderr = writerOr(o.Stderr)
@@ -141,47 +143,18 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 		defer os.RemoveAll(scratch)
 	}
 
-	// Interrupted before go test ran: nothing was found; say so rather
-	// than how the go command failed.
-	stopped := func(err error) error {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return err
-	}
 	progress := o.Progress
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
-	progress("loading the packages", 0, 0)
-	g, err := loadGraph(ctx, o.Dir, o.Patterns)
+	setup, overlayFile, want, err := o.prepare(ctx, runRE, scratch, progress)
 	if err != nil {
-		return nil, stopped(err)
-	}
-	setup, err := prepareModule(ctx, g.module, o.Dir, scratch)
-	if err != nil {
-		return nil, stopped(err)
-	}
-	units, err := loadUnits(ctx, o.Dir, g)
-	if err != nil {
-		return nil, stopped(err)
-	}
-	progress(fmt.Sprintf("translating the packages (%d)", len(units)), 0, 0)
-	ov, err := translate(units, setup, scratch)
-	if err != nil {
+		if ctx.Err() != nil {
+			// Interrupted before go test ran: nothing was found; say
+			// so rather than how the go command failed.
+			return nil, ctx.Err()
+		}
 		return nil, err
-	}
-	want := expected(units, runRE)
-	if len(want) == 0 {
-		return nil, &InputError{fmt.Errorf("no tests to run in %s%s", strings.Join(o.Patterns, " "), runSuffix(o.Run))}
-	}
-	overlayFile := filepath.Join(scratch, "overlay.json")
-	b, err := json.Marshal(ov)
-	if err != nil {
-		return nil, fmt.Errorf("encoding the overlay: %w", err)
-	}
-	if err := os.WriteFile(overlayFile, b, 0o644); err != nil {
-		return nil, fmt.Errorf("writing the overlay: %w", err)
 	}
 
 	cfg := o.Config
@@ -191,9 +164,6 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 	}
 	if cfg.TracesDir, err = filepath.Abs(cfg.TracesDir); err != nil {
 		return nil, fmt.Errorf("-out: %w", err)
-	}
-	if err := os.MkdirAll(cfg.TracesDir, 0o755); err != nil {
-		return nil, &InputError{fmt.Errorf("-out: %w", err)}
 	}
 	progress("building the tests", 0, 0)
 	stopWatch := watchReport(cfg.Report, len(want), progress)
@@ -215,6 +185,41 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 	results = missing(results, want, runErr, out)
 	o.print(results, false)
 	return results, nil
+}
+
+// prepare loads the packages, writes the temporary go.mod (or go.work)
+// and the translations with their overlay in scratch, and lists the tests
+// go test will run.
+func (o *Options) prepare(ctx context.Context, runRE *regexp.Regexp, scratch string, progress func(string, int, int)) (setup moduleSetup, overlayFile string, want []testID, err error) {
+	progress("loading the packages", 0, 0)
+	g, err := loadGraph(ctx, o.Dir, o.Patterns)
+	if err != nil {
+		return setup, "", nil, err
+	}
+	if setup, err = prepareModule(ctx, g.module, o.Dir, scratch); err != nil {
+		return setup, "", nil, err
+	}
+	units, err := loadUnits(ctx, o.Dir, g)
+	if err != nil {
+		return setup, "", nil, err
+	}
+	progress(fmt.Sprintf("translating the packages (%d)", len(units)), 0, 0)
+	ov, err := translate(units, setup, scratch)
+	if err != nil {
+		return setup, "", nil, err
+	}
+	if want = expected(units, runRE); len(want) == 0 {
+		return setup, "", nil, &InputError{fmt.Errorf("no tests to run in %s%s", strings.Join(o.Patterns, " "), runSuffix(o.Run))}
+	}
+	overlayFile = filepath.Join(scratch, "overlay.json")
+	b, err := json.Marshal(ov)
+	if err != nil {
+		return setup, "", nil, fmt.Errorf("encoding the overlay: %w", err)
+	}
+	if err := os.WriteFile(overlayFile, b, 0o644); err != nil {
+		return setup, "", nil, fmt.Errorf("writing the overlay: %w", err)
+	}
+	return setup, overlayFile, want, nil
 }
 
 func writerOr(w io.Writer) io.Writer {
