@@ -66,6 +66,14 @@ func (e *BuildError) Error() string {
 	return "the translated code does not compile (a limit of the translation; please report it):\n" + strings.Join(e.Errors, "\n")
 }
 
+// GoError is go test failing as a command ("go: ..."), before any test
+// ran: a module it cannot resolve, a toolchain it cannot use.
+type GoError struct{ Output string }
+
+func (e *GoError) Error() string {
+	return "go test failed: " + strings.TrimSpace(e.Output)
+}
+
 // InputError is a bad input: a trace that is not one of simrun test's, no
 // test to run, ...
 type InputError struct{ Err error }
@@ -106,7 +114,7 @@ func ExitCode(results []gort.Result, err error) int {
 // and prints their results (a table, or JSON). It returns the results
 // (sorted by package, then in the order the tests ran) and an error: a
 // *rewrite.Unsupported listing what cannot be translated, a *LoadError, a
-// *BuildError, an *InputError, or ctx's error when ctx was cancelled, with
+// *BuildError, a *GoError, an *InputError, or ctx's error when ctx was cancelled, with
 // the results reported until then. Config.TracesDir, relative to the
 // current directory ("" = simrun-traces), is where findings' traces go;
 // Config.Report is Run's own.
@@ -181,6 +189,9 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 	if berr := buildErrors(out); berr != nil {
 		o.print(results, false)
 		return results, berr
+	}
+	if len(results) == 0 && runErr != nil && goFailed(out) {
+		return nil, &GoError{Output: out}
 	}
 	results = missing(results, want, runErr, out)
 	o.print(results, false)
@@ -457,6 +468,17 @@ func buildErrors(out string) error {
 		lines = []string{strings.TrimSpace(out)}
 	}
 	return &BuildError{Errors: lines, Output: out}
+}
+
+// goFailed reports whether go test's output says that the go command
+// itself failed: a line "go: ...".
+func goFailed(out string) bool {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "go: ") {
+			return true
+		}
+	}
+	return false
 }
 
 // missing adds an "error" result for each expected test that reported

@@ -128,3 +128,19 @@ example.com/mini.TestFirstLeak: goroutine func@pool.go:24 is blocked (run 1 of m
 		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+func TestGoFailed(t *testing.T) {
+	for _, c := range []struct {
+		out  string
+		want bool
+	}{
+		{"go: -modfile cannot be used in workspace mode\n", true},
+		{"go: updates to go.mod needed; to update it:\n\tgo mod tidy\n", true},
+		{"--- FAIL: TestX (0.00s)\n    x_test.go:3: go: not a go command\nFAIL\n", false},
+		{"panic: test timed out after 10m0s\n", false},
+	} {
+		if got := goFailed(c.out); got != c.want {
+			t.Errorf("goFailed(%q) = %v, want %v", c.out, got, c.want)
+		}
+	}
+}

@@ -95,7 +95,11 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	var un *rewrite.Unsupported
 	var build *gotest.BuildError
 	var load *gotest.LoadError
+	var goErr *gotest.GoError
 	switch {
+	case errors.As(err, &goErr):
+		fmt.Fprintln(stderr, strings.TrimSpace(goErr.Output))
+		return exitUsage, errors.New("go test failed before running the tests (its output above)")
 	case errors.As(err, &un):
 		fmt.Fprint(stderr, gotest.Problems(un))
 		return exitUsage, fmt.Errorf("%d %s cannot be translated (listed above)", len(un.Problems), plural(len(un.Problems), "construct"))
