@@ -15,6 +15,7 @@ import (
 
 	"github.com/simrun/simrun/gort"
 	"github.com/simrun/simrun/gotest/rewrite"
+	"golang.org/x/tools/go/packages"
 )
 
 // hashTree hashes every file under dir, to prove a run writes none.
@@ -258,5 +259,39 @@ func TestSelfModule(t *testing.T) {
 	}
 	if len(res) != 1 || res[0].Kind != "leak" || res[0].Package != "github.com/simrun/simrun/gotest/testdata/self" {
 		t.Fatalf("results %+v", res)
+	}
+}
+
+// TestBuildErrorPositions: translated code that does not compile is a
+// *BuildError whose messages point at the original file and line, through
+// the translation's //line directives. The seam breaks the translation of
+// pool.go at its line 99.
+func TestBuildErrorPositions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("translates and builds a module (-short)")
+	}
+	offline(t)
+	defer func(f func(*packages.Package, rewrite.Config) ([]rewrite.File, []string, error)) { rewritePackage = f }(rewritePackage)
+	rewritePackage = func(pkg *packages.Package, cfg rewrite.Config) ([]rewrite.File, []string, error) {
+		files, tests, err := rewrite.Package(pkg, cfg)
+		for i, f := range files {
+			if filepath.Base(f.Path) == "pool.go" {
+				files[i].Content = append(f.Content, "\n//line "+f.Path+":99\nvar _ int = \"not an int\"\n"...)
+			}
+		}
+		return files, tests, err
+	}
+	var out bytes.Buffer
+	_, err := Run(context.Background(), Options{Dir: "testdata/mini", Stdout: &out, Stderr: &out,
+		Config: gort.Config{Runs: 5, TracesDir: t.TempDir()}})
+	var be *BuildError
+	if !errors.As(err, &be) {
+		t.Fatalf("Run: %v, want a *BuildError\n%s", err, out.String())
+	}
+	if !strings.Contains(strings.Join(be.Errors, "\n"), "pool.go:99") {
+		t.Fatalf("errors do not point at pool.go:99:\n%s", strings.Join(be.Errors, "\n"))
+	}
+	if code := ExitCode(nil, err); code != ExitUsage {
+		t.Errorf("exit %d, want %d", code, ExitUsage)
 	}
 }
