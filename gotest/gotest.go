@@ -81,6 +81,10 @@ type InputError struct{ Err error }
 func (e *InputError) Error() string { return e.Err.Error() }
 func (e *InputError) Unwrap() error { return e.Err }
 
+// Unsupported is the verdict of a test whose binary compiles a package
+// with constructs the translation cannot handle: it did not run.
+const Unsupported = "unsupported"
+
 // Exit statuses, as every simrun command.
 const (
 	ExitClean        = 0
@@ -90,7 +94,8 @@ const (
 )
 
 // ExitCode is the exit status of simrun test for Run's results and error:
-// 2 for an error (the translation, the build, the input), else 1 if a test
+// 2 for an error (the translation, the build, the input: even if other
+// tests ran and found something, the run did not do all it was asked), else 1 if a test
 // has a finding, 3 if a test has no verdict (its binary crashed or timed
 // out), 0 when every test is clean. An interruption (context.Canceled) is
 // the caller's to map to its signal's status.
@@ -115,7 +120,9 @@ func ExitCode(results []gort.Result, err error) int {
 // (sorted by package, then in the order the tests ran) and an error: a
 // *rewrite.Unsupported listing what cannot be translated, a *LoadError, a
 // *BuildError, a *GoError, an *InputError, or ctx's error when ctx was cancelled, with
-// the results reported until then. Config.TracesDir, relative to the
+// the results reported until then. Tests whose binaries compile a package
+// the translation cannot handle do not run (verdict "unsupported"): the
+// others do, and the error is then the *rewrite.Unsupported. Config.TracesDir, relative to the
 // current directory ("" = simrun-traces), is where findings' traces go;
 // Config.Report is Run's own.
 func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
@@ -155,7 +162,7 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
-	setup, overlayFile, want, err := o.prepare(ctx, runRE, scratch, progress)
+	p, err := o.prepare(ctx, runRE, scratch, progress)
 	if err != nil {
 		if ctx.Err() != nil {
 			// Interrupted before go test ran: nothing was found; say
@@ -164,73 +171,134 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 		}
 		return nil, err
 	}
-
-	cfg := o.Config
-	cfg.Report = filepath.Join(scratch, "report.jsonl")
-	if cfg.TracesDir == "" {
-		cfg.TracesDir = "simrun-traces"
+	// The error of a run that went through: what could not be translated
+	// (those tests did not run), then what did not compile.
+	var runErr error
+	if p.problems != nil {
+		runErr = p.problems
 	}
-	if cfg.TracesDir, err = filepath.Abs(cfg.TracesDir); err != nil {
-		return nil, fmt.Errorf("-out: %w", err)
-	}
-	progress("building the tests", 0, 0)
-	stopWatch := watchReport(cfg.Report, len(want), progress)
-	out, runErr := o.goTest(ctx, cfg, setup, overlayFile)
-	stopWatch()
-	progress("", 0, 0)
-	results, err = readReport(cfg.Report)
-	if err != nil {
-		return nil, err
-	}
+	results, err = o.runTests(ctx, p, progress)
+	results = sortResults(append(results, p.blocked...))
 	if ctx.Err() != nil {
 		o.print(results, true)
 		return results, ctx.Err()
 	}
-	if berr := buildErrors(out); berr != nil {
-		o.print(results, false)
-		return results, berr
+	if err != nil && runErr == nil {
+		runErr = err
 	}
-	if len(results) == 0 && runErr != nil && goFailed(out) {
+	o.print(results, false)
+	return results, runErr
+}
+
+// runTests runs go test on p's packages and returns the results of their
+// tests: those the test binaries reported, and one without a verdict for
+// each test that reported nothing. The error is a *BuildError when a
+// translation did not compile, a *GoError when go test failed as a
+// command.
+func (o *Options) runTests(ctx context.Context, p *plan, progress func(string, int, int)) ([]gort.Result, error) {
+	if len(p.packages) == 0 {
+		return nil, nil
+	}
+	cfg := o.Config
+	cfg.Report = filepath.Join(filepath.Dir(p.overlayFile), "report.jsonl")
+	if cfg.TracesDir == "" {
+		cfg.TracesDir = "simrun-traces"
+	}
+	var err error
+	if cfg.TracesDir, err = filepath.Abs(cfg.TracesDir); err != nil {
+		return nil, fmt.Errorf("-out: %w", err)
+	}
+	progress("building the tests", 0, 0)
+	stopWatch := watchReport(cfg.Report, len(p.want), progress)
+	out, runErr := o.goTest(ctx, cfg, p, p.overlayFile)
+	stopWatch()
+	progress("", 0, 0)
+	results, err := readReport(cfg.Report)
+	if err != nil || ctx.Err() != nil {
+		return results, err
+	}
+	berr := buildErrors(out)
+	if berr == nil && len(results) == 0 && runErr != nil && goFailed(out) {
 		return nil, &GoError{Output: out}
 	}
-	results = missing(results, want, runErr, out)
-	o.print(results, false)
-	return results, nil
+	return missing(results, p.want, runErr, out), berr
+}
+
+// plan is what Run prepared for go test.
+type plan struct {
+	setup       moduleSetup
+	overlayFile string
+	packages    []string // import paths of the test packages go test runs
+	want        []testID // the tests they will run
+	// blocked are the results of the selected tests whose binaries
+	// compile a package the translation cannot handle (verdict
+	// "unsupported"), and problems what it cannot handle.
+	blocked  []gort.Result
+	problems *rewrite.Unsupported
 }
 
 // prepare loads the packages, writes the temporary go.mod (or go.work)
 // and the translations with their overlay in scratch, and lists the tests
-// go test will run.
-func (o *Options) prepare(ctx context.Context, runRE *regexp.Regexp, scratch string, progress func(string, int, int)) (setup moduleSetup, overlayFile string, want []testID, err error) {
+// go test will run. A test package whose binary compiles a package the
+// translation cannot handle does not run; the others do.
+func (o *Options) prepare(ctx context.Context, runRE *regexp.Regexp, scratch string, progress func(string, int, int)) (*plan, error) {
 	progress("loading the packages", 0, 0)
 	g, err := loadGraph(ctx, o.Dir, o.Patterns)
 	if err != nil {
-		return setup, "", nil, err
+		return nil, err
 	}
-	if setup, err = prepareModule(ctx, g.module, o.Dir, scratch); err != nil {
-		return setup, "", nil, err
+	p := &plan{}
+	if p.setup, err = prepareModule(ctx, g.module, o.Dir, scratch); err != nil {
+		return nil, err
 	}
 	units, err := loadUnits(ctx, o.Dir, g)
 	if err != nil {
-		return setup, "", nil, err
+		return nil, err
 	}
 	progress(fmt.Sprintf("translating the packages (%d)", len(units)), 0, 0)
-	ov, err := translate(units, setup, scratch)
+	ov, unsupported, err := translate(units, p.setup, scratch)
 	if err != nil {
-		return setup, "", nil, err
+		return nil, err
 	}
-	if want = expected(units, runRE); len(want) == 0 {
-		return setup, "", nil, &InputError{fmt.Errorf("no tests to run in %s%s", strings.Join(o.Patterns, " "), runSuffix(o.Run))}
+	blocked := map[string]string{} // test package → why
+	for _, pkg := range sortedKeys(g.binaries) {
+		var why []string
+		for _, dep := range g.binaries[pkg] {
+			for _, pr := range unsupported[dep] {
+				why = append(why, fmt.Sprintf("%s:%d: %s", relPath(pr.Pos.Filename), pr.Pos.Line, pr.What))
+			}
+		}
+		if len(why) > 0 {
+			blocked[pkg] = "not translated: " + strings.Join(why, "; ")
+		} else {
+			p.packages = append(p.packages, pkg)
+		}
 	}
-	overlayFile = filepath.Join(scratch, "overlay.json")
+	for _, id := range expected(units, runRE) {
+		if why, ok := blocked[id.pkg]; ok {
+			p.blocked = append(p.blocked, gort.Result{Package: id.pkg, Test: id.test, Verdict: Unsupported, Message: why})
+		} else {
+			p.want = append(p.want, id)
+		}
+	}
+	for _, path := range sortedKeys(unsupported) {
+		if p.problems == nil {
+			p.problems = &rewrite.Unsupported{}
+		}
+		p.problems.Problems = append(p.problems.Problems, unsupported[path]...)
+	}
+	if len(p.want) == 0 && len(p.blocked) == 0 {
+		return nil, &InputError{fmt.Errorf("no tests to run in %s%s", strings.Join(o.Patterns, " "), runSuffix(o.Run))}
+	}
+	p.overlayFile = filepath.Join(scratch, "overlay.json")
 	b, err := json.Marshal(ov)
 	if err != nil {
-		return setup, "", nil, fmt.Errorf("encoding the overlay: %w", err)
+		return nil, fmt.Errorf("encoding the overlay: %w", err)
 	}
-	if err := os.WriteFile(overlayFile, b, 0o644); err != nil {
-		return setup, "", nil, fmt.Errorf("writing the overlay: %w", err)
+	if err := os.WriteFile(p.overlayFile, b, 0o644); err != nil {
+		return nil, fmt.Errorf("writing the overlay: %w", err)
 	}
-	return setup, overlayFile, want, nil
+	return p, nil
 }
 
 func writerOr(w io.Writer) io.Writer {
@@ -329,7 +397,8 @@ func expected(units []*unit, run *regexp.Regexp) []testID {
 }
 
 // goTest runs go test on the translated packages and returns its output.
-func (o *Options) goTest(ctx context.Context, cfg gort.Config, setup moduleSetup, overlayFile string) (string, error) {
+func (o *Options) goTest(ctx context.Context, cfg gort.Config, p *plan, overlayFile string) (string, error) {
+	setup := p.setup
 	env, err := json.Marshal(cfg)
 	if err != nil {
 		return "", fmt.Errorf("encoding the configuration: %w", err)
@@ -351,7 +420,7 @@ func (o *Options) goTest(ctx context.Context, cfg gort.Config, setup moduleSetup
 	if o.Verbose {
 		args = append(args, "-v")
 	}
-	args = append(args, o.Patterns...)
+	args = append(args, p.packages...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = o.Dir
 	cmd.Env = append(append(os.Environ(), setup.Env...), gort.EnvConfig+"="+string(env))
@@ -431,12 +500,17 @@ func readReport(path string) ([]gort.Result, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading the tests' report: %w", err)
 	}
-	// Test binaries run in parallel: their lines interleave, but each
-	// binary runs its tests one after the other, in source order.
+	return sortResults(results), nil
+}
+
+// sortResults sorts results by package, keeping the order of each
+// package's: test binaries run in parallel and their lines interleave, but
+// each binary runs its tests one after the other, in source order.
+func sortResults(results []gort.Result) []gort.Result {
 	sort.SliceStable(results, func(i, j int) bool {
 		return idOf(results[i].Package, "").pkg < idOf(results[j].Package, "").pkg
 	})
-	return results, nil
+	return results
 }
 
 // buildLine matches a compiler message, "file.go:12:3: ..." (the file

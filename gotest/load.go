@@ -2,6 +2,7 @@ package gotest
 
 import (
 	"context"
+	"go/ast"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,9 @@ type graph struct {
 	module   mainModule
 	paths    []string        // import paths of the main module's packages to translate, sorted
 	selected map[string]bool // import paths of the packages whose tests were asked for
+	// binaries maps each selected package with tests to the main
+	// module's packages its test binary compiles (itself among them).
+	binaries map[string][]string
 }
 
 // testMain reports whether p is the generated main package of a test
@@ -50,7 +54,7 @@ func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, erro
 	if err != nil {
 		return nil, &LoadError{Errors: []string{err.Error()}}
 	}
-	g := &graph{selected: map[string]bool{}}
+	g := &graph{selected: map[string]bool{}, binaries: map[string][]string{}}
 	var errs []string
 	seen := map[string]bool{}
 	paths := map[string]bool{}
@@ -82,6 +86,11 @@ func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, erro
 		}
 		walk(p)
 	}
+	for _, p := range roots {
+		if testMain(p) && !runtimePackage(strings.TrimSuffix(p.PkgPath, ".test")) {
+			g.binaries[strings.TrimSuffix(p.PkgPath, ".test")] = binary(p)
+		}
+	}
 	if len(errs) > 0 {
 		return nil, &LoadError{Errors: dedup(errs)}
 	}
@@ -96,6 +105,29 @@ func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, erro
 	}
 	sort.Strings(g.paths)
 	return g, nil
+}
+
+// binary lists the main module's packages (import paths, an external
+// test package as its package) that the test binary whose main package is
+// m compiles.
+func binary(m *packages.Package) []string {
+	seen := map[string]bool{}
+	in := map[string]bool{}
+	var walk func(p *packages.Package)
+	walk = func(p *packages.Package) {
+		if seen[p.ID] || runtimePackage(p.PkgPath) {
+			return
+		}
+		seen[p.ID] = true
+		if p.Module != nil && p.Module.Main && !testMain(p) {
+			in[strings.TrimSuffix(p.PkgPath, "_test")] = true
+		}
+		for _, q := range p.Imports {
+			walk(q)
+		}
+	}
+	walk(m)
+	return sortedKeys(in)
 }
 
 // unit is one package to translate: the variant chosen for it, and the
@@ -165,22 +197,28 @@ type overlay struct {
 // scratch/src, and returns the overlay. A file of a unit that the
 // rewriter returns unchanged (or not at all) still goes through the
 // overlay when its language version must be set (setup.FileVersion).
-func translate(units []*unit, setup moduleSetup, scratch string) (*overlay, error) {
+//
+// A package with constructs the translation cannot handle is left out of
+// the overlay; its problems are returned by import path (an external test
+// package's under its package's), in package order.
+func translate(units []*unit, setup moduleSetup, scratch string) (*overlay, map[string][]rewrite.Problem, error) {
 	ov := &overlay{Replace: map[string]string{}}
-	var unsupported rewrite.Unsupported
+	unsupported := map[string][]rewrite.Problem{}
 	for i, u := range units {
 		files, tests, err := rewritePackage(u.pkg, rewrite.Config{Runtime: runtimeModule + "/gort"})
+		if un, ok := err.(*rewrite.Unsupported); ok {
+			base := strings.TrimSuffix(u.pkg.PkgPath, "_test")
+			unsupported[base] = append(unsupported[base], un.Problems...)
+			u.tests = declaredTests(u.pkg)
+			continue
+		}
 		if err != nil {
-			if un, ok := err.(*rewrite.Unsupported); ok {
-				unsupported.Problems = append(unsupported.Problems, un.Problems...)
-				continue
-			}
-			return nil, fmt.Errorf("translating %s: %w", u.pkg.PkgPath, err)
+			return nil, nil, fmt.Errorf("translating %s: %w", u.pkg.PkgPath, err)
 		}
 		u.tests = tests
 		dst := filepath.Join(scratch, "src", fmt.Sprintf("%03d-%s", i, filepath.Base(u.pkg.PkgPath)))
 		if err := os.MkdirAll(dst, 0o755); err != nil {
-			return nil, fmt.Errorf("writing the translation: %w", err)
+			return nil, nil, fmt.Errorf("writing the translation: %w", err)
 		}
 		done := map[string]bool{}
 		write := func(orig string, content []byte) error {
@@ -197,7 +235,7 @@ func translate(units []*unit, setup moduleSetup, scratch string) (*overlay, erro
 		}
 		for _, f := range files {
 			if err := write(f.Path, f.Content); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if setup.FileVersion == "" {
@@ -209,18 +247,31 @@ func translate(units []*unit, setup moduleSetup, scratch string) (*overlay, erro
 			}
 			b, err := os.ReadFile(orig)
 			if err != nil {
-				return nil, fmt.Errorf("reading %s: %w", orig, err)
+				return nil, nil, fmt.Errorf("reading %s: %w", orig, err)
 			}
 			if err := write(orig, b); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
-	if len(unsupported.Problems) > 0 {
-		// In package order, each package's in source order (rewrite's).
-		return nil, &unsupported
+	return ov, unsupported, nil
+}
+
+// declaredTests lists the TestXxx functions of pkg's test files, in source
+// order: the tests of a package the rewriter could not translate.
+func declaredTests(pkg *packages.Package) []string {
+	var tests []string
+	for _, f := range pkg.Syntax {
+		if !strings.HasSuffix(pkg.Fset.File(f.Pos()).Name(), "_test.go") {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Test") && fn.Name.Name != "TestMain" {
+				tests = append(tests, fn.Name.Name)
+			}
+		}
 	}
-	return ov, nil
+	return tests
 }
 
 func sortedKeys[V any](m map[string]V) []string {

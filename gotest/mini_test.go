@@ -98,23 +98,29 @@ func TestMini(t *testing.T) {
 }
 
 // TestUnsupported: code the translation cannot handle is an
-// *rewrite.Unsupported naming each file:line, exit status 2, before
-// anything is built or run.
+// *rewrite.Unsupported naming each file:line, exit status 2; its tests do
+// not run (verdict unsupported), and the tests of the module's other
+// packages do.
 func TestUnsupported(t *testing.T) {
+	if testing.Short() {
+		t.Skip("translates and builds a module (-short)")
+	}
 	offline(t)
 	var out bytes.Buffer
-	_, err := Run(context.Background(), Options{Dir: "testdata/unsupported", Stdout: &out, Stderr: &out})
+	res, err := Run(context.Background(), Options{Dir: "testdata/unsupported", Patterns: []string{"./..."}, Stdout: &out, Stderr: &out,
+		Config: gort.Config{Runs: 5, TracesDir: t.TempDir()}})
 	var un *rewrite.Unsupported
 	if !errors.As(err, &un) {
 		t.Fatalf("Run: %v, want *rewrite.Unsupported", err)
 	}
-	got := Problems(un)
-	for _, want := range []string{"fanin.go:14: reflect.Select"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("problems lack %q:\n%s", want, got)
-		}
+	if got := Problems(un); !strings.Contains(got, "fanin.go:14: reflect.Select") {
+		t.Errorf("problems lack reflect.Select at fanin.go:14:\n%s", got)
 	}
-	if code := ExitCode(nil, err); code != ExitUsage {
+	if len(res) != 2 || res[0].Test != "TestFirstOf" || res[0].Verdict != Unsupported || !strings.Contains(res[0].Message, "fanin.go:14") ||
+		res[1].Package != "example.com/unsupported/leak" || res[1].Kind != "leak" {
+		t.Fatalf("results %+v\n%s", res, out.String())
+	}
+	if code := ExitCode(res, err); code != ExitUsage {
 		t.Errorf("exit %d, want %d", code, ExitUsage)
 	}
 }

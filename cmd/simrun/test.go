@@ -102,7 +102,7 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, errors.New("go test failed before running the tests (its output above)")
 	case errors.As(err, &un):
 		fmt.Fprint(stderr, gotest.Problems(un))
-		return exitUsage, fmt.Errorf("%d %s cannot be translated (listed above)", len(un.Problems), plural(len(un.Problems), "construct"))
+		return exitUsage, fmt.Errorf("%d %s cannot be translated (listed above); the tests that compile them did not run", len(un.Problems), plural(len(un.Problems), "construct"))
 	case errors.As(err, &build):
 		fmt.Fprintln(stderr, strings.Join(build.Errors, "\n"))
 		return exitUsage, errors.New("the translated code does not compile (a limit of the translation, listed above; please report it)")
