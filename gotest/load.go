@@ -2,8 +2,8 @@ package gotest
 
 import (
 	"context"
-	"go/ast"
 	"fmt"
+	"go/ast"
 	"os"
 	"path/filepath"
 	"sort"
