@@ -3,6 +3,7 @@ package gotest
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -570,12 +571,38 @@ func missing(results []gort.Result, want []testID, runErr error, out string) []g
 	if tail := lastLines(out, 5); tail != "" {
 		why += ": " + tail
 	}
+	failed := buildFailed(out)
 	for _, id := range want {
-		if !got[id] {
-			results = append(results, gort.Result{Package: id.pkg, Test: id.test, Verdict: "error", Message: why})
+		if got[id] {
+			continue
+		}
+		r := gort.Result{Package: id.pkg, Test: id.test, Verdict: "error", Message: why}
+		if e, ok := failed[id.pkg]; ok {
+			r.Message = "not run: its translation does not compile: " + e
+		}
+		results = append(results, r)
+	}
+	return sortResults(results)
+}
+
+// failLine is go test's line for a test package that did not build.
+var failLine = regexp.MustCompile(`^FAIL\t(\S+) \[(build|setup) failed\]`)
+
+// buildFailed maps each test package that did not build to the first
+// compiler message of its build (the block "# package ..." before it).
+func buildFailed(out string) map[string]string {
+	failed := map[string]string{}
+	first := ""
+	for _, l := range strings.Split(out, "\n") {
+		if first == "" && buildLine.MatchString(l) {
+			first = l
+		}
+		if m := failLine.FindStringSubmatch(l); m != nil {
+			failed[m[1]] = cmp.Or(first, "see go test's output")
+			first = ""
 		}
 	}
-	return results
+	return failed
 }
 
 func lastLines(s string, n int) string {

@@ -69,6 +69,10 @@ func TestBuildErrors(t *testing.T) {
 	if len(be.Errors) != 2 || !strings.Contains(be.Errors[1], "pool.go:12:3") {
 		t.Fatalf("Errors = %q", be.Errors)
 	}
+	rs := missing(nil, []testID{idOf("example.com/mini", "TestA")}, errors.New("exit status 1"), out)
+	if len(rs) != 1 || rs[0].Verdict != "error" || !strings.Contains(rs[0].Message, "does not compile: ./pool.go:12:3") {
+		t.Fatalf("the test of the package that did not build: %+v", rs)
+	}
 }
 
 // TestReadReport: lines of binaries that ran in parallel come out by
