@@ -49,6 +49,7 @@ func begin(x *sim.Execution) {
 		names, exiting = map[string]int{}, map[string]int{}
 	}
 	clear(names)
+	names["main"] = 1 // the test's goroutine
 	clear(exiting)
 }
 
