@@ -446,9 +446,46 @@ func pointerMethodOnValue(sel *types.Selection) bool {
 	return !sel.Indirect()
 }
 
+// under is t's underlying type; for a type parameter, its core type (the
+// one underlying type of every type in its type set), if it has one.
 func under(t types.Type) types.Type {
 	if t == nil {
 		return nil
 	}
-	return t.Underlying()
+	tp, ok := types.Unalias(t).(*types.TypeParam)
+	if !ok {
+		return t.Underlying()
+	}
+	iface, ok := tp.Constraint().Underlying().(*types.Interface)
+	if !ok {
+		return t.Underlying()
+	}
+	var core types.Type
+	for i := 0; i < iface.NumEmbeddeds(); i++ {
+		var terms []types.Type
+		switch e := iface.EmbeddedType(i).(type) {
+		case *types.Union:
+			for j := 0; j < e.Len(); j++ {
+				terms = append(terms, e.Term(j).Type())
+			}
+		case *types.Interface:
+			continue
+		default:
+			terms = append(terms, e)
+		}
+		for _, term := range terms {
+			u := under(term)
+			if c, ok := u.(*types.Chan); ok {
+				u = types.NewChan(types.SendRecv, c.Elem()) // directions do not matter here
+			}
+			if core != nil && !types.Identical(core, u) {
+				return t.Underlying()
+			}
+			core = u
+		}
+	}
+	if core == nil {
+		return t.Underlying()
+	}
+	return core
 }
