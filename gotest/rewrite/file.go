@@ -46,6 +46,7 @@ type fileTranslator struct {
 	// recover() becomes gort.Recovered(recover()): gort's Goexit and the
 	// end of an execution unwind with panics user code must not stop.
 	recoverCall map[*ast.CallExpr]bool
+	verifyOpts  map[*ast.CallExpr]bool // goleak.VerifyNone(t, opts)
 
 	usesGort bool
 	// sharedLoopVars: the file's language version is before Go 1.22, when
@@ -76,6 +77,7 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 		dropArgs:      map[*ast.CallExpr]int{},
 		mapOp:         map[*ast.CallExpr]bool{},
 		recoverCall:   map[*ast.CallExpr]bool{},
+		verifyOpts:    map[*ast.CallExpr]bool{},
 	}
 }
 
@@ -384,6 +386,10 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 		n.Ellipsis = token.NoPos
 	}
 	switch {
+	case ft.verifyOpts[n]:
+		fun := ast.NewIdent("simrunVerifyNone")
+		fun.NamePos = n.Fun.Pos()
+		n.Fun = fun
 	case ft.chanOp[n]:
 		name := map[string]string{"close": "Close", "len": "Len", "cap": "Cap"}[ft.builtin(n)]
 		ft.replace(c, n, &ast.CallExpr{Fun: ft.gort(name), Lparen: n.Lparen, Args: n.Args, Rparen: n.Rparen})

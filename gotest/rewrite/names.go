@@ -191,7 +191,14 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 		}
 	}
 	if path == "go.uber.org/goleak" && fn.Name() == "VerifyNone" {
-		ft.dropArgs[n] = 1 // gort.VerifyNone takes no options
+		// gort.VerifyNone takes no options: with options, the generated
+		// simrunVerifyNone still evaluates them (they may be the only use
+		// of a variable); options passed as a slice... are dropped.
+		if n.Ellipsis.IsValid() {
+			ft.dropArgs[n] = 1
+		} else if len(n.Args) > 1 {
+			ft.verifyOpts[n] = true
+		}
 		return
 	}
 	if _, ok := redirect[path]; ok || ft.translatedPath(path) {

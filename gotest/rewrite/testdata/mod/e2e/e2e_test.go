@@ -3,6 +3,8 @@ package e2e
 import (
 	"sync"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 func TestLeak(t *testing.T) {
@@ -46,4 +48,12 @@ func TestFatalInSafely(t *testing.T) {
 		t.Error("the panic was not recovered")
 	}
 	Safely(func() { t.Fatal("fatal") })
+}
+
+// TestGoleak: goleak.VerifyNone (with an option) reports the leaking
+// sender as gort.VerifyNone does.
+func TestGoleak(t *testing.T) {
+	opt := goleak.IgnoreCurrent()
+	defer goleak.VerifyNone(t, opt)
+	Fetch(false, true)
 }
