@@ -177,6 +177,8 @@ func TestEndToEnd(t *testing.T) {
 		"TestLocked":        "clean ",
 		"TestFatalInSafely": "finding test-failed",
 		"TestGoleak":        "finding leak",
+		"TestMapRace":       "finding race",
+		"TestMapLocked":     "clean ",
 	}
 	checkReport(t, got, want, out)
 }

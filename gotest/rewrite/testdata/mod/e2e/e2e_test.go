@@ -57,3 +57,18 @@ func TestGoleak(t *testing.T) {
 	defer goleak.VerifyNone(t, opt)
 	Fetch(false, true)
 }
+
+func testRegistry(t *testing.T, locked bool) {
+	r := &Registry{m: map[string]int{}}
+	done := make(chan bool)
+	go func() {
+		r.Set("a", 1, locked)
+		done <- true
+	}()
+	r.Sum()
+	<-done
+}
+
+// TestMapRace: an unlocked write races with a locked range over the map.
+func TestMapRace(t *testing.T)   { testRegistry(t, false) }
+func TestMapLocked(t *testing.T) { testRegistry(t, true) }
