@@ -253,8 +253,12 @@ func (ft *fileTranslator) funcOf(e ast.Expr) *types.Func {
 // checkFile reports cgo and go:linkname.
 func (ft *fileTranslator) checkFile() {
 	for _, imp := range ft.file.Imports {
-		if p, _ := strconv.Unquote(imp.Path.Value); p == "C" {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		if p == "C" {
 			ft.problem(imp.Pos(), `import "C": cgo is not translated`)
+		}
+		if _, ok := redirect[p]; ok && imp.Name != nil && imp.Name.Name == "." {
+			ft.problem(imp.Pos(), "dot import of %q: the translation redirects its names only when qualified", p)
 		}
 	}
 	for _, cg := range ft.file.Comments {

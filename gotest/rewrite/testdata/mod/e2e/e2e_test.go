@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 
@@ -72,3 +73,9 @@ func testRegistry(t *testing.T, locked bool) {
 // TestMapRace: an unlocked write races with a locked range over the map.
 func TestMapRace(t *testing.T)   { testRegistry(t, false) }
 func TestMapLocked(t *testing.T) { testRegistry(t, true) }
+
+// ExampleFetch would run outside RunTest: the translation renames it.
+func ExampleFetch() {
+	fmt.Println(Fetch(true, false))
+	// Output: 42
+}
