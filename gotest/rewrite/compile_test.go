@@ -110,6 +110,11 @@ func translateModule(t *testing.T, dir string, patterns ...string) []string {
 	if err := os.WriteFile(mf, mod, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if sum, err := os.ReadFile(filepath.Join(dir, "go.sum")); err == nil {
+		if err := os.WriteFile(filepath.Join(tmp, "go.sum"), sum, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return []string{"-overlay", ov, "-modfile", mf}
 }
 
@@ -171,6 +176,9 @@ func TestEndToEnd(t *testing.T) {
 		"TestRace":          "finding race",
 		"TestLocked":        "clean ",
 		"TestFatalInSafely": "finding test-failed",
+		"TestGoleak":        "finding leak",
+		"TestMapRace":       "finding race",
+		"TestMapLocked":     "clean ",
 	}
 	checkReport(t, got, want, out)
 }

@@ -46,6 +46,8 @@ type fileTranslator struct {
 	// recover() becomes gort.Recovered(recover()): gort's Goexit and the
 	// end of an execution unwind with panics user code must not stop.
 	recoverCall map[*ast.CallExpr]bool
+	verifyOpts  map[*ast.CallExpr]bool // goleak.VerifyNone(t, opts)
+	rangeMap    map[*ast.RangeStmt]bool
 
 	usesGort bool
 	// sharedLoopVars: the file's language version is before Go 1.22, when
@@ -76,6 +78,8 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 		dropArgs:      map[*ast.CallExpr]int{},
 		mapOp:         map[*ast.CallExpr]bool{},
 		recoverCall:   map[*ast.CallExpr]bool{},
+		verifyOpts:    map[*ast.CallExpr]bool{},
+		rangeMap:      map[*ast.RangeStmt]bool{},
 	}
 }
 
@@ -191,6 +195,10 @@ func (ft *fileTranslator) pre(c *astutil.Cursor) bool {
 		if ft.isChan(n.X) {
 			ft.chanOp[n] = true
 		}
+		if _, ok := under(ft.typeOf(n.X)).(*types.Map); ok {
+			ft.rangeMap[n] = true
+			ft.siteOf[n] = ft.exprSite(n.X)
+		}
 	case *ast.UnaryExpr:
 		switch n.Op {
 		case token.AND:
@@ -224,10 +232,13 @@ func (ft *fileTranslator) pre(c *astutil.Cursor) bool {
 			ft.siteOf[n] = ft.exprSite(n)
 		}
 	case *ast.IndexExpr:
-		if _, ok := under(ft.typeOf(n.X)).(*types.Array); ok {
-			ft.ctx[n.X] = ctxInner
-		}
 		ft.siteOf[n] = ft.exprSite(n)
+		switch under(ft.typeOf(n.X)).(type) {
+		case *types.Array:
+			ft.ctx[n.X] = ctxInner
+		case *types.Map:
+			ft.siteOf[n] = ft.exprSite(n.X) // a map is one location
+		}
 	case *ast.StarExpr:
 		ft.siteOf[n] = ft.exprSite(n)
 	case *ast.ParenExpr:
@@ -275,6 +286,7 @@ func (ft *fileTranslator) preCall(n *ast.CallExpr) {
 		if len(n.Args) >= 1 {
 			if _, ok := under(ft.typeOf(n.Args[0])).(*types.Map); ok {
 				ft.mapOp[n] = true
+				ft.siteOf[n] = ft.exprSite(n.Args[0])
 			}
 		}
 	case "":
@@ -355,6 +367,11 @@ func (ft *fileTranslator) post(c *astutil.Cursor) bool {
 	case *ast.SelectStmt:
 		ft.replaceNode(c, n, ft.selectStmt(n))
 	case *ast.RangeStmt:
+		if ft.rangeMap[n] {
+			// Iterating a map reads its contents.
+			n.X = ft.call("ReadMap", n.X, str(ft.siteOf[n]))
+			fillPos(n.X, n.For)
+		}
 		ft.recordRangeWrites(n)
 		if ft.chanOp[n] {
 			ft.replaceNode(c, n, ft.rangeChan(n))
@@ -384,6 +401,10 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 		n.Ellipsis = token.NoPos
 	}
 	switch {
+	case ft.verifyOpts[n]:
+		fun := ast.NewIdent("simrunVerifyNone")
+		fun.NamePos = n.Fun.Pos()
+		n.Fun = fun
 	case ft.chanOp[n]:
 		name := map[string]string{"close": "Close", "len": "Len", "cap": "Cap"}[ft.builtin(n)]
 		ft.replace(c, n, &ast.CallExpr{Fun: ft.gort(name), Lparen: n.Lparen, Args: n.Args, Rparen: n.Rparen})
@@ -404,7 +425,7 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 	case ft.recoverCall[n]:
 		ft.replace(c, n, &ast.CallExpr{Fun: ft.gortAt("Recovered", n.Pos()), Args: []ast.Expr{n}})
 	case ft.mapOp[n]:
-		n.Args[0] = ft.call("WriteMap", n.Args[0], str(ft.site(n.Pos())))
+		n.Args[0] = ft.call("WriteMap", n.Args[0], str(ft.siteOf[n]))
 	}
 }
 
@@ -713,7 +734,7 @@ func (ft *fileTranslator) memory(c *astutil.Cursor, e ast.Expr) {
 			if mode == ctxWrite {
 				name = "WriteMap"
 			}
-			ix.X = ft.call(name, ix.X, str(ft.site(ix.Lbrack)))
+			ix.X = ft.call(name, ix.X, str(ft.siteOf[ix]))
 			return
 		}
 	}

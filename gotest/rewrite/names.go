@@ -191,7 +191,14 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 		}
 	}
 	if path == "go.uber.org/goleak" && fn.Name() == "VerifyNone" {
-		ft.dropArgs[n] = 1 // gort.VerifyNone takes no options
+		// gort.VerifyNone takes no options: with options, the generated
+		// simrunVerifyNone still evaluates them (they may be the only use
+		// of a variable); options passed as a slice... are dropped.
+		if n.Ellipsis.IsValid() {
+			ft.dropArgs[n] = 1
+		} else if len(n.Args) > 1 {
+			ft.verifyOpts[n] = true
+		}
 		return
 	}
 	if _, ok := redirect[path]; ok || ft.translatedPath(path) {
@@ -246,8 +253,12 @@ func (ft *fileTranslator) funcOf(e ast.Expr) *types.Func {
 // checkFile reports cgo and go:linkname.
 func (ft *fileTranslator) checkFile() {
 	for _, imp := range ft.file.Imports {
-		if p, _ := strconv.Unquote(imp.Path.Value); p == "C" {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		if p == "C" {
 			ft.problem(imp.Pos(), `import "C": cgo is not translated`)
+		}
+		if _, ok := redirect[p]; ok && imp.Name != nil && imp.Name.Name == "." {
+			ft.problem(imp.Pos(), "dot import of %q: the translation redirects its names only when qualified", p)
 		}
 	}
 	for _, cg := range ft.file.Comments {

@@ -68,6 +68,13 @@ func Package(pkg *packages.Package, cfg Config) (files []File, tests []string, e
 	if cfg.Runtime == "" {
 		cfg.Runtime = DefaultRuntime
 	}
+	defer func() {
+		// A construct the translator does not expect must not take the
+		// driver down: it is an error naming the package.
+		if r := recover(); r != nil {
+			files, tests, err = nil, nil, fmt.Errorf("rewrite: internal error translating %s: %v", pkg.PkgPath, r)
+		}
+	}()
 	pt := newPkgTranslator(pkg, cfg)
 	return pt.run()
 }
@@ -238,6 +245,14 @@ func (pt *pkgTranslator) planFuncs() {
 					pt.renamed[obj] = "simrun" + fd.Name.Name
 				}
 				fd.Name.Name = "simrun" + fd.Name.Name
+			case test && (hasTestPrefix(fd.Name.Name, "Fuzz") || hasTestPrefix(fd.Name.Name, "Example")):
+				// go test -run runs fuzz seeds and examples outside
+				// RunTest, where translated code cannot block: they
+				// are renamed out of its sight.
+				if obj != nil {
+					pt.renamed[obj] = "simrun" + fd.Name.Name
+				}
+				fd.Name.Name = "simrun" + fd.Name.Name
 			}
 		}
 	}
@@ -246,11 +261,7 @@ func (pt *pkgTranslator) planFuncs() {
 // isTestFunc reports whether fd is func TestXxx(t *testing.T), as go test
 // recognises it.
 func (pt *pkgTranslator) isTestFunc(fd *ast.FuncDecl) bool {
-	name := fd.Name.Name
-	if !strings.HasPrefix(name, "Test") || fd.Type.TypeParams != nil {
-		return false
-	}
-	if rest := name[4:]; rest != "" && rest[0] >= 'a' && rest[0] <= 'z' {
+	if !hasTestPrefix(fd.Name.Name, "Test") || fd.Type.TypeParams != nil {
 		return false
 	}
 	obj, ok := pt.info.Defs[fd.Name].(*types.Func)
@@ -262,6 +273,16 @@ func (pt *pkgTranslator) isTestFunc(fd *ast.FuncDecl) bool {
 		return false
 	}
 	return isNamed(sig.Params().At(0).Type(), "testing", "T", true)
+}
+
+// hasTestPrefix reports whether name is prefix followed by nothing or by
+// a character that is not a lower-case letter, as go test requires.
+func hasTestPrefix(name, prefix string) bool {
+	if !strings.HasPrefix(name, prefix) {
+		return false
+	}
+	rest := name[len(prefix):]
+	return rest == "" || !(rest[0] >= 'a' && rest[0] <= 'z')
 }
 
 // isNamed reports whether t is (a pointer to, if ptr) the named type
@@ -446,9 +467,46 @@ func pointerMethodOnValue(sel *types.Selection) bool {
 	return !sel.Indirect()
 }
 
+// under is t's underlying type; for a type parameter, its core type (the
+// one underlying type of every type in its type set), if it has one.
 func under(t types.Type) types.Type {
 	if t == nil {
 		return nil
 	}
-	return t.Underlying()
+	tp, ok := types.Unalias(t).(*types.TypeParam)
+	if !ok {
+		return t.Underlying()
+	}
+	iface, ok := tp.Constraint().Underlying().(*types.Interface)
+	if !ok {
+		return t.Underlying()
+	}
+	var core types.Type
+	for i := 0; i < iface.NumEmbeddeds(); i++ {
+		var terms []types.Type
+		switch e := iface.EmbeddedType(i).(type) {
+		case *types.Union:
+			for j := 0; j < e.Len(); j++ {
+				terms = append(terms, e.Term(j).Type())
+			}
+		case *types.Interface:
+			continue
+		default:
+			terms = append(terms, e)
+		}
+		for _, term := range terms {
+			u := under(term)
+			if c, ok := u.(*types.Chan); ok {
+				u = types.NewChan(types.SendRecv, c.Elem()) // directions do not matter here
+			}
+			if core != nil && !types.Identical(core, u) {
+				return t.Underlying()
+			}
+			core = u
+		}
+	}
+	if core == nil {
+		return t.Underlying()
+	}
+	return core
 }

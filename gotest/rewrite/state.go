@@ -256,6 +256,9 @@ func simrunRange[T any](c *gort.Chan[T]) (*gort.Chan[T], T, bool) {
 	return c, v, ok
 }
 
+// simrunVerifyNone is goleak.VerifyNone with options, which gort ignores.
+func simrunVerifyNone(t gort.TB, _ ...any) { gort.VerifyNone(t) }
+
 // simrunMakeChan makes a channel of a named channel type.
 func simrunMakeChan[C ~*gort.Chan[T], T any](size int, site string) C {
 	return C(gort.MakeChan[T](size, site))

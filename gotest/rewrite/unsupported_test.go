@@ -19,6 +19,7 @@ func TestUnsupported(t *testing.T) {
 		"example.com/unsup/untranslated": {"n.go:12: argument 1 of os/signal.Notify", "n.go:13: argument 1 of net/http.NewRequestWithContext", "n.go:16: *net/http.Request.Context returns context.Context"},
 		"example.com/unsup/chanmethod":   {"c.go:5: method Push on channel type"},
 		"example.com/unsup/contextcause": {"c.go:10: context.WithTimeoutCause has no simrun counterpart"},
+		"example.com/unsup/dotimport":    {`d.go:3: dot import of "sync"`},
 	}
 	for _, p := range load(t, "testdata/unsup", "./...") {
 		t.Run(p.PkgPath, func(t *testing.T) {

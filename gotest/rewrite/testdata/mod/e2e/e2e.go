@@ -51,3 +51,27 @@ func Safely(f func()) (panicked bool) {
 	f()
 	return false
 }
+
+// Registry is a map that Sum iterates and Set writes, with or without the
+// lock.
+type Registry struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+func (r *Registry) Set(k string, v int, locked bool) {
+	if locked {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+	}
+	r.m[k] = v
+}
+
+func (r *Registry) Sum() (n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, v := range r.m {
+		n += v
+	}
+	return n
+}

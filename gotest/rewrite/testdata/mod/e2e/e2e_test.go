@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"fmt"
 	"sync"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 func TestLeak(t *testing.T) {
@@ -46,4 +49,33 @@ func TestFatalInSafely(t *testing.T) {
 		t.Error("the panic was not recovered")
 	}
 	Safely(func() { t.Fatal("fatal") })
+}
+
+// TestGoleak: goleak.VerifyNone (with an option) reports the leaking
+// sender as gort.VerifyNone does.
+func TestGoleak(t *testing.T) {
+	opt := goleak.IgnoreCurrent()
+	defer goleak.VerifyNone(t, opt)
+	Fetch(false, true)
+}
+
+func testRegistry(t *testing.T, locked bool) {
+	r := &Registry{m: map[string]int{}}
+	done := make(chan bool)
+	go func() {
+		r.Set("a", 1, locked)
+		done <- true
+	}()
+	r.Sum()
+	<-done
+}
+
+// TestMapRace: an unlocked write races with a locked range over the map.
+func TestMapRace(t *testing.T)   { testRegistry(t, false) }
+func TestMapLocked(t *testing.T) { testRegistry(t, true) }
+
+// ExampleFetch would run outside RunTest: the translation renames it.
+func ExampleFetch() {
+	fmt.Println(Fetch(true, false))
+	// Output: 42
 }
