@@ -158,7 +158,11 @@ func prepareModule(ctx context.Context, m mainModule, dir, scratch string) (modu
 	}
 	rt, err := writeRuntime(cacheDir())
 	if err != nil {
-		return moduleSetup{}, err
+		// A cache directory we may not write (a read-only home in CI).
+		var terr error
+		if rt, terr = writeRuntime(os.TempDir()); terr != nil {
+			return moduleSetup{}, err
+		}
 	}
 	work, err := goCmd(ctx, dir, "env", "GOWORK")
 	if err != nil {
