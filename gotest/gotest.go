@@ -122,8 +122,11 @@ func ExitCode(results []gort.Result, err error) int {
 // *rewrite.Unsupported listing what cannot be translated, a *LoadError, a
 // *BuildError, a *GoError, an *InputError, or ctx's error when ctx was cancelled, with
 // the results reported until then. Tests whose binaries compile a package
-// the translation cannot handle do not run (verdict "unsupported"): the
-// others do, and the error is then the *rewrite.Unsupported. Config.TracesDir, relative to the
+// the translation cannot handle do not run (verdict "unsupported"), nor
+// those whose binaries compile a package that does not load (verdict
+// "error"): the others do, and the error joins the *LoadError, the
+// *rewrite.Unsupported and the *BuildError that apply (errors.As finds
+// each). Config.TracesDir, relative to the
 // current directory ("" = simrun-traces), is where findings' traces go;
 // Config.Report is Run's own.
 func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
@@ -172,23 +175,24 @@ func Run(ctx context.Context, o Options) (results []gort.Result, err error) {
 		}
 		return nil, err
 	}
-	// The error of a run that went through: what could not be translated
-	// (those tests did not run), then what did not compile.
-	var runErr error
-	if p.problems != nil {
-		runErr = p.problems
-	}
 	results, err = o.runTests(ctx, p, progress)
 	results = sortResults(append(results, p.blocked...))
 	if ctx.Err() != nil {
 		o.print(results, true)
 		return results, ctx.Err()
 	}
-	if err != nil && runErr == nil {
-		runErr = err
-	}
 	o.print(results, false)
-	return results, runErr
+	// The error of a run that went through: what did not load and what
+	// could not be translated (those tests did not run), what did not
+	// compile.
+	var errs []error
+	if p.loadErr != nil {
+		errs = append(errs, p.loadErr)
+	}
+	if p.problems != nil {
+		errs = append(errs, p.problems)
+	}
+	return results, errors.Join(append(errs, err)...)
 }
 
 // runTests runs go test on p's packages and returns the results of their
@@ -236,6 +240,7 @@ type plan struct {
 	// "unsupported"), and problems what it cannot handle.
 	blocked  []gort.Result
 	problems *rewrite.Unsupported
+	loadErr  *LoadError // the packages that do not load
 }
 
 // prepare loads the packages, writes the temporary go.mod (or go.work)
@@ -261,26 +266,45 @@ func (o *Options) prepare(ctx context.Context, runRE *regexp.Regexp, scratch str
 	if err != nil {
 		return nil, err
 	}
-	blocked := map[string]string{} // test package → why
+	// A test package whose binary compiles a package that does not load
+	// or that the translation cannot handle does not run.
+	unitErrs := map[string][]string{}
+	for _, u := range units {
+		base := strings.TrimSuffix(u.pkg.PkgPath, "_test")
+		unitErrs[base] = append(unitErrs[base], u.errs...)
+	}
+	var loadErrs []string
+	blocked := map[string]gort.Result{} // test package → the verdict of its tests
 	for _, pkg := range sortedKeys(g.binaries) {
+		broken := g.loadErrs[pkg]
 		var why []string
 		for _, dep := range g.binaries[pkg] {
+			broken = append(broken, unitErrs[dep]...)
 			for _, pr := range unsupported[dep] {
 				why = append(why, fmt.Sprintf("%s:%d: %s", relPath(pr.Pos.Filename), pr.Pos.Line, pr.What))
 			}
 		}
-		if len(why) > 0 {
-			blocked[pkg] = "not translated: " + strings.Join(why, "; ")
-		} else {
+		switch {
+		case len(broken) > 0:
+			broken = dedup(broken)
+			loadErrs = append(loadErrs, broken...)
+			blocked[pkg] = gort.Result{Verdict: "error", Message: "does not load: " + strings.ReplaceAll(strings.Join(broken, "; "), "\n", " ")}
+		case len(why) > 0:
+			blocked[pkg] = gort.Result{Verdict: Unsupported, Message: "not translated: " + strings.Join(why, "; ")}
+		default:
 			p.packages = append(p.packages, pkg)
 		}
 	}
 	for _, id := range expected(units, runRE) {
-		if why, ok := blocked[id.pkg]; ok {
-			p.blocked = append(p.blocked, gort.Result{Package: id.pkg, Test: id.test, Verdict: Unsupported, Message: why})
+		if r, ok := blocked[id.pkg]; ok {
+			r.Package, r.Test = id.pkg, id.test
+			p.blocked = append(p.blocked, r)
 		} else {
 			p.want = append(p.want, id)
 		}
+	}
+	if len(loadErrs) > 0 {
+		p.loadErr = &LoadError{Errors: dedup(loadErrs)}
 	}
 	for _, path := range sortedKeys(unsupported) {
 		if p.problems == nil {

@@ -23,6 +23,9 @@ type graph struct {
 	// binaries maps each selected package with tests to the main
 	// module's packages its test binary compiles (itself among them).
 	binaries map[string][]string
+	// loadErrs are the errors of the packages (of any module) that a
+	// selected package's test binary compiles, by selected package.
+	loadErrs map[string][]string
 }
 
 // testMain reports whether p is the generated main package of a test
@@ -54,7 +57,7 @@ func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, erro
 	if err != nil {
 		return nil, &LoadError{Errors: []string{err.Error()}}
 	}
-	g := &graph{selected: map[string]bool{}, binaries: map[string][]string{}}
+	g := &graph{selected: map[string]bool{}, binaries: map[string][]string{}, loadErrs: map[string][]string{}}
 	var errs []string
 	seen := map[string]bool{}
 	paths := map[string]bool{}
@@ -86,12 +89,17 @@ func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, erro
 		}
 		walk(p)
 	}
+	usable := false
 	for _, p := range roots {
 		if testMain(p) && !runtimePackage(strings.TrimSuffix(p.PkgPath, ".test")) {
-			g.binaries[strings.TrimSuffix(p.PkgPath, ".test")] = binary(p)
+			pkg := strings.TrimSuffix(p.PkgPath, ".test")
+			g.binaries[pkg], g.loadErrs[pkg] = binary(p)
+			usable = usable || len(g.loadErrs[pkg]) == 0
 		}
 	}
-	if len(errs) > 0 {
+	// A test package that does not load is the error of its tests alone,
+	// unless no test package loads.
+	if len(errs) > 0 && !usable {
 		return nil, &LoadError{Errors: dedup(errs)}
 	}
 	if len(roots) == 0 {
@@ -109,8 +117,9 @@ func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, erro
 
 // binary lists the main module's packages (import paths, an external
 // test package as its package) that the test binary whose main package is
-// m compiles.
-func binary(m *packages.Package) []string {
+// m compiles, and the load errors of the other modules' packages it
+// compiles (a module missing from the cache).
+func binary(m *packages.Package) (paths, errs []string) {
 	seen := map[string]bool{}
 	in := map[string]bool{}
 	var walk func(p *packages.Package)
@@ -120,14 +129,19 @@ func binary(m *packages.Package) []string {
 		}
 		seen[p.ID] = true
 		if p.Module != nil && p.Module.Main && !testMain(p) {
+			// Its errors are the type checker's, from the second load.
 			in[strings.TrimSuffix(p.PkgPath, "_test")] = true
+		} else {
+			for _, e := range p.Errors {
+				errs = append(errs, strings.TrimPrefix(e.Error(), "-: "))
+			}
 		}
 		for _, q := range p.Imports {
 			walk(q)
 		}
 	}
 	walk(m)
-	return sortedKeys(in)
+	return sortedKeys(in), dedup(errs)
 }
 
 // unit is one package to translate: the variant chosen for it, and the
@@ -135,6 +149,7 @@ func binary(m *packages.Package) []string {
 type unit struct {
 	pkg   *packages.Package
 	tests []string
+	errs  []string // the package does not type-check: not translated
 }
 
 // loadUnits loads, with syntax and types, the packages of g.paths (and the
@@ -169,16 +184,10 @@ func loadUnits(ctx context.Context, dir string, g *graph) ([]*unit, error) {
 		}
 	}
 	var units []*unit
-	var errs []string
 	for _, path := range sortedKeys(byPath) {
-		p := byPath[path]
-		for _, e := range p.Errors {
-			errs = append(errs, e.Error())
-		}
-		units = append(units, &unit{pkg: p})
-	}
-	if len(errs) > 0 {
-		return nil, &LoadError{Errors: dedup(errs)}
+		u := &unit{pkg: byPath[path]}
+		u.errs = pkgErrors(u.pkg)
+		units = append(units, u)
 	}
 	return units, nil
 }
@@ -186,6 +195,26 @@ func loadUnits(ctx context.Context, dir string, g *graph) ([]*unit, error) {
 // rewritePackage is rewrite.Package; tests replace it to drive the
 // pipeline with translations of their own.
 var rewritePackage = rewrite.Package
+
+// pkgErrors lists p's errors: the parser's and the type checker's, which
+// name file:line:col, and the go command's only when there are none of
+// those (it reports the same compile errors, less precisely).
+func pkgErrors(p *packages.Package) []string {
+	var precise, list []string
+	for _, e := range p.Errors {
+		if e.Kind == packages.ListError || e.Kind == packages.UnknownError {
+			list = append(list, strings.TrimPrefix(e.Error(), "-: "))
+		} else if file, rest, ok := strings.Cut(e.Pos, ":"); ok {
+			precise = append(precise, relPath(file)+":"+rest+": "+e.Msg)
+		} else {
+			precise = append(precise, e.Error())
+		}
+	}
+	if len(precise) > 0 {
+		return precise
+	}
+	return list
+}
 
 // overlay is the build overlay: each original file's translation, and the
 // generated files, by path.
@@ -205,6 +234,10 @@ func translate(units []*unit, setup moduleSetup, scratch string) (*overlay, map[
 	ov := &overlay{Replace: map[string]string{}}
 	unsupported := map[string][]rewrite.Problem{}
 	for i, u := range units {
+		if len(u.errs) > 0 {
+			u.tests = declaredTests(u.pkg)
+			continue
+		}
 		files, tests, err := rewritePackage(u.pkg, rewrite.Config{Runtime: runtimeModule + "/gort"})
 		if un, ok := err.(*rewrite.Unsupported); ok {
 			base := strings.TrimSuffix(u.pkg.PkgPath, "_test")
@@ -262,7 +295,7 @@ func translate(units []*unit, setup moduleSetup, scratch string) (*overlay, map[
 func declaredTests(pkg *packages.Package) []string {
 	var tests []string
 	for _, f := range pkg.Syntax {
-		if !strings.HasSuffix(pkg.Fset.File(f.Pos()).Name(), "_test.go") {
+		if tf := pkg.Fset.File(f.Pos()); tf == nil || !strings.HasSuffix(tf.Name(), "_test.go") {
 			continue
 		}
 		for _, d := range f.Decls {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -98,9 +99,10 @@ func TestMini(t *testing.T) {
 }
 
 // TestUnsupported: code the translation cannot handle is an
-// *rewrite.Unsupported naming each file:line, exit status 2; its tests do
-// not run (verdict unsupported), and the tests of the module's other
-// packages do.
+// *rewrite.Unsupported naming each file:line, and a package that does not
+// type-check a *LoadError, exit status 2 either way; their tests do not
+// run (verdicts unsupported and error), and the tests of the module's
+// other packages do.
 func TestUnsupported(t *testing.T) {
 	if testing.Short() {
 		t.Skip("translates and builds a module (-short)")
@@ -110,15 +112,27 @@ func TestUnsupported(t *testing.T) {
 	res, err := Run(context.Background(), Options{Dir: "testdata/unsupported", Patterns: []string{"./..."}, Stdout: &out, Stderr: &out,
 		Config: gort.Config{Runs: 5, TracesDir: t.TempDir()}})
 	var un *rewrite.Unsupported
-	if !errors.As(err, &un) {
-		t.Fatalf("Run: %v, want *rewrite.Unsupported", err)
+	var load *LoadError
+	if !errors.As(err, &un) || !errors.As(err, &load) {
+		t.Fatalf("Run: %v, want *rewrite.Unsupported and *LoadError", err)
 	}
 	if got := Problems(un); !strings.Contains(got, "fanin.go:14: reflect.Select") {
 		t.Errorf("problems lack reflect.Select at fanin.go:14:\n%s", got)
 	}
-	if len(res) != 2 || res[0].Test != "TestFirstOf" || res[0].Verdict != Unsupported || !strings.Contains(res[0].Message, "fanin.go:14") ||
-		res[1].Package != "example.com/unsupported/leak" || res[1].Kind != "leak" {
-		t.Fatalf("results %+v\n%s", res, out.String())
+	if got := strings.Join(load.Errors, "\n"); !strings.Contains(got, "broken_test.go:8") {
+		t.Errorf("load errors lack broken_test.go:8:\n%s", got)
+	}
+	verdicts := map[string]string{}
+	for _, r := range res {
+		verdicts[r.Package+"."+r.Test] = r.Verdict + " " + r.Kind
+	}
+	want := map[string]string{
+		"example.com/unsupported.TestFirstOf":       Unsupported + " ",
+		"example.com/unsupported/broken.TestBroken": "error ",
+		"example.com/unsupported/leak.TestLeak":     "finding leak",
+	}
+	if fmt.Sprint(verdicts) != fmt.Sprint(want) {
+		t.Fatalf("verdicts %v, want %v\n%s", verdicts, want, out.String())
 	}
 	if code := ExitCode(res, err); code != ExitUsage {
 		t.Errorf("exit %d, want %d", code, ExitUsage)

@@ -96,22 +96,29 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	var build *gotest.BuildError
 	var load *gotest.LoadError
 	var goErr *gotest.GoError
-	switch {
-	case errors.As(err, &goErr):
+	if errors.As(err, &goErr) {
 		fmt.Fprintln(stderr, strings.TrimSpace(goErr.Output))
 		return exitUsage, errors.New("go test failed before running the tests (its output above)")
-	case errors.As(err, &un):
+	}
+	// Each list on stderr, then one line that sums them up.
+	var what []string
+	if errors.As(err, &load) {
+		fmt.Fprintln(stderr, strings.Join(load.Errors, "\n"))
+		what = append(what, "packages do not load")
+	}
+	if errors.As(err, &un) {
 		fmt.Fprint(stderr, gotest.Problems(un))
-		return exitUsage, fmt.Errorf("%d %s cannot be translated (listed above); the tests that compile them did not run", len(un.Problems), plural(len(un.Problems), "construct"))
-	case errors.As(err, &build):
+		what = append(what, fmt.Sprintf("%d %s cannot be translated", len(un.Problems), plural(len(un.Problems), "construct")))
+	}
+	if errors.As(err, &build) {
 		fmt.Fprintln(stderr, strings.Join(build.Errors, "\n"))
-		return exitUsage, errors.New("the translated code does not compile (a limit of the translation, listed above; please report it)")
-	case errors.As(err, &load) && o.Config.Trace != "":
-		fmt.Fprintln(stderr, strings.Join(load.Errors, "\n"))
+		what = append(what, "the translated code does not compile (a limit of the translation; please report it)")
+	}
+	switch {
+	case len(what) > 0 && o.Config.Trace != "" && load != nil:
 		return exitUsage, errors.New("the trace's package does not load from here (listed above): run the replay inside the test's module")
-	case errors.As(err, &load):
-		fmt.Fprintln(stderr, strings.Join(load.Errors, "\n"))
-		return exitUsage, errors.New("the packages do not load (listed above): fix them so that go test builds them")
+	case len(what) > 0:
+		return exitUsage, fmt.Errorf("%s (listed above): the tests that compile them did not run", strings.Join(what, "; "))
 	}
 	code := gotest.ExitCode(results, err)
 	if code == exitInconclusive && o.Config.Trace != "" {
