@@ -48,6 +48,7 @@ type fileTranslator struct {
 	recoverCall map[*ast.CallExpr]bool
 	verifyOpts  map[*ast.CallExpr]bool // goleak.VerifyNone(t, opts)
 	rangeMap    map[*ast.RangeStmt]bool
+	sizeConv    map[*ast.CallExpr]bool // make(chan T, n) with n not an int
 	chanCall    map[*ast.CallExpr]chanCall
 	chanCallSel map[*ast.SelectorExpr]bool
 	methodExpr  map[*ast.SelectorExpr]string // T.m of a channel type → its function
@@ -83,6 +84,7 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 		recoverCall:   map[*ast.CallExpr]bool{},
 		verifyOpts:    map[*ast.CallExpr]bool{},
 		rangeMap:      map[*ast.RangeStmt]bool{},
+		sizeConv:      map[*ast.CallExpr]bool{},
 		chanCall:      map[*ast.CallExpr]chanCall{},
 		chanCallSel:   map[*ast.SelectorExpr]bool{},
 		methodExpr:    map[*ast.SelectorExpr]string{},
@@ -298,6 +300,9 @@ func (ft *fileTranslator) preCall(n *ast.CallExpr) {
 	case "make":
 		if len(n.Args) >= 1 && ft.isChan(n.Args[0]) {
 			ft.makeChan[n] = true
+			if len(n.Args) > 1 && !ft.isConst(n.Args[1]) && !types.Identical(ft.typeOf(n.Args[1]), types.Typ[types.Int]) {
+				ft.sizeConv[n] = true // make takes any integer size, MakeChan an int
+			}
 		}
 	case "recover":
 		ft.recoverCall[n] = true
@@ -470,6 +475,9 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 		size := ast.Expr(&ast.BasicLit{Kind: token.INT, Value: "0"})
 		if len(n.Args) > 1 {
 			size = n.Args[1]
+			if ft.sizeConv[n] {
+				size = &ast.CallExpr{Fun: &ast.Ident{NamePos: size.Pos(), Name: "int"}, Args: []ast.Expr{size}}
+			}
 		}
 		site := str(ft.site(n.Pos()))
 		var fun ast.Expr

@@ -99,9 +99,9 @@ func Watch(w Watcher) int {
 // turns into functions).
 type Sem chan struct{}
 
-func (s Sem) Acquire()     { s <- struct{}{} }
-func (s Sem) Release()     { <-s }
-func (s *Sem) Reset(n int) { *s = make(Sem, n) }
+func (s Sem) Acquire()       { s <- struct{}{} }
+func (s Sem) Release()       { <-s }
+func (s *Sem) Reset(n int64) { *s = make(Sem, n) }
 func (s Sem) TryAcquire() bool {
 	select {
 	case s <- struct{}{}:
@@ -113,7 +113,7 @@ func (s Sem) TryAcquire() bool {
 
 func UseSem(n int) {
 	var s Sem
-	s.Reset(n)
+	s.Reset(int64(n))
 	ps := &s
 	ps.Acquire()
 	defer s.Release()
