@@ -69,7 +69,13 @@ func translateModule(t *testing.T, dir string, patterns ...string) []string {
 	// version, as the driver does (none of these files has one).
 	var keepVersion string
 	if m := regexp.MustCompile(`(?m)^go (1\.\d+)`).FindSubmatch(mod); m != nil && version.Compare("go"+string(m[1]), "go1.23") < 0 {
-		keepVersion = "//go:build go" + string(m[1]) + "\n\n"
+		// Translated code needs generics; a //go:build line sets a
+		// file's version from Go 1.21 on.
+		v := "go" + string(m[1])
+		if version.Compare(v, "go1.21") < 0 {
+			v = "go1.21"
+		}
+		keepVersion = "//go:build " + v + "\n\n"
 	}
 	overlay := map[string]string{}
 	content := map[string]string{}
