@@ -48,6 +48,10 @@ type fileTranslator struct {
 	recoverCall map[*ast.CallExpr]bool
 	verifyOpts  map[*ast.CallExpr]bool // goleak.VerifyNone(t, opts)
 	rangeMap    map[*ast.RangeStmt]bool
+	sizeConv    map[*ast.CallExpr]bool // make(chan T, n) with n not an int
+	chanCall    map[*ast.CallExpr]chanCall
+	chanCallSel map[*ast.SelectorExpr]bool
+	methodExpr  map[*ast.SelectorExpr]string // T.m of a channel type → its function
 
 	usesGort bool
 	// sharedLoopVars: the file's language version is before Go 1.22, when
@@ -80,6 +84,10 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 		recoverCall:   map[*ast.CallExpr]bool{},
 		verifyOpts:    map[*ast.CallExpr]bool{},
 		rangeMap:      map[*ast.RangeStmt]bool{},
+		sizeConv:      map[*ast.CallExpr]bool{},
+		chanCall:      map[*ast.CallExpr]chanCall{},
+		chanCallSel:   map[*ast.SelectorExpr]bool{},
+		methodExpr:    map[*ast.SelectorExpr]string{},
 	}
 }
 
@@ -227,6 +235,13 @@ func (ft *fileTranslator) pre(c *astutil.Cursor) bool {
 				if pointerMethodOnValue(sel) {
 					ft.ctx[n.X] = ctxAddr
 				}
+				if _, ok := ft.chanMethods[sel.Obj().(*types.Func)]; ok && !ft.chanCallSel[n] {
+					ft.problem(n.Pos(), "method value %s of a channel type: a translated channel type cannot have methods", types.ExprString(n))
+				}
+			case types.MethodExpr:
+				if name, ok := ft.chanMethods[sel.Obj().(*types.Func)]; ok {
+					ft.methodExpr[n] = name
+				}
 			}
 		} else if ft.pkgVar(n) != nil {
 			ft.siteOf[n] = ft.exprSite(n)
@@ -264,13 +279,19 @@ func (ft *fileTranslator) pre(c *astutil.Cursor) bool {
 		case *ast.AssignStmt:
 			ft.commOp[ast.Unparen(s.Rhs[0])] = true
 		}
-	case *ast.FuncDecl:
-		ft.checkRecv(n)
 	}
 	return true
 }
 
 func (ft *fileTranslator) preCall(n *ast.CallExpr) {
+	if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
+		if s := ft.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
+			if name, ok := ft.chanMethods[s.Obj().(*types.Func)]; ok {
+				ft.planChanCall(n, sel, s, name)
+				return
+			}
+		}
+	}
 	switch ft.builtin(n) {
 	case "close", "len", "cap":
 		if len(n.Args) == 1 && ft.isChan(n.Args[0]) {
@@ -279,6 +300,9 @@ func (ft *fileTranslator) preCall(n *ast.CallExpr) {
 	case "make":
 		if len(n.Args) >= 1 && ft.isChan(n.Args[0]) {
 			ft.makeChan[n] = true
+			if len(n.Args) > 1 && !ft.isConst(n.Args[1]) && !types.Identical(ft.typeOf(n.Args[1]), types.Typ[types.Int]) {
+				ft.sizeConv[n] = true // make takes any integer size, MakeChan an int
+			}
 		}
 	case "recover":
 		ft.recoverCall[n] = true
@@ -292,6 +316,32 @@ func (ft *fileTranslator) preCall(n *ast.CallExpr) {
 	case "":
 		ft.checkCall(n)
 	}
+}
+
+// planChanCall plans x.m(args) → simrunT_m(x, args) for a method of a
+// named channel type, taking x's address or dereferencing it as the
+// method's receiver needs.
+func (ft *fileTranslator) planChanCall(n *ast.CallExpr, sel *ast.SelectorExpr, s *types.Selection, name string) {
+	if len(s.Index()) != 1 {
+		ft.problem(sel.Pos(), "promoted method %s of a channel type: a translated channel type cannot have methods", sel.Sel.Name)
+		return
+	}
+	ft.chanCallSel[sel] = true
+	_, wantPtr := s.Obj().Type().(*types.Signature).Recv().Type().(*types.Pointer)
+	_, isPtr := under(s.Recv()).(*types.Pointer)
+	adjust := ""
+	switch {
+	case wantPtr && !isPtr:
+		adjust = "&"
+	case !wantPtr && isPtr:
+		adjust = "*"
+	}
+	ft.chanCall[n] = chanCall{name: name, adjust: adjust}
+}
+
+type chanCall struct {
+	name   string
+	adjust string // "&", "*" or ""
 }
 
 // planGo decides, on the original go statement, what must be evaluated at
@@ -341,7 +391,9 @@ func (ft *fileTranslator) post(c *astutil.Cursor) bool {
 		}
 		ft.memory(c, n)
 	case *ast.SelectorExpr:
-		if !ft.mapName(c, n) {
+		if name, ok := ft.methodExpr[n]; ok {
+			ft.replace(c, n, &ast.Ident{NamePos: n.Pos(), Name: name})
+		} else if !ft.mapName(c, n) {
 			ft.memory(c, n)
 		}
 	case *ast.IndexExpr, *ast.StarExpr, *ast.ParenExpr:
@@ -401,6 +453,17 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 		n.Ellipsis = token.NoPos
 	}
 	switch {
+	case ft.chanCall[n].name != "":
+		cc := ft.chanCall[n]
+		recv := ast.Unparen(n.Fun).(*ast.SelectorExpr).X
+		switch cc.adjust {
+		case "&":
+			recv = &ast.UnaryExpr{OpPos: recv.Pos(), Op: token.AND, X: recv}
+		case "*":
+			recv = &ast.StarExpr{Star: recv.Pos(), X: recv}
+		}
+		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: cc.name}
+		n.Args = append([]ast.Expr{recv}, n.Args...)
 	case ft.verifyOpts[n]:
 		fun := ast.NewIdent("simrunVerifyNone")
 		fun.NamePos = n.Fun.Pos()
@@ -412,6 +475,9 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 		size := ast.Expr(&ast.BasicLit{Kind: token.INT, Value: "0"})
 		if len(n.Args) > 1 {
 			size = n.Args[1]
+			if ft.sizeConv[n] {
+				size = &ast.CallExpr{Fun: &ast.Ident{NamePos: size.Pos(), Name: "int"}, Args: []ast.Expr{size}}
+			}
 		}
 		site := str(ft.site(n.Pos()))
 		var fun ast.Expr
@@ -452,6 +518,11 @@ func isGortChan(e ast.Expr) bool {
 func (ft *fileTranslator) goStmt(n *ast.GoStmt) ast.Stmt {
 	p := ft.goPlan[n]
 	call := n.Call
+	if p != nil && ft.chanCall[call].name != "" {
+		// x.m(args) became simrunT_m(x, args): a function, and x an
+		// argument evaluated now, as the method value's receiver was.
+		p = &goPlan{name: p.name, static: true, constArg: append([]bool{false}, p.constArg...)}
+	}
 	var lhs, rhs []ast.Expr
 	inner := &ast.CallExpr{Fun: call.Fun, Args: make([]ast.Expr, len(call.Args)), Ellipsis: call.Ellipsis}
 	if p == nil {

@@ -270,21 +270,6 @@ func (ft *fileTranslator) checkFile() {
 	}
 }
 
-// checkRecv reports methods on named channel types: the type becomes a
-// pointer type, which cannot have methods.
-func (ft *fileTranslator) checkRecv(fd *ast.FuncDecl) {
-	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return
-	}
-	t := ft.typeOf(fd.Recv.List[0].Type)
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	if _, ok := under(t).(*types.Chan); ok {
-		ft.problem(fd.Pos(), "method %s on channel type %s: a translated channel type cannot have methods", fd.Name.Name, t)
-	}
-}
-
 // fixImports adds gort and removes the imports the translation left
 // unused. It edits the syntax only: astutil's import functions also edit
 // the shared token.File's line table, which would shift the positions of

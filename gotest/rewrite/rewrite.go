@@ -103,6 +103,8 @@ type pkgTranslator struct {
 	// race (its one write happens before the func literal exists), so it
 	// is not instrumented.
 	written map[*types.Var]bool
+	// chanMethods: methods of named channel types, which become functions.
+	chanMethods map[*types.Func]string
 	// renamed: test and init functions that get a new name.
 	renamed map[types.Object]string
 	// initNames: the new names of init functions, in file order, for the
@@ -116,15 +118,16 @@ type pkgTranslator struct {
 func newPkgTranslator(pkg *packages.Package, cfg Config) *pkgTranslator {
 	files, info := cloneSyntax(pkg.Syntax, pkg.TypesInfo)
 	return &pkgTranslator{
-		pkg:     pkg,
-		files:   files,
-		info:    info,
-		fset:    pkg.Fset,
-		cfg:     cfg,
-		shared:  map[*types.Var]bool{},
-		written: map[*types.Var]bool{},
-		renamed: map[types.Object]string{},
-		noRerun: map[string]bool{},
+		pkg:         pkg,
+		files:       files,
+		info:        info,
+		fset:        pkg.Fset,
+		cfg:         cfg,
+		shared:      map[*types.Var]bool{},
+		written:     map[*types.Var]bool{},
+		chanMethods: map[*types.Func]string{},
+		renamed:     map[types.Object]string{},
+		noRerun:     map[string]bool{},
 	}
 }
 
@@ -221,6 +224,9 @@ func (pt *pkgTranslator) planFuncs() {
 		test := isTestFile(pt.fileName(f))
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
+			if ok && fd.Recv != nil {
+				pt.planChanMethod(fd)
+			}
 			if !ok || fd.Recv != nil {
 				continue
 			}
@@ -256,6 +262,41 @@ func (pt *pkgTranslator) planFuncs() {
 			}
 		}
 	}
+}
+
+// planChanMethod turns a method of a named channel type into a function
+// (a translated channel type is a pointer type, which cannot have
+// methods): func (q Queue) Push(v int) becomes
+// func simrunQueue_Push(q Queue, v int), and its calls follow.
+func (pt *pkgTranslator) planChanMethod(fd *ast.FuncDecl) {
+	fn, ok := pt.info.Defs[fd.Name].(*types.Func)
+	if !ok || len(fd.Recv.List) != 1 {
+		return
+	}
+	recv := fn.Type().(*types.Signature).Recv().Type()
+	if p, ok := recv.(*types.Pointer); ok {
+		recv = p.Elem()
+	}
+	named, ok := types.Unalias(recv).(*types.Named)
+	if !ok {
+		return
+	}
+	if _, ok := named.Underlying().(*types.Chan); !ok {
+		return
+	}
+	if named.TypeParams().Len() > 0 {
+		pt.problem(fd.Pos(), "method %s on generic channel type %s: a translated channel type cannot have methods", fd.Name.Name, named.Obj().Name())
+		return
+	}
+	name := "simrun" + named.Obj().Name() + "_" + fd.Name.Name
+	pt.chanMethods[fn] = name
+	field := fd.Recv.List[0]
+	if len(field.Names) == 0 {
+		field.Names = []*ast.Ident{{NamePos: field.Pos(), Name: "_"}}
+	}
+	fd.Type.Params.List = append([]*ast.Field{field}, fd.Type.Params.List...)
+	fd.Recv = nil
+	fd.Name.Name = name
 }
 
 // isTestFunc reports whether fd is func TestXxx(t *testing.T), as go test

@@ -94,3 +94,36 @@ func Watch(w Watcher) int {
 	}
 	return n
 }
+
+// Sem is a semaphore on a channel, with methods (which the translation
+// turns into functions).
+type Sem chan struct{}
+
+func (s Sem) Acquire()       { s <- struct{}{} }
+func (s Sem) Release()       { <-s }
+func (s *Sem) Reset(n int64) { *s = make(Sem, n) }
+func (s Sem) TryAcquire() bool {
+	select {
+	case s <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func UseSem(n int) {
+	var s Sem
+	s.Reset(int64(n))
+	ps := &s
+	ps.Acquire()
+	defer s.Release()
+	go s.Acquire()
+	go ps.Reset(2)
+	release := Sem.Release
+	reset := (*Sem).Reset
+	release(s)
+	reset(ps, 1)
+	if !s.TryAcquire() {
+		return
+	}
+}

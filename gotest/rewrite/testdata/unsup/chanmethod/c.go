@@ -3,3 +3,5 @@ package chanmethod
 type Queue chan int
 
 func (q Queue) Push(v int) { q <- v }
+
+var push = make(Queue).Push
