@@ -88,6 +88,11 @@ var newKernels = []goKernel{
 	{"watch-interface-leak", kernels.BlockingChan, []string{"leak"}, "Kubernetes"},
 	{"func-chan-executor", kernels.BlockingChan, []string{"leak"}, "Syncthing"},
 	{"subtests-shared-server", kernels.BlockingChan, []string{"leak"}, "Kubernetes, etcd"},
+	{"timer-drain-after-receive", kernels.BlockingChan, []string{"deadlock"}, "etcd"},
+	{"cond-if-not-for", kernels.NonBlockingOrd, []string{"panic"}, "CockroachDB"},
+	// Wait returning early may also show as a race on the WaitGroup.
+	{"close-before-all-sent", kernels.NonBlockingChan, []string{"send-on-closed", "race"}, "Docker"},
+	{"lazy-done-channel", kernels.NonBlockingData, []string{"race"}, "gRPC"},
 }
 
 // allKernels is the suite: every sim-native kernel (its kind, except that
