@@ -1,6 +1,7 @@
 package gotest_test
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -87,6 +88,11 @@ var newKernels = []goKernel{
 	{"watch-interface-leak", kernels.BlockingChan, []string{"leak"}, "Kubernetes"},
 	{"func-chan-executor", kernels.BlockingChan, []string{"leak"}, "Syncthing"},
 	{"subtests-shared-server", kernels.BlockingChan, []string{"leak"}, "Kubernetes, etcd"},
+	{"timer-drain-after-receive", kernels.BlockingChan, []string{"deadlock"}, "etcd"},
+	{"cond-if-not-for", kernels.NonBlockingOrd, []string{"panic"}, "CockroachDB"},
+	// Wait returning early may also show as a race on the WaitGroup.
+	{"close-before-all-sent", kernels.NonBlockingChan, []string{"send-on-closed", "race"}, "Docker"},
+	{"lazy-done-channel", kernels.NonBlockingData, []string{"race"}, "gRPC"},
 }
 
 // allKernels is the suite: every sim-native kernel (its kind, except that
@@ -187,28 +193,15 @@ func standIns() string {
 // results by kernel name and test.
 func runKernels(t *testing.T, ks []goKernel, strategies string) map[string]map[string]gort.Result {
 	t.Helper()
-	if why := standIns(); why != "" {
-		t.Skip(why)
-	}
 	var patterns []string
 	for _, k := range ks {
 		patterns = append(patterns, "./"+k.name)
 	}
-	var out strings.Builder
-	results, err := gotest.Run(context.Background(), gotest.Options{
-		Dir:      kernelsDir,
+	results := simrunTest(t, gotest.Options{
 		Patterns: patterns,
 		Run:      "^Test(Buggy|Fixed)$",
 		Config:   gort.Config{Strategies: strategies, TracesDir: t.TempDir()},
-		Stdout:   &out,
-		Stderr:   &out,
-		Timeout:  10 * time.Minute,
 	})
-	if err != nil {
-		// A package that does not build, say, leaves the others' results:
-		// check those too.
-		t.Errorf("gotest.Run: %v\n%s", err, out.String())
-	}
 	byKernel := map[string]map[string]gort.Result{}
 	for _, r := range results {
 		name := filepath.Base(strings.TrimSuffix(r.Package, "_test"))
@@ -218,6 +211,23 @@ func runKernels(t *testing.T, ks []goKernel, strategies string) map[string]map[s
 		byKernel[name][r.Test] = r
 	}
 	return byKernel
+}
+
+// simrunTest is gotest.Run in testdata/kernels.
+func simrunTest(t *testing.T, o gotest.Options) []gort.Result {
+	t.Helper()
+	if why := standIns(); why != "" {
+		t.Skip(why)
+	}
+	var out strings.Builder
+	o.Dir, o.Stdout, o.Stderr, o.Timeout = kernelsDir, &out, &out, 10*time.Minute
+	results, err := gotest.Run(context.Background(), o)
+	if err != nil {
+		// A package that does not build, say, leaves the others' results:
+		// check those too.
+		t.Errorf("gotest.Run: %v\n%s", err, out.String())
+	}
+	return results
 }
 
 // checkKernels asserts simrun test's verdicts: a finding of an expected
@@ -247,7 +257,9 @@ func checkKernels(t *testing.T, ks []goKernel, res map[string]map[string]gort.Re
 // an interleaving, and a data race.
 var smokeKernels = []string{"stop-channel-not-closed", "ab-ba", "unprotected-counter"}
 
-// TestGoKernelsSmoke runs three kernels under simrun test's defaults.
+// TestGoKernelsSmoke runs three kernels under simrun test's defaults,
+// twice (the results and traces must be the same), and replays each
+// finding's trace.
 func TestGoKernelsSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs test binaries; not under -short")
@@ -258,7 +270,52 @@ func TestGoKernelsSmoke(t *testing.T) {
 			ks = append(ks, k)
 		}
 	}
-	checkKernels(t, ks, runKernels(t, ks, ""))
+	first := runKernels(t, ks, "")
+	checkKernels(t, ks, first)
+
+	// Determinism: the same run again gives the same results and
+	// byte-identical traces.
+	again := runKernels(t, ks, "")
+	for _, k := range ks {
+		for _, test := range []string{"TestBuggy", "TestFixed"} {
+			a, b := first[k.name][test], again[k.name][test]
+			ta, tb := a.Trace, b.Trace
+			a.Trace, b.Trace = "", ""
+			if a != b {
+				t.Errorf("%s.%s: two runs differ:\n%+v\n%+v", k.name, test, a, b)
+			}
+			if ta != "" && !sameFile(t, ta, tb) {
+				t.Errorf("%s.%s: two runs saved different traces %s and %s", k.name, test, ta, tb)
+			}
+		}
+	}
+
+	// Replay: every finding's trace gives the finding again.
+	for _, k := range ks {
+		f := first[k.name]["TestBuggy"]
+		if f.Trace == "" {
+			t.Errorf("%s: the finding has no trace", k.name)
+			continue
+		}
+		res := simrunTest(t, gotest.Options{Config: gort.Config{Trace: f.Trace, TracesDir: t.TempDir()}})
+		if len(res) != 1 || res[0].Verdict != "replayed" || res[0].Kind != f.Kind {
+			t.Errorf("%s: replaying %s gave %+v, want the %s again", k.name, f.Trace, res, f.Kind)
+		}
+	}
+}
+
+// sameFile reports whether files a and b hold the same bytes.
+func sameFile(t *testing.T, a, b string) bool {
+	t.Helper()
+	ba, err := os.ReadFile(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bb, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Equal(ba, bb)
 }
 
 // TestGoKernels runs the whole suite under simrun test's defaults and
