@@ -46,6 +46,15 @@ func runtimePackage(path string) bool {
 	return false
 }
 
+func allRuntime(paths map[string]bool) bool {
+	for p := range paths {
+		if !runtimePackage(p) {
+			return false
+		}
+	}
+	return true
+}
+
 // loadGraph lists the packages that patterns select, with their tests,
 // and every package of the main module in their test binaries.
 func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, error) {
@@ -105,6 +114,9 @@ func loadGraph(ctx context.Context, dir string, patterns []string) (*graph, erro
 	if len(roots) == 0 {
 		return nil, &InputError{fmt.Errorf("no packages match %s", strings.Join(patterns, " "))}
 	}
+	if len(paths) == 0 && len(g.selected) > 0 && allRuntime(g.selected) {
+		return nil, &InputError{fmt.Errorf("%s: simrun's own runtime (op, scheduler, traces, sim, gort) cannot run under simrun test: use go test", strings.Join(patterns, " "))}
+	}
 	if g.module.Path == "" {
 		return nil, &InputError{fmt.Errorf("%s: no package of the main module (run simrun test inside a Go module)", strings.Join(patterns, " "))}
 	}
@@ -160,6 +172,9 @@ type unit struct {
 // test binary ("q [p.test]") from the same files: its plain variant
 // stands for it, since the overlay maps files, not variants.
 func loadUnits(ctx context.Context, dir string, g *graph) ([]*unit, error) {
+	if len(g.paths) == 0 {
+		return nil, nil // packages.Load would load "."
+	}
 	cfg := &packages.Config{
 		Context: ctx, Dir: dir, Tests: true,
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedSyntax |
