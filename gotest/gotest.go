@@ -685,8 +685,11 @@ func printTable(w io.Writer, results []gort.Result, replay string) {
 	rows := [][]string{{"TEST", "VERDICT", "KIND", "RUNS", "TRACE"}}
 	for _, r := range results {
 		runs := fmt.Sprint(r.Runs)
-		if r.Exhaustive {
+		switch {
+		case r.Exhaustive:
 			runs += " (all)"
+		case r.Runs == 0:
+			runs = "-" // did not run
 		}
 		rows = append(rows, []string{r.Package + "." + r.Test, r.Verdict, dash(r.Kind), runs, dash(relPath(r.Trace))})
 	}
