@@ -48,6 +48,7 @@ type fileTranslator struct {
 	recoverCall map[*ast.CallExpr]bool
 	verifyOpts  map[*ast.CallExpr]bool // goleak.VerifyNone(t, opts)
 	rangeMap    map[*ast.RangeStmt]bool
+	verifyMain  map[*ast.CallExpr]bool // goleak.VerifyTestMain(m)
 	sizeConv    map[*ast.CallExpr]bool // make(chan T, n) with n not an int
 	chanCall    map[*ast.CallExpr]chanCall
 	chanCallSel map[*ast.SelectorExpr]bool
@@ -84,6 +85,7 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 		recoverCall:   map[*ast.CallExpr]bool{},
 		verifyOpts:    map[*ast.CallExpr]bool{},
 		rangeMap:      map[*ast.RangeStmt]bool{},
+		verifyMain:    map[*ast.CallExpr]bool{},
 		sizeConv:      map[*ast.CallExpr]bool{},
 		chanCall:      map[*ast.CallExpr]chanCall{},
 		chanCallSel:   map[*ast.SelectorExpr]bool{},
@@ -465,9 +467,9 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: cc.name}
 		n.Args = append([]ast.Expr{recv}, n.Args...)
 	case ft.verifyOpts[n]:
-		fun := ast.NewIdent("simrunVerifyNone")
-		fun.NamePos = n.Fun.Pos()
-		n.Fun = fun
+		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: "simrunVerifyNone"}
+	case ft.verifyMain[n]:
+		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: "simrunVerifyTestMain"}
 	case ft.chanOp[n]:
 		name := map[string]string{"close": "Close", "len": "Len", "cap": "Cap"}[ft.builtin(n)]
 		ft.replace(c, n, &ast.CallExpr{Fun: ft.gort(name), Lparen: n.Lparen, Args: n.Args, Rparen: n.Rparen})

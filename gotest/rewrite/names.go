@@ -190,6 +190,17 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 			return
 		}
 	}
+	if path == "go.uber.org/goleak" && fn.Name() == "VerifyTestMain" {
+		// goleak would look at the real goroutines, the simulator's
+		// among them: the generated simrunVerifyTestMain only runs the
+		// tests (each checks its own leaks).
+		ft.verifyMain[n] = true
+		if n.Ellipsis.IsValid() {
+			ft.dropArgs[n] = 1
+		}
+		ft.usesTestMainHelper = true
+		return
+	}
 	if path == "go.uber.org/goleak" && fn.Name() == "VerifyNone" {
 		// gort.VerifyNone takes no options: with options, the generated
 		// simrunVerifyNone still evaluates them (they may be the only use
