@@ -54,7 +54,6 @@ type fileTranslator struct {
 	chanCallSel map[*ast.SelectorExpr]bool
 	methodExpr  map[*ast.SelectorExpr]string // T.m of a channel type → its function
 
-	usesGort bool
 	// sharedLoopVars: the file's language version is before Go 1.22, when
 	// a loop variable is one variable for the whole loop.
 	sharedLoopVars bool
@@ -110,7 +109,6 @@ func (ft *fileTranslator) exprSite(e ast.Expr) string {
 }
 
 func (ft *fileTranslator) gort(name string) *ast.SelectorExpr {
-	ft.usesGort = true
 	return &ast.SelectorExpr{X: ast.NewIdent("gort"), Sel: ast.NewIdent(name)}
 }
 
@@ -487,7 +485,6 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 			fun = &ast.IndexExpr{X: ft.gort("MakeChan"), Index: st.X.(*ast.IndexExpr).Index}
 		} else {
 			fun = &ast.IndexExpr{X: ast.NewIdent("simrunMakeChan"), Index: n.Args[0]}
-			ft.usesGort = true
 		}
 		ft.replace(c, n, &ast.CallExpr{Fun: fun, Lparen: n.Lparen, Args: []ast.Expr{size, site}, Rparen: n.Rparen})
 	case ft.recoverCall[n]:
@@ -645,7 +642,6 @@ func (ft *fileTranslator) selectStmt(n *ast.SelectStmt) ast.Stmt {
 // continue and labels work unchanged. With = the variable is assigned in
 // the body: for simrunC := ch; ; { simrunV, simrunOK := gort.RecvOK(simrunC); if !simrunOK { break }; v = simrunV; ... }.
 func (ft *fileTranslator) rangeChan(n *ast.RangeStmt) ast.Stmt {
-	ft.usesGort = true
 	id := func(s string) *ast.Ident { return ast.NewIdent(s) }
 	recv := &ast.CallExpr{Fun: ft.gortAt("RecvOK", n.For), Args: []ast.Expr{id("simrunC")}}
 	if n.Tok == token.ASSIGN && n.Key != nil {

@@ -281,8 +281,8 @@ func (ft *fileTranslator) checkFile() {
 	}
 }
 
-// fixImports adds gort and removes the imports the translation left
-// unused. It edits the syntax only: astutil's import functions also edit
+// fixImports adds gort if the translation uses it and removes the imports
+// it left unused (both judged by the qualified names in the file). It edits the syntax only: astutil's import functions also edit
 // the shared token.File's line table, which would shift the positions of
 // every later translation of the file.
 func (ft *fileTranslator) fixImports() {
@@ -332,7 +332,7 @@ func (ft *fileTranslator) fixImports() {
 			}
 		}
 		gd.Specs = specs
-		if len(specs) == 0 && !(ft.usesGort && first == nil) {
+		if len(specs) == 0 && !(used["gort"] && first == nil) {
 			continue
 		}
 		if first == nil {
@@ -340,7 +340,7 @@ func (ft *fileTranslator) fixImports() {
 		}
 		decls = append(decls, gd)
 	}
-	if ft.usesGort {
+	if used["gort"] {
 		spec := &ast.ImportSpec{Name: ast.NewIdent("gort"), Path: str(ft.cfg.Runtime)}
 		if first == nil {
 			first = &ast.GenDecl{Tok: token.IMPORT}
