@@ -225,6 +225,7 @@ func (ft *fileTranslator) pre(c *astutil.Cursor) bool {
 		if sel := ft.info.Selections[n]; sel != nil {
 			switch sel.Kind() {
 			case types.FieldVal:
+				ft.checkField(n.Sel, sel.Obj().(*types.Var))
 				if !sel.Indirect() {
 					if _, ptr := under(ft.typeOf(n.X)).(*types.Pointer); !ptr {
 						ft.ctx[n.X] = ctxInner
@@ -264,6 +265,7 @@ func (ft *fileTranslator) pre(c *astutil.Cursor) bool {
 		if id, ok := n.Key.(*ast.Ident); ok {
 			if v, ok := ft.info.Uses[id].(*types.Var); ok && v.IsField() {
 				ft.ctx[n.Key] = ctxSkip
+				ft.checkField(id, v)
 			}
 		}
 	case *ast.CallExpr:

@@ -249,6 +249,22 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 	}
 }
 
+// checkField reports a field of an untranslated struct type whose type the
+// translation changes (a context.Context or a channel field of a standard
+// library type): translated code cannot fill or read it.
+func (ft *fileTranslator) checkField(id *ast.Ident, f *types.Var) {
+	if f.Pkg() == nil {
+		return
+	}
+	path := f.Pkg().Path()
+	if _, ok := redirect[path]; ok || ft.translatedPath(path) {
+		return
+	}
+	if ft.changed(f.Type(), map[types.Type]bool{}) {
+		ft.problem(id.Pos(), "field %s of an untranslated %s type has type %s, which the translation changes", f.Name(), path, f.Type())
+	}
+}
+
 func (ft *fileTranslator) funcOf(e ast.Expr) *types.Func {
 	switch f := ast.Unparen(e).(type) {
 	case *ast.Ident:
