@@ -205,14 +205,31 @@ func TestEndToEnd(t *testing.T) {
 	checkReport(t, got, want, out)
 }
 
-// TestLoopVar121: in a go 1.21 module, goroutines that capture a range
-// variable race with the loop (its go 1.22 twin in testdata/mod is clean:
+// TestLoopVar121: testdata/mod/loopvar in a go 1.21 module, where a loop
+// variable is one variable for the whole loop, so that the goroutines
+// capturing it race with the loop (in testdata/mod, go 1.22, it is clean:
 // TestEndToEnd). The translation keeps the file's semantics.
 func TestLoopVar121(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs with the go command")
 	}
-	got, out := runTests(t, "testdata/mod121", "./loopvar")
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "loopvar"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/rw121\n\ngo 1.21\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"loopvar.go", "loopvar_test.go"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "mod", "loopvar", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "loopvar", name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, out := runTests(t, dir, "./loopvar")
 	checkReport(t, got, map[string]string{"TestSum": "finding race"}, out)
 }
 

@@ -48,12 +48,12 @@ type fileTranslator struct {
 	recoverCall map[*ast.CallExpr]bool
 	verifyOpts  map[*ast.CallExpr]bool // goleak.VerifyNone(t, opts)
 	rangeMap    map[*ast.RangeStmt]bool
+	verifyMain  map[*ast.CallExpr]bool // goleak.VerifyTestMain(m)
 	sizeConv    map[*ast.CallExpr]bool // make(chan T, n) with n not an int
 	chanCall    map[*ast.CallExpr]chanCall
 	chanCallSel map[*ast.SelectorExpr]bool
 	methodExpr  map[*ast.SelectorExpr]string // T.m of a channel type → its function
 
-	usesGort bool
 	// sharedLoopVars: the file's language version is before Go 1.22, when
 	// a loop variable is one variable for the whole loop.
 	sharedLoopVars bool
@@ -84,6 +84,7 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 		recoverCall:   map[*ast.CallExpr]bool{},
 		verifyOpts:    map[*ast.CallExpr]bool{},
 		rangeMap:      map[*ast.RangeStmt]bool{},
+		verifyMain:    map[*ast.CallExpr]bool{},
 		sizeConv:      map[*ast.CallExpr]bool{},
 		chanCall:      map[*ast.CallExpr]chanCall{},
 		chanCallSel:   map[*ast.SelectorExpr]bool{},
@@ -108,7 +109,6 @@ func (ft *fileTranslator) exprSite(e ast.Expr) string {
 }
 
 func (ft *fileTranslator) gort(name string) *ast.SelectorExpr {
-	ft.usesGort = true
 	return &ast.SelectorExpr{X: ast.NewIdent("gort"), Sel: ast.NewIdent(name)}
 }
 
@@ -225,6 +225,7 @@ func (ft *fileTranslator) pre(c *astutil.Cursor) bool {
 		if sel := ft.info.Selections[n]; sel != nil {
 			switch sel.Kind() {
 			case types.FieldVal:
+				ft.checkField(n.Sel, sel.Obj().(*types.Var))
 				if !sel.Indirect() {
 					if _, ptr := under(ft.typeOf(n.X)).(*types.Pointer); !ptr {
 						ft.ctx[n.X] = ctxInner
@@ -264,6 +265,7 @@ func (ft *fileTranslator) pre(c *astutil.Cursor) bool {
 		if id, ok := n.Key.(*ast.Ident); ok {
 			if v, ok := ft.info.Uses[id].(*types.Var); ok && v.IsField() {
 				ft.ctx[n.Key] = ctxSkip
+				ft.checkField(id, v)
 			}
 		}
 	case *ast.CallExpr:
@@ -465,9 +467,9 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: cc.name}
 		n.Args = append([]ast.Expr{recv}, n.Args...)
 	case ft.verifyOpts[n]:
-		fun := ast.NewIdent("simrunVerifyNone")
-		fun.NamePos = n.Fun.Pos()
-		n.Fun = fun
+		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: "simrunVerifyNone"}
+	case ft.verifyMain[n]:
+		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: "simrunVerifyTestMain"}
 	case ft.chanOp[n]:
 		name := map[string]string{"close": "Close", "len": "Len", "cap": "Cap"}[ft.builtin(n)]
 		ft.replace(c, n, &ast.CallExpr{Fun: ft.gort(name), Lparen: n.Lparen, Args: n.Args, Rparen: n.Rparen})
@@ -485,7 +487,6 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 			fun = &ast.IndexExpr{X: ft.gort("MakeChan"), Index: st.X.(*ast.IndexExpr).Index}
 		} else {
 			fun = &ast.IndexExpr{X: ast.NewIdent("simrunMakeChan"), Index: n.Args[0]}
-			ft.usesGort = true
 		}
 		ft.replace(c, n, &ast.CallExpr{Fun: fun, Lparen: n.Lparen, Args: []ast.Expr{size, site}, Rparen: n.Rparen})
 	case ft.recoverCall[n]:
@@ -643,7 +644,6 @@ func (ft *fileTranslator) selectStmt(n *ast.SelectStmt) ast.Stmt {
 // continue and labels work unchanged. With = the variable is assigned in
 // the body: for simrunC := ch; ; { simrunV, simrunOK := gort.RecvOK(simrunC); if !simrunOK { break }; v = simrunV; ... }.
 func (ft *fileTranslator) rangeChan(n *ast.RangeStmt) ast.Stmt {
-	ft.usesGort = true
 	id := func(s string) *ast.Ident { return ast.NewIdent(s) }
 	recv := &ast.CallExpr{Fun: ft.gortAt("RecvOK", n.For), Args: []ast.Expr{id("simrunC")}}
 	if n.Tok == token.ASSIGN && n.Key != nil {

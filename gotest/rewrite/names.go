@@ -190,6 +190,17 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 			return
 		}
 	}
+	if path == "go.uber.org/goleak" && fn.Name() == "VerifyTestMain" {
+		// goleak would look at the real goroutines, the simulator's
+		// among them: the generated simrunVerifyTestMain only runs the
+		// tests (each checks its own leaks).
+		ft.verifyMain[n] = true
+		if n.Ellipsis.IsValid() {
+			ft.dropArgs[n] = 1
+		}
+		ft.usesTestMainHelper = true
+		return
+	}
 	if path == "go.uber.org/goleak" && fn.Name() == "VerifyNone" {
 		// gort.VerifyNone takes no options: with options, the generated
 		// simrunVerifyNone still evaluates them (they may be the only use
@@ -238,6 +249,22 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 	}
 }
 
+// checkField reports a field of an untranslated struct type whose type the
+// translation changes (a context.Context or a channel field of a standard
+// library type): translated code cannot fill or read it.
+func (ft *fileTranslator) checkField(id *ast.Ident, f *types.Var) {
+	if f.Pkg() == nil {
+		return
+	}
+	path := f.Pkg().Path()
+	if _, ok := redirect[path]; ok || ft.translatedPath(path) {
+		return
+	}
+	if ft.changed(f.Type(), map[types.Type]bool{}) {
+		ft.problem(id.Pos(), "field %s of an untranslated %s type has type %s, which the translation changes", f.Name(), path, f.Type())
+	}
+}
+
 func (ft *fileTranslator) funcOf(e ast.Expr) *types.Func {
 	switch f := ast.Unparen(e).(type) {
 	case *ast.Ident:
@@ -270,8 +297,8 @@ func (ft *fileTranslator) checkFile() {
 	}
 }
 
-// fixImports adds gort and removes the imports the translation left
-// unused. It edits the syntax only: astutil's import functions also edit
+// fixImports adds gort if the translation uses it and removes the imports
+// it left unused (both judged by the qualified names in the file). It edits the syntax only: astutil's import functions also edit
 // the shared token.File's line table, which would shift the positions of
 // every later translation of the file.
 func (ft *fileTranslator) fixImports() {
@@ -321,7 +348,7 @@ func (ft *fileTranslator) fixImports() {
 			}
 		}
 		gd.Specs = specs
-		if len(specs) == 0 && !(ft.usesGort && first == nil) {
+		if len(specs) == 0 && !(used["gort"] && first == nil) {
 			continue
 		}
 		if first == nil {
@@ -329,7 +356,7 @@ func (ft *fileTranslator) fixImports() {
 		}
 		decls = append(decls, gd)
 	}
-	if ft.usesGort {
+	if used["gort"] {
 		spec := &ast.ImportSpec{Name: ast.NewIdent("gort"), Path: str(ft.cfg.Runtime)}
 		if first == nil {
 			first = &ast.GenDecl{Tok: token.IMPORT}

@@ -113,6 +113,9 @@ type pkgTranslator struct {
 	// inits that are not re-run by the reset (they register flags).
 	noRerun map[string]bool
 	tests   []string
+	// usesTestMainHelper: a TestMain calls goleak.VerifyTestMain, which
+	// becomes the generated simrunVerifyTestMain.
+	usesTestMainHelper bool
 }
 
 func newPkgTranslator(pkg *packages.Package, cfg Config) *pkgTranslator {

@@ -16,7 +16,7 @@ func TestUnsupported(t *testing.T) {
 		"example.com/unsup/reflectsel":   {"r.go:10: reflect.Select", "r.go:11: reflect.Value.Send"},
 		"example.com/unsup/unsafeptr":    {"u.go:10: unsafe.Pointer conversion of &mu"},
 		"example.com/unsup/linkname":     {"l.go:5: //go:linkname"},
-		"example.com/unsup/untranslated": {"n.go:12: argument 1 of os/signal.Notify", "n.go:13: argument 1 of net/http.NewRequestWithContext", "n.go:16: *net/http.Request.Context returns context.Context"},
+		"example.com/unsup/untranslated": {"n.go:12: argument 1 of os/signal.Notify", "n.go:13: argument 1 of net/http.NewRequestWithContext", "n.go:16: *net/http.Request.Context returns context.Context", "n.go:19: field BaseContext of an untranslated net/http type", "n.go:20: field BaseContext"},
 		"example.com/unsup/chanmethod":   {"c.go:7: method value make(Queue).Push of a channel type"},
 		"example.com/unsup/contextcause": {"c.go:10: context.WithTimeoutCause has no simrun counterpart"},
 		"example.com/unsup/dotimport":    {`d.go:3: dot import of "sync"`},

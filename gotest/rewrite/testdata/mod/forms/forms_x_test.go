@@ -4,7 +4,14 @@ import (
 	"testing"
 
 	"example.com/rw/forms"
+	"go.uber.org/goleak"
 )
+
+// TestMain with goleak: the translation runs the tests without it (each
+// translated test checks its own leaks).
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreCurrent())
+}
 
 var boxes = []*forms.Box[int]{forms.NewBox[int](1)}
 

@@ -127,3 +127,23 @@ func UseSem(n int) {
 		return
 	}
 }
+
+// Generic containers: a type parameter whose core type is a map or a
+// slice is instrumented as one.
+func Lookup[M ~map[K]V, K comparable, V any](m M, k K, s []V) (V, bool) {
+	v, ok := m[k]
+	m[k] = v
+	delete(m, k)
+	for key := range m {
+		_ = key
+	}
+	if len(s) > 0 {
+		s[0] = v
+	}
+	return v, ok
+}
+
+func Index[S ~[]E, E any](s S, i int) E {
+	s[i] = s[0]
+	return s[i]
+}

@@ -1,5 +1,7 @@
-// Package loopvar is the Go 1.22 twin of testdata/mod121/loopvar: a loop
-// variable is one variable per iteration, so nothing races.
+// Package loopvar captures loop variables in goroutines: from Go 1.22 a
+// loop variable is one variable per iteration and nothing races; before,
+// it is one variable for the whole loop, which the goroutines race on
+// (TestLoopVar121 runs it in a go 1.21 module).
 package loopvar
 
 import "sync"

@@ -14,3 +14,9 @@ func Wait(ctx context.Context) (*http.Request, error) {
 }
 
 func Ctx(r *http.Request) context.Context { return r.Context() }
+
+func Serve(ctx context.Context) *http.Server {
+	srv := &http.Server{BaseContext: nil}
+	srv.BaseContext = nil
+	return srv
+}

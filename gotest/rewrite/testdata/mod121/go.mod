@@ -1,3 +1,0 @@
-module example.com/rw121
-
-go 1.21
