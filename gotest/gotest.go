@@ -371,6 +371,7 @@ func moduleOf(dir, pkg, def string) string {
 		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
 		if err == nil {
 			for _, l := range strings.Split(string(b), "\n") {
+				l, _, _ = strings.Cut(l, "//")
 				if f := strings.Fields(l); len(f) == 2 && f[0] == "module" {
 					m := strings.Trim(f[1], `"`)
 					if pkg == m || strings.HasPrefix(pkg, m+"/") {

@@ -148,3 +148,25 @@ func TestGoFailed(t *testing.T) {
 		}
 	}
 }
+
+// TestModuleOf: a trace saved under a module's simrun-traces replays in
+// that module, found by its go.mod's module path; elsewhere, the default.
+func TestModuleOf(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"mod/go.mod": "module example.com/mini // the module\n\ngo 1.21\n",
+		"mod/simrun-traces/example.com/mini/TestX/t.json": "{}",
+		"other/go.mod": "module example.com/other\n",
+	})
+	mod := filepath.Join(root, "mod")
+	for _, c := range []struct{ dir, pkg, want string }{
+		{filepath.Join(mod, "simrun-traces/example.com/mini/TestX"), "example.com/mini", mod},
+		{filepath.Join(mod, "simrun-traces/example.com/mini/TestX"), "example.com/mini/sub", mod},
+		{filepath.Join(mod, "simrun-traces"), "example.com/minimal", "."},
+		{filepath.Join(root, "other"), "example.com/mini", "."},
+	} {
+		if got := moduleOf(c.dir, c.pkg, "."); got != c.want {
+			t.Errorf("moduleOf(%s, %s) = %s, want %s", c.dir, c.pkg, got, c.want)
+		}
+	}
+}
