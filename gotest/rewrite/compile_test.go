@@ -201,6 +201,8 @@ func TestEndToEnd(t *testing.T) {
 		"TestGoleak":        "finding leak",
 		"TestMapRace":       "finding race",
 		"TestMapLocked":     "clean ",
+		"TestBufferRace":    "finding race",
+		"TestBufferLocked":  "clean ",
 	}
 	checkReport(t, got, want, out)
 }

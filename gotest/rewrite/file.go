@@ -48,8 +48,9 @@ type fileTranslator struct {
 	recoverCall map[*ast.CallExpr]bool
 	verifyOpts  map[*ast.CallExpr]bool // goleak.VerifyNone(t, opts)
 	rangeMap    map[*ast.RangeStmt]bool
-	verifyMain  map[*ast.CallExpr]bool // goleak.VerifyTestMain(m)
-	sizeConv    map[*ast.CallExpr]bool // make(chan T, n) with n not an int
+	recvEffect  map[*ast.CallExpr]recvEffect // buf.WriteString(s) of an untranslated type
+	verifyMain  map[*ast.CallExpr]bool       // goleak.VerifyTestMain(m)
+	sizeConv    map[*ast.CallExpr]bool       // make(chan T, n) with n not an int
 	chanCall    map[*ast.CallExpr]chanCall
 	chanCallSel map[*ast.SelectorExpr]bool
 	methodExpr  map[*ast.SelectorExpr]string // T.m of a channel type → its function
@@ -84,6 +85,7 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 		recoverCall:   map[*ast.CallExpr]bool{},
 		verifyOpts:    map[*ast.CallExpr]bool{},
 		rangeMap:      map[*ast.RangeStmt]bool{},
+		recvEffect:    map[*ast.CallExpr]recvEffect{},
 		verifyMain:    map[*ast.CallExpr]bool{},
 		sizeConv:      map[*ast.CallExpr]bool{},
 		chanCall:      map[*ast.CallExpr]chanCall{},
@@ -292,6 +294,12 @@ func (ft *fileTranslator) preCall(n *ast.CallExpr) {
 				ft.planChanCall(n, sel, s, name)
 				return
 			}
+			if e := effect(s); e != 0 && len(s.Index()) == 1 {
+				_, isPtr := under(s.Recv()).(*types.Pointer)
+				if isPtr || pointerMethodOnValue(s) {
+					ft.recvEffect[n] = recvEffect{kind: e, ptr: isPtr, site: ft.exprSite(sel.X)}
+				}
+			}
 		}
 	}
 	switch ft.builtin(n) {
@@ -339,6 +347,14 @@ func (ft *fileTranslator) planChanCall(n *ast.CallExpr, sel *ast.SelectorExpr, s
 		adjust = "*"
 	}
 	ft.chanCall[n] = chanCall{name: name, adjust: adjust}
+}
+
+// recvEffect: the call reads or writes its receiver's object; ptr: the
+// receiver is a pointer (else an addressable value).
+type recvEffect struct {
+	kind byte
+	ptr  bool
+	site string
 }
 
 type chanCall struct {
@@ -453,6 +469,23 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 	if k, ok := ft.dropArgs[n]; ok && len(n.Args) > k {
 		n.Args = n.Args[:k]
 		n.Ellipsis = token.NoPos
+	}
+	if e, ok := ft.recvEffect[n]; ok {
+		// buf.WriteString(s) → gort.Write(buf, site).WriteString(s), or
+		// (*gort.Write(&buf, site)).WriteString(s) for a value.
+		sel := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+		name := "Read"
+		if e.kind == 'w' {
+			name = "Write"
+		}
+		var x ast.Expr
+		if e.ptr {
+			x = ft.call(name, sel.X, str(e.site))
+		} else {
+			x = &ast.ParenExpr{X: &ast.StarExpr{X: ft.call(name, &ast.UnaryExpr{Op: token.AND, X: sel.X}, str(e.site))}}
+		}
+		fillPos(x, sel.X.Pos())
+		sel.X = x
 	}
 	switch {
 	case ft.chanCall[n].name != "":

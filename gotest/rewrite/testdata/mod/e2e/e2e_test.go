@@ -79,3 +79,20 @@ func ExampleFetch() {
 	fmt.Println(Fetch(true, false))
 	// Output: 42
 }
+
+func testLog(t *testing.T, locked bool) {
+	var l Log
+	var wg sync.WaitGroup
+	for _, s := range []string{"a", "b"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.Add(s, locked)
+		}()
+	}
+	wg.Wait()
+}
+
+// TestBufferRace: two goroutines write a bytes.Buffer without its lock.
+func TestBufferRace(t *testing.T)   { testLog(t, false) }
+func TestBufferLocked(t *testing.T) { testLog(t, true) }
