@@ -103,8 +103,6 @@ type pkgTranslator struct {
 	// race (its one write happens before the func literal exists), so it
 	// is not instrumented.
 	written map[*types.Var]bool
-	// chanMethods: methods of named channel types, which become functions.
-	chanMethods map[*types.Func]string
 	// renamed: test and init functions that get a new name.
 	renamed map[types.Object]string
 	// initNames: the new names of init functions, in file order, for the
@@ -121,16 +119,15 @@ type pkgTranslator struct {
 func newPkgTranslator(pkg *packages.Package, cfg Config) *pkgTranslator {
 	files, info := cloneSyntax(pkg.Syntax, pkg.TypesInfo)
 	return &pkgTranslator{
-		pkg:         pkg,
-		files:       files,
-		info:        info,
-		fset:        pkg.Fset,
-		cfg:         cfg,
-		shared:      map[*types.Var]bool{},
-		written:     map[*types.Var]bool{},
-		chanMethods: map[*types.Func]string{},
-		renamed:     map[types.Object]string{},
-		noRerun:     map[string]bool{},
+		pkg:     pkg,
+		files:   files,
+		info:    info,
+		fset:    pkg.Fset,
+		cfg:     cfg,
+		shared:  map[*types.Var]bool{},
+		written: map[*types.Var]bool{},
+		renamed: map[types.Object]string{},
+		noRerun: map[string]bool{},
 	}
 }
 
@@ -291,8 +288,7 @@ func (pt *pkgTranslator) planChanMethod(fd *ast.FuncDecl) {
 		pt.problem(fd.Pos(), "method %s on generic channel type %s: a translated channel type cannot have methods", fd.Name.Name, named.Obj().Name())
 		return
 	}
-	name := "simrun" + named.Obj().Name() + "_" + fd.Name.Name
-	pt.chanMethods[fn] = name
+	name, _ := pt.chanMethodName(fn)
 	field := fd.Recv.List[0]
 	if len(field.Names) == 0 {
 		field.Names = []*ast.Ident{{NamePos: field.Pos(), Name: "_"}}
@@ -300,6 +296,32 @@ func (pt *pkgTranslator) planChanMethod(fd *ast.FuncDecl) {
 	fd.Type.Params.List = append([]*ast.Field{field}, fd.Type.Params.List...)
 	fd.Recv = nil
 	fd.Name.Name = name
+}
+
+// chanMethodName returns the function a method of a named channel type of
+// a translated package becomes: simrunT_m, or SimrunT_m for an exported
+// method (other packages call it). ok is false for other methods.
+func (pt *pkgTranslator) chanMethodName(fn *types.Func) (name string, ok bool) {
+	sig, _ := fn.Type().(*types.Signature)
+	if sig == nil || sig.Recv() == nil || fn.Pkg() == nil || !pt.translatedPath(fn.Pkg().Path()) {
+		return "", false
+	}
+	recv := sig.Recv().Type()
+	if p, ok := recv.(*types.Pointer); ok {
+		recv = p.Elem()
+	}
+	named, ok := types.Unalias(recv).(*types.Named)
+	if !ok || named.TypeParams().Len() > 0 {
+		return "", false
+	}
+	if _, ok := named.Underlying().(*types.Chan); !ok {
+		return "", false
+	}
+	prefix := "simrun"
+	if fn.Exported() {
+		prefix = "Simrun"
+	}
+	return prefix + named.Obj().Name() + "_" + fn.Name(), true
 }
 
 // isTestFunc reports whether fd is func TestXxx(t *testing.T), as go test
