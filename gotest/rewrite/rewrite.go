@@ -10,6 +10,7 @@ import (
 	"go/version"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -251,7 +252,16 @@ func (pt *pkgTranslator) planFuncs() {
 					pt.renamed[obj] = "simrun" + fd.Name.Name
 				}
 				fd.Name.Name = "simrun" + fd.Name.Name
+			case test && fd.Body != nil && hasTestPrefix(fd.Name.Name, "Benchmark"):
+				// simrun test runs no benchmark, and a benchmark's
+				// body would not compile translated when it passes its
+				// *testing.B to a helper that takes a testing.TB (a
+				// gort.TB once translated): the body only skips.
+				fd.Body = &ast.BlockStmt{Lbrace: fd.Body.Lbrace, List: skipBody(fd, "benchmarks"), Rbrace: fd.Body.Rbrace}
 			case test && (hasTestPrefix(fd.Name.Name, "Fuzz") || hasTestPrefix(fd.Name.Name, "Example")):
+				if hasTestPrefix(fd.Name.Name, "Fuzz") && fd.Body != nil {
+					fd.Body = &ast.BlockStmt{Lbrace: fd.Body.Lbrace, List: skipBody(fd, "fuzz targets"), Rbrace: fd.Body.Rbrace}
+				}
 				// go test -run runs fuzz seeds and examples outside
 				// RunTest, where translated code cannot block: they
 				// are renamed out of its sight.
@@ -339,6 +349,23 @@ func (pt *pkgTranslator) isTestFunc(fd *ast.FuncDecl) bool {
 		return false
 	}
 	return isNamed(sig.Params().At(0).Type(), "testing", "T", true)
+}
+
+// skipBody is the body of a benchmark or fuzz target that simrun test
+// does not run: b.Skip("simrun test runs no benchmarks"), or nothing when
+// the parameter has no name.
+func skipBody(fd *ast.FuncDecl, what string) []ast.Stmt {
+	params := fd.Type.Params.List
+	if len(params) != 1 || len(params[0].Names) != 1 || params[0].Names[0].Name == "_" {
+		return nil
+	}
+	pos := fd.Body.Lbrace
+	return []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{
+		Fun:    &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: params[0].Names[0].Name}, Sel: &ast.Ident{NamePos: pos, Name: "Skip"}},
+		Lparen: pos,
+		Args:   []ast.Expr{&ast.BasicLit{ValuePos: pos, Kind: token.STRING, Value: strconv.Quote("simrun test runs no " + what)}},
+		Rparen: pos,
+	}}}
 }
 
 // hasTestPrefix reports whether name is prefix followed by nothing or by
