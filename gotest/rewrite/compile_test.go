@@ -203,6 +203,7 @@ func TestEndToEnd(t *testing.T) {
 		"TestMapLocked":     "clean ",
 		"TestBufferRace":    "finding race",
 		"TestBufferLocked":  "clean ",
+		"TestTwo":           "clean ", // mainonly: its TestMain calls goleak.VerifyTestMain(m)
 	}
 	checkReport(t, got, want, out)
 	// Positions are the user's (//line): the t.Fatal, the racing field.

@@ -41,7 +41,6 @@ type fileTranslator struct {
 	goPlan   map[*ast.GoStmt]*goPlan
 	siteOf   map[ast.Node]string
 	selects  map[*ast.BlockStmt]*ast.SwitchStmt
-	dropArgs map[*ast.CallExpr]int
 	mapOp    map[*ast.CallExpr]bool // delete/clear of a map
 	// recover() becomes gort.Recovered(recover()): gort's Goexit and the
 	// end of an execution unwind with panics user code must not stop.
@@ -80,7 +79,6 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 		goPlan:        map[*ast.GoStmt]*goPlan{},
 		siteOf:        map[ast.Node]string{},
 		selects:       map[*ast.BlockStmt]*ast.SwitchStmt{},
-		dropArgs:      map[*ast.CallExpr]int{},
 		mapOp:         map[*ast.CallExpr]bool{},
 		recoverCall:   map[*ast.CallExpr]bool{},
 		verifyOpts:    map[*ast.CallExpr]bool{},
@@ -493,10 +491,6 @@ func (ft *fileTranslator) chanType(n *ast.ChanType) ast.Expr {
 }
 
 func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
-	if k, ok := ft.dropArgs[n]; ok && len(n.Args) > k {
-		n.Args = n.Args[:k]
-		n.Ellipsis = token.NoPos
-	}
 	if e, ok := ft.recvEffect[n]; ok {
 		// buf.WriteString(s) → gort.Write(buf, site).WriteString(s), or
 		// (*gort.Write(&buf, site)).WriteString(s) for a value.
@@ -530,6 +524,10 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: "simrunVerifyNone"}
 	case ft.verifyMain[n]:
 		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: "simrunVerifyTestMain"}
+		if len(n.Args) == 1 {
+			// No option to infer the options' type from.
+			n.Fun = &ast.IndexExpr{X: n.Fun, Lbrack: n.Fun.Pos(), Index: &ast.Ident{NamePos: n.Fun.Pos(), Name: "any"}, Rbrack: n.Fun.Pos()}
+		}
 	case ft.chanOp[n]:
 		name := map[string]string{"close": "Close", "len": "Len", "cap": "Cap"}[ft.builtin(n)]
 		ft.replace(c, n, &ast.CallExpr{Fun: ft.gort(name), Lparen: n.Lparen, Args: n.Args, Rparen: n.Rparen})

@@ -195,19 +195,14 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 		// among them: the generated simrunVerifyTestMain only runs the
 		// tests (each checks its own leaks).
 		ft.verifyMain[n] = true
-		if n.Ellipsis.IsValid() {
-			ft.dropArgs[n] = 1
-		}
 		ft.usesTestMainHelper = true
 		return
 	}
 	if path == "go.uber.org/goleak" && fn.Name() == "VerifyNone" {
 		// gort.VerifyNone takes no options: with options, the generated
 		// simrunVerifyNone still evaluates them (they may be the only use
-		// of a variable); options passed as a slice... are dropped.
-		if n.Ellipsis.IsValid() {
-			ft.dropArgs[n] = 1
-		} else if len(n.Args) > 1 {
+		// of a variable) and ignores them.
+		if len(n.Args) > 1 {
 			ft.verifyOpts[n] = true
 		}
 		return

@@ -54,8 +54,8 @@ func TestFatalInSafely(t *testing.T) {
 // TestGoleak: goleak.VerifyNone (with an option) reports the leaking
 // sender as gort.VerifyNone does.
 func TestGoleak(t *testing.T) {
-	opt := goleak.IgnoreCurrent()
-	defer goleak.VerifyNone(t, opt)
+	opts := []goleak.Option{goleak.IgnoreCurrent()}
+	defer goleak.VerifyNone(t, opts...)
 	Fetch(false, true)
 }
 
