@@ -863,7 +863,11 @@ func (ft *fileTranslator) memory(c *astutil.Cursor, e ast.Expr) {
 			if mode == ctxWrite {
 				name = "WriteMap"
 			}
-			ix.X = ft.call(name, ix.X, str(ft.siteOf[ix]))
+			m := ix.X
+			if p, ok := m.(*ast.ParenExpr); ok {
+				m = p.X // (*gort.Read(&m, site)) needs no parentheses as an argument
+			}
+			ix.X = ft.call(name, m, str(ft.siteOf[ix]))
 			return
 		}
 	}
