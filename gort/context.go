@@ -126,7 +126,7 @@ func (c *cancelCtx) bind() *sim.Context {
 	if c.gen == gen && cur != nil {
 		return c.c
 	}
-	x := exec("context")
+	exec("context")
 	p, pc, ours := simParent(c.parent)
 	var sc *sim.Context
 	if c.hasDl {
@@ -152,7 +152,6 @@ func (c *cancelCtx) bind() *sim.Context {
 			})
 		}
 	}
-	_ = x
 	return sc
 }
 
@@ -186,7 +185,12 @@ func (c *cancelCtx) Err() error {
 
 func (c *cancelCtx) Value(key any) any { return c.parent.Value(key) }
 
-func (c *cancelCtx) String() string { return "context.WithCancel" }
+func (c *cancelCtx) String() string {
+	if c.hasDl {
+		return "context.WithDeadline(" + c.dl.String() + ")"
+	}
+	return "context.WithCancel"
+}
 
 // cancelWith cancels c (and its descendants) with cause, then starts the
 // functions AfterFuncCtx registered on them.

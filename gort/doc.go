@@ -17,9 +17,11 @@
 // start, TestMain) nothing crashes: make(chan) and the sync types give
 // objects that bind to an execution when first used in it, a Mutex, a
 // WaitGroup or a Once works as in a single goroutine, atomics act on the
-// memory directly, Now is Epoch; an operation that would block panics
-// with "gort: <op> outside a simrun execution (package initialisation or
-// TestMain)".
+// memory directly, Now is Epoch, Sleep returns, a go statement starts
+// nothing and a timer never fires (every execution re-runs the variable
+// initialisers and init functions, and does it there); an operation
+// that would block panics with "gort: <op> outside a simrun execution
+// (package initialisation or TestMain)".
 //
 // Values of sync's types (Mutex, RWMutex, WaitGroup, Once, Cond, Map,
 // Pool) and of sync/atomic's are zero-value usable: they bind lazily to a

@@ -49,6 +49,7 @@ func begin(x *sim.Execution) {
 		names, exiting = map[string]int{}, map[string]int{}
 	}
 	clear(names)
+	names["main"] = 1 // the test's goroutine
 	clear(exiting)
 }
 
@@ -113,9 +114,14 @@ func Recovered(r any) any {
 }
 
 // Go is the go statement: it starts f in a new goroutine named name ("worker",
-// "func@pool.go:40").
+// "func@pool.go:40"). Outside an execution (an init function at process
+// start) it does nothing: every execution re-runs the init functions
+// (RegisterPackage), and starts the goroutine there.
 func Go(name string, f func()) {
-	x := exec("go statement")
+	x := cur
+	if x == nil {
+		return
+	}
 	name = uniqueName(name)
 	g := &goroutine{name: name}
 	goroutines = append(goroutines, g)

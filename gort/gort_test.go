@@ -143,6 +143,30 @@ func TestPrograms(t *testing.T) {
 				t.Error("lost add")
 			}
 		}},
+		{"atomic-mixed-plain", "race", "data race on applied (mixed.go:2)", func(t *T) {
+			var applied uint64
+			done := MakeChan[struct{}](0, "mixed.go:1")
+			Go("applier", func() { AddUint64(&applied, 1); Close(done) })
+			_ = *Read(&applied, "applied (mixed.go:2)") // bug: a plain read of an atomic word
+			Recv(done)
+		}},
+		{"atomic-after-plain", "race", "data race on", func(t *T) {
+			var n int64
+			done := MakeChan[struct{}](0, "mixed.go:1")
+			Go("writer", func() { *Write(&n, "n (mixed.go:2)") = 1; Close(done) })
+			StoreInt64(&n, 2) // races with the plain write
+			Recv(done)
+		}},
+		{"atomic-then-join", "", "", func(t *T) {
+			var n int64
+			done := MakeChan[struct{}](0, "mixed.go:1")
+			Go("adder", func() { AddInt64(&n, 1); Close(done) })
+			AddInt64(&n, 1)
+			Recv(done)
+			if *Read(&n, "n (mixed.go:2)") != 2 { // ordered by the close
+				t.Error("lost add")
+			}
+		}},
 		{"select-default", "", "", func(t *T) {
 			ch := MakeChan[int](0, "sel.go:1")
 			var nilch *Chan[int]
@@ -394,6 +418,9 @@ func TestReplayRand(t *testing.T) {
 		rep, rmsg := runTest(t, cfg, "example.com/p", "TestRand", body)
 		if rep.Verdict != "replayed" || rep.Kind != string(TestFailed) || rep.Message != res.Message {
 			t.Fatalf("noRaces %v: replay: %s %s %q, want %q\n%s", noRaces, rep.Verdict, rep.Kind, rep.Message, res.Message, rmsg)
+		}
+		if rep.Steps == 0 {
+			t.Error("the replay's result has no steps")
 		}
 		if !strings.Contains(rep.Timeline, "choose") {
 			t.Errorf("the timeline shows no draw:\n%s", rep.Timeline)

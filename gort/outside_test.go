@@ -16,6 +16,7 @@ var (
 	outsideN    int32
 	outsideCtx  Context
 	outsideStop CancelFunc
+	outsideTick = NewTicker(time.Second)
 )
 
 // TestOutside checks that package initialisation (no execution) works
@@ -28,6 +29,10 @@ func TestOutside(t *testing.T) {
 	outsideOnce.Do(func() { ran++ })
 	outsideOnce.Do(func() { ran++ })
 	AddInt32(&outsideN, 2)
+	Go("background", func() { panic("a goroutine started outside an execution") })
+	Sleep(time.Second)
+	AfterFunc(time.Second, func() { panic("an AfterFunc outside an execution") }).Stop()
+	outsideTick.Reset(time.Minute)
 	outsideCtx, outsideStop = WithTimeout(Background(), time.Second)
 	if ran != 1 || LoadInt32(&outsideN) != 2 || !Now().Equal(Epoch) || outsideCtx.Err() != nil || RandIntn(100) < 0 {
 		t.Fatalf("outside an execution: once ran %d times, n %d, now %v, err %v", ran, outsideN, Now(), outsideCtx.Err())
@@ -208,5 +213,23 @@ func TestNames(t *testing.T) {
 		if !strings.Contains(string(b), name) {
 			t.Errorf("the trace does not name %s", name)
 		}
+	}
+}
+
+func TestPackageOf(t *testing.T) {
+	if got := packageOf(TestPackageOf); got != "github.com/simrun/simrun/gort" {
+		t.Errorf("packageOf a test of gort: %s", got)
+	}
+	saved := packages
+	defer func() { packages = saved }()
+	RegisterPackage("example.com/cmd/tool", func() {})
+	RegisterPackage("example.com/cmd/tool [test]", func() {})
+	for _, name := range []string{"main.simrunTestX", "main_test.simrunTestX"} {
+		if got := packageOfName(name); got != "example.com/cmd/tool" {
+			t.Errorf("packageOfName(%s): %s", name, got)
+		}
+	}
+	if got := packageOfName("example.com/a.b/c_test.simrunTestX"); got != "example.com/a.b/c" {
+		t.Errorf("packageOfName of an external test package: %s", got)
 	}
 }

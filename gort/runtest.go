@@ -58,11 +58,12 @@ type Result struct {
 	Timeline   string `json:"timeline,omitempty"` // for a replay
 }
 
-// The defaults of sim.Check.
+// The defaults of sim.Check, and of `simrun run` for minimization.
 const (
-	defaultRuns    = 500
-	exhaustiveRuns = 100000
-	defaultTraces  = "simrun-traces"
+	defaultRuns      = 500
+	exhaustiveRuns   = 100000
+	defaultTraces    = "simrun-traces"
+	maxMinimizeSteps = 20000 // longer executions keep their trace as found
 )
 
 var (
@@ -93,16 +94,29 @@ func LoadConfig() (Config, error) {
 // packageOf returns the import path of the package of the test body f: the
 // function's name up to its first dot after the last slash, without the
 // _test suffix of an external test package (its tests run with the
-// package's).
+// package's). The functions of a command are named main.f: its path is
+// then the last package registered (RegisterPackage), which package
+// initialisation order makes the package under test.
 func packageOf(f any) string {
 	fn := runtime.FuncForPC(reflect.ValueOf(f).Pointer())
 	if fn == nil {
 		return "?"
 	}
-	name := fn.Name()
+	return packageOfName(fn.Name())
+}
+
+// packageOfName is packageOf for the function's name.
+func packageOfName(name string) string {
 	slash := strings.LastIndex(name, "/")
 	if dot := strings.Index(name[slash+1:], "."); dot >= 0 {
 		name = name[:slash+1+dot]
+	}
+	if name == "main" || name == "main_test" {
+		for i := len(packages) - 1; i >= 0; i-- {
+			if p, _, _ := strings.Cut(packages[i].path, " "); p != "" {
+				return p
+			}
+		}
 	}
 	return strings.TrimSuffix(name, "_test")
 }
@@ -251,7 +265,7 @@ func hunt(cfg Config, variant string) (*sim.Hunt, error) {
 			perStrategy = exhaustiveRuns
 		}
 	}
-	return &sim.Hunt{Strategies: specs, Runs: perStrategy * len(specs), Minimize: true, Options: o}, nil
+	return &sim.Hunt{Strategies: specs, Runs: perStrategy * len(specs), Minimize: true, MaxMinimizeSteps: maxMinimizeSteps, Options: o}, nil
 }
 
 func exhaustive(v *sim.Verdict) bool {
@@ -287,6 +301,9 @@ func replayTest(t *testing.T, cfg Config, s sim.Scenario, r *testRun, res Result
 		return res, fmt.Sprintf("simrun: replay of %s: %v", cfg.Trace, err)
 	}
 	res.Verdict, res.Runs, res.Trace = "replayed", 1, cfg.Trace
+	if n := len(got.Events); n > 0 {
+		res.Steps = got.Events[n-1].Step
+	}
 	logs := ""
 	for _, l := range r.logs {
 		logs += l + "\n"
@@ -294,7 +311,7 @@ func replayTest(t *testing.T, cfg Config, s sim.Scenario, r *testRun, res Result
 	if f == nil {
 		return res, fmt.Sprintf("simrun: replay of %s: no finding\n%s%s", cfg.Trace, logs, res.Timeline)
 	}
-	res.Kind, res.Message, res.Steps = string(f.Kind), f.Message, f.Steps
+	res.Kind, res.Message = string(f.Kind), f.Message
 	return res, fmt.Sprintf("simrun: replay of %s:\n%s%s\n%s", cfg.Trace, logs, res.Timeline, f)
 }
 

@@ -2,6 +2,7 @@ package gort
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -17,6 +18,9 @@ const TestFailed sim.Kind = "test-failed"
 // TB is testing.TB of the translation: the methods of T but Run and
 // Parallel.
 type TB interface {
+	ArtifactDir() string
+	Attr(key, value string)
+	Chdir(dir string)
 	Cleanup(f func())
 	Context() Context
 	Deadline() (deadline time.Time, ok bool)
@@ -31,6 +35,7 @@ type TB interface {
 	Log(args ...any)
 	Logf(format string, args ...any)
 	Name() string
+	Output() io.Writer
 	Setenv(key, value string)
 	Skip(args ...any)
 	SkipNow()
@@ -186,6 +191,25 @@ func (t *T) Parallel() {}
 
 // TempDir is t.TempDir: a real directory of the real test.
 func (t *T) TempDir() string { return t.real.TempDir() }
+
+// ArtifactDir is t.ArtifactDir: the real test's.
+func (t *T) ArtifactDir() string { return t.real.ArtifactDir() }
+
+// Attr is t.Attr: the real test's.
+func (t *T) Attr(key, value string) { t.real.Attr(key, value) }
+
+// Chdir is t.Chdir: the real test's, restored when it ends.
+func (t *T) Chdir(dir string) { t.real.Chdir(dir) }
+
+// Output is t.Output: a writer whose lines are logged as Log's.
+func (t *T) Output() io.Writer { return logWriter{t} }
+
+type logWriter struct{ t *T }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.t.run.logs = append(w.t.run.logs, strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
+}
 
 // Setenv is t.Setenv: the real test's, restored when it ends.
 func (t *T) Setenv(key, value string) { t.real.Setenv(key, value) }

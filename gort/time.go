@@ -19,8 +19,13 @@ func dur(d time.Duration) sim.Duration { return sim.Duration(d) }
 // at is the time.Time of a virtual instant.
 func at(d sim.Duration) time.Time { return Epoch.Add(time.Duration(d)) }
 
-// Sleep is time.Sleep: a wait on a timer (d <= 0: a yield).
-func Sleep(d time.Duration) { sim.GoSleep(exec("time.Sleep"), dur(d)) }
+// Sleep is time.Sleep: a wait on a timer (d <= 0: a yield); nothing
+// outside an execution.
+func Sleep(d time.Duration) {
+	if cur != nil {
+		sim.GoSleep(cur, dur(d))
+	}
+}
 
 // Now is time.Now: Epoch plus the execution's virtual time.
 func Now() time.Time {
@@ -44,9 +49,14 @@ type Timer struct {
 	t *sim.Timer
 }
 
-// NewTimer is time.NewTimer.
+// NewTimer is time.NewTimer. Outside an execution (a package variable's
+// initialiser at process start) the timer never fires: every execution
+// makes its own when it re-runs the initialiser.
 func NewTimer(d time.Duration) *Timer {
-	t, c := sim.NewTimerOf(exec("time.NewTimer"), dur(d), 0, at)
+	if cur == nil {
+		return &Timer{C: MakeChan[time.Time](1, "time.NewTimer")}
+	}
+	t, c := sim.NewTimerOf(cur, dur(d), 0, at)
 	return &Timer{C: wrapChan(c), t: t}
 }
 
@@ -55,7 +65,10 @@ func After(d time.Duration) *Chan[time.Time] { return NewTimer(d).C }
 
 // AfterFunc is time.AfterFunc: after d, f runs in a new goroutine.
 func AfterFunc(d time.Duration, f func()) *Timer {
-	x := exec("time.AfterFunc")
+	x := cur
+	if x == nil {
+		return &Timer{} // as NewTimer outside an execution
+	}
 	g := &goroutine{name: "AfterFunc@" + callerSite(1)}
 	return &Timer{t: sim.AfterFunc(x, dur(d), func() {
 		goroutines = append(goroutines, g)
@@ -65,10 +78,10 @@ func AfterFunc(d time.Duration, f func()) *Timer {
 }
 
 // Stop stops the timer; it reports whether the timer was active.
-func (t *Timer) Stop() bool { return t.t.Stop() }
+func (t *Timer) Stop() bool { return t.t != nil && t.t.Stop() }
 
 // Reset makes the timer fire after d; it reports whether it was active.
-func (t *Timer) Reset(d time.Duration) bool { return t.t.Reset(dur(d)) }
+func (t *Timer) Reset(d time.Duration) bool { return t.t != nil && t.t.Reset(dur(d)) }
 
 // Ticker is time.Ticker: it sends the virtual time on C every period,
 // dropping ticks a slow receiver misses.
@@ -82,7 +95,10 @@ func NewTicker(d time.Duration) *Ticker {
 	if d <= 0 {
 		panic("non-positive interval for NewTicker")
 	}
-	t, c := sim.NewTimerOf(exec("time.NewTicker"), dur(d), dur(d), at)
+	if cur == nil { // as NewTimer outside an execution
+		return &Ticker{C: MakeChan[time.Time](1, "time.NewTicker")}
+	}
+	t, c := sim.NewTimerOf(cur, dur(d), dur(d), at)
 	return &Ticker{C: wrapChan(c), t: t}
 }
 
@@ -95,12 +111,18 @@ func Tick(d time.Duration) *Chan[time.Time] {
 }
 
 // Stop turns the ticker off.
-func (t *Ticker) Stop() { t.t.Stop() }
+func (t *Ticker) Stop() {
+	if t.t != nil {
+		t.t.Stop()
+	}
+}
 
 // Reset stops the ticker and restarts it with period d.
 func (t *Ticker) Reset(d time.Duration) {
 	if d <= 0 {
 		panic("non-positive interval for Ticker.Reset")
 	}
-	t.t.Reset(dur(d))
+	if t.t != nil {
+		t.t.Reset(dur(d))
+	}
 }

@@ -34,7 +34,8 @@ type raceDetector struct {
 	actors  []vclock // by actor id
 	objs    []vclock // by object id: mutexes, atomics, objects
 	wake    []vclock // by actor id: the clock handed over by a Signal
-	shadows []shadow // by object id: Vars
+	shadows []shadow // by object id: Vars, the plain accesses of locations
+	atomics []shadow // by object id: the atomic operations of locations
 }
 
 type vclock []uint32
@@ -59,6 +60,7 @@ func (r *raceDetector) reset() {
 	r.objs = r.objs[:0]
 	r.wake = r.wake[:0]
 	r.shadows = r.shadows[:0]
+	r.atomics = r.atomics[:0]
 }
 
 // growClocks extends s to hold index i; a clock it takes back from
@@ -183,35 +185,58 @@ func (x *Execution) raceAccess(a *actor, obj int, name Name, write bool) {
 	if r == nil {
 		return
 	}
-	for len(r.shadows) <= obj {
-		if len(r.shadows) < cap(r.shadows) {
-			r.shadows = r.shadows[:len(r.shadows)+1]
-			r.shadows[len(r.shadows)-1].used = false
+	sh := shadowOf(&r.shadows, obj)
+	if !x.raceConflict(a, sh, name, write) {
+		r.recordAccess(sh, a, write, x.step)
+	}
+}
+
+// shadowOf returns the shadow of object obj in list, growing it.
+func shadowOf(list *[]shadow, obj int) *shadow {
+	for len(*list) <= obj {
+		if len(*list) < cap(*list) {
+			*list = (*list)[:len(*list)+1]
+			(*list)[len(*list)-1].used = false
 		} else {
-			r.shadows = append(r.shadows, shadow{})
+			*list = append(*list, shadow{})
 		}
 	}
-	sh := &r.shadows[obj]
+	sh := &(*list)[obj]
 	if !sh.used {
 		*sh = shadow{used: true, write: epoch{actor: -1}, reads: sh.reads[:0], rstep: sh.rstep[:0]}
 	}
-	c := *r.clock(a.id)
+	return sh
+}
+
+// raceConflict reports (as the execution's race finding) and returns
+// whether a read or write by a conflicts with an access of sh that does
+// not happen before it.
+func (x *Execution) raceConflict(a *actor, sh *shadow, name Name, write bool) bool {
+	c := *x.race.clock(a.id)
 	if w := sh.write; w.actor >= 0 && int(w.actor) != a.id && w.clock > c.get(int(w.actor)) {
 		what := "reads"
 		if write {
 			what = "writes"
 		}
 		x.raceFound(a, name, what, "wrote", int(w.actor), int(w.step))
-		return
+		return true
 	}
 	if write {
 		for b, t := range sh.reads {
 			if b != a.id && t > c.get(b) {
 				x.raceFound(a, name, "writes", "read", b, int(sh.rstep[b]))
-				return
+				return true
 			}
 		}
-		sh.write = epoch{actor: int32(a.id), clock: c[a.id], step: int32(x.step)}
+	}
+	return false
+}
+
+// recordAccess records a read or write by a at step in sh.
+func (r *raceDetector) recordAccess(sh *shadow, a *actor, write bool, step int) {
+	c := *r.clock(a.id)
+	if write {
+		sh.write = epoch{actor: int32(a.id), clock: c[a.id], step: int32(step)}
 		sh.reads = sh.reads[:0]
 		sh.rstep = sh.rstep[:0]
 		return
@@ -219,7 +244,7 @@ func (x *Execution) raceAccess(a *actor, obj int, name Name, write bool) {
 	sh.reads = grow(sh.reads, a.id)
 	sh.rstep = grow(sh.rstep, a.id)
 	sh.reads[a.id] = c[a.id]
-	sh.rstep[a.id] = int32(x.step)
+	sh.rstep[a.id] = int32(step)
 }
 
 func (x *Execution) raceFound(a *actor, name Name, what, did string, b, step int) {
@@ -260,10 +285,15 @@ func (x *Execution) NewLocation(kind, name string) int {
 // neither schedules nor appears in traces. site names the access in the
 // finding ("counter (pool.go:12)"). Without Options.Races it does nothing.
 func (x *Execution) Access(loc int, site string, write bool) {
-	if x.race == nil {
+	r := x.race
+	if r == nil {
 		return
 	}
-	x.raceAccess(x.self(), loc, Name{base: site}, write)
+	a, name := x.self(), Name{base: site}
+	if loc < len(r.atomics) && r.atomics[loc].used && x.raceConflict(a, &r.atomics[loc], name, write) {
+		return // a plain access against an atomic operation: as Go's race detector, a race
+	}
+	x.raceAccess(a, loc, name, write)
 }
 
 // AtomicStep is one sequentially consistent atomic operation of kind
@@ -271,7 +301,9 @@ func (x *Execution) Access(loc int, site string, write bool) {
 // loc, one visible step: f performs it on the memory and reports whether it
 // wrote (a failed CompareAndSwap did not). For the race detector every
 // atomic operation acquires what earlier writes of loc released, and a
-// write releases, as sync/atomic's operations are synchronising. A Load and
+// write releases, as sync/atomic's operations are synchronising; an atomic
+// operation and a plain access (Access) of loc that no happens-before
+// orders are a data race, as Go's race detector reports them. A Load and
 // a failed CAS are idle steps for fair scheduling, so a spin loop on an
 // atomic flag is not a livelock. value, if set, is the event's value in
 // traces.
@@ -279,6 +311,13 @@ func (x *Execution) AtomicStep(loc int, kind op.Op, f func() (wrote bool), value
 	a := x.stepOp(req{kind: kind, obj: loc})
 	x.raceAcquire(a, loc)
 	wrote := f()
+	if r := x.race; r != nil {
+		// Atomic operations never race with each other, but do with
+		// plain accesses of the same memory (Access) they are not
+		// ordered with.
+		x.raceConflict(a, shadowOf(&r.shadows, loc), x.objs[loc].name, wrote)
+		r.recordAccess(shadowOf(&r.atomics, loc), a, wrote, x.step)
+	}
 	if wrote {
 		x.raceRelease(a, loc)
 	}
