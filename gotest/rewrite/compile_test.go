@@ -190,7 +190,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	// All of testdata/mod: the run also proves that every package of it
 	// compiles translated, tests included.
-	got, out := runTests(t, "testdata/mod", "./...")
+	got, out, report := runTests(t, "testdata/mod", "./...")
 	want := map[string]string{
 		"TestSum":           "clean ", // loopvar, a go 1.22 module: one variable per iteration
 		"TestLeak":          "finding leak",
@@ -201,8 +201,17 @@ func TestEndToEnd(t *testing.T) {
 		"TestGoleak":        "finding leak",
 		"TestMapRace":       "finding race",
 		"TestMapLocked":     "clean ",
+		"TestBufferRace":    "finding race",
+		"TestBufferLocked":  "clean ",
+		"TestTwo":           "clean ", // mainonly: its TestMain calls goleak.VerifyTestMain(m)
 	}
 	checkReport(t, got, want, out)
+	// Positions are the user's (//line): the t.Fatal, the racing field.
+	for _, site := range []string{"e2e_test.go:51: fatal", "data race on c.n (e2e.go:41)"} {
+		if !strings.Contains(report, site) {
+			t.Errorf("report lacks %q:\n%s", site, report)
+		}
+	}
 }
 
 // TestLoopVar121: testdata/mod/loopvar in a go 1.21 module, where a loop
@@ -229,26 +238,26 @@ func TestLoopVar121(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, out := runTests(t, dir, "./loopvar")
+	got, out, _ := runTests(t, dir, "./loopvar")
 	checkReport(t, got, map[string]string{"TestSum": "finding race"}, out)
 }
 
 // runTests translates the module at dir, runs the tests of pkg translated
 // and returns each test's "verdict kind" from the report.
-func runTests(t *testing.T, dir, pkg string) (map[string]string, []byte) {
+func runTests(t *testing.T, dir, pkg string) (verdicts map[string]string, out []byte, report string) {
 	t.Helper()
 	flags := translateModule(t, dir, pkg)
 	tmp := t.TempDir()
-	report := filepath.Join(tmp, "report.jsonl")
-	cfg, err := json.Marshal(map[string]any{"traces_dir": filepath.Join(tmp, "traces"), "report": report, "runs": 50})
+	reportFile := filepath.Join(tmp, "report.jsonl")
+	cfg, err := json.Marshal(map[string]any{"traces_dir": filepath.Join(tmp, "traces"), "report": reportFile, "runs": 50})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("go", append(append([]string{"test", "-count=1", "-vet=off"}, flags...), pkg)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "SIMRUN_GOTEST="+string(cfg))
-	out, _ := cmd.CombinedOutput() // the findings fail their tests
-	b, err := os.ReadFile(report)
+	out, _ = cmd.CombinedOutput() // the findings fail their tests
+	b, err := os.ReadFile(reportFile)
 	if err != nil {
 		t.Fatalf("no report: %v\n%s", err, out)
 	}
@@ -261,7 +270,7 @@ func runTests(t *testing.T, dir, pkg string) (map[string]string, []byte) {
 		got[r.Test] = r.Verdict + " " + r.Kind
 		t.Logf("%s: %s %s %s", r.Test, r.Verdict, r.Kind, r.Message)
 	}
-	return got, out
+	return got, out, string(b)
 }
 
 // checkReport compares the verdicts of a report with want.

@@ -28,9 +28,10 @@
 // simrun_xgen_test.go.
 //
 // A translated channel type is a pointer type, which cannot have methods:
-// the methods of a named channel type become functions (simrunT_m) and
-// their calls follow; a method value of one, or the type's use as an
-// interface it satisfied through those methods, is not translated.
+// the methods of a named channel type become functions (simrunT_m, or
+// SimrunT_m for an exported method, which other packages call) and their
+// calls follow; a method value of one, or the type's use as an interface
+// it satisfied through those methods, is not translated.
 // Loop-variable semantics follow the file's language version (a range over
 // a channel becomes a three-clause loop; before Go 1.22 a range loop
 // records its write of variables that goroutines share).

@@ -41,18 +41,18 @@ type fileTranslator struct {
 	goPlan   map[*ast.GoStmt]*goPlan
 	siteOf   map[ast.Node]string
 	selects  map[*ast.BlockStmt]*ast.SwitchStmt
-	dropArgs map[*ast.CallExpr]int
 	mapOp    map[*ast.CallExpr]bool // delete/clear of a map
 	// recover() becomes gort.Recovered(recover()): gort's Goexit and the
 	// end of an execution unwind with panics user code must not stop.
 	recoverCall map[*ast.CallExpr]bool
 	verifyOpts  map[*ast.CallExpr]bool // goleak.VerifyNone(t, opts)
 	rangeMap    map[*ast.RangeStmt]bool
-	verifyMain  map[*ast.CallExpr]bool // goleak.VerifyTestMain(m)
-	sizeConv    map[*ast.CallExpr]bool // make(chan T, n) with n not an int
+	recvEffect  map[*ast.CallExpr]recvEffect // buf.WriteString(s) of an untranslated type
+	verifyMain  map[*ast.CallExpr]bool       // goleak.VerifyTestMain(m)
+	sizeConv    map[*ast.CallExpr]bool       // make(chan T, n) with n not an int
 	chanCall    map[*ast.CallExpr]chanCall
 	chanCallSel map[*ast.SelectorExpr]bool
-	methodExpr  map[*ast.SelectorExpr]string // T.m of a channel type → its function
+	methodExpr  map[*ast.SelectorExpr]ast.Expr // T.m of a channel type → its function
 
 	// sharedLoopVars: the file's language version is before Go 1.22, when
 	// a loop variable is one variable for the whole loop.
@@ -79,16 +79,16 @@ func newFileTranslator(pt *pkgTranslator, f *ast.File, name string) *fileTransla
 		goPlan:        map[*ast.GoStmt]*goPlan{},
 		siteOf:        map[ast.Node]string{},
 		selects:       map[*ast.BlockStmt]*ast.SwitchStmt{},
-		dropArgs:      map[*ast.CallExpr]int{},
 		mapOp:         map[*ast.CallExpr]bool{},
 		recoverCall:   map[*ast.CallExpr]bool{},
 		verifyOpts:    map[*ast.CallExpr]bool{},
 		rangeMap:      map[*ast.RangeStmt]bool{},
+		recvEffect:    map[*ast.CallExpr]recvEffect{},
 		verifyMain:    map[*ast.CallExpr]bool{},
 		sizeConv:      map[*ast.CallExpr]bool{},
 		chanCall:      map[*ast.CallExpr]chanCall{},
 		chanCallSel:   map[*ast.SelectorExpr]bool{},
-		methodExpr:    map[*ast.SelectorExpr]string{},
+		methodExpr:    map[*ast.SelectorExpr]ast.Expr{},
 	}
 }
 
@@ -236,12 +236,12 @@ func (ft *fileTranslator) pre(c *astutil.Cursor) bool {
 				if pointerMethodOnValue(sel) {
 					ft.ctx[n.X] = ctxAddr
 				}
-				if _, ok := ft.chanMethods[sel.Obj().(*types.Func)]; ok && !ft.chanCallSel[n] {
+				if _, ok := ft.chanMethodName(sel.Obj().(*types.Func)); ok && !ft.chanCallSel[n] {
 					ft.problem(n.Pos(), "method value %s of a channel type: a translated channel type cannot have methods", types.ExprString(n))
 				}
 			case types.MethodExpr:
-				if name, ok := ft.chanMethods[sel.Obj().(*types.Func)]; ok {
-					ft.methodExpr[n] = name
+				if fn := sel.Obj().(*types.Func); ft.isChanMethod(fn) {
+					ft.methodExpr[n] = ft.chanMethodRef(fn, n.Pos())
 				}
 			}
 		} else if ft.pkgVar(n) != nil {
@@ -288,9 +288,15 @@ func (ft *fileTranslator) pre(c *astutil.Cursor) bool {
 func (ft *fileTranslator) preCall(n *ast.CallExpr) {
 	if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
 		if s := ft.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
-			if name, ok := ft.chanMethods[s.Obj().(*types.Func)]; ok {
-				ft.planChanCall(n, sel, s, name)
+			if fn := s.Obj().(*types.Func); ft.isChanMethod(fn) {
+				ft.planChanCall(n, sel, s, ft.chanMethodRef(fn, sel.Pos()))
 				return
+			}
+			if e := effect(s); e != 0 && len(s.Index()) == 1 {
+				_, isPtr := under(s.Recv()).(*types.Pointer)
+				if isPtr || pointerMethodOnValue(s) {
+					ft.recvEffect[n] = recvEffect{kind: e, ptr: isPtr, site: ft.exprSite(sel.X)}
+				}
 			}
 		}
 	}
@@ -323,7 +329,7 @@ func (ft *fileTranslator) preCall(n *ast.CallExpr) {
 // planChanCall plans x.m(args) → simrunT_m(x, args) for a method of a
 // named channel type, taking x's address or dereferencing it as the
 // method's receiver needs.
-func (ft *fileTranslator) planChanCall(n *ast.CallExpr, sel *ast.SelectorExpr, s *types.Selection, name string) {
+func (ft *fileTranslator) planChanCall(n *ast.CallExpr, sel *ast.SelectorExpr, s *types.Selection, fun ast.Expr) {
 	if len(s.Index()) != 1 {
 		ft.problem(sel.Pos(), "promoted method %s of a channel type: a translated channel type cannot have methods", sel.Sel.Name)
 		return
@@ -338,12 +344,47 @@ func (ft *fileTranslator) planChanCall(n *ast.CallExpr, sel *ast.SelectorExpr, s
 	case !wantPtr && isPtr:
 		adjust = "*"
 	}
-	ft.chanCall[n] = chanCall{name: name, adjust: adjust}
+	ft.chanCall[n] = chanCall{fun: fun, adjust: adjust}
+}
+
+// recvEffect: the call reads or writes its receiver's object; ptr: the
+// receiver is a pointer (else an addressable value).
+type recvEffect struct {
+	kind byte
+	ptr  bool
+	site string
 }
 
 type chanCall struct {
-	name   string
-	adjust string // "&", "*" or ""
+	fun    ast.Expr // the function the method became
+	adjust string   // "&", "*" or ""
+}
+
+func (ft *fileTranslator) isChanMethod(fn *types.Func) bool {
+	_, ok := ft.chanMethodName(fn)
+	return ok
+}
+
+// chanMethodRef is the expression that names the function a method of a
+// channel type became: simrunT_m, or pkg.SimrunT_m for another package's.
+func (ft *fileTranslator) chanMethodRef(fn *types.Func, pos token.Pos) ast.Expr {
+	name, _ := ft.chanMethodName(fn)
+	if fn.Pkg() == ft.pkg.Types {
+		return &ast.Ident{NamePos: pos, Name: name}
+	}
+	for _, imp := range ft.file.Imports {
+		var pn *types.PkgName
+		if imp.Name != nil {
+			pn, _ = ft.info.Defs[imp.Name].(*types.PkgName)
+		} else {
+			pn, _ = ft.info.Implicits[imp].(*types.PkgName)
+		}
+		if pn != nil && pn.Imported() == fn.Pkg() && pn.Name() != "_" && pn.Name() != "." {
+			return &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: pn.Name()}, Sel: &ast.Ident{NamePos: pos, Name: name}}
+		}
+	}
+	ft.problem(pos, "method %s of channel type from %s, which this file does not import: a translated channel type cannot have methods", fn.Name(), fn.Pkg().Path())
+	return &ast.Ident{NamePos: pos, Name: name}
 }
 
 // planGo decides, on the original go statement, what must be evaluated at
@@ -393,8 +434,8 @@ func (ft *fileTranslator) post(c *astutil.Cursor) bool {
 		}
 		ft.memory(c, n)
 	case *ast.SelectorExpr:
-		if name, ok := ft.methodExpr[n]; ok {
-			ft.replace(c, n, &ast.Ident{NamePos: n.Pos(), Name: name})
+		if fun, ok := ft.methodExpr[n]; ok {
+			ft.replace(c, n, fun)
 		} else if !ft.mapName(c, n) {
 			ft.memory(c, n)
 		}
@@ -450,12 +491,25 @@ func (ft *fileTranslator) chanType(n *ast.ChanType) ast.Expr {
 }
 
 func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
-	if k, ok := ft.dropArgs[n]; ok && len(n.Args) > k {
-		n.Args = n.Args[:k]
-		n.Ellipsis = token.NoPos
+	if e, ok := ft.recvEffect[n]; ok {
+		// buf.WriteString(s) → gort.Write(buf, site).WriteString(s), or
+		// (*gort.Write(&buf, site)).WriteString(s) for a value.
+		sel := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+		name := "Read"
+		if e.kind == 'w' {
+			name = "Write"
+		}
+		var x ast.Expr
+		if e.ptr {
+			x = ft.call(name, sel.X, str(e.site))
+		} else {
+			x = &ast.ParenExpr{X: &ast.StarExpr{X: ft.call(name, &ast.UnaryExpr{Op: token.AND, X: sel.X}, str(e.site))}}
+		}
+		fillPos(x, sel.X.Pos())
+		sel.X = x
 	}
 	switch {
-	case ft.chanCall[n].name != "":
+	case ft.chanCall[n].fun != nil:
 		cc := ft.chanCall[n]
 		recv := ast.Unparen(n.Fun).(*ast.SelectorExpr).X
 		switch cc.adjust {
@@ -464,12 +518,16 @@ func (ft *fileTranslator) postCall(c *astutil.Cursor, n *ast.CallExpr) {
 		case "*":
 			recv = &ast.StarExpr{Star: recv.Pos(), X: recv}
 		}
-		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: cc.name}
+		n.Fun = cc.fun
 		n.Args = append([]ast.Expr{recv}, n.Args...)
 	case ft.verifyOpts[n]:
 		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: "simrunVerifyNone"}
 	case ft.verifyMain[n]:
 		n.Fun = &ast.Ident{NamePos: n.Fun.Pos(), Name: "simrunVerifyTestMain"}
+		if len(n.Args) == 1 {
+			// No option to infer the options' type from.
+			n.Fun = &ast.IndexExpr{X: n.Fun, Lbrack: n.Fun.Pos(), Index: &ast.Ident{NamePos: n.Fun.Pos(), Name: "any"}, Rbrack: n.Fun.Pos()}
+		}
 	case ft.chanOp[n]:
 		name := map[string]string{"close": "Close", "len": "Len", "cap": "Cap"}[ft.builtin(n)]
 		ft.replace(c, n, &ast.CallExpr{Fun: ft.gort(name), Lparen: n.Lparen, Args: n.Args, Rparen: n.Rparen})
@@ -519,7 +577,7 @@ func isGortChan(e ast.Expr) bool {
 func (ft *fileTranslator) goStmt(n *ast.GoStmt) ast.Stmt {
 	p := ft.goPlan[n]
 	call := n.Call
-	if p != nil && ft.chanCall[call].name != "" {
+	if p != nil && ft.chanCall[call].fun != nil {
 		// x.m(args) became simrunT_m(x, args): a function, and x an
 		// argument evaluated now, as the method value's receiver was.
 		p = &goPlan{name: p.name, static: true, constArg: append([]bool{false}, p.constArg...)}
@@ -805,7 +863,11 @@ func (ft *fileTranslator) memory(c *astutil.Cursor, e ast.Expr) {
 			if mode == ctxWrite {
 				name = "WriteMap"
 			}
-			ix.X = ft.call(name, ix.X, str(ft.siteOf[ix]))
+			m := ix.X
+			if p, ok := m.(*ast.ParenExpr); ok {
+				m = p.X // (*gort.Read(&m, site)) needs no parentheses as an argument
+			}
+			ix.X = ft.call(name, m, str(ft.siteOf[ix]))
 			return
 		}
 	}

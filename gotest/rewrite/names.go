@@ -195,19 +195,14 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 		// among them: the generated simrunVerifyTestMain only runs the
 		// tests (each checks its own leaks).
 		ft.verifyMain[n] = true
-		if n.Ellipsis.IsValid() {
-			ft.dropArgs[n] = 1
-		}
 		ft.usesTestMainHelper = true
 		return
 	}
 	if path == "go.uber.org/goleak" && fn.Name() == "VerifyNone" {
 		// gort.VerifyNone takes no options: with options, the generated
 		// simrunVerifyNone still evaluates them (they may be the only use
-		// of a variable); options passed as a slice... are dropped.
-		if n.Ellipsis.IsValid() {
-			ft.dropArgs[n] = 1
-		} else if len(n.Args) > 1 {
+		// of a variable) and ignores them.
+		if len(n.Args) > 1 {
 			ft.verifyOpts[n] = true
 		}
 		return
@@ -247,6 +242,55 @@ func (ft *fileTranslator) checkCall(n *ast.CallExpr) {
 			break
 		}
 	}
+}
+
+// effects lists methods of standard-library types whose memory the race
+// detector cannot see (the library is not translated): a call records a
+// read ('r') or a write ('w') of the receiver's object, as Go's race
+// detector would see inside it.
+var effects = map[string]map[string]byte{
+	"bytes.Buffer": {
+		"Write": 'w', "WriteString": 'w', "WriteByte": 'w', "WriteRune": 'w', "ReadFrom": 'w', "WriteTo": 'w',
+		"Reset": 'w', "Truncate": 'w', "Grow": 'w', "Read": 'w', "ReadByte": 'w', "ReadRune": 'w',
+		"ReadString": 'w', "ReadBytes": 'w', "Next": 'w', "UnreadByte": 'w', "UnreadRune": 'w',
+		"Len": 'r', "String": 'r', "Bytes": 'r', "Cap": 'r', "Available": 'r',
+	},
+	"strings.Builder": {
+		"Write": 'w', "WriteString": 'w', "WriteByte": 'w', "WriteRune": 'w', "Reset": 'w', "Grow": 'w',
+		"Len": 'r', "String": 'r', "Cap": 'r',
+	},
+	"container/list.List": {
+		"PushBack": 'w', "PushFront": 'w', "Remove": 'w', "InsertBefore": 'w', "InsertAfter": 'w',
+		"MoveToFront": 'w', "MoveToBack": 'w', "MoveBefore": 'w', "MoveAfter": 'w',
+		"PushBackList": 'w', "PushFrontList": 'w', "Init": 'w', "Len": 'r', "Front": 'r', "Back": 'r',
+	},
+	"math/rand.Rand": {all: 'w'},
+}
+
+// effect returns the effect on its receiver of calling the method sel
+// selects, or 0.
+func effect(sel *types.Selection) byte {
+	fn, ok := sel.Obj().(*types.Func)
+	if !ok || fn.Pkg() == nil {
+		return 0
+	}
+	recv := fn.Type().(*types.Signature).Recv()
+	if recv == nil {
+		return 0
+	}
+	t := recv.Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return 0
+	}
+	m := effects[fn.Pkg().Path()+"."+named.Obj().Name()]
+	if e, ok := m[fn.Name()]; ok {
+		return e
+	}
+	return m[all]
 }
 
 // checkField reports a field of an untranslated struct type whose type the

@@ -10,6 +10,7 @@ import (
 	"go/version"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -103,8 +104,6 @@ type pkgTranslator struct {
 	// race (its one write happens before the func literal exists), so it
 	// is not instrumented.
 	written map[*types.Var]bool
-	// chanMethods: methods of named channel types, which become functions.
-	chanMethods map[*types.Func]string
 	// renamed: test and init functions that get a new name.
 	renamed map[types.Object]string
 	// initNames: the new names of init functions, in file order, for the
@@ -121,16 +120,15 @@ type pkgTranslator struct {
 func newPkgTranslator(pkg *packages.Package, cfg Config) *pkgTranslator {
 	files, info := cloneSyntax(pkg.Syntax, pkg.TypesInfo)
 	return &pkgTranslator{
-		pkg:         pkg,
-		files:       files,
-		info:        info,
-		fset:        pkg.Fset,
-		cfg:         cfg,
-		shared:      map[*types.Var]bool{},
-		written:     map[*types.Var]bool{},
-		chanMethods: map[*types.Func]string{},
-		renamed:     map[types.Object]string{},
-		noRerun:     map[string]bool{},
+		pkg:     pkg,
+		files:   files,
+		info:    info,
+		fset:    pkg.Fset,
+		cfg:     cfg,
+		shared:  map[*types.Var]bool{},
+		written: map[*types.Var]bool{},
+		renamed: map[types.Object]string{},
+		noRerun: map[string]bool{},
 	}
 }
 
@@ -254,7 +252,16 @@ func (pt *pkgTranslator) planFuncs() {
 					pt.renamed[obj] = "simrun" + fd.Name.Name
 				}
 				fd.Name.Name = "simrun" + fd.Name.Name
+			case test && fd.Body != nil && hasTestPrefix(fd.Name.Name, "Benchmark"):
+				// simrun test runs no benchmark, and a benchmark's
+				// body would not compile translated when it passes its
+				// *testing.B to a helper that takes a testing.TB (a
+				// gort.TB once translated): the body only skips.
+				fd.Body = &ast.BlockStmt{Lbrace: fd.Body.Lbrace, List: skipBody(fd, "benchmarks"), Rbrace: fd.Body.Rbrace}
 			case test && (hasTestPrefix(fd.Name.Name, "Fuzz") || hasTestPrefix(fd.Name.Name, "Example")):
+				if hasTestPrefix(fd.Name.Name, "Fuzz") && fd.Body != nil {
+					fd.Body = &ast.BlockStmt{Lbrace: fd.Body.Lbrace, List: skipBody(fd, "fuzz targets"), Rbrace: fd.Body.Rbrace}
+				}
 				// go test -run runs fuzz seeds and examples outside
 				// RunTest, where translated code cannot block: they
 				// are renamed out of its sight.
@@ -291,8 +298,7 @@ func (pt *pkgTranslator) planChanMethod(fd *ast.FuncDecl) {
 		pt.problem(fd.Pos(), "method %s on generic channel type %s: a translated channel type cannot have methods", fd.Name.Name, named.Obj().Name())
 		return
 	}
-	name := "simrun" + named.Obj().Name() + "_" + fd.Name.Name
-	pt.chanMethods[fn] = name
+	name, _ := pt.chanMethodName(fn)
 	field := fd.Recv.List[0]
 	if len(field.Names) == 0 {
 		field.Names = []*ast.Ident{{NamePos: field.Pos(), Name: "_"}}
@@ -300,6 +306,32 @@ func (pt *pkgTranslator) planChanMethod(fd *ast.FuncDecl) {
 	fd.Type.Params.List = append([]*ast.Field{field}, fd.Type.Params.List...)
 	fd.Recv = nil
 	fd.Name.Name = name
+}
+
+// chanMethodName returns the function a method of a named channel type of
+// a translated package becomes: simrunT_m, or SimrunT_m for an exported
+// method (other packages call it). ok is false for other methods.
+func (pt *pkgTranslator) chanMethodName(fn *types.Func) (name string, ok bool) {
+	sig, _ := fn.Type().(*types.Signature)
+	if sig == nil || sig.Recv() == nil || fn.Pkg() == nil || !pt.translatedPath(fn.Pkg().Path()) {
+		return "", false
+	}
+	recv := sig.Recv().Type()
+	if p, ok := recv.(*types.Pointer); ok {
+		recv = p.Elem()
+	}
+	named, ok := types.Unalias(recv).(*types.Named)
+	if !ok || named.TypeParams().Len() > 0 {
+		return "", false
+	}
+	if _, ok := named.Underlying().(*types.Chan); !ok {
+		return "", false
+	}
+	prefix := "simrun"
+	if fn.Exported() {
+		prefix = "Simrun"
+	}
+	return prefix + named.Obj().Name() + "_" + fn.Name(), true
 }
 
 // isTestFunc reports whether fd is func TestXxx(t *testing.T), as go test
@@ -317,6 +349,23 @@ func (pt *pkgTranslator) isTestFunc(fd *ast.FuncDecl) bool {
 		return false
 	}
 	return isNamed(sig.Params().At(0).Type(), "testing", "T", true)
+}
+
+// skipBody is the body of a benchmark or fuzz target that simrun test
+// does not run: b.Skip("simrun test runs no benchmarks"), or nothing when
+// the parameter has no name.
+func skipBody(fd *ast.FuncDecl, what string) []ast.Stmt {
+	params := fd.Type.Params.List
+	if len(params) != 1 || len(params[0].Names) != 1 || params[0].Names[0].Name == "_" {
+		return nil
+	}
+	pos := fd.Body.Lbrace
+	return []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{
+		Fun:    &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: params[0].Names[0].Name}, Sel: &ast.Ident{NamePos: pos, Name: "Skip"}},
+		Lparen: pos,
+		Args:   []ast.Expr{&ast.BasicLit{ValuePos: pos, Kind: token.STRING, Value: strconv.Quote("simrun test runs no " + what)}},
+		Rparen: pos,
+	}}}
 }
 
 // hasTestPrefix reports whether name is prefix followed by nothing or by

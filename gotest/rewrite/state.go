@@ -201,7 +201,7 @@ func (pt *pkgTranslator) generate(dir string, hasPlain bool, st *pkgState) ([]Fi
 		b.WriteString(`
 // simrunVerifyTestMain is goleak.VerifyTestMain: it runs the tests, which
 // check their own leaks.
-func simrunVerifyTestMain(m *testing.M, _ ...any) { os.Exit(m.Run()) }
+func simrunVerifyTestMain[O any](m *testing.M, _ ...O) { os.Exit(m.Run()) }
 `)
 	}
 	if !helpersInPlain {
@@ -267,7 +267,7 @@ func simrunRange[T any](c *gort.Chan[T]) (*gort.Chan[T], T, bool) {
 }
 
 // simrunVerifyNone is goleak.VerifyNone with options, which gort ignores.
-func simrunVerifyNone(t gort.TB, _ ...any) { gort.VerifyNone(t) }
+func simrunVerifyNone[O any](t gort.TB, _ ...O) { gort.VerifyNone(t) }
 
 // simrunMakeChan makes a channel of a named channel type.
 func simrunMakeChan[C ~*gort.Chan[T], T any](size int, site string) C {

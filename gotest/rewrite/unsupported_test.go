@@ -3,9 +3,13 @@ package rewrite
 import (
 	"errors"
 	"fmt"
+	"go/token"
+	"go/types"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/go/packages"
 )
 
 // TestUnsupported: each package of testdata/unsup holds a construct the
@@ -46,6 +50,28 @@ func TestUnsupported(t *testing.T) {
 			}
 			if !strings.Contains(u.Error(), want[p.PkgPath][0][:4]) {
 				t.Errorf("Error() = %q", u.Error())
+			}
+		})
+	}
+}
+
+// TestBadInput: a package without types, or with errors, is an error, not a
+// panic.
+func TestBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		pkg  *packages.Package
+		want string
+	}{
+		{"nil", nil, "loaded without types"},
+		{"no types", &packages.Package{ID: "x"}, "loaded without types"},
+		{"errors", &packages.Package{ID: "x", PkgPath: "x", Types: types.NewPackage("x", "x"), TypesInfo: &types.Info{}, Fset: token.NewFileSet(),
+			Errors: []packages.Error{{Msg: "undefined: y"}}}, "undefined: y"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := Package(tc.pkg, Config{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
 			}
 		})
 	}

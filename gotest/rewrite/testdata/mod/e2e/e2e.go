@@ -2,7 +2,10 @@
 // test runs translated.
 package e2e
 
-import "sync"
+import (
+	"bytes"
+	"sync"
+)
 
 // calls counts Fetch calls: package state that every execution must see
 // start at zero.
@@ -74,4 +77,20 @@ func (r *Registry) Sum() (n int) {
 		n += v
 	}
 	return n
+}
+
+// Log is a buffer two goroutines append to, with or without its lock:
+// bytes.Buffer is not translated, so its methods' effects are recorded at
+// the call.
+type Log struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *Log) Add(s string, locked bool) {
+	if locked {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+	}
+	l.buf.WriteString(s)
 }

@@ -54,8 +54,8 @@ func TestFatalInSafely(t *testing.T) {
 // TestGoleak: goleak.VerifyNone (with an option) reports the leaking
 // sender as gort.VerifyNone does.
 func TestGoleak(t *testing.T) {
-	opt := goleak.IgnoreCurrent()
-	defer goleak.VerifyNone(t, opt)
+	opts := []goleak.Option{goleak.IgnoreCurrent()}
+	defer goleak.VerifyNone(t, opts...)
 	Fetch(false, true)
 }
 
@@ -79,3 +79,20 @@ func ExampleFetch() {
 	fmt.Println(Fetch(true, false))
 	// Output: 42
 }
+
+func testLog(t *testing.T, locked bool) {
+	var l Log
+	var wg sync.WaitGroup
+	for _, s := range []string{"a", "b"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.Add(s, locked)
+		}()
+	}
+	wg.Wait()
+}
+
+// TestBufferRace: two goroutines write a bytes.Buffer without its lock.
+func TestBufferRace(t *testing.T)   { testLog(t, false) }
+func TestBufferLocked(t *testing.T) { testLog(t, true) }

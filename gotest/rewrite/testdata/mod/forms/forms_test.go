@@ -27,3 +27,22 @@ func TestForms(t *testing.T) {
 }
 
 func init() { testCalls = 0 }
+
+func setup(tb testing.TB) chan int {
+	tb.Helper()
+	return make(chan int, 1)
+}
+
+// BenchmarkSetup passes its *testing.B to a helper that takes a
+// testing.TB: translated, its body only skips.
+func BenchmarkSetup(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		c := setup(b)
+		c <- i
+	}
+}
+
+func FuzzSetup(f *testing.F) {
+	f.Add(1)
+	f.Fuzz(func(t *testing.T, n int) { setup(t) <- n })
+}
