@@ -188,10 +188,16 @@ func standIns() string {
 	return ""
 }
 
+// dporRuns caps the DPOR pass: a fixed kernel whose timer loop re-arms
+// has no end to its schedules, and 20,000 executions is what the
+// sim-native table gives a fixed kernel (kernels/table_test.go).
+const dporRuns = 20000
+
 // runKernels runs TestBuggy and TestFixed of ks under simrun test with
-// the strategies given ("" = the default portfolio) and returns the
+// the strategies given ("" = the default portfolio) and at most runs
+// executions per strategy (0: simrun test's default), and returns the
 // results by kernel name and test.
-func runKernels(t *testing.T, ks []goKernel, strategies string) map[string]map[string]gort.Result {
+func runKernels(t *testing.T, ks []goKernel, strategies string, runs int) map[string]map[string]gort.Result {
 	t.Helper()
 	var patterns []string
 	for _, k := range ks {
@@ -200,7 +206,7 @@ func runKernels(t *testing.T, ks []goKernel, strategies string) map[string]map[s
 	results := simrunTest(t, gotest.Options{
 		Patterns: patterns,
 		Run:      "^Test(Buggy|Fixed)$",
-		Config:   gort.Config{Strategies: strategies, TracesDir: t.TempDir()},
+		Config:   gort.Config{Strategies: strategies, Runs: runs, TracesDir: t.TempDir()},
 	})
 	byKernel := map[string]map[string]gort.Result{}
 	for _, r := range results {
@@ -270,12 +276,12 @@ func TestGoKernelsSmoke(t *testing.T) {
 			ks = append(ks, k)
 		}
 	}
-	first := runKernels(t, ks, "")
+	first := runKernels(t, ks, "", 0)
 	checkKernels(t, ks, first)
 
 	// Determinism: the same run again gives the same results and
 	// byte-identical traces.
-	again := runKernels(t, ks, "")
+	again := runKernels(t, ks, "", 0)
 	for _, k := range ks {
 		for _, test := range []string{"TestBuggy", "TestFixed"} {
 			a, b := first[k.name][test], again[k.name][test]
@@ -323,9 +329,9 @@ func sameFile(t *testing.T, a, b string) bool {
 func TestGoKernels(t *testing.T) {
 	longtest.Skip(t, "the Go kernel suite under simrun test")
 	ks := allKernels()
-	portfolio := runKernels(t, ks, "")
+	portfolio := runKernels(t, ks, "", 0)
 	checkKernels(t, ks, portfolio)
-	dpor := runKernels(t, ks, scheduler.NameDPOR)
+	dpor := runKernels(t, ks, scheduler.NameDPOR, dporRuns)
 	checkKernels(t, ks, dpor)
 	if *gokernelsTable {
 		fmt.Print(kernelTable(t, ks, portfolio, dpor))
@@ -382,7 +388,7 @@ func kernelTable(t *testing.T, ks []goKernel, portfolio, dpor map[string]map[str
 			n, kind := nativeFirst(t, nk, sim.DefaultPortfolio, 500)
 			fmt.Fprintf(&b, " %s |", cell(1, n, string(kind), []string{string(nk.Want)}))
 			fmt.Fprintf(&b, " %s |", cell(2, d.Run, d.Kind, k.want))
-			n, kind = nativeFirst(t, nk, dporSpec, 100000)
+			n, kind = nativeFirst(t, nk, dporSpec, dporRuns)
 			fmt.Fprintf(&b, " %s |", cell(3, n, string(kind), []string{string(nk.Want)}))
 		} else {
 			fmt.Fprintf(&b, " — | %s | — |", cell(2, d.Run, d.Kind, k.want))
