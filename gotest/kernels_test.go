@@ -193,6 +193,13 @@ func standIns() string {
 // sim-native table gives a fixed kernel (kernels/table_test.go).
 const dporRuns = 20000
 
+// maxSteps bounds one execution. The kernels take at most a few hundred
+// steps; the ones that spin (break-in-select, nil-out-closed-channel) are
+// livelocks at any bound, and a timer loop's schedules under DPOR grow
+// with the bound (timer-drain-after-receive's fixed test: 5 minutes at
+// 10,000 steps, 4 seconds at 2,000).
+const maxSteps = 2000
+
 // runKernels runs TestBuggy and TestFixed of ks under simrun test with
 // the strategies given ("" = the default portfolio) and at most runs
 // executions per strategy (0: simrun test's default), and returns the
@@ -206,7 +213,7 @@ func runKernels(t *testing.T, ks []goKernel, strategies string, runs int) map[st
 	results := simrunTest(t, gotest.Options{
 		Patterns: patterns,
 		Run:      "^Test(Buggy|Fixed)$",
-		Config:   gort.Config{Strategies: strategies, Runs: runs, TracesDir: t.TempDir()},
+		Config:   gort.Config{Strategies: strategies, Runs: runs, MaxSteps: maxSteps, TracesDir: t.TempDir()},
 	})
 	byKernel := map[string]map[string]gort.Result{}
 	for _, r := range results {
@@ -345,7 +352,7 @@ func TestGoKernels(t *testing.T) {
 func nativeFirst(t *testing.T, k kernels.Kernel, specs []scheduler.Spec, perStrategy int) (int, sim.Kind) {
 	t.Helper()
 	h := sim.Hunt{Strategies: specs, Runs: perStrategy * len(specs),
-		Options: sim.Options{Races: true, Watchdog: sim.DefaultWatchdog, StopOnFinding: true}}
+		Options: sim.Options{Races: true, Watchdog: sim.DefaultWatchdog, StopOnFinding: true, MaxSteps: maxSteps}}
 	v, err := h.Run(k.Buggy, sim.Variant{Name: k.Name, Expected: sim.Clean})
 	if err != nil {
 		t.Fatalf("%s: %v", k.Name, err)
