@@ -47,6 +47,19 @@ var docs = map[string]commandDoc{
 			"simrun replay simrun-traces/lockfree-no-reverse-lost-wakeup-pct-seed5-1a2b3c4d.json",
 			"simrun replay -last 20 -html page.html TRACE.json",
 		}},
+	"test": {synopsis: "[-run RE] [-strategy S] [-runs N] [-seed S] [-bound B | -dpor] [-json] [-out DIR] [-v] [packages] | -trace TRACE.json",
+		about: "Runs the Go tests of the packages (default \".\") under the simulator, as go test would run them: it\n" +
+			"translates the module's packages (goroutines, channels, select, sync, sync/atomic, time, context,\n" +
+			"math/rand) into a build overlay, never writing the user's files, and explores each TestXxx with\n" +
+			"sim.Check's strategies. A failed test, a panic, a deadlock, a leaked goroutine or a data race is a\n" +
+			"finding with a minimized trace, which -trace (or simrun replay) replays. Code the translation cannot\n" +
+			"handle is listed with its file:line (exit 2). Works offline in a module that does not require simrun.\n" +
+			"See docs/gotest.md.",
+		examples: []string{
+			"simrun test ./...",
+			"simrun test -run TestPool -strategy dpor -bound 2 ./pool",
+			"simrun test -trace simrun-traces/example.com/pool/TestPool/leak-mix-seed6238072747940578789.json",
+		}},
 	"bench": {synopsis: "[-quick] [-json] [-plot FILE] [-cost name=value] [BENCH...]",
 		about:    "Prices the protocols in virtual time under the cost model and measures the simulator.",
 		examples: []string{"simrun bench -quick", "simrun bench groupcommit -plot gc.svg -cost fsync=2ms"}},
@@ -67,8 +80,10 @@ var docs = map[string]commandDoc{
 const exitTable = `Exit status (every command):
   0    clean: nothing found; explore: verified; run of every variant: every verdict as expected
   1    a finding (replay: the trace's finding reproduced); run of every variant: a verdict not as expected
-  2    usage or input error: a bad flag, file or trace (one line on stderr)
-  3    inconclusive: explore stopped at its budget before it could verify
+  2    usage or input error: a bad flag, file or trace (one line on stderr); test: code the
+       translation cannot handle, or translated code that does not compile (listed on stderr)
+  3    inconclusive: explore stopped at its budget before it could verify; test: a test binary
+       ended (crashed, timed out) before its test reported
   130  interrupted by SIGINT (143: SIGTERM): partial summary printed, traces of findings saved;
        a second signal exits at once
 `

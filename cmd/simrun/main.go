@@ -8,6 +8,7 @@
 //	simrun run [-protocol P -variant V] [-strategy random|pct[:depth=D,steps=K]|dfs[:bound=B]|dpor[:bound=B]] [flags]
 //	simrun explore -protocol P -variant V [-threads N] [-txns T] [-bound B] [-dpor] [-workers W] [-max-executions K] [-json]
 //	simrun replay [-v] [-from S -to S -last N -steps-only] [-html FILE] TRACE
+//	simrun test [-run RE] [-strategy S] [-runs N] [-seed S] [-bound B] [-dpor] [-json] [-trace FILE] [-out DIR] [-v] [packages]
 //	simrun bench groupcommit|wakeup|replay|sim [-quick] [-json] [-plot FILE] [-cost name=value]
 //	simrun help [COMMAND]
 //	simrun version
@@ -64,6 +65,7 @@ func init() {
 		{"run", "explore protocol variants and report findings", runRun},
 		{"explore", "exhaustively explore one variant (DFS with preemption bounding, or DPOR) and verify it", runExplore},
 		{"replay", "re-execute a trace and print its timeline", runReplay},
+		{"test", "run a module's Go tests under the simulator: their goroutines, channels, sync, time (see docs/gotest.md)", runTest},
 		{"bench", "price the protocols in virtual time and measure the simulator", runBench},
 		{"help", "print the commands, or one command's synopsis, flags, examples and exit codes", runHelp},
 		{"version", "print the version traces record, and the build", runVersion},

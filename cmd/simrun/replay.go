@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/simrun/simrun/gotest"
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
@@ -64,6 +65,14 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if err != nil {
 		return exitUsage, err
+	}
+	if gotest.IsTrace(t) {
+		// A Go test's trace: its test replays it, in the test binary.
+		stop()
+		if *htmlOut != "" || *perfettoOut != "" {
+			return exitUsage, usagef("%s is a trace of simrun test: -html and -perfetto are not available for it", path)
+		}
+		return runTest([]string{"-trace", path}, stdout, stderr)
 	}
 	if _, err := scheduler.ParseSpec(t.Strategy.Name); err != nil {
 		return exitUsage, fmt.Errorf("%s: %w: strategy: %v", path, traces.ErrInvalid, err)

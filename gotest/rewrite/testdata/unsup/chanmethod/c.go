@@ -1,0 +1,7 @@
+package chanmethod
+
+type Queue chan int
+
+func (q Queue) Push(v int) { q <- v }
+
+var push = make(Queue).Push

@@ -1,0 +1,3 @@
+module example.com/unsup
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gokernels
+
+go 1.22

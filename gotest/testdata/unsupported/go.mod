@@ -1,0 +1,3 @@
+module example.com/unsupported
+
+go 1.22
