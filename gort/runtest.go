@@ -36,15 +36,16 @@ type Config struct {
 	MaxSteps   int           `json:"max_steps,omitempty"`
 	NoRaces    bool          `json:"no_races,omitempty"`
 	Watchdog   time.Duration `json:"watchdog,omitempty"`
-	// EagerTimers lets a due timer fire while goroutines can still make
-	// progress (adversarial timing, sim's default); without it time
-	// advances only when every goroutine is blocked, as in
-	// testing/synctest, so a test's time.After guard does not fire
-	// before the work it guards (sim.Options.IdleTimers).
-	EagerTimers bool   `json:"eager_timers,omitempty"`
-	Trace       string `json:"trace,omitempty"` // replay this trace (its test only) instead of exploring
-	TracesDir   string `json:"traces_dir"`      // where findings' traces are saved (absolute)
-	Report      string `json:"report"`          // JSON-lines file to append results to (absolute)
+	// TimerHorizon is sim.Options.TimerHorizon: a timer due later than
+	// this fires only when no goroutine can make progress, so a test's
+	// time.After(time.Second) guard does not fire before the work it
+	// guards, while a timeout of a few milliseconds still races with
+	// runnable goroutines. Zero: DefaultTimerHorizon; negative: none
+	// (adversarial timing, any due timer at any step).
+	TimerHorizon time.Duration `json:"timer_horizon,omitempty"`
+	Trace        string        `json:"trace,omitempty"` // replay this trace (its test only) instead of exploring
+	TracesDir    string        `json:"traces_dir"`      // where findings' traces are saved (absolute)
+	Report       string        `json:"report"`          // JSON-lines file to append results to (absolute)
 }
 
 // Result is one test's outcome, a line of the report file.
@@ -235,7 +236,7 @@ func runTest(t *testing.T, cfg Config, pkg, name string, body func(*T)) (res Res
 
 // hunt builds the exploration of cfg for the test named variant.
 func hunt(cfg Config, variant string) (*sim.Hunt, error) {
-	o := sim.Options{Races: !cfg.NoRaces, Watchdog: sim.DefaultWatchdog, Seed: cfg.Seed, MaxSteps: cfg.MaxSteps, IdleTimers: !cfg.EagerTimers,
+	o := sim.Options{Races: !cfg.NoRaces, Watchdog: sim.DefaultWatchdog, Seed: cfg.Seed, MaxSteps: cfg.MaxSteps, TimerHorizon: timerHorizon(cfg.TimerHorizon),
 		StopOnFinding: true, Meta: sim.Meta{Protocol: Protocol, Variant: variant}}
 	if cfg.Watchdog != 0 {
 		o.Watchdog = cfg.Watchdog
@@ -339,4 +340,20 @@ func report(t *testing.T, cfg Config, res Result) {
 	if err != nil {
 		t.Errorf("simrun: writing the report: %v", err)
 	}
+}
+
+// DefaultTimerHorizon is the TimerHorizon of simrun test (see
+// sim.Options.TimerHorizon): a runnable goroutine is taken to get the CPU
+// within 100 ms, ten times the Go scheduler's preemption quantum.
+const DefaultTimerHorizon = 100 * time.Millisecond
+
+// timerHorizon is cfg's horizon in sim's terms.
+func timerHorizon(h time.Duration) sim.Duration {
+	switch {
+	case h == 0:
+		return sim.Duration(DefaultTimerHorizon)
+	case h < 0:
+		return 0
+	}
+	return sim.Duration(h)
 }

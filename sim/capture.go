@@ -205,7 +205,7 @@ func (x *Execution) trace(meta Meta, run int) *traces.Trace {
 		Format: traces.Format, Version: traces.Version, Tool: Tool(),
 		Protocol: meta.Protocol, Variant: meta.Variant, Config: meta.Config,
 		Options: traces.Options{Spurious: !x.opts.NoSpurious, MaxSpurious: x.spuriousMax,
-			MaxSteps: x.opts.MaxSteps, Cost: x.cost.Map(), Races: x.opts.Races, Unfair: x.opts.Unfair, IdleTimers: x.opts.IdleTimers},
+			MaxSteps: x.opts.MaxSteps, Cost: x.cost.Map(), Races: x.opts.Races, Unfair: x.opts.Unfair, TimerHorizon: int64(x.opts.TimerHorizon)},
 		Run:       run,
 		Decisions: append([]int{}, x.path.Decisions...),
 		Events:    x.events,

@@ -37,16 +37,19 @@ type Options struct {
 	// an actor spinning without effect is then scheduled as often as any
 	// other, and a spin loop can be reported as a livelock.
 	Unfair bool
-	// IdleTimers makes time advance only when no goroutine can make
-	// progress, as testing/synctest's bubbles do: a timer (time.After, a
-	// context's deadline, a GoSleep) fires only when every goroutine is
-	// blocked or spinning idle (see fairSpin). Off, a due timer may fire
-	// at any step, so a timeout can win against a reply however short the
-	// reply's work: adversarial timing, which finds timeout races that
-	// need a goroutine delayed longer than the timeout but also reports
-	// the guard of a test (select on done or time.After(time.Second)) as
-	// a failure. simrun test turns it on by default.
-	IdleTimers bool
+	// TimerHorizon bounds how long a runnable goroutine may be kept from
+	// running while time passes. Zero (the default): any due timer may
+	// fire at any step, so a timeout can win against a reply however
+	// short the reply's work — adversarial timing, which finds every
+	// timeout race but also reports a test's guard (select on done or
+	// time.After(time.Second)) as a failure. Positive: a timer due more
+	// than TimerHorizon after the current virtual time fires only when no
+	// goroutine can make progress (every one blocked, or spinning idle,
+	// see fairSpin), as in testing/synctest's bubbles; one due sooner may
+	// still fire at any step. Go's scheduler preempts a goroutine that has
+	// run 10 ms (sysmon's forcePreemptNS), so a runnable goroutine waits
+	// for CPU for milliseconds, not seconds: simrun test uses 100 ms.
+	TimerHorizon Duration
 	// Races turns the data-race detector on (see Race). A race is the
 	// finding of an execution only if it has no other. Off by default;
 	// simrun explore turns it on.

@@ -48,7 +48,7 @@ func Replay(s Scenario, t *traces.Trace) (*Finding, *traces.Trace, error) {
 		return nil, nil, fmt.Errorf("trace options: %w", err)
 	}
 	o := Options{MaxSteps: t.Options.MaxSteps, NoSpurious: !t.Options.Spurious,
-		MaxSpurious: t.Options.MaxSpurious, Cost: cost, Races: t.Options.Races, Unfair: t.Options.Unfair, IdleTimers: t.Options.IdleTimers,
+		MaxSpurious: t.Options.MaxSpurious, Cost: cost, Races: t.Options.Races, Unfair: t.Options.Unfair, TimerHorizon: Duration(t.Options.TimerHorizon),
 		Meta: Meta{Protocol: t.Protocol, Variant: t.Variant, Config: t.Config}}
 	o.Strategy = scheduler.NewReplay(t.Decisions, scheduler.Spec(t.Strategy))
 	if err := o.fill(); err != nil {

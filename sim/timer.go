@@ -180,14 +180,14 @@ func (t *Timer) fire(a *actor) {
 
 // A timer is its daemon's blocker: it is due when it is active, no active
 // timer has an earlier deadline, and no actor's virtual-time wait ends
-// before it; under Options.IdleTimers, also only when no goroutine can
+// before it; beyond Options.TimerHorizon, also only when no goroutine can
 // make progress.
 func (t *Timer) ready(*actor) bool {
 	if !t.active {
 		return false
 	}
 	x := t.x.own(t.gen, "timer", t.name)
-	if x.opts.IdleTimers && x.progressing() {
+	if h := x.opts.TimerHorizon; h > 0 && t.deadline-x.now > h && x.progressing() {
 		return false
 	}
 	if t.period > 0 && (t.firedAt > 0 && !x.progressSince(t.firedAt) || x.actors[0].done) {
@@ -207,7 +207,7 @@ func (t *Timer) ready(*actor) bool {
 }
 
 // progressing reports whether a goroutine (not a timer) can step and is
-// not spinning idle: while one can, time stands still under IdleTimers.
+// not spinning idle: while one can, time stands still beyond Options.TimerHorizon.
 func (x *Execution) progressing() bool {
 	for _, a := range x.live {
 		if a.daemon || x.idleRun >= fairSpin && a.id == x.idleActor {

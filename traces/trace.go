@@ -100,13 +100,13 @@ type Trace struct {
 
 // Options are the runtime options recorded in a trace.
 type Options struct {
-	Spurious    bool              `json:"spurious"`               // spurious wakeups on offer
-	MaxSpurious int               `json:"max_spurious,omitempty"` // per execution
-	MaxSteps    int               `json:"max_steps"`              // livelock bound
-	Races       bool              `json:"races,omitempty"`        // the data-race detector was on
-	Unfair      bool              `json:"unfair,omitempty"`       // the fair scheduling rule was off
-	IdleTimers  bool              `json:"idle_timers,omitempty"`  // timers fired only when no goroutine could progress
-	Cost        map[string]string `json:"cost,omitempty"`         // cost-model parameters that differ from zero
+	Spurious     bool              `json:"spurious"`                // spurious wakeups on offer
+	MaxSpurious  int               `json:"max_spurious,omitempty"`  // per execution
+	MaxSteps     int               `json:"max_steps"`               // livelock bound
+	Races        bool              `json:"races,omitempty"`         // the data-race detector was on
+	Unfair       bool              `json:"unfair,omitempty"`        // the fair scheduling rule was off
+	TimerHorizon int64             `json:"timer_horizon,omitempty"` // ns; timers due later than this fired only when no goroutine could progress
+	Cost         map[string]string `json:"cost,omitempty"`          // cost-model parameters that differ from zero
 }
 
 // Strategy identifies the strategy that produced the trace. It has the

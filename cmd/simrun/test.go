@@ -32,6 +32,7 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.IntVar(&o.Config.MaxSteps, "max-steps", 0, "step bound of one execution, livelock beyond (0: the default)")
 	races := fs.Bool("races", true, "detect data races on the memory accesses the translation observes")
 	fs.DurationVar(&o.Config.Watchdog, "watchdog", 0, "declare an execution hung when it makes no progress for this long (0: sim.Check's default)")
+	fs.DurationVar(&o.Config.TimerHorizon, "timer-horizon", 0, "a timer due later than this fires only when no goroutine can make progress, so a test's time.After guard does not fire before the work it guards (0: 100ms; negative: none, any due timer may fire at any step)")
 	fs.StringVar(&o.Config.TracesDir, "out", "simrun-traces", "directory for the traces of findings")
 	fs.StringVar(&o.Config.Trace, "trace", "", "replay this trace `FILE` of a finding (its package and test) and print its timeline")
 	fs.BoolVar(&o.JSON, "json", false, "print JSON on stdout instead of text")

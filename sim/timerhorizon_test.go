@@ -1,0 +1,88 @@
+package sim_test
+
+import (
+	"testing"
+
+	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
+)
+
+// TestTimerHorizon proves Options.TimerHorizon both ways, exhaustively
+// (DFS without a bound): a test's guard (select on done or a timeout
+// beyond the horizon) never fires while the guarded work can progress,
+// but a timeout within it still races with the work, a timeout still
+// beats a worker that sleeps longer, and a busy loop polling with a
+// default case still sees its timer.
+func TestTimerHorizon(t *testing.T) {
+	guard := func(d sim.Duration) sim.Scenario {
+		return func(x *sim.Execution) {
+			done := sim.NewChan[int](x, "done", 0)
+			mu := sim.NewGoMutex(x, "mu")
+			x.Go("worker", func() {
+				for range 3 {
+					mu.Lock()
+					mu.Unlock()
+				}
+				done.Send(1)
+			})
+			sim.Select(x, done.RecvCase(nil), sim.After(x, d).RecvCase(func(sim.Duration, bool) {
+				x.Failf("test-failed", "timed out")
+			}))
+		}
+	}
+	slowWorker := func(x *sim.Execution) {
+		ctx, cancel := sim.WithTimeout(sim.Background(x), 10)
+		defer cancel()
+		result := sim.NewChan[int](x, "result", 0)
+		x.Go("worker", func() { sim.GoSleep(x, 20); result.Send(1) })
+		sim.Select(x, result.RecvCase(nil), ctx.Done().RecvCase(nil))
+	}
+	poll := func(x *sim.Execution) {
+		t := sim.NewTimer(x, 5)
+		for {
+			fired := false
+			sim.Select(x, t.C.RecvCase(func(sim.Duration, bool) { fired = true }), sim.Default(nil))
+			if fired {
+				return
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		s       sim.Scenario
+		horizon sim.Duration
+		kinds   []sim.Kind // the finding kinds DFS must reach, none for clean
+	}{
+		{"1s guard, no horizon", guard(sim.Second), 0, []sim.Kind{"test-failed"}},
+		{"1s guard, 100ms horizon", guard(sim.Second), 100 * sim.Millisecond, nil},
+		{"1ms guard, 100ms horizon", guard(sim.Millisecond), 100 * sim.Millisecond, []sim.Kind{"test-failed"}},
+		{"1ms guard, 1ns horizon", guard(sim.Millisecond), 1, nil},
+		{"slow worker, no horizon", slowWorker, 0, []sim.Kind{sim.Leak}},
+		{"slow worker, 1ns horizon", slowWorker, 1, []sim.Kind{sim.Leak}},
+		{"polling loop, 1ns horizon", poll, 1, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			kinds := map[sim.Kind]bool{}
+			rep, err := sim.Explore(tc.s, sim.Options{Strategy: scheduler.NewDFS(-1), Runs: 100000, TimerHorizon: tc.horizon,
+				OnExecution: func(_ int, _ *sim.History, f *sim.Finding) {
+					if f != nil {
+						kinds[f.Kind] = true
+					}
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Exhausted {
+				t.Fatalf("DFS did not finish in %d executions", rep.Runs)
+			}
+			if len(kinds) != len(tc.kinds) {
+				t.Fatalf("finding kinds %v, want %v", kinds, tc.kinds)
+			}
+			for _, k := range tc.kinds {
+				if !kinds[k] {
+					t.Fatalf("finding kinds %v, want %v", kinds, tc.kinds)
+				}
+			}
+		})
+	}
+}
