@@ -199,7 +199,7 @@ func TestMixIsPOSOrPCT(t *testing.T) {
 			t.Fatalf("run %d: mix ran %s, %s on its own %s", run, got, name, want)
 		}
 	}
-	if nPOS < runs*3/5 || nPOS > runs*11/15 {
-		t.Fatalf("POS ran %d of %d executions, want about two thirds", nPOS, runs)
+	if want := runs * (mixPCTOneIn - 1) / mixPCTOneIn; nPOS < want*9/10 || nPOS > want*11/10 {
+		t.Fatalf("POS ran %d of %d executions, want about %d", nPOS, runs, want)
 	}
 }
