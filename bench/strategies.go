@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/simrun/simrun/kernels"
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
@@ -66,16 +67,18 @@ type huntTime struct {
 	cpu   time.Duration // CPU time of the hunt (calibration included) until then
 }
 
-// seededScenario is a seeded bug's scenario at a thread count, built once
-// for all the hunts of its row.
-type seededScenario struct {
-	name  string // protocol/variant threads N, for errors
-	proto *protocols.Protocol
-	s     sim.Scenario
-	v     sim.Variant
+// huntTarget is one row's scenario, built once for all the hunts of the
+// row: a seeded bug at a thread count, or a buggy kernel of the Go kernel
+// suite.
+type huntTarget struct {
+	name     string // protocol/variant threads N, or kernel/NAME, for errors
+	s        sim.Scenario
+	v        sim.Variant
+	maxSteps int
+	cost     sim.Cost
 }
 
-func newSeededScenario(b SeededBug, threads int) (*seededScenario, error) {
+func newSeededScenario(b SeededBug, threads int) (*huntTarget, error) {
 	proto, s, _, err := protocols.Scenario(b.Protocol, b.Variant, protocols.Params{Threads: threads})
 	if err != nil {
 		return nil, err
@@ -84,20 +87,26 @@ func newSeededScenario(b SeededBug, threads int) (*seededScenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &seededScenario{name: fmt.Sprintf("%s/%s threads %d", b.Protocol, b.Variant, threads), proto: proto, s: s, v: v}, nil
+	return &huntTarget{name: fmt.Sprintf("%s/%s threads %d", b.Protocol, b.Variant, threads), s: s, v: v, maxSteps: proto.MaxSteps, cost: proto.Cost}, nil
 }
 
-// huntSeeded hunts a seeded bug with the strategies of c from seed, up to
+// kernelTarget is the buggy version of a kernel, run as sim.Check runs it
+// (default step limit and cost model), expecting the kernel's kind.
+func kernelTarget(k kernels.Kernel) *huntTarget {
+	return &huntTarget{name: "kernel/" + k.Name, s: k.Buggy, v: sim.Variant{Name: k.Name, Expected: k.Want}}
+}
+
+// huntSeeded hunts a target with the strategies of c from seed, up to
 // limit executions, on one worker, and stops at the expected kind.
-func huntSeeded(sc *seededScenario, c StrategyCase, seed uint64, limit int) (huntTime, error) {
-	proto, v := sc.proto, sc.v
+func huntSeeded(sc *huntTarget, c StrategyCase, seed uint64, limit int) (huntTime, error) {
+	v := sc.v
 	specs := make([]scheduler.Spec, len(c.Specs))
 	for i, sp := range c.Specs {
 		sp.Seed = seed
 		specs[i] = sp
 	}
 	h := sim.Hunt{Strategies: specs, Runs: limit, StopOnExpected: true,
-		Options: sim.Options{Workers: 1, Seed: seed, MaxSteps: proto.MaxSteps, Cost: proto.Cost, Races: true}}
+		Options: sim.Options{Workers: 1, Seed: seed, MaxSteps: sc.maxSteps, Cost: sc.cost, Races: true}}
 	t0 := cpuTime()
 	verdict, err := h.Run(sc.s, v)
 	cpu := cpuTime() - t0
@@ -113,7 +122,8 @@ func huntSeeded(sc *seededScenario, c StrategyCase, seed uint64, limit int) (hun
 }
 
 // Strategies is the strategies benchmark: for every seeded bug at every
-// thread count, the executions and CPU time each strategy needs to its
+// thread count, and for every buggy kernel of the Go kernel suite
+// (kernels.All), the executions and CPU time each strategy needs to its
 // first finding of the expected kind, median and worst over seeds.
 func Strategies(opts Options) (*Result, error) {
 	threads := opts.Threads
@@ -129,39 +139,60 @@ func Strategies(opts Options) (*Result, error) {
 	}
 	limit := opts.runs(200, 1000)
 	cases := StrategyCases()
-	r := &Result{Bench: "strategies", Title: fmt.Sprintf("executions to the first finding of each seeded bug, median/worst over %d seeds (at most %d executions per hunt, 1 worker)", seeds, limit)}
-	type cell struct{ med, worst, cpuMed float64 }
-	var goals []string
+	r := &Result{Bench: "strategies", Title: fmt.Sprintf("executions to the first finding of each seeded bug and buggy kernel, median/worst over %d seeds (at most %d executions per hunt, 1 worker)", seeds, limit)}
+	var goals, alone []string
+	// row hunts t with every strategy over the seeds and adds its point;
+	// it returns the names of the strategies that found the bug with
+	// every seed.
+	row := func(t *huntTarget, variant string, threads any) ([]string, error) {
+		p := Point{Bench: "strategies", Fields: []Field{{Name: "variant", Value: variant}, {Name: "threads", Value: threads}}}
+		var always []string
+		for _, c := range cases {
+			var execs, cpus []float64
+			for i := range seeds {
+				ht, err := huntSeeded(t, c, opts.seed()+uint64(i), limit)
+				if err != nil {
+					return nil, err
+				}
+				e := math.Inf(1)
+				if ht.execs > 0 {
+					e = float64(ht.execs)
+				}
+				execs = append(execs, e)
+				cpus = append(cpus, float64(ht.cpu)/float64(time.Millisecond))
+			}
+			med, worst := percentile(execs, 50), percentile(execs, 100)
+			p.Fields = append(p.Fields,
+				Field{Name: c.Name, Value: execsCell(med, worst, limit)},
+				Field{Name: c.Name + " cpu", Value: percentile(cpus, 50), Unit: "ms"})
+			if c.Name == "default" && (threads == 4 || threads == 8) && !(med <= 20) {
+				goals = append(goals, fmt.Sprintf("%s at %d threads (%s)", variant, threads, execsCell(med, worst, limit)))
+			}
+			if !math.IsInf(worst, 1) && c.Name != "mix" && c.Name != "default" {
+				always = append(always, c.Name)
+			}
+		}
+		r.Points = append(r.Points, p)
+		return always, nil
+	}
 	for _, b := range SeededBugs() {
 		for _, n := range threads {
-			p := Point{Bench: "strategies", Fields: []Field{{Name: "variant", Value: b.Protocol + "/" + b.Variant}, {Name: "threads", Value: n}}}
-			sc, err := newSeededScenario(b, n)
+			t, err := newSeededScenario(b, n)
 			if err != nil {
 				return nil, err
 			}
-			for _, c := range cases {
-				var execs, cpus []float64
-				for i := range seeds {
-					ht, err := huntSeeded(sc, c, opts.seed()+uint64(i), limit)
-					if err != nil {
-						return nil, err
-					}
-					e := math.Inf(1)
-					if ht.execs > 0 {
-						e = float64(ht.execs)
-					}
-					execs = append(execs, e)
-					cpus = append(cpus, float64(ht.cpu)/float64(time.Millisecond))
-				}
-				ce := cell{percentile(execs, 50), percentile(execs, 100), percentile(cpus, 50)}
-				p.Fields = append(p.Fields,
-					Field{Name: c.Name, Value: execsCell(ce.med, ce.worst, limit)},
-					Field{Name: c.Name + " cpu", Value: ce.cpuMed, Unit: "ms"})
-				if c.Name == "default" && (n == 4 || n == 8) && !(ce.med <= 20) {
-					goals = append(goals, fmt.Sprintf("%s/%s at %d threads (%s)", b.Protocol, b.Variant, n, execsCell(ce.med, ce.worst, limit)))
-				}
+			if _, err := row(t, b.Protocol+"/"+b.Variant, n); err != nil {
+				return nil, err
 			}
-			r.Points = append(r.Points, p)
+		}
+	}
+	for _, k := range kernels.All {
+		always, err := row(kernelTarget(k), "kernel/"+k.Name, "-")
+		if err != nil {
+			return nil, err
+		}
+		if len(always) < 2 {
+			alone = append(alone, fmt.Sprintf("%s (%s)", k.Name, strings.Join(always, ", ")))
 		}
 	}
 	var names []string
@@ -171,11 +202,17 @@ func Strategies(opts Options) (*Result, error) {
 	r.Notes = append(r.Notes,
 		"cell: median/worst executions up to and including the first finding of the variant's expected kind (>N: not found within N); cpu: median CPU time of one hunt to that point, calibration included",
 		"default: sim.Hunt's default portfolio ("+strings.Join(names, ", ")+"), its stages in turn with the budget split between them",
+		"kernel/NAME: the buggy version of a kernel of the Go kernel suite (package kernels), with sim.Check's step limit and cost model; threads: fixed by the kernel",
 	)
 	if len(goals) == 0 {
 		r.Notes = append(r.Notes, "goal (default portfolio, median <= 20 executions at 4 and 8 threads): met for every variant measured")
 	} else {
 		r.Notes = append(r.Notes, "goal (default portfolio, median <= 20 executions at 4 and 8 threads) not met: "+strings.Join(goals, "; "))
+	}
+	if len(alone) == 0 {
+		r.Notes = append(r.Notes, "goal (no kernel left to one strategy alone): met, every buggy kernel found with every seed by at least two of random, pct2, pct3, pos and surw")
+	} else {
+		r.Notes = append(r.Notes, "goal (no kernel left to one strategy alone) not met, kernels found with every seed by fewer than two of random, pct2, pct3, pos and surw: "+strings.Join(alone, "; "))
 	}
 	return r, nil
 }

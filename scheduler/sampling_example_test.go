@@ -35,5 +35,5 @@ func ExampleNewMix() {
 		fmt.Print(m.Info().Name, " ")
 	}
 	fmt.Println()
-	// Output: pos pos pct pct pos pos
+	// Output: pos pos pct pos pos pos
 }

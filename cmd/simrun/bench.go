@@ -26,7 +26,7 @@ func runBench(args []string, stdout, stderr io.Writer) (int, error) {
 		runs   = fs.Int("runs", 0, "random schedules per point (sim: executions per point); 0 = the benchmark's default")
 		seed   = fs.Uint64("seed", 1, "seed of the random schedules")
 		quiet  = fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal anyway)")
-		thr    = fs.String("threads", "", "strategies: comma-separated thread counts, as in 2,4,8 (default 2..8; -quick 2,4)")
+		thr    = fs.String("threads", "", "strategies: comma-separated thread counts of the seeded bugs, as in 2,4,8 (default 2..8; -quick 2,4; the kernels have their own)")
 		costs  costFlags
 	)
 	fs.Var(&costs, "cost", "cost-model parameter name=value over the reference values, repeatable (names: "+costNames()+")")
