@@ -65,6 +65,28 @@ func TestPrograms(t *testing.T) {
 			})
 			Select(false, Recving(result), Recving(After(time.Millisecond)))
 		}},
+		{"waitgroup-copied", "deadlock", "Done was never called", func(t *T) {
+			var wg WaitGroup
+			wg.Add(1)
+			Go("worker", func() {
+				c := wg // bug: Done on a copy (go vet's copylocks)
+				c.Done()
+			})
+			wg.Wait()
+		}},
+		{"waitgroup-shared", "", "", func(t *T) {
+			var wg WaitGroup
+			wg.Add(1)
+			p := &wg
+			Go("worker", func() { p.Done() })
+			wg.Wait()
+		}},
+		{"locked-mutex-copied", "deadlock", "(copy)", func(t *T) {
+			var mu Mutex
+			mu.Lock()
+			c := mu // a copy of a locked mutex is locked
+			c.Lock()
+		}},
 		{"deadlock", "deadlock", "all goroutines are asleep", func(t *T) {
 			ch := MakeChan[int](0, "dl.go:1")
 			Go("sender", func() { Recv(ch) })

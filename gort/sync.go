@@ -30,18 +30,30 @@ func outsideBlock(what string) {
 // lazy is a sim object bound to the current execution on first use in
 // it, and bound again in every later execution.
 type lazy[P any] struct {
-	gen uint64
-	p   P
+	gen  uint64
+	p    P
+	self *lazy[P] // where it was bound: elsewhere, it is a copy
 }
 
 // bind returns the object of the current execution, making it with mk (a
 // sim constructor) named kind@site: the site of the user's call of the
 // method that called the bind method that called this one.
-func (l *lazy[P]) bind(kind string, mk func(x *sim.Execution, name string) P) P {
-	if l.gen != gen {
-		l.p = mk(cur, objName(kind, 3))
-		l.gen = gen
+//
+// A copy made by value (a WaitGroup passed to a goroutine, a struct with a
+// Mutex returned by value: go vet's copylocks) is, as in Go, an object of
+// its own that starts with the original's state: copyOf, if not nil, makes
+// it when the copy is first used (so from the original's state then, which
+// is the state at the copy unless the original changed in between).
+// Without copyOf a copy shares the original's object.
+func (l *lazy[P]) bind(kind string, mk func(x *sim.Execution, name string) P, copyOf func(orig P) P) P {
+	if l.gen == gen {
+		if l.self != l && copyOf != nil {
+			l.p, l.self = copyOf(l.p), l
+		}
+		return l.p
 	}
+	l.p = mk(cur, objName(kind, 3))
+	l.gen, l.self = gen, l
 	return l.p
 }
 
@@ -51,7 +63,16 @@ type Mutex struct {
 	held bool // outside an execution
 }
 
-func (m *Mutex) bind() *sim.GoMutex { return m.m.bind("sync.Mutex", sim.NewGoMutex) }
+func (m *Mutex) bind() *sim.GoMutex { return m.m.bind("sync.Mutex", sim.NewGoMutex, copyMutex) }
+
+// copyMutex is a copy of orig: locked if orig is.
+func copyMutex(orig *sim.GoMutex) *sim.GoMutex {
+	m := sim.NewGoMutex(cur, orig.Name()+" (copy)")
+	if orig.Locked() {
+		m.Lock()
+	}
+	return m
+}
 
 // Lock locks m.
 func (m *Mutex) Lock() {
@@ -94,7 +115,7 @@ type RWMutex struct {
 	readers int
 }
 
-func (rw *RWMutex) bind() *sim.RWMutex { return rw.m.bind("sync.RWMutex", sim.NewRWMutex) }
+func (rw *RWMutex) bind() *sim.RWMutex { return rw.m.bind("sync.RWMutex", sim.NewRWMutex, nil) }
 
 // Lock write-locks rw.
 func (rw *RWMutex) Lock() {
@@ -183,7 +204,18 @@ type WaitGroup struct {
 	n  int // outside an execution
 }
 
-func (wg *WaitGroup) bind() *sim.WaitGroup { return wg.wg.bind("sync.WaitGroup", sim.NewWaitGroup) }
+func (wg *WaitGroup) bind() *sim.WaitGroup {
+	return wg.wg.bind("sync.WaitGroup", sim.NewWaitGroup, copyWaitGroup)
+}
+
+// copyWaitGroup is a copy of orig: with its counter.
+func copyWaitGroup(orig *sim.WaitGroup) *sim.WaitGroup {
+	wg := sim.NewWaitGroup(cur, orig.Name()+" (copy)")
+	if n := orig.Counter(); n > 0 {
+		wg.Add(n)
+	}
+	return wg
+}
 
 // Add adds delta to the counter; a negative counter is a finding.
 func (wg *WaitGroup) Add(delta int) {
@@ -247,7 +279,7 @@ func (o *Once) Do(f func()) {
 	o.bind().Do(f)
 }
 
-func (o *Once) bind() *sim.Once { return o.o.bind("sync.Once", sim.NewOnce) }
+func (o *Once) bind() *sim.Once { return o.o.bind("sync.Once", sim.NewOnce, nil) }
 
 // OnceFunc is sync.OnceFunc.
 func OnceFunc(f func()) func() {

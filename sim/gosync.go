@@ -56,6 +56,13 @@ func (m *GoMutex) describe(*actor) string {
 	return fmt.Sprintf("%s, locked by %s at step %d%s and never unlocked since", m.name, m.owner.name, m.at, finished(m.owner))
 }
 
+// Locked reports whether m is locked, without a step: for a copy of m
+// made by value (package gort), which starts locked if m is.
+func (m *GoMutex) Locked() bool { return m.locked }
+
+// Name is the mutex's name.
+func (m *GoMutex) Name() string { return m.name.String() }
+
 // Lock locks m, blocking while it is locked.
 func (m *GoMutex) Lock() {
 	x := m.x.own(m.gen, "gomutex", m.name)
@@ -295,6 +302,13 @@ func (wg *WaitGroup) Add(delta int) {
 
 // Done decrements the counter.
 func (wg *WaitGroup) Done() { wg.Add(-1) }
+
+// Counter is the counter, read without a step: for a copy of wg made by
+// value (package gort), which starts from it.
+func (wg *WaitGroup) Counter() int { return wg.n }
+
+// Name is the wait group's name.
+func (wg *WaitGroup) Name() string { return wg.name.String() }
 
 // Wait blocks until the counter is zero.
 func (wg *WaitGroup) Wait() {
