@@ -47,6 +47,25 @@ func TestTimerHorizon(t *testing.T) {
 			}
 		}
 	}
+	rearm := func(x *sim.Execution) {
+		stop := sim.NewChan[struct{}](x, "stop", 0)
+		done := sim.NewChan[struct{}](x, "done", 0)
+		x.Go("loop", func() {
+			defer done.Close()
+			t := sim.NewTimer(x, sim.Millisecond)
+			for {
+				quit := false
+				sim.Select(x, stop.RecvCase(func(struct{}, bool) { quit = true }), t.C.RecvCase(nil))
+				if quit {
+					return
+				}
+				t.Stop()
+				t.Reset(sim.Millisecond)
+			}
+		})
+		stop.Close()
+		done.Recv()
+	}
 	for _, tc := range []struct {
 		name    string
 		s       sim.Scenario
@@ -60,6 +79,10 @@ func TestTimerHorizon(t *testing.T) {
 		{"slow worker, no horizon", slowWorker, 0, []sim.Kind{sim.Leak}},
 		{"slow worker, 1ns horizon", slowWorker, 1, []sim.Kind{sim.Leak}},
 		{"polling loop, 1ns horizon", poll, 1, nil},
+		// fair time: the re-armed timer does not fire again before main
+		// has stepped (without a horizon a priority strategy can starve
+		// main: a livelock that no real scheduler produces)
+		{"re-armed timer, 100ms horizon", rearm, 100 * sim.Millisecond, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			kinds := map[sim.Kind]bool{}
