@@ -175,7 +175,7 @@ type rop struct {
 
 func (o rop) String() string { return fmt.Sprintf("%s%d=%d", ropNames[o.kind], o.obj, o.val) }
 
-var ropNames = []string{"lock", "unlock", "load", "store", "cas", "read", "write", "record", "signal", "waitflag", "choose"}
+var ropNames = []string{"lock", "unlock", "load", "store", "cas", "read", "write", "record", "signal", "waitflag", "choose", "iload", "iadd", "iswap"}
 
 func genScenario(rt *rapid.T) randScenario {
 	actors := rapid.IntRange(2, 3).Draw(rt, "actors")
@@ -196,7 +196,7 @@ func genScenario(rt *rapid.T) randScenario {
 }
 
 // run is the scenario: two mutexes, a cond on mutex 0 with a flag, two
-// atomics and two vars. An actor's record depends on what it read, so
+// atomics, two vars and two Go-style atomic integers (AtomicInt). An actor's record depends on what it read, so
 // the history shows what the actors saw. Unlocking a mutex not held and
 // waiting without the flag's mutex are findings, as they would be in a
 // real protocol.
@@ -206,6 +206,7 @@ func (sc randScenario) run(x *sim.Execution) {
 	flag := sim.NewVar(x, "flag", false)
 	at := []*sim.Atomic[int]{sim.NewAtomic(x, "a0", 0), sim.NewAtomic(x, "a1", 0)}
 	vs := []*sim.Var[int]{sim.NewVar(x, "v0", 0), sim.NewVar(x, "v1", 0)}
+	ai := []*sim.AtomicInt[int64]{sim.NewAtomicInt[int64](x, "i0", 0), sim.NewAtomicInt[int64](x, "i1", 0)}
 	var hs []*sim.Actor
 	for i, p := range sc.prog {
 		hs = append(hs, x.Go(fmt.Sprintf("t%d", i), func() {
@@ -258,6 +259,12 @@ func (sc randScenario) run(x *sim.Execution) {
 					}
 				case 10:
 					seen = seen*3 + x.Choose("c", 2)
+				case 11:
+					seen = seen*3 + int(ai[o.obj].Load()%3)
+				case 12:
+					seen = seen*3 + int(ai[o.obj].Add(int64(o.val))%3)
+				case 13:
+					seen = seen*3 + int(ai[o.obj].Swap(int64(o.val))%3)
 				}
 			}
 			for i, h := range held {

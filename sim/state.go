@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 
@@ -60,6 +61,7 @@ type stateRec struct {
 	ptrs     map[uintptr]uint64
 	nptr     int // objects registered in ptrs
 	hash     func() uint64
+	matcher  scheduler.StateMatcher // told when the scenario uses a primitive the hash does not cover
 }
 
 // reset prepares the bookkeeping for an execution under strat, keeping
@@ -72,7 +74,7 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	if s.ptrs != nil {
 		clear(s.ptrs)
 	}
-	return stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash}
+	return stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m}
 }
 
 // mix folds v into h (a 64-bit multiply-xorshift step).
@@ -108,6 +110,31 @@ func (x *Execution) stateNewObject(id int) {
 	s.key = append(s.key, finalize(mix(creator, uint64(id))))
 	s.made = append(s.made, 0)
 	s.chain = append(s.chain, 0)
+	if what, ok := unhashedKinds[x.objs[id].kind]; ok {
+		if r, ok := s.matcher.(scheduler.StateRefuser); ok {
+			r.RefuseStates(fmt.Sprintf("state matching does not cover %s (%s %q): its state is not in the state hash, so matching could merge states that differ; explore this scenario without -stateful (DFS, DPOR) or with sim's Mutex, Cond, Var and Atomic", what, x.objs[id].kind, x.objs[id].name.String()))
+		}
+	}
+}
+
+// unhashedKinds are the object kinds whose state the hash does not cover:
+// Go's channels (and so contexts and timers' channels), mutexes, RWMutex,
+// WaitGroup, Once, Cond, Semaphore and timers. A scenario that makes one
+// is refused by a stateful search (scheduler.StateRefuser) rather than
+// given a verdict that might be wrong. (AtomicInt is covered: its value is
+// hashed and what its operations return is observed.)
+var unhashedKinds = map[string]string{
+	"chan":      "Go channels (Chan, and the contexts and timers built on them)",
+	"gomutex":   "Go's sync.Mutex (GoMutex)",
+	"rwmutex":   "Go's sync.RWMutex (RWMutex)",
+	"waitgroup": "Go's sync.WaitGroup (WaitGroup)",
+	"once":      "Go's sync.Once (Once)",
+	"gocond":    "Go's sync.Cond (GoCond)",
+	"semaphore": "semaphores (Semaphore)",
+	"timer":     "timers (Timer)",
+	"ticker":    "tickers (Ticker)",
+	"afterfunc": "timers (AfterFunc)",
+	"resource":  "resources (Resource)",
 }
 
 // stateStep folds a completed step of a into its local state.
@@ -242,6 +269,8 @@ type hashedValue interface {
 
 func (v *Var[T]) stateValue() (int, any)    { return v.id, v.v }
 func (v *Atomic[T]) stateValue() (int, any) { return v.id, v.v }
+
+func (v *AtomicInt[T]) stateValue() (int, any) { return v.id, v.v }
 
 // hashValue hashes a value canonically: plain data by content; a pointer
 // to a sim object by the object's identity; any other pointer by the
