@@ -95,6 +95,79 @@ func (m *CommitOrderMonitor) StateHash() uint64 {
 	return h.h
 }
 
+// RenamedStateHash implements sim.SymmetricMonitor: StateHash of the
+// state with every thread number t renamed to rename(t), for symmetry
+// reduction over the group-commit threads (the check's verdict does not
+// depend on which thread is which). The orders are hashed in order, the
+// per-transaction state and the sets order-free, since sorting them by
+// thread number would not survive the renaming.
+func (m *CommitOrderMonitor) RenamedStateHash(rename func(thread int) int) uint64 {
+	var h hasher
+	c := &m.c
+	txn := func(h *hasher, t Txn) {
+		h.int(rename(t.Thread))
+		h.int(t.Seq)
+	}
+	txns := func(ts []Txn) {
+		h.int(len(ts))
+		for _, t := range ts {
+			txn(&h, t)
+		}
+	}
+	h.bool(m.stopped)
+	h.str(m.bad)
+	h.bool(c.crashed)
+	txns(c.queue)
+	txns(c.binlog)
+	for _, os := range [][]engineOrder{c.prepOrd, c.commitOrd} {
+		for _, o := range os {
+			if len(o.seq) > 0 {
+				h.int(o.engine)
+				txns(o.seq)
+			}
+		}
+		h.int(-1)
+	}
+	var sum uint64 // order-free over transactions
+	for t, i := range c.txn {
+		var e hasher
+		txn(&e, t)
+		st := c.txns[i]
+		e.int(st.engines)
+		e.int(st.group)
+		e.bool(st.binlogged)
+		e.int(st.committedIn)
+		e.bool(st.returned)
+		e.bool(st.xidFailed)
+		sum += spread(e.h)
+	}
+	h.int(int(sum))
+	h.int(len(c.txn))
+	hashMap(&h, c.groups, slices.Sorted(maps.Keys(c.groups)), h.int, func(g groupState) {
+		h.bool(g.synced)
+		h.bool(g.failed)
+	})
+	sum = 0
+	for _, t := range c.begun {
+		var e hasher
+		txn(&e, t)
+		sum += spread(e.h)
+	}
+	h.int(int(sum))
+	h.int(len(c.begun))
+	return h.h
+}
+
+// spread mixes the bits of a hash, so that a sum of spread hashes (an
+// order-free combination) stays well mixed.
+func spread(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb93fe53ccd4b
+	return h ^ (h >> 33)
+}
+
 // hashMap hashes m's entries in the order of keys, then an end mark.
 func hashMap[K comparable, V any](h *hasher, m map[K]V, keys []K, key func(K), val func(V)) {
 	for _, k := range keys {

@@ -22,6 +22,11 @@ package scheduler
 // terminal states; that task runs on one worker (the set of seen states is
 // sequential), so every count is the same whatever the worker count.
 type Stateful struct {
+	// NoSymmetry keeps states that differ only by a permutation of a
+	// scenario's declared symmetric actors apart (see SymmetryMatcher):
+	// the reference that symmetry reduction is tested against.
+	NoSymmetry bool
+
 	match  bool
 	frames []statefulFrame
 	pos    int
@@ -35,6 +40,16 @@ type Stateful struct {
 	// not cover (RefuseStates); the search stops with err.
 	refused bool
 }
+
+// SymmetryMatcher is a StateMatcher that says whether its state hashes
+// may identify states that differ by a permutation of the members of a
+// symmetric group the scenario declares (sim.Execution.SymmetricMember).
+type SymmetryMatcher interface {
+	Symmetric() bool
+}
+
+// Symmetric implements SymmetryMatcher.
+func (s *Stateful) Symmetric() bool { return !s.NoSymmetry }
 
 // StateRefuser is a StateMatcher that the runtime tells when a scenario
 // uses something its state hash does not cover: matching states would

@@ -53,13 +53,47 @@ func kindOf(f *sim.Finding) string {
 
 // monitorKey names a group-commit terminal state as the commit-order
 // monitor sees it (what state matching keeps of the history), with the
-// finding's kind.
+// finding's kind, modulo a permutation of the threads: the smallest hash
+// of the monitor's state over every renaming of the thread numbers (the
+// actors named t1, t2, ...), which is what symmetry reduction keeps.
 func monitorKey(h *sim.History, f *sim.Finding) string {
 	m := checkers.NewCommitOrderMonitor()
 	for _, e := range h.Events {
 		m.Event(e)
 	}
-	return fmt.Sprintf("%s|%x", kindOf(f), m.StateHash())
+	threads := 0
+	for _, a := range h.Actors {
+		if len(a) > 1 && a[0] == 't' && a[1] >= '1' && a[1] <= '9' {
+			threads++
+		}
+	}
+	perm := make([]int, threads)
+	for i := range perm {
+		perm[i] = i + 1
+	}
+	best := ^uint64(0)
+	permute(perm, 0, func() {
+		best = min(best, m.RenamedStateHash(func(t int) int {
+			if t >= 1 && t <= len(perm) {
+				return perm[t-1]
+			}
+			return t
+		}))
+	})
+	return fmt.Sprintf("%s|%x", kindOf(f), best)
+}
+
+// permute calls f with p[i:] in every order.
+func permute(p []int, i int, f func()) {
+	if i >= len(p) {
+		f()
+		return
+	}
+	for k := i; k < len(p); k++ {
+		p[i], p[k] = p[k], p[i]
+		permute(p, i+1, f)
+		p[i], p[k] = p[k], p[i]
+	}
 }
 
 // historyKey names a terminal state by its whole history.

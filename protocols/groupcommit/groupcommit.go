@@ -13,7 +13,6 @@ package groupcommit
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/sim"
@@ -415,6 +414,13 @@ func (s *Server) RunThreads(commit Committer) []*sim.Actor {
 			}
 		}))
 	}
+	if s.X.SymmetricMembers() == s.Config.Threads {
+		// NewTHDs declared each thread's objects: the thread's actor
+		// completes its member of the symmetric group.
+		for i, a := range actors {
+			s.X.SymmetricMember(i+1, a)
+		}
+	}
 	return actors
 }
 
@@ -517,8 +523,8 @@ var threadNames = func() (n [65]string) {
 }()
 
 // declareStates tells state matching (sim.Object.StateOf) what the
-// storage objects' states are: an engine's commit order and its prepared
-// transactions (as a set unless a crash can expose their order), read by
+// storage objects' states are: an engine's commit order and, when a crash
+// can read them, its prepared transactions, read by
 // callers only through snapshots; the binlog's entries, groups and
 // positions, with the server's crash bookkeeping, which GroupLogXid's
 // caller reads.
@@ -526,10 +532,11 @@ func (s *Server) declareStates() {
 	type engineState struct{ Visible, Prepared []checkers.Txn }
 	for _, e := range s.Engines {
 		e.obj.StateOf(func() any {
-			p := e.prepared
-			if !s.Config.Crash {
-				p = slices.Clone(p)
-				slices.SortFunc(p, checkers.CompareTxn)
+			// Only a crash reads the prepared transactions: without one
+			// no future call depends on them.
+			var p []checkers.Txn
+			if s.Config.Crash {
+				p = e.prepared
 			}
 			return engineState{e.Visible, p}
 		}, s.Config.Readers > 0)
