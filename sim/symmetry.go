@@ -49,15 +49,15 @@ const symMaxPerms = 120
 // symmetry is an execution's declared symmetric group and the hashing
 // state that goes with it.
 type symmetry struct {
-	ids    []int          // by member: its id
-	objs   [][]int        // by member: its objects (actors' included), in declaration order
-	member []int32        // by object id: 1 + the member it belongs to, 0 for none
-	class  []uint64       // by object id: the placeholder of a member's object (its position)
+	ids    []int                // by member: its id
+	objs   [][]int              // by member: its objects (actors' included), in declaration order
+	member []int32              // by object id: 1 + the member it belongs to, 0 for none
+	class  []uint64             // by object id: the placeholder of a member's object (its position)
 	fields map[reflect.Type]int // struct types with a member id field: the field's index
-	byID   map[int]int    // member id -> member
-	refs   [][]int8       // by actor id: the members its local state references, in order
-	broken string         // why the identity permutation is used; "" when symmetry applies
-	dirty  bool           // declarations changed since the last check
+	byID   map[int]int          // member id -> member
+	refs   [][]int8             // by actor id: the members its local state references, in order
+	broken string               // why the identity permutation is used; "" when symmetry applies
+	dirty  bool                 // declarations changed since the last check
 
 	collect *[]int8 // while hashing: where member references go; nil: hash them by identity
 
