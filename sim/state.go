@@ -64,6 +64,7 @@ type stateRec struct {
 	matcher  scheduler.StateMatcher // told when the scenario uses a primitive the hash does not cover
 	sym      *symmetry              // the declared symmetric group (symmetry.go), nil if none
 	noSym    bool                   // the strategy does not want symmetry reduction
+	symSpare *symmetry              // a previous execution's, for its arrays
 }
 
 // reset prepares the bookkeeping for an execution under strat, keeping
@@ -77,8 +78,12 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 		clear(s.ptrs)
 	}
 	sm, ok := strat.(scheduler.SymmetryMatcher)
+	spare := s.sym
+	if spare == nil {
+		spare = s.symSpare
+	}
 	return stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
-		noSym: ok && !sm.Symmetric()}
+		noSym: ok && !sm.Symmetric(), symSpare: spare}
 }
 
 // mix folds v into h (a 64-bit multiply-xorshift step).
@@ -248,9 +253,11 @@ func (x *Execution) globalHash() uint64 {
 			sum += finalize(k)
 			continue
 		}
+		var obs uint64 // no entry yet: as an empty local state
 		if a.id < len(s.obs) {
-			k = mix(k, s.obs[a.id])
+			obs = s.obs[a.id]
 		}
+		k = mix(k, obs)
 		k = mix(k, uint64(a.req.kind))
 		if a.req.obj >= 0 {
 			k = mix(k, s.key[a.req.obj])

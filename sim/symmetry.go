@@ -80,12 +80,30 @@ type symComp struct {
 
 // symmetry returns the execution's symmetric group, declaring one.
 func (s *stateRec) symmetry() *symmetry {
-	if s.sym == nil {
-		sym := &symmetry{fields: map[reflect.Type]int{}, byID: map[int]int{}, dirty: true}
-		sym.rename = sym.renameID
-		s.sym = sym
+	if s.sym != nil {
+		return s.sym
 	}
-	return s.sym
+	sym := s.symSpare
+	if sym == nil {
+		sym = &symmetry{fields: map[reflect.Type]int{}, byID: map[int]int{}}
+		sym.rename = sym.renameID
+	} else {
+		// Reuse a previous execution's arrays; declarations start over.
+		clear(sym.fields)
+		clear(sym.byID)
+		for m := range sym.objs {
+			sym.objs[m] = sym.objs[m][:0]
+		}
+		for i := range sym.refs {
+			sym.refs[i] = sym.refs[i][:0]
+		}
+		clear(sym.member)
+		*sym = symmetry{fields: sym.fields, byID: sym.byID, objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0],
+			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename}
+	}
+	sym.dirty = true
+	s.sym = sym
+	return sym
 }
 
 // SymmetricMember declares objs as belonging to member id of the
@@ -112,7 +130,11 @@ func (x *Execution) SymmetricMember(id int, objs ...any) {
 		m = len(sym.ids)
 		sym.byID[id] = m
 		sym.ids = append(sym.ids, id)
-		sym.objs = append(sym.objs, nil)
+		if len(sym.objs) < cap(sym.objs) {
+			sym.objs = sym.objs[:len(sym.objs)+1] // keeps the old member's array, emptied
+		} else {
+			sym.objs = append(sym.objs, nil)
+		}
 	}
 	if m > 100 {
 		sym.broken = "more than 100 symmetric members"
@@ -336,12 +358,19 @@ func (x *Execution) symHash() uint64 {
 			add(lo, k)
 			continue
 		}
+		// An actor with no step yet may have no entry: it hashes as an
+		// empty one, so that the state does not depend on which actors
+		// stepped first.
+		var obs uint64
 		if a.id < len(s.obs) {
-			k = mix(k, s.obs[a.id])
+			obs = s.obs[a.id]
 		}
+		k = mix(k, obs)
 		if a.id < len(sym.refs) {
 			k = mix(k, uint64(len(sym.refs[a.id])))
 			sym.buf = append(sym.buf, sym.refs[a.id]...)
+		} else {
+			k = mix(k, 0)
 		}
 		k = mix(k, uint64(a.req.kind))
 		if a.req.obj >= 0 {
