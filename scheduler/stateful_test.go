@@ -416,6 +416,52 @@ func TestStatefulSymmetry(t *testing.T) {
 	}
 }
 
+// TestStatefulSymmetryConfigs: configurations where the reduction falls
+// back to plain matching from the leader's first Choose on (xid errors: a
+// member creates the Choose site), or works on more than one transaction
+// per thread or two engines, at 2 threads: the same terminal states modulo
+// permutation and finding kinds as without symmetry, in fewer states. (The
+// fallback of checks that are not SymmetricMonitors, as with readers or a
+// crash, is sim.TestSymmetryFallsBack: those configurations do not finish
+// here.)
+func TestStatefulSymmetryConfigs(t *testing.T) {
+	for _, c := range []struct {
+		name, protocol, variant string
+		params                  protocols.Params
+		reduces                 bool
+	}{
+		{"xid-errors", "mutexqueue", "final-review", protocols.Params{Threads: 2, Txns: 1, XidErrors: true}, true},
+		{"2txns", "lockfree", "clear-before-enqueue", protocols.Params{Threads: 2, Txns: 2}, true},
+		{"2engines", "mutexqueue", "shipped", protocols.Params{Threads: 2, Txns: 1, Engines: 2}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := protocols.Lookup(c.protocol)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, s, _, err := protocols.Scenario(c.protocol, c.variant, c.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Without spurious wakeups, so that the fallbacks finish.
+			opts := sim.Options{Runs: 60000, NoSpurious: true, Cost: p.Cost}
+			exact := exploreKeys(t, s, opts, exactStateful(), monitorKey)
+			if !exact.rep.Exhausted {
+				t.Skipf("stateful search without symmetry did not finish in %d executions", exact.rep.Runs)
+			}
+			got := exploreKeys(t, s, opts, scheduler.NewStateful(), monitorKey)
+			if !got.rep.Exhausted {
+				t.Fatalf("symmetric search did not finish in %d executions", got.rep.Runs)
+			}
+			sameOutcome(t, "symmetric vs exact", exact, got)
+			if c.reduces != (got.rep.States < exact.rep.States) {
+				t.Errorf("symmetric %d states, exact %d: want reduction %v", got.rep.States, exact.rep.States, c.reduces)
+			}
+			t.Logf("exact %d states; symmetric %d", exact.rep.States, got.rep.States)
+		})
+	}
+}
+
 // exactStateful is stateful search without symmetry reduction.
 func exactStateful() *scheduler.Stateful {
 	st := scheduler.NewStateful()

@@ -286,3 +286,72 @@ func TestStatefulAtomicInt(t *testing.T) {
 		t.Errorf("brute force reached only %v", brute)
 	}
 }
+
+// symCounter: n symmetric actors, each adding its own var's value to a
+// shared counter under a mutex; declared symmetric unless declare is
+// false, with member 2 declaring one object fewer when misshapen, and a
+// plain history check when plainCheck.
+func symCounter(n int, declare, misshapen, plainCheck bool) sim.Scenario {
+	return func(x *sim.Execution) {
+		mu := sim.NewMutex(x, "mu")
+		c := sim.NewVar(x, "c", 0)
+		if plainCheck {
+			x.Check(func(h *sim.History) *sim.Finding { return nil })
+		}
+		for i := 1; i <= n; i++ {
+			own := sim.NewVar(x, fmt.Sprintf("own%d", i), 1)
+			a := x.Go(fmt.Sprintf("t%d", i), func() {
+				mu.Lock()
+				c.Write(c.Read() + own.Read())
+				mu.Unlock()
+				own.Write(0)
+			})
+			switch {
+			case !declare:
+			case misshapen && i == 2:
+				x.SymmetricMember(i, a)
+			default:
+				x.SymmetricMember(i, own, a)
+			}
+		}
+	}
+}
+
+// TestSymmetryFallsBack: symmetry reduction stores fewer states than plain
+// matching on a declared symmetric group, and exactly as many when it must
+// not apply: a check that is not a SymmetricMonitor (it may read actor
+// ids), or members declared with different shapes. The terminal states
+// are the same every time.
+func TestSymmetryFallsBack(t *testing.T) {
+	run := func(s sim.Scenario) *sim.Report {
+		rep, err := sim.Explore(s, sim.Options{Runs: 1 << 20, Strategy: scheduler.NewStateful()})
+		if err != nil || !rep.Exhausted {
+			t.Fatalf("err %v, exhausted %v", err, rep != nil && rep.Exhausted)
+		}
+		return rep
+	}
+	plain := run(symCounter(3, false, false, false))
+	for _, c := range []struct {
+		name                  string
+		misshapen, plainCheck bool
+		reduces               bool
+	}{
+		{"symmetric", false, false, true},
+		{"plain check", false, true, false},
+		{"misshapen", true, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ref := plain
+			if c.plainCheck {
+				ref = run(symCounter(3, false, false, true))
+			}
+			got := run(symCounter(3, true, c.misshapen, c.plainCheck))
+			if c.reduces != (got.States < ref.States) || (!c.reduces && got.States != ref.States) {
+				t.Errorf("symmetric %d states, plain %d: want reduction %v", got.States, ref.States, c.reduces)
+			}
+			if got.TerminalStates > ref.TerminalStates || got.TerminalStates == 0 {
+				t.Errorf("terminal states: symmetric %d, plain %d", got.TerminalStates, ref.TerminalStates)
+			}
+		})
+	}
+}

@@ -312,8 +312,11 @@ func (x *Execution) symHash() uint64 {
 	broken := sym.broken
 	mons := len(s.monitors) > 0 && len(s.monitors) == len(x.checks)
 	if broken == "" {
-		if !mons {
-			broken = "a check is not a monitor"
+		switch {
+		case len(x.checks) == 0 && len(x.history) == 0:
+			// No check and nothing recorded: no history to rename.
+		case !mons:
+			broken = "a check is not a monitor, or events with no monitor"
 		}
 		for _, m := range s.monitors {
 			if _, ok := m.(SymmetricMonitor); !ok {
