@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -437,8 +438,8 @@ func TestStatefulSymmetryConfigs(t *testing.T) {
 }
 
 // compareSymmetry explores s with and without symmetry reduction: the
-// same finding kinds and terminal states modulo a permutation of the
-// threads, in fewer states. It skips when the search without symmetry
+// same finding kinds, terminal states modulo a permutation of the threads
+// and coverage, in fewer states. It skips when the search without symmetry
 // does not finish, and returns the symmetric search's outcome.
 func compareSymmetry(t *testing.T, s sim.Scenario, opts sim.Options) outcome {
 	t.Helper()
@@ -451,6 +452,11 @@ func compareSymmetry(t *testing.T, s sim.Scenario, opts sim.Options) outcome {
 		t.Fatalf("symmetric search did not finish in %d executions", got.rep.Runs)
 	}
 	sameOutcome(t, "symmetric vs exact", exact, got)
+	// Coverage too: a member's operations reached only in the mirror
+	// images the reduction does not visit are still reported as reached.
+	if exact.rep.Coverage == nil || !reflect.DeepEqual(exact.rep.Coverage.Objects, got.rep.Coverage.Objects) {
+		t.Errorf("coverage: symmetric %+v, exact %+v", got.rep.Coverage, exact.rep.Coverage)
+	}
 	if got.rep.States >= exact.rep.States {
 		t.Errorf("symmetric search stored %d states, exact %d: no reduction", got.rep.States, exact.rep.States)
 	}

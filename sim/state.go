@@ -156,6 +156,7 @@ func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 		s.obs = append(s.obs, 0)
 	}
 	if s.sym != nil {
+		x.symCover(obj, kind)
 		defer x.actorRefs(a)()
 	}
 	h := mix(s.obs[a.id], uint64(kind)+1)

@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"slices"
+
+	"github.com/simrun/simrun/op"
 )
 
 // This file is symmetry reduction for state matching: a scenario declares
@@ -49,15 +52,19 @@ const symMaxPerms = 120
 // symmetry is an execution's declared symmetric group and the hashing
 // state that goes with it.
 type symmetry struct {
-	ids    []int                // by member: its id
-	objs   [][]int              // by member: its objects (actors' included), in declaration order
-	member []int32              // by object id: 1 + the member it belongs to, 0 for none
-	class  []uint64             // by object id: the placeholder of a member's object (its position)
-	fields map[reflect.Type]int // struct types with a member id field: the field's index
-	byID   map[int]int          // member id -> member
-	refs   [][]int8             // by actor id: the members its local state references, in order
-	broken string               // why the identity permutation is used; "" when symmetry applies
-	dirty  bool                 // declarations changed since the last check
+	ids      []int                // by member: its id
+	objs     [][]int              // by member: its objects (actors' included), in declaration order
+	member   []int32              // by object id: 1 + the member it belongs to, 0 for none
+	class    []uint64             // by object id: the placeholder of a member's object (its position)
+	pos      []int32              // by object id: its position in its member's objects
+	fields   map[reflect.Type]int // struct types with a member id field: the field's index
+	byID     map[int]int          // member id -> member
+	refs     [][]int8             // by actor id: the members its local state references, in order
+	broken   string               // why the identity permutation is used; "" when symmetry applies
+	dirty    bool                 // declarations changed since the last check
+	shaped   bool                 // the members' objects pair up (check)
+	badDecl  bool                 // a declaration was refused (broken says why)
+	shapeErr string               // how the members' objects do not pair up, as of the last check
 
 	collect *[]int8 // while hashing: where member references go; nil: hash them by identity
 
@@ -98,7 +105,7 @@ func (s *stateRec) symmetry() *symmetry {
 			sym.refs[i] = sym.refs[i][:0]
 		}
 		clear(sym.member)
-		*sym = symmetry{fields: sym.fields, byID: sym.byID, objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0],
+		*sym = symmetry{fields: sym.fields, byID: sym.byID, objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
 			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename}
 	}
 	sym.dirty = true
@@ -137,25 +144,27 @@ func (x *Execution) SymmetricMember(id int, objs ...any) {
 		}
 	}
 	if m > 100 {
-		sym.broken = "more than 100 symmetric members"
+		sym.broken, sym.badDecl = "more than 100 symmetric members", true
 		return
 	}
 	for _, o := range objs {
 		oid := x.symObjectID(o)
 		if oid < 0 {
-			sym.broken = fmt.Sprintf("member %d: %T is not a sim object", id, o)
+			sym.broken, sym.badDecl = fmt.Sprintf("member %d: %T is not a sim object", id, o), true
 			continue
 		}
 		for len(sym.member) <= oid {
 			sym.member = append(sym.member, 0)
 			sym.class = append(sym.class, 0)
+			sym.pos = append(sym.pos, 0)
 		}
 		if sym.member[oid] != 0 {
-			sym.broken = fmt.Sprintf("object %s declared twice", x.objs[oid].name.String())
+			sym.broken, sym.badDecl = fmt.Sprintf("object %s declared twice", x.objs[oid].name.String()), true
 			continue
 		}
 		sym.member[oid] = int32(m + 1)
 		sym.class[oid] = finalize(mix(0xc1a55, uint64(len(sym.objs[m]))))
+		sym.pos[oid] = int32(len(sym.objs[m]))
 		sym.objs[m] = append(sym.objs[m], oid)
 	}
 }
@@ -213,23 +222,24 @@ func (x *Execution) symObjectID(o any) int {
 
 // check validates the declaration: members of the same shape.
 func (sym *symmetry) check(x *Execution) {
-	sym.dirty = false
-	if sym.broken != "" || len(sym.objs) == 0 {
+	sym.dirty, sym.shaped, sym.shapeErr = false, false, ""
+	if sym.badDecl || len(sym.objs) == 0 {
 		return
 	}
 	for m, objs := range sym.objs {
 		if len(objs) != len(sym.objs[0]) {
-			sym.broken = fmt.Sprintf("member %d has %d objects, member %d has %d", sym.ids[m], len(objs), sym.ids[0], len(sym.objs[0]))
+			sym.shapeErr = fmt.Sprintf("member %d has %d objects, member %d has %d", sym.ids[m], len(objs), sym.ids[0], len(sym.objs[0]))
 			return
 		}
 		for k, o := range objs {
 			if x.objs[o].kind != x.objs[sym.objs[0][k]].kind {
-				sym.broken = fmt.Sprintf("member %d's object %d is a %s, member %d's a %s", sym.ids[m], k, x.objs[o].kind, sym.ids[0], x.objs[sym.objs[0][k]].kind)
+				sym.shapeErr = fmt.Sprintf("member %d's object %d is a %s, member %d's a %s", sym.ids[m], k, x.objs[o].kind, sym.ids[0], x.objs[sym.objs[0][k]].kind)
 				return
 			}
 		}
 	}
 	sym.sorted = slices.Sorted(slices.Values(sym.ids))
+	sym.shaped = true
 }
 
 // renameID renames a member id by the permutation being tried; other
@@ -290,6 +300,31 @@ func (x *Execution) actorRefs(a *actor) (done func()) {
 
 func (sym *symmetry) endCollect() { sym.collect = nil }
 
+// symCover marks op kind as reached on every member's object in the
+// position of obj when obj is a member's: the search visits one state of
+// each symmetric class, so the others' operations are reached in the
+// mirror images it does not visit, and coverage must not warn that they
+// were not (a member's cond wait "never reached" because only the
+// canonical member waits).
+func (x *Execution) symCover(obj int, kind op.Op) {
+	sym := x.stateRec.sym
+	if obj < 0 || obj >= len(sym.member) || sym.member[obj] == 0 {
+		return
+	}
+	if sym.dirty {
+		sym.check(x)
+	}
+	if !sym.shaped {
+		// (Only the declaration's shape matters: a reduction turned off
+		// later in the execution has merged symmetric states before.)
+		return
+	}
+	k := sym.pos[obj]
+	for _, objs := range sym.objs {
+		x.covRec.cover(objs[k], kind)
+	}
+}
+
 // symNewObject is called for every object created after a declaration: a
 // member that creates objects has objects the declaration does not pair
 // up, so the reduction is off.
@@ -309,7 +344,7 @@ func (x *Execution) symHash() uint64 {
 	if sym.dirty {
 		sym.check(x)
 	}
-	broken := sym.broken
+	broken := cmp.Or(sym.broken, sym.shapeErr)
 	mons := len(s.monitors) > 0 && len(s.monitors) == len(x.checks)
 	if broken == "" {
 		switch {
