@@ -29,6 +29,10 @@ import (
 // list as it grows. Monitors rename the ids in their state themselves
 // (SymmetricMonitor).
 //
+// Coverage: an operation of a member on its object of position k is
+// reported for every member's object of position k (symCover), since the
+// mirror images the search does not visit reach them.
+//
 // Which permutations are tried: each member gets a signature, the hash of
 // the state with that member marked and the others not (invariant under
 // permutations of the others); members are ordered by signature, and
@@ -38,9 +42,13 @@ import (
 // then be stored twice).
 //
 // The reduction is never assumed: without a declaration nothing changes.
-// It is sound only if the declaration is complete (every object of a
-// member declared, in the same order for every member; every id field
-// declared) and the checks are symmetric; so it falls back to the
+// It is sound only if the scenario is symmetric (the members run the same
+// code on their own objects and ids, and the other actors treat them
+// alike: a main that joins them in a fixed order tells them apart while
+// it waits), the declaration is complete (every object of a member
+// declared, in the same order for every member; every id field declared)
+// and the checks are symmetric; the tests compare it with the search
+// without it and with brute force. It falls back to the
 // identity permutation (plain state matching) when the members' objects
 // differ in number or kind, when a check is not a SymmetricMonitor (the
 // history, with its actor ids, is hashed instead), when an Object without
@@ -120,7 +128,8 @@ func (s *stateRec) symmetry() *symmetry {
 // one of them), and every struct type in which ids appear must be
 // declared with SymmetricIDField; a state matching search then stores one
 // state of each set of states that differ by a permutation of the members
-// (and their objects and ids). objs are *Actor, *Mutex, *Cond, *Var,
+// (and their objects and ids). The other actors must treat the members
+// alike (see the top of symmetry.go). objs are *Actor, *Mutex, *Cond, *Var,
 // *Atomic, *AtomicInt or *Object values. A declaration that does not fit
 // (members of different shapes, a member creating objects, checks that
 // are not SymmetricMonitors) turns the reduction off rather than risking a
