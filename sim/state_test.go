@@ -287,8 +287,8 @@ func TestStatefulAtomicInt(t *testing.T) {
 	}
 }
 
-// symCounter: n symmetric actors, each adding its own var's value to a
-// shared counter under a mutex; declared symmetric unless declare is
+// symCounter: n symmetric actors, each taking its own atomic's value and
+// adding it to a shared counter under a mutex; declared symmetric unless declare is
 // false, with member 2 declaring one object fewer when misshapen, and a
 // plain history check when plainCheck.
 func symCounter(n int, declare, misshapen, plainCheck bool) sim.Scenario {
@@ -299,12 +299,12 @@ func symCounter(n int, declare, misshapen, plainCheck bool) sim.Scenario {
 			x.Check(func(h *sim.History) *sim.Finding { return nil })
 		}
 		for i := 1; i <= n; i++ {
-			own := sim.NewVar(x, fmt.Sprintf("own%d", i), 1)
+			own := sim.NewAtomic(x, fmt.Sprintf("own%d", i), 1)
 			a := x.Go(fmt.Sprintf("t%d", i), func() {
+				v := own.Swap(0) // take own's value, then add it
 				mu.Lock()
-				c.Write(c.Read() + own.Read())
-				mu.Unlock()
-				own.Write(0)
+				defer mu.Unlock()
+				c.Write(c.Read() + v)
 			})
 			switch {
 			case !declare:
