@@ -122,6 +122,10 @@ func (x *Execution) stateNewObject(id int) {
 	if s.sym != nil {
 		x.symNewObject()
 	}
+	switch x.objs[id].kind {
+	case "actor", "var", "atomic", "mutex", "cond", "object", "choose":
+		return // the common kinds, hashed: no map lookup
+	}
 	if what, ok := unhashedKinds[x.objs[id].kind]; ok {
 		if r, ok := s.matcher.(scheduler.StateRefuser); ok {
 			r.RefuseStates(fmt.Sprintf("state matching does not cover %s (%s %q): its state is not in the state hash, so matching could merge states that differ; explore this scenario without -stateful (DFS, DPOR) or with sim's Mutex, Cond, Var and Atomic", what, x.objs[id].kind, x.objs[id].name.String()))
