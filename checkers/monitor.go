@@ -55,45 +55,88 @@ func (m *CommitOrderMonitor) Check(h *sim.History) *sim.Finding { return CommitO
 
 // StateHash implements sim.Monitor.
 func (m *CommitOrderMonitor) StateHash() uint64 {
-	if !m.dirty {
-		return m.hash
+	if m.dirty {
+		m.hash, m.dirty = m.RenamedStateHash(sameThread), false
 	}
+	return m.hash
+}
+
+func sameThread(t int) int { return t }
+
+// RenamedStateHash implements sim.SymmetricMonitor: StateHash of the
+// state with every thread number t renamed to rename(t), for symmetry
+// reduction over the group-commit threads (the check's verdict does not
+// depend on which thread is which). The orders are hashed in order, the
+// per-transaction state and the sets order-free, since sorting them by
+// thread number would not survive the renaming. An engine with no call
+// yet hashes as absent, whether or not an earlier execution left its
+// slot.
+func (m *CommitOrderMonitor) RenamedStateHash(rename func(thread int) int) uint64 {
 	var h hasher
 	c := &m.c
+	txn := func(h *hasher, t Txn) {
+		h.int(rename(t.Thread))
+		h.int(t.Seq)
+	}
+	txns := func(ts []Txn) {
+		h.int(len(ts))
+		for _, t := range ts {
+			txn(&h, t)
+		}
+	}
 	h.bool(m.stopped)
 	h.str(m.bad)
 	h.bool(c.crashed)
-	h.txns(c.queue)
-	h.txns(c.binlog)
-	// Per-engine orders, per-transaction and per-group state, in a
-	// canonical order; sets sorted. An engine with no call yet hashes as
-	// absent, whether or not an earlier execution left its slot.
+	txns(c.queue)
+	txns(c.binlog)
 	for _, os := range [][]engineOrder{c.prepOrd, c.commitOrd} {
 		for _, o := range os {
 			if len(o.seq) > 0 {
 				h.int(o.engine)
-				h.txns(o.seq)
+				txns(o.seq)
 			}
 		}
 		h.int(-1)
 	}
-	hashMap(&h, c.txn, sortedTxns(c.txn), h.txn, func(i int) {
+	var sum uint64 // order-free over transactions
+	for t, i := range c.txn {
+		var e hasher
+		txn(&e, t)
 		st := c.txns[i]
-		h.int(st.engines)
-		h.int(st.group)
-		h.bool(st.binlogged)
-		h.int(st.committedIn)
-		h.bool(st.returned)
-		h.bool(st.xidFailed)
-		h.bool(st.rolledBack)
-	})
+		e.int(st.engines)
+		e.int(st.group)
+		e.bool(st.binlogged)
+		e.int(st.committedIn)
+		e.bool(st.returned)
+		e.bool(st.xidFailed)
+		e.bool(st.rolledBack)
+		sum += spread(e.h)
+	}
+	h.int(int(sum))
+	h.int(len(c.txn))
 	hashMap(&h, c.groups, slices.Sorted(maps.Keys(c.groups)), h.int, func(g groupState) {
 		h.bool(g.synced)
 		h.bool(g.failed)
 	})
-	h.txns(slices.SortedFunc(slices.Values(c.begun), CompareTxn))
-	m.hash, m.dirty = h.h, false
+	sum = 0
+	for _, t := range c.begun {
+		var e hasher
+		txn(&e, t)
+		sum += spread(e.h)
+	}
+	h.int(int(sum))
+	h.int(len(c.begun))
 	return h.h
+}
+
+// spread mixes the bits of a hash, so that a sum of spread hashes (an
+// order-free combination) stays well mixed.
+func spread(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb93fe53ccd4b
+	return h ^ (h >> 33)
 }
 
 // hashMap hashes m's entries in the order of keys, then an end mark.
@@ -111,10 +154,6 @@ func CompareTxn(a, b Txn) int {
 		return a.Thread - b.Thread
 	}
 	return a.Seq - b.Seq
-}
-
-func sortedTxns[V any](m map[Txn]V) []Txn {
-	return slices.SortedFunc(maps.Keys(m), CompareTxn)
 }
 
 // hasher is a small deterministic hash (a multiply-xorshift chain): the
@@ -140,17 +179,5 @@ func (h *hasher) str(s string) {
 	h.int(len(s))
 	for i := 0; i < len(s); i++ {
 		h.int(int(s[i]))
-	}
-}
-
-func (h *hasher) txn(t Txn) {
-	h.int(t.Thread)
-	h.int(t.Seq)
-}
-
-func (h *hasher) txns(ts []Txn) {
-	h.int(len(ts))
-	for _, t := range ts {
-		h.txn(t)
 	}
 }

@@ -22,6 +22,11 @@ package scheduler
 // terminal states; that task runs on one worker (the set of seen states is
 // sequential), so every count is the same whatever the worker count.
 type Stateful struct {
+	// NoSymmetry keeps states that differ only by a permutation of a
+	// scenario's declared symmetric actors apart (see SymmetryMatcher):
+	// the reference that symmetry reduction is tested against.
+	NoSymmetry bool
+
 	match  bool
 	frames []statefulFrame
 	pos    int
@@ -31,6 +36,40 @@ type Stateful struct {
 	seen   map[uint64]struct{}
 	cut    int
 	err    string
+	// refused: the scenario uses a primitive whose state the hash does
+	// not cover (RefuseStates); the search stops with err.
+	refused bool
+}
+
+// SymmetryMatcher is a StateMatcher that says whether its state hashes
+// may identify states that differ by a permutation of the members of a
+// symmetric group the scenario declares (sim.Execution.SymmetricMember).
+type SymmetryMatcher interface {
+	Symmetric() bool
+}
+
+// Symmetric implements SymmetryMatcher.
+func (s *Stateful) Symmetric() bool { return !s.NoSymmetry }
+
+// StateRefuser is a StateMatcher that the runtime tells when a scenario
+// uses something its state hash does not cover: matching states would
+// then merge states that differ, so the search must stop, with reason as
+// its error, rather than give a verdict.
+type StateRefuser interface {
+	RefuseStates(reason string)
+}
+
+// RefuseStates implements StateRefuser: the search stops at the next
+// decision and reports reason as its error, so the exploration is not
+// verified.
+func (s *Stateful) RefuseStates(reason string) {
+	if !s.match {
+		return // brute force hashes nothing: every scenario is fine
+	}
+	if s.err == "" {
+		s.err = reason
+	}
+	s.refused = true
 }
 
 type statefulFrame struct {
@@ -67,6 +106,9 @@ func (s *Stateful) Begin(run int) bool {
 // Next implements Strategy.
 func (s *Stateful) Next(d *Decision) int {
 	n := len(d.Choices)
+	if s.refused && d.State != nil {
+		return Cut
+	}
 	if s.pos < len(s.frames) {
 		f := &s.frames[s.pos]
 		s.pos++
@@ -91,6 +133,10 @@ func (s *Stateful) Next(d *Decision) int {
 // End implements Strategy: it backtracks to the deepest decision with an
 // untried alternative.
 func (s *Stateful) End(p *Path) {
+	if s.refused {
+		s.frames, s.more = s.frames[:0], false
+		return
+	}
 	s.frames = s.frames[:min(len(s.frames), s.pos)]
 	for k := len(s.frames) - 1; k >= 0; k-- {
 		if f := &s.frames[k]; f.chosen+1 < f.n {

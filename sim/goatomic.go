@@ -38,6 +38,9 @@ func (v *AtomicInt[T]) rmw(kind op.Op, f func(old T) (T, bool)) (old T, wrote bo
 	x := v.x.own(v.gen, "atomic", v.name)
 	a := x.stepOp(req{kind: kind, obj: v.id})
 	old = v.v
+	if x.stateRec.on {
+		x.observe(a, old) // with the actor's local state, old determines the result
+	}
 	x.raceAcquire(a, v.id)
 	nv, wrote := f(old)
 	if wrote {
@@ -54,6 +57,9 @@ func (v *AtomicInt[T]) Load() T {
 	a := x.stepOp(req{kind: op.Load, obj: v.id})
 	x.raceAcquire(a, v.id)
 	val := v.v
+	if x.stateRec.on {
+		x.observe(a, val)
+	}
 	x.done(a, false, func() string { return fmt.Sprint(val) })
 	return val
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 
@@ -57,9 +58,13 @@ type stateRec struct {
 	monitors []Monitor
 	hist     uint64 // the hash of the history's first histN events
 	histN    int
-	ptrs     map[uintptr]uint64
-	nptr     int // objects registered in ptrs
+	ptrs     map[uintptr]int // sim objects' addresses: their ids
+	nptr     int             // objects registered in ptrs
 	hash     func() uint64
+	matcher  scheduler.StateMatcher // told when the scenario uses a primitive the hash does not cover
+	sym      *symmetry              // the declared symmetric group (symmetry.go), nil if none
+	noSym    bool                   // the strategy does not want symmetry reduction
+	symSpare *symmetry              // a previous execution's, for its arrays
 }
 
 // reset prepares the bookkeeping for an execution under strat, keeping
@@ -72,7 +77,13 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	if s.ptrs != nil {
 		clear(s.ptrs)
 	}
-	return stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash}
+	sm, ok := strat.(scheduler.SymmetryMatcher)
+	spare := s.sym
+	if spare == nil {
+		spare = s.symSpare
+	}
+	return stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
+		noSym: ok && !sm.Symmetric(), symSpare: spare}
 }
 
 // mix folds v into h (a 64-bit multiply-xorshift step).
@@ -108,6 +119,38 @@ func (x *Execution) stateNewObject(id int) {
 	s.key = append(s.key, finalize(mix(creator, uint64(id))))
 	s.made = append(s.made, 0)
 	s.chain = append(s.chain, 0)
+	if s.sym != nil {
+		x.symNewObject()
+	}
+	switch x.objs[id].kind {
+	case "actor", "var", "atomic", "mutex", "cond", "object", "choose":
+		return // the common kinds, hashed: no map lookup
+	}
+	if what, ok := unhashedKinds[x.objs[id].kind]; ok {
+		if r, ok := s.matcher.(scheduler.StateRefuser); ok {
+			r.RefuseStates(fmt.Sprintf("state matching does not cover %s (%s %q): its state is not in the state hash, so matching could merge states that differ; explore this scenario without -stateful (DFS, DPOR) or with sim's Mutex, Cond, Var and Atomic", what, x.objs[id].kind, x.objs[id].name.String()))
+		}
+	}
+}
+
+// unhashedKinds are the object kinds whose state the hash does not cover:
+// Go's channels (and so contexts and timers' channels), mutexes, RWMutex,
+// WaitGroup, Once, Cond, Semaphore and timers. A scenario that makes one
+// is refused by a stateful search (scheduler.StateRefuser) rather than
+// given a verdict that might be wrong. (AtomicInt is covered: its value is
+// hashed and what its operations return is observed.)
+var unhashedKinds = map[string]string{
+	"chan":      "Go channels (Chan, and the contexts and timers built on them)",
+	"gomutex":   "Go's sync.Mutex (GoMutex)",
+	"rwmutex":   "Go's sync.RWMutex (RWMutex)",
+	"waitgroup": "Go's sync.WaitGroup (WaitGroup)",
+	"once":      "Go's sync.Once (Once)",
+	"gocond":    "Go's sync.Cond (GoCond)",
+	"semaphore": "semaphores (Semaphore)",
+	"timer":     "timers (Timer)",
+	"ticker":    "tickers (Ticker)",
+	"afterfunc": "timers (AfterFunc)",
+	"resource":  "resources (Resource)",
 }
 
 // stateStep folds a completed step of a into its local state.
@@ -116,9 +159,13 @@ func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 	for len(s.obs) <= a.id {
 		s.obs = append(s.obs, 0)
 	}
+	if s.sym != nil {
+		x.symCover(obj, kind)
+		defer x.actorRefs(a)()
+	}
 	h := mix(s.obs[a.id], uint64(kind)+1)
 	if obj >= 0 && obj < len(s.key) {
-		h = mix(h, s.key[obj])
+		h = mix(h, x.objKey(obj))
 	}
 	if failed {
 		h = mix(h, 1)
@@ -136,6 +183,13 @@ func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 		// caller's identity and local state; what the call returned is a
 		// function of that state.
 		s.chain[obj] = finalize(mix(mix(s.chain[obj]+1, s.key[a.obj]), s.obs[a.id]))
+		if s.sym != nil {
+			// The calls' order and callers are by identity: no renaming.
+			s.sym.broken = "an Object without a declared state (StateOf) was called"
+			for _, r := range s.sym.refs[a.id] {
+				s.chain[obj] = mix(s.chain[obj], uint64(r)+1)
+			}
+		}
 		h = mix(h, s.chain[obj])
 	}
 	s.obs[a.id] = h
@@ -148,6 +202,9 @@ func (x *Execution) observe(a *actor, v any) {
 	s := &x.stateRec
 	for len(s.obs) <= a.id {
 		s.obs = append(s.obs, 0)
+	}
+	if s.sym != nil {
+		defer x.actorRefs(a)()
 	}
 	s.obs[a.id] = mix(s.obs[a.id], x.hashValue(v))
 }
@@ -177,6 +234,9 @@ func (x *Execution) histHash() uint64 {
 // globalHash is the hash of the global state (see the top of this file).
 func (x *Execution) globalHash() uint64 {
 	s := &x.stateRec
+	if s.sym != nil {
+		return x.symHash()
+	}
 	h := mix(0x9a7e, uint64(x.now))
 	h = mix(h, uint64(x.spurious))
 	h = mix(h, uint64(x.end))
@@ -198,9 +258,11 @@ func (x *Execution) globalHash() uint64 {
 			sum += finalize(k)
 			continue
 		}
+		var obs uint64 // no entry yet: as an empty local state
 		if a.id < len(s.obs) {
-			k = mix(k, s.obs[a.id])
+			obs = s.obs[a.id]
 		}
+		k = mix(k, obs)
 		k = mix(k, uint64(a.req.kind))
 		if a.req.obj >= 0 {
 			k = mix(k, s.key[a.req.obj])
@@ -242,6 +304,8 @@ type hashedValue interface {
 
 func (v *Var[T]) stateValue() (int, any)    { return v.id, v.v }
 func (v *Atomic[T]) stateValue() (int, any) { return v.id, v.v }
+
+func (v *AtomicInt[T]) stateValue() (int, any) { return v.id, v.v }
 
 // hashValue hashes a value canonically: plain data by content; a pointer
 // to a sim object by the object's identity; any other pointer by the
@@ -304,7 +368,12 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 		return mix(hashString(rv.Elem().Type().String()), x.hashReflect(rv.Elem(), depth))
 	case reflect.Struct:
 		h := uint64(0x57)
+		idf := x.idFieldOf(rv.Type())
 		for i := 0; i < rv.NumField(); i++ {
+			if i == idf {
+				h = mix(h, x.idField(rv.Field(i).Int()))
+				continue
+			}
 			h = mix(h, x.hashReflect(rv.Field(i), depth))
 		}
 		return finalize(h)
@@ -321,8 +390,8 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 		if rv.IsNil() {
 			return 0x11
 		}
-		if k, ok := x.objectKey(rv.Pointer()); ok {
-			return k
+		if id, ok := x.objectID(rv.Pointer()); ok {
+			return x.objKey(id)
 		}
 		if depth == 0 {
 			return 0x99 // too deep: identity unknown, the plain data above decides
@@ -345,8 +414,13 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 // pointers, recursively through embedded and inline structs.
 func (x *Execution) hashPlain(rv reflect.Value) uint64 {
 	h := uint64(0x91)
+	idf := x.idFieldOf(rv.Type())
 	for i := 0; i < rv.NumField(); i++ {
 		f := rv.Field(i)
+		if i == idf {
+			h = mix(h, x.idField(f.Int()))
+			continue
+		}
 		switch f.Kind() {
 		case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Interface, reflect.Slice, reflect.UnsafePointer:
 			continue
@@ -367,8 +441,8 @@ func (x *Execution) firstObject(rv reflect.Value, depth int) (uint64, bool) {
 		switch f.Kind() {
 		case reflect.Pointer:
 			if !f.IsNil() {
-				if k, ok := x.objectKey(f.Pointer()); ok {
-					return k, true
+				if id, ok := x.objectID(f.Pointer()); ok {
+					return x.objKey(id), true
 				}
 			}
 		case reflect.Struct:
@@ -382,25 +456,25 @@ func (x *Execution) firstObject(rv reflect.Value, depth int) (uint64, bool) {
 	return 0, false
 }
 
-// objectKey returns the identity of the sim object at address p, if it is
-// one (a Var, an Atomic, a Mutex or an actor handle).
-func (x *Execution) objectKey(p uintptr) (uint64, bool) {
+// objectID returns the id of the sim object at address p, if it is one (a
+// Var, an Atomic, a Mutex or an actor handle).
+func (x *Execution) objectID(p uintptr) (int, bool) {
 	s := &x.stateRec
 	if n := len(x.vals) + len(x.mutexList) + len(x.actors); n != s.nptr {
 		if s.ptrs == nil {
-			s.ptrs = map[uintptr]uint64{}
+			s.ptrs = map[uintptr]int{}
 		}
 		for _, v := range x.vals {
 			if hv, ok := v.(hashedValue); ok {
 				id, _ := hv.stateValue()
-				s.ptrs[reflect.ValueOf(v).Pointer()] = s.key[id]
+				s.ptrs[reflect.ValueOf(v).Pointer()] = id
 			}
 		}
 		for _, m := range x.mutexList {
-			s.ptrs[reflect.ValueOf(m).Pointer()] = s.key[m.id]
+			s.ptrs[reflect.ValueOf(m).Pointer()] = m.id
 		}
 		for _, a := range x.actors {
-			s.ptrs[reflect.ValueOf(a.handle).Pointer()] = s.key[a.obj]
+			s.ptrs[reflect.ValueOf(a.handle).Pointer()] = a.obj
 		}
 		s.nptr = n
 	}

@@ -201,3 +201,157 @@ func ExampleObject_StateOf() {
 	// stateful: true 30 states, 13 executions to the end
 	// brute force: true 280 executions
 }
+
+// TestStatefulRefusesUnhashed: a scenario that uses one of Go's
+// primitives whose state the hash does not cover is refused by the
+// stateful search (an error, not verified), while brute force, which
+// hashes nothing, explores it; a scenario of sim's own primitives is not
+// refused.
+func TestStatefulRefusesUnhashed(t *testing.T) {
+	uses := map[string]func(x *sim.Execution){
+		"chan":      func(x *sim.Execution) { sim.NewChan[int](x, "c", 1) },
+		"gomutex":   func(x *sim.Execution) { sim.NewGoMutex(x, "m") },
+		"rwmutex":   func(x *sim.Execution) { sim.NewRWMutex(x, "rw") },
+		"waitgroup": func(x *sim.Execution) { sim.NewWaitGroup(x, "wg") },
+		"once":      func(x *sim.Execution) { sim.NewOnce(x, "o") },
+		"gocond":    func(x *sim.Execution) { sim.NewGoCond(x, "c", sim.NewGoMutex(x, "m")) },
+		"semaphore": func(x *sim.Execution) { sim.NewSemaphore(x, "s", 1) },
+		"timer":     func(x *sim.Execution) { sim.NewTimer(x, 5).Stop() },
+		"context":   func(x *sim.Execution) { _, cancel := sim.WithCancel(sim.Background(x)); cancel() },
+		"none":      func(x *sim.Execution) {},
+	}
+	for name, use := range uses {
+		t.Run(name, func(t *testing.T) {
+			s := func(x *sim.Execution) {
+				use(x)
+				v := sim.NewVar(x, "v", 0)
+				a := x.Go("a", func() { v.Write(1) })
+				b := x.Go("b", func() { v.Write(2) })
+				a.Join()
+				b.Join()
+			}
+			rep, err := sim.Explore(s, sim.Options{Runs: 1000, Strategy: scheduler.NewStateful()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			refused := len(rep.Errors) > 0
+			if refused != (name != "none") {
+				t.Fatalf("stateful errors %q, want refused %v", rep.Errors, name != "none")
+			}
+			brute, err := sim.Explore(s, sim.Options{Runs: 1000, Strategy: scheduler.NewBruteForce()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(brute.Errors) > 0 || !brute.Exhausted {
+				t.Errorf("brute force: errors %q, exhausted %v", brute.Errors, brute.Exhausted)
+			}
+		})
+	}
+}
+
+// TestStatefulAtomicInt: AtomicInt's value and what its operations return
+// are in the state: 3 actors adding to, swapping and loading an AtomicInt
+// reach the same terminal states as brute force (which a hash without
+// them does not: it merged states and lost some).
+func TestStatefulAtomicInt(t *testing.T) {
+	s := func(x *sim.Execution) {
+		c := sim.NewAtomicInt[int64](x, "c", 0)
+		out := sim.NewVar(x, "out", int64(0))
+		a := x.Go("a", func() { c.Add(1); c.Add(1) })
+		b := x.Go("b", func() { c.Swap(5) })
+		d := x.Go("d", func() { out.Write(c.Load()*10 + c.Load()) })
+		a.Join()
+		b.Join()
+		d.Join()
+		x.Record(fmt.Sprint(c.Load(), out.Read()))
+	}
+	ends := func(strat scheduler.Strategy) map[string]bool {
+		got := map[string]bool{}
+		rep, err := sim.Explore(s, sim.Options{Runs: 1 << 16, Strategy: strat,
+			OnExecution: func(_ int, h *sim.History, f *sim.Finding) {
+				if f == nil && len(h.Events) > 0 {
+					got[fmt.Sprint(h.Events[len(h.Events)-1].Value)] = true
+				}
+			}})
+		if err != nil || !rep.Exhausted || len(rep.Errors) > 0 {
+			t.Fatalf("%s: err %v, exhausted %v, errors %q", strat.Info().Name, err, rep.Exhausted, rep.Errors)
+		}
+		return got
+	}
+	brute, st := ends(scheduler.NewBruteForce()), ends(scheduler.NewStateful())
+	if !reflect.DeepEqual(brute, st) {
+		t.Errorf("stateful ends %v, brute force %v", st, brute)
+	}
+	if len(brute) < 5 {
+		t.Errorf("brute force reached only %v", brute)
+	}
+}
+
+// symCounter: n symmetric actors, each taking its own atomic's value and
+// adding it to a shared counter under a mutex; declared symmetric unless declare is
+// false, with member 2 declaring one object fewer when misshapen, and a
+// plain history check when plainCheck.
+func symCounter(n int, declare, misshapen, plainCheck bool) sim.Scenario {
+	return func(x *sim.Execution) {
+		mu := sim.NewMutex(x, "mu")
+		c := sim.NewVar(x, "c", 0)
+		if plainCheck {
+			x.Check(func(h *sim.History) *sim.Finding { return nil })
+		}
+		for i := 1; i <= n; i++ {
+			own := sim.NewAtomic(x, fmt.Sprintf("own%d", i), 1)
+			a := x.Go(fmt.Sprintf("t%d", i), func() {
+				v := own.Swap(0) // take own's value, then add it
+				mu.Lock()
+				defer mu.Unlock()
+				c.Write(c.Read() + v)
+			})
+			switch {
+			case !declare:
+			case misshapen && i == 2:
+				x.SymmetricMember(i, a)
+			default:
+				x.SymmetricMember(i, own, a)
+			}
+		}
+	}
+}
+
+// TestSymmetryFallsBack: symmetry reduction stores fewer states than plain
+// matching on a declared symmetric group, and exactly as many when it must
+// not apply: a check that is not a SymmetricMonitor (it may read actor
+// ids), or members declared with different shapes. The terminal states
+// are the same every time.
+func TestSymmetryFallsBack(t *testing.T) {
+	run := func(s sim.Scenario) *sim.Report {
+		rep, err := sim.Explore(s, sim.Options{Runs: 1 << 20, Strategy: scheduler.NewStateful()})
+		if err != nil || !rep.Exhausted {
+			t.Fatalf("err %v, exhausted %v", err, rep != nil && rep.Exhausted)
+		}
+		return rep
+	}
+	plain := run(symCounter(3, false, false, false))
+	for _, c := range []struct {
+		name                  string
+		misshapen, plainCheck bool
+		reduces               bool
+	}{
+		{"symmetric", false, false, true},
+		{"plain check", false, true, false},
+		{"misshapen", true, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ref := plain
+			if c.plainCheck {
+				ref = run(symCounter(3, false, false, true))
+			}
+			got := run(symCounter(3, true, c.misshapen, c.plainCheck))
+			if c.reduces != (got.States < ref.States) || (!c.reduces && got.States != ref.States) {
+				t.Errorf("symmetric %d states, plain %d: want reduction %v", got.States, ref.States, c.reduces)
+			}
+			if got.TerminalStates > ref.TerminalStates || got.TerminalStates == 0 {
+				t.Errorf("terminal states: symmetric %d, plain %d", got.TerminalStates, ref.TerminalStates)
+			}
+		})
+	}
+}

@@ -13,7 +13,6 @@ package groupcommit
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/simrun/simrun/checkers"
 	"github.com/simrun/simrun/sim"
@@ -415,6 +414,13 @@ func (s *Server) RunThreads(commit Committer) []*sim.Actor {
 			}
 		}))
 	}
+	if s.X.SymmetricMembers() == s.Config.Threads {
+		// NewTHDs declared each thread's objects: the thread's actor
+		// completes its member of the symmetric group.
+		for i, a := range actors {
+			s.X.SymmetricMember(i+1, a)
+		}
+	}
 	return actors
 }
 
@@ -487,6 +493,15 @@ func (s *Server) RunReaders(lock *sim.Mutex) []*sim.Actor {
 // it.
 func (s *Server) Run(commit Committer, snapshotLock *sim.Mutex) {
 	actors := append(s.RunThreads(commit), s.RunReaders(snapshotLock)...)
+	if !s.Config.Crash && s.X.SymmetricMembers() > 0 {
+		// Under a search that merges symmetric states (the threads are
+		// declared symmetric), main does not wait: joining in thread order
+		// would tell the threads apart (main blocked on t1 with t2 done
+		// has no mirror image), and without a crash to recover from there
+		// is nothing to do after the joins, which touch no shared state.
+		// Every other strategy runs the joins, so traces keep their steps.
+		return
+	}
 	for _, a := range actors {
 		a.Join()
 	}
@@ -517,8 +532,8 @@ var threadNames = func() (n [65]string) {
 }()
 
 // declareStates tells state matching (sim.Object.StateOf) what the
-// storage objects' states are: an engine's commit order and its prepared
-// transactions (as a set unless a crash can expose their order), read by
+// storage objects' states are: an engine's commit order and, when a crash
+// can read them, its prepared transactions, read by
 // callers only through snapshots; the binlog's entries, groups and
 // positions, with the server's crash bookkeeping, which GroupLogXid's
 // caller reads.
@@ -526,10 +541,11 @@ func (s *Server) declareStates() {
 	type engineState struct{ Visible, Prepared []checkers.Txn }
 	for _, e := range s.Engines {
 		e.obj.StateOf(func() any {
-			p := e.prepared
-			if !s.Config.Crash {
-				p = slices.Clone(p)
-				slices.SortFunc(p, checkers.CompareTxn)
+			// Only a crash reads the prepared transactions: without one
+			// no future call depends on them.
+			var p []checkers.Txn
+			if s.Config.Crash {
+				p = e.prepared
 			}
 			return engineState{e.Visible, p}
 		}, s.Config.Readers > 0)

@@ -81,7 +81,13 @@ func NewTHDs[L, F any](x *sim.Execution, threads int, names ThreadNames, newTHD 
 		o.Cond = sim.NewCondNamed(x, sim.Indexed(names.Cond, name), o.Lock)
 		o.Flag = sim.NewVarNamed[F](x, sim.Indexed(names.Flag, name), *new(F))
 		thds[i] = newTHD(o)
+		// The threads run the same code on their own objects: a state
+		// matching search may treat states that differ by a permutation
+		// of the threads as one (RunThreads adds the actors).
+		x.SymmetricMember(i, o.Lock, o.Next, o.Cond, o.Flag)
 	}
+	sim.SymmetricIDField[THD](x, "ID")
+	sim.SymmetricIDField[checkers.Txn](x, "Thread")
 	return thds
 }
 

@@ -1,0 +1,562 @@
+package sim
+
+import (
+	"cmp"
+	"fmt"
+	"reflect"
+	"slices"
+
+	"github.com/simrun/simrun/op"
+)
+
+// This file is symmetry reduction for state matching: a scenario declares
+// a group of interchangeable members (SymmetricMember), each an actor with
+// its own objects, running the same code on inputs that differ only by the
+// member's id (SymmetricIDField says where ids appear in values). Two
+// states that differ by a permutation of the members then have the same
+// futures up to that permutation, so a stateful search may store one of
+// them. The state hash becomes the hash of a canonical representative: the
+// state with its members renamed by the permutation that gives the
+// smallest hash among the candidates below.
+//
+// How the renaming is done without redoing the incremental hashes: every
+// part of the state (an actor's local state, a mutex, a value, a declared
+// object state) is hashed once per decision with its references to
+// members left abstract, as a placeholder for "a member's object of class
+// k" or "a member id", and the members it references, in order, on the
+// side (symComp). Renaming the state by a permutation is then renaming
+// those short lists; an actor's local state, built step by step, keeps its
+// list as it grows. Monitors rename the ids in their state themselves
+// (SymmetricMonitor).
+//
+// Coverage: an operation of a member on its object of position k is
+// reported for every member's object of position k (symCover), since the
+// mirror images the search does not visit reach them.
+//
+// Which permutations are tried: each member gets a signature, the hash of
+// the state with that member marked and the others not (invariant under
+// permutations of the others); members are ordered by signature, and
+// every order of members with equal signatures is tried, up to symMaxPerms
+// orders (beyond, only one: still sound, since any permutation gives the
+// hash of a state symmetric to this one, but two symmetric states may
+// then be stored twice).
+//
+// The reduction is never assumed: without a declaration nothing changes.
+// It is sound only if the scenario is symmetric (the members run the same
+// code on their own objects and ids, and the other actors treat them
+// alike: a main that joins them in a fixed order tells them apart while
+// it waits), the declaration is complete (every object of a member
+// declared, in the same order for every member; every id field declared)
+// and the checks are symmetric; the tests compare it with the search
+// without it and with brute force. It falls back to the
+// identity permutation (plain state matching) when the members' objects
+// differ in number or kind, when a check is not a SymmetricMonitor (the
+// history, with its actor ids, is hashed instead), when an Object without
+// a declared state is called, or when a member creates an object.
+
+// symMaxPerms bounds the permutations tried per state.
+const symMaxPerms = 120
+
+// symmetry is an execution's declared symmetric group and the hashing
+// state that goes with it.
+type symmetry struct {
+	ids      []int                // by member: its id
+	objs     [][]int              // by member: its objects (actors' included), in declaration order
+	member   []int32              // by object id: 1 + the member it belongs to, 0 for none
+	class    []uint64             // by object id: the placeholder of a member's object (its position)
+	pos      []int32              // by object id: its position in its member's objects
+	fields   map[reflect.Type]int // struct types with a member id field: the field's index
+	byID     map[int]int          // member id -> member
+	refs     [][]int8             // by actor id: the members its local state references, in order
+	broken   string               // why the identity permutation is used; "" when symmetry applies
+	dirty    bool                 // declarations changed since the last check
+	shaped   bool                 // the members' objects pair up (check)
+	badDecl  bool                 // a declaration was refused (broken says why)
+	shapeErr string               // how the members' objects do not pair up, as of the last check
+
+	collect *[]int8 // while hashing: where member references go; nil: hash them by identity
+
+	// per decision scratch
+	buf    []int8
+	comps  []symComp
+	perm   []int // member -> canonical position
+	order  []int
+	sigs   []uint64
+	sorted []int // the ids, ascending: a renamed member takes the id of its position
+	rename func(int) int
+}
+
+// symComp is a part of the state: its hash with member references left
+// abstract, and the members they are, buf[lo:hi].
+type symComp struct {
+	abs    uint64
+	lo, hi int32
+}
+
+// symmetry returns the execution's symmetric group, declaring one.
+func (s *stateRec) symmetry() *symmetry {
+	if s.sym != nil {
+		return s.sym
+	}
+	sym := s.symSpare
+	if sym == nil {
+		sym = &symmetry{fields: map[reflect.Type]int{}, byID: map[int]int{}}
+		sym.rename = sym.renameID
+	} else {
+		// Reuse a previous execution's arrays; declarations start over.
+		clear(sym.fields)
+		clear(sym.byID)
+		for m := range sym.objs {
+			sym.objs[m] = sym.objs[m][:0]
+		}
+		for i := range sym.refs {
+			sym.refs[i] = sym.refs[i][:0]
+		}
+		clear(sym.member)
+		*sym = symmetry{fields: sym.fields, byID: sym.byID, objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
+			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename}
+	}
+	sym.dirty = true
+	s.sym = sym
+	return sym
+}
+
+// SymmetricMember declares objs as belonging to member id of the
+// execution's symmetric group: actors running the same code, each with
+// its own objects, on inputs that differ only by their id. Every member
+// must declare the same kinds of objects in the same order (an actor is
+// one of them), and every struct type in which ids appear must be
+// declared with SymmetricIDField; a state matching search then stores one
+// state of each set of states that differ by a permutation of the members
+// (and their objects and ids). The other actors must treat the members
+// alike (see the top of symmetry.go). objs are *Actor, *Mutex, *Cond, *Var,
+// *Atomic, *AtomicInt or *Object values. A declaration that does not fit
+// (members of different shapes, a member creating objects, checks that
+// are not SymmetricMonitors) turns the reduction off rather than risking a
+// wrong verdict. Without a strategy that matches states it does nothing.
+func (x *Execution) SymmetricMember(id int, objs ...any) {
+	s := &x.stateRec
+	if !s.on || s.noSym {
+		return
+	}
+	sym := s.symmetry()
+	sym.dirty = true
+	m, ok := sym.byID[id]
+	if !ok {
+		m = len(sym.ids)
+		sym.byID[id] = m
+		sym.ids = append(sym.ids, id)
+		if len(sym.objs) < cap(sym.objs) {
+			sym.objs = sym.objs[:len(sym.objs)+1] // keeps the old member's array, emptied
+		} else {
+			sym.objs = append(sym.objs, nil)
+		}
+	}
+	if m > 100 {
+		sym.broken, sym.badDecl = "more than 100 symmetric members", true
+		return
+	}
+	for _, o := range objs {
+		oid := x.symObjectID(o)
+		if oid < 0 {
+			sym.broken, sym.badDecl = fmt.Sprintf("member %d: %T is not a sim object", id, o), true
+			continue
+		}
+		for len(sym.member) <= oid {
+			sym.member = append(sym.member, 0)
+			sym.class = append(sym.class, 0)
+			sym.pos = append(sym.pos, 0)
+		}
+		if sym.member[oid] != 0 {
+			sym.broken, sym.badDecl = fmt.Sprintf("object %s declared twice", x.objs[oid].name.String()), true
+			continue
+		}
+		sym.member[oid] = int32(m + 1)
+		sym.class[oid] = finalize(mix(0xc1a55, uint64(len(sym.objs[m]))))
+		sym.pos[oid] = int32(len(sym.objs[m]))
+		sym.objs[m] = append(sym.objs[m], oid)
+	}
+}
+
+// SymmetricIDField declares that the int field named field of struct type
+// T holds the id of a member of the symmetric group (SymmetricMember)
+// wherever a value of type T appears in the state: in values of Vars and
+// Atomics, in declared object states and in what operations return.
+func SymmetricIDField[T any](x *Execution, field string) {
+	s := &x.stateRec
+	if !s.on || s.noSym {
+		return
+	}
+	sym := s.symmetry()
+	t := reflect.TypeFor[T]()
+	if t.Kind() != reflect.Struct {
+		sym.broken = fmt.Sprintf("SymmetricIDField: %v is not a struct", t)
+		return
+	}
+	f, ok := t.FieldByName(field)
+	if !ok || len(f.Index) != 1 || f.Type.Kind() != reflect.Int {
+		sym.broken = fmt.Sprintf("SymmetricIDField: %v has no int field %s", t, field)
+		return
+	}
+	sym.fields[t] = f.Index[0]
+}
+
+// SymmetricMembers returns the number of members declared so far.
+func (x *Execution) SymmetricMembers() int {
+	if x.stateRec.sym == nil {
+		return 0
+	}
+	return len(x.stateRec.sym.ids)
+}
+
+// symObjectID returns the object id of a sim object, or -1.
+func (x *Execution) symObjectID(o any) int {
+	switch o := o.(type) {
+	case *Actor:
+		if o != nil && o.a != nil {
+			return o.a.obj
+		}
+	case *Mutex:
+		return o.id
+	case *Cond:
+		return o.id
+	case *Object:
+		return o.id
+	case hashedValue:
+		id, _ := o.stateValue()
+		return id
+	}
+	return -1
+}
+
+// check validates the declaration: members of the same shape.
+func (sym *symmetry) check(x *Execution) {
+	sym.dirty, sym.shaped, sym.shapeErr = false, false, ""
+	if sym.badDecl || len(sym.objs) == 0 {
+		return
+	}
+	for m, objs := range sym.objs {
+		if len(objs) != len(sym.objs[0]) {
+			sym.shapeErr = fmt.Sprintf("member %d has %d objects, member %d has %d", sym.ids[m], len(objs), sym.ids[0], len(sym.objs[0]))
+			return
+		}
+		for k, o := range objs {
+			if x.objs[o].kind != x.objs[sym.objs[0][k]].kind {
+				sym.shapeErr = fmt.Sprintf("member %d's object %d is a %s, member %d's a %s", sym.ids[m], k, x.objs[o].kind, sym.ids[0], x.objs[sym.objs[0][k]].kind)
+				return
+			}
+		}
+	}
+	sym.sorted = slices.Sorted(slices.Values(sym.ids))
+	sym.shaped = true
+}
+
+// renameID renames a member id by the permutation being tried; other
+// values are left alone.
+func (sym *symmetry) renameID(id int) int {
+	if m, ok := sym.byID[id]; ok {
+		return sym.sorted[sym.perm[m]]
+	}
+	return id
+}
+
+// objKey is the identity of object id in a hash: a placeholder and a
+// reference on the side when it is a member's object and references are
+// being collected.
+func (x *Execution) objKey(id int) uint64 {
+	s := &x.stateRec
+	if sym := s.sym; sym != nil && sym.collect != nil && id < len(sym.member) && sym.member[id] != 0 {
+		*sym.collect = append(*sym.collect, int8(sym.member[id]-1))
+		return sym.class[id]
+	}
+	return s.key[id]
+}
+
+// idField hashes the member id field of a struct in a hash: a placeholder
+// and a reference on the side when it names a member.
+func (x *Execution) idField(v int64) uint64 {
+	sym := x.stateRec.sym
+	if m, ok := sym.byID[int(v)]; ok {
+		*sym.collect = append(*sym.collect, int8(m))
+		return 0x1dd
+	}
+	return finalize(uint64(v) + 0x21)
+}
+
+// idFieldOf returns the index of t's member id field, or -1, while member
+// references are being collected.
+func (x *Execution) idFieldOf(t reflect.Type) int {
+	sym := x.stateRec.sym
+	if sym == nil || sym.collect == nil || len(sym.fields) == 0 {
+		return -1
+	}
+	if f, ok := sym.fields[t]; ok {
+		return f
+	}
+	return -1
+}
+
+// actorRefs sets up the collection of a's references, for a step or an
+// observation of a; done restores.
+func (x *Execution) actorRefs(a *actor) (done func()) {
+	sym := x.stateRec.sym
+	for len(sym.refs) <= a.id {
+		sym.refs = append(sym.refs, nil)
+	}
+	sym.collect = &sym.refs[a.id]
+	return sym.endCollect
+}
+
+func (sym *symmetry) endCollect() { sym.collect = nil }
+
+// symCover marks op kind as reached on every member's object in the
+// position of obj when obj is a member's: the search visits one state of
+// each symmetric class, so the others' operations are reached in the
+// mirror images it does not visit, and coverage must not warn that they
+// were not (a member's cond wait "never reached" because only the
+// canonical member waits).
+func (x *Execution) symCover(obj int, kind op.Op) {
+	sym := x.stateRec.sym
+	if obj < 0 || obj >= len(sym.member) || sym.member[obj] == 0 {
+		return
+	}
+	if sym.dirty {
+		sym.check(x)
+	}
+	if !sym.shaped {
+		// (Only the declaration's shape matters: a reduction turned off
+		// later in the execution has merged symmetric states before.)
+		return
+	}
+	k := sym.pos[obj]
+	for _, objs := range sym.objs {
+		x.covRec.cover(objs[k], kind)
+	}
+}
+
+// symNewObject is called for every object created after a declaration: a
+// member that creates objects has objects the declaration does not pair
+// up, so the reduction is off.
+func (x *Execution) symNewObject() {
+	sym := x.stateRec.sym
+	if a := x.cur; a != nil && a.obj < len(sym.member) && sym.member[a.obj] != 0 && sym.broken == "" {
+		sym.broken = fmt.Sprintf("member actor %s created an object", a.name)
+	}
+}
+
+// symHash is globalHash with a symmetric group declared: the hash of the
+// canonical representative of the state's class (see the top of this
+// file).
+func (x *Execution) symHash() uint64 {
+	s := &x.stateRec
+	sym := s.sym
+	if sym.dirty {
+		sym.check(x)
+	}
+	broken := cmp.Or(sym.broken, sym.shapeErr)
+	mons := len(s.monitors) > 0 && len(s.monitors) == len(x.checks)
+	if broken == "" {
+		switch {
+		case len(x.checks) == 0 && len(x.history) == 0:
+			// No check and nothing recorded: no history to rename.
+		case !mons:
+			broken = "a check is not a monitor, or events with no monitor"
+		}
+		for _, m := range s.monitors {
+			if _, ok := m.(SymmetricMonitor); !ok {
+				broken = fmt.Sprintf("monitor %T does not rename member ids", m)
+			}
+		}
+	}
+	h0 := mix(0x9a7f, uint64(x.now))
+	h0 = mix(h0, uint64(x.spurious))
+	h0 = mix(h0, uint64(x.end))
+	for _, f := range x.cpuFree {
+		h0 = mix(h0, uint64(f))
+	}
+	if broken != "" {
+		// The identity permutation: plain state matching, with the
+		// checks' state (or the history) by identity.
+		h0 = mix(h0, 0xb0)
+		if mons {
+			for _, m := range s.monitors {
+				h0 = mix(h0, m.StateHash())
+			}
+		} else {
+			h0 = mix(h0, x.histHash())
+		}
+		for id, c := range s.chain {
+			if c != 0 && c != declaredChain {
+				h0 = mix(h0, mix(s.key[id], c))
+			}
+		}
+	}
+
+	// The parts of the state, with member references abstract.
+	sym.buf, sym.comps = sym.buf[:0], sym.comps[:0]
+	sym.collect = &sym.buf
+	add := func(lo int, abs uint64) {
+		sym.comps = append(sym.comps, symComp{abs: abs, lo: int32(lo), hi: int32(len(sym.buf))})
+	}
+	for _, a := range x.actors {
+		lo := len(sym.buf)
+		k := mix(x.objKey(a.obj), 1)
+		if a.done {
+			add(lo, k)
+			continue
+		}
+		// An actor with no step yet may have no entry: it hashes as an
+		// empty one, so that the state does not depend on which actors
+		// stepped first.
+		var obs uint64
+		if a.id < len(s.obs) {
+			obs = s.obs[a.id]
+		}
+		k = mix(k, obs)
+		if a.id < len(sym.refs) {
+			k = mix(k, uint64(len(sym.refs[a.id])))
+			sym.buf = append(sym.buf, sym.refs[a.id]...)
+		} else {
+			k = mix(k, 0)
+		}
+		k = mix(k, uint64(a.req.kind))
+		if a.req.obj >= 0 {
+			k = mix(k, x.objKey(a.req.obj))
+		}
+		if a.asleep {
+			k = mix(k, 7)
+		}
+		k = mix(k, uint64(max(a.readyAt-x.now, 0)))
+		add(lo, k)
+	}
+	for _, m := range x.mutexList {
+		lo := len(sym.buf)
+		k := mix(x.objKey(m.id), 2)
+		if m.owner != nil {
+			k = mix(k, x.objKey(m.owner.obj))
+		}
+		add(lo, k)
+	}
+	for _, v := range x.vals {
+		if hv, ok := v.(hashedValue); ok {
+			lo := len(sym.buf)
+			id, val := hv.stateValue()
+			k := mix(x.objKey(id), 3)
+			add(lo, mix(k, x.hashValue(val)))
+		}
+	}
+	for _, d := range s.declared {
+		lo := len(sym.buf)
+		k := mix(x.objKey(d.id), 5)
+		add(lo, mix(k, x.hashValue(d.fn())))
+	}
+	sym.collect = nil
+
+	n := len(sym.ids)
+	sym.perm = slices.Grow(sym.perm[:0], n)[:n]
+	if broken != "" {
+		for m := range sym.perm {
+			sym.perm[m] = m
+		}
+		return finalize(mix(h0, sym.sum()))
+	}
+
+	// Signatures: the state with member i marked, the others not.
+	sym.sigs = slices.Grow(sym.sigs[:0], n)[:n]
+	sym.order = slices.Grow(sym.order[:0], n)[:n]
+	for i := range sym.sigs {
+		for m := range sym.perm {
+			sym.perm[m] = 0
+		}
+		sym.perm[i] = 1
+		sym.sigs[i] = sym.sum()
+		sym.order[i] = i
+	}
+	slices.SortStableFunc(sym.order, func(a, b int) int {
+		switch {
+		case sym.sigs[a] < sym.sigs[b]:
+			return -1
+		case sym.sigs[a] > sym.sigs[b]:
+			return 1
+		}
+		return 0
+	})
+	perms := 1
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && sym.sigs[sym.order[j]] == sym.sigs[sym.order[i]] {
+			j++
+			perms *= j - i
+		}
+		i = j
+	}
+	best := ^uint64(0)
+	eval := func() {
+		for pos, m := range sym.order {
+			sym.perm[m] = pos
+		}
+		h := h0
+		for _, m := range s.monitors {
+			h = mix(h, m.(SymmetricMonitor).RenamedStateHash(sym.rename))
+		}
+		best = min(best, finalize(mix(h, sym.sum())))
+	}
+	if perms > symMaxPerms {
+		eval() // one order: sound, not canonical
+		return best
+	}
+	sym.permuteTies(0, eval)
+	return best
+}
+
+// permuteTies calls eval for every order of the members with equal
+// signatures, from position i of sym.order on.
+func (sym *symmetry) permuteTies(i int, eval func()) {
+	n := len(sym.order)
+	if i >= n {
+		eval()
+		return
+	}
+	j := i + 1
+	for j < n && sym.sigs[sym.order[j]] == sym.sigs[sym.order[i]] {
+		j++
+	}
+	sym.permuteRange(i, j, j, eval)
+}
+
+// permuteRange permutes sym.order[i:j] in every way, continuing at next.
+func (sym *symmetry) permuteRange(i, j, next int, eval func()) {
+	if j-i <= 1 {
+		sym.permuteTies(next, eval)
+		return
+	}
+	for k := i; k < j; k++ {
+		sym.order[i], sym.order[k] = sym.order[k], sym.order[i]
+		sym.permuteRange(i+1, j, next, eval)
+		sym.order[i], sym.order[k] = sym.order[k], sym.order[i]
+	}
+}
+
+// sum combines the parts of the state, renamed by sym.perm, order-free.
+func (sym *symmetry) sum() uint64 {
+	var total uint64
+	for _, c := range sym.comps {
+		h := c.abs
+		for _, r := range sym.buf[c.lo:c.hi] {
+			h = mix(h, uint64(sym.perm[r])+1)
+		}
+		total += finalize(h)
+	}
+	return total
+}
+
+// SymmetricMonitor is a Monitor whose state can be hashed with the ids of
+// a symmetric group's members (SymmetricMember) renamed: RenamedStateHash
+// is StateHash of the state in which every member id d is rename(d), so
+// it must hash sets and maps keyed by ids order-free. Symmetry reduction
+// applies only when every check is a SymmetricMonitor, and only if the
+// monitor's verdict does not depend on which member is which.
+type SymmetricMonitor interface {
+	Monitor
+	RenamedStateHash(rename func(id int) int) uint64
+}
