@@ -57,6 +57,9 @@ type freedObject struct {
 func (x *Execution) Free(obj Freeable) {
 	_, gen, id := obj.objectID()
 	x.own(gen, "object", Name{base: "given to Free"}) // before id indexes this execution's objects
+	if x.stateRec.on {
+		x.refuseStates("object lifetimes (Execution.Free)")
+	}
 	x.freeing = true
 	a := x.stepOp(req{kind: op.Write, obj: id})
 	x.freeing = false

@@ -127,9 +127,15 @@ func (x *Execution) stateNewObject(id int) {
 		return // the common kinds, hashed: no map lookup
 	}
 	if what, ok := unhashedKinds[x.objs[id].kind]; ok {
-		if r, ok := s.matcher.(scheduler.StateRefuser); ok {
-			r.RefuseStates(fmt.Sprintf("state matching does not cover %s (%s %q): its state is not in the state hash, so matching could merge states that differ; explore this scenario without -stateful (DFS, DPOR) or with sim's Mutex, Cond, Var and Atomic", what, x.objs[id].kind, x.objs[id].name.String()))
-		}
+		x.refuseStates(fmt.Sprintf("%s (%s %q)", what, x.objs[id].kind, x.objs[id].name.String()))
+	}
+}
+
+// refuseStates stops a stateful search of a scenario that uses what, whose
+// state the hash does not cover.
+func (x *Execution) refuseStates(what string) {
+	if r, ok := x.stateRec.matcher.(scheduler.StateRefuser); ok {
+		r.RefuseStates(fmt.Sprintf("state matching does not cover %s: its state is not in the state hash, so matching could merge states that differ; explore this scenario without -stateful (DFS, DPOR) or with sim's Mutex, Cond, Var and Atomic", what))
 	}
 }
 

@@ -218,6 +218,7 @@ func TestStatefulRefusesUnhashed(t *testing.T) {
 		"semaphore": func(x *sim.Execution) { sim.NewSemaphore(x, "s", 1) },
 		"timer":     func(x *sim.Execution) { sim.NewTimer(x, 5).Stop() },
 		"context":   func(x *sim.Execution) { _, cancel := sim.WithCancel(sim.Background(x)); cancel() },
+		"free":      func(x *sim.Execution) { x.Free(sim.NewMutex(x, "m")) },
 		"none":      func(x *sim.Execution) {},
 	}
 	for name, use := range uses {
