@@ -450,6 +450,7 @@ func TestStatefulSymmetryConfigs(t *testing.T) {
 // does not finish, and returns the symmetric search's outcome.
 func compareSymmetry(t *testing.T, s sim.Scenario, opts sim.Options) outcome {
 	t.Helper()
+	opts.Coverage = true // compared below
 	exact := exploreKeys(t, s, opts, exactStateful(), monitorKey)
 	if !exact.rep.Exhausted {
 		t.Skipf("stateful search without symmetry did not finish in %d executions", exact.rep.Runs)

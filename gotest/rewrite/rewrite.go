@@ -9,6 +9,7 @@ import (
 	"go/types"
 	"go/version"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,6 +94,8 @@ type pkgTranslator struct {
 	files    []*ast.File // a copy of pkg.Syntax, translated in place
 	info     *types.Info // pkg.TypesInfo for files
 	fset     *token.FileSet
+	printSet *token.FileSet // fset with placeholder file names (see print)
+	printed  []string       // the file names behind printSet's placeholders
 	cfg      Config
 	problems []Problem
 
@@ -210,14 +213,36 @@ func (pt *pkgTranslator) run() ([]File, []string, error) {
 	return append(out, gen...), pt.tests, nil
 }
 
+// print prints f with //line directives. go/printer pads the line after
+// a directive by the directive's length, so that the output would depend
+// on how long the user's path is (and differ between checkouts): it
+// prints from a copy of the file set whose files have fixed-length
+// placeholder names, then puts the real names in.
 func (pt *pkgTranslator) print(f *ast.File) ([]byte, error) {
+	if pt.printSet == nil {
+		pt.printSet = token.NewFileSet()
+		pt.fset.Iterate(func(tf *token.File) bool {
+			pf := pt.printSet.AddFile(fmt.Sprintf(placeholder, len(pt.printed)), tf.Base(), tf.Size())
+			pf.SetLines(tf.Lines())
+			pt.printed = append(pt.printed, tf.Name())
+			return true
+		})
+	}
 	var buf bytes.Buffer
 	cfg := printer.Config{Mode: printer.SourcePos | printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
-	if err := cfg.Fprint(&buf, pt.fset, f); err != nil {
+	if err := cfg.Fprint(&buf, pt.printSet, f); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return placeholderRE.ReplaceAllFunc(buf.Bytes(), func(ph []byte) []byte {
+		i, _ := strconv.Atoi(string(ph[len("@simrunfile") : len(ph)-1]))
+		return []byte(pt.printed[i])
+	}), nil
 }
+
+// placeholder names the files of a printSet; placeholderRE finds them.
+const placeholder = "@simrunfile%07d@"
+
+var placeholderRE = regexp.MustCompile(`@simrunfile[0-9]{7}@`)
 
 // planFuncs names the test functions and init functions that are renamed.
 func (pt *pkgTranslator) planFuncs() {
