@@ -84,7 +84,11 @@ func GoSleep(x *Execution, d Duration) {
 		return
 	}
 	a := x.self()
-	a.sleptAt = len(x.path.Steps) + 1
+	if x.opts.TimerHorizon == 0 {
+		// Under a horizon time is fair (see Timer.ready): the sleeper's
+		// timer cannot fire again and again while others wait.
+		a.sleptAt = len(x.path.Steps) + 1
+	}
 	NewTimer(x, d).C.Recv()
 }
 
