@@ -31,7 +31,14 @@ func TestDPORFindsABBAAfterAWait(t *testing.T) {
 			wg := sim.NewWaitGroup(x, "wg")
 			wg.Add(2)
 			x.Go("t1", func() { a.Lock(); b.Lock(); b.Unlock(); a.Unlock(); wg.Done() })
-			x.Go("t2", func() { w.wait(x); b.Lock(); a.Lock(); a.Unlock(); b.Unlock(); wg.Done() })
+			x.Go("t2", func() {
+				w.wait(x)
+				b.Lock()
+				a.Lock()
+				a.Unlock()
+				b.Unlock()
+				wg.Done()
+			})
 			wg.Wait()
 		}
 		for _, horizon := range []sim.Duration{0, 100 * sim.Millisecond} {
