@@ -136,6 +136,7 @@ type actor struct {
 	co     *coro
 	yield  func(struct{}) bool // co's
 	handle *Actor              // fresh per execution: a kept handle never aliases a later actor
+	skips  []selectSkip        // the actor's selects' ready cases not taken (see fairSelect)
 
 	started bool
 	exited  bool // the body returned (or was unwound)

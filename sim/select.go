@@ -74,7 +74,14 @@ func Select(x *Execution, cases ...Case) int {
 		}
 	}
 	if len(ready) > 0 {
-		i := ready[x.choose(scheduler.Choose, a, req{kind: op.Select, obj: noObject}, len(ready), func(k int) int { return ready[k] })]
+		choices := ready
+		if len(ready) > 1 && !x.opts.Unfair {
+			choices = a.fairSelect(cases, ready)
+		}
+		i := choices[x.choose(scheduler.Choose, a, req{kind: op.Select, obj: noObject}, len(choices), func(k int) int { return choices[k] })]
+		if len(ready) > 1 && !x.opts.Unfair {
+			a.selected(cases, ready, i)
+		}
 		cs := cases[i]
 		if cs.send {
 			cs.c.trySend(a, cs.val)
@@ -158,4 +165,56 @@ func (s *selectWait) describe() string {
 		}
 	}
 	return "select: " + strings.Join(parts, "; ")
+}
+
+// Fair select. Go's runtime picks among a select's ready cases at
+// random, so a case that stays ready is taken sooner or later; a strategy
+// that makes the choice (DFS and DPOR try every one) could skip it for
+// ever, and report a loop such as "select on a closed stop channel or a
+// re-armed timer" as a livelock that no Go program shows. As for spins
+// (fairSpin), a channel whose case an actor's selects had ready and did
+// not take fairSpin times in a row is then the only choice, with any
+// others so starved, until taken.
+type selectSkip struct {
+	c *chanCore
+	n int
+}
+
+// fairSelect returns the ready cases that may be chosen: the starved ones
+// if there are any, else all.
+func (a *actor) fairSelect(cases []Case, ready []int) []int {
+	var starved []int
+	for _, i := range ready {
+		for _, s := range a.skips {
+			if s.c == cases[i].c && s.n >= fairSpin {
+				starved = append(starved, i)
+			}
+		}
+	}
+	if len(starved) == 0 {
+		return ready
+	}
+	return starved
+}
+
+// selected counts the ready cases that the select chosen did not take.
+func (a *actor) selected(cases []Case, ready []int, chosen int) {
+	for _, i := range ready {
+		c := cases[i].c
+		k := -1
+		for j, s := range a.skips {
+			if s.c == c {
+				k = j
+			}
+		}
+		if k < 0 {
+			a.skips = append(a.skips, selectSkip{c: c})
+			k = len(a.skips) - 1
+		}
+		if cases[i].c == cases[chosen].c {
+			a.skips[k].n = 0
+		} else {
+			a.skips[k].n++
+		}
+	}
 }
