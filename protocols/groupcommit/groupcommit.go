@@ -64,7 +64,7 @@ var CostParams = sim.CostModel[Cost]{
 		Reference: "10ms", Source: "the same disk as fsync: every published benchmark ran with innodb_flush_log_at_trx_commit=1 (reference notes §2)"},
 		Dur: func(c *Cost) *sim.Duration { return &c.EngineFsync }},
 	{CostDoc: sim.CostDoc{Name: "devices", Doc: "fsyncs the disk serves at once; every log fsync queues for it (0 = each fsync its own disk, no queueing)",
-		Reference: "1", Source: "Percona's benchmark kept the binlog and InnoDB's log on one RAID10 array with its write cache off (reference notes §2): an fsync returns only once its writes are on the platters, and the array's heads serve one synchronous log write after another"},
+		Reference: "1", Source: "Percona's benchmark names one storage, a RAID10 of 8 disks with its write cache off, for both logs (sync_binlog=1, innodb_flush_log_at_trx_commit=1; reference notes §2): an fsync returns once its writes are on both disks of a mirror, and the logs' sequential appends land on one mirror pair after another, one at a time; an estimate, -cost devices=4 prices the four pairs as independent"},
 		Num: func(c *Cost) *int { return &c.Devices }},
 }
 
