@@ -411,6 +411,6 @@ func StatsOf(h *sim.History) map[string]float64 {
 		return nil
 	}
 	return map[string]float64{"commits": float64(m.Commits), "fast_path": float64(m.FastPath), "merges": float64(m.Merges),
-		"conflicts": float64(m.Conflicts), "replays": float64(m.Replays), "replay_failures": float64(m.ReplayFailures),
+		"conflicts": float64(m.Conflicts), "replays": float64(m.Replays), "replay_failures": float64(m.ReplayFailures), "replayed_requests": float64(m.Replayed),
 		"retries": float64(m.Retries), "requests": float64(m.Requests), "false_conflicts": float64(m.FalseConflicts), "equota": float64(m.EQuota), "blamed": float64(m.Blamed)}
 }
