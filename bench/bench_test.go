@@ -99,24 +99,54 @@ func TestVirtualTimeDeterministic(t *testing.T) {
 }
 
 // TestCostOverride: the cost model given is the one priced: doubling the
-// fsync latency halves the baseline's throughput.
+// fsync latency lowers the baseline's throughput, which stays between one
+// commit per binlog fsync plus engine fsync (the disk serves both, one
+// after the other) and one per binlog fsync (LOCK_log serializes those).
 func TestCostOverride(t *testing.T) {
 	c := ReferenceCosts()
 	c.GroupCommit.Fsync *= 2
-	for _, tc := range []struct {
-		cost Costs
-		want float64
-	}{
-		{Costs{}, 1 / (ReferenceCosts().GroupCommit.Fsync.Seconds())},
-		{c, 1 / (c.GroupCommit.Fsync.Seconds())},
-	} {
-		st, err := groupCommitRun("mutexqueue", "no-group-commit", 64, 2, Options{Cost: tc.cost}.cost(), 1, 1)
+	prev := 0.0
+	for _, cost := range []Costs{{}, c} {
+		gc := Options{Cost: cost}.cost().GroupCommit
+		st, err := groupCommitRun("mutexqueue", "no-group-commit", 64, 2, Options{Cost: cost}.cost(), 1, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
 		got := float64(st.commits) / st.end.Seconds()
-		if got > tc.want || got < 0.9*tc.want {
-			t.Errorf("fsync %v: %v commits/s, want just under %v", tc.cost.GroupCommit.Fsync, got, tc.want)
+		lo, hi := 1/(gc.Fsync+gc.EngineFsync).Seconds(), 1/gc.Fsync.Seconds()
+		if got < lo || got > hi || (prev > 0 && got >= prev) {
+			t.Errorf("fsync %v: %v commits/s, want within [%v, %v] and below %v", gc.Fsync, got, lo, hi, prev)
+		}
+		prev = got
+	}
+}
+
+// TestDiskQueue proves the disk queue both ways at 64 threads of group
+// commit: with every fsync on its own disk (devices=0, the model before
+// issue 16) throughput passes what one disk can serve, with one device it
+// does not, and InnoDB's log group commit still lets the one device serve
+// more than one prepare per fsync.
+func TestDiskQueue(t *testing.T) {
+	for _, tc := range []struct {
+		devices  int
+		min, max float64 // commits/s
+	}{
+		// One disk: a group's binlog fsync and the next group's engine
+		// flush cannot overlap, nor can two prepares' flushes once one
+		// has started (measured 1271 commits/s). Without grouping the
+		// prepares it could not pass 100 (one per engine fsync).
+		{devices: 1, min: 100, max: 64 / 0.040},
+		// A disk per fsync: they overlap (measured 2497).
+		{devices: 0, min: 64 / 0.040, max: 64 / 0.010},
+	} {
+		c := ReferenceCosts()
+		c.GroupCommit.Devices = tc.devices
+		st, err := groupCommitRun("mutexqueue", "shipped", 64, 2, c, 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := float64(st.commits) / st.end.Seconds(); got <= tc.min || got >= tc.max {
+			t.Errorf("devices=%d: %v commits/s, want in (%v, %v)", tc.devices, got, tc.min, tc.max)
 		}
 	}
 }

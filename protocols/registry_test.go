@@ -32,17 +32,18 @@ func TestCostParams(t *testing.T) {
 		takers[p.Name] = strings.Join(p.Protocols, ",")
 	}
 	want := map[string]string{"op": "", "wake": "", "cpus": "", "fsync": "lockfree,mutexqueue,broadcast",
-		"engine-fsync": "lockfree,mutexqueue,broadcast", "request": "replay", "retry": "replay"}
+		"engine-fsync": "lockfree,mutexqueue,broadcast", "devices": "lockfree,mutexqueue,broadcast",
+		"request": "replay", "retry": "replay", "replayed": "replay", "think": "replay"}
 	if !maps.Equal(takers, want) {
 		t.Errorf("cost parameters and their protocols:\n got %v\nwant %v", takers, want)
 	}
-	if got := protocols.CostNames(); got != "op, wake, cpus, fsync, engine-fsync, request, retry" {
+	if got := protocols.CostNames(); got != "op, wake, cpus, fsync, engine-fsync, devices, request, retry, replayed, think" {
 		t.Errorf("CostNames() = %q", got)
 	}
-	if got, want := groupcommit.ReferenceCost(), (groupcommit.Cost{Fsync: 10 * sim.Millisecond, EngineFsync: 10 * sim.Millisecond}); got != want {
+	if got, want := groupcommit.ReferenceCost(), (groupcommit.Cost{Fsync: 10 * sim.Millisecond, EngineFsync: 10 * sim.Millisecond, Devices: 1}); got != want {
 		t.Errorf("groupcommit reference %+v, want %+v", got, want)
 	}
-	if got, want := replay.ReferenceCost(), (replay.Cost{Request: 100 * sim.Microsecond}); got != want {
+	if got, want := replay.ReferenceCost(), (replay.Cost{Request: 100 * sim.Microsecond, Replayed: 100 * sim.Microsecond, Think: 5 * sim.Microsecond}); got != want {
 		t.Errorf("replay reference %+v, want %+v", got, want)
 	}
 }
@@ -67,9 +68,9 @@ func TestSplitCosts(t *testing.T) {
 		{name: "every protocol", in: []string{"request=1ms", "fsync=1ms", "cpus=2"},
 			runtime: sim.Cost{CPUs: 2}, own: map[string]string{"request": "1ms", "fsync": "1ms"}},
 		{name: "another protocol's", protocol: "replay", in: []string{"fsync=2ms"},
-			wantErr: "protocol replay does not take cost fsync, a cost of lockfree, mutexqueue, broadcast (it takes op, wake, cpus, request, retry)"},
-		{name: "unknown", protocol: "lockfree", in: []string{"disk=3"}, wantErr: `unknown cost parameter "disk" (it takes op, wake, cpus, fsync, engine-fsync)`},
-		{name: "unknown anywhere", in: []string{"disk=3"}, wantErr: `unknown cost parameter "disk" (known: op, wake, cpus, fsync, engine-fsync, request, retry)`},
+			wantErr: "protocol replay does not take cost fsync, a cost of lockfree, mutexqueue, broadcast (it takes op, wake, cpus, request, retry, replayed, think)"},
+		{name: "unknown", protocol: "lockfree", in: []string{"disk=3"}, wantErr: `unknown cost parameter "disk" (it takes op, wake, cpus, fsync, engine-fsync, devices)`},
+		{name: "unknown anywhere", in: []string{"disk=3"}, wantErr: `unknown cost parameter "disk" (known: op, wake, cpus, fsync, engine-fsync, devices, request, retry, replayed, think)`},
 		{name: "bad protocol value", protocol: "mutexqueue", in: []string{"fsync=soon"}, wantErr: "cost fsync: bad duration"},
 		{name: "bad runtime value", in: []string{"cpus=two"}, wantErr: "cost cpus: want a whole number"},
 		{name: "no value", in: []string{"fsync"}, wantErr: "want name=value"},
@@ -105,7 +106,7 @@ func TestScenarioCosts(t *testing.T) {
 		want              map[string]string
 		wantErr           string
 	}{
-		{"replay", "replay", nil, map[string]string{"request": "100µs"}, ""},
+		{"replay", "replay", nil, map[string]string{"request": "100µs", "replayed": "100µs", "think": "5µs"}, ""},
 		{"replay", "replay", map[string]string{}, map[string]string{}, ""},
 		{"replay", "replay", map[string]string{"retry": "1ms"}, map[string]string{"retry": "1ms"}, ""},
 		{"mutexqueue", "shipped", nil, nil, ""},
@@ -205,7 +206,7 @@ func TestCurrentTraceCost(t *testing.T) {
 	if tr == nil {
 		t.Fatalf("no finding with a trace in %d runs", rep.Runs)
 	}
-	if !strings.Contains(string(tr.Config), `"cost":{"request":"100µs"}`) || !maps.Equal(tr.Options.Cost, map[string]string{"op": "1µs"}) {
+	if !strings.Contains(string(tr.Config), `"cost":{"replayed":"100µs","request":"100µs","think":"5µs"}`) || !maps.Equal(tr.Options.Cost, map[string]string{"op": "1µs"}) {
 		t.Fatalf("config %s, options.cost %v", tr.Config, tr.Options.Cost)
 	}
 	_, s2, _, err := protocols.ScenarioOf(tr)

@@ -47,6 +47,11 @@ type Cost struct {
 	// prepare() (innodb_flush_log_at_trx_commit=1). Zero leaves prepare()
 	// without a step of its own.
 	EngineFsync sim.Duration
+	// Devices is how many fsyncs the server's disk serves at once: with
+	// it, every fsync (the binlog's, and each engine's own, grouped as
+	// InnoDB's log group commit groups them) queues for the device. Zero
+	// gives every fsync a disk of its own (no disk queueing).
+	Devices int
 }
 
 // CostParams lists the parameters of Cost, as named on the command line
@@ -58,6 +63,9 @@ var CostParams = sim.CostModel[Cost]{
 	{CostDoc: sim.CostDoc{Name: "engine-fsync", Doc: "latency of a storage engine's own log fsync in prepare() (innodb_flush_log_at_trx_commit=1; no CPU)",
 		Reference: "10ms", Source: "the same disk as fsync: every published benchmark ran with innodb_flush_log_at_trx_commit=1 (reference notes §2)"},
 		Dur: func(c *Cost) *sim.Duration { return &c.EngineFsync }},
+	{CostDoc: sim.CostDoc{Name: "devices", Doc: "fsyncs the disk serves at once; every log fsync queues for it (0 = each fsync its own disk, no queueing)",
+		Reference: "1", Source: "Percona's benchmark names one storage, a RAID10 of 8 disks with its write cache off, for both logs (sync_binlog=1, innodb_flush_log_at_trx_commit=1; reference notes §2): an fsync returns once its writes are on both disks of a mirror, and the logs' sequential appends land on one mirror pair after another, one at a time; an estimate, -cost devices=4 prices the four pairs as independent"},
+		Num: func(c *Cost) *int { return &c.Devices }},
 }
 
 // ReferenceCost returns Cost with every parameter at its reference value:
@@ -106,7 +114,11 @@ type Engine struct {
 // prepared.
 func (e *Engine) Prepare(t checkers.Txn) {
 	if d := e.s.Config.Cost.EngineFsync; d > 0 { // innodb_flush_log_at_trx_commit=1; no step when unpriced
-		e.x.Sleep(d)
+		if e.s.disk != nil {
+			e.s.disk.engineFsync(e.ID, d)
+		} else {
+			e.x.Sleep(d)
+		}
 	}
 	e.s.storageStep(e.obj, func() {
 		e.prepared = append(e.prepared, t)
@@ -189,7 +201,11 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 			b.x.Record(checkers.BinlogWrite{Txn: t, Group: g})
 		}
 	})
-	b.x.Sleep(b.s.Config.Cost.Fsync)
+	if d := b.s.Config.Cost.Fsync; d > 0 && b.s.disk != nil {
+		b.s.disk.fsync(d)
+	} else {
+		b.x.Sleep(d)
+	}
 	synced := b.s.storageStep(b.obj, func() {
 		if badSync {
 			// The failed group is cut from the binlog: none of it is
@@ -231,8 +247,9 @@ type Server struct {
 	Binlog  *Binlog
 	Engines []*Engine
 
-	crashAt   int // the storage step at which the server crashes
-	storeOps  int // storage steps so far
+	disk      *disk // nil unless Cost.Devices queues the fsyncs
+	crashAt   int   // the storage step at which the server crashes
+	storeOps  int   // storage steps so far
 	crashed   bool
 	crashInfo checkers.Crash
 }
@@ -264,6 +281,9 @@ func NewServer(x *sim.Execution, cfg Config) *Server {
 		*e = Engine{ID: i, x: x, s: s, obj: sim.NewObject(x, engineNames[i]),
 			Visible: logs[at : at : at+n], prepared: logs[at+n : at+n : at+2*n]}
 		s.Engines = append(s.Engines, e)
+	}
+	if c := cfg.Cost; c.Devices > 0 && (c.Fsync > 0 || c.EngineFsync > 0) {
+		s.disk = newDisk(x, cfg)
 	}
 	s.declareStates()
 	s.crashAt = -1

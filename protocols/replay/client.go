@@ -60,6 +60,7 @@ type Client struct {
 	txns        int // logical transactions started
 	retries     int // failed attempts retried
 	gaveUp      int // logical transactions abandoned after maxAttempts
+	sent        int // requests sent: every one after the first follows a think time
 }
 
 // Dom returns the client's domain.
@@ -68,6 +69,10 @@ func (c *Client) Dom() int { return c.conn.Dom }
 func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xenstore.Response {
 	x := c.s.x
 	var resp xenstore.Response
+	if d := c.s.cost.Think; d > 0 && c.sent > 0 {
+		x.Sleep(d)
+	}
+	c.sent++
 	// XSA-206: the server does not read a paused domain's requests until
 	// its conflict credit is refilled.
 	for {
@@ -95,7 +100,17 @@ func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xens
 		// single-threaded server, first come first served; it executes
 		// atomically with that step, so in service order.
 		c.s.cpu.Use(d)
+		before := c.s.srv.Stats().Replayed
 		handle()
+		if n := c.s.srv.Stats().Replayed - before; n > 0 && c.s.cost.Replayed > 0 {
+			// A replay re-executes the transaction's requests at the
+			// server, each at Cost.Replayed. It is a
+			// second service on the server, queued after whatever
+			// arrived while the transaction end was served: the
+			// server's busy time is right, the order of that one
+			// service approximate.
+			c.s.cpu.Use(sim.Duration(n) * c.s.cost.Replayed)
+		}
 	} else {
 		c.s.obj.Do(handle)
 	}

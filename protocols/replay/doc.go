@@ -16,7 +16,10 @@
 // served) followed atomically by the request's execution, so that
 // transactions of different clients interleave at request granularity and
 // the execution's virtual time is the workload's completion time. A client re-runs a whole
-// transaction closure after EAGAIN, after Config.Cost.Retry.
+// transaction closure after EAGAIN, after Config.Cost.Retry. A replay's
+// re-executed requests hold the server for Config.Cost.Replayed each, and
+// a client thinks for Config.Cost.Think between a response and its next
+// request.
 //
 // # Quota, watches and conflict credit
 //

@@ -62,6 +62,14 @@ type Cost struct {
 	// Retry is a client's turnaround between a failed transaction and its
 	// retry.
 	Retry sim.Duration `json:"retry,omitempty"`
+	// Replayed is the service time of one request a replay re-executes
+	// at the server; zero leaves replays free (the model before issue 16,
+	// which traces recorded then replay with).
+	Replayed sim.Duration `json:"replayed,omitempty"`
+	// Think is a client's own time between a response and its next
+	// request (reading the reply, building the next request); it holds
+	// no server time.
+	Think sim.Duration `json:"think,omitempty"`
 }
 
 // CostParams lists the parameters of Cost, as named on the command line
@@ -73,6 +81,12 @@ var CostParams = sim.CostModel[Cost]{
 	{CostDoc: sim.CostDoc{Name: "retry", Doc: "client turnaround between a failed transaction and its retry",
 		Reference: "0s", Source: "xs_bench re-runs the transaction closure at once on EAGAIN (reference notes §4); its round trips are priced as requests"},
 		Dur: func(c *Cost) *sim.Duration { return &c.Retry }},
+	{CostDoc: sim.CostDoc{Name: "replayed", Doc: "service time of one request a replay re-executes at the server (0 = replays free)",
+		Reference: "100us", Source: "the request's: Transaction.replay re-runs each recorded request through the same request handler on the same single-threaded server (protocols.md §3); without the socket round trip it is an upper bound"},
+		Dur: func(c *Cost) *sim.Duration { return &c.Replayed }},
+	{CostDoc: sim.CostDoc{Name: "think", Doc: "client think time between a response and the client's next request (no server time)",
+		Reference: "5us", Source: "the client's half of a Unix-socket round trip (a wakeup on its read, then its write): half a round trip of `perf bench sched pipe`, the runtime's wake source; xs_bench does no work of its own between requests (reference notes §4)"},
+		Dur: func(c *Cost) *sim.Duration { return &c.Think }},
 }
 
 // ReferenceCost returns Cost with every parameter at its reference value
@@ -129,9 +143,12 @@ type Metrics struct {
 	Conflicts      int     `json:"conflicts"`
 	Replays        int     `json:"replays"`
 	ReplayFailures int     `json:"replay_failures"`
-	Retries        int     `json:"retries"`
-	ReadOnly       int     `json:"read_only"`
-	GaveUp         int     `json:"gave_up"`
+	// Replayed counts the requests replays re-executed, each priced at
+	// Cost.Replayed.
+	Replayed int `json:"replayed_requests"`
+	Retries  int `json:"retries"`
+	ReadOnly int `json:"read_only"`
+	GaveUp   int `json:"gave_up"`
 	// FalseConflicts: failed replays in which only a listing's order
 	// differed (ls-insertion-order): EAGAINs that cost a retry and
 	// protect nothing.
@@ -196,7 +213,7 @@ func ScenarioFor(v Variant, w Workload, cfg Config) sim.Scenario {
 		}
 		st := srv.Stats()
 		m := Metrics{VirtualSeconds: x.Now().Seconds(), Requests: st.Requests, Commits: st.Commits, FastPath: st.FastPath,
-			Merges: st.Merges, Conflicts: st.Conflicts, Replays: st.Replays, ReplayFailures: st.ReplayFailures, ReadOnly: st.ReadOnly,
+			Merges: st.Merges, Conflicts: st.Conflicts, Replays: st.Replays, ReplayFailures: st.ReplayFailures, Replayed: st.Replayed, ReadOnly: st.ReadOnly,
 			FalseConflicts: st.FalseConflicts, EQuota: st.EQuota, Blamed: st.Blamed}
 		for _, c := range clients {
 			m.Retries += c.retries
@@ -394,6 +411,6 @@ func StatsOf(h *sim.History) map[string]float64 {
 		return nil
 	}
 	return map[string]float64{"commits": float64(m.Commits), "fast_path": float64(m.FastPath), "merges": float64(m.Merges),
-		"conflicts": float64(m.Conflicts), "replays": float64(m.Replays), "replay_failures": float64(m.ReplayFailures),
+		"conflicts": float64(m.Conflicts), "replays": float64(m.Replays), "replay_failures": float64(m.ReplayFailures), "replayed_requests": float64(m.Replayed),
 		"retries": float64(m.Retries), "requests": float64(m.Requests), "false_conflicts": float64(m.FalseConflicts), "equota": float64(m.EQuota), "blamed": float64(m.Blamed)}
 }

@@ -122,6 +122,7 @@ type Stats struct {
 	Conflicts      int // commits whose lowpaths changed
 	Replays        int // replays attempted (replay variants, after a conflict)
 	ReplayFailures int // replays that answered differently: EAGAIN
+	Replayed       int // requests re-executed by replays, failed ones included
 	ReadOnly       int // "T" ends of transactions that wrote nothing
 	Aborts         int // "F" ends
 	// FalseConflicts counts the failed replays that a listing compared
@@ -449,6 +450,7 @@ func (s *Server) replay(t *txn, c Conn) ([]xenstore.Response, bool) {
 	resps := make([]xenstore.Response, 0, len(t.ops))
 	onlyOrder := false // a listing differed only in its order: go on to tell a false conflict
 	for _, op := range t.ops {
+		s.stats.Replayed++
 		r := rt.exec(&st, c.Dom, op.Req)
 		resps = append(resps, r)
 		switch {
