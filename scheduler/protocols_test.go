@@ -92,7 +92,7 @@ func TestProtocolsBoundedDPOR(t *testing.T) {
 	if testing.Short() {
 		t.Skip("explores every protocol")
 	}
-	for _, p := range protocols.All {
+	for _, p := range sweptProtocols() {
 		if !p.Uses("threads") {
 			continue
 		}
