@@ -54,7 +54,7 @@ func InOrder(h *sim.History) *sim.Finding {
 			continue
 		}
 		if ev.Txn.Thread != next {
-			return fail(OutOfOrder, e, h, "%v commit_ordered after %d transactions of the stream, where T%d.%d is next", ev.Txn, next-1, next, ev.Txn.Seq)
+			return fail(OutOfOrder, e, h, "%v commit_ordered after %d transactions of the stream, where T%d is next", ev.Txn, next-1, next)
 		}
 		next++
 	}

@@ -32,7 +32,6 @@ type Config struct {
 	Strategies string        `json:"strategies,omitempty"` // comma-separated specs as -strategy takes; "" = sim.DefaultPortfolio
 	Runs       int           `json:"runs,omitempty"`       // per strategy; 0 = sim.Check's default
 	Seed       uint64        `json:"seed,omitempty"`
-	Bound      int           `json:"bound,omitempty"` // -bound for dfs/dpor, -1 = none
 	MaxSteps   int           `json:"max_steps,omitempty"`
 	NoRaces    bool          `json:"no_races,omitempty"`
 	Watchdog   time.Duration `json:"watchdog,omitempty"`
@@ -65,13 +64,12 @@ type Result struct {
 	Timeline   string `json:"timeline,omitempty"` // for a replay
 }
 
-// The defaults of sim.Check, and of `simrun run` for minimization.
-const (
-	defaultRuns      = 500
-	exhaustiveRuns   = 100000
-	defaultTraces    = "simrun-traces"
-	maxMinimizeSteps = 20000 // longer executions keep their trace as found
-)
+// DefaultTracesDir is where findings' traces go by default.
+const DefaultTracesDir = "simrun-traces"
+
+// maxMinimizeSteps is `simrun run`'s: longer executions keep their trace
+// as found.
+const maxMinimizeSteps = 20000
 
 var (
 	configOnce sync.Once
@@ -89,7 +87,7 @@ func LoadConfig() (Config, error) {
 			}
 		}
 		if config.TracesDir == "" {
-			config.TracesDir = defaultTraces
+			config.TracesDir = DefaultTracesDir
 		}
 		if d, err := filepath.Abs(config.TracesDir); err == nil {
 			config.TracesDir = d
@@ -222,9 +220,7 @@ func runTest(t *testing.T, cfg Config, pkg, name string, body func(*T)) (res Res
 		f.Kind, hf.Run+1, v.Runs, hf.Strategy.Name, f.Seed, f.Steps, f)
 	if f.Trace != nil {
 		path := filepath.Join(cfg.TracesDir, filepath.FromSlash(pkg), name, fmt.Sprintf("%s-%s-seed%d.json", f.Kind, hf.Strategy.Name, f.Seed))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			msg += fmt.Sprintf("\n(could not save the trace: %v)", err)
-		} else if err := traces.Save(path, f.Trace); err != nil {
+		if err := traces.Save(path, f.Trace); err != nil { // it makes the directories
 			msg += fmt.Sprintf("\n(could not save the trace: %v)", err)
 		} else {
 			res.Trace = path
@@ -248,28 +244,17 @@ func hunt(cfg Config, variant string) (*sim.Hunt, error) {
 			return nil, fmt.Errorf("strategies: %w", err)
 		}
 	}
-	specs = append([]scheduler.Spec(nil), specs...)
 	perStrategy, exhaustive := cfg.Runs, false
-	for i := range specs {
-		sp := &specs[i]
-		if sp.Name != scheduler.NameDFS && sp.Name != scheduler.NameDPOR {
-			continue
-		}
-		exhaustive = true
-		switch {
-		case cfg.Bound > 0 && sp.Bound == nil:
-			sp.Bound = scheduler.IntPtr(cfg.Bound)
-		case cfg.Bound < 0:
-			sp.Bound = nil
-		}
+	for _, sp := range specs {
+		exhaustive = exhaustive || sp.Name == scheduler.NameDFS || sp.Name == scheduler.NameDPOR
 	}
 	if perStrategy < 0 {
 		return nil, fmt.Errorf("runs must be positive, got %d", cfg.Runs)
 	}
 	if perStrategy == 0 {
-		perStrategy = defaultRuns
+		perStrategy = sim.CheckDefaultRuns
 		if exhaustive {
-			perStrategy = exhaustiveRuns
+			perStrategy = sim.CheckExhaustiveRuns
 		}
 	}
 	return &sim.Hunt{Strategies: specs, Runs: perStrategy * len(specs), Minimize: true, MaxMinimizeSteps: maxMinimizeSteps, Options: o}, nil

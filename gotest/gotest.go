@@ -207,7 +207,7 @@ func (o *Options) runTests(ctx context.Context, p *plan, progress func(string, i
 	cfg := o.Config
 	cfg.Report = filepath.Join(filepath.Dir(p.overlayFile), "report.jsonl")
 	if cfg.TracesDir == "" {
-		cfg.TracesDir = "simrun-traces"
+		cfg.TracesDir = gort.DefaultTracesDir
 	}
 	var err error
 	if cfg.TracesDir, err = filepath.Abs(cfg.TracesDir); err != nil {

@@ -30,11 +30,12 @@ var (
 	strategyFlag = flag.String("simrun.strategy", "", "strategies of sim.Check, comma-separated specs: random, pct, pct:depth=3, dfs:bound=2, dpor, dpor:bound=1 (explore: dpor)")
 )
 
-// checkDefaultRuns is the number of executions per strategy of a sampling
-// Check; checkExhaustiveRuns caps an exhaustive one.
+// CheckDefaultRuns is the number of executions per strategy of a sampling
+// Check; CheckExhaustiveRuns caps an exhaustive one. (simrun test uses
+// them too.)
 const (
-	checkDefaultRuns    = 500
-	checkExhaustiveRuns = 100000
+	CheckDefaultRuns    = 500
+	CheckExhaustiveRuns = 100000
 )
 
 // Check explores s inside a test and fails the test on the first finding:
@@ -90,9 +91,9 @@ func Check(t TB, s Scenario, opts ...func(*Options)) {
 		n = len(DefaultPortfolio)
 	}
 	if perStrategy == 0 {
-		perStrategy = checkDefaultRuns
+		perStrategy = CheckDefaultRuns
 		if exhaustive {
-			perStrategy = checkExhaustiveRuns
+			perStrategy = CheckExhaustiveRuns
 		}
 	}
 	h.Runs = n * perStrategy

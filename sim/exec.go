@@ -162,7 +162,7 @@ func (x *Execution) newObject(kind string, n Name) int {
 // spawn creates an actor; it starts at its first scheduled step.
 func (x *Execution) spawn(name string, fn func()) *actor {
 	a := x.pool.newActor(len(x.actors))
-	*a = actor{x: x, id: len(x.actors), name: name, fn: fn, co: a.co, yield: a.yield, readyAt: x.now}
+	*a = actor{x: x, id: len(x.actors), name: name, fn: fn, co: a.co, yield: a.yield, readyAt: x.now, skips: a.skips[:0]}
 	a.obj = x.newObject("actor", Name{base: name})
 	a.req = req{kind: op.Start, obj: a.obj}
 	a.handle = &Actor{x: x, gen: x.gen, a: a}

@@ -192,17 +192,14 @@ func (t *Timer) ready(*actor) bool {
 		return false
 	}
 	x := t.x.own(t.gen, "timer", t.name)
-	if h := x.opts.TimerHorizon; h > 0 {
-		if t.deadline-x.now > h && x.progressing() {
-			return false
-		}
-		// Fair time: no timer fires again until every goroutine that
-		// could step has, as for a ticker below; otherwise a loop that
-		// re-arms a short timer could keep a runnable goroutine from
-		// ever running, which no real scheduler does for long.
-		if x.timerFired > 0 && !x.progressSince(x.timerFired) && x.progressing() {
-			return false
-		}
+	// Beyond the horizon, or (fair time) before every goroutine that
+	// could step has since the last firing of any timer, a timer waits
+	// while a goroutine can progress: otherwise a loop that re-arms a short
+	// timer could keep a runnable goroutine from ever running, which no
+	// real scheduler does for long.
+	if h := x.opts.TimerHorizon; h > 0 &&
+		(t.deadline-x.now > h || x.timerFired > 0 && !x.progressSince(x.timerFired)) && x.progressing() {
+		return false
 	}
 	if t.period > 0 && (t.firedAt > 0 && !x.progressSince(t.firedAt) || x.actors[0].done) {
 		return false

@@ -28,17 +28,19 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/simrun/simrun/gotest"
 )
 
 // Exit statuses.
 const (
-	exitClean   = 0
-	exitFinding = 1
-	exitUsage   = 2
+	exitClean   = gotest.ExitClean
+	exitFinding = gotest.ExitFinding
+	exitUsage   = gotest.ExitUsage
 	// exitInconclusive: the command could neither find nor verify: a
 	// search stopped at its budget. (An interrupted one exits 130 or 143,
 	// as a shell reports a process killed by the signal.)
-	exitInconclusive = 3
+	exitInconclusive = gotest.ExitInconclusive
 )
 
 // usageError is an error in what the user asked for: exit status 2.

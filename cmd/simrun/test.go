@@ -8,9 +8,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/simrun/simrun/gort"
 	"github.com/simrun/simrun/gotest"
 	"github.com/simrun/simrun/gotest/rewrite"
 	"github.com/simrun/simrun/scheduler"
+	"github.com/simrun/simrun/sim"
 )
 
 // testRanges are the ranges of simrun test's integer flags.
@@ -33,7 +35,7 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	races := fs.Bool("races", true, "detect data races on the memory accesses the translation observes")
 	fs.DurationVar(&o.Config.Watchdog, "watchdog", 0, "declare an execution hung when it makes no progress for this long (0: sim.Check's default)")
 	fs.DurationVar(&o.Config.TimerHorizon, "timer-horizon", 0, "a timer due later than this fires only when no goroutine can make progress, so a test's time.After guard does not fire before the work it guards (0: 100ms; negative: none, any due timer may fire at any step)")
-	fs.StringVar(&o.Config.TracesDir, "out", "simrun-traces", "directory for the traces of findings")
+	fs.StringVar(&o.Config.TracesDir, "out", gort.DefaultTracesDir, "directory for the traces of findings")
 	fs.StringVar(&o.Config.Trace, "trace", "", "replay this trace `FILE` of a finding (its package and test) and print its timeline")
 	fs.BoolVar(&o.JSON, "json", false, "print JSON on stdout instead of text")
 	fs.BoolVar(&o.Verbose, "v", false, "stream go test -v's output")
@@ -54,9 +56,6 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	set := setFlags(fs)
 	if o.Config.Strategies, err = testStrategies(*strategy, *dpor, *bound, set); err != nil {
 		return exitUsage, err
-	}
-	if set["bound"] {
-		o.Config.Bound = *bound
 	}
 	o.Config.NoRaces = !*races
 	if o.Config.Trace != "" && (len(patterns) > 0 || o.Run != "") {
@@ -157,13 +156,16 @@ func testStrategies(strategy string, dpor bool, bound int, set map[string]bool) 
 		}
 		specs = append(specs, part)
 	}
+	parsed, err := sim.ParseStrategies(strategy) // as the test binaries will
+	if err != nil {
+		return "", usageError{err}
+	}
+	if len(parsed) != len(specs) {
+		return "", usagef("-strategy %q: cannot tell its specs apart", strategy)
+	}
 	bounded := false
 	for i, s := range specs {
-		sp, err := scheduler.ParseSpec(s)
-		if err != nil {
-			return "", usageError{err}
-		}
-		if sp.Name != scheduler.NameDFS && sp.Name != scheduler.NameDPOR {
+		if sp := parsed[i]; sp.Name != scheduler.NameDFS && sp.Name != scheduler.NameDPOR {
 			continue
 		}
 		bounded = true

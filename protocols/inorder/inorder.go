@@ -158,17 +158,14 @@ type Server struct {
 // Scenario returns the scenario of a variant (after Adjust).
 func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 	cfg = Adjust(variant, cfg)
-	if _, err := sim.FindVariant(Variants, variant); err != nil {
-		return nil, err
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	if variant == NoBinlog || variant == DestroyWithoutLock || variant == SignalAfterUnlock {
+		if err := cfg.Validate(); err != nil {
+			return nil, err
+		}
 		return func(x *sim.Execution) { runNoBinlog(x, variant, cfg) }, nil
 	}
-	return func(x *sim.Execution) {
-		gs := groupcommit.NewServer(x, cfg)
+	return groupcommit.NewScenario(Variants, variant, cfg, func(gs *groupcommit.Server) {
+		x := gs.X
 		s := &Server{
 			Server:       gs,
 			variant:      variant,
@@ -183,7 +180,7 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 			s.X.Go("killer", func() { s.kill(victim) })
 		}
 		s.Run(s.commit, nil)
-	}, nil
+	})
 }
 
 // newTHDs makes the workers' descriptors and wait_for_commit objects,
