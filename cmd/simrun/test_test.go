@@ -30,6 +30,8 @@ func TestTestStrategies(t *testing.T) {
 		{name: "bound alone", bound: 2, set: true, err: "-bound is for dfs and dpor"},
 		{name: "dpor and strategy", strategy: "pct", dpor: true, err: "give one of them"},
 		{name: "unknown", strategy: "pct,bfs", err: "unknown strategy"},
+		{name: "explore alias", strategy: "explore", want: "explore"},
+		{name: "bound into explore", strategy: "explore", bound: 2, set: true, want: "explore:bound=2"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := testStrategies(c.strategy, c.dpor, c.bound, map[string]bool{"bound": c.set})
