@@ -49,7 +49,9 @@ type Cost struct {
 	EngineFsync sim.Duration
 	// Devices is how many fsyncs the server's disk serves at once: with
 	// it, every fsync (the binlog's, and each engine's own, grouped as
-	// InnoDB's log group commit groups them) queues for the device. Zero
+	// InnoDB's log group commit groups them) queues for the device. Each
+	// log's own fsyncs run one at a time whatever Devices is (LOCK_log,
+	// log_write_up_to), so more devices than logs change nothing. Zero
 	// gives every fsync a disk of its own (no disk queueing).
 	Devices int
 }
@@ -64,7 +66,7 @@ var CostParams = sim.CostModel[Cost]{
 		Reference: "10ms", Source: "the same disk as fsync: every published benchmark ran with innodb_flush_log_at_trx_commit=1 (reference notes §2)"},
 		Dur: func(c *Cost) *sim.Duration { return &c.EngineFsync }},
 	{CostDoc: sim.CostDoc{Name: "devices", Doc: "fsyncs the disk serves at once; every log fsync queues for it (0 = each fsync its own disk, no queueing)",
-		Reference: "1", Source: "Percona's benchmark names one storage, a RAID10 of 8 disks with its write cache off, for both logs (sync_binlog=1, innodb_flush_log_at_trx_commit=1; reference notes §2): an fsync returns once its writes are on both disks of a mirror, and the logs' sequential appends land on one mirror pair after another, one at a time; an estimate, -cost devices=4 prices the four pairs as independent"},
+		Reference: "1", Source: "Percona's benchmark names one storage, a RAID10 of 8 disks with its write cache off, for both logs (sync_binlog=1, innodb_flush_log_at_trx_commit=1; reference notes §2): an fsync returns once its writes are on both disks of a mirror, and the logs' sequential appends land on one mirror pair after another, one at a time; an estimate, -cost devices=4 prices the four pairs as independent (with one engine no more than two fsyncs, one per log, are in flight at once, so devices=2 gives the same)"},
 		Num: func(c *Cost) *int { return &c.Devices }},
 }
 
