@@ -60,7 +60,7 @@ func (d *disk) fsync(dur sim.Duration) { d.dev.Use(dur) }
 // is not InnoDB's: a prepare already covered by a finished flush then
 // waits for the mutex behind the leader of the next flush, and with the
 // mutex handed to waiters in any order it can wait through many flushes
-// (docs/costmodel.md, "devices=4").
+// (docs/costmodel.md, "Why -cost devices=4 looked worse").
 func (d *disk) engineFsync(engine int, dur sim.Duration) {
 	l := &d.logs[engine]
 	l.mutex.Lock()
