@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/simrun/simrun/internal/jsonout"
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
@@ -162,7 +163,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	if jsonOut {
-		if err := writeJSON(stdout, res); err != nil {
+		if err := jsonout.Write(stdout, res); err != nil {
 			return exitUsage, err
 		}
 	} else {

@@ -17,7 +17,7 @@ import (
 
 // testRanges are the ranges of simrun test's integer flags.
 var testRanges = map[string]intRange{
-	"runs": {0, 1_000_000_000}, "bound": {-1, 100}, "workers": {1, 256}, "max-steps": {0, 100_000_000},
+	"runs": {0, 1_000_000_000}, "bound": {-1, 100}, "max-steps": {0, 100_000_000},
 }
 
 // runTest is `simrun test`: the go test of simrun (package gotest).
@@ -30,7 +30,6 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.Uint64Var(&o.Config.Seed, "seed", 1, "seed of the exploration")
 	bound := fs.Int("bound", 0, "preemption bound of dfs and dpor (-1: none)")
 	dpor := fs.Bool("dpor", false, "explore with DPOR (as -strategy dpor)")
-	fs.Int("workers", 1, "accepted for symmetry with run and explore: a test binary runs one execution at a time, and go test runs the packages' binaries in parallel")
 	fs.IntVar(&o.Config.MaxSteps, "max-steps", 0, "step bound of one execution, livelock beyond (0: the default)")
 	races := fs.Bool("races", true, "detect data races on the memory accesses the translation observes")
 	fs.DurationVar(&o.Config.Watchdog, "watchdog", 0, "declare an execution hung when it makes no progress for this long (0: sim.Check's default)")
