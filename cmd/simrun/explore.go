@@ -205,8 +205,7 @@ func newExploreResult(proto *protocols.Protocol, params protocols.Params, v sim.
 			Steps: fd.Steps, Count: hf.Count}
 		switch {
 		case hf.Minimized != nil:
-			res.Minimized = append(res.Minimized, fmt.Sprintf("%s: %s, %.1fs", fd.Kind, hf.Minimized, hf.MinimizeTime.Seconds()))
-			jf.Steps = hf.Minimized.StepsAfter
+			res.Minimized = append(res.Minimized, fmt.Sprintf("%s: %s, %.1fs", fd.Kind, hf.Minimized, hf.MinimizeTime.Seconds())) // fd is the minimized execution's
 		case hf.MinimizeErr != nil:
 			res.Minimized = append(res.Minimized, fmt.Sprintf("%s: not minimized: %v", fd.Kind, hf.MinimizeErr))
 		}
