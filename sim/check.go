@@ -198,48 +198,48 @@ func checkFlags() (func(*Options), error) {
 	}, nil
 }
 
-// parseSpecs parses comma-separated strategy specs; "explore" is dpor.
-// Parameters follow their spec after a colon, so a comma starts a new spec
-// only where the next word is a strategy name.
+// parseSpecs parses comma-separated strategy specs (SplitStrategies),
+// validated; "explore" is dpor.
 func parseSpecs(s string) ([]scheduler.Spec, error) {
 	var specs []scheduler.Spec
-	var cur []string
-	flush := func() error {
-		if len(cur) == 0 {
-			return nil
-		}
-		sp, err := scheduler.ParseSpec(strings.Join(cur, ","))
-		if err != nil {
-			return err
-		}
-		if err := sp.Validate(); err != nil {
-			return err
-		}
-		specs = append(specs, sp)
-		cur = nil
-		return nil
-	}
-	for _, w := range strings.Split(s, ",") {
-		w = strings.TrimSpace(w)
+	for _, w := range SplitStrategies(s) {
 		if strings.HasPrefix(w, "explore") {
 			w = scheduler.NameDPOR + strings.TrimPrefix(w, "explore")
 		}
-		if len(cur) > 0 && strings.Contains(w, "=") && !strings.Contains(w, ":") {
-			cur = append(cur, w) // a parameter of the current spec
-			continue
-		}
-		if err := flush(); err != nil {
+		sp, err := scheduler.ParseSpec(w)
+		if err != nil {
 			return nil, err
 		}
-		cur = []string{w}
-	}
-	if err := flush(); err != nil {
-		return nil, err
+		if err := sp.Validate(); err != nil {
+			return nil, err
+		}
+		specs = append(specs, sp)
 	}
 	if len(specs) == 0 {
 		return nil, fmt.Errorf("no strategy in %q", s)
 	}
 	return specs, nil
+}
+
+// SplitStrategies splits comma-separated strategy specs into one string
+// per spec, each trimmed ("pct:depth=2,steps=9,dfs" is "pct:depth=2,steps=9"
+// and "dfs"): a spec's parameters follow it after a colon and are
+// comma-separated too, so a comma starts a new spec only where the next
+// word is not a parameter (key=value without a colon). "" has no spec.
+func SplitStrategies(s string) []string {
+	var specs []string
+	for _, w := range strings.Split(s, ",") {
+		w = strings.TrimSpace(w)
+		if len(specs) > 0 && strings.Contains(w, "=") && !strings.Contains(w, ":") {
+			specs[len(specs)-1] += "," + w // a parameter of the current spec
+			continue
+		}
+		specs = append(specs, w)
+	}
+	if len(specs) == 1 && specs[0] == "" {
+		return nil
+	}
+	return specs
 }
 
 // loadCheckTrace loads a trace given relative to the package (where go

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -85,8 +84,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(rest) > 0 {
 		return exitUsage, usagef("unexpected arguments: %v", rest)
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := setFlags(fs)
 	boundSet := set["bound"]
 	if protocol == "" || variant == "" {
 		return exitUsage, usagef("-protocol and -variant are required")

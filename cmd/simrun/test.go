@@ -145,22 +145,10 @@ func testStrategies(strategy string, dpor bool, bound int, set map[string]bool) 
 		}
 		return "", nil
 	}
-	// A spec's parameters are comma-separated too: a part that is
-	// key=value continues the spec before it ("pct:depth=2,steps=9,dfs:bound=1").
-	var specs []string
-	for _, part := range strings.Split(strategy, ",") {
-		if key, _, ok := strings.Cut(part, "="); ok && len(specs) > 0 && !strings.Contains(key, ":") {
-			specs[len(specs)-1] += "," + part
-			continue
-		}
-		specs = append(specs, part)
-	}
-	parsed, err := sim.ParseStrategies(strategy) // as the test binaries will
+	specs := sim.SplitStrategies(strategy)
+	parsed, err := sim.ParseStrategies(strategy) // as the test binaries will, split alike
 	if err != nil {
 		return "", usageError{err}
-	}
-	if len(parsed) != len(specs) {
-		return "", usagef("-strategy %q: cannot tell its specs apart", strategy)
 	}
 	bounded := false
 	for i, s := range specs {
