@@ -1,6 +1,7 @@
 package gort
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -72,6 +73,17 @@ func (r *Result) HasFinding() bool {
 // DefaultTracesDir is where findings' traces go by default.
 const DefaultTracesDir = "simrun-traces"
 
+// TracesDir is the directory the traces of findings go to for
+// Config.TracesDir dir: dir, or DefaultTracesDir if empty, made absolute
+// (simrun test's test binaries run in their packages' directories).
+func TracesDir(dir string) (string, error) {
+	d, err := filepath.Abs(cmp.Or(dir, DefaultTracesDir))
+	if err != nil {
+		return "", fmt.Errorf("traces directory: %w", err)
+	}
+	return d, nil
+}
+
 // maxMinimizeSteps is `simrun run`'s: longer executions keep their trace
 // as found.
 const maxMinimizeSteps = 20000
@@ -91,11 +103,10 @@ func LoadConfig() (Config, error) {
 				configErr = fmt.Errorf("gort: env %s: %w", EnvConfig, err)
 			}
 		}
-		if config.TracesDir == "" {
-			config.TracesDir = DefaultTracesDir
-		}
-		if d, err := filepath.Abs(config.TracesDir); err == nil {
+		if d, err := TracesDir(config.TracesDir); err == nil {
 			config.TracesDir = d
+		} else if configErr == nil {
+			configErr = fmt.Errorf("gort: %w", err)
 		}
 	})
 	return config, configErr
@@ -192,20 +203,16 @@ func runTest(t *testing.T, cfg Config, pkg, name string, body func(*T)) (res Res
 	if cfg.Trace != "" {
 		return replayTest(t, cfg, scenario, r, res)
 	}
-	fail := func(err error) (Result, string) {
-		res.Verdict, res.Message = "error", err.Error()
-		return res, "simrun: " + err.Error()
-	}
 	h, err := hunt(cfg, pkg+"."+name)
 	if err != nil {
-		return fail(err)
+		return failed(res, err)
 	}
 	stop = make(chan struct{})
 	h.Options.Stop = stop
 	v, err := h.Run(scenario, sim.Variant{Name: name, Expected: sim.Clean})
 	end()
 	if err != nil {
-		return fail(err)
+		return failed(res, err)
 	}
 	res.Runs = v.Runs
 	if r.skipReason != "" {
@@ -233,6 +240,12 @@ func runTest(t *testing.T, cfg Config, pkg, name string, body func(*T)) (res Res
 		}
 	}
 	return res, msg
+}
+
+// failed is res with the verdict "error" for err, and the test's log line.
+func failed(res Result, err error) (Result, string) {
+	res.Verdict, res.Message = "error", err.Error()
+	return res, "simrun: " + err.Error()
 }
 
 // ReplayCommand is the command that replays the trace at path.
@@ -279,8 +292,7 @@ func exhaustive(v *sim.Verdict) bool {
 func replayTest(t *testing.T, cfg Config, s sim.Scenario, r *testRun, res Result) (Result, string) {
 	tr, err := traces.Load(cfg.Trace)
 	if err != nil {
-		res.Verdict, res.Message = "error", err.Error()
-		return res, "simrun: " + err.Error()
+		return failed(res, err)
 	}
 	if tr.Protocol != Protocol || tr.Variant != res.Package+"."+res.Test {
 		res.Verdict = "skipped"
@@ -290,7 +302,7 @@ func replayTest(t *testing.T, cfg Config, s sim.Scenario, r *testRun, res Result
 	end()
 	res.Timeline = timeline
 	if err != nil {
-		res.Verdict, res.Message = "error", err.Error()
+		res, _ = failed(res, err)
 		return res, fmt.Sprintf("simrun: replay of %s: %v", cfg.Trace, err)
 	}
 	res.Verdict, res.Runs, res.Trace = "replayed", 1, cfg.Trace

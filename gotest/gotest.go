@@ -208,11 +208,8 @@ func (o *Options) runTests(ctx context.Context, p *plan, progress func(string, i
 	}
 	cfg := o.Config
 	cfg.Report = filepath.Join(filepath.Dir(p.overlayFile), "report.jsonl")
-	if cfg.TracesDir == "" {
-		cfg.TracesDir = gort.DefaultTracesDir
-	}
 	var err error
-	if cfg.TracesDir, err = filepath.Abs(cfg.TracesDir); err != nil {
+	if cfg.TracesDir, err = gort.TracesDir(cfg.TracesDir); err != nil {
 		return nil, fmt.Errorf("-out: %w", err)
 	}
 	progress("building the tests", 0, 0)
