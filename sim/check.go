@@ -52,7 +52,8 @@ const (
 // wakeups of the pthread-style Cond on (Go's GoCond has none). Options in
 // code change that (Seed, Runs, Strategy, NoRaces, NoSpurious, MaxSteps,
 // Watchdog); the flags -simrun.seed, -simrun.runs and -simrun.strategy
-// override them.
+// override them. CheckHunt is that exploration, and CheckFinding what
+// Check says of its first finding.
 func Check(t TB, s Scenario, opts ...func(*Options)) {
 	t.Helper()
 	if *replayFlag != "" {
