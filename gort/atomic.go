@@ -27,7 +27,7 @@ func atomicStep(p unsafe.Pointer, kind op.Op, f func() bool, value func() string
 		f()
 		return
 	}
-	cur.AtomicStep(location(p, "atomic", 3), kind, f, value)
+	cur.AtomicStep(location(p, "atomic", "", 3), kind, f, value)
 }
 
 func atomicLoad[T any](p *T) T {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -490,5 +491,43 @@ func TestDeterministic(t *testing.T) {
 	}
 	if !bytes.Equal(got[0], got[1]) {
 		t.Errorf("two explorations with one Config saved different traces")
+	}
+}
+
+// TestTracesDir: the traces directory is absolute, simrun-traces by
+// default, so that every test binary saves where the driver looks.
+func TestTracesDir(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"", filepath.Join(wd, DefaultTracesDir)},
+		{"out", filepath.Join(wd, "out")},
+		{"/abs/dir", "/abs/dir"},
+	} {
+		if got, err := TracesDir(c.in); err != nil || got != c.want {
+			t.Errorf("TracesDir(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+}
+
+// TestResultHasFinding: a finding, found or reproduced by a replay, and
+// nothing else.
+func TestResultHasFinding(t *testing.T) {
+	for _, c := range []struct {
+		r    Result
+		want bool
+	}{
+		{Result{Verdict: "finding", Kind: "leak"}, true},
+		{Result{Verdict: "replayed", Kind: "leak"}, true},
+		{Result{Verdict: "replayed"}, false},
+		{Result{Verdict: "clean"}, false},
+		{Result{Verdict: "error", Message: "no result"}, false},
+		{Result{Verdict: "skipped"}, false},
+	} {
+		if got := c.r.HasFinding(); got != c.want {
+			t.Errorf("%+v: HasFinding() = %v", c.r, got)
+		}
 	}
 }

@@ -53,10 +53,5 @@ func access(p unsafe.Pointer, site string, write bool) {
 	if p == nil {
 		return // a nil pointer: the dereference panics, as it should
 	}
-	l, ok := locs[p]
-	if !ok {
-		l = cur.NewLocation("var", site)
-		locs[p] = l
-	}
-	cur.Access(l, site, write)
+	cur.Access(location(p, "var", site, 0), site, write)
 }

@@ -1,6 +1,7 @@
 package gort
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 	"github.com/simrun/simrun/traces"
 )
@@ -64,8 +64,25 @@ type Result struct {
 	Timeline   string `json:"timeline,omitempty"` // for a replay
 }
 
+// HasFinding reports whether r is a finding: one found by exploring, or
+// reproduced by a replay.
+func (r *Result) HasFinding() bool {
+	return r.Verdict == "finding" || r.Verdict == "replayed" && r.Kind != ""
+}
+
 // DefaultTracesDir is where findings' traces go by default.
 const DefaultTracesDir = "simrun-traces"
+
+// TracesDir is the directory the traces of findings go to for
+// Config.TracesDir dir: dir, or DefaultTracesDir if empty, made absolute
+// (simrun test's test binaries run in their packages' directories).
+func TracesDir(dir string) (string, error) {
+	d, err := filepath.Abs(cmp.Or(dir, DefaultTracesDir))
+	if err != nil {
+		return "", fmt.Errorf("traces directory: %w", err)
+	}
+	return d, nil
+}
 
 // maxMinimizeSteps is `simrun run`'s: longer executions keep their trace
 // as found.
@@ -86,11 +103,10 @@ func LoadConfig() (Config, error) {
 				configErr = fmt.Errorf("gort: env %s: %w", EnvConfig, err)
 			}
 		}
-		if config.TracesDir == "" {
-			config.TracesDir = DefaultTracesDir
-		}
-		if d, err := filepath.Abs(config.TracesDir); err == nil {
+		if d, err := TracesDir(config.TracesDir); err == nil {
 			config.TracesDir = d
+		} else if configErr == nil {
+			configErr = fmt.Errorf("gort: %w", err)
 		}
 	})
 	return config, configErr
@@ -156,7 +172,7 @@ func RunTest(t *testing.T, name string, body func(*T)) {
 		t.Fatal(msg)
 	case res.Verdict == "skipped":
 		t.Skip(msg)
-	case res.Verdict == "finding" || res.Verdict == "replayed" && res.Kind != "":
+	case res.HasFinding():
 		t.Error(msg)
 	default:
 		t.Log(msg)
@@ -187,20 +203,16 @@ func runTest(t *testing.T, cfg Config, pkg, name string, body func(*T)) (res Res
 	if cfg.Trace != "" {
 		return replayTest(t, cfg, scenario, r, res)
 	}
-	fail := func(err error) (Result, string) {
-		res.Verdict, res.Message = "error", err.Error()
-		return res, "simrun: " + err.Error()
-	}
 	h, err := hunt(cfg, pkg+"."+name)
 	if err != nil {
-		return fail(err)
+		return failed(res, err)
 	}
 	stop = make(chan struct{})
 	h.Options.Stop = stop
 	v, err := h.Run(scenario, sim.Variant{Name: name, Expected: sim.Clean})
 	end()
 	if err != nil {
-		return fail(err)
+		return failed(res, err)
 	}
 	res.Runs = v.Runs
 	if r.skipReason != "" {
@@ -216,48 +228,54 @@ func runTest(t *testing.T, cfg Config, pkg, name string, body func(*T)) (res Res
 	f := hf.Finding
 	res.Verdict, res.Kind, res.Message = "finding", string(f.Kind), f.Message
 	res.Run, res.Strategy, res.Seed, res.Steps = hf.Run+1, hf.Strategy.String(), f.Seed, f.Steps
-	msg = fmt.Sprintf("simrun: %s in execution %d (%d executions run; %s, seed %d, %d steps)\n%s",
-		f.Kind, hf.Run+1, v.Runs, hf.Strategy.Name, f.Seed, f.Steps, f)
+	text, file := sim.CheckFinding(v)
+	msg = "simrun: " + text
 	if f.Trace != nil {
-		path := filepath.Join(cfg.TracesDir, filepath.FromSlash(pkg), name, fmt.Sprintf("%s-%s-seed%d.json", f.Kind, hf.Strategy.Name, f.Seed))
+		path := filepath.Join(cfg.TracesDir, filepath.FromSlash(pkg), name, file)
 		if err := traces.Save(path, f.Trace); err != nil { // it makes the directories
 			msg += fmt.Sprintf("\n(could not save the trace: %v)", err)
 		} else {
 			res.Trace = path
-			msg += fmt.Sprintf("\ntrace: %s\nreplay: simrun test -trace %s", path, path)
+			msg += fmt.Sprintf("\ntrace: %s\nreplay: %s", path, ReplayCommand(path))
 		}
 	}
 	return res, msg
 }
 
-// hunt builds the exploration of cfg for the test named variant.
+// failed is res with the verdict "error" for err, and the test's log line.
+func failed(res Result, err error) (Result, string) {
+	res.Verdict, res.Message = "error", err.Error()
+	return res, "simrun: " + err.Error()
+}
+
+// ReplayCommand is the command that replays the trace at path.
+func ReplayCommand(path string) string { return "simrun test -trace " + path }
+
+// hunt builds the exploration of cfg for the test named variant:
+// sim.Check's, with the first finding minimized.
 func hunt(cfg Config, variant string) (*sim.Hunt, error) {
-	o := sim.Options{Races: !cfg.NoRaces, Watchdog: sim.DefaultWatchdog, Seed: cfg.Seed, MaxSteps: cfg.MaxSteps, TimerHorizon: timerHorizon(cfg.TimerHorizon),
-		StopOnFinding: true, Meta: sim.Meta{Protocol: Protocol, Variant: variant}}
-	if cfg.Watchdog != 0 {
-		o.Watchdog = cfg.Watchdog
+	opts := []func(*sim.Options){sim.Seed(cfg.Seed), sim.Runs(cfg.Runs), sim.MaxSteps(cfg.MaxSteps), func(o *sim.Options) {
+		o.TimerHorizon, o.Meta = timerHorizon(cfg.TimerHorizon), sim.Meta{Protocol: Protocol, Variant: variant}
+	}}
+	if cfg.NoRaces {
+		opts = append(opts, sim.NoRaces())
 	}
-	specs := sim.DefaultPortfolio
+	if cfg.Watchdog != 0 {
+		opts = append(opts, sim.Watchdog(cfg.Watchdog))
+	}
 	if cfg.Strategies != "" {
-		var err error
-		if specs, err = sim.ParseStrategies(cfg.Strategies); err != nil {
+		// sim.Strategy defers a bad spec's error to the hunt; say it here.
+		if _, err := sim.ParseStrategies(cfg.Strategies); err != nil {
 			return nil, fmt.Errorf("strategies: %w", err)
 		}
+		opts = append(opts, sim.Strategy(cfg.Strategies))
 	}
-	perStrategy, exhaustive := cfg.Runs, false
-	for _, sp := range specs {
-		exhaustive = exhaustive || sp.Name == scheduler.NameDFS || sp.Name == scheduler.NameDPOR
+	h, err := sim.CheckHunt(opts...)
+	if err != nil {
+		return nil, err
 	}
-	if perStrategy < 0 {
-		return nil, fmt.Errorf("runs must be positive, got %d", cfg.Runs)
-	}
-	if perStrategy == 0 {
-		perStrategy = sim.CheckDefaultRuns
-		if exhaustive {
-			perStrategy = sim.CheckExhaustiveRuns
-		}
-	}
-	return &sim.Hunt{Strategies: specs, Runs: perStrategy * len(specs), Minimize: true, MaxMinimizeSteps: maxMinimizeSteps, Options: o}, nil
+	h.Minimize, h.MaxMinimizeSteps = true, maxMinimizeSteps
+	return h, nil
 }
 
 func exhaustive(v *sim.Verdict) bool {
@@ -274,22 +292,17 @@ func exhaustive(v *sim.Verdict) bool {
 func replayTest(t *testing.T, cfg Config, s sim.Scenario, r *testRun, res Result) (Result, string) {
 	tr, err := traces.Load(cfg.Trace)
 	if err != nil {
-		res.Verdict, res.Message = "error", err.Error()
-		return res, "simrun: " + err.Error()
+		return failed(res, err)
 	}
 	if tr.Protocol != Protocol || tr.Variant != res.Package+"."+res.Test {
 		res.Verdict = "skipped"
 		return res, fmt.Sprintf("simrun: replaying %s, a trace of %s", cfg.Trace, tr.Variant)
 	}
-	f, got, err := sim.Replay(s, tr)
+	f, got, timeline, err := sim.ReplayTimeline(s, tr)
 	end()
-	if err == nil {
-		var b strings.Builder
-		err = traces.Timeline(&b, got, traces.TimelineOptions{Width: 40})
-		res.Timeline = b.String()
-	}
+	res.Timeline = timeline
 	if err != nil {
-		res.Verdict, res.Message = "error", err.Error()
+		res, _ = failed(res, err)
 		return res, fmt.Sprintf("simrun: replay of %s: %v", cfg.Trace, err)
 	}
 	res.Verdict, res.Runs, res.Trace = "replayed", 1, cfg.Trace

@@ -568,12 +568,17 @@ func (p *Pool) Put(x any) {
 }
 
 // location returns the sim location of the memory at p in the current
-// execution, registering it on first use.
-func location(p unsafe.Pointer, kind string, skip int) int {
+// execution, registering it on first use, named name, or without a name
+// after its creation site, skip frames up (found only then: it walks the
+// stack).
+func location(p unsafe.Pointer, kind, name string, skip int) int {
 	if l, ok := locs[p]; ok {
 		return l
 	}
-	l := cur.NewLocation(kind, objName(kind, skip+1))
+	if name == "" {
+		name = objName(kind, skip+1)
+	}
+	l := cur.NewLocation(kind, name)
 	locs[p] = l
 	return l
 }

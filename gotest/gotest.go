@@ -19,6 +19,8 @@ import (
 
 	"github.com/simrun/simrun/gort"
 	"github.com/simrun/simrun/gotest/rewrite"
+	"github.com/simrun/simrun/internal/jsonout"
+	"github.com/simrun/simrun/sim"
 	"github.com/simrun/simrun/traces"
 )
 
@@ -107,7 +109,7 @@ func ExitCode(results []gort.Result, err error) int {
 	code := ExitClean
 	for _, r := range results {
 		switch {
-		case r.Verdict == "finding" || r.Verdict == "replayed" && r.Kind != "":
+		case r.HasFinding():
 			return ExitFinding
 		case r.Verdict == "error":
 			code = ExitInconclusive
@@ -206,11 +208,8 @@ func (o *Options) runTests(ctx context.Context, p *plan, progress func(string, i
 	}
 	cfg := o.Config
 	cfg.Report = filepath.Join(filepath.Dir(p.overlayFile), "report.jsonl")
-	if cfg.TracesDir == "" {
-		cfg.TracesDir = gort.DefaultTracesDir
-	}
 	var err error
-	if cfg.TracesDir, err = filepath.Abs(cfg.TracesDir); err != nil {
+	if cfg.TracesDir, err = gort.TracesDir(cfg.TracesDir); err != nil {
 		return nil, fmt.Errorf("-out: %w", err)
 	}
 	progress("building the tests", 0, 0)
@@ -359,7 +358,7 @@ func (o *Options) replayTarget() error {
 		o.Dir = moduleOf(filepath.Dir(path), pkg, ".")
 	}
 	o.Patterns = []string{strings.TrimSuffix(pkg, "_test")}
-	o.Run = "^" + regexp.QuoteMeta(test) + "$"
+	o.Run = sim.RunPattern(test)
 	return nil
 }
 
@@ -652,9 +651,9 @@ func (o *Options) print(results []gort.Result, interrupted bool) {
 		if results == nil {
 			results = []gort.Result{}
 		}
-		enc := json.NewEncoder(o.Stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(jsonReport{Results: results, Interrupted: interrupted})
+		if err := jsonout.Write(o.Stdout, jsonReport{Results: results, Interrupted: interrupted}); err != nil {
+			fmt.Fprintf(o.Stderr, "simrun test: %v\n", err)
+		}
 		return
 	}
 	printTable(o.Stdout, results, o.Config.Trace)
@@ -705,7 +704,7 @@ func printTable(w io.Writer, results []gort.Result, replay string) {
 		}
 		fmt.Fprintln(w)
 		if r.Trace != "" {
-			fmt.Fprintf(w, "  replay: simrun test -trace %s\n", relPath(r.Trace))
+			fmt.Fprintf(w, "  replay: %s\n", gort.ReplayCommand(relPath(r.Trace)))
 		}
 	}
 }

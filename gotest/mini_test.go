@@ -40,9 +40,10 @@ func hashTree(t *testing.T, dir string) string {
 
 // TestMini runs simrun test end to end, offline, on testdata/mini (a go
 // 1.21 module whose go.mod does not mention simrun): the leaking test is
-// a leak finding with a trace that replays, the fixed one and the one that
-// needs fresh package state are clean, the loop variable keeps go 1.21's
-// meaning (a race), and the module's files are left as they were.
+// a leak finding with a trace that replays to the message and steps it
+// reported, the fixed one and the one that needs fresh package state are
+// clean, the loop variable keeps go 1.21's meaning (a race), and the
+// module's files are left as they were.
 func TestMini(t *testing.T) {
 	if testing.Short() {
 		t.Skip("translates and builds a module (-short)")
@@ -94,6 +95,10 @@ func TestMini(t *testing.T) {
 	}
 	if len(res) != 1 || res[0].Verdict != "replayed" || res[0].Kind != "leak" || !strings.Contains(out.String(), "pool.go") {
 		t.Fatalf("replay: %+v\n%s", res, out.String())
+	}
+	// The table said what the replay of the saved (minimized) trace says.
+	if res[0].Message != leak.Message || res[0].Steps != leak.Steps {
+		t.Errorf("the replay found %q in %d steps; the run reported %q in %d steps", res[0].Message, res[0].Steps, leak.Message, leak.Steps)
 	}
 	t.Logf("\n%s", out.String())
 }

@@ -52,16 +52,10 @@ const (
 // wakeups of the pthread-style Cond on (Go's GoCond has none). Options in
 // code change that (Seed, Runs, Strategy, NoRaces, NoSpurious, MaxSteps,
 // Watchdog); the flags -simrun.seed, -simrun.runs and -simrun.strategy
-// override them.
+// override them. CheckHunt is that exploration, and CheckFinding what
+// Check says of its first finding.
 func Check(t TB, s Scenario, opts ...func(*Options)) {
 	t.Helper()
-	o := Options{Races: true, Watchdog: DefaultWatchdog}
-	for _, f := range opts {
-		f(&o)
-	}
-	if o.Meta.Protocol == "" {
-		o.Meta = Meta{Protocol: "test", Variant: t.Name()}
-	}
 	if *replayFlag != "" {
 		if tr, err := loadCheckTrace(*replayFlag); err != nil {
 			t.Fatalf("sim.Check: %v", err)
@@ -71,32 +65,21 @@ func Check(t TB, s Scenario, opts ...func(*Options)) {
 			return
 		}
 	}
-	if err := applyCheckFlags(&o); err != nil {
+	flags, err := checkFlags()
+	if err != nil {
 		t.Fatalf("sim.Check: %v", err)
 		return
 	}
-	h := Hunt{Options: o, Strategies: o.checkSpecs}
-	h.Options.Runs, h.Options.StopOnFinding, h.Options.checkSpecs = 0, true, nil
-	perStrategy := o.Runs
-	n := len(h.Strategies)
-	exhaustive := false
-	for _, sp := range h.Strategies {
-		exhaustive = exhaustive || sp.Name == scheduler.NameDFS || sp.Name == scheduler.NameDPOR
-	}
-	switch {
-	case o.Strategy != nil:
-		n = 1
-		_, exhaustive = o.Strategy.(scheduler.Splitter)
-	case n == 0:
-		n = len(DefaultPortfolio)
-	}
-	if perStrategy == 0 {
-		perStrategy = CheckDefaultRuns
-		if exhaustive {
-			perStrategy = CheckExhaustiveRuns
+	name := func(o *Options) {
+		if o.Meta.Protocol == "" {
+			o.Meta = Meta{Protocol: "test", Variant: t.Name()}
 		}
 	}
-	h.Runs = n * perStrategy
+	h, err := CheckHunt(append(append(opts[:len(opts):len(opts)], name), flags)...)
+	if err != nil {
+		t.Fatalf("sim.Check: %v", err)
+		return
+	}
 	v, err := h.Run(s, Variant{Name: t.Name(), Expected: Clean})
 	if err != nil {
 		t.Fatalf("sim.Check: %v", err)
@@ -106,20 +89,30 @@ func Check(t TB, s Scenario, opts ...func(*Options)) {
 		t.Logf("sim.Check: clean after %d executions (%s)", v.Runs, summary(v))
 		return
 	}
-	hf := v.Findings[0]
-	f := hf.Finding
-	msg := fmt.Sprintf("sim.Check: %s in execution %d (%d executions run; %s, seed %d, %d steps)\n%s",
-		f.Kind, hf.Run+1, v.Runs, hf.Strategy.Name, f.Seed, f.Steps, f)
-	if f.Trace != nil {
-		path := filepath.Join("testdata", "simrun", safeName(t.Name()), fmt.Sprintf("%s-%s-seed%d.json", f.Kind, hf.Strategy.Name, f.Seed))
+	text, file := CheckFinding(v)
+	msg := "sim.Check: " + text
+	if f := v.Findings[0].Finding; f.Trace != nil {
+		path := filepath.Join("testdata", "simrun", safeName(t.Name()), file)
 		if err := traces.Save(path, f.Trace); err != nil {
 			msg += fmt.Sprintf("\n(could not save the trace: %v)", err)
 		} else {
 			pkg, rel := modulePaths(path)
-			msg += fmt.Sprintf("\ntrace: %s\nreplay: go test %s -run '%s' -simrun.trace=%s", rel, pkg, runPattern(t.Name()), rel)
+			msg += fmt.Sprintf("\ntrace: %s\nreplay: go test %s -run '%s' -simrun.trace=%s", rel, pkg, RunPattern(t.Name()), rel)
 		}
 	}
 	t.Fatalf("%s", msg)
+}
+
+// CheckFinding says what the first finding of v is, as Check fails with
+// it: its kind, where it was found and the finding with its explanation;
+// and the file name its trace is saved under, "<kind>-<strategy>-seed<S>.json".
+// simrun test's test binaries (package gort) say the same.
+func CheckFinding(v *Verdict) (text, file string) {
+	hf := v.Findings[0]
+	f := hf.Finding
+	text = fmt.Sprintf("%s in execution %d (%d executions run; %s, seed %d, %d steps)\n%s",
+		f.Kind, hf.Run+1, v.Runs, hf.Strategy.Name, f.Seed, f.Steps, f)
+	return text, fmt.Sprintf("%s-%s-seed%d.json", f.Kind, hf.Strategy.Name, f.Seed)
 }
 
 // summary says what a clean Check explored: per strategy, its executions
@@ -141,69 +134,113 @@ func summary(v *Verdict) string {
 	return strings.Join(parts, "; ")
 }
 
-// applyCheckFlags lets the -simrun.* flags override the options.
-func applyCheckFlags(o *Options) error {
-	if *seedFlag != 0 {
-		o.Seed = *seedFlag
+// CheckHunt returns the hunt that Check runs for opts: Check's defaults
+// (the race detector and DefaultWatchdog on) as opts change them, stopping
+// at the first finding, each strategy (Strategy's, WithStrategy's, or
+// DefaultPortfolio) on Runs executions, by default CheckDefaultRuns, or
+// CheckExhaustiveRuns when one of them is an exhaustive search (DFS or
+// DPOR). simrun test's test binaries (package gort) run it too, so that
+// the two explore a test alike.
+func CheckHunt(opts ...func(*Options)) (*Hunt, error) {
+	o := Options{Races: true, Watchdog: DefaultWatchdog}
+	for _, f := range opts {
+		f(&o)
 	}
-	if *runsFlag < 0 {
-		return fmt.Errorf("-simrun.runs must be positive, got %d", *runsFlag)
+	if o.Runs < 0 {
+		return nil, fmt.Errorf("runs must be positive, got %d", o.Runs)
 	}
-	if *runsFlag > 0 {
-		o.Runs = *runsFlag
+	h := &Hunt{Options: o, Strategies: o.checkSpecs}
+	h.Options.Runs, h.Options.StopOnFinding, h.Options.checkSpecs = 0, true, nil
+	n, exhaustive := len(h.Strategies), false
+	for _, sp := range h.Strategies {
+		exhaustive = exhaustive || sp.Name == scheduler.NameDFS || sp.Name == scheduler.NameDPOR
 	}
-	if *strategyFlag != "" {
-		specs, err := parseSpecs(*strategyFlag)
-		if err != nil {
-			return fmt.Errorf("-simrun.strategy: %w", err)
+	switch {
+	case o.Strategy != nil:
+		n = 1
+		_, exhaustive = o.Strategy.(scheduler.Splitter)
+	case n == 0:
+		n = len(DefaultPortfolio)
+	}
+	perStrategy := o.Runs
+	if perStrategy == 0 {
+		perStrategy = CheckDefaultRuns
+		if exhaustive {
+			perStrategy = CheckExhaustiveRuns
 		}
-		o.Strategy, o.checkSpecs = nil, specs
 	}
-	return nil
+	h.Runs = n * perStrategy
+	return h, nil
 }
 
-// parseSpecs parses comma-separated strategy specs; "explore" is dpor.
-// Parameters follow their spec after a colon, so a comma starts a new spec
-// only where the next word is a strategy name.
+// checkFlags returns the option that lets the -simrun.* flags override
+// the options given in code.
+func checkFlags() (func(*Options), error) {
+	if *runsFlag < 0 {
+		return nil, fmt.Errorf("-simrun.runs must be positive, got %d", *runsFlag)
+	}
+	var specs []scheduler.Spec
+	if *strategyFlag != "" {
+		var err error
+		if specs, err = parseSpecs(*strategyFlag); err != nil {
+			return nil, fmt.Errorf("-simrun.strategy: %w", err)
+		}
+	}
+	return func(o *Options) {
+		if *seedFlag != 0 {
+			o.Seed = *seedFlag
+		}
+		if *runsFlag > 0 {
+			o.Runs = *runsFlag
+		}
+		if specs != nil {
+			o.Strategy, o.checkSpecs = nil, specs
+		}
+	}, nil
+}
+
+// parseSpecs parses comma-separated strategy specs (SplitStrategies),
+// validated; "explore" is dpor.
 func parseSpecs(s string) ([]scheduler.Spec, error) {
 	var specs []scheduler.Spec
-	var cur []string
-	flush := func() error {
-		if len(cur) == 0 {
-			return nil
-		}
-		sp, err := scheduler.ParseSpec(strings.Join(cur, ","))
-		if err != nil {
-			return err
-		}
-		if err := sp.Validate(); err != nil {
-			return err
-		}
-		specs = append(specs, sp)
-		cur = nil
-		return nil
-	}
-	for _, w := range strings.Split(s, ",") {
-		w = strings.TrimSpace(w)
+	for _, w := range SplitStrategies(s) {
 		if strings.HasPrefix(w, "explore") {
 			w = scheduler.NameDPOR + strings.TrimPrefix(w, "explore")
 		}
-		if len(cur) > 0 && strings.Contains(w, "=") && !strings.Contains(w, ":") {
-			cur = append(cur, w) // a parameter of the current spec
-			continue
-		}
-		if err := flush(); err != nil {
+		sp, err := scheduler.ParseSpec(w)
+		if err != nil {
 			return nil, err
 		}
-		cur = []string{w}
-	}
-	if err := flush(); err != nil {
-		return nil, err
+		if err := sp.Validate(); err != nil {
+			return nil, err
+		}
+		specs = append(specs, sp)
 	}
 	if len(specs) == 0 {
 		return nil, fmt.Errorf("no strategy in %q", s)
 	}
 	return specs, nil
+}
+
+// SplitStrategies splits comma-separated strategy specs into one string
+// per spec, each trimmed ("pct:depth=2,steps=9,dfs" is "pct:depth=2,steps=9"
+// and "dfs"): a spec's parameters follow it after a colon and are
+// comma-separated too, so a comma starts a new spec only where the next
+// word is not a parameter (key=value without a colon). "" has no spec.
+func SplitStrategies(s string) []string {
+	var specs []string
+	for _, w := range strings.Split(s, ",") {
+		w = strings.TrimSpace(w)
+		if len(specs) > 0 && strings.Contains(w, "=") && !strings.Contains(w, ":") {
+			specs[len(specs)-1] += "," + w // a parameter of the current spec
+			continue
+		}
+		specs = append(specs, w)
+	}
+	if len(specs) == 1 && specs[0] == "" {
+		return nil
+	}
+	return specs
 }
 
 // loadCheckTrace loads a trace given relative to the package (where go
@@ -252,9 +289,9 @@ func modulePaths(path string) (pkg, rel string) {
 	return "./" + filepath.ToSlash(d), filepath.ToSlash(filepath.Join(d, path))
 }
 
-// runPattern is the -run pattern that selects exactly the test (or
-// subtest) named name.
-func runPattern(name string) string {
+// RunPattern is the go test -run pattern that selects exactly the test (or
+// subtest) named name (simrun test's replays use it too).
+func RunPattern(name string) string {
 	parts := strings.Split(name, "/")
 	for i, p := range parts {
 		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
@@ -264,21 +301,31 @@ func runPattern(name string) string {
 
 func checkReplay(t TB, s Scenario, tr *traces.Trace) {
 	t.Helper()
-	f, got, err := Replay(s, tr)
+	f, _, timeline, err := ReplayTimeline(s, tr)
 	if err != nil {
 		t.Fatalf("sim.Check: %v", err)
 		return
 	}
+	if f != nil {
+		t.Fatalf("sim.Check: replay of %s:\n%s\n%s", *replayFlag, timeline, f)
+		return
+	}
+	t.Logf("sim.Check: replay of %s: no finding\n%s", *replayFlag, timeline)
+}
+
+// ReplayTimeline replays t on s (see Replay) and returns the replay's
+// finding (nil if clean), its trace, and its timeline as Check prints it
+// under -simrun.trace; simrun test's replays (package gort) print the same.
+func ReplayTimeline(s Scenario, t *traces.Trace) (*Finding, *traces.Trace, string, error) {
+	f, got, err := Replay(s, t)
+	if err != nil {
+		return nil, got, "", err
+	}
 	var b strings.Builder
 	if err := traces.Timeline(&b, got, traces.TimelineOptions{Width: 40}); err != nil {
-		t.Fatalf("sim.Check: %v", err)
-		return
+		return nil, got, "", fmt.Errorf("the replay's timeline: %w", err)
 	}
-	if f != nil {
-		t.Fatalf("sim.Check: replay of %s:\n%s\n%s", *replayFlag, b.String(), f)
-		return
-	}
-	t.Logf("sim.Check: replay of %s: no finding\n%s", *replayFlag, b.String())
+	return f, got, b.String(), nil
 }
 
 func safeName(name string) string {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 )
 
@@ -143,4 +144,80 @@ func TestCheckStrategySpecs(t *testing.T) {
 			t.Errorf("%s: logs %q, failure %q", tt.spec, r.logs, r.fatal)
 		}
 	}
+}
+
+// TestSplitStrategies: a comma starts a new spec unless the word after it
+// is a parameter of the spec before (key=value, no colon).
+func TestSplitStrategies(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"dpor", []string{"dpor"}},
+		{"random,pct:depth=2,steps=40", []string{"random", "pct:depth=2,steps=40"}},
+		{"pct:depth=2, steps=9 ,dfs:bound=1,dpor", []string{"pct:depth=2,steps=9", "dfs:bound=1", "dpor"}},
+		{"pct,,dfs", []string{"pct", "", "dfs"}}, // ParseStrategies rejects the empty one
+	} {
+		if got := sim.SplitStrategies(c.in); fmt.Sprintf("%q", got) != fmt.Sprintf("%q", c.want) {
+			t.Errorf("SplitStrategies(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if _, err := sim.ParseStrategies("pct,,dfs"); err == nil {
+		t.Errorf("ParseStrategies accepts an empty spec")
+	}
+}
+
+// TestCheckHunt: Check's budget is per strategy, larger for an exhaustive
+// search; the race detector and the watchdog are on unless turned off.
+func TestCheckHunt(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		opts    []func(*sim.Options)
+		runs    int
+		races   bool
+		watched bool
+		err     string
+	}{
+		{"defaults", nil, 3 * sim.CheckDefaultRuns, true, true, ""},
+		{"two strategies", []func(*sim.Options){sim.Strategy("random,pct"), sim.Runs(7)}, 14, true, true, ""},
+		{"exhaustive", []func(*sim.Options){sim.Strategy("dpor")}, sim.CheckExhaustiveRuns, true, true, ""},
+		{"one strategy", []func(*sim.Options){sim.WithStrategy(scheduler.NewRandom(1))}, sim.CheckDefaultRuns, true, true, ""},
+		{"off", []func(*sim.Options){sim.NoRaces(), sim.Watchdog(0)}, 3 * sim.CheckDefaultRuns, false, false, ""},
+		{"negative runs", []func(*sim.Options){sim.Runs(-1)}, 0, false, false, "runs must be positive, got -1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, err := sim.CheckHunt(c.opts...)
+			if c.err != "" {
+				if err == nil || err.Error() != c.err {
+					t.Fatalf("error %v, want %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Runs != c.runs || h.Options.Races != c.races || (h.Options.Watchdog != 0) != c.watched || !h.Options.StopOnFinding || h.Options.Runs != 0 {
+				t.Errorf("hunt of %d runs, options %+v", h.Runs, h.Options)
+			}
+		})
+	}
+}
+
+// The hunt of Check, outside a test: two strategies of 50 executions.
+func ExampleCheckHunt() {
+	h, err := sim.CheckHunt(sim.Strategy("random,pct"), sim.Runs(50))
+	if err != nil {
+		panic(err)
+	}
+	v, err := h.Run(signalFirst, sim.Variant{Name: "signalFirst", Expected: sim.Clean})
+	if err != nil {
+		panic(err)
+	}
+	text, file := sim.CheckFinding(v)
+	fmt.Println(h.Runs, strings.SplitN(text, "\n", 2)[0])
+	fmt.Println(file)
+	// Output:
+	// 100 lost-wakeup in execution 2 (2 executions run; random, seed 9506087726907147786, 13 steps)
+	// lost-wakeup-random-seed9506087726907147786.json
 }

@@ -80,8 +80,10 @@ type Verdict struct {
 // HuntFinding is the first finding of one kind in a hunt.
 type HuntFinding struct {
 	// Finding is as Explore reported it (its Run counts within its
-	// strategy's executions); its Trace is the minimized one when
-	// minimization succeeded.
+	// strategy's executions); when minimization succeeded, its Trace is
+	// the minimized one and its Message, Detail, Step, Actor, Cause and
+	// Steps are the minimized execution's (its Run and Seed stay those of
+	// the execution that found it).
 	Finding      *Finding
 	Run          int            // the execution's number in the whole hunt
 	Count        int            // executions with a finding of this kind, over all strategies
@@ -296,7 +298,14 @@ func (st *hunting) merge(s Scenario, spec scheduler.Spec, f *Finding, count int)
 		if err != nil {
 			hf.MinimizeErr = err
 		} else {
-			f.Trace, hf.Minimized = mt, &ms
+			// The finding becomes the minimized execution's, so that what
+			// is printed of it is what replaying its trace prints.
+			g := mt.Finding
+			f.Message, f.Detail, f.Step, f.Cause, f.Actor = g.Message, g.Detail, g.Step, g.Cause, ""
+			if g.Actor >= 0 && g.Actor < len(mt.Actors) {
+				f.Actor = mt.Actors[g.Actor]
+			}
+			f.Steps, f.Trace, hf.Minimized = ms.StepsAfter, mt, &ms
 		}
 	}
 	st.found[f.Kind] = hf

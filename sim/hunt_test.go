@@ -297,3 +297,102 @@ func TestLegacyTraceStrategy(t *testing.T) {
 		}
 	}
 }
+
+// firstOf starts three workers that each send a result on an unbuffered
+// channel after some work of their own, and takes the first result: the
+// other two leak. Which workers leak, and at which step, depends on the
+// schedule, so the message of a found execution is seldom that of the
+// minimized one.
+func firstOf(x *sim.Execution) {
+	results := sim.NewChan[int](x, "results", 0)
+	work := sim.NewVar(x, "work", 0)
+	mu := sim.NewMutex(x, "mu")
+	for _, name := range []string{"w1", "w2", "w3"} {
+		x.Go(name, func() {
+			for range 3 {
+				mu.Lock()
+				work.Write(work.Read() + 1)
+				mu.Unlock()
+			}
+			results.Send(1)
+		})
+	}
+	results.Recv()
+}
+
+// A minimized finding is the minimized execution's: its message, detail,
+// step, actor, cause and steps are what replaying its trace gives, not
+// those of the execution that found it.
+func TestHuntMinimizedFindingIsItsTrace(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		scenario sim.Scenario
+		expected sim.Kind
+	}{
+		{"leak", firstOf, sim.Leak},
+		{"lost wakeup", signalFirst, sim.LostWakeup},
+		{"assertion", counter, sim.Assertion},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v, err := sim.Hunt{Strategies: []scheduler.Spec{random}, Runs: 50, Minimize: true, Options: sim.Options{Races: true}}.Run(c.scenario, sim.Variant{Expected: c.expected})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(v.Findings) == 0 {
+				t.Fatalf("no finding in %d runs", v.Runs)
+			}
+			for _, hf := range v.Findings {
+				if hf.Minimized == nil {
+					t.Fatalf("%s: not minimized: %v", hf.Finding.Kind, hf.MinimizeErr)
+				}
+				f := hf.Finding
+				g, tr, err := sim.Replay(c.scenario, f.Trace)
+				if err != nil {
+					t.Fatalf("%s: replay: %v", f.Kind, err)
+				}
+				got := []any{f.Kind, f.Message, f.Detail, f.Step, f.Actor, f.Cause, f.Steps}
+				want := []any{g.Kind, g.Message, g.Detail, g.Step, g.Actor, g.Cause, tr.Events[len(tr.Events)-1].Step}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("the hunt's finding\n %#v\nis not its trace's\n %#v", got, want)
+				}
+			}
+		})
+	}
+}
+
+// guardedLostUpdate loses an update between two incrementers; main waits
+// for them under a one-second guard, which fires only if the work hangs
+// (given a timer horizon below a second).
+func guardedLostUpdate(x *sim.Execution) {
+	n := sim.NewVar(x, "n", 0)
+	done := sim.NewChan[int](x, "done", 2)
+	for _, name := range []string{"inc1", "inc2"} {
+		x.Go(name, func() { n.Write(n.Read() + 1); done.Send(1) })
+	}
+	for range 2 {
+		sim.Select(x, done.RecvCase(nil), sim.After(x, sim.Second).RecvCase(func(sim.Duration, bool) {
+			x.Failf("test-failed", "timed out")
+		}))
+	}
+	if n.Read() != 2 {
+		x.Failf("test-failed", "lost update: n = %d", n.Read())
+	}
+}
+
+// Minimization keeps the options of the execution it shrinks: under a
+// timer horizon, the guard of guardedLostUpdate cannot fire, so the
+// minimized finding is still the lost update, not a timeout.
+func TestHuntMinimizeKeepsTimerHorizon(t *testing.T) {
+	v, err := sim.Hunt{Strategies: []scheduler.Spec{random}, Runs: 200, Minimize: true,
+		Options: sim.Options{TimerHorizon: 100 * sim.Millisecond}}.Run(guardedLostUpdate, sim.Variant{Expected: "test-failed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Findings) != 1 || v.Findings[0].Minimized == nil {
+		t.Fatalf("want one minimized finding, got %d", len(v.Findings))
+	}
+	f := v.Findings[0].Finding
+	if !strings.HasPrefix(f.Message, "lost update") || f.Trace.Options.TimerHorizon != int64(100*sim.Millisecond) {
+		t.Errorf("minimized to %q with timer horizon %d", f.Message, f.Trace.Options.TimerHorizon)
+	}
+}

@@ -37,7 +37,8 @@ func (c *counting) Next(d *scheduler.Decision) int {
 // preemptions, then the fewest steps, that still give a finding of the same
 // kind (traces.Minimize), and returns the trace of the smallest execution,
 // captured afresh. The trace's options (spurious wakeups, step bound, cost
-// model) are kept; race detection is on when the finding is a race.
+// model, fairness, timer horizon) are kept; race detection is on when the
+// finding is a race.
 func Minimize(s Scenario, t *traces.Trace) (*traces.Trace, MinimizeStats, error) {
 	var st MinimizeStats
 	if t.Finding == nil {
@@ -50,6 +51,7 @@ func Minimize(s Scenario, t *traces.Trace) (*traces.Trace, MinimizeStats, error)
 	}
 	o := Options{MaxSteps: t.Options.MaxSteps, NoSpurious: !t.Options.Spurious,
 		MaxSpurious: t.Options.MaxSpurious, Cost: cost, Races: kind == Race,
+		Unfair: t.Options.Unfair, TimerHorizon: Duration(t.Options.TimerHorizon),
 		Meta: Meta{Protocol: t.Protocol, Variant: t.Variant, Config: t.Config}}
 	o.Strategy = scheduler.NewTape(nil)
 	if err := o.fill(); err != nil {

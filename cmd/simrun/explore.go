@@ -1,12 +1,12 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
+	"github.com/simrun/simrun/internal/jsonout"
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
@@ -84,8 +84,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(rest) > 0 {
 		return exitUsage, usagef("unexpected arguments: %v", rest)
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := setFlags(fs)
 	boundSet := set["bound"]
 	if protocol == "" || variant == "" {
 		return exitUsage, usagef("-protocol and -variant are required")
@@ -162,7 +161,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	if jsonOut {
-		if err := writeJSON(stdout, res); err != nil {
+		if err := jsonout.Write(stdout, res); err != nil {
 			return exitUsage, err
 		}
 	} else {
@@ -204,8 +203,7 @@ func newExploreResult(proto *protocols.Protocol, params protocols.Params, v sim.
 			Steps: fd.Steps, Count: hf.Count}
 		switch {
 		case hf.Minimized != nil:
-			res.Minimized = append(res.Minimized, fmt.Sprintf("%s: %s, %.1fs", fd.Kind, hf.Minimized, hf.MinimizeTime.Seconds()))
-			jf.Steps = hf.Minimized.StepsAfter
+			res.Minimized = append(res.Minimized, fmt.Sprintf("%s: %s, %.1fs", fd.Kind, hf.Minimized, hf.MinimizeTime.Seconds())) // fd is the minimized execution's
 		case hf.MinimizeErr != nil:
 			res.Minimized = append(res.Minimized, fmt.Sprintf("%s: not minimized: %v", fd.Kind, hf.MinimizeErr))
 		}

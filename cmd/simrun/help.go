@@ -54,6 +54,8 @@ var docs = map[string]commandDoc{
 			"sim.Check's strategies. A failed test, a panic, a deadlock, a leaked goroutine or a data race is a\n" +
 			"finding with a minimized trace, which -trace (or simrun replay) replays. Code the translation cannot\n" +
 			"handle is listed with its file:line (exit 2). Works offline in a module that does not require simrun.\n" +
+			"There is no -workers: a test binary runs one execution at a time (the translated packages' variables\n" +
+			"are the process's), and go test runs the packages' binaries in parallel.\n" +
 			"See docs/gotest.md.",
 		examples: []string{
 			"simrun test ./...",

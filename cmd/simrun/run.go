@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/simrun/simrun/internal/jsonout"
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
@@ -254,7 +255,7 @@ func runRun(args []string, stdout, stderr io.Writer) (int, error) {
 		return shardExit(err)
 	}
 	if f.jsonOut {
-		if err := writeJSON(stdout, res); err != nil {
+		if err := jsonout.Write(stdout, res); err != nil {
 			return exitUsage, err
 		}
 	} else {
@@ -513,7 +514,7 @@ func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	if f.jsonOut {
-		if err := writeJSON(stdout, results); err != nil {
+		if err := jsonout.Write(stdout, results); err != nil {
 			return exitUsage, err
 		}
 	} else {
@@ -550,13 +551,6 @@ func runAll(f *runFlags, cost sim.Cost, stdout, stderr io.Writer) (int, error) {
 		return exitFinding, nil
 	}
 	return exitClean, nil
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }
 
 // hang reports a hung exploration and exits: the simulator cannot stop an

@@ -17,7 +17,7 @@ import (
 
 // testRanges are the ranges of simrun test's integer flags.
 var testRanges = map[string]intRange{
-	"runs": {0, 1_000_000_000}, "bound": {-1, 100}, "workers": {1, 256}, "max-steps": {0, 100_000_000},
+	"runs": {0, 1_000_000_000}, "bound": {-1, 100}, "max-steps": {0, 100_000_000},
 }
 
 // runTest is `simrun test`: the go test of simrun (package gotest).
@@ -30,7 +30,6 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.Uint64Var(&o.Config.Seed, "seed", 1, "seed of the exploration")
 	bound := fs.Int("bound", 0, "preemption bound of dfs and dpor (-1: none)")
 	dpor := fs.Bool("dpor", false, "explore with DPOR (as -strategy dpor)")
-	fs.Int("workers", 1, "accepted for symmetry with run and explore: a test binary runs one execution at a time, and go test runs the packages' binaries in parallel")
 	fs.IntVar(&o.Config.MaxSteps, "max-steps", 0, "step bound of one execution, livelock beyond (0: the default)")
 	races := fs.Bool("races", true, "detect data races on the memory accesses the translation observes")
 	fs.DurationVar(&o.Config.Watchdog, "watchdog", 0, "declare an execution hung when it makes no progress for this long (0: sim.Check's default)")
@@ -146,22 +145,10 @@ func testStrategies(strategy string, dpor bool, bound int, set map[string]bool) 
 		}
 		return "", nil
 	}
-	// A spec's parameters are comma-separated too: a part that is
-	// key=value continues the spec before it ("pct:depth=2,steps=9,dfs:bound=1").
-	var specs []string
-	for _, part := range strings.Split(strategy, ",") {
-		if key, _, ok := strings.Cut(part, "="); ok && len(specs) > 0 && !strings.Contains(key, ":") {
-			specs[len(specs)-1] += "," + part
-			continue
-		}
-		specs = append(specs, part)
-	}
-	parsed, err := sim.ParseStrategies(strategy) // as the test binaries will
+	specs := sim.SplitStrategies(strategy)
+	parsed, err := sim.ParseStrategies(strategy) // as the test binaries will, split alike
 	if err != nil {
 		return "", usageError{err}
-	}
-	if len(parsed) != len(specs) {
-		return "", usagef("-strategy %q: cannot tell its specs apart", strategy)
 	}
 	bounded := false
 	for i, s := range specs {

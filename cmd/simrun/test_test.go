@@ -57,6 +57,7 @@ func TestTestUsage(t *testing.T) {
 		msg  string
 	}{
 		{"bad flag", []string{"test", "-bogus"}, "not defined"},
+		{"no workers", []string{"test", "-workers", "2"}, "not defined"}, // it could not work: see help
 		{"runs out of range", []string{"test", "-runs", "-1"}, "-runs must be in"},
 		{"dpor and strategy", []string{"test", "-dpor", "-strategy", "pct"}, "give one of them"},
 		{"unknown strategy", []string{"test", "-strategy", "bfs"}, "unknown strategy"},
