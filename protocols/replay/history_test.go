@@ -2,6 +2,7 @@ package replay
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,7 +60,7 @@ func (d *driver) send(c int, r xenstore.Request) (xenstore.Response, Result) {
 		}
 		d.lastTxn[c], d.retry[c] = [2]int{ev.Txn, ev.Attempt}, false
 	case xenstore.OpTxEnd:
-		if resp != xenstore.Error(xenstore.EQUOTA) || d.s.hist.maxrequestsUnrecorded {
+		if resp != xenstore.Error(xenstore.EQUOTA) || d.s.variant == MaxrequestsUnrecorded {
 			d.tids[c] = 0
 		}
 	}
@@ -366,5 +367,51 @@ func TestWatchCommits(t *testing.T) {
 	d.evs[len(d.evs)-1].Fired = want[1:]
 	if f := d.verdict(); f == nil || f.Kind != checkers.XenstoreKindWatch {
 		t.Errorf("a dropped event: finding %v, want %s", f, checkers.XenstoreKindWatch)
+	}
+}
+
+// TestBlameOncePerConnection pins XSA-206's blame (History.filter_connections
+// and judge_and_sentence): a failed replay charges each guilty connection
+// once, however many of its commits since the transaction started are
+// guilty, charges two guilty connections of one domain twice, and never
+// charges the victim's own connection.
+func TestBlameOncePerConnection(t *testing.T) {
+	s := NewServer(Replay)
+	for _, r := range []xenstore.Request{rq(xenstore.OpMkdir, "/vm"),
+		rq(xenstore.OpSetPerms, "/vm", xenstore.MakePerms(1, xenstore.AccessNone)), rq(xenstore.OpWrite, "/vm/k0", "0")} {
+		if resp, _ := s.Handle(Conn{}, 0, r); resp.IsError() {
+			t.Fatalf("setup %s: %s", r, resp)
+		}
+	}
+	tool, g1, g2 := Conn{ID: 0, Dom: 0}, Conn{ID: 1, Dom: 1}, Conn{ID: 2, Dom: 1}
+	resp, _ := s.Handle(tool, 0, rq(xenstore.OpTxStart, ""))
+	id, err := strconv.Atoi(strings.TrimSuffix(resp.Data, "\x00"))
+	if err != nil {
+		t.Fatalf("transaction start: %s", resp)
+	}
+	s.Handle(tool, id, rq(xenstore.OpRead, "/vm/k0"))
+	s.Handle(tool, id, rq(xenstore.OpWrite, "/tool/x", "1"))
+	// Guilty are the writes of "1" over "0": the transaction's read
+	// answers "0" before them and "1" after. g1 makes two of them, g2 one;
+	// the writes of "0" are not guilty (the read answers "1" before them).
+	for _, w := range []struct {
+		c Conn
+		v string
+	}{{g1, "1"}, {g1, "0"}, {g2, "1"}, {g2, "0"}, {g1, "1"}} {
+		if resp, _ := s.Handle(w.c, 0, rq(xenstore.OpWrite, "/vm/k0", w.v)); resp.IsError() {
+			t.Fatalf("write by connection %d: %s", w.c.ID, resp)
+		}
+	}
+	if resp, res := s.Handle(tool, id, rq(xenstore.OpTxEnd, "", "T")); resp != xenstore.Error(xenstore.EAGAIN) {
+		t.Fatalf("end: %s (%s), want EAGAIN from a failed replay", resp, res.Outcome)
+	}
+	if got := s.Stats().Blamed; got != 2 {
+		t.Errorf("blamed %d connections, want 2 (g1 once for its two guilty commits, g2 once)", got)
+	}
+	if got := s.conflict.of(1); got != ConflictBurstLimit-2 {
+		t.Errorf("domain 1's credit %v, want %v: one point per guilty connection", got, ConflictBurstLimit-2)
+	}
+	if got := s.conflict.of(0); got != ConflictBurstLimit {
+		t.Errorf("dom0's credit %v, want %v: the victim and dom0 are never charged", got, ConflictBurstLimit)
 	}
 }
