@@ -310,9 +310,7 @@ func (s *Server) end(t *txn, c Conn, arg string) (xenstore.Response, Result) {
 		return xenstore.Error(xenstore.ENOENT), Result{Outcome: out}
 	}
 	if out != checkers.XenstoreConflict {
-		s.stats.Commits++
-		s.record(c, snapshot{t.oldroot, t.orig})
-		res := Result{Outcome: out, Fired: s.fire(t.paths, t.oldroot, t.root)}
+		res := s.committed(t, c, Result{Outcome: out})
 		if out == checkers.XenstoreMerged && len(t.untracked) > 0 {
 			res.Untracked, res.After = t.untracked, s.Dump()
 		}
@@ -322,14 +320,23 @@ func (s *Server) end(t *txn, c Conn, arg string) (xenstore.Response, Result) {
 		return xenstore.Error(xenstore.EAGAIN), Result{Outcome: checkers.XenstoreConflict}
 	}
 	if resps, ok := s.replay(t, c); ok {
-		s.stats.Commits++
-		s.record(c, snapshot{t.oldroot, t.orig})
-		// process_watch runs on the original transaction: its paths,
-		// its oldroot and its private root, not the replay's.
-		return xenstore.Ack(), Result{Outcome: checkers.XenstoreReplayed, Replay: resps, Fired: s.fire(t.paths, t.oldroot, t.root)}
+		return xenstore.Ack(), s.committed(t, c, Result{Outcome: checkers.XenstoreReplayed, Replay: resps})
 	}
 	s.blame(t, c)
 	return xenstore.Error(xenstore.EAGAIN), Result{Outcome: checkers.XenstoreConflict}
+}
+
+// committed is do_transaction_end after a commit of t by connection c,
+// whether by the fast path, a merge or a replay: the commit is counted
+// and recorded in the history (record_commit, with t's start snapshot as
+// before), and the watches fire (process_watch) from the original
+// transaction's paths, oldroot and private root, even when a replay
+// committed other roots. It returns res with the events fired.
+func (s *Server) committed(t *txn, c Conn, res Result) Result {
+	s.stats.Commits++
+	s.record(c, snapshot{t.oldroot, t.orig})
+	res.Fired = s.fire(t.paths, t.oldroot, t.root)
+	return res
 }
 
 // commit is Transaction.commit: the fast path when the canonical root is
