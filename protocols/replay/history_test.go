@@ -415,3 +415,68 @@ func TestBlameOncePerConnection(t *testing.T) {
 		t.Errorf("dom0's credit %v, want %v: the victim and dom0 are never charged", got, ConflictBurstLimit)
 	}
 }
+
+// TestWatchEachCommitKind proves the watch oracle on each way a
+// transaction commits: fast path, merge and replay. Each commit takes
+// domain 1's read access to /z/p away (setperms), under /z, which only
+// dom0 may read: domain 1, watching /z, may read the node in the old root
+// only, and XSA-115 filters a setperms with the old and the new root, so
+// it gets the event. The oracle passes the server's events, and catches
+// the event dropped (what filtering with the new root alone would do) and
+// an event leaked on /z/q, which domain 1 may read in neither root.
+func TestWatchEachCommitKind(t *testing.T) {
+	setup := append(append([]xenstore.Request{}, dirs...), rq(xenstore.OpWrite, "/z/p", "v"), rq(xenstore.OpWrite, "/z/q", "v"),
+		rq(xenstore.OpSetPerms, "/z/p", xenstore.MakePerms(1, xenstore.AccessNone)),
+		// Domain 1 keeps a node, so that the merge does not take its count
+		// to zero (TestQuotaMergeDrops).
+		rq(xenstore.OpWrite, "/y/own", "v"), rq(xenstore.OpSetPerms, "/y/own", xenstore.MakePerms(1, xenstore.AccessNone)))
+	watches := []checkers.XenstoreWatch{{Conn: 9, Dom: 1, Path: "/z"}}
+	revoke := rq(xenstore.OpSetPerms, "/z/p", xenstore.MakePerms(0, xenstore.AccessNone))
+	for _, tc := range []struct {
+		out checkers.XenstoreOutcome
+		// run drives client 2's transaction, and what runs beside it,
+		// up to its end.
+		run func(d *driver)
+	}{
+		{checkers.XenstoreFastPath, func(d *driver) {
+			d.send(2, rq(xenstore.OpTxStart, ""))
+			d.send(2, revoke)
+		}},
+		{checkers.XenstoreMerged, func(d *driver) { // another commit beside it, outside its lowpaths
+			d.send(2, rq(xenstore.OpTxStart, ""))
+			d.send(1, rq(xenstore.OpWrite, "/x/a", "1"))
+			d.send(2, revoke)
+		}},
+		{checkers.XenstoreReplayed, func(d *driver) { // a write under /x, which it read: a conflict; the replay reads the same
+			d.send(2, rq(xenstore.OpTxStart, ""))
+			d.send(2, rq(xenstore.OpRead, "/x"))
+			d.send(1, rq(xenstore.OpWrite, "/x/a", "1"))
+			d.send(2, revoke)
+		}},
+	} {
+		t.Run(tc.out.String(), func(t *testing.T) {
+			d := newDriver(t, Replay, setup, watches)
+			tc.run(d)
+			_, res := d.send(2, rq(xenstore.OpTxEnd, "", "T"))
+			want := []checkers.XenstoreWatchEvent{{Conn: 9, Dom: 1, Path: "/z/p"}}
+			if res.Outcome != tc.out || !slices.Equal(res.Fired, want) {
+				t.Fatalf("end %s, fired %v; want %s, fired %v", res.Outcome, res.Fired, tc.out, want)
+			}
+			d.expect(Replay, sim.Clean)
+			end := &d.evs[len(d.evs)-1]
+			for _, m := range []struct {
+				name  string
+				fired []checkers.XenstoreWatchEvent
+				what  string
+			}{
+				{"dropped", nil, "1 missing, 0 leaked"},
+				{"leaked", append(slices.Clone(want), checkers.XenstoreWatchEvent{Conn: 9, Dom: 1, Path: "/z/q"}), "0 missing, 1 leaked"},
+			} {
+				end.Fired = m.fired
+				if f := d.verdict(); f == nil || f.Kind != checkers.XenstoreKindWatch || !strings.Contains(f.Message, m.what) {
+					t.Errorf("event %s: finding %v, want %s (%s)", m.name, f, checkers.XenstoreKindWatch, m.what)
+				}
+			}
+		})
+	}
+}
