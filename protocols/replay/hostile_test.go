@@ -44,14 +44,21 @@ func TestHostilePaced(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			kinds := rep.Kinds()
-			switch {
-			case tc.want == sim.Clean && len(kinds) > 0:
-				t.Errorf("%v: %s", kinds, rep.Findings[0].Message)
-			case tc.want != sim.Clean && (len(kinds) != 1 || kinds[0] != tc.want || rep.Counts[tc.want] != rep.Runs):
-				t.Errorf("kinds %v (%v in %d runs), want %s in every run", kinds, rep.Counts, rep.Runs, tc.want)
-			}
+			expectEveryRun(t, tc.v, rep, tc.want)
 			t.Logf("%v in %d runs; last: %s blamed=%d gave_up=%d", rep.Counts, rep.Runs, m, m.Blamed, m.GaveUp)
 		})
+	}
+}
+
+// expectEveryRun fails t unless every execution of rep ended with want:
+// no finding for sim.Clean, else a finding of that kind and no other.
+func expectEveryRun(t *testing.T, v Variant, rep *sim.Report, want sim.Kind) {
+	t.Helper()
+	kinds := rep.Kinds()
+	switch {
+	case want == sim.Clean && len(kinds) > 0:
+		t.Errorf("%s: %v: %s", v, kinds, rep.Findings[0].Message)
+	case want != sim.Clean && (len(kinds) != 1 || kinds[0] != want || rep.Counts[want] != rep.Runs):
+		t.Errorf("%s: kinds %v (%v in %d runs), want %s in every run", v, kinds, rep.Counts, rep.Runs, want)
 	}
 }
