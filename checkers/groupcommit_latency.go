@@ -47,25 +47,24 @@ func (e GroupDelayEnd) String() string {
 // latency in virtual time keeps the oracle free of schedules in which a
 // runnable thread is simply not run for the length of the delay.
 func StalledDelay(h *sim.History) *sim.Finding {
-	blocked := map[Txn]Txn{} // waiter -> holder
-	var waiters []Txn        // blocked's keys, in the order they blocked
+	var blocked []RowLockWait // the blocked transactions, in the order they blocked
 	for _, e := range h.Events {
 		switch ev := e.Value.(type) {
 		case RowLockWait:
-			if _, ok := blocked[ev.Waiter]; !ok {
-				waiters = append(waiters, ev.Waiter)
+			if i := slices.IndexFunc(blocked, func(w RowLockWait) bool { return w.Waiter == ev.Waiter }); i >= 0 {
+				blocked[i].Holder = ev.Holder // waits again: keeps its place
+			} else {
+				blocked = append(blocked, ev)
 			}
-			blocked[ev.Waiter] = ev.Holder
 		case RowLockGranted:
-			delete(blocked, ev.Txn)
-			waiters = slices.DeleteFunc(waiters, func(t Txn) bool { return t == ev.Txn })
+			blocked = slices.DeleteFunc(blocked, func(w RowLockWait) bool { return w.Waiter == ev.Txn })
 		case GroupDelayEnd:
 			if !ev.TimedOut {
 				continue
 			}
-			for _, w := range waiters {
-				if holder := blocked[w]; slices.Contains(ev.Queue, holder) {
-					return fail(LatencyKind, e, h, "the group delay ran to its timeout with %v queued, although %v was blocked on %v's row lock and could not join", ev.Queue, w, holder)
+			for _, w := range blocked {
+				if slices.Contains(ev.Queue, w.Holder) {
+					return fail(LatencyKind, e, h, "the group delay ran to its timeout with %v queued, although %v was blocked on %v's row lock and could not join", ev.Queue, w.Waiter, w.Holder)
 				}
 			}
 		}

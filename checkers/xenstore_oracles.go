@@ -2,6 +2,7 @@ package checkers
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -150,6 +151,47 @@ func xsTxns(evs []XenstoreEvent) map[int]*xsTxn {
 	return txns
 }
 
+// xsCommit is one step of the walk over the committed history: a
+// non-transactional request (txn nil), or the start or the end of a
+// transaction attempt (txn set, start telling which).
+type xsCommit struct {
+	ev    XenstoreEvent
+	txn   *xsTxn
+	start bool
+}
+
+// xsCommits is the walk the oracles that re-execute the history on the
+// reference tree share (serial replay, watches): in the order the server
+// executed them, every non-transactional request and every transaction
+// attempt's start and end, the attempt reassembled (xsTxns). A start or an
+// end that belongs to no known attempt is left out, and so is an end that
+// is not its attempt's last.
+func xsCommits(evs []XenstoreEvent) iter.Seq[xsCommit] {
+	return func(yield func(xsCommit) bool) {
+		txns := xsTxns(evs)
+		for i, e := range evs {
+			c := xsCommit{ev: e}
+			switch {
+			case e.Req.Op == xenstore.OpTxStart:
+				c.txn, c.start = txns[e.Tid], true
+				if c.txn == nil {
+					continue
+				}
+			case e.Tid == 0:
+			case e.Req.Op == xenstore.OpTxEnd:
+				if c.txn = txns[e.Tid]; c.txn == nil || c.txn.end != i {
+					continue
+				}
+			default:
+				continue
+			}
+			if !yield(c) {
+				return
+			}
+		}
+	}
+}
+
 // XenstoreSerialReplay is the serial-replay oracle. It applies, in the
 // order the server executed them, every non-transactional request and
 // every committed transaction (at its end) to the reference tree, starting
@@ -160,25 +202,21 @@ func xsTxns(evs []XenstoreEvent) map[int]*xsTxn {
 // on a request the server recorded in no lowpath is classified as
 // XenstoreKindUntracked.
 func XenstoreSerialReplay(init *xenstore.Store, evs []XenstoreEvent, final *XenstoreFinalState) *sim.Finding {
-	txns := xsTxns(evs)
 	ref := init.Clone()
 	snap := map[int]*xenstore.Store{}
-	for i, e := range evs {
+	for c := range xsCommits(evs) {
+		e, t := c.ev, c.txn
 		switch {
-		case e.Req.Op == xenstore.OpTxStart:
-			if t := txns[e.Tid]; t != nil && t.outcome == XenstoreReadOnly {
-				snap[e.Tid] = ref.Clone()
+		case c.start:
+			if t.outcome == XenstoreReadOnly {
+				snap[t.tid] = ref.Clone()
 			}
-		case e.Tid == 0:
+		case t == nil:
 			if got := ref.Apply(e.Dom, e.Req); !xsSame(e.Req, got, e.Resp) {
 				return &sim.Finding{Kind: XenstoreKindSerialReplay, Step: e.Step, Actor: fmt.Sprintf("client%d", e.Client),
 					Message: fmt.Sprintf("serial replay: client %d request %s saw %s; in commit order the reference answers %s", e.Client, e.Req, e.Resp, got)}
 			}
-		case e.Req.Op == xenstore.OpTxEnd:
-			t := txns[e.Tid]
-			if t == nil || t.end != i {
-				continue
-			}
+		default:
 			if f := xsReplayEnd(t, e, ref, snap); f != nil {
 				return f
 			}

@@ -33,19 +33,14 @@ func XenstoreWatchOracle(init *xenstore.Store, evs []XenstoreEvent, watches []Xe
 		}
 		ws = append(ws, xsWatch{XenstoreWatch: w, path: p})
 	}
-	txns := xsTxns(evs)
 	ref := init.Clone()
-	for i, e := range evs {
-		var dom int
-		var reqs []xenstore.Request
+	for c := range xsCommits(evs) {
+		e, t := c.ev, c.txn
+		dom, reqs := e.Dom, []xenstore.Request{e.Req}
 		switch {
-		case e.Tid == 0 && e.Req.Op != xenstore.OpTxStart && e.Req.Op != xenstore.OpTxEnd:
-			dom, reqs = e.Dom, []xenstore.Request{e.Req}
-		case e.Req.Op == xenstore.OpTxEnd:
-			t := txns[e.Tid]
-			if t == nil || t.end != i {
-				continue
-			}
+		case c.start:
+			continue
+		case t != nil:
 			if !t.applied() {
 				if len(e.Fired) > 0 {
 					return &sim.Finding{Kind: XenstoreKindWatch, Step: e.Step, Actor: fmt.Sprintf("client%d", e.Client),
@@ -53,14 +48,10 @@ func XenstoreWatchOracle(init *xenstore.Store, evs []XenstoreEvent, watches []Xe
 				}
 				continue
 			}
-			if t.outcome == XenstoreReadOnly {
-				reqs = nil // read-only: nothing applied, nothing fired
-			} else {
+			dom, reqs = t.dom, nil // read-only: nothing applied, nothing fired
+			if t.outcome != XenstoreReadOnly {
 				reqs, _, _ = t.effective()
 			}
-			dom = t.dom
-		default:
-			continue
 		}
 		// The permissions before the commit, at the paths the rules may
 		// look at there: rm'd nodes and the watches below them, setperms'd
@@ -68,7 +59,7 @@ func XenstoreWatchOracle(init *xenstore.Store, evs []XenstoreEvent, watches []Xe
 		// parent. Copying them is cheaper than cloning the tree.
 		before := xsPermsBefore(ref, ws, dom, reqs, e.Fired)
 		var wrote []bool
-		if e.Tid == 0 {
+		if t == nil {
 			_, w := ref.ApplyWrites(dom, reqs[0])
 			wrote = []bool{w}
 		} else {

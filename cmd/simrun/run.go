@@ -78,7 +78,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.params.XidErrors, "xid-errors", false, "let group_log_xid fail, as the strategy chooses (group commit)")
 	fs.IntVar(&f.params.VMs, "vms", 0, "simulated VMs (xenstore replay: the toolstack workload instead of the random one)")
 	fs.Uint64Var(&f.params.WorkloadSeed, "workload-seed", 0, "generator seed of one random xenstore workload for every execution (0: each execution draws its own workload, recorded in its trace)")
-	fs.StringVar(&f.params.Workload, "workload", "", "a fixed xenstore workload by name instead of the toolstack or random one: write-skew (the untracked result's two transactions)")
+	fs.StringVar(&f.params.Workload, "workload", "", "a fixed xenstore workload by name instead of the toolstack or random one: write-skew (the untracked result's two transactions), hostile (seed scenario 16, XSA-206: a guest writing in the toolstack's read set)")
 	fs.BoolVar(&f.oracles, "oracles", true, "record the history and run the protocol's oracles (xenstore replay: -oracles=false for measurements at scale)")
 	fs.StringVar(&f.strategy, "strategy", "pct", "strategy: random, pct, pos, surw, mix, dfs or dpor, with parameters as in pct:depth=4,steps=200 or dfs:bound=2")
 	fs.IntVar(&f.depth, "depth", 3, "PCT bug depth d")

@@ -66,6 +66,10 @@ type Client struct {
 // Dom returns the client's domain.
 func (c *Client) Dom() int { return c.conn.Dom }
 
+// Sleep holds the client for d of virtual time: its own work between
+// requests, which takes no server time.
+func (c *Client) Sleep(d sim.Duration) { c.s.x.Sleep(d) }
+
 func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xenstore.Response {
 	x := c.s.x
 	var resp xenstore.Response

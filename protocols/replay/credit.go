@@ -113,8 +113,17 @@ func (s *Server) record(c Conn, before snapshot) {
 // blame is transaction_replay's judge_and_sentence after a failed replay:
 // every other connection with a commit since the transaction started on
 // whose before-store the transaction's requests answer as they did and on
-// whose after-store they do not loses a point of its domain's credit, once
-// per failed replay.
+// whose after-store they do not loses a point of its domain's credit.
+//
+// The charge is once per guilty connection per failed replay, as in
+// oxenstored: History.filter_connections folds over the records newest
+// first and skips a connection already in its table (Hashtbl.mem) before
+// judging the record, and judge_and_sentence punishes the record's
+// connection (Connection.decr_conflict_credit, which charges that
+// connection's domain). So a connection with several guilty commits pays
+// one point, and two guilty connections of one domain cost it two; the
+// victim's own connection is ignored (~ignore:c). TestBlameOncePerConnection
+// pins all three.
 func (s *Server) blame(t *txn, c Conn) {
 	if !s.variant.credits() {
 		return
@@ -138,7 +147,7 @@ func (s *Server) blame(t *txn, c Conn) {
 // canApplyOn re-runs the transaction's requests on a copy of a store and
 // reports whether every response is as recorded.
 func (s *Server) canApplyOn(t *txn, c Conn, st snapshot) bool {
-	trial := &txn{conn: c.ID, hist: s.hist}
+	trial := &txn{conn: c.ID, variant: s.variant}
 	tst := store{root: st.root, quota: st.quota.clone(), seq: &s.seq}
 	for _, op := range t.ops {
 		if !s.equal(op.Resp, trial.exec(&tst, c.Dom, op.Req)) {

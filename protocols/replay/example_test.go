@@ -75,3 +75,21 @@ func ExampleServer_Quota() {
 	// merged: quota map[0:3 1:1], owned map[0:3 1:1]
 	// merged: quota map[0:3 1:1], owned map[0:3]
 }
+
+// Seed scenario 16 with its guest writing every 50 ms: a toolstack that
+// holds each transaction open 60 ms sees a write in every attempt, and
+// gives up with conflict credit as without it (see TestHostilePaced).
+func ExampleHostilePaced() {
+	for _, v := range []replay.Variant{replay.Replay, replay.NoConflictCredit} {
+		w := replay.HostilePaced(1, 2, replay.ConflictRefill, 60*sim.Millisecond)
+		cfg := replay.Config{RetryBound: replay.HostileRetryBound, Cost: replay.ReferenceCost()}
+		rep, err := sim.Explore(replay.ScenarioFor(v, w, cfg), sim.Options{Runs: 1, Seed: 1})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(v, rep.Kinds())
+	}
+	// Output:
+	// replay [livelock]
+	// no-conflict-credit [livelock]
+}

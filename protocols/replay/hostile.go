@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/simrun/simrun/model/xenstore"
+	"github.com/simrun/simrun/sim"
 )
 
 // HostileRetryBound is the liveness bound of the hostile workload: with
@@ -25,7 +26,14 @@ const HostileRetryBound = 20
 // then lets it write once per ConflictRefill (50 ms): the rate at which
 // seed scenario 16's guest writes, against toolstack transactions of a
 // few milliseconds.
-func Hostile(txns, reads int) Workload {
+func Hostile(txns, reads int) Workload { return HostilePaced(txns, reads, 0, 0) }
+
+// HostilePaced is Hostile with time in it: the guest waits pace between
+// its writes ("every 50 ms", as seed scenario 16 words it), and the
+// toolstack keeps each transaction open for hold between its reads and
+// its write (its own work, at no server time). Zero durations are
+// Hostile's back-to-back clients.
+func HostilePaced(txns, reads int, pace, hold sim.Duration) Workload {
 	w := Workload{Name: "hostile", Setup: []xenstore.Request{
 		{Op: xenstore.OpMkdir, Path: "/vm"},
 		{Op: xenstore.OpSetPerms, Path: "/vm", Value: xenstore.MakePerms(1, xenstore.AccessNone)},
@@ -41,6 +49,9 @@ func Hostile(txns, reads int) Workload {
 					for i := range reads {
 						t.Do(xenstore.Request{Op: xenstore.OpRead, Path: fmt.Sprintf("/vm/k%d", i)})
 					}
+					if hold > 0 {
+						c.Sleep(hold)
+					}
 					t.Do(xenstore.Request{Op: xenstore.OpWrite, Path: fmt.Sprintf("/tool/vm%d", n), Value: "started"})
 				})
 			}
@@ -48,6 +59,9 @@ func Hostile(txns, reads int) Workload {
 		}},
 		{Name: "hostile", Dom: 1, Run: func(c *Client) {
 			for n := 1; !done && n <= txns*(HostileRetryBound+1)*(reads+2); n++ {
+				if pace > 0 {
+					c.Sleep(pace)
+				}
 				c.Do(xenstore.Request{Op: xenstore.OpWrite, Path: fmt.Sprintf("/vm/k%d", n%reads), Value: strconv.Itoa(n)})
 			}
 		}},

@@ -101,10 +101,35 @@ func TestRegistryScenarioErrors(t *testing.T) {
 		{"replay", "toolstack", 0, RandomConfig{}, "unknown workload"},
 		{"replay", "write-skew", 2, RandomConfig{}, "is fixed"},
 		{"replay", "write-skew", 0, RandomConfig{Clients: 2}, "is fixed"},
+		{"replay", "hostile", 0, RandomConfig{Seed: 3}, "is fixed"},
 	} {
 		_, err := RegistryScenario(c.variant, c.workload, c.vms, c.random, false, Cost{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s workload=%q vms=%d %+v: error %v, want one mentioning %q", c.variant, c.workload, c.vms, c.random, err, c.want)
 		}
+	}
+}
+
+// TestRegistryHostile: `simrun run -workload hostile` runs seed scenario
+// 16 (XSA-206) for any variant, so that the command line shows both sides
+// of the liveness oracle: replay, with conflict credit, commits within
+// HostileRetryBound under every schedule tried, and no-conflict-credit
+// livelocks. Budget: 300 PCT executions each, with the reference cost
+// (the server's first-come-first-served queue, as on the command line).
+func TestRegistryHostile(t *testing.T) {
+	for _, tc := range []struct {
+		v    Variant
+		want sim.Kind
+	}{{Replay, sim.Clean}, {NoConflictCredit, sim.Livelock}} {
+		s, err := RegistryScenario(string(tc.v), "hostile", 0, RandomConfig{}, false, ReferenceCost())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := sim.Explore(s, sim.Options{Runs: 300, Seed: 1, Strategy: scheduler.NewPCT(1, 3, 200)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		expectEveryRun(t, tc.v, rep, tc.want)
+		t.Logf("%s: %v in %d executions", tc.v, rep.Counts, rep.Runs)
 	}
 }

@@ -343,8 +343,9 @@ var SimVariants = []sim.Variant{
 var faithfulKinds = []sim.Kind{checkers.XenstoreKindUntracked, checkers.XenstoreKindQuota, checkers.XenstoreKindWatch}
 
 // RegistryScenario is the command line's scenario: workload, if not
-// empty, names a fixed workload ("write-skew", the only one), which no
-// other parameter shapes; vms > 0 runs the
+// empty, names a fixed workload, which no other parameter shapes:
+// "write-skew", or "hostile" (seed scenario 16, with the liveness bound
+// HostileRetryBound); vms > 0 runs the
 // toolstack workload with that many VMs; vms == 0 runs a random workload
 // shaped by random (zero fields take RandomConfig's defaults: 3 clients, 3
 // units of up to 3 requests over 3 keys; domains 0 and 1 alternate, but
@@ -361,10 +362,14 @@ func RegistryScenario(variant, workload string, vms int, random RandomConfig, un
 		return nil, err
 	}
 	switch {
-	case workload != "" && workload != "write-skew":
-		return nil, fmt.Errorf("replay: unknown workload %q (known: write-skew; -vms runs the toolstack workload, and without it a random one)", workload)
+	case workload != "" && workload != "write-skew" && workload != "hostile":
+		return nil, fmt.Errorf("replay: unknown workload %q (known: write-skew, hostile; -vms runs the toolstack workload, and without it a random one)", workload)
 	case workload != "" && (vms != 0 || random != RandomConfig{}):
 		return nil, fmt.Errorf("replay: workload %s is fixed: -vms, -threads, -txns and -workload-seed do not apply to it", workload)
+	case workload == "hostile":
+		// Seed scenario 16 for any variant: the conflict credit's side of
+		// XSA-206 (replay: clean) beside no-conflict-credit's livelock.
+		return Scenario(v, Config{Workload: workload, RetryBound: HostileRetryBound, Unchecked: unchecked, Cost: cost})
 	case workload != "":
 		return Scenario(v, Config{Workload: workload, Unchecked: unchecked, Cost: cost})
 	}

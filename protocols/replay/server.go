@@ -85,27 +85,6 @@ func ParseVariant(s string) (Variant, error) {
 // Faithful reports whether v models oxenstored as released.
 func (v Variant) Faithful() bool { return v == MergeOnly || v == Replay }
 
-// history is the set of historical bugs a variant puts back.
-type history struct {
-	quotaLostOnMerge      bool
-	quotaMergeNotFound    bool
-	maxrequestsUnrecorded bool
-	mkdirMarksPath        bool
-	lsInsertionOrder      bool
-	watchUnfiltered       bool
-}
-
-func (v Variant) history() history {
-	return history{
-		quotaLostOnMerge:      v == QuotaLostOnMerge,
-		quotaMergeNotFound:    v == QuotaMergeNotFound,
-		maxrequestsUnrecorded: v == MaxrequestsUnrecorded,
-		mkdirMarksPath:        v == MkdirMarksPath,
-		lsInsertionOrder:      v == LsInsertionOrder,
-		watchUnfiltered:       v == WatchUnfiltered,
-	}
-}
-
 // replays reports whether v replays a conflicting transaction.
 func (v Variant) replays() bool { return v != MergeOnly }
 
@@ -144,7 +123,6 @@ type Conn struct {
 // visible step.
 type Server struct {
 	variant Variant
-	hist    history
 	canon   store
 	txns    map[int]*txn // open transactions by tid
 	nextTid int
@@ -170,7 +148,7 @@ type watch struct {
 // NewServer returns a server of variant v holding an empty tree, with
 // quota-maxrequests at DefaultMaxRequests.
 func NewServer(v Variant) *Server {
-	s := &Server{variant: v, hist: v.history(), txns: map[int]*txn{}, nextTid: 1, maxRequests: DefaultMaxRequests,
+	s := &Server{variant: v, txns: map[int]*txn{}, nextTid: 1, maxRequests: DefaultMaxRequests,
 		conflict: credit{credit: map[int]float64{}}}
 	s.canon = store{root: newRoot(), quota: quota{}, seq: &s.seq}
 	return s
@@ -240,11 +218,11 @@ func (s *Server) Handle(c Conn, tid int, req xenstore.Request) (xenstore.Respons
 		if req.Op == xenstore.OpTxEnd {
 			return xenstore.Error(xenstore.ENOENT), Result{}
 		}
-		t := &txn{conn: c.ID, hist: s.hist}
+		t := &txn{conn: c.ID, variant: s.variant}
 		before := snapshot{s.canon.root, s.canon.quota.clone()}
 		resp := t.exec(&s.canon, c.Dom, req)
 		var res Result
-		if t.wops > 0 {
+		if t.wrote() {
 			res.Fired = s.fire(t.paths, before.root, s.canon.root) // reply_ack's process_watch
 		}
 		if req.Op.Writes() {
@@ -257,20 +235,15 @@ func (s *Server) Handle(c Conn, tid int, req xenstore.Request) (xenstore.Respons
 		return xenstore.Error(xenstore.ENOENT), Result{} // Connection.get_transaction: Not_found
 	}
 	// check_quota_exn: since XSA-326 before the request runs, the
-	// transaction end included; before it, only when recording it.
-	limited := func() bool {
-		return c.Dom != 0 && s.maxRequests >= 0 && (t.quotaReached || len(t.ops) >= s.maxRequests)
-	}
-	if !s.hist.maxrequestsUnrecorded && limited() {
-		t.quotaReached = true
-		s.stats.EQuota++
+	// transaction end included; before it (maxrequests-unrecorded) only
+	// after the request ran, when recording it.
+	late := s.variant == MaxrequestsUnrecorded
+	if !late && s.overMaxRequests(t, c) {
 		return xenstore.Error(xenstore.EQUOTA), Result{}
 	}
 	if req.Op == xenstore.OpTxEnd {
 		resp, res := s.end(t, c, req.Value)
-		if s.hist.maxrequestsUnrecorded && limited() {
-			t.quotaReached = true
-			s.stats.EQuota++
+		if late && s.overMaxRequests(t, c) {
 			resp = xenstore.Error(xenstore.EQUOTA) // the end ran: committed or not
 		}
 		return resp, res
@@ -279,9 +252,7 @@ func (s *Server) Handle(c Conn, tid int, req xenstore.Request) (xenstore.Respons
 	recs := t.recs
 	resp := t.exec(&st, c.Dom, req)
 	t.root = st.root
-	if s.hist.maxrequestsUnrecorded && limited() {
-		t.quotaReached = true
-		s.stats.EQuota++
+	if late && s.overMaxRequests(t, c) {
 		return xenstore.Error(xenstore.EQUOTA), Result{} // executed, not recorded
 	}
 	if t.recs == recs {
@@ -291,10 +262,23 @@ func (s *Server) Handle(c Conn, tid int, req xenstore.Request) (xenstore.Respons
 	return resp, Result{}
 }
 
+// overMaxRequests is check_quota_exn for a request of connection c in
+// transaction t: a domU's transaction that holds quota-maxrequests
+// recorded requests, or hit the limit before (quota_reached is sticky),
+// is refused with EQUOTA, counted here; dom0 is exempt.
+func (s *Server) overMaxRequests(t *txn, c Conn) bool {
+	if c.Dom == 0 || s.maxRequests < 0 || (!t.quotaReached && len(t.ops) < s.maxRequests) {
+		return false
+	}
+	t.quotaReached = true
+	s.stats.EQuota++
+	return true
+}
+
 // newTxn is Transaction.make: a private copy of the canonical root and
 // quota, and the quota as it was (orig) for the 3-way merge.
 func (s *Server) newTxn(id int, c Conn) *txn {
-	return &txn{id: id, conn: c.ID, full: true, hist: s.hist, oldroot: s.canon.root, root: s.canon.root,
+	return &txn{id: id, conn: c.ID, full: true, variant: s.variant, oldroot: s.canon.root, root: s.canon.root,
 		orig: s.canon.quota.clone(), mod: s.canon.quota.clone(), startCount: s.finishCount}
 }
 
@@ -313,7 +297,7 @@ func (s *Server) end(t *txn, c Conn, arg string) (xenstore.Response, Result) {
 	case !commit:
 		s.stats.Aborts++
 		return xenstore.Ack(), Result{Outcome: checkers.XenstoreAborted}
-	case t.wops == 0:
+	case !t.wrote():
 		s.stats.ReadOnly++ // never committed (b2a4105820)
 		return xenstore.Ack(), Result{Outcome: checkers.XenstoreReadOnly}
 	}
@@ -326,9 +310,7 @@ func (s *Server) end(t *txn, c Conn, arg string) (xenstore.Response, Result) {
 		return xenstore.Error(xenstore.ENOENT), Result{Outcome: out}
 	}
 	if out != checkers.XenstoreConflict {
-		s.stats.Commits++
-		s.record(c, snapshot{t.oldroot, t.orig})
-		res := Result{Outcome: out, Fired: s.fire(t.paths, t.oldroot, t.root)}
+		res := s.committed(t, c, Result{Outcome: out})
 		if out == checkers.XenstoreMerged && len(t.untracked) > 0 {
 			res.Untracked, res.After = t.untracked, s.Dump()
 		}
@@ -338,14 +320,23 @@ func (s *Server) end(t *txn, c Conn, arg string) (xenstore.Response, Result) {
 		return xenstore.Error(xenstore.EAGAIN), Result{Outcome: checkers.XenstoreConflict}
 	}
 	if resps, ok := s.replay(t, c); ok {
-		s.stats.Commits++
-		s.record(c, snapshot{t.oldroot, t.orig})
-		// process_watch runs on the original transaction: its paths,
-		// its oldroot and its private root, not the replay's.
-		return xenstore.Ack(), Result{Outcome: checkers.XenstoreReplayed, Replay: resps, Fired: s.fire(t.paths, t.oldroot, t.root)}
+		return xenstore.Ack(), s.committed(t, c, Result{Outcome: checkers.XenstoreReplayed, Replay: resps})
 	}
 	s.blame(t, c)
 	return xenstore.Error(xenstore.EAGAIN), Result{Outcome: checkers.XenstoreConflict}
+}
+
+// committed is do_transaction_end after a commit of t by connection c,
+// whether by the fast path, a merge or a replay: the commit is counted
+// and recorded in the history (record_commit, with t's start snapshot as
+// before), and the watches fire (process_watch) from the original
+// transaction's paths, oldroot and private root, even when a replay
+// committed other roots. It returns res with the events fired.
+func (s *Server) committed(t *txn, c Conn, res Result) Result {
+	s.stats.Commits++
+	s.record(c, snapshot{t.oldroot, t.orig})
+	res.Fired = s.fire(t.paths, t.oldroot, t.root)
+	return res
 }
 
 // commit is Transaction.commit: the fast path when the canonical root is
@@ -357,7 +348,7 @@ func (s *Server) end(t *txn, c Conn, arg string) (xenstore.Response, Result) {
 func (s *Server) commit(t *txn) (checkers.XenstoreOutcome, *errNotFound) {
 	cur := s.canon.root
 	if t.oldroot == cur {
-		if t.wops > 0 {
+		if t.wrote() {
 			s.canon.root, s.canon.quota = t.root, t.mod
 		}
 		s.stats.FastPath++
@@ -374,8 +365,8 @@ func (s *Server) commit(t *txn) (checkers.XenstoreOutcome, *errNotFound) {
 		if n := lookup(t.root, t.writeLow.path); n != nil {
 			if root, e := setNode(cur, t.writeLow.path, n); e == ok {
 				s.canon.root = root
-				if !s.hist.quotaLostOnMerge { // before f9cff088f4 the quota stayed as it was
-					if nf := merge(t.orig, t.mod, s.canon.quota, s.hist.quotaMergeNotFound); nf != nil {
+				if s.variant != QuotaLostOnMerge { // before f9cff088f4 the quota stayed as it was
+					if nf := merge(t.orig, t.mod, s.canon.quota, s.variant == QuotaMergeNotFound); nf != nil {
 						return checkers.XenstoreMerged, nf
 					}
 				}
@@ -468,7 +459,7 @@ func (s *Server) replay(t *txn, c Conn) ([]xenstore.Response, bool) {
 		return nil, false
 	}
 	rt.root = st.root
-	if rt.wops > 0 {
+	if rt.wrote() {
 		s.canon.root, s.canon.quota = rt.root, rt.mod // Transaction.commit's fast path
 	}
 	return resps, true
@@ -501,7 +492,7 @@ func (s *Server) fire(paths []wpath, oldroot, newroot *node) []checkers.Xenstore
 			default:
 				continue
 			}
-			if s.hist.watchUnfiltered || canFire(w.conn.Dom, p, old, root) {
+			if s.variant == WatchUnfiltered || canFire(w.conn.Dom, p, old, root) {
 				out = append(out, checkers.XenstoreWatchEvent{Conn: w.conn.ID, Dom: w.conn.Dom, Path: xenstore.JoinPath(p)})
 			}
 		}

@@ -47,17 +47,18 @@ func (t *txn) record(l *lowpath, p []string) {
 // txn is oxenstored's Transaction.t. A non-transactional request runs in a
 // txn with full=false whose store is the canonical one.
 type txn struct {
-	id       int
-	conn     int
-	full     bool
-	hist     history
+	id   int
+	conn int
+	full bool
+	// variant is the server's: the historical variants mkdir-marks-path
+	// and ls-insertion-order change how a request runs.
+	variant  Variant
 	oldroot  *node // the canonical root when the transaction started
 	root     *node // the transaction's private root
 	orig     quota // Transaction.quota: the canonical quota when it started
 	mod      quota // the private store's quota
 	readLow  lowpath
 	writeLow lowpath
-	wops     int // successful writes: len(Transaction.paths), for is_read_only
 	// paths is Transaction.paths: the successful writes, in order, from
 	// which watches fire after the commit.
 	paths []wpath
@@ -81,9 +82,12 @@ type wpath struct {
 
 // addWop is Transaction.add_wop.
 func (t *txn) addWop(op xenstore.Op, p []string) {
-	t.wops++
 	t.paths = append(t.paths, wpath{op: op, path: p})
 }
+
+// wrote reports whether a request of t wrote: the negation of
+// Transaction.is_read_only, which looks at paths.
+func (t *txn) wrote() bool { return len(t.paths) > 0 }
 
 // store is where a request applies: a transaction's private root and
 // quota, or the server's canonical ones. seq numbers created nodes for the
@@ -160,7 +164,7 @@ func (t *txn) read(st *store, dom int, op xenstore.Op, p []string) xenstore.Resp
 		return xenstore.Reply("")
 	}
 	children := n.children
-	if t.hist.lsInsertionOrder {
+	if t.variant == LsInsertionOrder {
 		// Before 3068dfd641 children were a list in insertion order: a
 		// node removed and created again is listed last.
 		children = slices.SortedStableFunc(slices.Values(children), func(a, b *node) int { return a.seq - b.seq })
@@ -214,7 +218,7 @@ func (t *txn) mkdir(st *store, dom int, p []string, watch bool) errno {
 		}
 		st.root = root
 	}
-	if t.hist.mkdirMarksPath {
+	if t.variant == MkdirMarksPath {
 		t.record(&t.writeLow, p) // before 45dee7d92b: the path itself
 	} else {
 		t.record(&t.writeLow, xenstore.Parent(p)) // the parent since 45dee7d92b
