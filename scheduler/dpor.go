@@ -48,12 +48,21 @@ type DPOR struct {
 	frames    []dporFrame
 	pos       int
 	blocked   int  // frame index at which the execution became sleep-blocked, or -1
+	blockStep int  // the step at which it did: races after it are not looked for
 	cut       bool // blocked by the bound, not by sleep sets
 	started   bool
 	done      bool
 	redundant int
 	taken     bool // Take handed out the root task
 	err       string
+
+	// Splitting (see "Tasks" in the type's doc). split is the number of
+	// leading branching decisions whose alternatives become tasks; only a
+	// fork splits, so a DPOR driven directly explores everything itself.
+	split  int
+	forked bool
+	task   Task   // a fork's task: its prefix is replayed, never backtracked
+	out    []Task // tasks split off, for Spawned
 }
 
 // dporKey identifies an alternative of a Schedule decision: an actor's
@@ -88,10 +97,13 @@ type dporFrame struct {
 	sleep     []sleeper // Schedule: asleep on arrival
 	backtrack []dporKey
 	done      []sleeper // explored, with their labels and records
+
+	depth int  // branching decisions (two or more choices) before this one
+	fixed bool // part of the task's prefix, or split: never backtracked
 }
 
 // NewDPOR returns a DPOR search.
-func NewDPOR() *DPOR { return &DPOR{blocked: -1, bound: -1} }
+func NewDPOR() *DPOR { return NewBoundedDPOR(-1) }
 
 // NewBoundedDPOR returns a DPOR search that explores only executions with
 // at most bound preemptions, counted as DFS counts them (a switch away from
@@ -110,7 +122,9 @@ func NewDPOR() *DPOR { return &DPOR{blocked: -1, bound: -1} }
 // DPOR search can miss an execution that DFS with the same bound runs. Use
 // it to find bugs and to check larger configurations; only an unbounded
 // DPOR or DFS search verifies.
-func NewBoundedDPOR(bound int) *DPOR { return &DPOR{blocked: -1, bound: bound} }
+func NewBoundedDPOR(bound int) *DPOR {
+	return &DPOR{blocked: -1, bound: bound, split: DefaultDPORSplit}
+}
 
 // Bound returns the preemption bound (< 0: none).
 func (s *DPOR) Bound() int { return s.bound }
@@ -182,41 +196,130 @@ func (s *DPOR) Next(d *Decision) int {
 	if s.blocked >= 0 {
 		return 0 // past a sleep-blocked state: nothing to learn
 	}
+	if i := s.sleptAt(d.Path, d.Step); i >= 0 {
+		s.block(i)
+		return 0
+	}
 	f := dporFrame{kind: d.Kind, step: d.Step, n: n}
-	if k := len(s.frames); k > 0 {
+	k := len(s.frames)
+	if k > 0 {
 		p := &s.frames[k-1]
 		f.pre = p.pre + p.chosenCost()
+		f.depth = p.depth
+		if p.n > 1 {
+			f.depth++
+		}
 	}
+	prefixed := k < len(s.task.Prefix)
+	if prefixed {
+		f.fixed, f.chosen = true, s.task.Prefix[k]
+		if f.chosen >= n {
+			if s.err == "" {
+				s.err = "dpor: a task's decision prefix does not fit the scenario (the scenario is not deterministic) at decision " + strconv.Itoa(d.Index)
+			}
+			f.chosen = n - 1
+		}
+	}
+	splits := !prefixed && s.forked && f.depth < s.split && n > 1
 	if d.Kind == Schedule {
 		f.choices = append([]Choice(nil), d.Choices...)
 		f.curOK = currentFirst(d)
 		f.sleep = s.sleepAt(d)
-		f.chosen = -1
-		over := false
-		for i, c := range f.choices {
-			if asleep(f.sleep, c) {
-				continue
+		if prefixed {
+			// The alternatives before the task's own were handed out as
+			// tasks of their own: explored, so they sleep below it.
+			// Whether they record history is not known here; assuming
+			// they do only wakes them sooner.
+			for _, c := range f.choices[:f.chosen] {
+				if s.splitAlt(&f, c) {
+					f.done = append(f.done, sleeper{c, true})
+				}
 			}
-			if !s.fits(&f, keyOf(c)) {
-				over = true
-				continue
+		} else {
+			f.chosen = -1
+			over := false
+			for i, c := range f.choices {
+				if asleep(f.sleep, c) {
+					continue
+				}
+				if !s.fits(&f, keyOf(c)) {
+					over = true
+					if splits {
+						s.pruned++ // a split frame's alternative left out
+					}
+					continue
+				}
+				f.chosen = i
+				break
 			}
-			f.chosen = i
-			break
-		}
-		if f.chosen < 0 && over {
-			s.pruned++ // every awake alternative exceeds the bound: cut off
-			s.cut = true
-		}
-		if f.chosen < 0 {
-			s.blocked = len(s.frames)
-			s.frames = append(s.frames, f)
-			return 0
+			if f.chosen < 0 && over {
+				if !splits {
+					s.pruned++ // every awake alternative exceeds the bound: cut off
+				}
+				s.cut = true
+			}
+			if f.chosen < 0 {
+				s.block(f.step)
+				s.frames = append(s.frames, f)
+				return 0
+			}
 		}
 		f.backtrack = append(f.backtrack, keyOf(f.choices[f.chosen]))
 	}
+	if splits {
+		s.give(&f)
+	}
 	s.frames = append(s.frames, f)
 	return f.chosen
+}
+
+// splitAlt reports whether a split frame f explores the alternative c: it
+// is awake and within the bound.
+func (s *DPOR) splitAlt(f *dporFrame, c Choice) bool {
+	return !asleep(f.sleep, c) && s.fits(f, keyOf(c))
+}
+
+// give hands out the alternatives of the split frame f after the one it
+// takes (awake and within the bound, for a Schedule decision; every one
+// otherwise) as tasks, and fixes f: no race backtracks to it. It runs on
+// the first execution that reaches f, before f is appended.
+func (s *DPOR) give(f *dporFrame) {
+	f.fixed = true
+	k := len(s.frames)
+	for i := f.chosen + 1; i < f.n; i++ {
+		if f.kind == Schedule && !s.splitAlt(f, f.choices[i]) {
+			if !asleep(f.sleep, f.choices[i]) {
+				s.pruned++
+			}
+			continue
+		}
+		prefix := make([]int, k+1)
+		for j := range k {
+			prefix[j] = s.frames[j].chosen
+		}
+		prefix[k] = i
+		s.out = append(s.out, Task{Prefix: prefix})
+	}
+}
+
+// block records that the execution became sleep-blocked at step i: every
+// decision after it is left to the runtime (choice 0) and forgotten.
+func (s *DPOR) block(i int) {
+	s.blocked, s.blockStep = len(s.frames), i
+}
+
+// sleptAt returns the first step before step to, after the last Schedule
+// decision, that ran a step asleep there, or -1. Only a forced step (the
+// one enabled step) can: the decisions choose awake steps. It is what
+// makes an execution of a split task redundant where one DPOR task would
+// not have run it: an alternative handed out at a split decision puts the
+// ones before it to sleep, and a sleeping actor may be the only one left.
+func (s *DPOR) sleptAt(p *Path, to int) int {
+	if p == nil {
+		return -1
+	}
+	_, i := s.sleepWalk(p, to)
+	return i
 }
 
 func asleep(sl []sleeper, c Choice) bool {
@@ -233,6 +336,17 @@ func asleep(sl []sleeper, c Choice) bool {
 // previous Schedule decision, plus the steps explored there before the
 // current one, less those dependent with any step executed since.
 func (s *DPOR) sleepAt(d *Decision) []sleeper {
+	if d.Path == nil {
+		return nil
+	}
+	sl, _ := s.sleepWalk(d.Path, d.Step)
+	return sl
+}
+
+// sleepWalk computes the sleep set at step to of p, as sleepAt, and the
+// first step since the previous Schedule decision that ran a sleeping step
+// (-1 if none; the sleep set is then meaningless).
+func (s *DPOR) sleepWalk(p *Path, to int) ([]sleeper, int) {
 	var prev *dporFrame
 	for k := len(s.frames) - 1; k >= 0; k-- {
 		if s.frames[k].kind == Schedule {
@@ -240,8 +354,8 @@ func (s *DPOR) sleepAt(d *Decision) []sleeper {
 			break
 		}
 	}
-	if prev == nil || d.Path == nil {
-		return nil
+	if prev == nil || prev.chosen < 0 {
+		return nil, -1
 	}
 	cands := make([]sleeper, 0, len(prev.sleep)+len(prev.done))
 	cands = append(cands, prev.sleep...)
@@ -252,22 +366,26 @@ func (s *DPOR) sleepAt(d *Decision) []sleeper {
 		}
 	}
 	if len(cands) == 0 {
-		return nil
+		return nil, -1
 	}
-	steps, recs := d.Path.Steps, d.Path.Records
-	out := cands[:0]
-	for _, t := range cands {
-		ok := true
-		for i := prev.step; i < d.Step && i < len(steps) && ok; i++ {
-			if Dependent(t.c, steps[i], t.rec, recorded(recs, i)) {
-				ok = false
+	steps, recs := p.Steps, p.Records
+	for i := prev.step; i < to && i < len(steps) && len(cands) > 0; i++ {
+		k, rec := keyOf(steps[i]), recorded(recs, i)
+		out := cands[:0]
+		for _, t := range cands {
+			if keyOf(t.c) == k {
+				return nil, i
+			}
+			if !Dependent(t.c, steps[i], t.rec, rec) {
+				out = append(out, t)
 			}
 		}
-		if ok {
-			out = append(out, t)
-		}
+		cands = out
 	}
-	return out
+	if len(cands) == 0 {
+		return nil, -1
+	}
+	return cands, -1
 }
 
 // recorded reports whether step i is in the ascending list recs.
@@ -343,12 +461,17 @@ func (s *DPOR) End(p *Path) {
 		}
 		s.frames = s.frames[:s.pos]
 	}
+	if s.blocked < 0 {
+		if i := s.sleptAt(p, len(p.Steps)); i >= 0 {
+			s.block(i)
+		}
+	}
 	limit := len(p.Steps)
 	if s.blocked >= 0 {
 		if !s.cut {
 			s.redundant++
 		}
-		limit = min(limit, s.frames[s.blocked].step)
+		limit = min(limit, s.blockStep)
 		s.frames = s.frames[:s.blocked]
 	}
 	// Remember what each explored step was, for sleep sets.
@@ -390,6 +513,11 @@ func (s *DPOR) races(p *Path, limit int) {
 			return // a forced step: nothing else was enabled
 		}
 		f := &s.frames[k]
+		if f.fixed {
+			// Every alternative of a fixed frame is a task of its own,
+			// or was one of the task this fork explores.
+			return
+		}
 		want := keyOf(next)
 		for _, c := range f.choices {
 			if keyOf(c) == want {
@@ -431,10 +559,10 @@ func (s *DPOR) switchPoint(k int, want dporKey) {
 		}
 		j = i
 	}
-	if j == k {
+	f := &s.frames[j]
+	if j == k || f.fixed {
 		return
 	}
-	f := &s.frames[j]
 	for _, c := range f.choices {
 		if keyOf(c) == want {
 			f.addBacktrack(want)
@@ -456,6 +584,9 @@ func (f *dporFrame) addBacktrack(k dporKey) {
 func (s *DPOR) backtrack() bool {
 	for k := len(s.frames) - 1; k >= 0; k-- {
 		f := &s.frames[k]
+		if f.fixed {
+			break // the task's root: what lies above belongs to other tasks
+		}
 		if f.kind != Schedule {
 			if f.chosen+1 < f.n {
 				f.chosen++
@@ -505,8 +636,23 @@ func (s *DPOR) explored(f *dporFrame, k dporKey) bool {
 // Info implements Strategy.
 func (s *DPOR) Info() Info { return Info{Name: NameDPOR, Bound: boundSpec(s.bound)} }
 
-// Take implements Splitter: DPOR is one task (its backtrack sets cross
-// subtrees), explored by one worker.
+// DefaultDPORSplit is the number of leading branching decisions whose
+// alternatives a DPOR search hands out as tasks of their own (see DPOR,
+// "Tasks").
+const DefaultDPORSplit = 4
+
+// WithSplit sets the number of leading branching decisions whose
+// alternatives become tasks (0: the whole search is one task, as DPOR was
+// before it split) and returns s.
+func (s *DPOR) WithSplit(n int) *DPOR {
+	s.split = max(n, 0)
+	return s
+}
+
+// Split returns the number of leading branching decisions that split.
+func (s *DPOR) Split() int { return s.split }
+
+// Take implements Splitter: the root task, whose fork hands out the rest.
 func (s *DPOR) Take() (Task, bool) {
 	if s.taken {
 		return Task{}, false
@@ -515,8 +661,16 @@ func (s *DPOR) Take() (Task, bool) {
 	return Task{}, true
 }
 
-// Fork implements Splitter.
-func (s *DPOR) Fork(Task) Strategy { return NewBoundedDPOR(s.bound) }
+// Fork implements Splitter: a DPOR of the same configuration that explores
+// only t, splitting off the alternatives of the split decisions below t's
+// prefix (collected by Spawned).
+func (s *DPOR) Fork(t Task) Strategy {
+	return &DPOR{blocked: -1, bound: s.bound, split: s.split, forked: true, task: t}
+}
 
 // Spawned implements Splitter.
-func (s *DPOR) Spawned() []Task { return nil }
+func (s *DPOR) Spawned() []Task {
+	out := s.out
+	s.out = nil
+	return out
+}
