@@ -112,7 +112,6 @@ func TestHostileInputs(t *testing.T) {
 		{"pct-steps -1", append([]string{"run", "-pct-steps", "-1"}, lf...), "-pct-steps must be in"},
 		{"watchdog -1s", append([]string{"run", "-watchdog", "-1s"}, lf...), "-watchdog must not be negative"},
 		{"replay from after to", []string{"replay", "-from", "50", "-to", "10", "testdata/faithful.json"}, "-from 50 is after -to 10"},
-		{"dpor on workers", append([]string{"explore", "-dpor", "-workers", "2"}, lf...), "drop -workers"},
 		{"depth without pct", append([]string{"run", "-strategy", "random", "-depth", "3"}, lf...), "-depth is for PCT"},
 		{"max-spurious without spurious", append([]string{"explore", "-spurious=false", "-max-spurious", "2"}, lf...), "-max-spurious needs"},
 		{"runs negative", append([]string{"run", "-runs", "-1"}, lf...), "-runs must be in"},
