@@ -100,7 +100,7 @@ func TestDPORSplitRandomScenarios(t *testing.T) {
 // TestDPORSplitProtocols: on the group-commit variants at 2 threads (where
 // brute force does not finish), DPOR split into tasks on 2 workers reaches
 // the same terminal states (by whole history) and finding kinds as DPOR as
-// one task, and costs at most 30% more executions. Variants one-task DPOR
+// one task, and costs at most 2% more executions (counted; the probes are not). Variants one-task DPOR
 // does not finish within the budget are skipped.
 func TestDPORSplitProtocols(t *testing.T) {
 	if testing.Short() {
@@ -126,7 +126,7 @@ func TestDPORSplitProtocols(t *testing.T) {
 				opts.Runs = 1 << 30
 				got := exploreKeys(t, s, opts, scheduler.NewDPOR(), historyKey)
 				sameOutcome(t, "split DPOR vs one task", ref, got)
-				if 10*got.rep.Runs > 13*ref.rep.Runs {
+				if 100*got.rep.Runs > 102*ref.rep.Runs {
 					t.Errorf("split DPOR ran %d executions, one task %d", got.rep.Runs, ref.rep.Runs)
 				}
 				t.Logf("one task %d executions; split %d (%d redundant)", ref.rep.Runs, got.rep.Runs, got.rep.Redundant)
