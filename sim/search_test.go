@@ -91,10 +91,14 @@ func benchWorkers(b *testing.B, strat func() scheduler.Strategy, runs int) {
 
 // BenchmarkWorkers: 1 against 2 workers on lockfree/clear-before-enqueue at
 // 3 threads: exhaustive DFS with bound 2 (32196 executions; subtrees split
-// on demand), and 20000 random and PCT executions (seeds split).
+// on demand), bounded DPOR with bound 3 (32482 executions; split at its
+// first decisions), and 20000 random and PCT executions (seeds split).
 func BenchmarkWorkers(b *testing.B) {
 	b.Run("dfs2", func(b *testing.B) {
 		benchWorkers(b, func() scheduler.Strategy { return scheduler.NewDFS(2) }, 1<<30)
+	})
+	b.Run("dpor3", func(b *testing.B) {
+		benchWorkers(b, func() scheduler.Strategy { return scheduler.NewBoundedDPOR(3) }, 1<<30)
 	})
 	b.Run("random", func(b *testing.B) {
 		benchWorkers(b, func() scheduler.Strategy { return scheduler.NewRandom(1) }, 20000)
