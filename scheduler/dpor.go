@@ -223,9 +223,13 @@ func (s *DPOR) Next(d *Decision) int {
 	if s.blocked >= 0 {
 		return 0 // past a sleep-blocked state: nothing to learn
 	}
-	if i := s.sleptAt(d.Path, d.Step); i >= 0 {
-		s.block(i)
-		return 0
+	var sleep []sleeper
+	if d.Path != nil {
+		var i int
+		if sleep, i = s.sleepWalk(d.Path, d.Step); i >= 0 {
+			s.block(i)
+			return 0
+		}
 	}
 	f := dporFrame{kind: d.Kind, step: d.Step, n: n}
 	k := len(s.frames)
@@ -251,7 +255,7 @@ func (s *DPOR) Next(d *Decision) int {
 	if d.Kind == Schedule {
 		f.choices = append([]Choice(nil), d.Choices...)
 		f.curOK = currentFirst(d)
-		f.sleep = s.sleepAt(d)
+		f.sleep = sleep
 		if prefixed {
 			// The alternatives before the task's own were handed out as
 			// tasks of their own: explored, so they sleep below it, with
@@ -350,20 +354,6 @@ func (s *DPOR) block(i int) {
 	s.blocked, s.blockStep = len(s.frames), i
 }
 
-// sleptAt returns the first step before step to, after the last Schedule
-// decision, that ran a step asleep there, or -1. Only a forced step (the
-// one enabled step) can: the decisions choose awake steps. It is what
-// makes an execution of a split task redundant where one DPOR task would
-// not have run it: an alternative handed out at a split decision puts the
-// ones before it to sleep, and a sleeping actor may be the only one left.
-func (s *DPOR) sleptAt(p *Path, to int) int {
-	if p == nil {
-		return -1
-	}
-	_, i := s.sleepWalk(p, to)
-	return i
-}
-
 func asleep(sl []sleeper, c Choice) bool {
 	k := keyOf(c)
 	for _, t := range sl {
@@ -374,20 +364,15 @@ func asleep(sl []sleeper, c Choice) bool {
 	return false
 }
 
-// sleepAt computes the sleep set of the state of decision d: that of the
-// previous Schedule decision, plus the steps explored there before the
-// current one, less those dependent with any step executed since.
-func (s *DPOR) sleepAt(d *Decision) []sleeper {
-	if d.Path == nil {
-		return nil
-	}
-	sl, _ := s.sleepWalk(d.Path, d.Step)
-	return sl
-}
-
-// sleepWalk computes the sleep set at step to of p, as sleepAt, and the
-// first step since the previous Schedule decision that ran a sleeping step
-// (-1 if none; the sleep set is then meaningless).
+// sleepWalk computes the sleep set at step to of p: that of the previous
+// Schedule decision, plus the steps explored there before the current one,
+// less those dependent with any step executed since. It also returns the
+// first of those steps that ran a sleeping step, or -1 (the sleep set is
+// then meaningless). Only a forced step (the one enabled step, for which
+// no decision is asked) can, since decisions choose awake steps: it makes
+// the execution sleep-blocked. The split made that common: a task's
+// alternative at a split decision puts the ones before it to sleep, and a
+// sleeping actor may be the only one left.
 func (s *DPOR) sleepWalk(p *Path, to int) ([]sleeper, int) {
 	var prev *dporFrame
 	for k := len(s.frames) - 1; k >= 0; k-- {
@@ -518,8 +503,8 @@ func (s *DPOR) End(p *Path) {
 		s.frames = s.frames[:s.pos]
 	}
 	if s.blocked < 0 {
-		if i := s.sleptAt(p, len(p.Steps)); i >= 0 {
-			s.block(i)
+		if _, i := s.sleepWalk(p, len(p.Steps)); i >= 0 {
+			s.block(i) // a sleeping step ran after the last decision
 		}
 	}
 	limit := len(p.Steps)
