@@ -101,20 +101,20 @@ func TestDPORSplitRandomScenarios(t *testing.T) {
 // TestDPORSplitProtocols: on the group-commit variants at 2 threads (where
 // brute force does not finish), DPOR split into tasks on 2 workers reaches
 // the same terminal states (by whole history) and finding kinds as DPOR as
-// one task, and costs at most 2% more executions (counted; the probes are not). Variants one-task DPOR
-// does not finish within the budget are skipped.
+// one task, and costs at most 2% more counted executions (the probes are
+// not counted). Variants one-task DPOR does not finish within the budget
+// are skipped.
 func TestDPORSplitProtocols(t *testing.T) {
 	if testing.Short() {
 		t.Skip("explores the group-commit variants")
 	}
-	for _, name := range []string{"lockfree", "mutexqueue", "broadcast"} {
-		p, err := protocols.Lookup(name)
-		if err != nil {
-			t.Fatal(err)
+	for _, p := range protocols.All {
+		if !slices.Contains([]string{"lockfree", "mutexqueue", "broadcast"}, p.Name) {
+			continue // the group-commit families
 		}
 		for _, v := range p.Variants {
-			t.Run(name+"/"+v.Name, func(t *testing.T) {
-				_, s, _, err := protocols.Scenario(name, v.Name, smallParams)
+			t.Run(p.Name+"/"+v.Name, func(t *testing.T) {
+				_, s, _, err := protocols.Scenario(p.Name, v.Name, smallParams)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -365,19 +365,23 @@ func TestTraceNames(t *testing.T) {
 	}
 }
 
+// stripClock drops from -json output the lines that may differ between
+// runs of the same search: wall-clock fields and the paths of traces.
+func stripClock(s string) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, `"wall_seconds"`) || strings.Contains(l, `"runs_per_second"`) || strings.Contains(l, `"executions_per_second"`) ||
+			strings.Contains(l, `"trace"`) || strings.Contains(l, `"replay"`) {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
+}
+
 // -json bytes do not depend on the worker count (wall-clock fields aside).
 func TestJSONAcrossWorkers(t *testing.T) {
-	strip := func(s string) string {
-		var keep []string
-		for _, l := range strings.Split(s, "\n") {
-			if strings.Contains(l, `"wall_seconds"`) || strings.Contains(l, `"runs_per_second"`) || strings.Contains(l, `"executions_per_second"`) ||
-				strings.Contains(l, `"trace"`) || strings.Contains(l, `"replay"`) {
-				continue
-			}
-			keep = append(keep, l)
-		}
-		return strings.Join(keep, "\n")
-	}
+	strip := stripClock
 	for _, c := range []struct {
 		name string
 		args []string

@@ -13,17 +13,6 @@ func TestDPORJSONAcrossWorkers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("explores protocols at 2 and 3 threads, three times each")
 	}
-	strip := func(s string) string {
-		var keep []string
-		for _, l := range strings.Split(s, "\n") {
-			if strings.Contains(l, `"wall_seconds"`) || strings.Contains(l, `"executions_per_second"`) ||
-				strings.Contains(l, `"trace"`) || strings.Contains(l, `"replay"`) {
-				continue
-			}
-			keep = append(keep, l)
-		}
-		return strings.Join(keep, "\n")
-	}
 	for _, c := range []struct {
 		name string
 		args []string
@@ -44,7 +33,7 @@ func TestDPORJSONAcrossWorkers(t *testing.T) {
 				if code != c.exit || !strings.HasPrefix(stdout, "{") {
 					t.Fatalf("workers %s: exit %d, want %d: %s", w, code, c.exit, stderr)
 				}
-				out = append(out, strip(stdout))
+				out = append(out, stripClock(stdout))
 			}
 			for i, o := range out[1:] {
 				if o != out[0] {
