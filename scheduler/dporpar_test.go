@@ -8,6 +8,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/simrun/simrun/kernels"
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
@@ -243,8 +244,8 @@ func (lg *taskLog) span(w int) (work, end int) {
 }
 
 // TestDPORSplitBalance: on lockfree/clear-before-enqueue at 3 threads
-// (bounded DPOR, bound 2) and mutexqueue/final-review at 2 threads
-// (unbounded), the tasks of the default split are small enough that two
+// (bounded DPOR, bound 2), mutexqueue/final-review at 2 threads and the
+// fixed ticker-loop-leak kernel (unbounded), the tasks of the default split are small enough that two
 // ideal workers taking the least task first finish in at most 60% of the
 // time one takes (a speed-up of 1.67 or more), with the probes counted as
 // work. It measures the split, not the machine: wall-clock speed-ups are
@@ -253,18 +254,30 @@ func TestDPORSplitBalance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("explores protocols at 2 and 3 threads")
 	}
+	scenario := func(protocol, variant string, threads int) sim.Scenario {
+		_, s, _, err := protocols.Scenario(protocol, variant, protocols.Params{Threads: threads, Txns: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	var ticker sim.Scenario
+	for _, k := range kernels.All {
+		if k.Name == "ticker-loop-leak" {
+			ticker = k.Fixed
+		}
+	}
 	for _, c := range []struct {
-		protocol, variant string
-		threads, bound    int
+		name  string
+		s     sim.Scenario
+		bound int
 	}{
-		{"lockfree", "clear-before-enqueue", 3, 2},
-		{"mutexqueue", "final-review", 2, -1},
+		{"lockfree/clear-before-enqueue/threads=3", scenario("lockfree", "clear-before-enqueue", 3), 2},
+		{"mutexqueue/final-review/threads=2", scenario("mutexqueue", "final-review", 2), -1},
+		{"kernels/ticker-loop-leak/fixed", ticker, -1},
 	} {
-		t.Run(fmt.Sprintf("%s/%s/threads=%d/bound=%d", c.protocol, c.variant, c.threads, c.bound), func(t *testing.T) {
-			_, s, _, err := protocols.Scenario(c.protocol, c.variant, protocols.Params{Threads: c.threads, Txns: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
+		t.Run(fmt.Sprintf("%s/bound=%d", c.name, c.bound), func(t *testing.T) {
+			s := c.s
 			lg := &taskLog{tasks: map[string]*taskRec{}}
 			rep, err := sim.Explore(s, sim.Options{Runs: 1 << 30, MaxSpurious: 1, Races: true,
 				Strategy: &logged{DPOR: scheduler.NewBoundedDPOR(c.bound), log: lg}})
