@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/simrun/simrun/kernels"
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
@@ -90,10 +91,14 @@ func benchWorkers(b *testing.B, strat func() scheduler.Strategy, runs int) {
 
 // BenchmarkWorkers: 1 against 2 workers on lockfree/clear-before-enqueue at
 // 3 threads: exhaustive DFS with bound 2 (32196 executions; subtrees split
-// on demand), and 20000 random and PCT executions (seeds split).
+// on demand), bounded DPOR with bound 3 (32482 executions; split at its
+// first decisions), and 20000 random and PCT executions (seeds split).
 func BenchmarkWorkers(b *testing.B) {
 	b.Run("dfs2", func(b *testing.B) {
 		benchWorkers(b, func() scheduler.Strategy { return scheduler.NewDFS(2) }, 1<<30)
+	})
+	b.Run("dpor3", func(b *testing.B) {
+		benchWorkers(b, func() scheduler.Strategy { return scheduler.NewBoundedDPOR(3) }, 1<<30)
 	})
 	b.Run("random", func(b *testing.B) {
 		benchWorkers(b, func() scheduler.Strategy { return scheduler.NewRandom(1) }, 20000)
@@ -101,4 +106,69 @@ func BenchmarkWorkers(b *testing.B) {
 	b.Run("pct", func(b *testing.B) {
 		benchWorkers(b, func() scheduler.Strategy { return scheduler.NewPCT(1, 3, 0) }, 20000)
 	})
+}
+
+// TestSearchWorkersAgreeDPOR: DPOR, unbounded and bounded, splits into
+// tasks (scheduler.DefaultDPORSplit), and gives the same counts (redundant
+// and pruned included), terminal states, findings, run numbers and traces
+// on 1, 2 and 4 workers: on every kernel, buggy and fixed, and on
+// protocols at 2 and 3 threads, exhaustively and cut by a budget.
+func TestSearchWorkersAgreeDPOR(t *testing.T) {
+	type tc struct {
+		name  string
+		s     sim.Scenario
+		bound int
+		opts  sim.Options
+	}
+	var cases []tc
+	for _, k := range kernels.All {
+		for _, v := range []struct {
+			name string
+			s    sim.Scenario
+		}{{"buggy", k.Buggy}, {"fixed", k.Fixed}} {
+			cases = append(cases, tc{"kernels/" + k.Name + "/" + v.name, v.s, -1, sim.Options{Runs: 5000, Races: true, MaxSteps: 500}})
+		}
+	}
+	if !testing.Short() {
+		for _, c := range []struct {
+			protocol, variant string
+			threads, bound    int
+			runs              int
+		}{
+			{"lockfree", "clear-before-enqueue", 2, -1, 1 << 30},
+			{"mutexqueue", "final-review", 2, -1, 1 << 30},
+			{"lockfree", "no-reverse", 2, -1, 1 << 30},
+			{"mutexqueue", "early-release", 2, -1, 1 << 30},
+			{"lockfree", "clear-before-enqueue", 3, 2, 1 << 30},
+			{"mutexqueue", "early-release", 3, 1, 1 << 30},
+			{"lockfree", "clear-before-enqueue", 3, -1, 3000},
+		} {
+			_, s, _, err := protocols.Scenario(c.protocol, c.variant, protocols.Params{Threads: c.threads, Txns: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases = append(cases, tc{fmt.Sprintf("%s/%s/threads=%d", c.protocol, c.variant, c.threads), s, c.bound,
+				sim.Options{Runs: c.runs, MaxSpurious: 1, Races: true}})
+		}
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s/bound=%d/runs=%d", c.name, c.bound, c.opts.Runs), func(t *testing.T) {
+			var keys []string
+			for _, w := range []int{1, 2, 4} {
+				opts := c.opts
+				opts.Strategy, opts.Workers = scheduler.NewBoundedDPOR(c.bound), w
+				rep, err := sim.Explore(c.s, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rep.Errors) > 0 {
+					t.Fatalf("workers %d: %v", w, rep.Errors)
+				}
+				keys = append(keys, fmt.Sprintf("redundant=%d %s", rep.Redundant, reportKey(rep)))
+			}
+			if keys[0] != keys[1] || keys[0] != keys[2] {
+				t.Errorf("reports differ by worker count:\n1: %s\n2: %s\n4: %s", keys[0], keys[1], keys[2])
+			}
+		})
+	}
 }

@@ -39,7 +39,8 @@ import (
 //     execution). The walk of each preemption level 1..bound is queued up
 //     front, since which levels exist is known only at the end of the
 //     level below; a level with no execution counts nothing;
-//   - DPOR (one task) and unbounded DFS: the whole search on shard 0.
+//   - DPOR (its tasks are not dealt across shards yet) and unbounded DFS:
+//     the whole search on shard 0.
 //
 // Every shard runs its slice of the whole budget with the stop rule off;
 // the merge applies the cut (StopOnFinding, StopOnKind, Hunt's

@@ -64,7 +64,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.IntVar(&bound, "bound", 2, "preemption bound (spurious wakeups count as preemptions); -1 for none. The default 2 is DFS's; -dpor is unbounded unless -bound is given (bounded DPOR may miss executions within the bound)")
 	fs.BoolVar(&dpor, "dpor", false, "use DPOR with sleep sets instead of preemption-bounded DFS (unbounded unless -bound is given)")
 	fs.BoolVar(&stateful, "stateful", false, "depth-first search with state matching: every reachable state once, no preemption bound (-bound and -dpor do not apply)")
-	fs.IntVar(&workers, "workers", 1, "workers (DFS splits subtrees; results do not depend on it)")
+	fs.IntVar(&workers, "workers", 1, "workers (DFS and DPOR split subtrees; results do not depend on it)")
 	fs.IntVar(&maxEx, "max-executions", 1000000, "budget: stop after this many executions")
 	fs.IntVar(&maxSteps, "max-steps", 100000, "step bound of one execution (livelock beyond)")
 	fs.BoolVar(&spurious, "spurious", true, "explore spurious wakeups of condition-variable waiters")
@@ -89,7 +89,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if protocol == "" || variant == "" {
 		return exitUsage, usagef("-protocol and -variant are required")
 	}
-	if err := checkExploreFlags(fs, dpor, spurious, workers, out); err != nil {
+	if err := checkExploreFlags(fs, spurious, out); err != nil {
 		return exitUsage, err
 	}
 	proto, err := protocols.Lookup(protocol)

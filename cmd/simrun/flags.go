@@ -122,7 +122,7 @@ func checkRunFlags(fs *flag.FlagSet, f *runFlags) error {
 }
 
 // checkExploreFlags checks the flags of simrun explore.
-func checkExploreFlags(fs *flag.FlagSet, dpor, spurious bool, workers int, out string) error {
+func checkExploreFlags(fs *flag.FlagSet, spurious bool, out string) error {
 	if err := checkRanges(fs, exploreRanges); err != nil {
 		return err
 	}
@@ -131,8 +131,6 @@ func checkExploreFlags(fs *flag.FlagSet, dpor, spurious bool, workers int, out s
 	}
 	set := setFlags(fs)
 	switch {
-	case dpor && workers > 1:
-		return usagef("-dpor runs on one worker (its backtrack sets span the whole tree): drop -workers %d", workers)
 	case !spurious && set["max-spurious"]:
 		return usagef("-max-spurious needs spurious wakeups: drop -spurious=false or -max-spurious")
 	}
