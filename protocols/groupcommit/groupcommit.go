@@ -32,6 +32,10 @@ type Config struct {
 	// Crash crashes the server at a storage step the strategy chooses
 	// (Choose), then recovers it from the binlog (Server.Run).
 	Crash bool `json:"crash,omitempty"`
+	// ExtraSteps is how many storage steps (Server.StorageStep) per
+	// transaction a protocol makes beyond the engines' and the binlog's
+	// (a rotate, a checkpoint): the crash may fall at those too.
+	ExtraSteps int `json:"-"`
 	// Cost prices the protocol's I/O; the zero Cost leaves it free, the
 	// default for checking.
 	Cost Cost `json:"-"`
@@ -252,6 +256,11 @@ type Server struct {
 	storeOps  int   // storage steps so far
 	crashed   bool
 	crashInfo checkers.Crash
+
+	// Recovery, when set, is the protocol's own crash recovery from the
+	// durable state at the crash, replacing Recover's (the binlog replayed
+	// after each engine's last commit).
+	Recovery func(checkers.Crash) checkers.Recovered
 }
 
 // NewServer creates the binlog and the engines, and registers the
@@ -291,7 +300,7 @@ func NewServer(x *sim.Execution, cfg Config) *Server {
 		// Storage steps of a transaction: per engine prepare,
 		// prepare_ordered, commit_ordered, commit; binlog write, sync,
 		// position.
-		perTxn := 4*cfg.Engines + 3
+		perTxn := 4*cfg.Engines + 3 + cfg.ExtraSteps
 		s.crashAt = x.Choose("crash-at", cfg.Threads*cfg.Txns*perTxn+1)
 	}
 	x.Monitor(checkers.NewCommitOrderMonitor())
@@ -339,6 +348,12 @@ func (s *Server) storageStep(obj *sim.Object, fn func()) bool {
 	return true
 }
 
+// StorageStep is a protocol's own storage step on obj (a binlog rotate, a
+// checkpoint event): like the engines' and the binlog's, it may be the
+// crash point and is lost once the server is down. It reports whether fn
+// ran.
+func (s *Server) StorageStep(obj *sim.Object, fn func()) bool { return s.storageStep(obj, fn) }
+
 // crash freezes the durable state. The engines' commits are not fsynced
 // (the binlog is, and recovery replays from it), so each engine keeps a
 // prefix of its commit order that the strategy chooses
@@ -363,6 +378,10 @@ func (s *Server) crash() {
 // the Recovered state.
 func (s *Server) Recover() {
 	c := s.crashInfo
+	if s.Recovery != nil {
+		s.X.Record(s.Recovery(c))
+		return
+	}
 	r := checkers.Recovered{Binlog: c.Binlog}
 	for i := range s.Engines {
 		committed := append([]checkers.Txn(nil), c.Engines[i]...)

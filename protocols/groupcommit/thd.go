@@ -171,6 +171,17 @@ type ShippedLocks[L any] struct {
 	GroupCommitQueue   *sim.Var[L] // group_commit_queue, under LOCK_prepare_ordered
 }
 
+// GrabReverseQueue is the leader's grab in trx_group_commit_leader,
+// called with LOCK_prepare_ordered held: take the whole queue and leave it
+// empty, unlock LOCK_prepare_ordered, and reverse the queue (pushed at its
+// head) into commit order, leader first.
+func GrabReverseQueue[L comparable](l *ShippedLocks[L], link func(L) *sim.Var[L]) L {
+	current := l.GroupCommitQueue.Read()
+	l.GroupCommitQueue.Write(*new(L))
+	l.LockPrepareOrdered.Unlock()
+	return Reverse(current, link)
+}
+
 // NewShippedLocks creates the locks and the empty queue.
 func NewShippedLocks[L any](x *sim.Execution) ShippedLocks[L] {
 	return ShippedLocks[L]{

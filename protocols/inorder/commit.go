@@ -186,10 +186,7 @@ func (w *waitForCommit) removeFromList(waitee *waitForCommit) {
 func (s *Server) trxGroupCommitLeader(leader *THD) {
 	s.LockLog.Lock()
 	s.LockPrepareOrdered.Lock()
-	current := s.GroupCommitQueue.Read()
-	s.GroupCommitQueue.Write(nil)
-	s.LockPrepareOrdered.Unlock()
-	queue := groupcommit.Reverse(current, link)
+	queue := groupcommit.GrabReverseQueue(&s.ShippedLocks, link)
 
 	pos := groupcommit.WriteGroup(s.Server, queue, link, (*THD).common)
 	if (s.variant == RotateErrorDelayed || s.variant == RotateErrorRollback) && s.X.Choose("rotate_error", 2) == 1 {
