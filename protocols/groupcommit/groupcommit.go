@@ -36,6 +36,11 @@ type Config struct {
 	// transaction a protocol makes beyond the engines' and the binlog's
 	// (a rotate, a checkpoint): the crash may fall at those too.
 	ExtraSteps int `json:"-"`
+	// RunAfterCrash makes the threads start their transactions after a
+	// crash too, their storage steps lost: where a transaction waits for
+	// another's (in-order commit), every transaction must run, or its
+	// waiter waits forever.
+	RunAfterCrash bool `json:"-"`
 	// Cost prices the protocol's I/O; the zero Cost leaves it free, the
 	// default for checking.
 	Cost Cost `json:"-"`
@@ -441,7 +446,7 @@ func (s *Server) RunThreads(commit Committer) []*sim.Actor {
 	for i := 1; i <= s.Config.Threads; i++ {
 		thread := i
 		actors = append(actors, s.X.Go(ThreadName(thread), func() {
-			for k := 1; k <= s.Config.Txns && !s.crashed; k++ {
+			for k := 1; k <= s.Config.Txns && (!s.crashed || s.Config.RunAfterCrash); k++ {
 				t := checkers.Txn{Thread: thread, Seq: k}
 				s.X.Record(checkers.Begin{Txn: t})
 				s.Prepare(t)

@@ -27,10 +27,16 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 		return s.rollback(thd, ErrRotate) // seeded bug: the transaction is binlogged
 	}
 	err = s.XidLogAfter(&thd.THD)
-	if thd.rotateFailed && err == nil {
-		s.X.Record(checkers.DelayedError{Txn: thd.Txn, Why: ErrRotate.Error()}) // unlog()
+	if err == nil && s.files != nil {
+		s.markXidDone(thd.binlogID, true) // unlog()
 	}
 	s.wakeupSubsequentCommits(thd.wfc, err != nil)
+	if thd.rotateFailed && err == nil {
+		// unlog() returns the delayed error: the commit stands, the
+		// client gets the error.
+		s.X.Record(checkers.DelayedError{Txn: thd.Txn, Why: ErrRotate.Error()})
+		err = ErrRotate
+	}
 	s.release(thd)
 	return err
 }
@@ -188,21 +194,41 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 	s.LockPrepareOrdered.Lock()
 	queue := groupcommit.GrabReverseQueue(&s.ShippedLocks, link)
 
+	if s.variant == AckBeforeFsync {
+		// seeded bug: the group is committed and released before the
+		// result of its fsync
+		s.LockCommitOrdered.Lock()
+		s.commitGroup(queue, leader)
+		s.LockCommitOrdered.Unlock()
+	}
 	pos := groupcommit.WriteGroup(s.Server, queue, link, (*THD).common)
-	if (s.variant == RotateErrorDelayed || s.variant == RotateErrorRollback) && s.X.Choose("rotate_error", 2) == 1 {
-		// rotate() failed after the group's fsync. MariaDB gives the
-		// error to the leader as cache_mngr->delayed_error, returned
-		// from unlog() once the transaction is committed; returning it
-		// now would roll back a binlogged transaction (seeded bug).
-		leader.rotateFailed = true
-		if s.variant == RotateErrorRollback {
-			leader.XidError = true // no commit_ordered: the leader fails
+	if s.variant == FsyncErrorLeaderOnly && groupFailed(queue) {
+		// seeded bug: flush_and_sync's error set only in the leader's
+		// THD, where my_error() raised it
+		for e := queue.next.Read(); e != nil; e = e.next.Read() {
+			e.XidError = false
 		}
 	}
+	rotatedFrom := s.rotateAfterGroup(leader, queue)
 
+	if s.variant == AckBeforeFsync {
+		s.LockLog.Unlock()
+		return
+	}
 	s.LockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)
 	s.LockLog.Unlock() // only once LOCK_commit_ordered is held
+	s.commitGroup(queue, leader)
+	s.LockCommitOrdered.Unlock()
+	if rotatedFrom > 0 {
+		s.checkpointAndPurge(rotatedFrom)
+	}
+}
+
+// commitGroup is steps 8 and 9 of trx_group_commit_leader under
+// LOCK_commit_ordered: each member's commit_ordered, then its wakeup,
+// wfc->wakeup() if its waitee queued it, else signal_wakeup_ready().
+func (s *Server) commitGroup(queue, leader *THD) {
 	groupcommit.CommitGroup(s.Server, queue, leader, link, (*THD).common, func(e *THD) {
 		if e.queuedByOther.Read() {
 			s.wakeup(e.wfc, e.XidError)
@@ -210,7 +236,17 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 			groupcommit.SignalWakeupReady(e.lockWakeup, e.wakeupReady, e.condWakeup)
 		}
 	})
-	s.LockCommitOrdered.Unlock()
+}
+
+// groupFailed reports whether every entry of the group failed: its fsync
+// failed (or its only write).
+func groupFailed(queue *THD) bool {
+	for e := queue; e != nil; e = e.next.Read() {
+		if !e.XidError {
+			return false
+		}
+	}
+	return true
 }
 
 // wakeup is wait_for_commit::wakeup(w, err) under the variant.

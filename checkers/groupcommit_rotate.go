@@ -1,0 +1,89 @@
+package checkers
+
+import (
+	"fmt"
+
+	"github.com/simrun/simrun/sim"
+)
+
+// DelayedErrorKind: the error of a failed binlog rotate did not reach the
+// transaction that rotated, after its commit in the engines: it was lost,
+// reported by another transaction, reported before the commit, or the
+// transaction reported success all the same.
+const DelayedErrorKind sim.Kind = "delayed-error"
+
+// Events of the binlog's files: rotate, its failure, the binlog
+// checkpoints, and the recovery's scan.
+type (
+	// RotateFailed: the leader of Leader's group rotated the binlog after
+	// the group's fsync, and rotate() failed (ER_ERROR_ON_WRITE, raised in
+	// the leader's THD).
+	RotateFailed struct{ Leader Txn }
+	// BinlogRotate: the binlog moved on to file File (the files are
+	// numbered from 1); the Binlog_checkpoint event at its head names
+	// file Checkpoint, the oldest whose transactions recovery may need.
+	BinlogRotate struct{ File, Checkpoint int }
+	// BinlogCheckpoint: a Binlog_checkpoint event in file File names file
+	// Names: every transaction of the files before it is durably
+	// committed in the engines.
+	BinlogCheckpoint struct{ File, Names int }
+	// BinlogRecovery: crash recovery scanned the binlog from file From (the
+	// last checkpoint of the last file) and found the transactions Xids.
+	BinlogRecovery struct {
+		From int
+		Xids []Txn
+	}
+)
+
+func (e RotateFailed) String() string { return fmt.Sprintf("rotate FAILED (leader %v)", e.Leader) }
+func (e BinlogRotate) String() string {
+	return fmt.Sprintf("rotate to binlog file %d, Binlog_checkpoint names file %d", e.File, e.Checkpoint)
+}
+func (e BinlogCheckpoint) String() string {
+	return fmt.Sprintf("Binlog_checkpoint in file %d names file %d", e.File, e.Names)
+}
+func (e BinlogRecovery) String() string {
+	return fmt.Sprintf("recovery scans the binlog from file %d: xids %v", e.From, e.Xids)
+}
+
+// DelayedErrors checks that the error of a failed binlog rotate
+// (RotateFailed) reaches exactly the transaction that led the rotate, as
+// MariaDB's delayed_error does: that transaction, and no other, reports
+// it (DelayedError) after its commit() in every engine it prepared in,
+// then returns an error to its client. A leader that rolled back instead
+// is CommitOrder's finding (rollback-binlogged), not this one. The
+// history up to a crash is judged.
+func DelayedErrors(h *sim.History) *sim.Finding {
+	prepared, committed := map[Txn]int{}, map[Txn]int{}
+	failed, reported, rolledBack := map[Txn]bool{}, map[Txn]bool{}, map[Txn]bool{}
+	for _, e := range h.Events {
+		switch ev := e.Value.(type) {
+		case Crash:
+			return nil
+		case Prepared:
+			prepared[ev.Txn]++
+		case Committed:
+			committed[ev.Txn]++
+		case RolledBack:
+			rolledBack[ev.Txn] = true
+		case RotateFailed:
+			failed[ev.Leader] = true
+		case DelayedError:
+			switch {
+			case !failed[ev.Txn]:
+				return fail(DelayedErrorKind, e, h, "%v reports %s, but no rotate it led failed (the error is misrouted)", ev.Txn, ev.Why)
+			case committed[ev.Txn] < prepared[ev.Txn]:
+				return fail(DelayedErrorKind, e, h, "%v reports %s before its commit in every engine (%d of %d)", ev.Txn, ev.Why, committed[ev.Txn], prepared[ev.Txn])
+			}
+			reported[ev.Txn] = true
+		case Returned:
+			switch {
+			case failed[ev.Txn] && !reported[ev.Txn] && !rolledBack[ev.Txn]:
+				return fail(DelayedErrorKind, e, h, "%v led a failed binlog rotate but returned without its error (the error is lost)", ev.Txn)
+			case reported[ev.Txn] && !ev.Err:
+				return fail(DelayedErrorKind, e, h, "%v reports a delayed error but returned success", ev.Txn)
+			}
+		}
+	}
+	return nil
+}
