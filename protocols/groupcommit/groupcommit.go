@@ -29,6 +29,9 @@ type Config struct {
 	// XidErrors lets the strategy make group_log_xid fail (Choose): one
 	// transaction's binlog write, or the fsync of the whole group.
 	XidErrors bool `json:"xid_errors,omitempty"`
+	// FsyncErrorsOnly restricts XidErrors to the group's fsync: no single
+	// transaction's write fails.
+	FsyncErrorsOnly bool `json:"-"`
 	// Crash crashes the server at a storage step the strategy chooses
 	// (Choose), then recovers it from the binlog (Server.Run).
 	Crash bool `json:"crash,omitempty"`
@@ -192,7 +195,9 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 	xidError = make([]bool, len(group))
 	badWrite, badSync := -1, false
 	if b.s.Config.XidErrors && len(group) > 0 && b.x.Choose("xid_error", 2) == 1 {
-		if k := b.x.Choose("xid_error_entry", len(group)+1); k == len(group) {
+		if b.s.Config.FsyncErrorsOnly {
+			badSync = true
+		} else if k := b.x.Choose("xid_error_entry", len(group)+1); k == len(group) {
 			badSync = true
 		} else {
 			badWrite = k

@@ -26,17 +26,20 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 	if thd.rotateFailed && s.variant == RotateErrorRollback {
 		return s.rollback(thd, ErrRotate) // seeded bug: the transaction is binlogged
 	}
-	err = s.XidLogAfter(&thd.THD)
-	if err == nil && s.files != nil {
-		s.markXidDone(thd.binlogID, true) // unlog()
+	xidErr := s.XidLogAfter(&thd.THD)
+	err = xidErr
+	if xidErr == nil && s.files != nil && s.files.needUnlog {
+		s.unlog(thd)
 	}
-	s.wakeupSubsequentCommits(thd.wfc, err != nil)
-	if thd.rotateFailed && err == nil {
+	if thd.rotateFailed && xidErr == nil {
 		// unlog() returns the delayed error: the commit stands, the
 		// client gets the error.
 		s.X.Record(checkers.DelayedError{Txn: thd.Txn, Why: ErrRotate.Error()})
 		err = ErrRotate
 	}
+	// finish_event_group: the waiters learn of the group's error, not of
+	// the delayed one (the commit stands).
+	s.wakeupSubsequentCommits(thd.wfc, xidErr != nil)
 	s.release(thd)
 	return err
 }
@@ -136,7 +139,21 @@ func (s *Server) queueForGroupCommit(thd *THD) (bool, error) {
 				}
 				waiter = next
 			}
-			if len(wakeupList) > 0 {
+			switch {
+			case len(wakeupList) > 0 && s.variant == FsyncErrorsWakeAtEnd:
+				// Not ready: keep them registered, to be woken with
+				// this transaction's result once it has committed
+				// (wakeup_subsequent_commits after the commit).
+				for i, w := range wakeupList {
+					var next *waitForCommit
+					if i+1 < len(wakeupList) {
+						next = wakeupList[i+1]
+					}
+					w.nextSubsequentCommit.Write(next)
+				}
+				cur.subsequentCommitsList.Write(wakeupList[0])
+				cur.lockWaitCommit.Unlock()
+			case len(wakeupList) > 0:
 				// Wake the others after the unlock, flagged as running so
 				// that they do not unregister meanwhile.
 				cur.wakeupSubsequentCommitsRunning.Write(true)
@@ -145,7 +162,7 @@ func (s *Server) queueForGroupCommit(thd *THD) (bool, error) {
 					s.wakeup(w, false)
 				}
 				cur.wakeupSubsequentCommitsRunning.Write(false)
-			} else {
+			default:
 				cur.lockWaitCommit.Unlock()
 			}
 		}

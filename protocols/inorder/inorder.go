@@ -40,25 +40,30 @@ import (
 
 // Variant names.
 const (
-	Shipped              = "shipped"
-	ShippedNoDestroyLk   = "shipped-destroy-without-lock"
-	KillGuarded          = "kill-guarded"
-	KillEntryKept        = "kill-entry-kept"
-	KillUnguarded        = "kill-unguarded"
-	NoPriorWait          = "no-prior-wait"
-	WaitWithoutRecheck   = "wait-without-recheck"
-	BinlogErrors         = "binlog-errors"
-	RotateErrorDelayed   = "rotate-error-delayed"
-	RotateErrorRollback  = "rotate-error-rollback"
-	RotateErrorDropped   = "rotate-error-dropped"
-	RotateErrorMisrouted = "rotate-error-misrouted"
-	FsyncErrorLeaderOnly = "fsync-error-leader-only"
-	AckBeforeFsync       = "ack-before-fsync"
-	RotateRecovery       = "rotate-recovery"
-	CheckpointAtRotate   = "checkpoint-at-rotate"
-	NoBinlog             = "no-binlog"
-	DestroyWithoutLock   = "destroy-without-lock"
-	SignalAfterUnlock    = "signal-after-unlock"
+	Shipped                   = "shipped"
+	ShippedNoDestroyLk        = "shipped-destroy-without-lock"
+	KillGuarded               = "kill-guarded"
+	KillEntryKept             = "kill-entry-kept"
+	KillUnguarded             = "kill-unguarded"
+	NoPriorWait               = "no-prior-wait"
+	WaitWithoutRecheck        = "wait-without-recheck"
+	BinlogErrors              = "binlog-errors"
+	RotateErrorDelayed        = "rotate-error-delayed"
+	RotateErrorRollback       = "rotate-error-rollback"
+	RotateErrorDropped        = "rotate-error-dropped"
+	FsyncErrors               = "fsync-errors"
+	FsyncErrorsWakeAtEnd      = "fsync-errors-wake-at-end"
+	CheckpointNotifyUnflushed = "checkpoint-notify-unflushed"
+	RotateRecoveryUnlog       = "rotate-recovery-unlog"
+	XidsNotMarked             = "xids-not-marked"
+	RotateErrorMisrouted      = "rotate-error-misrouted"
+	FsyncErrorLeaderOnly      = "fsync-error-leader-only"
+	AckBeforeFsync            = "ack-before-fsync"
+	RotateRecovery            = "rotate-recovery"
+	CheckpointAtRotate        = "checkpoint-at-rotate"
+	NoBinlog                  = "no-binlog"
+	DestroyWithoutLock        = "destroy-without-lock"
+	SignalAfterUnlock         = "signal-after-unlock"
 )
 
 // Variants lists the variants with their expected verdicts.
@@ -87,6 +92,10 @@ var Variants = []sim.Variant{
 		Doc: "seeded bug: the failed rotate's error is dropped: the leader returns success, and no client learns that the binlog could not rotate"},
 	{Name: RotateErrorMisrouted, Expected: checkers.DelayedErrorKind, Also: dirtyReads,
 		Doc: "seeded bug: the failed rotate's error goes to the group's last member instead of the leader, the THD the error was raised in"},
+	{Name: FsyncErrors, Expected: checkers.OutOfOrder, Also: dirtyReads,
+		Doc: "FINDING, the source's own ToDo: binlog-errors with only the group's fsync failing (flush_and_sync): every entry gets the error, but a waiter its waitee woke early, not yet ready, commits in a later group"},
+	{Name: FsyncErrorsWakeAtEnd, Expected: sim.Clean, Also: dirtyReads,
+		Doc: "fsync-errors with the waitee keeping its not-yet-ready waiters registered instead of waking them when it enqueues, so that they learn its group's result from wakeup_subsequent_commits after its commit (the fix the source's ToDo sketches, not MariaDB's code)"},
 	{Name: FsyncErrorLeaderOnly, Expected: checkers.XidErrorKind, Also: []sim.Kind{checkers.OutOfOrder, sim.Race},
 		Doc: "seeded bug: binlog-errors with a failed fsync's error set only in the leader's THD, not in every entry of the group: the others commit and return success for transactions that are not durable"},
 	{Name: AckBeforeFsync, Expected: checkers.Durability, Also: []sim.Kind{checkers.OutOfOrder, checkers.XidErrorKind, sim.Race},
@@ -95,6 +104,12 @@ var Variants = []sim.Variant{
 		Doc: "shipped, with binlog files: the leader may rotate after a group (mark_xids_active, rotate, checkpoint_and_purge with the engines' commit checkpoints), a Binlog_checkpoint names the oldest file with pending xids; the server crashes at a storage step the strategy chooses and recovers from the last checkpoint's file"},
 	{Name: CheckpointAtRotate, Expected: checkers.RecoveryKind, Also: dirtyReads,
 		Doc: "seeded bug: rotate-recovery with the new file's Binlog_checkpoint naming the new file at once, without waiting for the older files' xids to be durably committed in the engines: recovery skips the older file and rolls back its binlogged, prepared transactions"},
+	{Name: CheckpointNotifyUnflushed, Expected: checkers.RecoveryKind, Also: dirtyReads,
+		Doc: "seeded bug: rotate-recovery with an engine that notifies its commit checkpoint without flushing its log: the older file's checkpoint is written while its transactions' commits, which commit() does not fsync, can still be lost, and recovery skips them"},
+	{Name: RotateRecoveryUnlog, Expected: sim.Clean, Also: dirtyReads,
+		Doc: "rotate-recovery with engines that have no commit_checkpoint_request (need_unlog): each transaction's xid counts in its file from the group's mark_xids_active until its unlog() after its (durable) commit(), and the older file's checkpoint waits for the count to reach zero"},
+	{Name: XidsNotMarked, Expected: checkers.RecoveryKind, Also: dirtyReads,
+		Doc: "seeded bug: rotate-recovery-unlog without the group's mark_xids_active: the older file's count reaches zero when the rotate's own xid is dropped, before its transactions have committed, and recovery skips them"},
 	{Name: NoBinlog, Expected: sim.Clean,
 		Doc: "commit without the binlog: wait_for_prior_commit (dirty read of waitee first), commit, wakeup_subsequent_commits, ~wait_for_commit with lock/unlock before destroy; wakeup() signals under the mutex"},
 	{Name: DestroyWithoutLock, Expected: sim.UseAfterFree,
@@ -130,8 +145,13 @@ var (
 // variants, whose rotates and checkpoints are storage steps too.
 func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
 	cfg.Txns, cfg.Readers = 1, 0
-	cfg.XidErrors = variant == BinlogErrors || variant == FsyncErrorLeaderOnly || variant == AckBeforeFsync
-	cfg.Crash = variant == RotateRecovery || variant == CheckpointAtRotate
+	switch variant {
+	case BinlogErrors, FsyncErrorLeaderOnly, AckBeforeFsync:
+		cfg.XidErrors = true
+	case FsyncErrors, FsyncErrorsWakeAtEnd:
+		cfg.XidErrors, cfg.FsyncErrorsOnly = true, true
+	}
+	cfg.Crash = hasBinlogFiles(variant)
 	cfg.ExtraSteps, cfg.RunAfterCrash = 0, cfg.Crash
 	if cfg.Crash {
 		cfg.ExtraSteps = crashSteps(cfg.Engines)
@@ -204,7 +224,7 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 		x.Check(checkers.InOrder)
 		x.Check(checkers.DelayedErrors)
 		if cfg.Crash {
-			s.files = newBinlogFiles(x, cfg.Engines)
+			s.files = newBinlogFiles(x, cfg.Engines, variant == RotateRecoveryUnlog || variant == XidsNotMarked)
 			s.Recovery = s.recoverBinlog
 		}
 		if variant == KillGuarded || variant == KillEntryKept || variant == KillUnguarded {
