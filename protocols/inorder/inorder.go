@@ -145,6 +145,7 @@ var (
 // variants, whose rotates and checkpoints are storage steps too.
 func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
 	cfg.Txns, cfg.Readers = 1, 0
+	cfg.XidErrors, cfg.FsyncErrorsOnly = false, false
 	switch variant {
 	case BinlogErrors, FsyncErrorLeaderOnly, AckBeforeFsync:
 		cfg.XidErrors = true
