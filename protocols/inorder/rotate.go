@@ -86,8 +86,8 @@ func (s *Server) rotateAfterGroup(leader, queue *THD) int {
 		return 0
 	}
 	f := s.files
-	if f == nil {
-		return 0
+	if f == nil || s.Crashed() {
+		return 0 // after a crash nothing of it would be durable
 	}
 	binlogID := f.current // read under LOCK_log, as the leader reads it
 	if f.needUnlog {
