@@ -16,6 +16,11 @@
 // guard that ignores the kill once the waitee is waking or has queued the
 // waiter), and the end of a wait_for_commit's life (lock/unlock before
 // destroy, signal under the mutex), modelled with sim's Execution.Free.
+// Others cover what the binlog does after a group's fsync (reference
+// notes §1.3 steps 5, 6 and 10, §1.5): a failed fsync's error reaching the
+// group, a failed rotate's error delayed to the leader's unlog(), and the
+// binlog's files with their Binlog_checkpoint events, across a crash and
+// MariaDB's recovery from the last checkpoint's file (rotate.go).
 //
 // Modelling choices: worker i applies transaction Ti, the i-th of the
 // stream (checkers.Txn{Thread: i, Seq: 1}); every Ti (i > 1) is registered
@@ -83,7 +88,7 @@ var Variants = []sim.Variant{
 	{Name: WaitWithoutRecheck, Expected: sim.LostWakeup, Also: dirtyReads,
 		Doc: "seeded bug: the waiter waits once without re-checking wfc->waitee under LOCK_wait_commit (the race the source's comment names: the waitee's wakeup comes between the check and the wait)"},
 	{Name: BinlogErrors, Expected: checkers.OutOfOrder, Also: dirtyReads,
-		Doc: "FINDING, the source's own ToDo: shipped with group_log_xid failures (a write or the group's fsync): a waiter woken when its waitee enqueued (not yet ready, so not queued_by_other) commits in a later group although the waitee's group failed"},
+		Doc: "FINDING, the source's own ToDo: shipped with group_log_xid failures (a write or the group's fsync): a waiter woken when its waitee enqueued (not yet ready, so not queued_by_other) commits in a later group although the waitee's group failed; and when only the waitee's write fails, the waiter it queued is written and committed in the same group (\"broken in other ways, as well\")"},
 	{Name: RotateErrorDelayed, Expected: sim.Clean, Also: dirtyReads,
 		Doc: "shipped, and the binlog rotate after a group's fsync may fail (§1.3 steps 6 and 10): the error is delayed to the leader's unlog(), after its commit"},
 	{Name: RotateErrorRollback, Expected: checkers.RollbackBinlogged, Also: dirtyReads,
