@@ -1,6 +1,7 @@
 package checkers
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/simrun/simrun/sim"
@@ -46,4 +47,17 @@ func TestDelayedErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The leader of a group whose binlog rotate failed returns success: the
+// delayed error is lost.
+func ExampleDelayedErrors() {
+	t1 := Txn{Thread: 1, Seq: 1}
+	h := history(
+		Begin{t1}, Prepared{t1, 0}, Enqueued{t1, true}, BinlogWrite{t1, 1}, BinlogSync{Group: 1},
+		RotateFailed{Leader: t1}, CommitOrdered{t1, 0}, Committed{t1, 0}, Returned{t1, false},
+	)
+	f := DelayedErrors(h)
+	fmt.Println(f.Kind, f.Actor, f.Message)
+	// Output: delayed-error t1 T1.1 led a failed binlog rotate but returned without its error (the error is lost)
 }
