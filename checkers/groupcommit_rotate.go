@@ -87,3 +87,27 @@ func DelayedErrors(h *sim.History) *sim.Finding {
 	}
 	return nil
 }
+
+// CommittedBeforeAck checks the other half of durability that CommitOrder
+// leaves to commit_ordered: a transaction reported to its client as
+// committed (Returned without Err) ran commit() in every engine it
+// prepared in before the return. A Durability finding otherwise. The
+// history up to a crash is judged.
+func CommittedBeforeAck(h *sim.History) *sim.Finding {
+	prepared, committed := map[Txn]int{}, map[Txn]int{}
+	for _, e := range h.Events {
+		switch ev := e.Value.(type) {
+		case Crash:
+			return nil
+		case Prepared:
+			prepared[ev.Txn]++
+		case Committed:
+			committed[ev.Txn]++
+		case Returned:
+			if !ev.Err && committed[ev.Txn] < prepared[ev.Txn] {
+				return fail(Durability, e, h, "%v returned committed before its commit() in every engine (%d of %d)", ev.Txn, committed[ev.Txn], prepared[ev.Txn])
+			}
+		}
+	}
+	return nil
+}

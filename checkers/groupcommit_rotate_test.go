@@ -10,7 +10,8 @@ import (
 // TestDelayedErrors proves the delayed-error oracle both ways on hand-made
 // histories: the shipped delivery passes, each way of losing or
 // misrouting the error fails, and CommitOrder accepts the error of a
-// committed transaction only when it is a delayed one.
+// committed transaction only when it is a delayed one; and
+// CommittedBeforeAck, a success only after commit().
 func TestDelayedErrors(t *testing.T) {
 	group := []any{
 		Begin{t1}, Begin{t2}, Prepared{t1, 0}, Prepared{t2, 0}, Enqueued{t1, true}, Enqueued{t2, false},
@@ -33,6 +34,9 @@ func TestDelayedErrors(t *testing.T) {
 		{"reported, then success", DelayedErrors, with(Committed{t1, 0}, delayed, Returned{t1, false}), DelayedErrorKind},
 		{"leader rolled back", DelayedErrors, with(RolledBack{Txn: t1, Why: "binlog rotate failed"}, Returned{t1, true}), ""},
 		{"crash cuts the history", DelayedErrors, with(Crash{}, Returned{t1, false}), ""},
+		{"acknowledged after commit()", CommittedBeforeAck, with(Committed{t1, 0}, Returned{t1, true}, Committed{t2, 0}, Returned{t2, false}), ""},
+		{"acknowledged before commit()", CommittedBeforeAck, with(Returned{t2, false}, Committed{t2, 0}), Durability},
+		{"crash before the commit", CommittedBeforeAck, with(Crash{}, Returned{t2, false}), ""},
 		{"commit order: delayed error of a committed transaction", CommitOrder, with(Committed{t1, 0}, delayed, Returned{t1, true}, Committed{t2, 0}, Returned{t2, false}), ""},
 		{"commit order: plain error of a committed transaction", CommitOrder, with(Committed{t1, 0}, Returned{t1, true}, Committed{t2, 0}, Returned{t2, false}), Durability},
 	}

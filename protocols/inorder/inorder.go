@@ -229,6 +229,7 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 		}
 		x.Check(checkers.InOrder)
 		x.Check(checkers.DelayedErrors)
+		x.Check(checkers.CommittedBeforeAck)
 		if cfg.Crash {
 			s.files = newBinlogFiles(x, cfg.Engines, variant == RotateRecoveryUnlog || variant == XidsNotMarked)
 			s.Recovery = s.recoverBinlog
