@@ -203,9 +203,11 @@ func (w *waitForCommit) removeFromList(waitee *waitForCommit) {
 
 // trxGroupCommitLeader is trx_group_commit_leader with
 // binlog_optimize_thread_scheduling=ON: grab and reverse the queue under
-// LOCK_log, write it with one fsync, then under LOCK_commit_ordered run
+// LOCK_log, write it with one fsync, mark its xids active and rotate the
+// binlog if due (rotateAfterGroup), then under LOCK_commit_ordered run
 // each commit_ordered and wake each member: wfc->wakeup() if it was queued
-// by its waitee, else signal_wakeup_ready().
+// by its waitee, else signal_wakeup_ready(); after the unlock,
+// checkpoint_and_purge if the binlog rotated.
 func (s *Server) trxGroupCommitLeader(leader *THD) {
 	s.LockLog.Lock()
 	s.LockPrepareOrdered.Lock()
