@@ -172,13 +172,13 @@ type ShippedLocks[L any] struct {
 }
 
 // GrabReverseQueue is the leader's grab in trx_group_commit_leader,
-// called with LOCK_prepare_ordered held: take the whole queue and leave it
-// empty, unlock LOCK_prepare_ordered, and reverse the queue (pushed at its
-// head) into commit order, leader first.
-func GrabReverseQueue[L comparable](l *ShippedLocks[L], link func(L) *sim.Var[L]) L {
-	current := l.GroupCommitQueue.Read()
-	l.GroupCommitQueue.Write(*new(L))
-	l.LockPrepareOrdered.Unlock()
+// called with lockPrepareOrdered (LOCK_prepare_ordered) held: take the
+// whole queue and leave it empty, unlock, and reverse the queue (pushed at
+// its head) into commit order, leader first.
+func GrabReverseQueue[L comparable](queue *sim.Var[L], lockPrepareOrdered *sim.Mutex, link func(L) *sim.Var[L]) L {
+	current := queue.Read()
+	queue.Write(*new(L))
+	lockPrepareOrdered.Unlock()
 	return Reverse(current, link)
 }
 

@@ -196,7 +196,7 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 	}
 	link := func(thd *THD) *sim.Var[*THD] { return thd.next }
 	common := func(thd *THD) *groupcommit.THD { return &thd.THD }
-	queue := groupcommit.GrabReverseQueue(&s.ShippedLocks, link)
+	queue := groupcommit.GrabReverseQueue(s.GroupCommitQueue, s.LockPrepareOrdered, link)
 	pos := groupcommit.WriteGroup(s.Server, queue, link, common)
 	s.LockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)

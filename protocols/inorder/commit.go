@@ -211,7 +211,7 @@ func (w *waitForCommit) removeFromList(waitee *waitForCommit) {
 func (s *Server) trxGroupCommitLeader(leader *THD) {
 	s.LockLog.Lock()
 	s.LockPrepareOrdered.Lock()
-	queue := groupcommit.GrabReverseQueue(&s.ShippedLocks, link)
+	queue := groupcommit.GrabReverseQueue(s.GroupCommitQueue, s.LockPrepareOrdered, link)
 
 	if s.variant == AckBeforeFsync {
 		// seeded bug: the group is committed and released before the
