@@ -54,16 +54,13 @@ func (e BinlogRecovery) String() string {
 // is CommitOrder's finding (rollback-binlogged), not this one. The
 // history up to a crash is judged.
 func DelayedErrors(h *sim.History) *sim.Finding {
-	prepared, committed := map[Txn]int{}, map[Txn]int{}
+	var c engineCommits
 	failed, reported, rolledBack := map[Txn]bool{}, map[Txn]bool{}, map[Txn]bool{}
 	for _, e := range h.Events {
-		switch ev := e.Value.(type) {
-		case Crash:
+		if c.crashed(e.Value) {
 			return nil
-		case Prepared:
-			prepared[ev.Txn]++
-		case Committed:
-			committed[ev.Txn]++
+		}
+		switch ev := e.Value.(type) {
 		case RolledBack:
 			rolledBack[ev.Txn] = true
 		case RotateFailed:
@@ -72,8 +69,8 @@ func DelayedErrors(h *sim.History) *sim.Finding {
 			switch {
 			case !failed[ev.Txn]:
 				return fail(DelayedErrorKind, e, h, "%v reports %s, but no rotate it led failed (the error is misrouted)", ev.Txn, ev.Why)
-			case committed[ev.Txn] < prepared[ev.Txn]:
-				return fail(DelayedErrorKind, e, h, "%v reports %s before its commit in every engine (%d of %d)", ev.Txn, ev.Why, committed[ev.Txn], prepared[ev.Txn])
+			case !c.done(ev.Txn):
+				return fail(DelayedErrorKind, e, h, "%v reports %s before its commit in every engine (%s)", ev.Txn, ev.Why, c.of(ev.Txn))
 			}
 			reported[ev.Txn] = true
 		case Returned:
@@ -94,20 +91,42 @@ func DelayedErrors(h *sim.History) *sim.Finding {
 // prepared in before the return. A Durability finding otherwise. The
 // history up to a crash is judged.
 func CommittedBeforeAck(h *sim.History) *sim.Finding {
-	prepared, committed := map[Txn]int{}, map[Txn]int{}
+	var c engineCommits
 	for _, e := range h.Events {
-		switch ev := e.Value.(type) {
-		case Crash:
+		if c.crashed(e.Value) {
 			return nil
-		case Prepared:
-			prepared[ev.Txn]++
-		case Committed:
-			committed[ev.Txn]++
-		case Returned:
-			if !ev.Err && committed[ev.Txn] < prepared[ev.Txn] {
-				return fail(Durability, e, h, "%v returned committed before its commit() in every engine (%d of %d)", ev.Txn, committed[ev.Txn], prepared[ev.Txn])
-			}
+		}
+		if ev, ok := e.Value.(Returned); ok && !ev.Err && !c.done(ev.Txn) {
+			return fail(Durability, e, h, "%v returned committed before its commit() in every engine (%s)", ev.Txn, c.of(ev.Txn))
 		}
 	}
 	return nil
+}
+
+// engineCommits counts, per transaction, the engines it prepared in and
+// those whose commit() it ran, from a history's events up to a crash.
+type engineCommits struct{ prepared, committed map[Txn]int }
+
+// crashed counts ev and reports whether it is the crash.
+func (c *engineCommits) crashed(ev any) bool {
+	if c.prepared == nil {
+		c.prepared, c.committed = map[Txn]int{}, map[Txn]int{}
+	}
+	switch ev := ev.(type) {
+	case Crash:
+		return true
+	case Prepared:
+		c.prepared[ev.Txn]++
+	case Committed:
+		c.committed[ev.Txn]++
+	}
+	return false
+}
+
+// done reports whether t ran commit() in every engine it prepared in.
+func (c *engineCommits) done(t Txn) bool { return c.committed[t] >= c.prepared[t] }
+
+// of says how many of t's engines ran its commit().
+func (c *engineCommits) of(t Txn) string {
+	return fmt.Sprintf("%d of %d", c.committed[t], c.prepared[t])
 }
