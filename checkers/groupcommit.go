@@ -121,7 +121,8 @@ func (e Returned) String() string {
 //   - no thread returns success before its transaction is in an fsynced
 //     binlog group and commit_ordered in every engine it prepared in;
 //   - a transaction that returned an error was neither commit_ordered nor
-//     committed;
+//     committed, unless the error is a delayed one (DelayedError: the
+//     commit stands, and DelayedErrors judges the error);
 //   - a transaction its thread rolled back (RolledBack) was neither
 //     binlogged nor commit_ordered, before or after the rollback, and
 //     may return an error without a group_log_xid failure;
@@ -178,6 +179,7 @@ type txnState struct {
 	returned    bool
 	xidFailed   bool // its own binlog write failed
 	rolledBack  bool // its thread rolled it back (RolledBack)
+	delayed     bool // committed, then reports a delayed error (DelayedError)
 }
 
 // groupState is what the check knows of one binlog group's fsync.
@@ -299,12 +301,17 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 		if !c.isCommitOrdered(ev.Txn, ev.Engine) {
 			return fail(Durability, e, h, "%v committed in engine %d before commit_ordered", ev.Txn, ev.Engine)
 		}
+	case DelayedError:
+		c.state(ev.Txn).delayed = true
 	case Returned:
 		s := c.state(ev.Txn)
 		if s.returned {
 			return fail(Durability, e, h, "%v returned twice", ev.Txn)
 		}
 		s.returned = true
+		if ev.Err && s.delayed {
+			return nil // committed; DelayedErrors judges the error
+		}
 		if ev.Err {
 			if s.committedIn > 0 {
 				return fail(Durability, e, h, "%v returned an error but was commit_ordered", ev.Txn)

@@ -110,6 +110,7 @@ func (m *CommitOrderMonitor) RenamedStateHash(rename func(thread int) int) uint6
 		e.bool(st.returned)
 		e.bool(st.xidFailed)
 		e.bool(st.rolledBack)
+		e.bool(st.delayed)
 		sum += spread(e.h)
 	}
 	h.int(int(sum))

@@ -158,7 +158,7 @@ var All = []*Protocol{
 		broadcast.Variants, broadcast.Scenario),
 	{
 		Name:     "inorder",
-		Doc:      "MariaDB in-order commit for parallel replication: worker i commits the stream's i-th transaction after the (i-1)-th (wait_for_commit, queued_by_other), kills during the prior-commit wait, the wait_for_commit's lifetime",
+		Doc:      "MariaDB in-order commit for parallel replication: worker i commits the stream's i-th transaction after the (i-1)-th (wait_for_commit, queued_by_other), kills during the prior-commit wait, the wait_for_commit's lifetime, binlog rotate and its delayed error, fsync errors, crash recovery across rotate (binlog checkpoints)",
 		Variants: inorder.Variants,
 		Params:   []string{"threads", "engines"},
 		Defaults: Params{Threads: 3, Txns: 1, Engines: 1},

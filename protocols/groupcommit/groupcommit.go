@@ -29,9 +29,21 @@ type Config struct {
 	// XidErrors lets the strategy make group_log_xid fail (Choose): one
 	// transaction's binlog write, or the fsync of the whole group.
 	XidErrors bool `json:"xid_errors,omitempty"`
+	// FsyncErrorsOnly restricts XidErrors to the group's fsync: no single
+	// transaction's write fails.
+	FsyncErrorsOnly bool `json:"-"`
 	// Crash crashes the server at a storage step the strategy chooses
 	// (Choose), then recovers it from the binlog (Server.Run).
 	Crash bool `json:"crash,omitempty"`
+	// ExtraSteps is how many storage steps (Server.StorageStep) per
+	// transaction a protocol makes beyond the engines' and the binlog's
+	// (a rotate, a checkpoint): the crash may fall at those too.
+	ExtraSteps int `json:"-"`
+	// RunAfterCrash makes the threads start their transactions after a
+	// crash too, their storage steps lost: where a transaction waits for
+	// another's (in-order commit), every transaction must run, or its
+	// waiter waits forever.
+	RunAfterCrash bool `json:"-"`
 	// Cost prices the protocol's I/O; the zero Cost leaves it free, the
 	// default for checking.
 	Cost Cost `json:"-"`
@@ -185,7 +197,9 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 	xidError = make([]bool, len(group))
 	badWrite, badSync := -1, false
 	if b.s.Config.XidErrors && len(group) > 0 && b.x.Choose("xid_error", 2) == 1 {
-		if k := b.x.Choose("xid_error_entry", len(group)+1); k == len(group) {
+		if b.s.Config.FsyncErrorsOnly {
+			badSync = true
+		} else if k := b.x.Choose("xid_error_entry", len(group)+1); k == len(group) {
 			badSync = true
 		} else {
 			badWrite = k
@@ -254,6 +268,11 @@ type Server struct {
 	storeOps  int   // storage steps so far
 	crashed   bool
 	crashInfo checkers.Crash
+
+	// Recovery, when set, is the protocol's own crash recovery from the
+	// durable state at the crash, replacing Recover's (the binlog replayed
+	// after each engine's last commit).
+	Recovery func(checkers.Crash) checkers.Recovered
 }
 
 // NewServer creates the binlog and the engines, and registers the
@@ -293,7 +312,7 @@ func NewServer(x *sim.Execution, cfg Config) *Server {
 		// Storage steps of a transaction: per engine prepare,
 		// prepare_ordered, commit_ordered, commit; binlog write, sync,
 		// position.
-		perTxn := 4*cfg.Engines + 3
+		perTxn := 4*cfg.Engines + 3 + cfg.ExtraSteps
 		s.crashAt = x.Choose("crash-at", cfg.Threads*cfg.Txns*perTxn+1)
 	}
 	x.Monitor(checkers.NewCommitOrderMonitor())
@@ -341,6 +360,12 @@ func (s *Server) storageStep(obj *sim.Object, fn func()) bool {
 	return true
 }
 
+// StorageStep is a protocol's own storage step on obj (a binlog rotate, a
+// checkpoint event): like the engines' and the binlog's, it may be the
+// crash point and is lost once the server is down. It reports whether fn
+// ran.
+func (s *Server) StorageStep(obj *sim.Object, fn func()) bool { return s.storageStep(obj, fn) }
+
 // crash freezes the durable state. The engines' commits are not fsynced
 // (the binlog is, and recovery replays from it), so each engine keeps a
 // prefix of its commit order that the strategy chooses
@@ -365,6 +390,10 @@ func (s *Server) crash() {
 // the Recovered state.
 func (s *Server) Recover() {
 	c := s.crashInfo
+	if s.Recovery != nil {
+		s.X.Record(s.Recovery(c))
+		return
+	}
 	r := checkers.Recovered{Binlog: c.Binlog}
 	for i := range s.Engines {
 		committed := append([]checkers.Txn(nil), c.Engines[i]...)
@@ -424,7 +453,7 @@ func (s *Server) RunThreads(commit Committer) []*sim.Actor {
 	for i := 1; i <= s.Config.Threads; i++ {
 		thread := i
 		actors = append(actors, s.X.Go(ThreadName(thread), func() {
-			for k := 1; k <= s.Config.Txns && !s.crashed; k++ {
+			for k := 1; k <= s.Config.Txns && (!s.crashed || s.Config.RunAfterCrash); k++ {
 				t := checkers.Txn{Thread: thread, Seq: k}
 				s.X.Record(checkers.Begin{Txn: t})
 				s.Prepare(t)

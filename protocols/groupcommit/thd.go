@@ -171,6 +171,17 @@ type ShippedLocks[L any] struct {
 	GroupCommitQueue   *sim.Var[L] // group_commit_queue, under LOCK_prepare_ordered
 }
 
+// GrabReverseQueue is the leader's grab in trx_group_commit_leader,
+// called with lockPrepareOrdered (LOCK_prepare_ordered) held: take the
+// whole queue and leave it empty, unlock, and reverse the queue (pushed at
+// its head) into commit order, leader first.
+func GrabReverseQueue[L comparable](queue *sim.Var[L], lockPrepareOrdered *sim.Mutex, link func(L) *sim.Var[L]) L {
+	current := queue.Read()
+	queue.Write(*new(L))
+	lockPrepareOrdered.Unlock()
+	return Reverse(current, link)
+}
+
 // NewShippedLocks creates the locks and the empty queue.
 func NewShippedLocks[L any](x *sim.Execution) ShippedLocks[L] {
 	return ShippedLocks[L]{

@@ -194,12 +194,9 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 	if s.waitCount > 0 {
 		s.waitForSufficientCommits()
 	}
-	current := s.GroupCommitQueue.Read()
-	s.GroupCommitQueue.Write(nil)
-	s.LockPrepareOrdered.Unlock()
 	link := func(thd *THD) *sim.Var[*THD] { return thd.next }
 	common := func(thd *THD) *groupcommit.THD { return &thd.THD }
-	queue := groupcommit.Reverse(current, link)
+	queue := groupcommit.GrabReverseQueue(s.GroupCommitQueue, s.LockPrepareOrdered, link)
 	pos := groupcommit.WriteGroup(s.Server, queue, link, common)
 	s.LockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)

@@ -26,11 +26,20 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 	if thd.rotateFailed && s.variant == RotateErrorRollback {
 		return s.rollback(thd, ErrRotate) // seeded bug: the transaction is binlogged
 	}
-	err = s.XidLogAfter(&thd.THD)
-	if thd.rotateFailed && err == nil {
-		s.X.Record(checkers.DelayedError{Txn: thd.Txn, Why: ErrRotate.Error()}) // unlog()
+	xidErr := s.XidLogAfter(&thd.THD)
+	err = xidErr
+	if xidErr == nil && s.files != nil && s.files.needUnlog {
+		s.unlog(thd)
 	}
-	s.wakeupSubsequentCommits(thd.wfc, err != nil)
+	if thd.rotateFailed && xidErr == nil {
+		// unlog() returns the delayed error: the commit stands, the
+		// client gets the error.
+		s.X.Record(checkers.DelayedError{Txn: thd.Txn, Why: ErrRotate.Error()})
+		err = ErrRotate
+	}
+	// finish_event_group: the waiters learn of the group's error, not of
+	// the delayed one (the commit stands).
+	s.wakeupSubsequentCommits(thd.wfc, xidErr != nil)
 	s.release(thd)
 	return err
 }
@@ -130,7 +139,21 @@ func (s *Server) queueForGroupCommit(thd *THD) (bool, error) {
 				}
 				waiter = next
 			}
-			if len(wakeupList) > 0 {
+			switch {
+			case len(wakeupList) > 0 && s.variant == FsyncErrorsWakeAtEnd:
+				// Not ready: keep them registered, to be woken with
+				// this transaction's result once it has committed
+				// (wakeup_subsequent_commits after the commit).
+				for i, w := range wakeupList {
+					var next *waitForCommit
+					if i+1 < len(wakeupList) {
+						next = wakeupList[i+1]
+					}
+					w.nextSubsequentCommit.Write(next)
+				}
+				cur.subsequentCommitsList.Write(wakeupList[0])
+				cur.lockWaitCommit.Unlock()
+			case len(wakeupList) > 0:
 				// Wake the others after the unlock, flagged as running so
 				// that they do not unregister meanwhile.
 				cur.wakeupSubsequentCommitsRunning.Write(true)
@@ -139,7 +162,7 @@ func (s *Server) queueForGroupCommit(thd *THD) (bool, error) {
 					s.wakeup(w, false)
 				}
 				cur.wakeupSubsequentCommitsRunning.Write(false)
-			} else {
+			default:
 				cur.lockWaitCommit.Unlock()
 			}
 		}
@@ -180,32 +203,51 @@ func (w *waitForCommit) removeFromList(waitee *waitForCommit) {
 
 // trxGroupCommitLeader is trx_group_commit_leader with
 // binlog_optimize_thread_scheduling=ON: grab and reverse the queue under
-// LOCK_log, write it with one fsync, then under LOCK_commit_ordered run
+// LOCK_log, write it with one fsync, mark its xids active and rotate the
+// binlog if due (rotateAfterGroup), then under LOCK_commit_ordered run
 // each commit_ordered and wake each member: wfc->wakeup() if it was queued
-// by its waitee, else signal_wakeup_ready().
+// by its waitee, else signal_wakeup_ready(); after the unlock,
+// checkpoint_and_purge if the binlog rotated.
 func (s *Server) trxGroupCommitLeader(leader *THD) {
 	s.LockLog.Lock()
 	s.LockPrepareOrdered.Lock()
-	current := s.GroupCommitQueue.Read()
-	s.GroupCommitQueue.Write(nil)
-	s.LockPrepareOrdered.Unlock()
-	queue := groupcommit.Reverse(current, link)
+	queue := groupcommit.GrabReverseQueue(s.GroupCommitQueue, s.LockPrepareOrdered, link)
 
+	if s.variant == AckBeforeFsync {
+		// seeded bug: the group is committed and released before the
+		// result of its fsync
+		s.LockCommitOrdered.Lock()
+		s.commitGroup(queue, leader)
+		s.LockCommitOrdered.Unlock()
+	}
 	pos := groupcommit.WriteGroup(s.Server, queue, link, (*THD).common)
-	if (s.variant == RotateErrorDelayed || s.variant == RotateErrorRollback) && s.X.Choose("rotate_error", 2) == 1 {
-		// rotate() failed after the group's fsync. MariaDB gives the
-		// error to the leader as cache_mngr->delayed_error, returned
-		// from unlog() once the transaction is committed; returning it
-		// now would roll back a binlogged transaction (seeded bug).
-		leader.rotateFailed = true
-		if s.variant == RotateErrorRollback {
-			leader.XidError = true // no commit_ordered: the leader fails
+	if s.variant == FsyncErrorLeaderOnly && groupFailed(queue) {
+		// seeded bug: flush_and_sync's error set only in the leader's
+		// THD, where my_error() raised it
+		for e := queue.next.Read(); e != nil; e = e.next.Read() {
+			e.XidError = false
 		}
 	}
+	rotatedFrom := s.rotateAfterGroup(leader, queue)
 
+	if s.variant == AckBeforeFsync {
+		s.LockLog.Unlock()
+		return
+	}
 	s.LockCommitOrdered.Lock()
 	s.Binlog.SetLastCommitPos(pos)
 	s.LockLog.Unlock() // only once LOCK_commit_ordered is held
+	s.commitGroup(queue, leader)
+	s.LockCommitOrdered.Unlock()
+	if rotatedFrom > 0 {
+		s.checkpointAndPurge(rotatedFrom)
+	}
+}
+
+// commitGroup is steps 8 and 9 of trx_group_commit_leader under
+// LOCK_commit_ordered: each member's commit_ordered, then its wakeup,
+// wfc->wakeup() if its waitee queued it, else signal_wakeup_ready().
+func (s *Server) commitGroup(queue, leader *THD) {
 	groupcommit.CommitGroup(s.Server, queue, leader, link, (*THD).common, func(e *THD) {
 		if e.queuedByOther.Read() {
 			s.wakeup(e.wfc, e.XidError)
@@ -213,7 +255,17 @@ func (s *Server) trxGroupCommitLeader(leader *THD) {
 			groupcommit.SignalWakeupReady(e.lockWakeup, e.wakeupReady, e.condWakeup)
 		}
 	})
-	s.LockCommitOrdered.Unlock()
+}
+
+// groupFailed reports whether every entry of the group failed: its fsync
+// failed (or its only write).
+func groupFailed(queue *THD) bool {
+	for e := queue; e != nil; e = e.next.Read() {
+		if !e.XidError {
+			return false
+		}
+	}
+	return true
 }
 
 // wakeup is wait_for_commit::wakeup(w, err) under the variant.

@@ -16,6 +16,11 @@
 // guard that ignores the kill once the waitee is waking or has queued the
 // waiter), and the end of a wait_for_commit's life (lock/unlock before
 // destroy, signal under the mutex), modelled with sim's Execution.Free.
+// Others cover what the binlog does after a group's fsync (reference
+// notes §1.3 steps 5, 6 and 10, §1.5): a failed fsync's error reaching the
+// group, a failed rotate's error delayed to the leader's unlog(), and the
+// binlog's files with their Binlog_checkpoint events, across a crash and
+// MariaDB's recovery from the last checkpoint's file (rotate.go).
 //
 // Modelling choices: worker i applies transaction Ti, the i-th of the
 // stream (checkers.Txn{Thread: i, Seq: 1}); every Ti (i > 1) is registered
@@ -40,19 +45,30 @@ import (
 
 // Variant names.
 const (
-	Shipped             = "shipped"
-	ShippedNoDestroyLk  = "shipped-destroy-without-lock"
-	KillGuarded         = "kill-guarded"
-	KillEntryKept       = "kill-entry-kept"
-	KillUnguarded       = "kill-unguarded"
-	NoPriorWait         = "no-prior-wait"
-	WaitWithoutRecheck  = "wait-without-recheck"
-	BinlogErrors        = "binlog-errors"
-	RotateErrorDelayed  = "rotate-error-delayed"
-	RotateErrorRollback = "rotate-error-rollback"
-	NoBinlog            = "no-binlog"
-	DestroyWithoutLock  = "destroy-without-lock"
-	SignalAfterUnlock   = "signal-after-unlock"
+	Shipped                   = "shipped"
+	ShippedNoDestroyLk        = "shipped-destroy-without-lock"
+	KillGuarded               = "kill-guarded"
+	KillEntryKept             = "kill-entry-kept"
+	KillUnguarded             = "kill-unguarded"
+	NoPriorWait               = "no-prior-wait"
+	WaitWithoutRecheck        = "wait-without-recheck"
+	BinlogErrors              = "binlog-errors"
+	RotateErrorDelayed        = "rotate-error-delayed"
+	RotateErrorRollback       = "rotate-error-rollback"
+	RotateErrorDropped        = "rotate-error-dropped"
+	FsyncErrors               = "fsync-errors"
+	FsyncErrorsWakeAtEnd      = "fsync-errors-wake-at-end"
+	CheckpointNotifyUnflushed = "checkpoint-notify-unflushed"
+	RotateRecoveryUnlog       = "rotate-recovery-unlog"
+	XidsNotMarked             = "xids-not-marked"
+	RotateErrorMisrouted      = "rotate-error-misrouted"
+	FsyncErrorLeaderOnly      = "fsync-error-leader-only"
+	AckBeforeFsync            = "ack-before-fsync"
+	RotateRecovery            = "rotate-recovery"
+	CheckpointAtRotate        = "checkpoint-at-rotate"
+	NoBinlog                  = "no-binlog"
+	DestroyWithoutLock        = "destroy-without-lock"
+	SignalAfterUnlock         = "signal-after-unlock"
 )
 
 // Variants lists the variants with their expected verdicts.
@@ -72,11 +88,33 @@ var Variants = []sim.Variant{
 	{Name: WaitWithoutRecheck, Expected: sim.LostWakeup, Also: dirtyReads,
 		Doc: "seeded bug: the waiter waits once without re-checking wfc->waitee under LOCK_wait_commit (the race the source's comment names: the waitee's wakeup comes between the check and the wait)"},
 	{Name: BinlogErrors, Expected: checkers.OutOfOrder, Also: dirtyReads,
-		Doc: "FINDING, the source's own ToDo: shipped with group_log_xid failures (a write or the group's fsync): a waiter woken when its waitee enqueued (not yet ready, so not queued_by_other) commits in a later group although the waitee's group failed"},
+		Doc: "FINDING, the source's own ToDo: shipped with group_log_xid failures (a write or the group's fsync): a waiter woken when its waitee enqueued (not yet ready, so not queued_by_other) commits in a later group although the waitee's group failed; and when only the waitee's write fails, the waiter it queued is written and committed in the same group (\"broken in other ways, as well\")"},
 	{Name: RotateErrorDelayed, Expected: sim.Clean, Also: dirtyReads,
 		Doc: "shipped, and the binlog rotate after a group's fsync may fail (§1.3 steps 6 and 10): the error is delayed to the leader's unlog(), after its commit"},
 	{Name: RotateErrorRollback, Expected: checkers.RollbackBinlogged, Also: dirtyReads,
 		Doc: "seeded bug: the rotate error returned at once, as the source's comment rules out: the leader rolls back a transaction that is already binlogged"},
+	{Name: RotateErrorDropped, Expected: checkers.DelayedErrorKind, Also: dirtyReads,
+		Doc: "seeded bug: the failed rotate's error is dropped: the leader returns success, and no client learns that the binlog could not rotate"},
+	{Name: RotateErrorMisrouted, Expected: checkers.DelayedErrorKind, Also: dirtyReads,
+		Doc: "seeded bug: the failed rotate's error goes to the group's last member instead of the leader, the THD the error was raised in"},
+	{Name: FsyncErrors, Expected: checkers.OutOfOrder, Also: dirtyReads,
+		Doc: "FINDING, the source's own ToDo: binlog-errors with only the group's fsync failing (flush_and_sync): every entry gets the error, but a waiter its waitee woke early, not yet ready, commits in a later group"},
+	{Name: FsyncErrorsWakeAtEnd, Expected: sim.Clean, Also: dirtyReads,
+		Doc: "fsync-errors with the waitee keeping its not-yet-ready waiters registered instead of waking them when it enqueues, so that they learn its group's result from wakeup_subsequent_commits after its commit (the fix the source's ToDo sketches, not MariaDB's code)"},
+	{Name: FsyncErrorLeaderOnly, Expected: checkers.XidErrorKind, Also: []sim.Kind{checkers.OutOfOrder, sim.Race},
+		Doc: "seeded bug: binlog-errors with a failed fsync's error set only in the leader's THD, not in every entry of the group: the others commit and return success for transactions that are not durable"},
+	{Name: AckBeforeFsync, Expected: checkers.Durability, Also: []sim.Kind{checkers.OutOfOrder, checkers.XidErrorKind, sim.Race},
+		Doc: "seeded bug: binlog-errors with the leader running commit_ordered and waking the group before the result of its fsync: a member may return success before, or without, a durable binlog group"},
+	{Name: RotateRecovery, Expected: sim.Clean, Also: dirtyReads,
+		Doc: "shipped, with binlog files: the leader may rotate after a group (mark_xids_active, rotate, checkpoint_and_purge with the engines' commit checkpoints), a Binlog_checkpoint names the oldest file with pending xids; the server crashes at a storage step the strategy chooses and recovers from the last checkpoint's file"},
+	{Name: CheckpointAtRotate, Expected: checkers.RecoveryKind, Also: dirtyReads,
+		Doc: "seeded bug: rotate-recovery with the new file's Binlog_checkpoint naming the new file at once, without waiting for the older files' xids to be durably committed in the engines: recovery skips the older file and rolls back its binlogged, prepared transactions"},
+	{Name: CheckpointNotifyUnflushed, Expected: checkers.RecoveryKind, Also: dirtyReads,
+		Doc: "seeded bug: rotate-recovery with an engine that notifies its commit checkpoint without flushing its log: the older file's checkpoint is written while its transactions' commits, which commit() does not fsync, can still be lost, and recovery skips them"},
+	{Name: RotateRecoveryUnlog, Expected: sim.Clean, Also: dirtyReads,
+		Doc: "rotate-recovery with engines that have no commit_checkpoint_request (need_unlog): each transaction's xid counts in its file from the group's mark_xids_active until its unlog() after its (durable) commit(), and the older file's checkpoint waits for the count to reach zero"},
+	{Name: XidsNotMarked, Expected: checkers.RecoveryKind, Also: dirtyReads,
+		Doc: "seeded bug: rotate-recovery-unlog without the group's mark_xids_active: the older file's count reaches zero when the rotate's own xid is dropped, before its transactions have committed, and recovery skips them"},
 	{Name: NoBinlog, Expected: sim.Clean,
 		Doc: "commit without the binlog: wait_for_prior_commit (dirty read of waitee first), commit, wakeup_subsequent_commits, ~wait_for_commit with lock/unlock before destroy; wakeup() signals under the mutex"},
 	{Name: DestroyWithoutLock, Expected: sim.UseAfterFree,
@@ -106,10 +144,24 @@ var (
 )
 
 // Adjust returns cfg as the variants run it: one transaction per worker
-// and at least two workers (so that some transaction waits), no readers
-// or crashes, and binlog errors only in binlog-errors.
+// and at least two workers (so that some transaction waits), no readers,
+// binlog errors only in the variants about them (binlog-errors and its
+// seeded fsync bugs), and a crash with recovery only in the rotate-recovery
+// variants, whose rotates and checkpoints are storage steps too.
 func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
-	cfg.Txns, cfg.Readers, cfg.Crash, cfg.XidErrors = 1, 0, false, variant == BinlogErrors
+	cfg.Txns, cfg.Readers = 1, 0
+	cfg.XidErrors, cfg.FsyncErrorsOnly = false, false
+	switch variant {
+	case BinlogErrors, FsyncErrorLeaderOnly, AckBeforeFsync:
+		cfg.XidErrors = true
+	case FsyncErrors, FsyncErrorsWakeAtEnd:
+		cfg.XidErrors, cfg.FsyncErrorsOnly = true, true
+	}
+	cfg.Crash = hasBinlogFiles(variant)
+	cfg.ExtraSteps, cfg.RunAfterCrash = 0, cfg.Crash
+	if cfg.Crash {
+		cfg.ExtraSteps = crashSteps(cfg.Engines)
+	}
 	cfg.Threads = max(cfg.Threads, 2)
 	return cfg
 }
@@ -144,6 +196,7 @@ type THD struct {
 	currentCond   *sim.Atomic[*sim.Cond] // mysys_var->current_cond
 	wfc           *waitForCommit         // thd->wait_for_commit_ptr
 	rotateFailed  bool                   // the binlog rotate after its group failed (it led the group)
+	binlogID      int                    // cache_mngr->binlog_id: the binlog file its group went to
 }
 
 // Server is the replica's shared state.
@@ -151,7 +204,8 @@ type Server struct {
 	*groupcommit.Server
 	variant string
 	groupcommit.ShippedLocks[*THD]
-	freeList *sim.Object // frees the wait_for_commit objects (release)
+	freeList *sim.Object  // frees the wait_for_commit objects (release)
+	files    *binlogFiles // the binlog's files and checkpoints (rotate-recovery variants)
 	thds     []*THD
 }
 
@@ -174,6 +228,12 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 			thds:         newTHDs(x, cfg.Threads),
 		}
 		x.Check(checkers.InOrder)
+		x.Check(checkers.DelayedErrors)
+		x.Check(checkers.CommittedBeforeAck)
+		if cfg.Crash {
+			s.files = newBinlogFiles(x, cfg.Engines, variant == RotateRecoveryUnlog || variant == XidsNotMarked)
+			s.Recovery = s.recoverBinlog
+		}
 		if variant == KillGuarded || variant == KillEntryKept || variant == KillUnguarded {
 			victim := s.thds[2+x.Choose("kill", cfg.Threads-1)]
 			victim.wfc.refs++ // the killer's reference

@@ -158,10 +158,7 @@ func (s *Server) enqueue(thd *THD) (leader bool) {
 // reverses it into commit order (the queue is pushed at the head).
 func (s *Server) grabReverseQueue() *THD {
 	s.lockPrepareOrdered.Lock()
-	queue := s.groupCommitQueue.Read()
-	s.groupCommitQueue.Write(nil)
-	s.lockPrepareOrdered.Unlock()
-	return groupcommit.Reverse(queue, func(thd *THD) *sim.Var[*THD] { return thd.next })
+	return groupcommit.GrabReverseQueue(s.groupCommitQueue, s.lockPrepareOrdered, func(thd *THD) *sim.Var[*THD] { return thd.next })
 }
 
 // groupLogXid writes the queue to the binlog with one fsync and sets each
