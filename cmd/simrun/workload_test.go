@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,5 +50,69 @@ func TestReplayWriteSkewTraces(t *testing.T) {
 	code, _, stderr := run(t, "run", "-protocol", "lockfree", "-variant", "no-reverse", "-workload", "write-skew")
 	if code != exitUsage || !strings.Contains(stderr, "does not take -workload") {
 		t.Errorf("lockfree -workload: exit %d: %s", code, stderr)
+	}
+}
+
+// The random xenstore workload of `simrun run` has guest clients unless
+// -doms 1 says dom0 only: guests' transactions meet quota-maxrequests
+// (stat equota), dom0's never do. A trace records the domains it ran
+// with and replays to its finding; the version-1 trace, recorded before
+// -doms, replays its dom0-only workload (cost_test.go).
+func TestRunDoms(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name   string
+		args   []string
+		want   int
+		equota bool   // the mean of stat equota is positive
+		config string // in the saved traces' configuration
+		msg    string // in stderr, for usage errors
+	}{
+		{"default: dom0 and a guest", nil, exitFinding, true, `"doms":2`, ""},
+		{"dom0 only", []string{"-doms", "1"}, exitFinding, false, `"doms":1`, ""},
+		{"three domains", []string{"-doms", "3", "-threads", "3"}, exitFinding, true, `"doms":3`, ""},
+		{"negative", []string{"-doms", "-1"}, exitUsage, false, "", "-doms -1 out of range 1..1000"},
+		{"with the toolstack", []string{"-doms", "2", "-vms", "2"}, exitUsage, false, "", "give one or the other"},
+		{"with a fixed workload", []string{"-doms", "2", "-workload", "write-skew"}, exitUsage, false, "", "is fixed"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-"))
+			code, stdout, stderr := run(t, append([]string{"run", "-protocol", "replay", "-variant", "merge-only", "-runs", "200", "-json", "-out", out}, c.args...)...)
+			if code != c.want || !strings.Contains(stderr, c.msg) {
+				t.Fatalf("exit %d, want %d with %q:\n%s", code, c.want, c.msg, stderr)
+			}
+			if c.want == exitUsage {
+				return
+			}
+			var res struct {
+				EQuota float64 `json:"equota"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+				t.Fatalf("-json: %v", err)
+			}
+			if (res.EQuota > 0) != c.equota {
+				t.Errorf("equota %v per run, want positive: %v", res.EQuota, c.equota)
+			}
+			saved, _ := filepath.Glob(filepath.Join(out, "*.json"))
+			if len(saved) == 0 {
+				t.Fatal("no trace saved")
+			}
+			for _, path := range saved {
+				tr, err := traces.Load(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(tr.Config), c.config) {
+					t.Errorf("%s: config %s, want %s", path, tr.Config, c.config)
+				}
+				if code, _, stderr := run(t, "replay", path); code != exitFinding {
+					t.Errorf("replay %s: exit %d: %s", path, code, stderr)
+				}
+			}
+		})
+	}
+	code, _, stderr := run(t, "run", "-protocol", "lockfree", "-variant", "no-reverse", "-doms", "2")
+	if code != exitUsage || !strings.Contains(stderr, "does not take -doms") {
+		t.Errorf("lockfree -doms: exit %d: %s", code, stderr)
 	}
 }
