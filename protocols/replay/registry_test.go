@@ -48,8 +48,8 @@ func TestRegistryWorkloads(t *testing.T) {
 
 // The seeded bug is caught and the faithful variants show nothing but the
 // known result, on workloads drawn per execution: the variants' expected
-// verdicts, judged as the command line judges them. Budget: 3,000
-// executions per variant.
+// verdicts, judged as the command line judges them (its -doms default:
+// dom0 and guest clients). Budget: 3,000 executions per variant.
 func TestRegistryVerdicts(t *testing.T) {
 	for _, v := range SimVariants {
 		t.Run(v.Name, func(t *testing.T) {
@@ -61,7 +61,7 @@ func TestRegistryVerdicts(t *testing.T) {
 				// in long stretches, never interleaved.
 				cost = ReferenceCost()
 			}
-			s, err := RegistryScenario(v.Name, "", 0, RandomConfig{}, false, cost)
+			s, err := RegistryScenario(v.Name, "", 0, RandomConfig{Doms: CommandLineDoms}, false, cost)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,6 +102,10 @@ func TestRegistryScenarioErrors(t *testing.T) {
 		{"replay", "write-skew", 2, RandomConfig{}, "is fixed"},
 		{"replay", "write-skew", 0, RandomConfig{Clients: 2}, "is fixed"},
 		{"replay", "hostile", 0, RandomConfig{Seed: 3}, "is fixed"},
+		{"replay", "", 0, RandomConfig{Doms: -1}, "-doms -1 out of range"},
+		{"replay", "", 0, RandomConfig{Doms: 1001}, "-doms 1001 out of range"},
+		{"replay", "", 3, RandomConfig{Doms: 2}, "give one or the other"},
+		{"replay", "write-skew", 0, RandomConfig{Doms: 2}, "is fixed"},
 	} {
 		_, err := RegistryScenario(c.variant, c.workload, c.vms, c.random, false, Cost{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
