@@ -335,7 +335,7 @@ var SimVariants = []sim.Variant{
 	{Name: string(WatchUnfiltered), Expected: checkers.XenstoreKindWatch, Also: faithfulKinds,
 		Doc: "historical (before XSA-115): watch events fire without the permission check"},
 	{Name: string(NoConflictCredit), Expected: sim.Livelock, Also: faithfulKinds,
-		Doc: "historical (before XSA-206): no blame, no conflict credit; without -vms it runs the hostile workload (a guest writing in the toolstack's read set; -threads, -txns and -workload-seed do not apply), where the toolstack livelocks"},
+		Doc: "historical (before XSA-206): no blame, no conflict credit; without -vms it runs the hostile workload (a guest writing in the toolstack's read set; -threads, -txns, -doms and -workload-seed do not apply), where the toolstack livelocks"},
 }
 
 // faithfulKinds are the known results of the faithful replay variant, which
@@ -391,8 +391,8 @@ func RegistryScenario(variant, workload string, vms int, random RandomConfig, un
 	}
 	if v == NoConflictCredit {
 		// Its bug shows only against a hostile guest (seed scenario 16).
-		// The workload is fixed: -threads, -txns and -workload-seed (which
-		// simrun explore always passes) do not apply to it.
+		// The workload is fixed: -threads, -txns, -doms and -workload-seed
+		// (which simrun explore and run always pass) do not apply to it.
 		return Scenario(v, Config{Workload: "hostile", RetryBound: HostileRetryBound, Unchecked: unchecked, Cost: cost})
 	}
 	if random.Doms == 0 && !v.dom0Random() {
