@@ -392,7 +392,8 @@ func RegistryScenario(variant, workload string, vms int, random RandomConfig, un
 	if v == NoConflictCredit {
 		// Its bug shows only against a hostile guest (seed scenario 16).
 		// The workload is fixed: -threads, -txns, -doms and -workload-seed
-		// (which simrun explore and run always pass) do not apply to it.
+		// do not apply to it (simrun explore always passes the first two
+		// and the last, simrun run -doms).
 		return Scenario(v, Config{Workload: "hostile", RetryBound: HostileRetryBound, Unchecked: unchecked, Cost: cost})
 	}
 	if random.Doms == 0 && !v.dom0Random() {
