@@ -188,7 +188,7 @@ var All = []*Protocol{
 	},
 	{
 		Name:     "replay",
-		Doc:      "oxenstored transactions: persistent store, lowpath merge, replay upon conflict; -vms N runs the xs_bench toolstack workload, else random workloads of -threads clients with -txns units each, drawn per execution (or the one -workload-seed makes)",
+		Doc:      "oxenstored transactions: persistent store, lowpath merge, replay upon conflict; -vms N runs the xs_bench toolstack workload, else random workloads of -threads clients (dom0 and guests, -doms) with -txns units each, drawn per execution (or the one -workload-seed makes)",
 		Variants: replay.SimVariants,
 		Params:   []string{"vms", "threads", "txns", "workload-seed", "workload", "oracles", "doms"},
 		// Requests are priced by default, so that clients interleave at

@@ -27,7 +27,7 @@ type intRange struct {
 // command's table takes any value its own check allows.
 var (
 	runRanges = map[string]intRange{
-		"threads": {0, 32}, "txns": {0, 100}, "engines": {0, 2}, "readers": {0, 16}, "vms": {0, 1000},
+		"threads": {0, 32}, "txns": {0, 100}, "engines": {0, 2}, "readers": {0, 16}, "vms": {0, 1000}, "doms": {0, 32},
 		"depth": {1, 64}, "pct-steps": {0, 10_000_000}, "runs": {0, 1_000_000_000}, "workers": {1, 256},
 		"max-steps": {0, 100_000_000},
 	}

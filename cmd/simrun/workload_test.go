@@ -71,7 +71,8 @@ func TestRunDoms(t *testing.T) {
 		{"default: dom0 and a guest", nil, exitFinding, true, `"doms":2`, ""},
 		{"dom0 only", []string{"-doms", "1"}, exitFinding, false, `"doms":1`, ""},
 		{"three domains", []string{"-doms", "3", "-threads", "3"}, exitFinding, true, `"doms":3`, ""},
-		{"negative", []string{"-doms", "-1"}, exitUsage, false, "", "-doms -1 out of range 1..1000"},
+		{"negative", []string{"-doms", "-1"}, exitUsage, false, "", "-doms must be in 0..32, got -1"},
+		{"more than the clients' most", []string{"-doms", "33"}, exitUsage, false, "", "-doms must be in 0..32, got 33"},
 		{"with the toolstack", []string{"-doms", "2", "-vms", "2"}, exitUsage, false, "", "give one or the other"},
 		{"with a fixed workload", []string{"-doms", "2", "-workload", "write-skew"}, exitUsage, false, "", "is fixed"},
 	} {
