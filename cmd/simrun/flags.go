@@ -32,7 +32,7 @@ var (
 		"max-steps": {0, 100_000_000},
 	}
 	exploreRanges = map[string]intRange{
-		"threads": {1, 8}, "txns": {1, 10}, "engines": {0, 2}, "readers": {0, 8}, "vms": {0, 1000},
+		"threads": {1, 8}, "txns": {1, 10}, "engines": {0, 2}, "readers": {0, 8}, "vms": {0, 1000}, "doms": {0, 8},
 		"bound": {-1, 100}, "workers": {1, 256}, "max-executions": {1, 1_000_000_000},
 		"max-steps": {1, 100_000_000}, "max-spurious": {0, 10},
 	}

@@ -53,7 +53,8 @@ func TestReplayWriteSkewTraces(t *testing.T) {
 	}
 }
 
-// The random xenstore workload of `simrun run` has guest clients unless
+// The random xenstore workload of `simrun run` and `simrun explore` has
+// guest clients unless
 // -doms 1 says dom0 only: guests' transactions meet quota-maxrequests
 // (stat equota), dom0's never do. A trace records the domains it ran
 // with and replays to its finding; the version-1 trace, recorded before
@@ -115,5 +116,23 @@ func TestRunDoms(t *testing.T) {
 	code, _, stderr := run(t, "run", "-protocol", "lockfree", "-variant", "no-reverse", "-doms", "2")
 	if code != exitUsage || !strings.Contains(stderr, "does not take -doms") {
 		t.Errorf("lockfree -doms: exit %d: %s", code, stderr)
+	}
+	// simrun explore takes the same default; the toolstack workload
+	// (-vms) has no -doms.
+	for _, c := range []struct {
+		args   []string
+		config string
+	}{
+		{nil, `"doms":2`},
+		{[]string{"-doms", "1"}, `"doms":1`},
+		{[]string{"-vms", "2"}, `{"vms":2,"cost"`},
+	} {
+		code, stdout, stderr := run(t, append([]string{"explore", "-protocol", "replay", "-variant", "replay", "-json", "-out", dir}, c.args...)...)
+		var res struct {
+			Config string `json:"config"`
+		}
+		if code != exitClean || json.Unmarshal([]byte(stdout), &res) != nil || !strings.Contains(res.Config, c.config) {
+			t.Errorf("explore %v: exit %d, config %q, want %s: %s", c.args, code, res.Config, c.config, stderr)
+		}
 	}
 }
