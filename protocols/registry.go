@@ -42,6 +42,11 @@ type Params struct {
 	// WorkloadSeed its generator seed (0: every execution draws its own
 	// workload through the strategy; see replay.RegistryScenario).
 	WorkloadSeed uint64 `json:"workload_seed,omitempty"`
+	// Doms are the domains of the random xenstore workload's clients
+	// (client i is domain i mod Doms); 0, as in traces recorded before
+	// the parameter, is the workload they were recorded with (see
+	// replay.RegistryScenario). The command line gives 2.
+	Doms int `json:"doms,omitempty"`
 	// Workload names a fixed xenstore workload ("write-skew") instead of
 	// the toolstack or random one; see replay.RegistryScenario.
 	Workload string `json:"workload,omitempty"`
@@ -124,6 +129,9 @@ func (p *Protocol) Config(ps Params) json.RawMessage {
 	if p.Uses("workload") {
 		keep.Workload = ps.Workload
 	}
+	if p.Uses("doms") {
+		keep.Doms = ps.Doms
+	}
 	if p.Uses("oracles") {
 		keep.NoOracles = ps.NoOracles
 	}
@@ -180,9 +188,9 @@ var All = []*Protocol{
 	},
 	{
 		Name:     "replay",
-		Doc:      "oxenstored transactions: persistent store, lowpath merge, replay upon conflict; -vms N runs the xs_bench toolstack workload, else random workloads of -threads clients with -txns units each, drawn per execution (or the one -workload-seed makes)",
+		Doc:      "oxenstored transactions: persistent store, lowpath merge, replay upon conflict; -vms N runs the xs_bench toolstack workload, else random workloads of -threads clients (dom0 and guests, -doms) with -txns units each, drawn per execution (or the one -workload-seed makes)",
 		Variants: replay.SimVariants,
-		Params:   []string{"vms", "threads", "txns", "workload-seed", "workload", "oracles"},
+		Params:   []string{"vms", "threads", "txns", "workload-seed", "workload", "oracles", "doms"},
 		// Requests are priced by default, so that clients interleave at
 		// the server as they queue there.
 		Defaults: Params{Cost: replay.CostParams.Map(replay.ReferenceCost())},
@@ -194,7 +202,7 @@ var All = []*Protocol{
 			if err != nil {
 				return nil, err
 			}
-			return replay.RegistryScenario(v, p.Workload, p.VMs, replay.RandomConfig{Clients: p.Threads, Units: p.Txns, Seed: p.WorkloadSeed}, p.NoOracles, cost)
+			return replay.RegistryScenario(v, p.Workload, p.VMs, replay.RandomConfig{Clients: p.Threads, Units: p.Txns, Doms: p.Doms, Seed: p.WorkloadSeed}, p.NoOracles, cost)
 		},
 		Stats: replay.StatsOf,
 	},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/simrun/simrun/internal/jsonout"
 	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/protocols/replay"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 )
@@ -60,6 +61,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.BoolVar(&params.Crash, "crash", false, "crash at a step the strategy chooses, then recover (group commit)")
 	fs.BoolVar(&params.XidErrors, "xid-errors", false, "let group_log_xid fail (group commit)")
 	fs.IntVar(&params.VMs, "vms", 0, "simulated VMs (xenstore replay: the toolstack workload instead of the random one)")
+	fs.IntVar(&params.Doms, "doms", 0, fmt.Sprintf("domains of the random xenstore workload's clients, client i in domain i mod N (default %d: dom0 and a guest; 1: dom0 only)", replay.CommandLineDoms))
 	fs.Uint64Var(&params.WorkloadSeed, "workload-seed", 3, "generator seed of the random xenstore workload: the search is over the schedules of this one workload (0: the workload too, choice by choice; rarely finishes)")
 	fs.IntVar(&bound, "bound", 2, "preemption bound (spurious wakeups count as preemptions); -1 for none. The default 2 is DFS's; -dpor is unbounded unless -bound is given (bounded DPOR may miss executions within the bound)")
 	fs.BoolVar(&dpor, "dpor", false, "use DPOR with sleep sets instead of preemption-bounded DFS (unbounded unless -bound is given)")
@@ -112,7 +114,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	if err := checkParams(proto, params); err != nil {
 		return exitUsage, err
 	}
-	_, scenario, params, err := protocols.Scenario(protocol, variant, params)
+	_, scenario, params, err := protocols.Scenario(protocol, variant, withDefaultDoms(protocol, params))
 	if err != nil {
 		return exitUsage, usageError{err}
 	}

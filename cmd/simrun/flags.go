@@ -27,12 +27,12 @@ type intRange struct {
 // command's table takes any value its own check allows.
 var (
 	runRanges = map[string]intRange{
-		"threads": {0, 32}, "txns": {0, 100}, "engines": {0, 2}, "readers": {0, 16}, "vms": {0, 1000},
+		"threads": {0, 32}, "txns": {0, 100}, "engines": {0, 2}, "readers": {0, 16}, "vms": {0, 1000}, "doms": {0, 32},
 		"depth": {1, 64}, "pct-steps": {0, 10_000_000}, "runs": {0, 1_000_000_000}, "workers": {1, 256},
 		"max-steps": {0, 100_000_000},
 	}
 	exploreRanges = map[string]intRange{
-		"threads": {1, 8}, "txns": {1, 10}, "engines": {0, 2}, "readers": {0, 8}, "vms": {0, 1000},
+		"threads": {1, 8}, "txns": {1, 10}, "engines": {0, 2}, "readers": {0, 8}, "vms": {0, 1000}, "doms": {0, 8},
 		"bound": {-1, 100}, "workers": {1, 256}, "max-executions": {1, 1_000_000_000},
 		"max-steps": {1, 100_000_000}, "max-spurious": {0, 10},
 	}

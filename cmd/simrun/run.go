@@ -17,6 +17,7 @@ import (
 
 	"github.com/simrun/simrun/internal/jsonout"
 	"github.com/simrun/simrun/protocols"
+	"github.com/simrun/simrun/protocols/replay"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
 )
@@ -77,6 +78,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.params.Crash, "crash", false, "crash at a step the strategy chooses, then recover (group commit)")
 	fs.BoolVar(&f.params.XidErrors, "xid-errors", false, "let group_log_xid fail, as the strategy chooses (group commit)")
 	fs.IntVar(&f.params.VMs, "vms", 0, "simulated VMs (xenstore replay: the toolstack workload instead of the random one)")
+	fs.IntVar(&f.params.Doms, "doms", 0, fmt.Sprintf("domains of the random xenstore workload's clients, client i in domain i mod N: guests' requests meet permissions, quota and quota-maxrequests (default %d: dom0 and a guest; 1: dom0 only)", replay.CommandLineDoms))
 	fs.Uint64Var(&f.params.WorkloadSeed, "workload-seed", 0, "generator seed of one random xenstore workload for every execution (0: each execution draws its own workload, recorded in its trace)")
 	fs.StringVar(&f.params.Workload, "workload", "", "a fixed xenstore workload by name instead of the toolstack or random one: write-skew (the untracked result's two transactions), hostile (seed scenario 16, XSA-206: a guest writing in the toolstack's read set)")
 	fs.BoolVar(&f.oracles, "oracles", true, "record the history and run the protocol's oracles (xenstore replay: -oracles=false for measurements at scale)")
@@ -279,7 +281,7 @@ func (f *runFlags) exit(code int) int {
 // runVariant hunts one variant (sim.Hunt) with specs in turn, then saves
 // the traces of its findings and collects what the output shows.
 func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, specs []scheduler.Spec, stopOnExpected bool, stderr io.Writer) (*variantResult, error) {
-	proto, scenario, params, err := protocols.Scenario(protocol, variant, f.params)
+	proto, scenario, params, err := protocols.Scenario(protocol, variant, withDefaultDoms(protocol, f.params))
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -415,6 +417,18 @@ func (s *statsSum) into(res *variantResult) {
 	}
 }
 
+// withDefaultDoms gives a random xenstore workload -doms's default,
+// replay.CommandLineDoms, when -doms is not given. It is the command
+// line's and not the registry's default because a trace without "doms"
+// (recorded before the parameter) must replay the workload it was recorded
+// with, which Params.Doms 0 names.
+func withDefaultDoms(protocol string, ps protocols.Params) protocols.Params {
+	if p, err := protocols.Lookup(protocol); err == nil && p.Uses("doms") && ps.Doms == 0 && ps.VMs == 0 && ps.Workload == "" {
+		ps.Doms = replay.CommandLineDoms
+	}
+	return ps
+}
+
 // maxMinimizeSteps is the longest execution `run` minimizes.
 const maxMinimizeSteps = 20000
 
@@ -422,7 +436,7 @@ const maxMinimizeSteps = 20000
 func checkParams(p *protocols.Protocol, ps protocols.Params) error {
 	set := map[string]bool{"threads": ps.Threads != 0, "txns": ps.Txns != 0, "engines": ps.Engines != 0,
 		"readers": ps.Readers != 0, "crash": ps.Crash, "xid-errors": ps.XidErrors, "vms": ps.VMs != 0, "oracles": ps.NoOracles,
-		"workload-seed": ps.WorkloadSeed != 0, "workload": ps.Workload != ""}
+		"workload-seed": ps.WorkloadSeed != 0, "workload": ps.Workload != "", "doms": ps.Doms != 0}
 	var bad []string
 	for name, on := range set {
 		if on && !p.Uses(name) {

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,8 +49,8 @@ func TestRegistryWorkloads(t *testing.T) {
 
 // The seeded bug is caught and the faithful variants show nothing but the
 // known result, on workloads drawn per execution: the variants' expected
-// verdicts, judged as the command line judges them. Budget: 3,000
-// executions per variant.
+// verdicts, judged as the command line judges them (its -doms default:
+// dom0 and guest clients). Budget: 3,000 executions per variant.
 func TestRegistryVerdicts(t *testing.T) {
 	for _, v := range SimVariants {
 		t.Run(v.Name, func(t *testing.T) {
@@ -61,7 +62,7 @@ func TestRegistryVerdicts(t *testing.T) {
 				// in long stretches, never interleaved.
 				cost = ReferenceCost()
 			}
-			s, err := RegistryScenario(v.Name, "", 0, RandomConfig{}, false, cost)
+			s, err := RegistryScenario(v.Name, "", 0, RandomConfig{Doms: CommandLineDoms}, false, cost)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,6 +103,10 @@ func TestRegistryScenarioErrors(t *testing.T) {
 		{"replay", "write-skew", 2, RandomConfig{}, "is fixed"},
 		{"replay", "write-skew", 0, RandomConfig{Clients: 2}, "is fixed"},
 		{"replay", "hostile", 0, RandomConfig{Seed: 3}, "is fixed"},
+		{"replay", "", 0, RandomConfig{Doms: -1}, "-doms -1 out of range"},
+		{"replay", "", 0, RandomConfig{Doms: 1001}, "-doms 1001 out of range"},
+		{"replay", "", 3, RandomConfig{Doms: 2}, "give one or the other"},
+		{"replay", "write-skew", 0, RandomConfig{Doms: 2}, "is fixed"},
 	} {
 		_, err := RegistryScenario(c.variant, c.workload, c.vms, c.random, false, Cost{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -131,5 +136,46 @@ func TestRegistryHostile(t *testing.T) {
 		}
 		expectEveryRun(t, tc.v, rep, tc.want)
 		t.Logf("%s: %v in %d executions", tc.v, rep.Counts, rep.Runs)
+	}
+}
+
+// Doms 0, the value of traces recorded before -doms, is the workload they
+// were recorded with: dom0 only for the variants older than quota and
+// watches, domains 0 and 1 for the others. Each row compares the metrics
+// of 40 executions (same seed) with Doms 0 and with the explicit Doms;
+// the last rows show that the domains change those metrics, so that the
+// comparison can fail.
+func TestRegistryDomsZero(t *testing.T) {
+	metrics := func(v Variant, doms int) []Metrics {
+		s, err := RegistryScenario(string(v), "", 0, RandomConfig{Doms: doms}, false, Cost{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []Metrics
+		if _, err := sim.Explore(s, sim.Options{Runs: 40, Seed: 1, OnExecution: func(_ int, h *sim.History, _ *sim.Finding) {
+			m, _ := MetricsOf(h)
+			out = append(out, m)
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		v    Variant
+		doms int
+		same bool
+	}{
+		{MergeOnly, 1, true},
+		{Replay, 1, true},
+		{ReplayErrorsOnly, 1, true},
+		{QuotaLostOnMerge, 2, true},
+		{WatchUnfiltered, 2, true},
+		{MergeOnly, CommandLineDoms, false},
+		{QuotaLostOnMerge, 1, false},
+	} {
+		got, want := metrics(c.v, 0), metrics(c.v, c.doms)
+		if same := slices.Equal(got, want); same != c.same {
+			t.Errorf("%s: Doms 0 and Doms %d give the same executions: %v, want %v", c.v, c.doms, same, c.same)
+		}
 	}
 }

@@ -335,7 +335,7 @@ var SimVariants = []sim.Variant{
 	{Name: string(WatchUnfiltered), Expected: checkers.XenstoreKindWatch, Also: faithfulKinds,
 		Doc: "historical (before XSA-115): watch events fire without the permission check"},
 	{Name: string(NoConflictCredit), Expected: sim.Livelock, Also: faithfulKinds,
-		Doc: "historical (before XSA-206): no blame, no conflict credit; without -vms it runs the hostile workload (a guest writing in the toolstack's read set; -threads, -txns and -workload-seed do not apply), where the toolstack livelocks"},
+		Doc: "historical (before XSA-206): no blame, no conflict credit; without -vms it runs the hostile workload (a guest writing in the toolstack's read set; -threads, -txns, -doms and -workload-seed do not apply), where the toolstack livelocks"},
 }
 
 // faithfulKinds are the known results of the faithful replay variant, which
@@ -348,8 +348,12 @@ var faithfulKinds = []sim.Kind{checkers.XenstoreKindUntracked, checkers.Xenstore
 // HostileRetryBound); vms > 0 runs the
 // toolstack workload with that many VMs; vms == 0 runs a random workload
 // shaped by random (zero fields take RandomConfig's defaults: 3 clients, 3
-// units of up to 3 requests over 3 keys; domains 0 and 1 alternate, but
-// for the three variants older than quota and watches, see dom0Random). With random.Seed != 0 the
+// units of up to 3 requests over 3 keys). Its clients' domains are
+// 0..random.Doms-1 round-robin; the command line gives CommandLineDoms
+// (dom0 and a guest), and 0, the value of traces recorded before the
+// parameter, is the workload they were recorded with: domains 0 and 1
+// alternate, but dom0 only for the three variants older than quota and
+// watches (see dom0Random). With random.Seed != 0 the
 // workload is the one that seed generates, the same in every execution;
 // with seed 0 every execution draws its own workload through
 // Execution.Choose before its clients start, so that the strategy varies
@@ -365,7 +369,7 @@ func RegistryScenario(variant, workload string, vms int, random RandomConfig, un
 	case workload != "" && workload != "write-skew" && workload != "hostile":
 		return nil, fmt.Errorf("replay: unknown workload %q (known: write-skew, hostile; -vms runs the toolstack workload, and without it a random one)", workload)
 	case workload != "" && (vms != 0 || random != RandomConfig{}):
-		return nil, fmt.Errorf("replay: workload %s is fixed: -vms, -threads, -txns and -workload-seed do not apply to it", workload)
+		return nil, fmt.Errorf("replay: workload %s is fixed: -vms, -threads, -txns, -doms and -workload-seed do not apply to it", workload)
 	case workload == "hostile":
 		// Seed scenario 16 for any variant: the conflict credit's side of
 		// XSA-206 (replay: clean) beside no-conflict-credit's livelock.
@@ -375,17 +379,21 @@ func RegistryScenario(variant, workload string, vms int, random RandomConfig, un
 	}
 	if vms != 0 {
 		if random != (RandomConfig{}) {
-			return nil, errors.New("replay: -threads, -txns and -workload-seed shape the random workload, and -vms runs the toolstack workload instead; give one or the other")
+			return nil, errors.New("replay: -threads, -txns, -doms and -workload-seed shape the random workload, and -vms runs the toolstack workload instead; give one or the other")
 		}
 		return Scenario(v, Config{Workload: "toolstack", VMs: vms, Unchecked: unchecked, Cost: cost})
 	}
 	if random.Clients < 0 || random.Clients > 1000 || random.Units < 0 || random.Units > 1000 {
 		return nil, fmt.Errorf("replay: random workload of %d clients with %d units each: want 1..1000 of each", random.Clients, random.Units)
 	}
+	if random.Doms < 0 || random.Doms > 1000 {
+		return nil, fmt.Errorf("replay: -doms %d out of range 1..1000", random.Doms)
+	}
 	if v == NoConflictCredit {
 		// Its bug shows only against a hostile guest (seed scenario 16).
-		// The workload is fixed: -threads, -txns and -workload-seed (which
-		// simrun explore always passes) do not apply to it.
+		// The workload is fixed: -threads, -txns, -doms and -workload-seed
+		// do not apply to it (simrun explore always passes the first two
+		// and the last, simrun run -doms).
 		return Scenario(v, Config{Workload: "hostile", RetryBound: HostileRetryBound, Unchecked: unchecked, Cost: cost})
 	}
 	if random.Doms == 0 && !v.dom0Random() {
@@ -401,11 +409,17 @@ func RegistryScenario(variant, workload string, vms int, random RandomConfig, un
 	}, nil
 }
 
-// dom0Random reports whether the command line's random workload of v has
-// only dom0 clients: the variants that predate quota and watches, whose
-// recorded traces (protocols/testdata) must still replay. The others have
-// a domU client for every other one (Doms 2), so that quota-maxrequests
-// and permissions apply to requests too.
+// CommandLineDoms is the command line's -doms: dom0 and one guest
+// alternate among the random workload's clients, so that permissions,
+// quota and quota-maxrequests apply to requests as they do in a real
+// xenstored, where most connections are guests'.
+const CommandLineDoms = 2
+
+// dom0Random reports whether v's random workload with Doms 0 (a trace
+// recorded before -doms) has only dom0 clients: the variants that predate
+// quota and watches, whose recorded traces (protocols/testdata) must still
+// replay. The others had a domU client for every other one (Doms 2), the
+// command line's default since.
 func (v Variant) dom0Random() bool { return v == MergeOnly || v == Replay || v == ReplayErrorsOnly }
 
 // StatsOf summarizes one execution for the command line: the counters of

@@ -63,7 +63,7 @@ type RandomConfig struct {
 	Units   int    // units per client; default 3
 	Ops     int    // requests per transaction, at most; default 3
 	Keys    int    // leaf keys /k/<i>, plus their parents; default 3
-	Doms    int    // clients use domains 0..Doms-1 round-robin; default 1 (dom0 only)
+	Doms    int    // clients use domains 0..Doms-1 round-robin; default 1 (dom0 only; the command line's is CommandLineDoms)
 	Seed    uint64 // generator seed
 }
 
