@@ -345,6 +345,7 @@ func (s *Stateful) End(p *Path) {
 	s.frames = s.frames[:0]
 	s.more = false
 }
+
 // Info implements Strategy.
 func (s *Stateful) Info() Info {
 	if s.match {
