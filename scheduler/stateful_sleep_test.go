@@ -155,3 +155,26 @@ func TestStatefulSleepRandomScenarios(t *testing.T) {
 		}
 	})
 }
+
+// TestStatefulSleepSetsOffWhenTimed: under a cost model that prices
+// operations, independent steps do not commute (who ran first decides who
+// waits for a processor), so the search keeps no sleep sets: it runs
+// exactly the executions of the search without them.
+func TestStatefulSleepSetsOffWhenTimed(t *testing.T) {
+	_, s, _, err := protocols.Scenario("lockfree", "clear-before-enqueue", smallParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		cost  sim.Cost
+		timed bool
+	}{{sim.Cost{}, false}, {sim.Cost{OpCPU: 1, CPUs: 1}, true}} {
+		opts := sim.Options{Runs: 100000, NoSpurious: true, Cost: c.cost}
+		ref := exploreKeys(t, s, opts, noSleep(false), monitorKey)
+		got := exploreKeys(t, s, opts, scheduler.NewStateful(), monitorKey)
+		if same := got.rep.Runs == ref.rep.Runs; same != c.timed {
+			t.Errorf("cost %+v: %d executions with sleep sets, %d without", c.cost, got.rep.Runs, ref.rep.Runs)
+		}
+		sameOutcome(t, fmt.Sprintf("cost %+v", c.cost), ref, got)
+	}
+}
