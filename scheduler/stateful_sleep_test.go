@@ -140,22 +140,6 @@ func TestStatefulSleepSetsCatchBugs(t *testing.T) {
 	t.Logf("records commuting caught in %d of %d random scenarios", caught, cases)
 }
 
-// TestStatefulSleepRandomScenarios: rapid, on the random scenarios of
-// TestStatefulRandomScenarios: the search with sleep sets reaches the same
-// terminal states (by whole history) and finding kinds as without them.
-func TestStatefulSleepRandomScenarios(t *testing.T) {
-	if testing.Short() && !*statefulLong {
-		t.Skip("stateful search with and without sleep sets on random scenarios")
-	}
-	rapid.Check(t, func(rt *rapid.T) {
-		sc := genScenario(rt)
-		opts := sim.Options{Runs: 20000, MaxSpurious: 1, MaxSteps: 200}
-		if _, _, err := compareSleep(t, sc.run, opts, true, scheduler.NewStateful(), historyKey); err != nil {
-			rt.Fatalf("%v (scenario %v)", err, sc.prog)
-		}
-	})
-}
-
 // TestStatefulSleepSetsOffWhenTimed: under a cost model that prices
 // operations, independent steps do not commute (who ran first decides who
 // waits for a processor), so the search keeps no sleep sets: it runs
