@@ -9,7 +9,8 @@
 # explore's default budget of one.
 #
 # It prints a markdown table: per N and model, SPIN's states, CPU seconds
-# (user+sys) and peak RSS, then simrun's for each spurious budget.
+# (user+sys) and peak RSS, then simrun's states, executions, CPU and RSS
+# for each spurious budget.
 #
 # usage: bench/stateful_vs_spin.sh SPIN_DIR N...   (needs spin, gcc, go)
 # SPURIOUS="0 1" chooses simrun's spurious budgets; TIMEOUT (seconds,
@@ -39,7 +40,8 @@ spin_run() {
   echo "$states, $(cpu "$u" "$s") s, $((rss / 1024)) MB$([ "$errs" = 0 ] || echo ", $errs errors")"
 }
 
-# simrun PROTOCOL/VARIANT N SPURIOUS: states, CPU, RSS of the stateful search.
+# simrun PROTOCOL/VARIANT N SPURIOUS: states, executions, CPU, RSS of the
+# stateful search.
 simrun_run() {
   local pv=$1 n=$2 sp=$3 t="$work/time-$RANDOM"
   timeout "$limit" /usr/bin/time -f "%U %S %M" -o "$t" "$work/simrun" explore -protocol "${pv%/*}" -variant "${pv#*/}" \
@@ -50,13 +52,13 @@ simrun_run() {
 import json, sys
 r = json.load(open(sys.argv[1]))
 v = "" if r["verified"] else ", NOT verified"
-print("{:,}, {} s, {} MB{}".format(r.get("states", 0), sys.argv[2], sys.argv[3], v))
+print("{:,}, {:,} execs, {} s, {} MB{}".format(r.get("states", 0), r["executions"], sys.argv[2], sys.argv[3], v))
 EOF
 }
 
 head="| N | model | SPIN: states, CPU, RSS |"
 rule="|---|---|---|"
-for sp in $budgets; do head="$head simrun, $sp spurious: states, CPU, RSS |"; rule="$rule---|"; done
+for sp in $budgets; do head="$head simrun, $sp spurious: states, executions, CPU, RSS |"; rule="$rule---|"; done
 echo "$head"; echo "$rule"
 for n in "$@"; do
   for m in "L-fixed gc_lockfree.pml -DFIXED lockfree/clear-before-enqueue" "M gc_mutex.pml - mutexqueue/final-review"; do

@@ -174,8 +174,9 @@ func TestStatefulGroupCommit(t *testing.T) {
 
 // TestStatefulRandomScenarios: on small random scenarios (2-3 actors
 // sharing mutexes, a cond, atomics and vars, and recording events),
-// stateful search reaches the same terminal states (by whole history) and
-// finding kinds as brute-force DFS over every decision.
+// stateful search, with sleep sets and without, reaches the same terminal
+// states (by whole history) and finding kinds as brute-force DFS over
+// every decision.
 func TestStatefulRandomScenarios(t *testing.T) {
 	if testing.Short() && !*statefulLong {
 		t.Skip("brute force on random scenarios")
@@ -187,13 +188,15 @@ func TestStatefulRandomScenarios(t *testing.T) {
 		if !brute.rep.Exhausted {
 			rt.Skip("brute force did not finish")
 		}
-		got := exploreKeys(t, sc.run, opts, scheduler.NewStateful(), historyKey)
-		if !got.rep.Exhausted {
-			rt.Fatalf("stateful search did not finish")
-		}
-		if !slices.Equal(brute.kinds, got.kinds) || !maps.Equal(brute.states, got.states) {
-			rt.Fatalf("stateful search: kinds %v, %d terminal states; brute force: kinds %v, %d terminal states (scenario %v)",
-				got.kinds, len(got.states), brute.kinds, len(brute.states), sc.prog)
+		for _, st := range []*scheduler.Stateful{scheduler.NewStateful(), noSleep(false)} {
+			got := exploreKeys(t, sc.run, opts, st, historyKey)
+			if !got.rep.Exhausted {
+				rt.Fatalf("stateful search (no sleep sets: %v) did not finish", st.NoSleep)
+			}
+			if !slices.Equal(brute.kinds, got.kinds) || !maps.Equal(brute.states, got.states) {
+				rt.Fatalf("stateful search (no sleep sets: %v): kinds %v, %d terminal states; brute force: kinds %v, %d terminal states (scenario %v)",
+					st.NoSleep, got.kinds, len(got.states), brute.kinds, len(brute.states), sc.prog)
+			}
 		}
 	})
 }

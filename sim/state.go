@@ -65,6 +65,8 @@ type stateRec struct {
 	sym      *symmetry              // the declared symmetric group (symmetry.go), nil if none
 	noSym    bool                   // the strategy does not want symmetry reduction
 	symSpare *symmetry              // a previous execution's, for its arrays
+	sleeper  scheduler.SleepMatcher // told the actors' canonical names at every hash; nil if the strategy keeps no sleep sets
+	names    []uint64               // by actor id: its canonical name, for sleeper
 }
 
 // reset prepares the bookkeeping for an execution under strat, keeping
@@ -82,8 +84,18 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	if spare == nil {
 		spare = s.symSpare
 	}
-	return stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
-		noSym: ok && !sm.Symmetric(), symSpare: spare}
+	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
+		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0]}
+	if sl, ok := strat.(scheduler.SleepMatcher); ok {
+		r.sleeper = sl
+		if x.cost.timed() || x.cost.CPUs > 0 {
+			// Time then depends on the order of independent steps (who
+			// got a processor first, who woke whom when): they do not
+			// commute, and sleep sets would be unsound.
+			sl.Timed()
+		}
+	}
+	return r
 }
 
 // mix folds v into h (a 64-bit multiply-xorshift step).
@@ -238,11 +250,40 @@ func (x *Execution) histHash() uint64 {
 }
 
 // globalHash is the hash of the global state (see the top of this file).
+// It tells a strategy that keeps sleep sets the actors' canonical names:
+// an actor's identity, or under symmetry reduction a member's position in
+// the permutation that canonicalised the state, so that a stored sleep set
+// means the same steps in every state of the class.
 func (x *Execution) globalHash() uint64 {
 	s := &x.stateRec
+	var h uint64
 	if s.sym != nil {
-		return x.symHash()
+		h = x.symHash()
+	} else {
+		h = x.plainHash()
 	}
+	if s.sleeper != nil {
+		s.names = s.names[:0]
+		for _, a := range x.actors {
+			s.names = append(s.names, x.actorName(a))
+		}
+		s.sleeper.ActorNames(s.names)
+	}
+	return h
+}
+
+// actorName is a's canonical name at the state just hashed (globalHash).
+func (x *Execution) actorName(a *actor) uint64 {
+	s := &x.stateRec
+	if sym := s.sym; sym != nil && a.obj < len(sym.member) && sym.member[a.obj] != 0 {
+		return mix(sym.class[a.obj], uint64(sym.best[sym.member[a.obj]-1])+1)
+	}
+	return s.key[a.obj]
+}
+
+// plainHash is globalHash without a symmetric group.
+func (x *Execution) plainHash() uint64 {
+	s := &x.stateRec
 	h := mix(0x9a7e, uint64(x.now))
 	h = mix(h, uint64(x.spurious))
 	h = mix(h, uint64(x.end))

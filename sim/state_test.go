@@ -198,7 +198,7 @@ func ExampleObject_StateOf() {
 	fmt.Println("stateful:", st.Exhausted, st.States, "states,", st.Runs-st.Cut, "executions to the end")
 	fmt.Println("brute force:", brute.Exhausted, brute.Runs, "executions")
 	// Output:
-	// stateful: true 30 states, 13 executions to the end
+	// stateful: true 30 states, 12 executions to the end
 	// brute force: true 280 executions
 }
 

@@ -80,6 +80,7 @@ type symmetry struct {
 	buf    []int8
 	comps  []symComp
 	perm   []int // member -> canonical position
+	best   []int // member -> canonical position in the permutation symHash chose
 	order  []int
 	sigs   []uint64
 	sorted []int // the ids, ascending: a renamed member takes the id of its position
@@ -114,7 +115,7 @@ func (s *stateRec) symmetry() *symmetry {
 		}
 		clear(sym.member)
 		*sym = symmetry{fields: sym.fields, byID: sym.byID, objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
-			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename}
+			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename}
 	}
 	sym.dirty = true
 	s.sym = sym
@@ -458,6 +459,7 @@ func (x *Execution) symHash() uint64 {
 		for m := range sym.perm {
 			sym.perm[m] = m
 		}
+		sym.best = append(sym.best[:0], sym.perm...)
 		return finalize(mix(h0, sym.sum()))
 	}
 
@@ -499,7 +501,10 @@ func (x *Execution) symHash() uint64 {
 		for _, m := range s.monitors {
 			h = mix(h, m.(SymmetricMonitor).RenamedStateHash(sym.rename))
 		}
-		best = min(best, finalize(mix(h, sym.sum())))
+		if h = finalize(mix(h, sym.sum())); h < best || len(sym.best) != n {
+			best = h
+			sym.best = append(sym.best[:0], sym.perm...)
+		}
 	}
 	if perms > symMaxPerms {
 		eval() // one order: sound, not canonical
