@@ -135,7 +135,7 @@ type actor struct {
 	fn     func()
 	co     *coro
 	yield  func(struct{}) bool // co's
-	handle *Actor              // fresh per execution: a kept handle never aliases a later actor
+	handle *Actor              // fresh per execution (see alloc): a kept handle never aliases a later actor
 	skips  []selectSkip        // the actor's selects' ready cases not taken (see fairSelect)
 
 	started bool
@@ -165,7 +165,8 @@ func (x *Execution) spawn(name string, fn func()) *actor {
 	*a = actor{x: x, id: len(x.actors), name: name, fn: fn, co: a.co, yield: a.yield, readyAt: x.now, skips: a.skips[:0]}
 	a.obj = x.newObject("actor", Name{base: name})
 	a.req = req{kind: op.Start, obj: a.obj}
-	a.handle = &Actor{x: x, gen: x.gen, a: a}
+	a.handle = alloc[Actor](x.pool)
+	*a.handle = Actor{x: x, gen: x.gen, a: a}
 	x.actors = append(x.actors, a)
 	x.live = append(x.live, a)
 	x.raceSpawn(x.cur, a)

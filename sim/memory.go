@@ -177,7 +177,9 @@ func NewResource(x *Execution, name string, capacity int) *Resource {
 	if capacity < 1 {
 		panic("sim: NewResource: capacity must be at least 1")
 	}
-	return &Resource{x: x, gen: x.gen, id: x.newObject("resource", Name{base: name}), name: name, free: make([]Duration, capacity)}
+	r := alloc[Resource](x.pool)
+	*r = Resource{x: x, gen: x.gen, id: x.newObject("resource", Name{base: name}), name: name, free: make([]Duration, capacity)}
+	return r
 }
 
 // Use occupies one slot of the resource for d and returns when the service

@@ -34,15 +34,46 @@ type runner struct {
 
 	// Reused by the next execution: an Execution and what it hands out
 	// are valid only until then.
-	hist History
+	hist   History
+	chunks []any // a *chunk[T] per type alloc has handed out
 }
 
-// alloc returns a new T for the current execution. Primitives are not
-// recycled across executions, although that would save an allocation
-// each: a handle kept from an earlier execution must stay a different
-// object, so that its execution number (see execGen) tells it apart from
-// every primitive of the current one.
-func alloc[T any](*runner) *T { return new(T) }
+// alloc returns a new T for the current execution, carved from a chunk
+// of the runner's: one allocation serves chunkSize objects of a type, so a
+// primitive costs a fraction of an allocation. A slot is handed out once
+// and never recycled: a handle kept from an earlier execution stays an
+// object of its own, whose execution number (see execGen) tells it apart
+// from every primitive of the current one. A used-up chunk is left to the
+// garbage collector, which frees it once no handle into it is left.
+func alloc[T any](r *runner) *T {
+	for _, c := range r.chunks {
+		if c, ok := c.(*chunk[T]); ok {
+			return c.get()
+		}
+	}
+	c := &chunk[T]{}
+	r.chunks = append(r.chunks, c)
+	return c.get()
+}
+
+// chunkSize is how many objects of a type one allocation makes. A
+// scenario makes a few dozen objects an execution: a chunk lasts one to a
+// few executions and keeps at most that many objects' memory alive.
+const chunkSize = 32
+
+// chunk holds the slots of a type not yet handed out. A scenario uses a
+// handful of types: alloc's scan of them costs less than hashing a type
+// key in a map.
+type chunk[T any] struct{ free []T }
+
+func (c *chunk[T]) get() *T {
+	if len(c.free) == 0 {
+		c.free = make([]T, chunkSize)
+	}
+	p := &c.free[0]
+	c.free = c.free[1:]
+	return p
+}
 
 // coro is a coroutine that runs actor bodies one after another: when an
 // actor's body returns, or is unwound by errAbort, the coroutine parks and
