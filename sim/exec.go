@@ -386,12 +386,15 @@ func (x *Execution) decide() *actor {
 		}
 		cs := x.choices[:0]
 		cur := x.cur
+		slept := false // a candidate slept (GoSleep): fair must look
 		if cur != nil && !cur.done && cur.readyAt <= x.now && x.enabled(cur) {
 			cs = append(cs, x.label(cur))
+			slept = cur.sleptAt != 0
 		}
 		for _, a := range x.live {
 			if a != cur && a.readyAt <= x.now && x.enabled(a) {
 				cs = append(cs, x.label(a))
+				slept = slept || a.sleptAt != 0
 			}
 		}
 		if len(cs) == 0 {
@@ -401,7 +404,9 @@ func (x *Execution) decide() *actor {
 			}
 			return nil
 		}
-		cs = x.fair(cs)
+		if slept || x.idleRun >= fairSpin {
+			cs = x.fair(cs) // otherwise fair defers nobody
+		}
 		// Spurious wakeups are on offer only beside a real step: a state in
 		// which only spurious wakeups remain is stuck (a waiter that loops
 		// would wait again).
