@@ -38,11 +38,11 @@ const Race Kind = "race"
 // the execution ends without any other. The detector is off unless
 // Options.Races is set, and then every hook is a nil check.
 type raceDetector struct {
-	actors  []vclock // by actor id
+	actors  []vclock    // by actor id
 	objs    []syncClock // by object id: mutexes, atomics, objects
-	wake    []vclock // by actor id: the clock handed over by a Signal
-	shadows []shadow // by object id: Vars, the plain accesses of locations
-	atomics []shadow // by object id: the atomic operations of locations
+	wake    []vclock    // by actor id: the clock handed over by a Signal
+	shadows []shadow    // by object id: Vars, the plain accesses of locations
+	atomics []shadow    // by object id: the atomic operations of locations
 }
 
 type vclock []uint32
