@@ -143,6 +143,7 @@ func (a *actor) goexit(stack []byte) {
 		Message: fmt.Sprintf("sim: %s called runtime.Goexit (t.FailNow, t.Fatal or t.SkipNow in actor code?): an actor must return, or fail with Assert, Failf or a panic", a.name),
 		Detail:  fmt.Sprintf("stack of actor %s at the Goexit:\n%s", a.name, cleanStack(stack))})
 	a.co.dead = true
+	x.pool.exitHome(a.co)
 	panic(errGoexit)
 }
 
