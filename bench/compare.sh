@@ -31,12 +31,13 @@ cp "$root/sim/speed_test.go" "$tmp/old/sim/speed_test.go"
 
 configs=("lockfree clear-before-enqueue" "mutexqueue shipped")
 
-# cpu BIN PROTOCOL VARIANT: CPU seconds (user+sys) of one CLI run.
+# cpu BIN PROTOCOL VARIANT: CPU seconds (user+sys) of one CLI run, to the
+# millisecond (bash's time; /usr/bin/time rounds to 10 ms, 2 % of a run).
 cpu() {
-	local out
-	out=$( { /usr/bin/time -f "%U %S" "$1" run -protocol "$2" -variant "$3" \
+	local TIMEFORMAT='%3U %3S' out
+	out=$( { time "$1" run -protocol "$2" -variant "$3" \
 		-threads 4 -txns 1 -runs "$runs" -strategy random -minimize=false \
-		-workers 1 -out "$tmp/traces" >/dev/null; } 2>&1 | tail -1)
+		-workers 1 -out "$tmp/traces" >/dev/null 2>&1; } 2>&1 | tail -1)
 	awk '{print $1 + $2}' <<<"$out"
 }
 

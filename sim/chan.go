@@ -85,7 +85,7 @@ func NewChan[T any](x *Execution, name string, size int) *Chan[T] {
 	if size < 0 {
 		panic("sim: NewChan: negative capacity")
 	}
-	ch := &Chan[T]{}
+	ch := alloc[Chan[T]](x.pool)
 	ch.c = chanCore{x: x, gen: x.gen, id: x.newObject("chan", Name{base: name}), name: Name{base: name}, cap: size}
 	x.vals = append(x.vals, &ch.c)
 	return ch

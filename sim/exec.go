@@ -134,9 +134,8 @@ type actor struct {
 	name   string
 	fn     func()
 	co     *coro
-	yield  func(struct{}) bool // co's
-	handle *Actor              // fresh per execution: a kept handle never aliases a later actor
-	skips  []selectSkip        // the actor's selects' ready cases not taken (see fairSelect)
+	handle *Actor       // fresh per execution (see alloc): a kept handle never aliases a later actor
+	skips  []selectSkip // the actor's selects' ready cases not taken (see fairSelect)
 
 	started bool
 	exited  bool // the body returned (or was unwound)
@@ -162,10 +161,11 @@ func (x *Execution) newObject(kind string, n Name) int {
 // spawn creates an actor; it starts at its first scheduled step.
 func (x *Execution) spawn(name string, fn func()) *actor {
 	a := x.pool.newActor(len(x.actors))
-	*a = actor{x: x, id: len(x.actors), name: name, fn: fn, co: a.co, yield: a.yield, readyAt: x.now, skips: a.skips[:0]}
+	*a = actor{x: x, id: len(x.actors), name: name, fn: fn, co: a.co, readyAt: x.now, skips: a.skips[:0]}
 	a.obj = x.newObject("actor", Name{base: name})
 	a.req = req{kind: op.Start, obj: a.obj}
-	a.handle = &Actor{x: x, gen: x.gen, a: a}
+	a.handle = alloc[Actor](x.pool)
+	*a.handle = Actor{x: x, gen: x.gen, a: a}
 	x.actors = append(x.actors, a)
 	x.live = append(x.live, a)
 	x.raceSpawn(x.cur, a)
@@ -241,13 +241,8 @@ func (x *Execution) steps() {
 		a := x.next
 		x.next = nil
 		a.started = true
-		if x.pool.watched {
-			x.pool.resumeWatched(a)
-		} else {
-			x.pool.resume(a)
-		}
-		if a.exited {
-			x.finish(a)
+		if b := x.pool.resume(a); b != nil && b.exited {
+			x.finish(b)
 			if !x.halted {
 				x.next = x.decide()
 			}
@@ -323,14 +318,36 @@ func (x *Execution) stepOp(o req) *actor {
 	}
 	a.req = o
 	// Hand control to the chosen actor (or, when there is none, back to
-	// the loop to end the execution) and return when a is chosen again.
-	// This is inlined rather than a call: after a coroutine switch every
-	// frame between the primitive and the switch is a return the processor
-	// mispredicts (about 7 ns each, see docs/performance.md).
+	// the runner to end the execution) and return when a is chosen again:
+	// one coroutine switch. This is runner.transfer written out, not
+	// called: after a coroutine switch every frame between the primitive
+	// and the switch is a return the processor mispredicts (about 7 ns
+	// each, see docs/performance.md), and transfer is too big to inline.
+	// The call costs 15 of the 85 CPU-ns of a switching step.
 	if n := x.decide(); n != a {
-		x.next = n
-		if ok := a.yield(struct{}{}); !ok || x.halted {
-			x.unwind(a, ok)
+		r := x.pool
+		t := &r.main
+		if n != nil {
+			n.started = true
+			t = &n.co.thread
+		}
+		if r.watched {
+			r.running.Store(n)
+		}
+		me, s := &a.co.thread, t.in
+		s.occ, me.in, t.in = me, s, nil
+		if s.entered {
+			s.entered = false
+			s.yield(struct{}{})
+		} else {
+			s.entered = true
+			s.next()
+		}
+		if r.fixing {
+			r.moveHome(me)
+		}
+		if x.halted || a.co.dead {
+			panic(errAbort) // this execution is over: unwind a's body
 		}
 	}
 	if len(x.freed) > 0 {
@@ -340,15 +357,6 @@ func (x *Execution) stepOp(o req) *actor {
 		a.readyAt = x.cpu(x.now, x.cost.OpCPU)
 	}
 	return a
-}
-
-// unwind ends a's body when its execution is over: its coroutine was
-// stopped (!resumed), or the execution halted while a was parked.
-func (x *Execution) unwind(a *actor, resumed bool) {
-	if !resumed {
-		a.co.dead = true
-	}
-	panic(errAbort)
 }
 
 func (x *Execution) enabled(a *actor) bool {
@@ -385,12 +393,15 @@ func (x *Execution) decide() *actor {
 		}
 		cs := x.choices[:0]
 		cur := x.cur
+		slept := false // a candidate slept (GoSleep): fair must look
 		if cur != nil && !cur.done && cur.readyAt <= x.now && x.enabled(cur) {
 			cs = append(cs, x.label(cur))
+			slept = cur.sleptAt != 0
 		}
 		for _, a := range x.live {
 			if a != cur && a.readyAt <= x.now && x.enabled(a) {
 				cs = append(cs, x.label(a))
+				slept = slept || a.sleptAt != 0
 			}
 		}
 		if len(cs) == 0 {
@@ -400,7 +411,9 @@ func (x *Execution) decide() *actor {
 			}
 			return nil
 		}
-		cs = x.fair(cs)
+		if slept || x.idleRun >= fairSpin {
+			cs = x.fair(cs) // otherwise fair defers nobody
+		}
 		// Spurious wakeups are on offer only beside a real step: a state in
 		// which only spurious wakeups remain is stuck (a waiter that loops
 		// would wait again).

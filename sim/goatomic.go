@@ -25,7 +25,8 @@ type AtomicInt[T Integer] struct {
 
 // NewAtomicInt creates an atomic integer holding init.
 func NewAtomicInt[T Integer](x *Execution, name string, init T) *AtomicInt[T] {
-	v := &AtomicInt[T]{x: x, gen: x.gen, id: x.newObject("atomic", Name{base: name}), name: Name{base: name}, v: init}
+	v := alloc[AtomicInt[T]](x.pool)
+	*v = AtomicInt[T]{x: x, gen: x.gen, id: x.newObject("atomic", Name{base: name}), name: Name{base: name}, v: init}
 	x.vals = append(x.vals, v)
 	return v
 }

@@ -39,7 +39,9 @@ type GoMutex struct {
 
 // NewGoMutex creates an unlocked Go mutex.
 func NewGoMutex(x *Execution, name string) *GoMutex {
-	return &GoMutex{x: x, gen: x.gen, id: x.newObject("gomutex", Name{base: name}), name: Name{base: name}}
+	p := alloc[GoMutex](x.pool)
+	*p = GoMutex{x: x, gen: x.gen, id: x.newObject("gomutex", Name{base: name}), name: Name{base: name}}
+	return p
 }
 
 func (m *GoMutex) ready(*actor) bool { return !m.locked }
@@ -122,7 +124,9 @@ type RWMutex struct {
 
 // NewRWMutex creates an unlocked RWMutex.
 func NewRWMutex(x *Execution, name string) *RWMutex {
-	return &RWMutex{x: x, gen: x.gen, id: x.newObject("rwmutex", Name{base: name}), name: Name{base: name}}
+	p := alloc[RWMutex](x.pool)
+	*p = RWMutex{x: x, gen: x.gen, id: x.newObject("rwmutex", Name{base: name}), name: Name{base: name}}
+	return p
 }
 
 // rwWait is what a Lock or RLock waits for.
@@ -246,7 +250,9 @@ type WaitGroup struct {
 
 // NewWaitGroup creates a WaitGroup with counter zero.
 func NewWaitGroup(x *Execution, name string) *WaitGroup {
-	return &WaitGroup{x: x, gen: x.gen, id: x.newObject("waitgroup", Name{base: name}), name: Name{base: name}}
+	p := alloc[WaitGroup](x.pool)
+	*p = WaitGroup{x: x, gen: x.gen, id: x.newObject("waitgroup", Name{base: name}), name: Name{base: name}}
+	return p
 }
 
 func (wg *WaitGroup) ready(*actor) bool { return wg.n == 0 }
@@ -344,7 +350,9 @@ type Once struct {
 
 // NewOnce creates a Once.
 func NewOnce(x *Execution, name string) *Once {
-	return &Once{x: x, gen: x.gen, id: x.newObject("once", Name{base: name}), name: Name{base: name}}
+	p := alloc[Once](x.pool)
+	*p = Once{x: x, gen: x.gen, id: x.newObject("once", Name{base: name}), name: Name{base: name}}
+	return p
 }
 
 func (o *Once) ready(*actor) bool    { return o.done || !o.started }
@@ -411,7 +419,9 @@ func (t *condTicket) describe(*actor) string {
 
 // NewGoCond creates a Go condition variable with lock l.
 func NewGoCond(x *Execution, name string, l Locker) *GoCond {
-	return &GoCond{x: x, gen: x.gen, id: x.newObject("gocond", Name{base: name}), name: Name{base: name}, L: l}
+	p := alloc[GoCond](x.pool)
+	*p = GoCond{x: x, gen: x.gen, id: x.newObject("gocond", Name{base: name}), name: Name{base: name}, L: l}
+	return p
 }
 
 // Wait unlocks L, waits for a Signal or Broadcast, and locks L again.
@@ -485,7 +495,9 @@ type Semaphore struct {
 
 // NewSemaphore creates a semaphore of size units, all free.
 func NewSemaphore(x *Execution, name string, size int) *Semaphore {
-	return &Semaphore{x: x, gen: x.gen, id: x.newObject("semaphore", Name{base: name}), name: Name{base: name}, size: size}
+	p := alloc[Semaphore](x.pool)
+	*p = Semaphore{x: x, gen: x.gen, id: x.newObject("semaphore", Name{base: name}), name: Name{base: name}, size: size}
+	return p
 }
 
 type semWait struct {

@@ -78,8 +78,7 @@ func (v *Atomic[T]) Swap(new T) T {
 		x.observe(a, old)
 	}
 	v.v = new
-	x.raceAcquire(a, v.id)
-	x.raceRelease(a, v.id)
+	x.raceAcquireRelease(a, v.id)
 	x.done(a, false, func() string { return x.format(old) + " -> " + x.format(new) })
 	return old
 }
@@ -154,8 +153,7 @@ func (o *Object) Do(fn func()) {
 	x := o.exec()
 	a := x.stepOp(req{kind: op.Call, obj: o.id})
 	x.done(a, false, nil)
-	x.raceAcquire(a, o.id)
-	x.raceRelease(a, o.id)
+	x.raceAcquireRelease(a, o.id)
 	a.inDo = o // a visible operation in fn would break its atomicity: stepOp refuses it
 	fn()
 	a.inDo = nil
@@ -177,7 +175,9 @@ func NewResource(x *Execution, name string, capacity int) *Resource {
 	if capacity < 1 {
 		panic("sim: NewResource: capacity must be at least 1")
 	}
-	return &Resource{x: x, gen: x.gen, id: x.newObject("resource", Name{base: name}), name: name, free: make([]Duration, capacity)}
+	r := alloc[Resource](x.pool)
+	*r = Resource{x: x, gen: x.gen, id: x.newObject("resource", Name{base: name}), name: name, free: make([]Duration, capacity)}
+	return r
 }
 
 // Use occupies one slot of the resource for d and returns when the service

@@ -136,13 +136,15 @@ var errGoexit = &abort{"sim: an actor called runtime.Goexit"}
 // worker (ending a test with "panic(nil) or runtime.Goexit"). A panic
 // raised during the Goexit is what iter.Pull re-raises instead: the
 // coroutine's goroutine exits, and the runner recovers errGoexit (see
-// recoverGoexit). The coroutine is dead: it is never reused.
+// recoverGoexit); exitHome first makes the runner the goroutine that the
+// exit resumes. The coroutine is dead: it is never reused.
 func (a *actor) goexit(stack []byte) {
 	x := a.x
 	x.fail(&Finding{Kind: Misuse, Step: x.step, Actor: a.name,
 		Message: fmt.Sprintf("sim: %s called runtime.Goexit (t.FailNow, t.Fatal or t.SkipNow in actor code?): an actor must return, or fail with Assert, Failf or a panic", a.name),
 		Detail:  fmt.Sprintf("stack of actor %s at the Goexit:\n%s", a.name, cleanStack(stack))})
 	a.co.dead = true
+	x.pool.exitHome(a.co)
 	panic(errGoexit)
 }
 

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"iter"
+	"slices"
 	"sync/atomic"
 
 	"github.com/simrun/simrun/scheduler"
@@ -34,25 +35,123 @@ type runner struct {
 
 	// Reused by the next execution: an Execution and what it hands out
 	// are valid only until then.
-	hist History
+	hist   History
+	chunks []any // a *chunk[T] per type alloc has handed out
+
+	main    thread  // the runner's goroutine (see coro)
+	all     []*coro // the coroutines whose goroutines live, for goHome
+	back    *actor  // the actor whose coroutine handed control back last
+	fixing  bool    // in goHome
+	exiting *coro   // a coroutine whose goroutine exits (runtime.Goexit)
 }
 
-// alloc returns a new T for the current execution. Primitives are not
-// recycled across executions, although that would save an allocation
-// each: a handle kept from an earlier execution must stay a different
-// object, so that its execution number (see execGen) tells it apart from
-// every primitive of the current one.
-func alloc[T any](*runner) *T { return new(T) }
+// alloc returns a new T for the current execution, carved from a chunk
+// of the runner's: one allocation serves chunkSize objects of a type, so a
+// primitive costs a fraction of an allocation. A slot is handed out once
+// and never recycled: a handle kept from an earlier execution stays an
+// object of its own, whose execution number (see execGen) tells it apart
+// from every primitive of the current one. A used-up chunk is left to the
+// garbage collector, which frees it once no handle into it is left.
+func alloc[T any](r *runner) *T {
+	for _, c := range r.chunks {
+		if c, ok := c.(*chunk[T]); ok {
+			return c.get()
+		}
+	}
+	c := &chunk[T]{}
+	r.chunks = append(r.chunks, c)
+	return c.get()
+}
+
+// chunkSize is how many objects of a type one allocation makes. A
+// scenario makes a few dozen objects an execution: a chunk lasts one to a
+// few executions and keeps at most that many objects' memory alive.
+const chunkSize = 32
+
+// chunk holds the slots of a type not yet handed out. A scenario uses a
+// handful of types: alloc's scan of them costs less than hashing a type
+// key in a map.
+type chunk[T any] struct{ free []T }
+
+func (c *chunk[T]) get() *T {
+	if len(c.free) == 0 {
+		c.free = make([]T, chunkSize)
+	}
+	p := &c.free[0]
+	c.free = c.free[1:]
+	return p
+}
 
 // coro is a coroutine that runs actor bodies one after another: when an
-// actor's body returns, or is unwound by errAbort, the coroutine parks and
-// can be handed the next actor.
+// actor's body returns, or is unwound by errAbort, the coroutine hands
+// control back to the runner and can be handed the next actor.
+//
+// Control passes directly from actor to actor: a step that switches actors
+// costs one coroutine switch, not a round trip through the runner's loop
+// (two). iter.Pull offers no such transfer, but its next and yield are the
+// same switch (runtime.coroswitch on the coroutine's slot): whoever calls
+// either blocks in the slot and wakes the thread (goroutine) blocked there.
+// So the runner's goroutine and the coroutines' goroutines are threads that
+// wait in each other's slots, and the runner keeps track of who waits
+// where (thread.in, coro.occ) and which of next and yield enters a slot
+// next (coro.entered: iter.Pull's own state, mirrored).
 type coro struct {
-	next  func() (struct{}, bool)
-	stop  func()
-	yield func(struct{}) bool
-	a     *actor // the actor it runs
-	dead  bool   // stopped: never resume it again
+	thread  // the coroutine's goroutine
+	next    func() (struct{}, bool)
+	stop    func()
+	yield   func(struct{}) bool
+	entered bool    // entered with next last: yield enters it next
+	occ     *thread // the thread blocked in this slot
+	r       *runner
+	a       *actor // the actor it runs
+	dead    bool   // stopped: never resume it again
+}
+
+// thread is a goroutine of a runner, blocked in a slot while another runs.
+type thread struct {
+	in   *coro // the slot it waits in; nil while it runs
+	home *coro // its own slot (nil: the runner's goroutine)
+}
+
+// transfer runs t and blocks me, the running thread, in the slot t waited
+// in, until a thread transfers to me. stepOp has a copy written out (a
+// call there costs 15 ns a switching step; keep the two the same).
+func (r *runner) transfer(me, t *thread) {
+	s := t.in
+	s.occ, me.in, t.in = me, s, nil
+	if s.entered {
+		s.entered = false
+		s.yield(struct{}{})
+	} else {
+		s.entered = true
+		s.next()
+	}
+	if r.fixing {
+		r.moveHome(me)
+	}
+}
+
+// moveHome, for a thread woken by goHome, moves it to its own slot,
+// waking that slot's occupant.
+func (r *runner) moveHome(me *thread) {
+	if me.home != nil {
+		r.transfer(me, me.home.occ)
+	}
+}
+
+// goHome puts every coroutine's goroutine back in its own slot, where its
+// end resumes the runner (a goroutine that exits wakes the thread blocked
+// in its slot), with the runner running. Each thread woken on the way
+// moves to its own slot and wakes that slot's occupant: a chain that ends
+// in the slot the runner entered, so at the runner.
+func (r *runner) goHome() {
+	r.fixing = true
+	for _, c := range r.all {
+		if c.in != c {
+			r.transfer(&r.main, &c.thread)
+		}
+	}
+	r.fixing = false
 }
 
 func newRunner() *runner { return &runner{} }
@@ -121,7 +220,7 @@ func (r *runner) newActor(id int) *actor {
 	a := r.actors[id]
 	c := r.coro()
 	c.a = a
-	*a = actor{co: c, yield: c.yield}
+	*a = actor{co: c}
 	return a
 }
 
@@ -131,44 +230,66 @@ func (r *runner) coro() *coro {
 		r.idle = r.idle[:n-1]
 		return c
 	}
-	c := &coro{}
+	c := &coro{r: r}
 	c.next, c.stop = iter.Pull(c.loop)
-	// Start it, to learn its yield: it parks at once, before any actor.
+	// Start it, to learn its yield: it parks at once in its own slot,
+	// before any actor.
 	c.next()
+	c.home, c.in, c.occ = c, c, &c.thread
+	r.all = append(r.all, c)
 	return c
 }
 
-// loop is the coroutine's body: park, run the actor handed over, repeat.
+// loop is the coroutine's body: park, run the actor handed over, hand
+// control back to the runner, repeat.
 func (c *coro) loop(yield func(struct{}) bool) {
 	c.yield = yield
-	for {
-		if c.dead || !yield(struct{}{}) {
-			c.dead = true
-			return
-		}
+	yield(struct{}{})
+	for !c.dead {
 		c.a.body()
-		c.a = nil
+		c.r.back, c.a = c.a, nil
+		c.r.transfer(&c.thread, &c.r.main)
 	}
 }
 
-// resume runs a until its next step or its end.
-func (r *runner) resume(a *actor) {
-	if _, ok := a.co.next(); !ok {
-		a.co.dead = true
-		a.exited = true
+// resume runs a until control comes back to the runner: the execution is
+// over, or an actor's body has returned. It returns the actor whose
+// coroutine handed control back, nil if none did (the execution is over).
+func (r *runner) resume(a *actor) *actor {
+	r.back = nil
+	if r.watched {
+		r.running.Store(a)
 	}
+	r.transfer(&r.main, &a.co.thread)
+	if r.watched {
+		r.running.Store(nil)
+	}
+	if c := r.exiting; c != nil {
+		r.exit(c)
+	}
+	return r.back
 }
 
-// resumeWatched is resume under a watchdog: it publishes the actor it
-// runs. A function of its own, so that resume stays small enough to
-// inline.
-func (r *runner) resumeWatched(a *actor) {
-	r.running.Store(a)
-	if _, ok := a.co.next(); !ok {
-		a.co.dead = true
-		a.exited = true
-	}
-	r.running.Store(nil)
+// exitHome makes ready for the end of c's goroutine, which runtime.Goexit
+// is unwinding: its end resumes the thread in its slot, which must be the
+// runner. The runner takes over (see exit) and returns control here with
+// the runner in c's slot.
+func (r *runner) exitHome(c *coro) {
+	r.exiting = c
+	r.back = c.a
+	r.transfer(&c.thread, &r.main)
+}
+
+// exit lets c's goroutine end its runtime.Goexit: every goroutine goes
+// home, and the runner enters c's slot. The goroutine's end then resumes
+// the runner, with errGoexit, which the loop that resumes actors recovers
+// (see recoverGoexit).
+func (r *runner) exit(c *coro) {
+	r.exiting = nil
+	r.goHome()
+	r.all = slices.DeleteFunc(r.all, func(o *coro) bool { return o == c })
+	r.transfer(&r.main, &c.thread)
+	panic(errGoexit) // next re-raised it already, unless c's slot was entered with yield
 }
 
 // release hands a's coroutine back for the next execution.
@@ -185,11 +306,13 @@ func (r *runner) release(a *actor) {
 	r.idle = append(r.idle, c)
 }
 
-// close stops the parked coroutines.
+// close stops the parked coroutines: each, in its own slot, returns from
+// its loop, and its end resumes the runner.
 func (r *runner) close() {
+	r.goHome()
 	for _, c := range r.idle {
 		c.dead = true
 		c.stop()
 	}
-	r.idle = nil
+	r.idle, r.all = nil, nil
 }

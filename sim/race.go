@@ -25,20 +25,36 @@ const Race Kind = "race"
 //     acquires). Object.Do acquires and releases its object.
 //   - Join: the joiner takes the finished actor's clock.
 //
+// Two shortcuts of FastTrack keep the common cases cheap without changing
+// any answer: an object's clock remembers an actor known to be ordered
+// after everything it holds (the last to acquire or release it, if
+// nothing was released into it since), whose acquire is then a no-op and
+// whose release a copy; and a read by an actor that has read the Var in
+// its current epoch already only moves the step the read is reported at.
+//
 // Every Var keeps the epoch of its last write and the clock of the last
 // read by each actor; an access that is not ordered after a conflicting
 // one is a race; the first race of an execution becomes its finding if
 // the execution ends without any other. The detector is off unless
 // Options.Races is set, and then every hook is a nil check.
 type raceDetector struct {
-	actors  []vclock // by actor id
-	objs    []vclock // by object id: mutexes, atomics, objects
-	wake    []vclock // by actor id: the clock handed over by a Signal
-	shadows []shadow // by object id: Vars, the plain accesses of locations
-	atomics []shadow // by object id: the atomic operations of locations
+	actors  []vclock    // by actor id
+	objs    []syncClock // by object id: mutexes, atomics, objects
+	wake    []vclock    // by actor id: the clock handed over by a Signal
+	shadows []shadow    // by object id: Vars, the plain accesses of locations
+	atomics []shadow    // by object id: the atomic operations of locations
 }
 
 type vclock []uint32
+
+// syncClock is the clock a synchronizing object publishes, and dom, 1 + the
+// id of an actor whose clock is ordered after all of c (0: none known):
+// actors' clocks only grow, so that stays true until the next release into
+// c by another actor.
+type syncClock struct {
+	c   vclock
+	dom int32
+}
 
 type epoch struct {
 	actor int32
@@ -61,6 +77,24 @@ func (r *raceDetector) reset() {
 	r.wake = r.wake[:0]
 	r.shadows = r.shadows[:0]
 	r.atomics = r.atomics[:0]
+}
+
+// objClock returns the clock of object obj, growing the list; a clock
+// taken back from earlier executions is emptied, keeping its array.
+func (r *raceDetector) objClock(obj int) *syncClock {
+	if obj < len(r.objs) {
+		return &r.objs[obj]
+	}
+	for len(r.objs) <= obj {
+		if len(r.objs) < cap(r.objs) {
+			r.objs = r.objs[:len(r.objs)+1]
+			s := &r.objs[len(r.objs)-1]
+			s.c, s.dom = s.c[:0], 0
+		} else {
+			r.objs = append(r.objs, syncClock{})
+		}
+	}
+	return &r.objs[obj]
 }
 
 // growClocks extends s to hold index i; a clock it takes back from
@@ -138,7 +172,14 @@ func (x *Execution) raceAcquire(a *actor, obj int) {
 		return
 	}
 	if obj < len(r.objs) {
-		r.clock(a.id).join(r.objs[obj])
+		r.acquire(a.id, &r.objs[obj])
+	}
+}
+
+func (r *raceDetector) acquire(a int, s *syncClock) {
+	if s.dom != int32(a)+1 {
+		r.clock(a).join(s.c)
+		s.dom = int32(a) + 1
 	}
 }
 
@@ -148,9 +189,32 @@ func (x *Execution) raceRelease(a *actor, obj int) {
 	if r == nil {
 		return
 	}
-	r.objs = growClocks(r.objs, obj)
-	r.objs[obj].join(*r.clock(a.id))
-	r.tick(a.id)
+	r.release(a.id, r.objClock(obj))
+}
+
+func (r *raceDetector) release(a int, s *syncClock) {
+	c := r.clock(a)
+	if s.dom == int32(a)+1 || len(s.c) == 0 {
+		s.c = append(s.c[:0], *c...) // a's clock is the join
+		s.dom = int32(a) + 1
+	} else {
+		s.c.join(*c)
+		s.dom = 0
+	}
+	(*c)[a]++
+}
+
+// raceAcquireRelease is an acquire and a release of object obj by a in one
+// step (Object.Do, Swap, a successful CompareAndSwap): after the acquire
+// a's clock is the join, so the release is a copy.
+func (x *Execution) raceAcquireRelease(a *actor, obj int) {
+	r := x.race
+	if r == nil {
+		return
+	}
+	s := r.objClock(obj)
+	r.acquire(a.id, s)
+	r.release(a.id, s)
 }
 
 // raceSignal: the waiter w is woken by a.
@@ -186,6 +250,14 @@ func (x *Execution) raceAccess(a *actor, obj int, name Name, write bool) {
 		return
 	}
 	sh := shadowOf(&r.shadows, obj)
+	if !write && a.id < len(sh.reads) && sh.reads[a.id] == (*r.clock(a.id))[a.id] {
+		// A read in the epoch of an earlier read by a: no write has been
+		// recorded since (a's epoch would have moved on to order it after
+		// that read, or the write raced and was not recorded), so the
+		// earlier read's check stands.
+		sh.rstep[a.id] = int32(x.step)
+		return
+	}
 	if !x.raceConflict(a, sh, name, write) {
 		r.recordAccess(sh, a, write, x.step)
 	}

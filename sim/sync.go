@@ -121,6 +121,7 @@ type Cond struct {
 	name    Name
 	L       *Mutex
 	waiters []*actor
+	wbuf    [4]*actor // the first waiters' array: no allocation for a few
 
 	last signalInfo // the last Signal or Broadcast, for findings
 }
@@ -144,7 +145,8 @@ func NewCondNamed(x *Execution, name Name, l *Mutex) *Cond {
 		l.x.stale("NewCond with mutex", l.name, l.gen)
 	}
 	c := alloc[Cond](x.pool)
-	*c = Cond{x: x, gen: x.gen, id: x.newObject("cond", name), name: name, L: l, waiters: clear0(c.waiters)}
+	*c = Cond{x: x, gen: x.gen, id: x.newObject("cond", name), name: name, L: l}
+	c.waiters = c.wbuf[:0]
 	return c
 }
 
