@@ -184,6 +184,13 @@ func (h *Hunt) plan(s Scenario) ([]stage, error) {
 			}
 			sp.Events = scheduler.FormatEvents(ev)
 		}
+		if (sp.Name == scheduler.NameRPCT || sp.Name == scheduler.NamePOSC) && sp.Steps == 0 && share > 0 {
+			k, err := calibrateCommunicating(s, &h.Options, sp.Seed)
+			if err != nil {
+				return nil, err
+			}
+			sp.Steps = k
+		}
 		if (sp.Name == scheduler.NamePCT || sp.Name == scheduler.NameMix) && sp.Steps == 0 && share > 0 {
 			k, err := calibrate(s, &h.Options, sp.Seed)
 			if err != nil {
