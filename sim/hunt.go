@@ -184,7 +184,7 @@ func (h *Hunt) plan(s Scenario) ([]stage, error) {
 			}
 			sp.Events = scheduler.FormatEvents(ev)
 		}
-		if (sp.Name == scheduler.NameRPCT || sp.Name == scheduler.NamePOSC) && sp.Steps == 0 && share > 0 {
+		if sp.Name == scheduler.NamePOSC && sp.Steps == 0 && share > 0 {
 			k, err := calibrateCommunicating(s, &h.Options, sp.Seed)
 			if err != nil {
 				return nil, err

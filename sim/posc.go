@@ -6,7 +6,7 @@ import (
 	"github.com/simrun/simrun/scheduler"
 )
 
-// CalibrateCommunicating returns the k of RPCT and POSC for s: the most
+// CalibrateCommunicating returns the k of POSC for s: the most
 // steps that communicate with another actor (scheduler.CountCommunicating)
 // in any of calibrationRuns random executions from seed. Like PCT's k
 // (Calibrate), it is learned once, before the hunt, so that every worker
