@@ -19,12 +19,13 @@ import (
 type Hunt struct {
 	// Strategies run in this order, each on an equal share of Runs (the
 	// last takes the remainder). Empty: Options.Strategy alone if it is
-	// set, else DefaultPortfolio. A sampling Spec (random, PCT, POS, SURW,
-	// Mix) with Seed 0 takes Options.Seed (default 1); a PCT or Mix Spec
-	// with Steps 0 gets k calibrated once (see Calibrate), and a SURW Spec
-	// without Events its estimate (see CalibrateEvents), so that every
-	// worker's clone uses the same and results do not depend on the worker
-	// count.
+	// set, else DefaultPortfolio. A sampling Spec (random, PCT, POS, POSC,
+	// SURW, Mix) with Seed 0 takes Options.Seed (default 1); a PCT or Mix
+	// Spec with Steps 0 gets k calibrated once (see Calibrate), a POSC
+	// Spec with Steps 0 its k of communicating steps (see
+	// CalibrateCommunicating), and a SURW Spec without Events its estimate
+	// (see CalibrateEvents), so that every worker's clone uses the same
+	// and results do not depend on the worker count.
 	Strategies []scheduler.Spec
 	// Runs is the budget over all strategies. Default 1000.
 	Runs int
