@@ -101,3 +101,18 @@ func ExampleCalibrateEvents() {
 	fmt.Println(scheduler.FormatEvents(ev))
 	// Output: 1:2/2/2;2:1;3:1
 }
+
+// CalibrateCommunicating gives POSC its k: the most steps, in ten random
+// executions, that conflict with an earlier step of another actor. Here
+// they are the second incrementer's read and write of the counter (after
+// the first's write) and main's two reads of it; the first incrementer's
+// accesses, and main's joins, conflict with no earlier step of another.
+func ExampleCalibrateCommunicating() {
+	k, err := sim.CalibrateCommunicating(counter, 0, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(k)
+	// Output: 4
+}
