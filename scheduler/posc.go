@@ -49,8 +49,11 @@ package scheduler
 //
 // Measured (docs/strategies.md, `simrun bench strategies`): Sergei's lost
 // wakeup at 4 threads in a mean of 16 executions over 400 seeds where POS
-// needs 26, and no other seeded bug or kernel slower beyond the noise of
-// 100 seeds.
+// needs 26, no group-commit seeded bug or kernel slower beyond the noise
+// of 100 seeds; but two seeded bugs of the in-order commit that need an
+// actor to act inside another's window (signal-after-unlock,
+// destroy-without-lock) 2.4 and 3.5 times slower than POS and PCT's Mix,
+// which is why POSC is offered and not in sim.DefaultPortfolio.
 //
 // Steps (k, the communicating steps of one execution) may be given; when
 // it is 0, POSC learns it as the most communicating steps of an execution
