@@ -52,7 +52,7 @@ package scheduler
 // needs 26, no group-commit seeded bug or kernel slower beyond the noise
 // of 100 seeds; but two seeded bugs of the in-order commit that need an
 // actor to act inside another's window (signal-after-unlock,
-// destroy-without-lock) 2.4 and 3.5 times slower than POS and PCT's Mix,
+// destroy-without-lock) 3.5 and 2.4 times slower than POS and PCT's Mix,
 // which is why POSC is offered and not in sim.DefaultPortfolio.
 //
 // Steps (k, the communicating steps of one execution) may be given; when
