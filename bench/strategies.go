@@ -21,8 +21,8 @@ type StrategyCase struct {
 }
 
 // StrategyCases are the strategies the benchmark compares, side by side:
-// the random walk, PCT of depth 2 and 3, POS, SURW, their Mix (POS and
-// PCT of depth 3, run by run), and the default
+// the random walk, PCT of depth 2 and 3, POS, POSC (POS with PCT's
+// change points over the communicating steps), SURW, the Mix of POS and PCT of depth 3 (run by run), and the default
 // portfolio of sim.Hunt as it runs (its stages in turn, the budget split
 // between them).
 func StrategyCases() []StrategyCase {
@@ -31,6 +31,7 @@ func StrategyCases() []StrategyCase {
 		{"pct2", []scheduler.Spec{{Name: scheduler.NamePCT, Depth: 2}}},
 		{"pct3", []scheduler.Spec{{Name: scheduler.NamePCT, Depth: 3}}},
 		{"pos", []scheduler.Spec{{Name: scheduler.NamePOS}}},
+		{"posc", []scheduler.Spec{{Name: scheduler.NamePOSC, Depth: scheduler.DefaultDepth}}},
 		{"surw", []scheduler.Spec{{Name: scheduler.NameSURW}}},
 		{"mix", []scheduler.Spec{{Name: scheduler.NameMix, Depth: scheduler.DefaultDepth}}},
 		{"default", sim.DefaultPortfolio},
@@ -141,6 +142,7 @@ func Strategies(opts Options) (*Result, error) {
 	cases := StrategyCases()
 	r := &Result{Bench: "strategies", Title: fmt.Sprintf("executions to the first finding of each seeded bug and buggy kernel, median/worst over %d seeds (at most %d executions per hunt, 1 worker)", seeds, limit)}
 	var goals, alone []string
+	sergei := "not measured (4 threads not swept)"
 	// row hunts t with every strategy over the seeds and adds its point;
 	// it returns the names of the strategies that found the bug with
 	// every seed.
@@ -167,6 +169,9 @@ func Strategies(opts Options) (*Result, error) {
 				Field{Name: c.Name + " cpu", Value: percentile(cpus, 50), Unit: "ms"})
 			if c.Name == "default" && (threads == 4 || threads == 8) && !(med <= 20) {
 				goals = append(goals, fmt.Sprintf("%s at %d threads (%s)", variant, threads, execsCell(med, worst, limit)))
+			}
+			if c.Name == "default" && variant == "lockfree/clear-after-enqueue" && threads == 4 {
+				sergei = fmt.Sprintf("(median <= 20, worst <= 100): %s, %s", map[bool]string{true: "met", false: "not met"}[med <= 20 && worst <= 100], execsCell(med, worst, limit))
 			}
 			if !math.IsInf(worst, 1) && c.Name != "mix" && c.Name != "default" {
 				always = append(always, c.Name)
@@ -209,10 +214,11 @@ func Strategies(opts Options) (*Result, error) {
 	} else {
 		r.Notes = append(r.Notes, "goal (default portfolio, median <= 20 executions at 4 and 8 threads) not met: "+strings.Join(goals, "; "))
 	}
+	r.Notes = append(r.Notes, "goal (default portfolio, Sergei's lost wakeup, lockfree/clear-after-enqueue at 4 threads) "+sergei)
 	if len(alone) == 0 {
-		r.Notes = append(r.Notes, "goal (no kernel left to one strategy alone): met, every buggy kernel found with every seed by at least two of random, pct2, pct3, pos and surw")
+		r.Notes = append(r.Notes, "goal (no kernel left to one strategy alone): met, every buggy kernel found with every seed by at least two of random, pct2, pct3, pos, posc and surw")
 	} else {
-		r.Notes = append(r.Notes, "goal (no kernel left to one strategy alone) not met, kernels found with every seed by fewer than two of random, pct2, pct3, pos and surw: "+strings.Join(alone, "; "))
+		r.Notes = append(r.Notes, "goal (no kernel left to one strategy alone) not met, kernels found with every seed by fewer than two of random, pct2, pct3, pos, posc and surw: "+strings.Join(alone, "; "))
 	}
 	return r, nil
 }

@@ -95,19 +95,7 @@ func (s *POS) Next(d *Decision) int {
 	// executed event e; the pending events that race with e get fresh
 	// priorities, and so, one time in posRedraw, does its actor's next
 	// event.
-	if p := d.Path; p != nil {
-		for ; s.seen < len(p.Steps); s.seen++ {
-			e := p.Steps[s.seen]
-			if s.r.IntN(posRedraw) == 0 {
-				s.draw(e.Actor)
-			}
-			for _, c := range d.Choices[:real] {
-				if c.Actor != e.Actor && Conflicts(c, e) {
-					s.draw(c.Actor)
-				}
-			}
-		}
-	}
+	s.account(d, real)
 	if i, ok := pickSpurious(&s.r, d, real); ok {
 		return i
 	}
@@ -118,6 +106,28 @@ func (s *POS) Next(d *Decision) int {
 		}
 	}
 	return best
+}
+
+// account re-draws the priorities for the steps run since the last
+// decision: each is an executed event e; the pending events that race
+// with e get fresh priorities, and so, one time in posRedraw, does its
+// actor's next event.
+func (s *POS) account(d *Decision, real int) {
+	p := d.Path
+	if p == nil {
+		return
+	}
+	for ; s.seen < len(p.Steps); s.seen++ {
+		e := p.Steps[s.seen]
+		if s.r.IntN(posRedraw) == 0 {
+			s.draw(e.Actor)
+		}
+		for _, c := range d.Choices[:real] {
+			if c.Actor != e.Actor && Conflicts(c, e) {
+				s.draw(c.Actor)
+			}
+		}
+	}
 }
 
 // End implements Strategy.

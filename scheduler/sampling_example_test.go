@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"fmt"
 
+	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
 )
 
@@ -36,4 +37,20 @@ func ExampleNewMix() {
 	}
 	fmt.Println()
 	// Output: pos pos pct pos pos pos
+}
+
+// POSC counts PCT's change points over the steps that communicate
+// with another actor: here the read of x by actor 1 (actor 0 wrote it) and
+// actor 0's write over it after that read; not actor 1's write of y, which
+// no other actor touched.
+func ExampleCountCommunicating() {
+	const x, y = 1, 2
+	steps := []scheduler.Choice{
+		{Actor: 0, Op: op.Write, Object: x},
+		{Actor: 1, Op: op.Read, Object: x},
+		{Actor: 1, Op: op.Write, Object: y},
+		{Actor: 0, Op: op.Write, Object: x},
+	}
+	fmt.Println(scheduler.CountCommunicating(steps))
+	// Output: 2
 }

@@ -1,5 +1,6 @@
 // Package scheduler holds the strategies that decide which enabled step of a
-// simulated execution runs next: random walk, PCT, POS and SURW (sampling), DFS with
+// simulated execution runs next: random walk, PCT, POS, POSC, SURW
+// and Mix (sampling), DFS with
 // iterative preemption bounding and DPOR with sleep sets (exhaustive
 // search, split into Tasks over workers), and replay of a recorded decision
 // list.

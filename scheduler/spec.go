@@ -18,10 +18,10 @@ import (
 // and DPOR's preemption bound cuts the search tree. One field for both
 // made every trace header ambiguous.
 type Spec struct {
-	Name   string `json:"name"`             // random | pct | pos | surw | mix | dfs | dpor | replay | tape
-	Seed   uint64 `json:"seed"`             // random, pct, pos, surw, mix: the seed of the first execution (of this execution, when reported by Info)
-	Depth  int    `json:"depth,omitempty"`  // pct, mix: bug depth d (0: DefaultDepth)
-	Steps  int    `json:"steps,omitempty"`  // pct, mix: expected steps k (0: learn it)
+	Name   string `json:"name"`             // random | pct | pos | posc | surw | mix | dfs | dpor | replay | tape
+	Seed   uint64 `json:"seed"`             // random, pct, pos, posc, surw, mix: the seed of the first execution (of this execution, when reported by Info)
+	Depth  int    `json:"depth,omitempty"`  // pct, posc, mix: bug depth d (0: DefaultDepth)
+	Steps  int    `json:"steps,omitempty"`  // pct, mix: expected steps k; posc: expected communicating steps (0: learn it)
 	Bound  *int   `json:"bound,omitempty"`  // dfs, dpor: preemption bound (nil: none)
 	Events string `json:"events,omitempty"` // surw: estimated steps per object and actor, "3:0/2/2;7:1/1/1" (ParseEvents; "": learn them)
 }
@@ -41,6 +41,7 @@ const (
 	NamePOS    = "pos"
 	NameSURW   = "surw"
 	NameMix    = "mix"
+	NamePOSC   = "posc"
 )
 
 // IntPtr returns a pointer to n, for Spec.Bound literals.
@@ -49,8 +50,8 @@ func IntPtr(n int) *int { return &n }
 // ParseSpec parses a strategy description: a name, optionally followed by
 // a colon and comma-separated key=value parameters, for example "random",
 // "pct", "pct:depth=3,steps=200", "dfs:bound=2", "dpor", "dpor:bound=1",
-// "random:seed=7", "pos", "mix", "surw:events=3:0/2/2;7:1/1/1". Keys:
-// seed, depth and steps (pct, mix), bound (dfs, dpor; "none" or a negative
+// "random:seed=7", "pos", "posc", "posc:depth=2", "mix", "surw:events=3:0/2/2;7:1/1/1". Keys:
+// seed, depth and steps (pct, posc, mix), bound (dfs, dpor; "none" or a negative
 // number for no bound) and events (surw). The result is validated as New
 // validates it.
 func ParseSpec(s string) (Spec, error) {
@@ -125,7 +126,7 @@ func (s Spec) Validate() error {
 		if _, err := ParseEvents(s.Events); err != nil {
 			return err
 		}
-	case NamePCT, NameMix:
+	case NamePCT, NameMix, NamePOSC:
 		if s.Depth < 0 || s.Steps < 0 {
 			return fmt.Errorf("pct depth %d and steps %d must not be negative", s.Depth, s.Steps)
 		}
@@ -143,7 +144,7 @@ func (s Spec) Validate() error {
 	case "":
 		return errors.New("no strategy name")
 	default:
-		return fmt.Errorf("unknown strategy %q (want random, pct, pos, surw, mix, dfs, dpor, stateful or brute)", s.Name)
+		return fmt.Errorf("unknown strategy %q (want random, pct, pos, posc, surw, mix, dfs, dpor, stateful or brute)", s.Name)
 	}
 	return nil
 }
@@ -163,6 +164,8 @@ func (s Spec) New() (Strategy, error) {
 		return NewPOS(s.Seed), nil
 	case NameMix:
 		return NewMix(s.Seed, s.PCTDepth(), s.Steps), nil
+	case NamePOSC:
+		return NewPOSC(s.Seed, s.PCTDepth(), s.Steps), nil
 	case NameSURW:
 		ev, _ := ParseEvents(s.Events) // checked by Validate
 		return NewSURW(s.Seed, ev), nil
@@ -177,7 +180,7 @@ func (s Spec) New() (Strategy, error) {
 	}
 }
 
-// PCTDepth is the bug depth PCT (alone or in a Mix) runs with: Depth, or DefaultDepth if 0.
+// PCTDepth is the bug depth PCT (alone or in a Mix) and POSC run with: Depth, or DefaultDepth if 0.
 func (s Spec) PCTDepth() int {
 	if s.Depth == 0 {
 		return DefaultDepth

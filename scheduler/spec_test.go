@@ -27,6 +27,8 @@ func TestParseSpec(t *testing.T) {
 		{"dpor:bound=none", scheduler.Spec{Name: "dpor"}, "dpor"},
 		{"dpor:bound=1", scheduler.Spec{Name: "dpor", Bound: scheduler.IntPtr(1)}, "dpor:bound=1"},
 		{"pos", scheduler.Spec{Name: "pos"}, "pos"},
+		{"posc", scheduler.Spec{Name: "posc"}, "posc"},
+		{"posc:depth=2,steps=40,seed=3", scheduler.Spec{Name: "posc", Depth: 2, Steps: 40, Seed: 3}, "posc:depth=2,steps=40,seed=3"},
 		{"mix", scheduler.Spec{Name: "mix"}, "mix"},
 		{"mix:depth=2,steps=80", scheduler.Spec{Name: "mix", Depth: 2, Steps: 80}, "mix:depth=2,steps=80"},
 		{"pos:seed=3", scheduler.Spec{Name: "pos", Seed: 3}, "pos:seed=3"},
@@ -70,6 +72,9 @@ func TestParseSpecErrors(t *testing.T) {
 		{"surw:events=1/2", "events"},
 		{"pct:events=1:1/1", "no bound or events"},
 		{"mix:bound=1", "mix takes no bound"},
+		{"posc:bound=1", "posc takes no bound"},
+		{"posc:events=1:1/1", "posc takes no bound or events"},
+		{"posc:steps=-2", "negative"},
 	} {
 		t.Run(c.in, func(t *testing.T) {
 			_, err := scheduler.ParseSpec(c.in)

@@ -340,7 +340,7 @@ func safeName(name string) string {
 // Runs sets the number of executions per strategy.
 func Runs(n int) func(*Options) { return func(o *Options) { o.Runs = n } }
 
-// Seed sets the seed of the sampling strategies (random, PCT, POS, SURW, Mix).
+// Seed sets the seed of the sampling strategies (random, PCT, POS, POSC, SURW, Mix).
 func Seed(n uint64) func(*Options) { return func(o *Options) { o.Seed = n } }
 
 // WithStrategy explores with one strategy instead of the default portfolio.

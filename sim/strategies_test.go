@@ -13,12 +13,14 @@ var (
 	pos  = scheduler.Spec{Name: scheduler.NamePOS}
 	surw = scheduler.Spec{Name: scheduler.NameSURW}
 	mix  = scheduler.Spec{Name: scheduler.NameMix}
+	posc = scheduler.Spec{Name: scheduler.NamePOSC}
 )
 
-// POS, SURW and their Mix with PCT find the bug of each small program, and nothing in the
-// correct counter; every finding's trace replays to the same trace.
+// POS, POSC, SURW and the Mix of POS with PCT find the bug of each
+// small program, and nothing in the correct counter; every finding's trace
+// replays to the same trace.
 func TestPOSAndSURWFindAndReplay(t *testing.T) {
-	for _, sp := range []scheduler.Spec{pos, surw, mix} {
+	for _, sp := range []scheduler.Spec{pos, posc, surw, mix} {
 		for _, p := range programs {
 			t.Run(sp.Name+"/"+p.name, func(t *testing.T) {
 				h := sim.Hunt{Strategies: []scheduler.Spec{sp}, Runs: 300, StopOnExpected: true,
@@ -56,19 +58,20 @@ func TestPOSAndSURWFindAndReplay(t *testing.T) {
 	}
 }
 
-// A hunt with POS, SURW and Mix gives the same findings, runs and traces on any
-// number of workers: SURW's estimate is calibrated once, not learned by
-// each worker's clone, and Mix's PCT has its k calibrated.
+// A hunt with POS, SURW, Mix and POSC gives the same findings, runs
+// and traces on any number of workers: SURW's estimate is calibrated once,
+// not learned by each worker's clone, and Mix's PCT and POSC have their k
+// calibrated.
 func TestPOSAndSURWIndependentOfWorkers(t *testing.T) {
 	var first *sim.Verdict
 	for _, w := range []int{1, 2, 3} {
-		h := sim.Hunt{Strategies: []scheduler.Spec{surw, pos, mix}, Runs: 600, Options: sim.Options{Workers: w, Races: true}}
+		h := sim.Hunt{Strategies: []scheduler.Spec{surw, pos, mix, posc}, Runs: 800, Options: sim.Options{Workers: w, Races: true}}
 		v, err := h.Run(counter, sim.Variant{Expected: sim.Assertion, Also: []sim.Kind{sim.Race}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.Strategies[0].Events == "" || v.Strategies[2].Steps == 0 {
-			t.Fatalf("SURW or Mix ran uncalibrated: %+v", v.Strategies)
+		if v.Strategies[0].Events == "" || v.Strategies[2].Steps == 0 || v.Strategies[3].Steps == 0 {
+			t.Fatalf("SURW, Mix or POSC ran uncalibrated: %+v", v.Strategies)
 		}
 		if first == nil {
 			first = v
@@ -97,4 +100,19 @@ func ExampleCalibrateEvents() {
 	}
 	fmt.Println(scheduler.FormatEvents(ev))
 	// Output: 1:2/2/2;2:1;3:1
+}
+
+// CalibrateCommunicating gives POSC its k: the most steps, in ten random
+// executions, that conflict with an earlier step of another actor. Here
+// they are the second incrementer's read and write of the counter (after
+// the first's write) and main's two reads of it; the first incrementer's
+// accesses, and main's joins, conflict with no earlier step of another.
+func ExampleCalibrateCommunicating() {
+	k, err := sim.CalibrateCommunicating(counter, 0, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(k)
+	// Output: 4
 }

@@ -11,7 +11,7 @@ import (
 // Hunt gives such a strategy its seed.
 func sampling(name string) bool {
 	switch name {
-	case scheduler.NameRandom, scheduler.NamePCT, scheduler.NamePOS, scheduler.NameSURW, scheduler.NameMix:
+	case scheduler.NameRandom, scheduler.NamePCT, scheduler.NamePOSC, scheduler.NamePOS, scheduler.NameSURW, scheduler.NameMix:
 		return true
 	}
 	return false

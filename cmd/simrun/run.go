@@ -82,7 +82,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&f.params.WorkloadSeed, "workload-seed", 0, "generator seed of one random xenstore workload for every execution (0: each execution draws its own workload, recorded in its trace)")
 	fs.StringVar(&f.params.Workload, "workload", "", "a fixed xenstore workload by name instead of the toolstack or random one: write-skew (the untracked result's two transactions), hostile (seed scenario 16, XSA-206: a guest writing in the toolstack's read set)")
 	fs.BoolVar(&f.oracles, "oracles", true, "record the history and run the protocol's oracles (xenstore replay: -oracles=false for measurements at scale)")
-	fs.StringVar(&f.strategy, "strategy", "pct", "strategy: random, pct, pos, surw, mix, dfs or dpor, with parameters as in pct:depth=4,steps=200 or dfs:bound=2")
+	fs.StringVar(&f.strategy, "strategy", "pct", "strategy: random, pct, pos, posc, surw, mix, dfs or dpor, with parameters as in pct:depth=4,steps=200 or dfs:bound=2")
 	fs.IntVar(&f.depth, "depth", 3, "PCT bug depth d")
 	fs.IntVar(&f.pctSteps, "pct-steps", 0, "PCT expected steps k (0: the longest of 10 random executions)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the exploration; execution i uses a seed mixed from it and i")

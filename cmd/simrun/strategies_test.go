@@ -7,11 +7,11 @@ import (
 	"testing"
 )
 
-// `simrun run -strategy` takes POS, SURW and Mix: the JSON report and the
+// `simrun run -strategy` takes POS, POSC, SURW and Mix: the JSON report and the
 // trace of every finding are the same on one worker and on two, and each
 // trace replays.
 func TestRunSamplingStrategiesDeterministic(t *testing.T) {
-	for _, strategy := range []string{"pos", "surw", "mix", "pos:seed=9"} {
+	for _, strategy := range []string{"pos", "posc", "surw", "mix", "pos:seed=9"} {
 		t.Run(strategy, func(t *testing.T) {
 			var reports [2]map[string]any
 			var files [2][][]byte

@@ -25,7 +25,7 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlags("test", stderr)
 	var o gotest.Options
 	fs.StringVar(&o.Run, "run", "", "run only the tests that match this `regexp`, as go test -run")
-	strategy := fs.String("strategy", "", "strategies, comma-separated (random, pct, pos, surw, mix, dfs, dpor, with parameters as in dfs:bound=2); default: sim.Check's portfolio")
+	strategy := fs.String("strategy", "", "strategies, comma-separated (random, pct, pos, posc, surw, mix, dfs, dpor, with parameters as in dfs:bound=2); default: sim.Check's portfolio")
 	fs.IntVar(&o.Config.Runs, "runs", 0, "executions per strategy and test (0: sim.Check's default)")
 	fs.Uint64Var(&o.Config.Seed, "seed", 1, "seed of the exploration")
 	bound := fs.Int("bound", 0, "preemption bound of dfs and dpor (-1: none)")
