@@ -136,13 +136,13 @@ func (e *Engine) Prepare(t checkers.Txn) {
 	}
 	e.s.storageStep(e.obj, func() {
 		e.prepared = append(e.prepared, t)
-		e.x.Record(checkers.Prepared{Txn: t, Engine: e.ID})
+		e.x.Record(e.s.events.preparedOf(t, e.ID))
 	})
 }
 
 // PrepareOrdered is prepare_ordered(): called in commit order.
 func (e *Engine) PrepareOrdered(t checkers.Txn) {
-	e.s.storageStep(e.obj, func() { e.x.Record(checkers.PrepareOrdered{Txn: t, Engine: e.ID}) })
+	e.s.storageStep(e.obj, func() { e.x.Record(e.s.events.prepareOrderedOf(t, e.ID)) })
 }
 
 // CommitOrdered is commit_ordered(): the transaction becomes visible, in
@@ -150,13 +150,13 @@ func (e *Engine) PrepareOrdered(t checkers.Txn) {
 func (e *Engine) CommitOrdered(t checkers.Txn) {
 	e.s.storageStep(e.obj, func() {
 		e.Visible = append(e.Visible, t)
-		e.x.Record(checkers.CommitOrdered{Txn: t, Engine: e.ID})
+		e.x.Record(e.s.events.commitOrderedOf(t, e.ID))
 	})
 }
 
 // Commit is the engine's commit(), run by the transaction's own thread.
 func (e *Engine) Commit(t checkers.Txn) {
-	e.s.storageStep(e.obj, func() { e.x.Record(checkers.Committed{Txn: t, Engine: e.ID}) })
+	e.s.storageStep(e.obj, func() { e.x.Record(e.s.events.committedOf(t, e.ID)) })
 }
 
 // StartConsistentSnapshot is the engine's start_consistent_snapshot(): the
@@ -214,7 +214,7 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 				continue
 			}
 			b.Entries = append(b.Entries, t)
-			b.x.Record(checkers.BinlogWrite{Txn: t, Group: g})
+			b.x.Record(b.s.events.binlogWriteOf(t, g))
 		}
 	})
 	if d := b.s.Config.Cost.Fsync; d > 0 && b.s.disk != nil {
@@ -233,7 +233,7 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 			b.failed = append(b.failed, group...)
 		}
 		b.synced = len(b.Entries)
-		b.x.Record(checkers.BinlogSync{Group: g, Err: badSync})
+		b.x.Record(b.s.events.binlogSyncOf(g, badSync))
 	})
 	if !synced {
 		return len(b.Entries), xidError
@@ -263,9 +263,10 @@ type Server struct {
 	Binlog  *Binlog
 	Engines []*Engine
 
-	disk      *disk // nil unless Cost.Devices queues the fsyncs
-	crashAt   int   // the storage step at which the server crashes
-	storeOps  int   // storage steps so far
+	disk      *disk   // nil unless Cost.Devices queues the fsyncs
+	events    *events // the scenario's boxed events (nil: box each)
+	crashAt   int     // the storage step at which the server crashes
+	storeOps  int     // storage steps so far
 	crashed   bool
 	crashInfo checkers.Crash
 
@@ -280,7 +281,11 @@ type Server struct {
 // checkers when the configuration has readers or a crash. With Config.Crash it asks the
 // strategy (Choose "crash-at") at which storage step the crash falls; a
 // value past the last step crashes after the workload.
-func NewServer(x *sim.Execution, cfg Config) *Server {
+func NewServer(x *sim.Execution, cfg Config) *Server { return newServer(x, cfg, nil) }
+
+// newServer is NewServer recording the boxed events of ev (nil: each
+// event boxed when recorded).
+func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 	// A new server is made for every execution: one allocation holds it,
 	// its binlog and its engines, and one array the logs they fill.
 	mem := new(struct {
@@ -292,7 +297,7 @@ func NewServer(x *sim.Execution, cfg Config) *Server {
 	n := cfg.Threads * cfg.Txns
 	logs := make([]checkers.Txn, 0, n*(1+2*cfg.Engines))
 	s := &mem.server
-	*s = Server{X: x, Config: cfg}
+	*s = Server{X: x, Config: cfg, events: ev}
 	s.Binlog = &mem.binlog
 	*s.Binlog = Binlog{x: x, s: s, obj: sim.NewObject(x, "binlog"), Entries: logs[0:0:n]}
 	s.Engines = mem.ptrs[:0]
@@ -455,10 +460,10 @@ func (s *Server) RunThreads(commit Committer) []*sim.Actor {
 		actors = append(actors, s.X.Go(ThreadName(thread), func() {
 			for k := 1; k <= s.Config.Txns && (!s.crashed || s.Config.RunAfterCrash); k++ {
 				t := checkers.Txn{Thread: thread, Seq: k}
-				s.X.Record(checkers.Begin{Txn: t})
+				s.X.Record(s.events.beginOf(t))
 				s.Prepare(t)
 				err := commit(thread, t)
-				s.X.Record(checkers.Returned{Txn: t, Err: err != nil})
+				s.X.Record(s.events.returnedOf(t, err != nil))
 				if err == nil {
 					s.checkDurable(t)
 				}

@@ -16,7 +16,8 @@ func NewScenario(variants []sim.Variant, variant string, cfg Config, run func(*S
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return func(x *sim.Execution) { run(NewServer(x, cfg)) }, nil
+	ev := newEvents(cfg) // boxed once: every execution records the same events
+	return func(x *sim.Execution) { run(newServer(x, cfg, ev)) }, nil
 }
 
 // THD is the part of a client connection's thread descriptor that every
