@@ -263,10 +263,11 @@ type Server struct {
 	Binlog  *Binlog
 	Engines []*Engine
 
-	disk      *disk   // nil unless Cost.Devices queues the fsyncs
-	events    *events // the scenario's boxed events (nil: box each)
-	crashAt   int     // the storage step at which the server crashes
-	storeOps  int     // storage steps so far
+	disk      *disk        // nil unless Cost.Devices queues the fsyncs
+	events    *events      // the scenario's boxed events (nil: box each)
+	actors    []*sim.Actor // room for RunThreads' actors (nil: none)
+	crashAt   int          // the storage step at which the server crashes
+	storeOps  int          // storage steps so far
 	crashed   bool
 	crashInfo checkers.Crash
 
@@ -287,17 +288,27 @@ func NewServer(x *sim.Execution, cfg Config) *Server { return newServer(x, cfg, 
 // event boxed when recorded).
 func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 	// A new server is made for every execution: one allocation holds it,
-	// its binlog and its engines, and one array the logs they fill.
+	// its binlog and its engines, the logs they fill and the threads'
+	// actors, unless the workload is too big for the arrays of a small
+	// one.
 	mem := new(struct {
 		server  Server
 		binlog  Binlog
 		engines [2]Engine
 		ptrs    [2]*Engine
+		logs    [smallLogs]checkers.Txn
+		actors  [smallThreads]*sim.Actor
 	})
 	n := cfg.Threads * cfg.Txns
-	logs := make([]checkers.Txn, 0, n*(1+2*cfg.Engines))
+	logs := mem.logs[:]
+	if need := n * (1 + 2*cfg.Engines); need > len(logs) {
+		logs = make([]checkers.Txn, need)
+	}
+	if cfg.Threads <= len(mem.actors) {
+		mem.server.actors = mem.actors[:0]
+	}
 	s := &mem.server
-	*s = Server{X: x, Config: cfg, events: ev}
+	*s = Server{X: x, Config: cfg, events: ev, actors: s.actors}
 	s.Binlog = &mem.binlog
 	*s.Binlog = Binlog{x: x, s: s, obj: sim.NewObject(x, "binlog"), Entries: logs[0:0:n]}
 	s.Engines = mem.ptrs[:0]
@@ -454,7 +465,11 @@ type Committer func(thread int, t checkers.Txn) error
 // commit. Thread i is named "t<i>" and numbered from 1. After a crash a
 // thread starts no new transaction. It returns the threads.
 func (s *Server) RunThreads(commit Committer) []*sim.Actor {
-	actors := make([]*sim.Actor, 0, s.Config.Threads)
+	actors := s.actors
+	s.actors = nil // a second call gets a slice of its own
+	if actors == nil {
+		actors = make([]*sim.Actor, 0, s.Config.Threads)
+	}
 	for i := 1; i <= s.Config.Threads; i++ {
 		thread := i
 		actors = append(actors, s.X.Go(ThreadName(thread), func() {
@@ -576,6 +591,15 @@ func ThreadName(i int) string {
 	}
 	return fmt.Sprintf("t%d", i)
 }
+
+// The arrays of a small workload's server (NewServer): logs for the
+// default workload of 4 threads of 1 transaction each, in up to 2
+// engines, actors for 8 threads. Bigger arrays would cost every execution
+// the zeroing of bytes that only a few workloads use.
+const (
+	smallLogs    = 4 * 1 * (1 + 2*2)
+	smallThreads = 8
+)
 
 // engineNames are the engines' object names (Config.Engines is 1 or 2).
 var engineNames = [2]string{"engine0", "engine1"}
