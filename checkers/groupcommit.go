@@ -155,12 +155,17 @@ type orderCheck struct {
 	queue, binlog []Txn
 	prepOrd       []engineOrder // by ascending engine
 	commitOrd     []engineOrder
-	txn           map[Txn]int // index in txns
-	txns          []txnState
-	groups        map[int]groupState
-	begun         []Txn
-	okBinlog      []Txn // final's scratch
-	crashed       bool
+	// dense is the index in txns, plus one (0: not seen yet), of the
+	// transactions of small thread and sequence numbers (denseKey): every
+	// event looks its transaction up, and a slice is quicker than the map
+	// txn, which holds the others.
+	dense    []int32
+	txn      map[Txn]int // index in txns
+	txns     []txnState
+	groups   map[int]groupState
+	begun    []Txn
+	okBinlog []Txn // final's scratch
+	crashed  bool
 }
 
 // engineOrder is the order of one engine's prepare_ordered or
@@ -172,6 +177,7 @@ type engineOrder struct {
 
 // txnState is what the check knows of one transaction.
 type txnState struct {
+	txn         Txn
 	engines     int // engines it prepared in
 	group       int // its binlog group, if binlogged
 	binlogged   bool
@@ -196,7 +202,14 @@ func (c *orderCheck) reset() {
 	if c.txn == nil {
 		c.txn, c.groups = map[Txn]int{}, map[int]groupState{}
 	}
-	clear(c.txn)
+	for i := range c.txns {
+		if k := denseKey(c.txns[i].txn); k >= 0 {
+			c.dense[k] = 0
+		}
+	}
+	if len(c.txn) > 0 {
+		clear(c.txn)
+	}
 	clear(c.groups)
 	c.txns = c.txns[:0]
 	c.crashed = false
@@ -204,13 +217,36 @@ func (c *orderCheck) reset() {
 
 // state returns t's state, new (zero) the first time t is seen.
 func (c *orderCheck) state(t Txn) *txnState {
+	if k := denseKey(t); k >= 0 {
+		if k >= len(c.dense) { // grown as needed: a monitor's check is new every execution
+			c.dense = append(c.dense, make([]int32, k+1-len(c.dense))...)
+		}
+		if i := c.dense[k]; i > 0 {
+			return &c.txns[i-1]
+		}
+		c.txns = append(c.txns, txnState{txn: t})
+		c.dense[k] = int32(len(c.txns))
+		return &c.txns[len(c.txns)-1]
+	}
 	i, ok := c.txn[t]
 	if !ok {
 		i = len(c.txns)
 		c.txn[t] = i
-		c.txns = append(c.txns, txnState{})
+		c.txns = append(c.txns, txnState{txn: t})
 	}
 	return &c.txns[i]
+}
+
+// The transactions orderCheck.dense indexes: threads 1 to denseThreads,
+// sequence numbers 1 to denseSeqs, more than any checked workload has.
+const denseThreads, denseSeqs = 64, 16
+
+// denseKey is t's index in orderCheck.dense, or -1 when it has none.
+func denseKey(t Txn) int {
+	if t.Thread < 1 || t.Thread > denseThreads || t.Seq < 1 || t.Seq > denseSeqs {
+		return -1
+	}
+	return (t.Thread-1)*denseSeqs + t.Seq - 1
 }
 
 // order returns the order of engine in os, added (empty, in engine order)

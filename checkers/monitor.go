@@ -99,10 +99,10 @@ func (m *CommitOrderMonitor) RenamedStateHash(rename func(thread int) int) uint6
 		h.int(-1)
 	}
 	var sum uint64 // order-free over transactions
-	for t, i := range c.txn {
+	for i := range c.txns {
+		st := &c.txns[i]
 		var e hasher
-		txn(&e, t)
-		st := c.txns[i]
+		txn(&e, st.txn)
 		e.int(st.engines)
 		e.int(st.group)
 		e.bool(st.binlogged)
@@ -114,7 +114,7 @@ func (m *CommitOrderMonitor) RenamedStateHash(rename func(thread int) int) uint6
 		sum += spread(e.h)
 	}
 	h.int(int(sum))
-	h.int(len(c.txn))
+	h.int(len(c.txns))
 	hashMap(&h, c.groups, slices.Sorted(maps.Keys(c.groups)), h.int, func(g groupState) {
 		h.bool(g.synced)
 		h.bool(g.failed)
