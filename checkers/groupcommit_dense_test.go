@@ -1,0 +1,62 @@
+package checkers
+
+import (
+	"testing"
+
+	"github.com/simrun/simrun/sim"
+)
+
+// TestCommitOrderTxnNumbers runs CommitOrder over histories whose
+// transactions have thread and sequence numbers in and out of its dense
+// index (denseKey) side by side, passing and failing, one after another
+// so that each reuses the state the one before left: a transaction found
+// in the wrong table, or left over from an earlier history, changes the
+// verdict.
+func TestCommitOrderTxnNumbers(t *testing.T) {
+	small := Txn{Thread: 1, Seq: 1}
+	pairs := []struct {
+		name string
+		a, b Txn
+	}{
+		{"both small", small, Txn{Thread: 2, Seq: 1}},
+		{"a big thread number", small, Txn{Thread: denseThreads + 1, Seq: 1}},
+		{"a big sequence number", Txn{Thread: 2, Seq: denseSeqs + 1}, small},
+		{"thread 0", Txn{Thread: 0, Seq: 1}, Txn{Thread: denseThreads, Seq: denseSeqs}},
+	}
+	run := func(evs ...any) *sim.Finding {
+		h := &sim.History{Actors: []string{"main", "t1"}}
+		for i, v := range evs {
+			h.Events = append(h.Events, sim.Event{Step: 10 * (i + 1), Actor: 1, Value: v})
+		}
+		h.Steps = 10 * (len(evs) + 1)
+		return CommitOrder(h)
+	}
+	for _, p := range pairs {
+		a, b := p.a, p.b
+		group := []any{
+			Begin{a}, Begin{b}, Prepared{a, 0}, Prepared{b, 0}, Enqueued{a, true}, Enqueued{b, false},
+			BinlogWrite{a, 1}, BinlogWrite{b, 1}, BinlogSync{Group: 1},
+		}
+		with := func(more ...any) []any { return append(append([]any{}, group...), more...) }
+		tests := []struct {
+			name string
+			evs  []any
+			want sim.Kind
+		}{
+			{"ok", with(CommitOrdered{a, 0}, CommitOrdered{b, 0}, Returned{a, false}, Returned{b, false}), ""},
+			{"misorder", with(CommitOrdered{b, 0}, CommitOrdered{a, 0}, Returned{a, false}, Returned{b, false}), Misorder},
+			{"returned before commit_ordered", with(CommitOrdered{a, 0}, Returned{a, false}, Returned{b, false}), Durability},
+			{"returned twice", with(CommitOrdered{a, 0}, CommitOrdered{b, 0}, Returned{a, false}, Returned{b, false}, Returned{b, false}), Durability},
+			{"ok again", with(CommitOrdered{a, 0}, CommitOrdered{b, 0}, Returned{a, false}, Returned{b, false}), ""},
+		}
+		for _, tt := range tests {
+			var got sim.Kind
+			if f := run(tt.evs...); f != nil {
+				got = f.Kind
+			}
+			if got != tt.want {
+				t.Errorf("%s, %s: got %q, want %q", p.name, tt.name, got, tt.want)
+			}
+		}
+	}
+}
