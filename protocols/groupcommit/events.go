@@ -17,12 +17,36 @@ import "github.com/simrun/simrun/checkers"
 // is boxed when recorded, as before.
 type events struct {
 	threads, txns, engines int
-	begin                  []any    // by txn index
-	returned               [2][]any // by Err, txn index
-	// By txn index * engines + engine.
-	prepared, prepareOrdered, commitOrdered, committed []any
-	binlogWrite                                        []any    // by txn index * txns in all + group-1
-	binlogSync                                         [2][]any // by Err, group-1
+	begin                  []any              // by txn index
+	returned               [2][]any           // by Err, txn index
+	byEngine               [engineSteps][]any // by step, txn index * engines + engine
+	binlogWrite            []any              // by txn index * txns in all + group-1
+	binlogSync             [2][]any           // by Err, group-1
+}
+
+// engineStep is an engine's step, the kind of event it records.
+type engineStep int
+
+const (
+	stepPrepared       engineStep = iota // checkers.Prepared
+	stepPrepareOrdered                   // checkers.PrepareOrdered
+	stepCommitOrdered                    // checkers.CommitOrdered
+	stepCommitted                        // checkers.Committed
+	engineSteps
+)
+
+// engineEventOf is the event of step for t in engine, boxed afresh.
+func engineEventOf(step engineStep, t checkers.Txn, engine int) any {
+	switch step {
+	case stepPrepared:
+		return checkers.Prepared{Txn: t, Engine: engine}
+	case stepPrepareOrdered:
+		return checkers.PrepareOrdered{Txn: t, Engine: engine}
+	case stepCommitOrdered:
+		return checkers.CommitOrdered{Txn: t, Engine: engine}
+	default:
+		return checkers.Committed{Txn: t, Engine: engine}
+	}
 }
 
 // Limits of the tables: a bigger workload records what the tables leave
@@ -49,8 +73,9 @@ func newEvents(cfg Config) *events {
 	}
 	ev.begin = take(n)
 	ev.returned = [2][]any{take(n), take(n)}
-	ev.prepared, ev.prepareOrdered = take(n*cfg.Engines), take(n*cfg.Engines)
-	ev.commitOrdered, ev.committed = take(n*cfg.Engines), take(n*cfg.Engines)
+	for step := range ev.byEngine {
+		ev.byEngine[step] = take(n * cfg.Engines)
+	}
 	ev.binlogSync = [2][]any{take(n), take(n)}
 	for th := 1; th <= cfg.Threads; th++ {
 		for seq := 1; seq <= cfg.Txns; seq++ {
@@ -60,11 +85,9 @@ func newEvents(cfg Config) *events {
 			ev.returned[0][i] = checkers.Returned{Txn: t}
 			ev.returned[1][i] = checkers.Returned{Txn: t, Err: true}
 			for e := 0; e < cfg.Engines; e++ {
-				k := i*cfg.Engines + e
-				ev.prepared[k] = checkers.Prepared{Txn: t, Engine: e}
-				ev.prepareOrdered[k] = checkers.PrepareOrdered{Txn: t, Engine: e}
-				ev.commitOrdered[k] = checkers.CommitOrdered{Txn: t, Engine: e}
-				ev.committed[k] = checkers.Committed{Txn: t, Engine: e}
+				for step := range ev.byEngine {
+					ev.byEngine[step][i*cfg.Engines+e] = engineEventOf(engineStep(step), t, e)
+				}
 			}
 			if n <= maxTabledGroupTxns {
 				if ev.binlogWrite == nil {
@@ -115,32 +138,12 @@ func (ev *events) returnedOf(t checkers.Txn, err bool) any {
 	return checkers.Returned{Txn: t, Err: err}
 }
 
-func (ev *events) preparedOf(t checkers.Txn, engine int) any {
+// engineEvent is the event of step for t in engine.
+func (ev *events) engineEvent(step engineStep, t checkers.Txn, engine int) any {
 	if k := ev.engine(t, engine); k >= 0 {
-		return ev.prepared[k]
+		return ev.byEngine[step][k]
 	}
-	return checkers.Prepared{Txn: t, Engine: engine}
-}
-
-func (ev *events) prepareOrderedOf(t checkers.Txn, engine int) any {
-	if k := ev.engine(t, engine); k >= 0 {
-		return ev.prepareOrdered[k]
-	}
-	return checkers.PrepareOrdered{Txn: t, Engine: engine}
-}
-
-func (ev *events) commitOrderedOf(t checkers.Txn, engine int) any {
-	if k := ev.engine(t, engine); k >= 0 {
-		return ev.commitOrdered[k]
-	}
-	return checkers.CommitOrdered{Txn: t, Engine: engine}
-}
-
-func (ev *events) committedOf(t checkers.Txn, engine int) any {
-	if k := ev.engine(t, engine); k >= 0 {
-		return ev.committed[k]
-	}
-	return checkers.Committed{Txn: t, Engine: engine}
+	return engineEventOf(step, t, engine)
 }
 
 func (ev *events) binlogWriteOf(t checkers.Txn, group int) any {

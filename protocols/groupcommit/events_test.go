@@ -38,10 +38,10 @@ func TestEventsSameValues(t *testing.T) {
 							check(e.returnedOf(txn, err), checkers.Returned{Txn: txn, Err: err})
 						}
 						for engine := -1; engine <= cfg.Engines; engine++ {
-							check(e.preparedOf(txn, engine), checkers.Prepared{Txn: txn, Engine: engine})
-							check(e.prepareOrderedOf(txn, engine), checkers.PrepareOrdered{Txn: txn, Engine: engine})
-							check(e.commitOrderedOf(txn, engine), checkers.CommitOrdered{Txn: txn, Engine: engine})
-							check(e.committedOf(txn, engine), checkers.Committed{Txn: txn, Engine: engine})
+							check(e.engineEvent(stepPrepared, txn, engine), checkers.Prepared{Txn: txn, Engine: engine})
+							check(e.engineEvent(stepPrepareOrdered, txn, engine), checkers.PrepareOrdered{Txn: txn, Engine: engine})
+							check(e.engineEvent(stepCommitOrdered, txn, engine), checkers.CommitOrdered{Txn: txn, Engine: engine})
+							check(e.engineEvent(stepCommitted, txn, engine), checkers.Committed{Txn: txn, Engine: engine})
 						}
 						for _, g := range []int{0, 1, n, n + 1} {
 							check(e.binlogWriteOf(txn, g), checkers.BinlogWrite{Txn: txn, Group: g})
@@ -70,7 +70,7 @@ func TestEventsNoAllocation(t *testing.T) {
 		allocs float64
 	}{
 		{"Begin in the table", func() { sink = ev.beginOf(checkers.Txn{Thread: 2, Seq: 1}) }, 0},
-		{"Prepared in the table", func() { sink = ev.preparedOf(checkers.Txn{Thread: 4, Seq: 1}, 0) }, 0},
+		{"Prepared in the table", func() { sink = ev.engineEvent(stepPrepared, checkers.Txn{Thread: 4, Seq: 1}, 0) }, 0},
 		{"BinlogWrite in the table", func() { sink = ev.binlogWriteOf(checkers.Txn{Thread: 3, Seq: 1}, 4) }, 0},
 		{"BinlogSync in the table", func() { sink = ev.binlogSyncOf(2, true) }, 0},
 		{"Begin past the threads", func() { sink = ev.beginOf(checkers.Txn{Thread: 5, Seq: 1}) }, 1},

@@ -136,13 +136,13 @@ func (e *Engine) Prepare(t checkers.Txn) {
 	}
 	e.s.storageStep(e.obj, func() {
 		e.prepared = append(e.prepared, t)
-		e.x.Record(e.s.events.preparedOf(t, e.ID))
+		e.x.Record(e.s.events.engineEvent(stepPrepared, t, e.ID))
 	})
 }
 
 // PrepareOrdered is prepare_ordered(): called in commit order.
 func (e *Engine) PrepareOrdered(t checkers.Txn) {
-	e.s.storageStep(e.obj, func() { e.x.Record(e.s.events.prepareOrderedOf(t, e.ID)) })
+	e.s.storageStep(e.obj, func() { e.x.Record(e.s.events.engineEvent(stepPrepareOrdered, t, e.ID)) })
 }
 
 // CommitOrdered is commit_ordered(): the transaction becomes visible, in
@@ -150,13 +150,13 @@ func (e *Engine) PrepareOrdered(t checkers.Txn) {
 func (e *Engine) CommitOrdered(t checkers.Txn) {
 	e.s.storageStep(e.obj, func() {
 		e.Visible = append(e.Visible, t)
-		e.x.Record(e.s.events.commitOrderedOf(t, e.ID))
+		e.x.Record(e.s.events.engineEvent(stepCommitOrdered, t, e.ID))
 	})
 }
 
 // Commit is the engine's commit(), run by the transaction's own thread.
 func (e *Engine) Commit(t checkers.Txn) {
-	e.s.storageStep(e.obj, func() { e.x.Record(e.s.events.committedOf(t, e.ID)) })
+	e.s.storageStep(e.obj, func() { e.x.Record(e.s.events.engineEvent(stepCommitted, t, e.ID)) })
 }
 
 // StartConsistentSnapshot is the engine's start_consistent_snapshot(): the
