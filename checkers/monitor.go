@@ -29,7 +29,16 @@ type CommitOrderMonitor struct {
 // NewCommitOrderMonitor returns a monitor at the start of a history. It
 // allocates its state at the first event, so that it costs nothing when
 // only its Check runs.
-func NewCommitOrderMonitor() *CommitOrderMonitor { return &CommitOrderMonitor{dirty: true} }
+func NewCommitOrderMonitor() *CommitOrderMonitor { return new(CommitOrderMonitor).Init() }
+
+// Init makes m a monitor at the start of a history, as
+// NewCommitOrderMonitor returns one, and returns it: a scenario that
+// makes a monitor every execution can keep it in memory it allocates
+// anyway.
+func (m *CommitOrderMonitor) Init() *CommitOrderMonitor {
+	*m = CommitOrderMonitor{dirty: true}
+	return m
+}
 
 // Event implements sim.Monitor.
 func (m *CommitOrderMonitor) Event(e sim.Event) {

@@ -79,3 +79,42 @@ func kindOf(f *sim.Finding) sim.Kind {
 	}
 	return f.Kind
 }
+
+// TestCommitOrderMonitorInit: a monitor used on one history and made new
+// with Init is in the state of a fresh one, before and after the events
+// of another history; fed on without Init it is not (the test can fail).
+func TestCommitOrderMonitorInit(t *testing.T) {
+	bad := history(Begin{t1}, Prepared{t1, 0}, Enqueued{t1, true}, BinlogWrite{t1, 1}, Returned{t1, false})
+	good := history(Begin{t2}, Prepared{t2, 0}, Enqueued{t2, true}, BinlogWrite{t2, 1}, BinlogSync{Group: 1},
+		CommitOrdered{t2, 0}, Returned{t2, false})
+	feed := func(m *CommitOrderMonitor, h *sim.History) *CommitOrderMonitor {
+		for _, e := range h.Events {
+			m.Event(e)
+		}
+		return m
+	}
+	tests := []struct {
+		name string
+		init bool
+		same bool
+	}{
+		{"with Init", true, true},
+		{"without Init", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			used := monitorOf(bad)
+			used.StateHash()
+			if tt.init {
+				used.Init()
+				if got, want := used.StateHash(), NewCommitOrderMonitor().StateHash(); got != want {
+					t.Errorf("after Init: hash %x, a fresh monitor's %x", got, want)
+				}
+			}
+			got, want := feed(used, good).StateHash(), monitorOf(good).StateHash()
+			if (got == want) != tt.same {
+				t.Errorf("hash %x, a fresh monitor's %x: same %v, want %v", got, want, got == want, tt.same)
+			}
+		})
+	}
+}

@@ -288,8 +288,8 @@ func NewServer(x *sim.Execution, cfg Config) *Server { return newServer(x, cfg, 
 // event boxed when recorded).
 func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 	// A new server is made for every execution: one allocation holds it,
-	// its binlog and its engines, the logs they fill and the threads'
-	// actors, unless the workload is too big for the arrays of a small
+	// its binlog and its engines, the commit-order monitor, the logs they
+	// fill and the threads' actors, unless the workload is too big for the arrays of a small
 	// one.
 	mem := new(struct {
 		server  Server
@@ -298,6 +298,7 @@ func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 		ptrs    [2]*Engine
 		logs    [smallLogs]checkers.Txn
 		actors  [smallThreads]*sim.Actor
+		monitor checkers.CommitOrderMonitor
 	})
 	n := cfg.Threads * cfg.Txns
 	logs := mem.logs[:]
@@ -331,7 +332,7 @@ func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 		perTxn := 4*cfg.Engines + 3 + cfg.ExtraSteps
 		s.crashAt = x.Choose("crash-at", cfg.Threads*cfg.Txns*perTxn+1)
 	}
-	x.Monitor(checkers.NewCommitOrderMonitor())
+	x.Monitor(mem.monitor.Init())
 	if cfg.Readers > 0 {
 		x.Check(checkers.Snapshots)
 	}
