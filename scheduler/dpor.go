@@ -21,7 +21,12 @@ import (
 // order and of dependence in execution order) and, for each race, adds the
 // later step's actor to the backtrack set of the state just before the
 // earlier step; if that actor is not enabled there (it is blocked, or does
-// not exist yet), every enabled actor is added. Pending operations of
+// not exist yet), every enabled actor is added. If that actor is asleep
+// there and its step must follow steps of other actors that do not happen
+// after the earlier step, running it there would not reverse the race:
+// one of the actors that can start the reversal (an initial, as in
+// source-set DPOR, Abdulla et al., JACM 2017) is added instead, unless one
+// is already explored, due or asleep there. Pending operations of
 // actors still unfinished at the end (blocked forever, or cut off by a
 // finding) take part as if they ran last. A spurious wakeup of a waiter is
 // an alternative of its own (key: actor and "spurious"), so racing with a
