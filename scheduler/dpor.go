@@ -21,7 +21,12 @@ import (
 // order and of dependence in execution order) and, for each race, adds the
 // later step's actor to the backtrack set of the state just before the
 // earlier step; if that actor is not enabled there (it is blocked, or does
-// not exist yet), every enabled actor is added. Pending operations of
+// not exist yet), every enabled actor is added. If that actor is asleep
+// there and its step must follow steps of other actors that do not happen
+// after the earlier step, running it there would not reverse the race:
+// one of the actors that can start the reversal (an initial, as in
+// source-set DPOR, Abdulla et al., JACM 2017) is added instead, unless one
+// is already explored, due or asleep there. Pending operations of
 // actors still unfinished at the end (blocked forever, or cut off by a
 // finding) take part as if they ran last. A spurious wakeup of a waiter is
 // an alternative of its own (key: actor and "spurious"), so racing with a
@@ -548,39 +553,99 @@ func (s *DPOR) races(p *Path, limit int) {
 		na = max(na, c.Actor+1)
 	}
 	hb := newHB(na, len(steps))
-	race := func(i int, next Choice) {
-		k, ok := atFrame[i]
+	// Races are collected first and handled once every clock is known:
+	// a race whose later step is asleep needs the clocks of the steps
+	// after it (see initials).
+	type raceAt struct {
+		i, j int // the earlier event, the later one (past steps: pending)
+		next Choice
+	}
+	var rs []raceAt
+	j := 0
+	race := func(i int, next Choice) { rs = append(rs, raceAt{i, j, next}) }
+	for ; j < len(steps); j++ {
+		hb.step(j, steps[j], recorded(p.Records, j), race)
+	}
+	if limit == len(p.Steps) {
+		for _, c := range p.Pending {
+			hb.pending(c, race)
+			j++
+		}
+	}
+	at := func(e int) Choice {
+		if e < len(steps) {
+			return steps[e]
+		}
+		return p.Pending[e-len(steps)]
+	}
+	for _, r := range rs {
+		k, ok := atFrame[r.i]
 		if !ok {
-			return // a forced step: nothing else was enabled
+			continue // a forced step: nothing else was enabled
 		}
 		f := &s.frames[k]
 		if f.fixed {
 			// Every alternative of a fixed frame is a task of its own,
 			// or was one of the task this fork explores.
-			return
+			continue
 		}
-		want := keyOf(next)
-		for _, c := range f.choices {
-			if keyOf(c) == want {
-				f.addBacktrack(want)
-				if !s.fits(f, want) {
-					s.switchPoint(k, want)
-				}
-				return
+		want := keyOf(r.next)
+		if asleep(f.sleep, r.next) {
+			// Adding want would do nothing. That is right when want's
+			// step can run first at f (its trace was explored where
+			// want was put to sleep), but not when it must follow steps
+			// of other actors that do not happen after step i: then
+			// the reversal starts with one of those (an initial), which
+			// running want at f would have found as a race. Without
+			// this, a scenario of three actors loses a terminal state
+			// (TestDPORSleepingRace).
+			inits := hb.initials(r.i, r.j, at)
+			if !slices.ContainsFunc(inits, func(c Choice) bool { return keyOf(c) == want }) {
+				s.addInitial(k, inits)
+				continue
 			}
 		}
-		for _, c := range f.choices {
-			f.addBacktrack(keyOf(c))
+		s.addRace(k, want)
+	}
+}
+
+// addRace adds want, the actor of the later step of a race whose earlier
+// step was taken at frame k, to k's backtrack set, or every enabled actor
+// if want is not enabled there.
+func (s *DPOR) addRace(k int, want dporKey) {
+	f := &s.frames[k]
+	for _, c := range f.choices {
+		if keyOf(c) == want {
+			f.addBacktrack(want)
+			if !s.fits(f, want) {
+				s.switchPoint(k, want)
+			}
+			return
 		}
 	}
-	for j, c := range steps {
-		hb.step(j, c, recorded(p.Records, j), race)
+	for _, c := range f.choices {
+		f.addBacktrack(keyOf(c))
 	}
-	if limit == len(p.Steps) {
-		for _, c := range p.Pending {
-			hb.pending(c, race)
+}
+
+// addInitial makes frame k explore one of the initials of a race (see
+// hbState.initials), unless one is already explored, due, or asleep there
+// (its traces were explored where it was put to sleep); as a source set
+// does (Abdulla et al.).
+func (s *DPOR) addInitial(k int, inits []Choice) {
+	f := &s.frames[k]
+	for _, c := range inits {
+		if asleep(f.sleep, c) || slices.Contains(f.backtrack, keyOf(c)) {
+			return
 		}
 	}
+	for _, c := range inits {
+		if slices.ContainsFunc(f.choices, func(d Choice) bool { return keyOf(d) == keyOf(c) }) {
+			s.addRace(k, keyOf(c))
+			return
+		}
+	}
+	s.addRace(k, -1) // no initial is enabled at k: every enabled actor
 }
 
 // switchPoint adds k at the Schedule frame where the actor chosen at frame

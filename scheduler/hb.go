@@ -13,6 +13,7 @@ type hbState struct {
 	res    []resAcc
 	cur    []int32
 	acc    []access
+	pend   []int32 // pending step k's clock: pend[k*na : (k+1)*na]
 }
 
 type resAcc struct {
@@ -180,25 +181,7 @@ func (h *hbState) step(j int, c Choice, rec bool, race func(int, Choice)) {
 	p := c.Actor
 	h.before(p)
 	acc := h.checkAll(c, rec, race)
-	for _, a := range acc {
-		r := h.resource(a.r)
-		switch a.mode {
-		case modeRead, modeAfter:
-			h.join(r.write)
-		case modeWrite, modeAll:
-			h.join(r.write)
-			for _, i := range r.reads {
-				h.join(i)
-			}
-		default:
-			h.join(r.acq)
-			h.join(r.rel)
-			h.join(r.try)
-		}
-	}
-	if c.Op == op.Join && c.Arg >= 0 && c.Arg < h.na {
-		h.join(h.last[c.Arg])
-	}
+	h.joinAll(c, acc)
 	var o int32 = 1
 	if l := h.last[p]; l >= 0 {
 		o = h.ord[l] + 1
@@ -228,9 +211,86 @@ func (h *hbState) step(j int, c Choice, rec bool, race func(int, Choice)) {
 	}
 }
 
-// pending checks a step that never ran (the execution ended first).
-// Whether it would record history is unknown; it is taken not to.
+// joinAll joins into h.cur the clocks of the events that the step c, with
+// accesses acc, is ordered after.
+func (h *hbState) joinAll(c Choice, acc []access) {
+	for _, a := range acc {
+		r := h.resource(a.r)
+		switch a.mode {
+		case modeRead, modeAfter:
+			h.join(r.write)
+		case modeWrite, modeAll:
+			h.join(r.write)
+			for _, i := range r.reads {
+				h.join(i)
+			}
+		default:
+			h.join(r.acq)
+			h.join(r.rel)
+			h.join(r.try)
+		}
+	}
+	if c.Op == op.Join && c.Arg >= 0 && c.Arg < h.na {
+		h.join(h.last[c.Arg])
+	}
+}
+
+// pending checks a step that never ran (the execution ended first), and
+// keeps the clock it would have (for before), as event number
+// len(steps)+k for the k-th pending step. Whether it would record history
+// is unknown; it is taken not to.
 func (h *hbState) pending(c Choice, race func(int, Choice)) {
 	h.before(c.Actor)
-	h.checkAll(c, false, race)
+	h.joinAll(c, h.checkAll(c, false, race))
+	h.pend = append(h.pend, h.cur...)
+}
+
+// clock returns event j's clock (j past the executed steps: a pending
+// step, see pending).
+func (h *hbState) clock(j int) []int32 {
+	if n := len(h.actor); j >= n {
+		j -= n
+		return h.pend[j*h.na : (j+1)*h.na]
+	}
+	return h.clocks[j*h.na : (j+1)*h.na]
+}
+
+// happensBefore reports whether the executed event i happens before event
+// j (executed or pending).
+func (h *hbState) happensBefore(i, j int) bool {
+	return h.clock(j)[h.actor[i]] >= h.ord[i]
+}
+
+// initials returns the initials of the race of event i with the later
+// event j (Abdulla, Aronis, Jonsson and Sagonas, "Source Sets: A
+// Foundation for Optimal Dynamic Partial Order Reduction", JACM 2017): of
+// v, the events after i that do not happen after it, followed by j, the
+// ones that no other event of v happens before. Reversing the race means
+// running v before i, and v can only start with one of its initials. at
+// labels the events (executed or pending).
+func (h *hbState) initials(i, j int, at func(int) Choice) []Choice {
+	var v, out []int
+	for k := i + 1; k < min(j, len(h.actor)); k++ { // not other pending steps
+		if !h.happensBefore(i, k) {
+			v = append(v, k)
+		}
+	}
+	v = append(v, j)
+	for n, e := range v {
+		first := true
+		for _, d := range v[:n] {
+			if h.happensBefore(d, e) {
+				first = false
+				break
+			}
+		}
+		if first {
+			out = append(out, e)
+		}
+	}
+	cs := make([]Choice, len(out))
+	for n, e := range out {
+		cs[n] = at(e)
+	}
+	return cs
 }
