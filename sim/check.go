@@ -46,8 +46,8 @@ const (
 // run as usual). On success it logs one line (shown under -v): executions,
 // strategies, and whether the search was exhaustive.
 //
-// Defaults: 500 executions of each strategy of DefaultPortfolio (Mix of
-// POS and PCT, PCT of depth 3, SURW), the race detector, fair scheduling
+// Defaults: 500 executions of each strategy of DefaultPortfolio (POSC,
+// PCT of depth 3, SURW), the race detector, fair scheduling
 // (see fairSpin) and the DefaultWatchdog on, spurious
 // wakeups of the pthread-style Cond on (Go's GoCond has none). Options in
 // code change that (Seed, Runs, Strategy, NoRaces, NoSpurious, MaxSteps,

@@ -53,7 +53,7 @@ func TestCheckGoKernels(t *testing.T) {
 		fatal  string // a regexp; "" for clean
 		logged string
 	}{
-		{"spinlock", spinlock(false), nil, "", `clean after 1500 executions \(mix: 500; pct: 500; surw: 500\)`},
+		{"spinlock", spinlock(false), nil, "", `clean after 1500 executions \(posc: 500; pct: 500; surw: 500\)`},
 		{"spinlock exhaustive", spinlock(true), []func(*sim.Options){sim.Strategy("dpor")}, "", `dpor: \d+, exhaustive`},
 		{"leak", leak, nil, `(?s)leak in execution \d+ \(\d+ executions run.*replay: go test ./sim -run '\^TestCheckGoKernels\$/\^leak\$' -simrun.trace=sim/testdata/simrun/`, ""},
 		{"leak bounded dfs", leak, []func(*sim.Options){sim.Strategy("dfs:bound=1")}, `leak in execution 1 `, ""},

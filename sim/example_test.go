@@ -48,7 +48,7 @@ func signalFirst(x *sim.Execution) {
 func ExampleCheck() {
 	sim.Check(printTB{}, signalFirst)
 	// Output:
-	// sim.Check: lost-wakeup in execution 9 (9 executions run; mix, seed 10267574001610339165, 13 steps)
+	// sim.Check: lost-wakeup in execution 2 (2 executions run; posc, seed 9506087726907147786, 13 steps)
 	// lost-wakeup: waiter waits on cond forever: every other actor has finished or is blocked, so nobody can signal it; the last signal on cond was at step 7 by waker
 }
 

@@ -60,7 +60,7 @@ var docs = map[string]commandDoc{
 		examples: []string{
 			"simrun test ./...",
 			"simrun test -run TestPool -strategy dpor -bound 2 ./pool",
-			"simrun test -trace simrun-traces/example.com/pool/TestPool/leak-mix-seed6238072747940578789.json",
+			"simrun test -trace simrun-traces/example.com/pool/TestPool/leak-posc-seed6238072747940578789.json",
 		}},
 	"bench": {synopsis: "[-quick] [-json] [-plot FILE] [-cost name=value] [BENCH...]",
 		about:    "Prices the protocols in virtual time under the cost model and measures the simulator.",
