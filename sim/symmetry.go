@@ -78,9 +78,10 @@ type symmetry struct {
 
 	// per decision scratch
 	buf    []int8
-	comps  []symComp
-	perm   []int // member -> canonical position
-	best   []int // member -> canonical position in the permutation symHash chose
+	comps  []symComp // the parts with member references
+	fixed  uint64    // the sum of the parts without any (see sum)
+	perm   []int     // member -> canonical position
+	best   []int     // member -> canonical position in the permutation symHash chose
 	order  []int
 	sigs   []uint64
 	sorted []int // the ids, ascending: a renamed member takes the id of its position
@@ -396,7 +397,14 @@ func (x *Execution) symHash() uint64 {
 	// The parts of the state, with member references abstract.
 	sym.buf, sym.comps = sym.buf[:0], sym.comps[:0]
 	sym.collect = &sym.buf
+	sym.fixed = 0
 	add := func(lo int, abs uint64) {
+		if lo == len(sym.buf) {
+			// No member reference: the same under every permutation,
+			// summed once rather than once per signature and candidate.
+			sym.fixed += finalize(abs)
+			return
+		}
 		sym.comps = append(sym.comps, symComp{abs: abs, lo: int32(lo), hi: int32(len(sym.buf))})
 	}
 	for _, a := range x.actors {
@@ -544,7 +552,7 @@ func (sym *symmetry) permuteRange(i, j, next int, eval func()) {
 
 // sum combines the parts of the state, renamed by sym.perm, order-free.
 func (sym *symmetry) sum() uint64 {
-	var total uint64
+	total := sym.fixed
 	for _, c := range sym.comps {
 		h := c.abs
 		for _, r := range sym.buf[c.lo:c.hi] {
