@@ -66,6 +66,8 @@ type symmetry struct {
 	class    []uint64             // by object id: the placeholder of a member's object (its position)
 	pos      []int32              // by object id: its position in its member's objects
 	fields   map[reflect.Type]int // struct types with a member id field: the field's index
+	lastT    reflect.Type         // the type idFieldOf looked up last (nil: none), and its answer:
+	lastF    int                  // a value's structs are mostly of one type, and a map lookup by type is slow
 	byID     map[int]int          // member id -> member
 	refs     [][]int8             // by actor id: the members its local state references, in order
 	broken   string               // why the identity permutation is used; "" when symmetry applies
@@ -201,6 +203,7 @@ func SymmetricIDField[T any](x *Execution, field string) {
 		return
 	}
 	sym.fields[t] = f.Index[0]
+	sym.lastT = nil
 }
 
 // SymmetricMembers returns the number of members declared so far.
@@ -292,10 +295,15 @@ func (x *Execution) idFieldOf(t reflect.Type) int {
 	if sym == nil || sym.collect == nil || len(sym.fields) == 0 {
 		return -1
 	}
-	if f, ok := sym.fields[t]; ok {
-		return f
+	if t == sym.lastT {
+		return sym.lastF
 	}
-	return -1
+	f, ok := sym.fields[t]
+	if !ok {
+		f = -1
+	}
+	sym.lastT, sym.lastF = t, f
+	return f
 }
 
 // actorRefs sets up the collection of a's references, for a step or an
