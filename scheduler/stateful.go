@@ -391,17 +391,23 @@ func (s *Stateful) Fork(Task) Strategy { return s }
 func (s *Stateful) Spawned() []Task { return nil }
 
 // stateSet is the set of seen states: by state hash, its stored sleep set.
-// An open-addressing table with linear probing rather than a Go map: one
+// Open-addressing tables with linear probing rather than a Go map: one
 // probe sequence finds or inserts (a map needs a lookup and then a
 // store), which matters at millions of states whose look-ups miss the
-// cache.
+// cache. The states are spread over stateShards tables by their hash's
+// top bits, each growing on its own, so that a growth copies a small
+// table rather than all states at once (which doubled the peak memory).
 type stateSet struct {
-	tab  []stateEntry // a power of two long; key 0 marks a free entry
-	n    int          // states stored, zero's included
-	zero bool         // the state hashed 0 is stored, in zeroV
+	shards [stateShards][]stateEntry // each a power of two long; key 0 marks a free entry
+	used   [stateShards]int          // entries used in each shard
+	n      int                       // states stored, zero's included
+	zero   bool                      // the state hashed 0 is stored, in zeroV
 	// zeroV is the sleep set of the state hashed 0.
 	zeroV uint64
 }
+
+// stateShards is the number of tables of a stateSet, a power of two.
+const stateShards = 256
 
 type stateEntry struct{ key, val uint64 }
 
@@ -415,36 +421,43 @@ func (t *stateSet) slot(h uint64) (*uint64, bool) {
 		}
 		return &t.zeroV, seen
 	}
-	if 4*(t.n+1) > 3*len(t.tab) {
-		t.grow()
+	// The top bits pick the shard, the low bits the entry. A shard
+	// grows at a Go map's load (7/8): its memory, and fewer probes than
+	// the map's two look-ups.
+	sh := h >> 56
+	if 8*(t.used[sh]+1) > 7*len(t.shards[sh]) {
+		t.grow(sh)
 	}
-	mask := uint64(len(t.tab) - 1)
+	tab := t.shards[sh]
+	mask := uint64(len(tab) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		e := &t.tab[i]
+		e := &tab[i]
 		switch e.key {
 		case h:
 			return &e.val, true
 		case 0:
 			e.key = h
+			t.used[sh]++
 			t.n++
 			return &e.val, false
 		}
 	}
 }
 
-// grow doubles the table.
-func (t *stateSet) grow() {
-	old := t.tab
-	t.tab = make([]stateEntry, max(2*len(old), 1024))
-	mask := uint64(len(t.tab) - 1)
+// grow doubles shard sh.
+func (t *stateSet) grow(sh uint64) {
+	old := t.shards[sh]
+	tab := make([]stateEntry, max(2*len(old), 16))
+	mask := uint64(len(tab) - 1)
 	for _, e := range old {
 		if e.key == 0 {
 			continue
 		}
 		i := e.key & mask
-		for t.tab[i].key != 0 {
+		for tab[i].key != 0 {
 			i = (i + 1) & mask
 		}
-		t.tab[i] = e
+		tab[i] = e
 	}
+	t.shards[sh] = tab
 }
