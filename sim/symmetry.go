@@ -69,6 +69,7 @@ type symmetry struct {
 	lastT    reflect.Type         // the type idFieldOf looked up last (nil: none), and its answer:
 	lastF    int                  // a value's structs are mostly of one type, and a map lookup by type is slow
 	byID     map[int]int          // member id -> member
+	small    []int32              // by member id below symSmallIDs: 1 + its member, 0 for none (byID without a map lookup)
 	refs     [][]int8             // by actor id: the members its local state references, in order
 	broken   string               // why the identity permutation is used; "" when symmetry applies
 	dirty    bool                 // declarations changed since the last check
@@ -117,7 +118,8 @@ func (s *stateRec) symmetry() *symmetry {
 			sym.refs[i] = sym.refs[i][:0]
 		}
 		clear(sym.member)
-		*sym = symmetry{fields: sym.fields, byID: sym.byID, objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
+		clear(sym.small)
+		*sym = symmetry{fields: sym.fields, byID: sym.byID, small: sym.small[:0], objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
 			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename}
 	}
 	sym.dirty = true
@@ -149,6 +151,12 @@ func (x *Execution) SymmetricMember(id int, objs ...any) {
 	if !ok {
 		m = len(sym.ids)
 		sym.byID[id] = m
+		if id >= 0 && id < symSmallIDs {
+			for len(sym.small) <= id {
+				sym.small = append(sym.small, 0)
+			}
+			sym.small[id] = int32(m + 1)
+		}
 		sym.ids = append(sym.ids, id)
 		if len(sym.objs) < cap(sym.objs) {
 			sym.objs = sym.objs[:len(sym.objs)+1] // keeps the old member's array, emptied
@@ -256,10 +264,26 @@ func (sym *symmetry) check(x *Execution) {
 	sym.shaped = true
 }
 
+// symSmallIDs bounds the member ids looked up in a slice (symmetry.small)
+// rather than the map.
+const symSmallIDs = 1024
+
+// memberOf returns the member whose id is id, if any.
+func (sym *symmetry) memberOf(id int) (int, bool) {
+	if id >= 0 && id < symSmallIDs {
+		if id < len(sym.small) && sym.small[id] != 0 {
+			return int(sym.small[id]) - 1, true
+		}
+		return 0, false
+	}
+	m, ok := sym.byID[id]
+	return m, ok
+}
+
 // renameID renames a member id by the permutation being tried; other
 // values are left alone.
 func (sym *symmetry) renameID(id int) int {
-	if m, ok := sym.byID[id]; ok {
+	if m, ok := sym.memberOf(id); ok {
 		return sym.sorted[sym.perm[m]]
 	}
 	return id
@@ -281,7 +305,7 @@ func (x *Execution) objKey(id int) uint64 {
 // and a reference on the side when it names a member.
 func (x *Execution) idField(v int64) uint64 {
 	sym := x.stateRec.sym
-	if m, ok := sym.byID[int(v)]; ok {
+	if m, ok := sym.memberOf(int(v)); ok {
 		*sym.collect = append(*sym.collect, int8(m))
 		return 0x1dd
 	}
