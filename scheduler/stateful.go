@@ -65,7 +65,7 @@ type Stateful struct {
 	taken  bool
 	// seen maps a state's hash to its stored sleep set: a bit per step
 	// name (bits) that slept at every visit so far.
-	seen map[uint64]uint64
+	seen stateSet
 	cut  int
 	err  string
 	// refused: the scenario uses a primitive whose state the hash does
@@ -75,8 +75,8 @@ type Stateful struct {
 	// (SleepMatcher.Timed): independent steps do not commute, so no
 	// sleep sets.
 	timed bool
-	names []uint64        // by actor id: its canonical name at the last hashed state
-	bits  map[uint64]int8 // step name: its bit in a stored sleep set
+	names []uint64 // by actor id: its canonical name at the last hashed state
+	bits  []uint64 // step names, by their bit in a stored sleep set
 	// recordsCommute is a seeded bug for the tests (export_test.go):
 	// steps that record history are taken as independent of each other.
 	recordsCommute bool
@@ -157,7 +157,7 @@ const (
 
 // NewStateful returns depth-first search with state matching and sleep
 // sets.
-func NewStateful() *Stateful { return &Stateful{match: true, seen: map[uint64]uint64{}} }
+func NewStateful() *Stateful { return &Stateful{match: true} }
 
 // NewBruteForce returns depth-first search over every decision, with no
 // state matching, reduction or bound.
@@ -194,11 +194,10 @@ func (s *Stateful) Next(d *Decision) int {
 	if s.match && d.Kind == Schedule && d.State != nil {
 		h := d.State()
 		if s.NoSleep || s.timed {
-			if _, ok := s.seen[h]; ok {
+			if _, seen := s.seen.slot(h); seen {
 				s.cut++
 				return Cut
 			}
-			s.seen[h] = 0
 		} else if !s.sleepFrame(d, h, &f) {
 			s.cut++
 			return Cut
@@ -219,13 +218,14 @@ func (s *Stateful) sleepFrame(d *Decision, h uint64, f *statefulFrame) bool {
 	for _, t := range z {
 		zmask |= s.bit(t.c)
 	}
-	old, seen := s.seen[h]
+	stored, seen := s.seen.slot(h)
+	old := *stored
 	if seen {
 		need := old &^ zmask
 		if need == 0 {
 			return false
 		}
-		s.seen[h] = old & zmask
+		*stored = old & zmask
 		s.reexplored++
 		for i, c := range d.Choices {
 			if s.bit(c)&need != 0 {
@@ -242,7 +242,7 @@ func (s *Stateful) sleepFrame(d *Decision, h uint64, f *statefulFrame) bool {
 		}
 		z = kept
 	} else {
-		s.seen[h] = zmask
+		*stored = zmask
 		for i, c := range d.Choices {
 			if !asleep(z, c) {
 				f.todo = append(f.todo, i)
@@ -274,16 +274,15 @@ func (s *Stateful) bit(c Choice) uint64 {
 	if c.Op == op.Spurious {
 		name++
 	}
-	b, ok := s.bits[name]
-	if !ok {
+	// A scan of at most 64 names: faster than a map at the few names a
+	// scenario has.
+	b := slices.Index(s.bits, name)
+	if b < 0 {
 		if len(s.bits) >= 64 {
 			return 0
 		}
-		if s.bits == nil {
-			s.bits = map[uint64]int8{}
-		}
-		b = int8(len(s.bits))
-		s.bits[name] = b
+		b = len(s.bits)
+		s.bits = append(s.bits, name)
 	}
 	return 1 << b
 }
@@ -373,7 +372,7 @@ func (s *Stateful) Info() Info {
 
 // Stats implements Reporter.
 func (s *Stateful) Stats() SearchStats {
-	return SearchStats{States: len(s.seen), Cut: s.cut, Err: s.err}
+	return SearchStats{States: s.seen.n, Cut: s.cut, Err: s.err}
 }
 
 // Take implements Splitter: the whole search is one task.
@@ -390,3 +389,75 @@ func (s *Stateful) Fork(Task) Strategy { return s }
 
 // Spawned implements Splitter: the search splits off nothing.
 func (s *Stateful) Spawned() []Task { return nil }
+
+// stateSet is the set of seen states: by state hash, its stored sleep set.
+// Open-addressing tables with linear probing rather than a Go map: one
+// probe sequence finds or inserts (a map needs a lookup and then a
+// store), which matters at millions of states whose look-ups miss the
+// cache. The states are spread over stateShards tables by their hash's
+// top bits, each growing on its own, so that a growth copies a small
+// table rather than all states at once (which doubled the peak memory).
+type stateSet struct {
+	shards [stateShards][]stateEntry // each a power of two long; key 0 marks a free entry
+	used   [stateShards]int          // entries used in each shard
+	n      int                       // states stored, zero's included
+	zero   bool                      // the state hashed 0 is stored, in zeroV
+	// zeroV is the sleep set of the state hashed 0.
+	zeroV uint64
+}
+
+// stateShards is the number of tables of a stateSet, a power of two.
+const stateShards = 256
+
+type stateEntry struct{ key, val uint64 }
+
+// slot returns where the sleep set of state h is stored, inserting it
+// with an empty one if it is new, and whether it was there.
+func (t *stateSet) slot(h uint64) (*uint64, bool) {
+	if h == 0 {
+		seen := t.zero
+		if !seen {
+			t.zero, t.n = true, t.n+1
+		}
+		return &t.zeroV, seen
+	}
+	// The top bits pick the shard, the low bits the entry. A shard
+	// grows at a Go map's load (7/8): its memory, and fewer probes than
+	// the map's two look-ups.
+	sh := h >> 56
+	if 8*(t.used[sh]+1) > 7*len(t.shards[sh]) {
+		t.grow(sh)
+	}
+	tab := t.shards[sh]
+	mask := uint64(len(tab) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		e := &tab[i]
+		switch e.key {
+		case h:
+			return &e.val, true
+		case 0:
+			e.key = h
+			t.used[sh]++
+			t.n++
+			return &e.val, false
+		}
+	}
+}
+
+// grow doubles shard sh.
+func (t *stateSet) grow(sh uint64) {
+	old := t.shards[sh]
+	tab := make([]stateEntry, max(2*len(old), 16))
+	mask := uint64(len(tab) - 1)
+	for _, e := range old {
+		if e.key == 0 {
+			continue
+		}
+		i := e.key & mask
+		for tab[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		tab[i] = e
+	}
+	t.shards[sh] = tab
+}

@@ -66,7 +66,10 @@ type symmetry struct {
 	class    []uint64             // by object id: the placeholder of a member's object (its position)
 	pos      []int32              // by object id: its position in its member's objects
 	fields   map[reflect.Type]int // struct types with a member id field: the field's index
+	lastT    reflect.Type         // the type idFieldOf looked up last (nil: none), and its answer:
+	lastF    int                  // a value's structs are mostly of one type, and a map lookup by type is slow
 	byID     map[int]int          // member id -> member
+	small    []int32              // by member id below symSmallIDs: 1 + its member, 0 for none (byID without a map lookup)
 	refs     [][]int8             // by actor id: the members its local state references, in order
 	broken   string               // why the identity permutation is used; "" when symmetry applies
 	dirty    bool                 // declarations changed since the last check
@@ -78,9 +81,10 @@ type symmetry struct {
 
 	// per decision scratch
 	buf    []int8
-	comps  []symComp
-	perm   []int // member -> canonical position
-	best   []int // member -> canonical position in the permutation symHash chose
+	comps  []symComp // the parts with member references
+	fixed  uint64    // the sum of the parts without any (see sum)
+	perm   []int     // member -> canonical position
+	best   []int     // member -> canonical position in the permutation symHash chose
 	order  []int
 	sigs   []uint64
 	sorted []int // the ids, ascending: a renamed member takes the id of its position
@@ -114,7 +118,8 @@ func (s *stateRec) symmetry() *symmetry {
 			sym.refs[i] = sym.refs[i][:0]
 		}
 		clear(sym.member)
-		*sym = symmetry{fields: sym.fields, byID: sym.byID, objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
+		clear(sym.small)
+		*sym = symmetry{fields: sym.fields, byID: sym.byID, small: sym.small[:0], objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
 			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename}
 	}
 	sym.dirty = true
@@ -146,6 +151,12 @@ func (x *Execution) SymmetricMember(id int, objs ...any) {
 	if !ok {
 		m = len(sym.ids)
 		sym.byID[id] = m
+		if id >= 0 && id < symSmallIDs {
+			for len(sym.small) <= id {
+				sym.small = append(sym.small, 0)
+			}
+			sym.small[id] = int32(m + 1)
+		}
 		sym.ids = append(sym.ids, id)
 		if len(sym.objs) < cap(sym.objs) {
 			sym.objs = sym.objs[:len(sym.objs)+1] // keeps the old member's array, emptied
@@ -200,6 +211,7 @@ func SymmetricIDField[T any](x *Execution, field string) {
 		return
 	}
 	sym.fields[t] = f.Index[0]
+	sym.lastT = nil
 }
 
 // SymmetricMembers returns the number of members declared so far.
@@ -252,10 +264,26 @@ func (sym *symmetry) check(x *Execution) {
 	sym.shaped = true
 }
 
+// symSmallIDs bounds the member ids looked up in a slice (symmetry.small)
+// rather than the map.
+const symSmallIDs = 1024
+
+// memberOf returns the member whose id is id, if any.
+func (sym *symmetry) memberOf(id int) (int, bool) {
+	if id >= 0 && id < symSmallIDs {
+		if id < len(sym.small) && sym.small[id] != 0 {
+			return int(sym.small[id]) - 1, true
+		}
+		return 0, false
+	}
+	m, ok := sym.byID[id]
+	return m, ok
+}
+
 // renameID renames a member id by the permutation being tried; other
 // values are left alone.
 func (sym *symmetry) renameID(id int) int {
-	if m, ok := sym.byID[id]; ok {
+	if m, ok := sym.memberOf(id); ok {
 		return sym.sorted[sym.perm[m]]
 	}
 	return id
@@ -277,7 +305,7 @@ func (x *Execution) objKey(id int) uint64 {
 // and a reference on the side when it names a member.
 func (x *Execution) idField(v int64) uint64 {
 	sym := x.stateRec.sym
-	if m, ok := sym.byID[int(v)]; ok {
+	if m, ok := sym.memberOf(int(v)); ok {
 		*sym.collect = append(*sym.collect, int8(m))
 		return 0x1dd
 	}
@@ -291,10 +319,15 @@ func (x *Execution) idFieldOf(t reflect.Type) int {
 	if sym == nil || sym.collect == nil || len(sym.fields) == 0 {
 		return -1
 	}
-	if f, ok := sym.fields[t]; ok {
-		return f
+	if t == sym.lastT {
+		return sym.lastF
 	}
-	return -1
+	f, ok := sym.fields[t]
+	if !ok {
+		f = -1
+	}
+	sym.lastT, sym.lastF = t, f
+	return f
 }
 
 // actorRefs sets up the collection of a's references, for a step or an
@@ -396,7 +429,14 @@ func (x *Execution) symHash() uint64 {
 	// The parts of the state, with member references abstract.
 	sym.buf, sym.comps = sym.buf[:0], sym.comps[:0]
 	sym.collect = &sym.buf
+	sym.fixed = 0
 	add := func(lo int, abs uint64) {
+		if lo == len(sym.buf) {
+			// No member reference: the same under every permutation,
+			// summed once rather than once per signature and candidate.
+			sym.fixed += finalize(abs)
+			return
+		}
 		sym.comps = append(sym.comps, symComp{abs: abs, lo: int32(lo), hi: int32(len(sym.buf))})
 	}
 	for _, a := range x.actors {
@@ -544,7 +584,7 @@ func (sym *symmetry) permuteRange(i, j, next int, eval func()) {
 
 // sum combines the parts of the state, renamed by sym.perm, order-free.
 func (sym *symmetry) sum() uint64 {
-	var total uint64
+	total := sym.fixed
 	for _, c := range sym.comps {
 		h := c.abs
 		for _, r := range sym.buf[c.lo:c.hi] {
