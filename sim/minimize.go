@@ -69,7 +69,7 @@ func Minimize(s Scenario, t *traces.Trace) (*traces.Trace, MinimizeStats, error)
 	if !start.Fails {
 		return nil, st, fmt.Errorf("re-running the trace's decisions does not give a %s finding", kind)
 	}
-	best, runs := traces.Minimize(start, run, traces.MinimizeOptions{})
+	best, runs := traces.Minimize(start, run, traces.MinimizeOptions{MaxRuns: minimizeRuns(start.Steps)})
 	st = MinimizeStats{PreemptionsBefore: start.Preemptions, PreemptionsAfter: best.Preemptions,
 		StepsBefore: start.Steps, StepsAfter: best.Steps,
 		DecisionsBefore: len(start.Decisions), DecisionsAfter: len(best.Decisions), Runs: runs + 1}
@@ -79,4 +79,17 @@ func Minimize(s Scenario, t *traces.Trace) (*traces.Trace, MinimizeStats, error)
 		return nil, st, fmt.Errorf("the minimized schedule did not replay to a %s finding", kind)
 	}
 	return mt, st, nil
+}
+
+// minimizeSteps bounds the steps the candidate runs of one minimization
+// execute together: a trace of a few hundred steps gets traces.Minimize's
+// full 2000 candidates, a long one (a test that polls until a one-second
+// timeout: 10,000 steps) proportionally fewer, so that minimizing it costs
+// about what minimizing a short one does. A bound on steps, not time,
+// keeps the minimized trace deterministic.
+const minimizeSteps = 1_000_000
+
+// minimizeRuns is the candidate-run budget for a trace of steps steps.
+func minimizeRuns(steps int) int {
+	return min(2000, max(20, minimizeSteps/max(steps, 1)))
 }
