@@ -289,8 +289,8 @@ func NewServer(x *sim.Execution, cfg Config) *Server { return newServer(x, cfg, 
 func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 	// A new server is made for every execution: one allocation holds it,
 	// its binlog and its engines, the commit-order monitor, the logs they
-	// fill and the threads' actors, unless the workload is too big for the arrays of a small
-	// one.
+	// fill and the threads' actors, unless the workload is too big for the
+	// arrays of a small one.
 	mem := new(struct {
 		server  Server
 		binlog  Binlog
