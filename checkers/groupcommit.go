@@ -207,9 +207,7 @@ func (c *orderCheck) reset() {
 			c.dense[k] = 0
 		}
 	}
-	if len(c.txn) > 0 {
-		clear(c.txn)
-	}
+	clear(c.txn)
 	clear(c.groups)
 	c.txns = c.txns[:0]
 	c.crashed = false

@@ -25,15 +25,17 @@ type redoLog struct {
 	lsn, flushedToDiskLsn, currentFlushLsn int
 	flushing                               bool // log_sys->n_pending_writes > 0
 	noFlushEvent                           *sim.Chan[struct{}]
-	eventName                              string
 }
 
-var redoLogNames = [2]string{"engine0-log", "engine1-log"}
+var (
+	redoLogNames      = [2]string{"engine0-log", "engine1-log"}
+	noFlushEventNames = [2]string{"engine0-log.no_flush_event", "engine1-log.no_flush_event"}
+)
 
 func newDisk(x *sim.Execution, cfg Config) *disk {
 	d := &disk{x: x, dev: sim.NewResource(x, "disk", cfg.Cost.Devices)}
 	for i := 0; i < cfg.Engines; i++ {
-		d.logs[i] = redoLog{mutex: sim.NewMutex(x, redoLogNames[i]), eventName: redoLogNames[i] + ".no_flush_event"}
+		d.logs[i].mutex = sim.NewMutex(x, redoLogNames[i])
 	}
 	return d
 }
@@ -78,7 +80,7 @@ func (d *disk) engineFsync(engine int, dur sim.Duration) {
 			continue
 		}
 		l.flushing, l.currentFlushLsn = true, l.lsn
-		l.noFlushEvent = sim.NewChan[struct{}](d.x, l.eventName, 0) // os_event_reset
+		l.noFlushEvent = sim.NewChan[struct{}](d.x, noFlushEventNames[engine], 0) // os_event_reset
 		l.mutex.Unlock()
 		d.fsync(dur) // fil_flush, outside log_sys->mutex
 		l.mutex.Lock()

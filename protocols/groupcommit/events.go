@@ -54,7 +54,7 @@ func engineEventOf(step engineStep, t checkers.Txn, engine int) any {
 const (
 	maxTabledTxns       = 256 // transactions in all, for the per-transaction events
 	maxTabledGroupTxns  = 64  // transactions in all, for BinlogWrite (a table of n*n)
-	tabledEventsPerTxns = 3   // Begin and Returned twice
+	tabledEventsPerTxns = 5   // Begin, Returned twice, BinlogSync twice (a group per transaction at most)
 )
 
 // newEvents boxes the events of cfg's workload; nil when it is too big.
@@ -65,7 +65,7 @@ func newEvents(cfg Config) *events {
 	}
 	ev := &events{threads: cfg.Threads, txns: cfg.Txns, engines: cfg.Engines}
 	// One array holds every table but BinlogWrite's.
-	all := make([]any, n*(tabledEventsPerTxns+4*cfg.Engines)+2*n)
+	all := make([]any, n*(tabledEventsPerTxns+int(engineSteps)*cfg.Engines))
 	take := func(k int) []any {
 		s := all[:k:k]
 		all = all[k:]
@@ -77,6 +77,9 @@ func newEvents(cfg Config) *events {
 		ev.byEngine[step] = take(n * cfg.Engines)
 	}
 	ev.binlogSync = [2][]any{take(n), take(n)}
+	if n <= maxTabledGroupTxns {
+		ev.binlogWrite = make([]any, n*n)
+	}
 	for th := 1; th <= cfg.Threads; th++ {
 		for seq := 1; seq <= cfg.Txns; seq++ {
 			t := checkers.Txn{Thread: th, Seq: seq}
@@ -89,10 +92,7 @@ func newEvents(cfg Config) *events {
 					ev.byEngine[step][i*cfg.Engines+e] = engineEventOf(engineStep(step), t, e)
 				}
 			}
-			if n <= maxTabledGroupTxns {
-				if ev.binlogWrite == nil {
-					ev.binlogWrite = make([]any, n*n)
-				}
+			if ev.binlogWrite != nil {
 				for g := 1; g <= n; g++ {
 					ev.binlogWrite[i*n+g-1] = checkers.BinlogWrite{Txn: t, Group: g}
 				}

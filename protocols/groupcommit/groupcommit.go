@@ -134,7 +134,7 @@ func (e *Engine) Prepare(t checkers.Txn) {
 			e.x.Sleep(d)
 		}
 	}
-	e.s.storageStep(e.obj, func() {
+	e.s.StorageStep(e.obj, func() {
 		e.prepared = append(e.prepared, t)
 		e.x.Record(e.s.events.engineEvent(stepPrepared, t, e.ID))
 	})
@@ -142,13 +142,13 @@ func (e *Engine) Prepare(t checkers.Txn) {
 
 // PrepareOrdered is prepare_ordered(): called in commit order.
 func (e *Engine) PrepareOrdered(t checkers.Txn) {
-	e.s.storageStep(e.obj, func() { e.x.Record(e.s.events.engineEvent(stepPrepareOrdered, t, e.ID)) })
+	e.s.StorageStep(e.obj, func() { e.x.Record(e.s.events.engineEvent(stepPrepareOrdered, t, e.ID)) })
 }
 
 // CommitOrdered is commit_ordered(): the transaction becomes visible, in
 // commit order.
 func (e *Engine) CommitOrdered(t checkers.Txn) {
-	e.s.storageStep(e.obj, func() {
+	e.s.StorageStep(e.obj, func() {
 		e.Visible = append(e.Visible, t)
 		e.x.Record(e.s.events.engineEvent(stepCommitOrdered, t, e.ID))
 	})
@@ -156,7 +156,7 @@ func (e *Engine) CommitOrdered(t checkers.Txn) {
 
 // Commit is the engine's commit(), run by the transaction's own thread.
 func (e *Engine) Commit(t checkers.Txn) {
-	e.s.storageStep(e.obj, func() { e.x.Record(e.s.events.engineEvent(stepCommitted, t, e.ID)) })
+	e.s.StorageStep(e.obj, func() { e.x.Record(e.s.events.engineEvent(stepCommitted, t, e.ID)) })
 }
 
 // StartConsistentSnapshot is the engine's start_consistent_snapshot(): the
@@ -205,7 +205,7 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 			badWrite = k
 		}
 	}
-	b.s.storageStep(b.obj, func() {
+	b.s.StorageStep(b.obj, func() {
 		for i, t := range group {
 			if i == badWrite {
 				xidError[i] = true
@@ -222,7 +222,7 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 	} else {
 		b.x.Sleep(d)
 	}
-	synced := b.s.storageStep(b.obj, func() {
+	synced := b.s.StorageStep(b.obj, func() {
 		if badSync {
 			// The failed group is cut from the binlog: none of it is
 			// durable, every entry gets the error.
@@ -245,7 +245,7 @@ func (b *Binlog) GroupLogXid(group []checkers.Txn) (pos int, xidError []bool) {
 // are commit_ordered (last_commit_pos); protocols call it under
 // LOCK_commit_ordered, together with the group's commit_ordered calls.
 func (b *Binlog) SetLastCommitPos(pos int) {
-	b.s.storageStep(b.obj, func() { b.lastCommitPos = pos })
+	b.s.StorageStep(b.obj, func() { b.lastCommitPos = pos })
 }
 
 // StartConsistentSnapshot is the binlog's start_consistent_snapshot(): the
@@ -289,8 +289,8 @@ func NewServer(x *sim.Execution, cfg Config) *Server { return newServer(x, cfg, 
 func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 	// A new server is made for every execution: one allocation holds it,
 	// its binlog and its engines, the commit-order monitor, the logs they
-	// fill and the threads' actors, unless the workload is too big for the arrays of a small
-	// one.
+	// fill and the threads' actors, unless the workload is too big for the
+	// arrays of a small one.
 	mem := new(struct {
 		server  Server
 		binlog  Binlog
@@ -305,11 +305,12 @@ func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 	if need := n * (1 + 2*cfg.Engines); need > len(logs) {
 		logs = make([]checkers.Txn, need)
 	}
+	var actors []*sim.Actor
 	if cfg.Threads <= len(mem.actors) {
-		mem.server.actors = mem.actors[:0]
+		actors = mem.actors[:0]
 	}
 	s := &mem.server
-	*s = Server{X: x, Config: cfg, events: ev, actors: s.actors}
+	*s = Server{X: x, Config: cfg, events: ev, actors: actors}
 	s.Binlog = &mem.binlog
 	*s.Binlog = Binlog{x: x, s: s, obj: sim.NewObject(x, "binlog"), Entries: logs[0:0:n]}
 	s.Engines = mem.ptrs[:0]
@@ -366,22 +367,18 @@ func (s *Server) crashPoint() bool {
 	return false
 }
 
-// storageStep runs fn atomically on obj as one storage step: the step
-// counts towards the crash point, and once the server is down it is lost
-// (fn does not run). It reports whether fn ran.
-func (s *Server) storageStep(obj *sim.Object, fn func()) bool {
+// StorageStep runs fn atomically on obj as one storage step, the
+// engines' and the binlog's or a protocol's own (a binlog rotate, a
+// checkpoint event): the step counts towards the crash point, and once
+// the server is down it is lost (fn does not run). It reports whether fn
+// ran.
+func (s *Server) StorageStep(obj *sim.Object, fn func()) bool {
 	if s.crashPoint() {
 		return false
 	}
 	obj.Do(fn)
 	return true
 }
-
-// StorageStep is a protocol's own storage step on obj (a binlog rotate, a
-// checkpoint event): like the engines' and the binlog's, it may be the
-// crash point and is lost once the server is down. It reports whether fn
-// ran.
-func (s *Server) StorageStep(obj *sim.Object, fn func()) bool { return s.storageStep(obj, fn) }
 
 // crash freezes the durable state. The engines' commits are not fsynced
 // (the binlog is, and recovery replays from it), so each engine keeps a

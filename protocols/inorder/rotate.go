@@ -204,16 +204,15 @@ func (s *Server) xidDone(binlogID int) {
 // binlog_background_thread does after commit_checkpoint_notify_ha.
 func (s *Server) checkpointAndPurge(binlogID int) {
 	f := s.files
-	for i, e := range s.Engines {
-		if f.needUnlog {
-			break // no engine implements commit_checkpoint_request
+	if !f.needUnlog { // else no engine implements commit_checkpoint_request
+		for i, e := range s.Engines {
+			s.markXidsActive(binlogID, 1)
+			durable := len(e.StartConsistentSnapshot()) // the engine's commits so far
+			if s.variant != CheckpointNotifyUnflushed { // seeded bug: notify without the flush
+				s.StorageStep(f.obj, func() { f.flushed[i] = max(f.flushed[i], durable) })
+			}
+			s.markXidDone(binlogID) // commit_checkpoint_notify_ha
 		}
-		s.markXidsActive(binlogID, 1)
-		durable := len(e.StartConsistentSnapshot()) // the engine's commits so far
-		if s.variant != CheckpointNotifyUnflushed { // seeded bug: notify without the flush
-			s.StorageStep(f.obj, func() { f.flushed[i] = max(f.flushed[i], durable) })
-		}
-		s.markXidDone(binlogID) // commit_checkpoint_notify_ha
 	}
 	s.markXidDone(binlogID)
 }
