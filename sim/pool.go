@@ -115,7 +115,7 @@ type thread struct {
 
 // transfer runs t and blocks me, the running thread, in the slot t waited
 // in, until a thread transfers to me. stepOp has a copy written out (a
-// call there costs 15 ns a switching step; keep the two the same).
+// call there costs about 8 ns a switching step; keep the two the same).
 func (r *runner) transfer(me, t *thread) {
 	s := t.in
 	s.occ, me.in, t.in = me, s, nil

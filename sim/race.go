@@ -82,9 +82,6 @@ func (r *raceDetector) reset() {
 // objClock returns the clock of object obj, growing the list; a clock
 // taken back from earlier executions is emptied, keeping its array.
 func (r *raceDetector) objClock(obj int) *syncClock {
-	if obj < len(r.objs) {
-		return &r.objs[obj]
-	}
 	for len(r.objs) <= obj {
 		if len(r.objs) < cap(r.objs) {
 			r.objs = r.objs[:len(r.objs)+1]
