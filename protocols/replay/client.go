@@ -104,15 +104,14 @@ func (c *Client) request(tid int, req xenstore.Request, txnNo, attempt int) xens
 		// single-threaded server, first come first served; it executes
 		// atomically with that step, so in service order.
 		c.s.cpu.Use(d)
-		before := c.s.srv.Stats().Replayed
+		replayed := c.s.srv.stats.Replayed
 		handle()
-		if n := c.s.srv.Stats().Replayed - before; n > 0 && c.s.cost.Replayed > 0 {
+		if n := c.s.srv.stats.Replayed - replayed; n > 0 && c.s.cost.Replayed > 0 {
 			// A replay re-executes the transaction's requests at the
-			// server, each at Cost.Replayed. It is a
-			// second service on the server, queued after whatever
-			// arrived while the transaction end was served: the
-			// server's busy time is right, the order of that one
-			// service approximate.
+			// server, each at Cost.Replayed. It is a second service on
+			// the server, queued after whatever arrived while the
+			// transaction end was served: the server's busy time is
+			// right, the order of that one service approximate.
 			c.s.cpu.Use(sim.Duration(n) * c.s.cost.Replayed)
 		}
 	} else {

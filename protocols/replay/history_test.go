@@ -2,7 +2,6 @@ package replay
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -372,8 +371,8 @@ func TestBlameOncePerConnection(t *testing.T) {
 	}
 	tool, g1, g2 := Conn{ID: 0, Dom: 0}, Conn{ID: 1, Dom: 1}, Conn{ID: 2, Dom: 1}
 	resp, _ := s.Handle(tool, 0, rq(xenstore.OpTxStart, ""))
-	id, err := strconv.Atoi(strings.TrimSuffix(resp.Data, "\x00"))
-	if err != nil {
+	id := parseTid(resp)
+	if id == 0 {
 		t.Fatalf("transaction start: %s", resp)
 	}
 	s.Handle(tool, id, rq(xenstore.OpRead, "/vm/k0"))

@@ -38,7 +38,8 @@ type Config struct {
 	// performance measurements at scale, where merge-only executes
 	// millions of requests.
 	Unchecked bool `json:"unchecked,omitempty"`
-	// Cost prices requests and retries; the zero Cost leaves them free.
+	// Cost prices requests, retries, replayed requests and think time;
+	// the zero Cost leaves them free.
 	Cost Cost `json:"cost,omitzero"`
 	// MaxRequests is quota-maxrequests, the requests a domU may make in
 	// one transaction; 0 takes the workload's (Workload.MaxRequests, else
@@ -64,7 +65,8 @@ type Cost struct {
 	Retry sim.Duration `json:"retry,omitempty"`
 	// Replayed is the service time of one request a replay re-executes
 	// at the server; zero leaves replays free (the model before issue 16,
-	// which traces recorded then replay with).
+	// which traces recorded then replay with), and so does a zero Request,
+	// which makes the server no resource.
 	Replayed sim.Duration `json:"replayed,omitempty"`
 	// Think is a client's own time between a response and its next
 	// request (reading the reply, building the next request); it holds
@@ -359,7 +361,7 @@ var faithfulKinds = []sim.Kind{checkers.XenstoreKindUntracked, checkers.Xenstore
 // Execution.Choose before its clients start, so that the strategy varies
 // the workload with the schedule and the trace records both. Shaping the
 // random workload and asking for the toolstack one is an error. cost
-// prices requests and retries.
+// prices requests, retries, replayed requests and think time (Cost).
 func RegistryScenario(variant, workload string, vms int, random RandomConfig, unchecked bool, cost Cost) (sim.Scenario, error) {
 	v, err := ParseVariant(variant)
 	if err != nil {
