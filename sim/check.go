@@ -75,7 +75,7 @@ func Check(t TB, s Scenario, opts ...func(*Options)) {
 			o.Meta = Meta{Protocol: "test", Variant: t.Name()}
 		}
 	}
-	h, err := CheckHunt(append(append(opts[:len(opts):len(opts)], name), flags)...)
+	h, err := CheckHunt(append(opts[:len(opts):len(opts)], name, flags)...)
 	if err != nil {
 		t.Fatalf("sim.Check: %v", err)
 		return
