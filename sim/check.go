@@ -31,8 +31,7 @@ var (
 )
 
 // CheckDefaultRuns is the number of executions per strategy of a sampling
-// Check; CheckExhaustiveRuns caps an exhaustive one. (simrun test uses
-// them too.)
+// Check; CheckExhaustiveRuns caps an exhaustive one (see CheckHunt).
 const (
 	CheckDefaultRuns    = 500
 	CheckExhaustiveRuns = 100000
