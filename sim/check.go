@@ -31,8 +31,7 @@ var (
 )
 
 // CheckDefaultRuns is the number of executions per strategy of a sampling
-// Check; CheckExhaustiveRuns caps an exhaustive one. (simrun test uses
-// them too.)
+// Check; CheckExhaustiveRuns caps an exhaustive one (see CheckHunt).
 const (
 	CheckDefaultRuns    = 500
 	CheckExhaustiveRuns = 100000
@@ -75,7 +74,7 @@ func Check(t TB, s Scenario, opts ...func(*Options)) {
 			o.Meta = Meta{Protocol: "test", Variant: t.Name()}
 		}
 	}
-	h, err := CheckHunt(append(append(opts[:len(opts):len(opts)], name), flags)...)
+	h, err := CheckHunt(append(opts[:len(opts):len(opts)], name, flags)...)
 	if err != nil {
 		t.Fatalf("sim.Check: %v", err)
 		return

@@ -384,7 +384,6 @@ func stripClock(s string) string {
 
 // -json bytes do not depend on the worker count (wall-clock fields aside).
 func TestJSONAcrossWorkers(t *testing.T) {
-	strip := stripClock
 	for _, c := range []struct {
 		name string
 		args []string
@@ -403,7 +402,7 @@ func TestJSONAcrossWorkers(t *testing.T) {
 				if !strings.HasPrefix(stdout, "{") {
 					t.Fatalf("no JSON: %s", stderr)
 				}
-				out = append(out, strip(stdout))
+				out = append(out, stripClock(stdout))
 			}
 			// And in a process of its own with GOMAXPROCS=1.
 			cmd, stdout, stderr := simrunEnv(t, []string{"GOMAXPROCS=1"}, append(c.args, "-workers", "2", "-out", t.TempDir())...)
@@ -411,7 +410,7 @@ func TestJSONAcrossWorkers(t *testing.T) {
 			if !strings.HasPrefix(stdout.String(), "{") {
 				t.Fatalf("GOMAXPROCS=1: no JSON: %s", stderr)
 			}
-			out = append(out, strip(stdout.String()))
+			out = append(out, stripClock(stdout.String()))
 			for _, o := range out[1:] {
 				if o != out[0] {
 					t.Fatalf("-json differs between 1 and 2 workers or GOMAXPROCS=1:\n%s\n---\n%s", out[0], o)
