@@ -769,9 +769,6 @@ func (s *DPOR) WithSplit(n int) *DPOR {
 	return s
 }
 
-// Split returns the number of leading branching decisions that split.
-func (s *DPOR) Split() int { return s.split }
-
 // Take implements Splitter: the root task, whose fork hands out the rest.
 func (s *DPOR) Take() (Task, bool) {
 	if s.taken {
