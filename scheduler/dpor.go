@@ -562,7 +562,17 @@ func (s *DPOR) races(p *Path, limit int) {
 	}
 	var rs []raceAt
 	j := 0
-	race := func(i int, next Choice) { rs = append(rs, raceAt{i, j, next}) }
+	race := func(i int, next Choice) {
+		// Step j can race with event i through several objects (and a
+		// modeAll step with an object's latest write, which is also in
+		// its list of modeAll events): keep the pair once.
+		for n := len(rs) - 1; n >= 0 && rs[n].j == j; n-- {
+			if rs[n].i == i {
+				return
+			}
+		}
+		rs = append(rs, raceAt{i, j, next})
+	}
 	for ; j < len(steps); j++ {
 		hb.step(j, steps[j], recorded(p.Records, j), race)
 	}
@@ -758,9 +768,6 @@ func (s *DPOR) WithSplit(n int) *DPOR {
 	s.split = max(n, 0)
 	return s
 }
-
-// Split returns the number of leading branching decisions that split.
-func (s *DPOR) Split() int { return s.split }
 
 // Take implements Splitter: the root task, whose fork hands out the rest.
 func (s *DPOR) Take() (Task, bool) {

@@ -74,12 +74,7 @@ func TestDPORSplitAgreesWithDFS(t *testing.T) {
 // history) and finding kinds as brute-force DFS over every decision.
 func TestDPORSplitRandomScenarios(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		sc := genScenario(rt)
-		opts := sim.Options{Runs: 20000, MaxSpurious: 1, MaxSteps: 200}
-		brute := exploreKeys(t, sc.run, opts, scheduler.NewBruteForce(), historyKey)
-		if !brute.rep.Exhausted {
-			rt.Skip("brute force did not finish")
-		}
+		sc, opts, brute := bruteRandom(t, rt)
 		opts.Workers = 2
 		for _, split := range splits {
 			got := exploreKeys(t, sc.run, opts, scheduler.NewDPOR().WithSplit(split), historyKey)

@@ -145,10 +145,9 @@ func TestCommStrategiesLearnK(t *testing.T) {
 	for _, c := range []struct {
 		s     Strategy
 		steps int
-		want  int
 	}{
-		{NewPOSC(1, 2, 0), 0, 0},
-		{NewPOSC(1, 2, 7), 7, 7},
+		{NewPOSC(1, 2, 0), 0},
+		{NewPOSC(1, 2, 7), 7},
 	} {
 		t.Run(fmt.Sprintf("%T steps %d", c.s, c.steps), func(t *testing.T) {
 			c.s.Begin(0)

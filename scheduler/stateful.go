@@ -40,9 +40,9 @@ import (
 //
 // Like DFS it is stateless in memory otherwise: it re-creates a state by
 // replaying the decision prefix that leads to it, so memory is the current
-// path plus 16 bytes (and a map entry) per stored state. With matching off
-// (NewBruteForce) it is plain depth-first search over every decision, the
-// reference the reductions are tested against.
+// path plus 16 bytes per stored state (in tables at most 7/8 full). With
+// matching off (NewBruteForce) it is plain depth-first search over every
+// decision, the reference the reductions are tested against.
 //
 // It is a Splitter with a single task, so that the exploration reports its
 // terminal states; that task runs on one worker (the set of seen states is

@@ -182,12 +182,7 @@ func TestStatefulRandomScenarios(t *testing.T) {
 		t.Skip("brute force on random scenarios")
 	}
 	rapid.Check(t, func(rt *rapid.T) {
-		sc := genScenario(rt)
-		opts := sim.Options{Runs: 20000, MaxSpurious: 1, MaxSteps: 200}
-		brute := exploreKeys(t, sc.run, opts, scheduler.NewBruteForce(), historyKey)
-		if !brute.rep.Exhausted {
-			rt.Skip("brute force did not finish")
-		}
+		sc, opts, brute := bruteRandom(t, rt)
 		for _, st := range []*scheduler.Stateful{scheduler.NewStateful(), noSleep(false)} {
 			got := exploreKeys(t, sc.run, opts, st, historyKey)
 			if !got.rep.Exhausted {
@@ -199,6 +194,19 @@ func TestStatefulRandomScenarios(t *testing.T) {
 			}
 		}
 	})
+}
+
+// bruteRandom draws a random scenario and explores it by brute-force DFS
+// over every decision, with the options the comparisons on random
+// scenarios use; it skips the scenario if brute force does not finish.
+func bruteRandom(t *testing.T, rt *rapid.T) (randScenario, sim.Options, outcome) {
+	sc := genScenario(rt)
+	opts := sim.Options{Runs: 20000, MaxSpurious: 1, MaxSteps: 200}
+	brute := exploreKeys(t, sc.run, opts, scheduler.NewBruteForce(), historyKey)
+	if !brute.rep.Exhausted {
+		rt.Skip("brute force did not finish")
+	}
+	return sc, opts, brute
 }
 
 // A random scenario: each actor runs a short program of operations on

@@ -91,7 +91,7 @@ func benchWorkers(b *testing.B, strat func() scheduler.Strategy, runs int) {
 
 // BenchmarkWorkers: 1 against 2 workers on lockfree/clear-before-enqueue at
 // 3 threads: exhaustive DFS with bound 2 (32196 executions; subtrees split
-// on demand), bounded DPOR with bound 3 (32482 executions; split at its
+// on demand), bounded DPOR with bound 3 (32554 executions; split at its
 // first decisions), and 20000 random and PCT executions (seeds split).
 func BenchmarkWorkers(b *testing.B) {
 	b.Run("dfs2", func(b *testing.B) {

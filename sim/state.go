@@ -65,7 +65,7 @@ type stateRec struct {
 	sym      *symmetry              // the declared symmetric group (symmetry.go), nil if none
 	noSym    bool                   // the strategy does not want symmetry reduction
 	symSpare *symmetry              // a previous execution's, for its arrays
-	sleeper  scheduler.SleepMatcher // told the actors' canonical names at every hash; nil if the strategy keeps no sleep sets
+	sleeper  scheduler.SleepMatcher // told the actors' canonical names at every hash; nil if the strategy keeps no sleep sets, or the cost model is timed
 	names    []uint64               // by actor id: its canonical name, for sleeper
 }
 
@@ -87,12 +87,14 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
 		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0]}
 	if sl, ok := strat.(scheduler.SleepMatcher); ok {
-		r.sleeper = sl
 		if x.cost.timed() || x.cost.CPUs > 0 {
 			// Time then depends on the order of independent steps (who
 			// got a processor first, who woke whom when): they do not
-			// commute, and sleep sets would be unsound.
+			// commute, and sleep sets would be unsound. The strategy
+			// keeps none, so it needs no names either.
 			sl.Timed()
+		} else {
+			r.sleeper = sl
 		}
 	}
 	return r

@@ -33,23 +33,35 @@ func CalibrateEvents(s Scenario, maxSteps int, seed uint64) ([]scheduler.ObjectE
 // calibrateEvents is CalibrateEvents under the watchdog of o: a scenario
 // that hangs is reported by the hunt's stages, not hung here.
 func calibrateEvents(s Scenario, o *Options, seed uint64) ([]scheduler.ObjectEvents, error) {
-	c := &eventCounter{Random: scheduler.NewRandom(seed)}
-	if _, err := Explore(s, Options{Strategy: c, Runs: calibrationRuns, MaxSteps: o.MaxSteps, Workers: 1, Watchdog: o.Watchdog}); err != nil {
-		return nil, fmt.Errorf("calibrating SURW: %w", err)
+	var sum []scheduler.ObjectEvents
+	runs := 0
+	err := calibrateRandom(s, o, seed, "SURW", func(p *scheduler.Path) {
+		sum = scheduler.CountEvents(sum, p.Steps)
+		runs++
+	})
+	if err != nil {
+		return nil, err
 	}
-	return scheduler.MeanEvents(c.sum, c.runs), nil
+	return scheduler.MeanEvents(sum, runs), nil
 }
 
-// eventCounter is a random walk that counts each actor's steps on each
-// object over the executions it runs. It runs on one worker, so the Clone
-// it inherits from Random is never used.
-type eventCounter struct {
+// calibrateRandom runs calibrationRuns random executions of s from seed,
+// on one worker and under the watchdog of o, and hands each one's path to
+// end. what names the calibration in the error.
+func calibrateRandom(s Scenario, o *Options, seed uint64, what string, end func(*scheduler.Path)) error {
+	c := &pathWatcher{Random: scheduler.NewRandom(seed), end: end}
+	if _, err := Explore(s, Options{Strategy: c, Runs: calibrationRuns, MaxSteps: o.MaxSteps, Workers: 1, Watchdog: o.Watchdog}); err != nil {
+		return fmt.Errorf("calibrating %s: %w", what, err)
+	}
+	return nil
+}
+
+// pathWatcher is a random walk that hands the path of each execution it
+// runs to end. It runs on one worker, so the Clone it inherits from Random
+// is never used.
+type pathWatcher struct {
 	*scheduler.Random
-	sum  []scheduler.ObjectEvents
-	runs int
+	end func(*scheduler.Path)
 }
 
-func (c *eventCounter) End(p *scheduler.Path) {
-	c.sum = scheduler.CountEvents(c.sum, p.Steps)
-	c.runs++
-}
+func (c *pathWatcher) End(p *scheduler.Path) { c.end(p) }
