@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/simrun/simrun/traces"
 )
 
 // The programs below are what the translator produces from plain Go
@@ -502,7 +504,7 @@ func TestTracesDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ in, want string }{
-		{"", filepath.Join(wd, DefaultTracesDir)},
+		{"", filepath.Join(wd, traces.DefaultDir)},
 		{"out", filepath.Join(wd, "out")},
 		{"/abs/dir", "/abs/dir"},
 	} {

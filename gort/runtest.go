@@ -70,23 +70,16 @@ func (r *Result) HasFinding() bool {
 	return r.Verdict == "finding" || r.Verdict == "replayed" && r.Kind != ""
 }
 
-// DefaultTracesDir is where findings' traces go by default.
-const DefaultTracesDir = "simrun-traces"
-
 // TracesDir is the directory the traces of findings go to for
-// Config.TracesDir dir: dir, or DefaultTracesDir if empty, made absolute
+// Config.TracesDir dir: dir, or traces.DefaultDir if empty, made absolute
 // (simrun test's test binaries run in their packages' directories).
 func TracesDir(dir string) (string, error) {
-	d, err := filepath.Abs(cmp.Or(dir, DefaultTracesDir))
+	d, err := filepath.Abs(cmp.Or(dir, traces.DefaultDir))
 	if err != nil {
 		return "", fmt.Errorf("traces directory: %w", err)
 	}
 	return d, nil
 }
-
-// maxMinimizeSteps is `simrun run`'s: longer executions keep their trace
-// as found.
-const maxMinimizeSteps = 20000
 
 var (
 	configOnce sync.Once
@@ -274,7 +267,7 @@ func hunt(cfg Config, variant string) (*sim.Hunt, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.Minimize, h.MaxMinimizeSteps = true, maxMinimizeSteps
+	h.Minimize, h.MaxMinimizeSteps = true, sim.DefaultMaxMinimizeSteps
 	return h, nil
 }
 

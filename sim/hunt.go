@@ -15,6 +15,11 @@ import (
 // (gctest) and the benches call it, so that the budget split, PCT's
 // calibration, the merging of findings and the verdict cannot drift apart
 // between them. The zero Hunt runs the default portfolio on 1000
+// DefaultMaxMinimizeSteps is the longest execution the command line's
+// hunts (simrun run, simrun test) minimize: longer ones keep their trace
+// as found.
+const DefaultMaxMinimizeSteps = 20000
+
 // executions.
 type Hunt struct {
 	// Strategies run in this order, each on an equal share of Runs (the

@@ -157,3 +157,7 @@ func (e *encoder) marshal(v any) []byte {
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
+
+// DefaultDir is where the command line writes the traces of findings
+// unless told otherwise (-out).
+const DefaultDir = "simrun-traces"

@@ -11,6 +11,7 @@ import (
 	"github.com/simrun/simrun/protocols/replay"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
+	"github.com/simrun/simrun/traces"
 )
 
 // exploreResult is the outcome of `simrun explore`, as printed by -json.
@@ -73,7 +74,7 @@ func runExplore(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.IntVar(&maxSpurious, "max-spurious", 1, "spurious wakeups per execution")
 	fs.BoolVar(&races, "races", true, "detect data races on Vars (vector clocks)")
 	fs.BoolVar(&minimize, "minimize", true, "minimize each finding's trace (fewest preemptions, then steps)")
-	fs.StringVar(&out, "out", "simrun-traces", "directory for the traces of findings")
+	fs.StringVar(&out, "out", traces.DefaultDir, "directory for the traces of findings")
 	fs.BoolVar(&jsonOut, "json", false, "print JSON on stdout instead of text")
 	quiet := fs.Bool("quiet", false, "no progress line on stderr (it is drawn only on a terminal anyway)")
 	var shard shardFlags

@@ -20,6 +20,7 @@ import (
 	"github.com/simrun/simrun/protocols/replay"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
+	"github.com/simrun/simrun/traces"
 )
 
 // runFlags are the flags of `simrun run`.
@@ -89,7 +90,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.runs, "runs", 0, "executions per variant (default per protocol)")
 	fs.IntVar(&f.workers, "workers", min(runtime.NumCPU(), 256), "executions in parallel (results do not depend on it)")
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "step bound of one execution, livelock beyond (default per protocol, else 100000)")
-	fs.StringVar(&f.out, "out", "simrun-traces", "directory for the traces of findings")
+	fs.StringVar(&f.out, "out", traces.DefaultDir, "directory for the traces of findings")
 	fs.BoolVar(&f.spurious, "spurious", true, "let the strategy wake condition-variable waiters spuriously")
 	fs.BoolVar(&f.jsonOut, "json", false, "print JSON on stdout instead of text")
 	fs.Var(&f.costs, "cost", "cost-model parameter name=value, repeatable (names: "+costNames()+")")
@@ -294,7 +295,7 @@ func runVariant(f *runFlags, cost sim.Cost, protocol, variant string, specs []sc
 	}
 	stats := &statsSum{stats: proto.Stats, sums: map[string]float64{}}
 	h := sim.Hunt{Strategies: specs, Runs: cmp.Or(f.runs, proto.Runs), StopOnExpected: stopOnExpected,
-		Minimize: f.minimize, MaxMinimizeSteps: maxMinimizeSteps,
+		Minimize: f.minimize, MaxMinimizeSteps: sim.DefaultMaxMinimizeSteps,
 		Options: sim.Options{Workers: f.workers, MaxSteps: cmp.Or(f.maxSteps, proto.MaxSteps),
 			NoSpurious: !f.spurious, Cost: cost, Races: f.races, SelfCheck: f.selfCheck,
 			Watchdog: f.watchdog, OnHang: hang(stderr), OnExecution: stats.add, Stop: f.stop(),
@@ -428,9 +429,6 @@ func withDefaultDoms(protocol string, ps protocols.Params) protocols.Params {
 	}
 	return ps
 }
-
-// maxMinimizeSteps is the longest execution `run` minimizes.
-const maxMinimizeSteps = 20000
 
 // checkParams rejects parameters the protocol does not take.
 func checkParams(p *protocols.Protocol, ps protocols.Params) error {

@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/simrun/simrun/gort"
 	"github.com/simrun/simrun/gotest"
 	"github.com/simrun/simrun/gotest/rewrite"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
+	"github.com/simrun/simrun/traces"
 )
 
 // testRanges are the ranges of simrun test's integer flags.
@@ -34,7 +34,7 @@ func runTest(args []string, stdout, stderr io.Writer) (int, error) {
 	races := fs.Bool("races", true, "detect data races on the memory accesses the translation observes")
 	fs.DurationVar(&o.Config.Watchdog, "watchdog", 0, "declare an execution hung when it makes no progress for this long (0: sim.Check's default)")
 	fs.DurationVar(&o.Config.TimerHorizon, "timer-horizon", 0, "a timer due later than this fires only when no goroutine can make progress, so a test's time.After guard does not fire before the work it guards (0: 100ms; negative: none, any due timer may fire at any step)")
-	fs.StringVar(&o.Config.TracesDir, "out", gort.DefaultTracesDir, "directory for the traces of findings")
+	fs.StringVar(&o.Config.TracesDir, "out", traces.DefaultDir, "directory for the traces of findings")
 	fs.StringVar(&o.Config.Trace, "trace", "", "replay this trace `FILE` of a finding (its package and test) and print its timeline")
 	fs.BoolVar(&o.JSON, "json", false, "print JSON on stdout instead of text")
 	fs.BoolVar(&o.Verbose, "v", false, "stream go test -v's output")
