@@ -744,7 +744,7 @@ func (x *Execution) Record(ev any) {
 // with every actor finished. The first check that returns a finding decides
 // the verdict.
 func (x *Execution) Check(c func(h *History) *Finding) {
-	x.checks = append(x.checks, c)
+	x.checks = append(x.checks, check{fn: c})
 }
 
 // Aborting reports whether r, a value recovered from a panic in actor code,

@@ -73,7 +73,13 @@ type ThreadObjects[L, F any] struct {
 // objects, created in the order Lock, Next, Cond, Flag and named after the
 // thread.
 func NewTHDs[L, F any](x *sim.Execution, threads int, names ThreadNames, newTHD func(ThreadObjects[L, F]) L) []L {
-	thds := make([]L, threads+1)
+	// The slice is kept from one execution to the next (sim.Reuse):
+	// every element is set below.
+	mem, _ := sim.Reuse[[]L](x)
+	if cap(*mem) < threads+1 {
+		*mem = make([]L, threads+1)
+	}
+	thds := (*mem)[:threads+1]
 	for i := 1; i <= threads; i++ {
 		name := ThreadName(i)
 		o := ThreadObjects[L, F]{THD: THD{ID: i}}
