@@ -83,3 +83,42 @@ func notFresh(s *Server) string {
 	}
 	return ""
 }
+
+// TestTHDsOfReset checks that THDsOf's THDs, kept from one execution to
+// the next, start every execution as newTHD made them: a field an earlier
+// execution set is gone, each thread has its own THD, and a second call
+// in one execution gets THDs of its own.
+func TestTHDsOfReset(t *testing.T) {
+	type thd struct {
+		THD
+		next *sim.Var[*thd]
+		mark int // set by every execution after the check
+	}
+	names := ThreadNames{Next: "next", Lock: "LOCK", Cond: "COND", Flag: "flag"}
+	newTHD := func(o ThreadObjects[*thd, bool]) thd { return thd{THD: o.THD, next: o.Next} }
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%d workers", workers), func(t *testing.T) {
+			const threads = 3
+			scenario := func(x *sim.Execution) {
+				thds := THDsOf(x, threads, names, newTHD)
+				other := THDsOf(x, threads, names, newTHD)
+				for i := 1; i <= threads; i++ {
+					switch d := thds[i]; {
+					case d.ID != i || d.mark != 0 || d.next == nil:
+						x.Failf("stale", "THD %d: ID %d, mark %d, link set %v", i, d.ID, d.mark, d.next != nil)
+					case d == other[i] || i > 1 && d == thds[i-1]:
+						x.Failf("stale", "THD %d shares its memory", i)
+					}
+					thds[i].mark = 1
+				}
+			}
+			rep, err := sim.Explore(scenario, sim.Options{Runs: 20, Seed: 1, Workers: workers})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range rep.Findings {
+				t.Errorf("finding %s: %s", f.Kind, f.Message)
+			}
+		})
+	}
+}

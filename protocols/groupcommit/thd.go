@@ -98,6 +98,24 @@ func NewTHDs[L, F any](x *sim.Execution, threads int, names ThreadNames, newTHD 
 	return thds
 }
 
+// THDsOf is NewTHDs for a protocol whose THD is a struct T: newTHD
+// returns thread i's THD as a value, and the THDs live in memory kept
+// from one execution to the next (sim.Reuse) instead of being allocated
+// every execution. Each is set whole from newTHD's value, so nothing of
+// an earlier execution's is left.
+func THDsOf[T, F any](x *sim.Execution, threads int, names ThreadNames, newTHD func(ThreadObjects[*T, F]) T) []*T {
+	mem, _ := sim.Reuse[[]T](x)
+	if len(*mem) < threads+1 {
+		*mem = make([]T, threads+1)
+	}
+	vals := *mem
+	return NewTHDs(x, threads, names, func(o ThreadObjects[*T, F]) *T {
+		thd := &vals[o.THD.ID]
+		*thd = newTHD(o)
+		return thd
+	})
+}
+
 // Reverse reverses in place a queue pushed at its head, linked through
 // link, into commit order, and returns the new head. Each element costs a
 // read and a write of its link.
