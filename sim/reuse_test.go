@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 
@@ -70,4 +71,27 @@ func TestReuse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A scenario keeps its server's log from one execution to the next: each
+// execution empties it (a reset, not an allocation) and the array stays.
+func ExampleReuse() {
+	type server struct {
+		log []int
+	}
+	scenario := func(x *sim.Execution) {
+		s, reused := sim.Reuse[server](x)
+		s.log = s.log[:0] // every field the execution reads is set anew
+		for i := range 3 {
+			s.log = append(s.log, i)
+		}
+		fmt.Printf("reused %v, log %v\n", reused, s.log)
+	}
+	if _, err := sim.Explore(scenario, sim.Options{Runs: 3, Workers: 1}); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// reused false, log [0 1 2]
+	// reused true, log [0 1 2]
+	// reused true, log [0 1 2]
 }
