@@ -35,7 +35,7 @@ func replayRun(t *traces.Trace) mode {
 type recorder struct {
 	mode
 	history []Event
-	checks  []func(*History) *Finding
+	checks  []check
 	events  []traces.Event // capture: labelled events with values
 	ptrIDs  map[any]int
 }

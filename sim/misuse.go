@@ -156,14 +156,17 @@ func recoverGoexit() {
 	}
 }
 
-// runCheck runs one check of Execution.Check; a panic in it is the
+// runCheck runs one check of Execution.Check or Monitor; a panic in it is the
 // execution's finding, with the check's stack.
-func runCheck(c func(h *History) *Finding, h *History) (f *Finding) {
+func runCheck(c check, h *History) (f *Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			f = &Finding{Kind: Panic, Message: fmt.Sprintf("a check panicked: %v", r),
 				Detail: "stack of the check at the panic:\n" + cleanStack(debug.Stack())}
 		}
 	}()
-	return c(h)
+	if c.m != nil {
+		return c.m.Check(h)
+	}
+	return c.fn(h)
 }

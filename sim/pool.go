@@ -37,6 +37,7 @@ type runner struct {
 	// are valid only until then.
 	hist   History
 	chunks []any // a *chunk[T] per type alloc has handed out
+	kept   []any // a *kept[T] per type Reuse has handed out (reuse.go)
 
 	main    thread  // the runner's goroutine (see coro)
 	all     []*coro // the coroutines whose goroutines live, for goHome

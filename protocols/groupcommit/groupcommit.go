@@ -266,6 +266,8 @@ type Server struct {
 	disk      *disk        // nil unless Cost.Devices queues the fsyncs
 	events    *events      // the scenario's boxed events (nil: box each)
 	actors    []*sim.Actor // room for RunThreads' actors (nil: none)
+	mem       *serverMem   // the memory the server is in
+	commit    Committer    // the threads' commit, for the functions in mem
 	crashAt   int          // the storage step at which the server crashes
 	storeOps  int          // storage steps so far
 	crashed   bool
@@ -287,19 +289,14 @@ func NewServer(x *sim.Execution, cfg Config) *Server { return newServer(x, cfg, 
 // newServer is NewServer recording the boxed events of ev (nil: each
 // event boxed when recorded).
 func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
-	// A new server is made for every execution: one allocation holds it,
-	// its binlog and its engines, the commit-order monitor, the logs they
-	// fill and the threads' actors, unless the workload is too big for the
-	// arrays of a small one.
-	mem := new(struct {
-		server  Server
-		binlog  Binlog
-		engines [2]Engine
-		ptrs    [2]*Engine
-		logs    [smallLogs]checkers.Txn
-		actors  [smallThreads]*sim.Actor
-		monitor checkers.CommitOrderMonitor
-	})
+	// A new server is made for every execution: the memory of the last
+	// one on this worker holds it, its binlog and its engines, the
+	// commit-order monitor, the logs they fill and the threads' actors,
+	// unless the workload is too big for the arrays of a small one. Every
+	// field is set anew below; what the execution records copies what it
+	// keeps (crash, snapshots), so nothing points into the memory after
+	// the execution.
+	mem, _ := sim.Reuse[serverMem](x)
 	n := cfg.Threads * cfg.Txns
 	logs := mem.logs[:]
 	if need := n * (1 + 2*cfg.Engines); need > len(logs) {
@@ -310,7 +307,7 @@ func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 		actors = mem.actors[:0]
 	}
 	s := &mem.server
-	*s = Server{X: x, Config: cfg, events: ev, actors: actors}
+	*s = Server{X: x, Config: cfg, events: ev, actors: actors, mem: mem}
 	s.Binlog = &mem.binlog
 	*s.Binlog = Binlog{x: x, s: s, obj: sim.NewObject(x, "binlog"), Entries: logs[0:0:n]}
 	s.Engines = mem.ptrs[:0]
@@ -344,6 +341,23 @@ func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 		x.Check(checkers.Linearizable)
 	}
 	return s
+}
+
+// serverMem is the memory of a server, kept from one execution to the
+// next (sim.Reuse).
+type serverMem struct {
+	server  Server
+	binlog  Binlog
+	engines [2]Engine
+	ptrs    [2]*Engine
+	logs    [smallLogs]checkers.Txn
+	actors  [smallThreads]*sim.Actor
+	monitor checkers.CommitOrderMonitor
+	// The functions RunThreads and declareStates hand the runtime: they
+	// read the server through its pointer, which the memory keeps, so
+	// they are made once, by the first execution that needs them.
+	threads [smallThreads + 1]func()
+	states  [3]func() any // the engines' and the binlog's
 }
 
 // Crashed reports whether the server has crashed: storage steps are lost
@@ -464,24 +478,29 @@ type Committer func(thread int, t checkers.Txn) error
 // thread starts no new transaction. It returns the threads.
 func (s *Server) RunThreads(commit Committer) []*sim.Actor {
 	actors := s.actors
-	s.actors = nil // a second call gets a slice of its own
+	s.actors = nil // a second call gets a slice and functions of its own
+	var fns []func()
 	if actors == nil {
 		actors = make([]*sim.Actor, 0, s.Config.Threads)
+	} else {
+		// The first call on a small workload: the threads' functions
+		// are the server memory's, made once, and read this execution's
+		// commit from the server.
+		fns = s.mem.threads[:]
+		s.commit = commit
 	}
 	for i := 1; i <= s.Config.Threads; i++ {
 		thread := i
-		actors = append(actors, s.X.Go(ThreadName(thread), func() {
-			for k := 1; k <= s.Config.Txns && (!s.crashed || s.Config.RunAfterCrash); k++ {
-				t := checkers.Txn{Thread: thread, Seq: k}
-				s.X.Record(s.events.beginOf(t))
-				s.Prepare(t)
-				err := commit(thread, t)
-				s.X.Record(s.events.returnedOf(t, err != nil))
-				if err == nil {
-					s.checkDurable(t)
-				}
+		var fn func()
+		if fns == nil {
+			fn = func() { s.runThread(thread, commit) }
+		} else {
+			if fns[i] == nil {
+				fns[i] = func() { s.runThread(thread, s.commit) }
 			}
-		}))
+			fn = fns[i]
+		}
+		actors = append(actors, s.X.Go(ThreadName(thread), fn))
 	}
 	if s.X.SymmetricMembers() == s.Config.Threads {
 		// NewTHDs declared each thread's objects: the thread's actor
@@ -491,6 +510,21 @@ func (s *Server) RunThreads(commit Committer) []*sim.Actor {
 		}
 	}
 	return actors
+}
+
+// runThread is client thread thread's body: its transactions one after
+// another, each committed with commit.
+func (s *Server) runThread(thread int, commit Committer) {
+	for k := 1; k <= s.Config.Txns && (!s.crashed || s.Config.RunAfterCrash); k++ {
+		t := checkers.Txn{Thread: thread, Seq: k}
+		s.X.Record(s.events.beginOf(t))
+		s.Prepare(t)
+		err := commit(thread, t)
+		s.X.Record(s.events.returnedOf(t, err != nil))
+		if err == nil {
+			s.checkDurable(t)
+		}
+	}
 }
 
 // checkDurable ends the execution with a durability finding when t is
@@ -616,17 +650,23 @@ var threadNames = func() (n [65]string) {
 // positions, with the server's crash bookkeeping, which GroupLogXid's
 // caller reads.
 func (s *Server) declareStates() {
+	// The functions read the server through pointers into its memory
+	// (sim.Reuse): made once per memory, they serve every execution.
+	fns := &s.mem.states
 	type engineState struct{ Visible, Prepared []checkers.Txn }
-	for _, e := range s.Engines {
-		e.obj.StateOf(func() any {
-			// Only a crash reads the prepared transactions: without one
-			// no future call depends on them.
-			var p []checkers.Txn
-			if s.Config.Crash {
-				p = e.prepared
+	for i, e := range s.Engines {
+		if fns[i] == nil {
+			fns[i] = func() any {
+				// Only a crash reads the prepared transactions: without
+				// one no future call depends on them.
+				var p []checkers.Txn
+				if s.Config.Crash {
+					p = e.prepared
+				}
+				return engineState{e.Visible, p}
 			}
-			return engineState{e.Visible, p}
-		}, s.Config.Readers > 0)
+		}
+		e.obj.StateOf(fns[i], s.Config.Readers > 0)
 	}
 	type binlogState struct {
 		Entries, Failed               []checkers.Txn
@@ -635,7 +675,10 @@ func (s *Server) declareStates() {
 		Crashed                       bool
 	}
 	b := s.Binlog
-	b.obj.StateOf(func() any {
-		return binlogState{b.Entries, b.failed, b.groups, b.synced, b.lastCommitPos, s.storeOps, s.crashed}
-	}, true)
+	if fns[2] == nil {
+		fns[2] = func() any {
+			return binlogState{b.Entries, b.failed, b.groups, b.synced, b.lastCommitPos, s.storeOps, s.crashed}
+		}
+	}
+	b.obj.StateOf(fns[2], true)
 }

@@ -73,7 +73,13 @@ type ThreadObjects[L, F any] struct {
 // objects, created in the order Lock, Next, Cond, Flag and named after the
 // thread.
 func NewTHDs[L, F any](x *sim.Execution, threads int, names ThreadNames, newTHD func(ThreadObjects[L, F]) L) []L {
-	thds := make([]L, threads+1)
+	// The slice is kept from one execution to the next (sim.Reuse):
+	// every element is set below.
+	mem, _ := sim.Reuse[[]L](x)
+	if cap(*mem) < threads+1 {
+		*mem = make([]L, threads+1)
+	}
+	thds := (*mem)[:threads+1]
 	for i := 1; i <= threads; i++ {
 		name := ThreadName(i)
 		o := ThreadObjects[L, F]{THD: THD{ID: i}}
@@ -90,6 +96,24 @@ func NewTHDs[L, F any](x *sim.Execution, threads int, names ThreadNames, newTHD 
 	sim.SymmetricIDField[THD](x, "ID")
 	sim.SymmetricIDField[checkers.Txn](x, "Thread")
 	return thds
+}
+
+// THDsOf is NewTHDs for a protocol whose THD is a struct T: newTHD
+// returns thread i's THD as a value, and the THDs live in memory kept
+// from one execution to the next (sim.Reuse) instead of being allocated
+// every execution. Each is set whole from newTHD's value, so nothing of
+// an earlier execution's is left.
+func THDsOf[T, F any](x *sim.Execution, threads int, names ThreadNames, newTHD func(ThreadObjects[*T, F]) T) []*T {
+	mem, _ := sim.Reuse[[]T](x)
+	if len(*mem) < threads+1 {
+		*mem = make([]T, threads+1)
+	}
+	vals := *mem
+	return NewTHDs(x, threads, names, func(o ThreadObjects[*T, F]) *T {
+		thd := &vals[o.THD.ID]
+		*thd = newTHD(o)
+		return thd
+	})
 }
 
 // Reverse reverses in place a queue pushed at its head, linked through

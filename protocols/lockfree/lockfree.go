@@ -72,10 +72,10 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 			lockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
 			groupCommitQueue:   sim.NewAtomic[*THD](x, "group_commit_queue", nil),
 		}
-		s.thds = groupcommit.NewTHDs(x, gs.Config.Threads,
+		s.thds = groupcommit.THDsOf(x, gs.Config.Threads,
 			groupcommit.ThreadNames{Next: "next_commit_ordered", Lock: "LOCK_commit_ordered", Cond: "COND_commit_ordered", Flag: "group_commit_ready"},
-			func(o groupcommit.ThreadObjects[*THD, bool]) *THD {
-				return &THD{THD: o.THD, nextCommitOrdered: o.Next, lockCommitOrdered: o.Lock, condCommitOrdered: o.Cond, groupCommitReady: o.Flag}
+			func(o groupcommit.ThreadObjects[*THD, bool]) THD {
+				return THD{THD: o.THD, nextCommitOrdered: o.Next, lockCommitOrdered: o.Lock, condCommitOrdered: o.Cond, groupCommitReady: o.Flag}
 			})
 		s.RunThreads(s.commit)
 	})

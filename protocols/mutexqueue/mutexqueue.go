@@ -122,10 +122,10 @@ func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 		default:
 			s.lockGroupCommit = sim.NewMutex(x, "LOCK_group_commit")
 		}
-		s.thds = groupcommit.NewTHDs(x, gs.Config.Threads,
+		s.thds = groupcommit.THDsOf(x, gs.Config.Threads,
 			groupcommit.ThreadNames{Next: "next", Lock: "LOCK_wakeup", Cond: "COND_wakeup", Flag: "ready"},
-			func(o groupcommit.ThreadObjects[*THD, bool]) *THD {
-				return &THD{THD: o.THD, next: o.Next, lockWakeup: o.Lock, condWakeup: o.Cond, ready: o.Flag}
+			func(o groupcommit.ThreadObjects[*THD, bool]) THD {
+				return THD{THD: o.THD, next: o.Next, lockWakeup: o.Lock, condWakeup: o.Cond, ready: o.Flag}
 			})
 		commit, snapshotLock := s.commitFinalReview, s.lockCommitOrdered
 		switch variant {
