@@ -51,6 +51,7 @@ type engine struct {
 	daemons     int // live daemon actors (timers): the execution ends without them
 	timers      []*Timer
 	timerFired  int // the path's length at the last firing of any timer (see Timer.ready)
+	progress    progressScan
 	idleActor   int // the actor of the run of idle steps ending the path (see fair)
 	idleRun     int // the run's steps that repeat an earlier step of the run
 	idleSeen    [8]idleStep

@@ -238,31 +238,48 @@ func (x *Execution) progressing() bool {
 // whose sleep ended before the next tick), and one in which only tickers
 // run would hide every real deadlock behind a livelock.
 func (x *Execution) progressSince(n int) bool {
-	steps := x.path.Steps[n:]
-	stepped := func(a *actor) bool {
-		for _, c := range steps {
-			if c.Actor == a.id {
-				return true
-			}
-		}
-		return false
-	}
-	any := false
-	for _, c := range steps {
-		if !x.actors[c.Actor].daemon {
-			any = true
-			break
-		}
-	}
-	if !any {
+	p := x.progress.since(x, n)
+	if !p.nonDaemon {
 		return false
 	}
 	for _, a := range x.live {
-		if !a.daemon && a.readyAt <= x.now && x.enabled(a) && !stepped(a) {
+		if !a.daemon && a.readyAt <= x.now && x.enabled(a) && (a.id >= len(p.stepped) || !p.stepped[a.id]) {
 			return false
 		}
 	}
 	return true
+}
+
+// progressScan is what progressSince knows of the path's steps from
+// from on: which actors stepped, and whether a goroutine did. It is
+// brought up to date from where it stopped, so that a timer waiting
+// thousands of steps for a starved goroutine is not a rescan of the whole
+// suffix at every decision (quadratic in the execution's length).
+type progressScan struct {
+	gen       uint64 // the execution it describes
+	from      int
+	upto      int    // steps scanned: path.Steps[from:upto]
+	stepped   []bool // by actor id
+	nonDaemon bool
+}
+
+// since returns the scan of the steps from n on, for the current path.
+func (p *progressScan) since(x *Execution, n int) *progressScan {
+	if p.gen != x.gen || p.from != n || p.upto > len(x.path.Steps) {
+		p.gen, p.from, p.upto, p.nonDaemon = x.gen, n, n, false
+		clear(p.stepped)
+	}
+	for _, c := range x.path.Steps[p.upto:] {
+		for len(p.stepped) <= c.Actor {
+			p.stepped = append(p.stepped, false)
+		}
+		p.stepped[c.Actor] = true
+		if !x.actors[c.Actor].daemon {
+			p.nonDaemon = true
+		}
+	}
+	p.upto = len(x.path.Steps)
+	return p
 }
 
 func (t *Timer) holder(*actor) *actor { return nil }

@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/simrun/simrun/scheduler"
@@ -129,5 +130,42 @@ func TestTimerHorizonFairTime(t *testing.T) {
 		if got != tc.livelock {
 			t.Errorf("horizon %v: livelock found %v, want %v (findings %d)", tc.horizon, got, tc.livelock, len(rep.Findings))
 		}
+	}
+}
+
+// BenchmarkTimerHorizonLongRun: a long execution under a timer horizon
+// with a ticker due within it, the shape of a test that works for
+// thousands of steps while a ticker waits for every runnable goroutine to
+// have stepped (Timer.ready asks progressSince at every decision). The
+// cost per step must not grow with the execution's length.
+func BenchmarkTimerHorizonLongRun(b *testing.B) {
+	for _, n := range []int{500, 5000} {
+		b.Run(fmt.Sprintf("iterations=%d", n), func(b *testing.B) {
+			s := func(x *sim.Execution) {
+				tick := sim.NewTicker(x, sim.Millisecond)
+				defer tick.Stop()
+				mu := sim.NewGoMutex(x, "mu")
+				wg := sim.NewWaitGroup(x, "wg")
+				for i := range 3 {
+					wg.Add(1)
+					x.Go(fmt.Sprint("worker", i), func() {
+						defer wg.Done()
+						for range n {
+							mu.Lock()
+							mu.Unlock()
+						}
+					})
+				}
+				wg.Wait()
+			}
+			r, err := sim.Explore(s, sim.Options{Runs: b.N, Strategy: scheduler.NewPCT(1, 3, 10*n), TimerHorizon: 100 * sim.Millisecond, MaxSteps: 100 * n})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(r.Findings) > 0 {
+				b.Fatal(r.Findings[0])
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(r.Steps), "ns/step")
+		})
 	}
 }
