@@ -135,10 +135,14 @@ func grow[T any](s []T, i int) []T {
 	return s
 }
 
-func (r *raceDetector) clock(a int) *vclock {
-	if a < len(r.actors) && a < len(r.actors[a]) {
-		return &r.actors[a] // every hook asks: the common case first
-	}
+// clock returns the clock of actor a. Every actor has had one since its
+// spawn (raceSpawn), at least a+1 long (clocks only grow), so every hook
+// finds it with one index: no check, no call.
+func (r *raceDetector) clock(a int) *vclock { return &r.actors[a] }
+
+// newClock makes the clock of actor a, at its spawn: a+1 long, a's own
+// entry 1.
+func (r *raceDetector) newClock(a int) *vclock {
 	r.actors = growClocks(r.actors, a)
 	if len(r.actors[a]) <= a {
 		r.actors[a] = grow(r.actors[a], a)
@@ -154,10 +158,13 @@ func (r *raceDetector) tick(a int) { (*r.clock(a))[a]++ }
 // spawn: the child starts after everything its parent did so far.
 func (x *Execution) raceSpawn(parent, child *actor) {
 	r := x.race
-	if r == nil || parent == nil {
+	if r == nil {
 		return
 	}
-	c := r.clock(child.id)
+	c := r.newClock(child.id)
+	if parent == nil {
+		return // main
+	}
 	c.join(*r.clock(parent.id))
 	r.tick(parent.id)
 }
