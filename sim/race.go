@@ -121,9 +121,7 @@ func (c *vclock) join(o vclock) {
 	}
 	v := (*c)[:len(o)] // one bounds check, not one per entry
 	for i, t := range o {
-		if t > v[i] {
-			v[i] = t
-		}
+		v[i] = max(v[i], t) // a conditional move: whether an entry grows is a coin toss a branch would mispredict
 	}
 }
 
