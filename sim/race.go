@@ -125,6 +125,19 @@ func (c *vclock) join(o vclock) {
 	}
 }
 
+// set makes c a copy of o. Nearly every release is one (see release), of
+// a handful of entries: a loop, where append would call memmove.
+func (c *vclock) set(o vclock) {
+	if cap(*c) < len(o) {
+		*c = make(vclock, len(o), len(o)+4) // room for a few more actors
+	}
+	*c = (*c)[:len(o)]
+	v := *c
+	for i, t := range o {
+		v[i] = t
+	}
+}
+
 func grow[T any](s []T, i int) []T {
 	for len(s) <= i {
 		var z T
@@ -197,7 +210,7 @@ func (x *Execution) raceRelease(a *actor, obj int) {
 func (r *raceDetector) release(a int, s *syncClock) {
 	c := r.clock(a)
 	if s.dom == int32(a)+1 || len(s.c) == 0 {
-		s.c = append(s.c[:0], *c...) // a's clock is the join
+		s.c.set(*c) // a's clock is the join
 		s.dom = int32(a) + 1
 	} else {
 		s.c.join(*c)
