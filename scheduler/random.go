@@ -26,12 +26,29 @@ func (s *Random) Next(d *Decision) int {
 	return pickRandom(&s.r, d)
 }
 
+// Pick is Next for a decision of kind with n choices, of which the first
+// real are steps and the others spurious wakeups (for Schedule; for the
+// other kinds real is n): the same answer, and the same draws, as Next
+// gives for such a decision, since a random walk looks at nothing else.
+// The runtime calls it directly, without building a Decision, when the
+// strategy of an execution is a *Random.
+func (s *Random) Pick(kind Kind, n, real int) int {
+	return pickUniform(&s.r, kind, n, real)
+}
+
 func pickRandom(r *Rand, d *Decision) int {
-	if d.Kind != Schedule {
-		return r.IntN(len(d.Choices))
+	real := len(d.Choices)
+	if d.Kind == Schedule {
+		real = splitSpurious(d.Choices)
 	}
-	real := splitSpurious(d.Choices)
-	if i, ok := pickSpurious(r, d, real); ok {
+	return pickUniform(r, d.Kind, len(d.Choices), real)
+}
+
+func pickUniform(r *Rand, kind Kind, n, real int) int {
+	if kind != Schedule {
+		return r.IntN(n)
+	}
+	if i, ok := pickSpuriousN(r, n, real); ok {
 		return i
 	}
 	return r.IntN(real)

@@ -175,6 +175,7 @@ func (r *runner) exec(opts *Options, strat scheduler.Strategy, m mode) *Executio
 	x.pool = r
 	x.gen = execGen.Add(1)
 	x.strat = strat
+	x.rnd, _ = strat.(*scheduler.Random)
 	x.cost = opts.Cost
 	x.actors = clear0(old.actors)
 	x.live = clear0(old.live)

@@ -121,9 +121,20 @@ func (c *vclock) join(o vclock) {
 	}
 	v := (*c)[:len(o)] // one bounds check, not one per entry
 	for i, t := range o {
-		if t > v[i] {
-			v[i] = t
-		}
+		v[i] = max(v[i], t) // a conditional move: whether an entry grows is a coin toss a branch would mispredict
+	}
+}
+
+// set makes c a copy of o. Nearly every release is one (see release), of
+// a handful of entries: a loop, where append would call memmove.
+func (c *vclock) set(o vclock) {
+	if cap(*c) < len(o) {
+		*c = make(vclock, len(o), len(o)+4) // room for a few more actors
+	}
+	*c = (*c)[:len(o)]
+	v := *c
+	for i, t := range o {
+		v[i] = t
 	}
 }
 
@@ -135,10 +146,14 @@ func grow[T any](s []T, i int) []T {
 	return s
 }
 
-func (r *raceDetector) clock(a int) *vclock {
-	if a < len(r.actors) && a < len(r.actors[a]) {
-		return &r.actors[a] // every hook asks: the common case first
-	}
+// clock returns the clock of actor a. Every actor has had one since its
+// spawn (raceSpawn), at least a+1 long (clocks only grow), so every hook
+// finds it with one index: no check, no call.
+func (r *raceDetector) clock(a int) *vclock { return &r.actors[a] }
+
+// newClock makes the clock of actor a, at its spawn: a+1 long, a's own
+// entry 1.
+func (r *raceDetector) newClock(a int) *vclock {
 	r.actors = growClocks(r.actors, a)
 	if len(r.actors[a]) <= a {
 		r.actors[a] = grow(r.actors[a], a)
@@ -154,10 +169,13 @@ func (r *raceDetector) tick(a int) { (*r.clock(a))[a]++ }
 // spawn: the child starts after everything its parent did so far.
 func (x *Execution) raceSpawn(parent, child *actor) {
 	r := x.race
-	if r == nil || parent == nil {
+	if r == nil {
 		return
 	}
-	c := r.clock(child.id)
+	c := r.newClock(child.id)
+	if parent == nil {
+		return // main
+	}
 	c.join(*r.clock(parent.id))
 	r.tick(parent.id)
 }
@@ -192,7 +210,7 @@ func (x *Execution) raceRelease(a *actor, obj int) {
 func (r *raceDetector) release(a int, s *syncClock) {
 	c := r.clock(a)
 	if s.dom == int32(a)+1 || len(s.c) == 0 {
-		s.c = append(s.c[:0], *c...) // a's clock is the join
+		s.c.set(*c) // a's clock is the join
 		s.dom = int32(a) + 1
 	} else {
 		s.c.join(*c)
