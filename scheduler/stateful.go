@@ -60,6 +60,7 @@ type Stateful struct {
 	match  bool
 	frames []statefulFrame
 	pos    int
+	kept   int // frames[:kept] are the previous execution's, replayed
 	more   bool
 	begun  bool
 	taken  bool
@@ -353,9 +354,17 @@ func (s *Stateful) End(p *Path) {
 		return
 	}
 	s.frames = s.frames[:min(len(s.frames), s.pos)]
-	for k := range s.frames {
-		// Whether a step records may depend on what it chose inside: a
-		// sleeping step counts as recording if any of its executions did.
+	// Whether a step records may depend on what it chose inside: a
+	// sleeping step counts as recording if any of its executions did.
+	// The frames below s.kept replayed the execution before, and the
+	// steps they chose did what they did then, but for the last one with
+	// sleep sets, whose step may have chosen inside at a frame from
+	// s.kept on: the look-ups start there rather than at the root.
+	from := min(s.kept, len(s.frames)) - 1
+	for from > 0 && !s.frames[from].sleepy {
+		from--
+	}
+	for k := max(from, 0); k < len(s.frames); k++ {
 		if f := &s.frames[k]; f.sleepy && !f.rec {
 			f.rec = recorded(p.Records, f.step)
 		}
@@ -367,7 +376,7 @@ func (s *Stateful) End(p *Path) {
 				f.done = append(f.done, sleeper{f.choices[f.chosen], f.rec})
 				f.ti++
 				f.chosen, f.rec = f.todo[f.ti], false
-				s.frames = s.frames[:k+1]
+				s.frames, s.kept = s.frames[:k+1], k
 				s.more = true
 				return
 			}
@@ -375,12 +384,12 @@ func (s *Stateful) End(p *Path) {
 		}
 		if f.chosen+1 < f.n {
 			f.chosen++
-			s.frames = s.frames[:k+1]
+			s.frames, s.kept = s.frames[:k+1], k
 			s.more = true
 			return
 		}
 	}
-	s.frames = s.frames[:0]
+	s.frames, s.kept = s.frames[:0], 0
 	s.more = false
 }
 
