@@ -27,12 +27,12 @@ type CommitOrderMonitor struct {
 	// mem is the first memory of c's slices. A scenario makes its
 	// monitor anew every execution, in memory it allocates anyway (see
 	// Init): with this the monitor allocates nothing more at up to
-	// monitorTxns transactions, monitorEngines engines and denseGroups
-	// binlog groups, where its slices grew one append at a time (a
-	// third of a stateful search's allocations). So a monitor must not
-	// be copied once it has had an event.
+	// monitorTxns threads of one transaction each, monitorEngines
+	// engines and monitorTxns binlog groups, where its slices grew one
+	// append at a time (a third of a stateful search's allocations). So
+	// a monitor must not be copied once it has had an event.
 	mem struct {
-		dense                [denseThreads]int32
+		dense                [monitorTxns]int32
 		txns                 [monitorTxns]txnState
 		queue, binlog, begun [monitorTxns]Txn
 		orders               [2][monitorEngines]engineOrder
