@@ -47,8 +47,8 @@ type CommitOrderMonitor struct {
 const monitorTxns, monitorEngines = 8, 2
 
 // NewCommitOrderMonitor returns a monitor at the start of a history. It
-// allocates its state at the first event, so that it costs nothing when
-// only its Check runs.
+// sets its state up at the first event, so that it costs little more
+// than its memory when only its Check runs.
 func NewCommitOrderMonitor() *CommitOrderMonitor { return new(CommitOrderMonitor).Init() }
 
 // Init makes m a monitor at the start of a history, as

@@ -214,8 +214,8 @@ func (s *Stateful) Next(d *Decision) int {
 // push appends a frame for a decision with n alternatives after step
 // steps and returns it. The frame reuses the slices of the one that
 // last held its place on the path (cut or backtracked since): a decision
-// otherwise allocates its labels, sleep set and alternatives anew, a
-// quarter of the search's allocations.
+// otherwise allocates its labels, sleep set and alternatives anew, which
+// were most of the search's own allocations.
 func (s *Stateful) push(n, step int) *statefulFrame {
 	if len(s.frames) < cap(s.frames) {
 		s.frames = s.frames[:len(s.frames)+1]
@@ -326,8 +326,7 @@ func (s *Stateful) sleepAt(d *Decision, out []sleeper) []sleeper {
 		return out
 	}
 	steps, recs := d.Path.Steps, d.Path.Records
-	// The steps executed since prev, and whether each recorded: looked
-	// up once, not once per sleeper.
+	// The steps executed since prev (usually one), for every sleeper.
 	since := steps[min(prev.step, len(steps)):min(d.Step, len(steps))]
 	for _, ts := range [2][]sleeper{prev.sleep, prev.done} {
 	sleepers:
