@@ -159,13 +159,20 @@ type orderCheck struct {
 	// transactions of small thread and sequence numbers (denseKey): every
 	// event looks its transaction up, and a slice is quicker than the map
 	// txn, which holds the others.
-	dense    []int32
-	txn      map[Txn]int // index in txns
-	txns     []txnState
-	groups   map[int]groupState
-	begun    []Txn
-	okBinlog []Txn // final's scratch
-	crashed  bool
+	dense []int32
+	txn   map[Txn]int // index in txns (nil until a transaction needs it)
+	txns  []txnState
+	// groups is the fsync state of the binlog groups numbered 0 to
+	// denseGroups-1, by number (zero: no fsync yet), and groupsFar that
+	// of the others (nil until one comes): every check of a transaction
+	// looks its group up, and a slice is quicker than a map, and costs
+	// the monitor no allocation an execution.
+	groups    []groupState
+	groupsFar map[int]groupState
+	begun     []Txn
+	okBinlog  []Txn   // final's scratch
+	spare     [][]Txn // empty slices for the orders of engines not seen yet
+	crashed   bool
 }
 
 // engineOrder is the order of one engine's prepare_ordered or
@@ -199,9 +206,6 @@ func (c *orderCheck) reset() {
 	for i := range c.commitOrd {
 		c.commitOrd[i].seq = c.commitOrd[i].seq[:0]
 	}
-	if c.txn == nil {
-		c.txn, c.groups = map[Txn]int{}, map[int]groupState{}
-	}
 	for i := range c.txns {
 		if k := denseKey(c.txns[i].txn); k >= 0 {
 			c.dense[k] = 0
@@ -209,6 +213,8 @@ func (c *orderCheck) reset() {
 	}
 	clear(c.txn)
 	clear(c.groups)
+	c.groups = c.groups[:0]
+	clear(c.groupsFar)
 	c.txns = c.txns[:0]
 	c.crashed = false
 }
@@ -228,6 +234,9 @@ func (c *orderCheck) state(t Txn) *txnState {
 	}
 	i, ok := c.txn[t]
 	if !ok {
+		if c.txn == nil {
+			c.txn = map[Txn]int{}
+		}
 		i = len(c.txns)
 		c.txn[t] = i
 		c.txns = append(c.txns, txnState{txn: t})
@@ -239,23 +248,59 @@ func (c *orderCheck) state(t Txn) *txnState {
 // sequence numbers 1 to denseSeqs, more than any checked workload has.
 const denseThreads, denseSeqs = 64, 16
 
-// denseKey is t's index in orderCheck.dense, or -1 when it has none.
+// denseKey is t's index in orderCheck.dense, or -1 when it has none. The
+// first transactions of all threads come first: a workload of one
+// transaction a thread (the stateful searches') needs as many entries as
+// threads.
 func denseKey(t Txn) int {
 	if t.Thread < 1 || t.Thread > denseThreads || t.Seq < 1 || t.Seq > denseSeqs {
 		return -1
 	}
-	return (t.Thread-1)*denseSeqs + t.Seq - 1
+	return (t.Seq-1)*denseThreads + t.Thread - 1
 }
 
-// order returns the order of engine in os, added (empty, in engine order)
-// the first time.
-func order(os *[]engineOrder, engine int) *engineOrder {
+// The binlog groups orderCheck.groups indexes: 0 to denseGroups-1.
+const denseGroups = 64
+
+// group returns the fsync state of binlog group g.
+func (c *orderCheck) group(g int) groupState {
+	if g >= 0 && g < len(c.groups) {
+		return c.groups[g]
+	}
+	if g >= 0 && g < denseGroups {
+		return groupState{}
+	}
+	return c.groupsFar[g]
+}
+
+// setGroup sets the fsync state of binlog group g.
+func (c *orderCheck) setGroup(g int, st groupState) {
+	if g < 0 || g >= denseGroups {
+		if c.groupsFar == nil {
+			c.groupsFar = map[int]groupState{}
+		}
+		c.groupsFar[g] = st
+		return
+	}
+	if g >= len(c.groups) {
+		c.groups = append(c.groups, make([]groupState, g+1-len(c.groups))...)
+	}
+	c.groups[g] = st
+}
+
+// order returns the order of engine in os, one of c's, added (empty, in
+// engine order, with a spare slice if c has one) the first time.
+func (c *orderCheck) order(os *[]engineOrder, engine int) *engineOrder {
 	i := 0
 	for i < len(*os) && (*os)[i].engine < engine {
 		i++
 	}
 	if i == len(*os) || (*os)[i].engine != engine {
-		*os = slices.Insert(*os, i, engineOrder{engine: engine})
+		var seq []Txn
+		if n := len(c.spare); n > 0 {
+			seq, c.spare = c.spare[n-1], c.spare[:n-1]
+		}
+		*os = slices.Insert(*os, i, engineOrder{engine: engine, seq: seq})
 	}
 	return &(*os)[i]
 }
@@ -263,7 +308,7 @@ func order(os *[]engineOrder, engine int) *engineOrder {
 // failedTxn reports whether t's group_log_xid failed: its own write, or
 // the fsync of its group.
 func (c *orderCheck) failedTxn(s *txnState) bool {
-	return s.xidFailed || s.binlogged && c.groups[s.group].failed
+	return s.xidFailed || s.binlogged && c.group(s.group).failed
 }
 
 func fail(kind sim.Kind, e sim.Event, h *sim.History, format string, args ...any) *sim.Finding {
@@ -281,7 +326,7 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 	case Prepared:
 		c.state(ev.Txn).engines++
 	case PrepareOrdered:
-		o := order(&c.prepOrd, ev.Engine)
+		o := c.order(&c.prepOrd, ev.Engine)
 		o.seq = append(o.seq, ev.Txn)
 	case Enqueued:
 		c.queue = append(c.queue, ev.Txn)
@@ -296,13 +341,13 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 		s.group, s.binlogged = ev.Group, true
 		c.binlog = append(c.binlog, ev.Txn)
 	case BinlogSync:
-		g := c.groups[ev.Group]
+		g := c.group(ev.Group)
 		if ev.Err {
 			g.failed = true
 		} else {
 			g.synced = true
 		}
-		c.groups[ev.Group] = g
+		c.setGroup(ev.Group, g)
 	case XidError:
 		c.state(ev.Txn).xidFailed = true
 	case RolledBack:
@@ -322,10 +367,10 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 		if s.rolledBack {
 			return fail(RollbackBinlogged, e, h, "%v commit_ordered in engine %d after its thread rolled it back", ev.Txn, ev.Engine)
 		}
-		if !s.binlogged || !c.groups[s.group].synced {
+		if !s.binlogged || !c.group(s.group).synced {
 			return fail(Durability, e, h, "%v commit_ordered in engine %d before its binlog group was fsynced", ev.Txn, ev.Engine)
 		}
-		o := order(&c.commitOrd, ev.Engine)
+		o := c.order(&c.commitOrd, ev.Engine)
 		if slices.Contains(o.seq, ev.Txn) {
 			return fail(Durability, e, h, "%v commit_ordered twice in engine %d", ev.Txn, ev.Engine)
 		}
@@ -364,7 +409,7 @@ func (c *orderCheck) event(h *sim.History, e sim.Event) *sim.Finding {
 		switch {
 		case !s.binlogged:
 			return fail(Durability, e, h, "%v returned committed but was never binlogged", ev.Txn)
-		case !c.groups[s.group].synced:
+		case !c.group(s.group).synced:
 			return fail(Durability, e, h, "%v returned committed before its binlog group %d was fsynced", ev.Txn, s.group)
 		case s.committedIn < s.engines:
 			return fail(Durability, e, h, "%v returned committed before commit_ordered in every engine (%d of %d)", ev.Txn, s.committedIn, s.engines)

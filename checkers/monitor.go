@@ -24,11 +24,31 @@ type CommitOrderMonitor struct {
 	bad     string // the kind of the violation, if any
 	hash    uint64 // StateHash, valid while !dirty
 	dirty   bool
+	// mem is the first memory of c's slices. A scenario makes its
+	// monitor anew every execution, in memory it allocates anyway (see
+	// Init): with this the monitor allocates nothing more at up to
+	// monitorTxns threads of one transaction each, monitorEngines
+	// engines and monitorTxns binlog groups, where its slices grew one
+	// append at a time (a third of a stateful search's allocations). So
+	// a monitor must not be copied once it has had an event.
+	mem struct {
+		dense                [monitorTxns]int32
+		txns                 [monitorTxns]txnState
+		queue, binlog, begun [monitorTxns]Txn
+		orders               [2][monitorEngines]engineOrder
+		seqs                 [2 * monitorEngines][monitorTxns]Txn
+		spare                [2 * monitorEngines][]Txn
+		groups               [monitorTxns]groupState
+	}
 }
 
+// The workload a CommitOrderMonitor has memory for (mem) before it
+// allocates.
+const monitorTxns, monitorEngines = 8, 2
+
 // NewCommitOrderMonitor returns a monitor at the start of a history. It
-// allocates its state at the first event, so that it costs nothing when
-// only its Check runs.
+// sets its state up at the first event, so that it costs little more
+// than its memory when only its Check runs.
 func NewCommitOrderMonitor() *CommitOrderMonitor { return new(CommitOrderMonitor).Init() }
 
 // Init makes m a monitor at the start of a history, as
@@ -43,19 +63,33 @@ func (m *CommitOrderMonitor) Init() *CommitOrderMonitor {
 // Event implements sim.Monitor.
 func (m *CommitOrderMonitor) Event(e sim.Event) {
 	if !m.started {
-		m.started = true
-		m.c.reset()
+		m.start()
 	}
 	if m.stopped {
 		return
 	}
-	m.dirty = true
+	m.dirty = !keepHashBug
 	if _, ok := e.Value.(Crash); ok {
 		m.c.crashed, m.stopped = true, true
 		return
 	}
 	if f := m.c.event(&sim.History{}, e); f != nil {
 		m.stopped, m.bad = true, string(f.Kind)
+	}
+}
+
+// start readies m's state for its first event, in m's own memory.
+func (m *CommitOrderMonitor) start() {
+	m.started = true
+	c, k := &m.c, &m.mem
+	c.reset()
+	c.dense, c.txns = k.dense[:0], k.txns[:0]
+	c.queue, c.binlog, c.begun = k.queue[:0], k.binlog[:0], k.begun[:0]
+	c.prepOrd, c.commitOrd = k.orders[0][:0], k.orders[1][:0]
+	c.groups = k.groups[:0]
+	c.spare = k.spare[:0]
+	for i := range k.seqs {
+		c.spare = append(c.spare, k.seqs[i][:0])
 	}
 }
 
@@ -71,6 +105,10 @@ func (m *CommitOrderMonitor) StateHash() uint64 {
 }
 
 func sameThread(t int) int { return t }
+
+// keepHashBug is a seeded bug for the tests: Event leaves StateHash's
+// cached value, which then hashes a state of the past.
+var keepHashBug bool
 
 // RenamedStateHash implements sim.SymmetricMonitor: StateHash of the
 // state with every thread number t renamed to rename(t), for symmetry
@@ -124,10 +162,31 @@ func (m *CommitOrderMonitor) RenamedStateHash(rename func(thread int) int) uint6
 	}
 	h.int(int(sum))
 	h.int(len(c.txns))
-	hashMap(&h, c.groups, slices.Sorted(maps.Keys(c.groups)), h.int, func(g groupState) {
-		h.bool(g.synced)
-		h.bool(g.failed)
-	})
+	// The groups fsynced so far, by ascending number.
+	group := func(g int, st groupState) {
+		h.int(g)
+		h.bool(st.synced)
+		h.bool(st.failed)
+	}
+	if len(c.groupsFar) == 0 {
+		for g, st := range c.groups {
+			if st != (groupState{}) {
+				group(g, st)
+			}
+		}
+	} else {
+		keys := slices.Collect(maps.Keys(c.groupsFar))
+		for g, st := range c.groups {
+			if st != (groupState{}) {
+				keys = append(keys, g)
+			}
+		}
+		slices.Sort(keys)
+		for _, g := range keys {
+			group(g, c.group(g))
+		}
+	}
+	h.int(-2)
 	sum = 0
 	for _, t := range c.begun {
 		var e hasher
@@ -147,15 +206,6 @@ func spread(h uint64) uint64 {
 	h ^= h >> 33
 	h *= 0xc4ceb93fe53ccd4b
 	return h ^ (h >> 33)
-}
-
-// hashMap hashes m's entries in the order of keys, then an end mark.
-func hashMap[K comparable, V any](h *hasher, m map[K]V, keys []K, key func(K), val func(V)) {
-	for _, k := range keys {
-		key(k)
-		val(m[k])
-	}
-	h.int(-2)
 }
 
 // CompareTxn orders transactions by thread, then by sequence number.

@@ -60,6 +60,7 @@ type Stateful struct {
 	match  bool
 	frames []statefulFrame
 	pos    int
+	kept   int // frames[:kept] are the previous execution's, replayed
 	more   bool
 	begun  bool
 	taken  bool
@@ -140,7 +141,8 @@ func (s *Stateful) RefuseStates(reason string) {
 type statefulFrame struct {
 	n, chosen int
 	step      int       // steps executed before the decision
-	choices   []Choice  // nil: no sleep sets here, every alternative in turn
+	sleepy    bool      // sleep sets here; otherwise every alternative in turn
+	choices   []Choice  // the alternatives, if sleepy
 	sleep     []sleeper // asleep on arrival
 	done      []sleeper // explored from here, with whether they recorded
 	todo      []int     // the alternatives to explore, in order; chosen is todo[ti]
@@ -190,22 +192,40 @@ func (s *Stateful) Next(d *Decision) int {
 		}
 		return min(f.chosen, n-1)
 	}
-	f := statefulFrame{n: n, step: d.Step}
+	f := s.push(n, d.Step)
 	if s.match && d.Kind == Schedule && d.State != nil {
 		h := d.State()
 		if s.NoSleep || s.timed {
 			if _, seen := s.seen.slot(h); seen {
 				s.cut++
+				s.frames = s.frames[:len(s.frames)-1]
 				return Cut
 			}
-		} else if !s.sleepFrame(d, h, &f) {
+		} else if !s.sleepFrame(d, h, f) {
 			s.cut++
+			s.frames = s.frames[:len(s.frames)-1]
 			return Cut
 		}
 	}
-	s.frames = append(s.frames, f)
 	s.pos++
 	return f.chosen
+}
+
+// push appends a frame for a decision with n alternatives after step
+// steps and returns it. The frame reuses the slices of the one that
+// last held its place on the path (cut or backtracked since): a decision
+// otherwise allocates its labels, sleep set and alternatives anew, which
+// were most of the search's own allocations.
+func (s *Stateful) push(n, step int) *statefulFrame {
+	if len(s.frames) < cap(s.frames) {
+		s.frames = s.frames[:len(s.frames)+1]
+	} else {
+		s.frames = append(s.frames, statefulFrame{})
+	}
+	f := &s.frames[len(s.frames)-1]
+	*f = statefulFrame{n: n, step: step,
+		choices: f.choices[:0], sleep: f.sleep[:0], done: f.done[:0], todo: f.todo[:0]}
+	return f
 }
 
 // sleepFrame fills f, a Schedule decision at the state hashed h, with its
@@ -213,7 +233,7 @@ func (s *Stateful) Next(d *Decision) int {
 // returns false when there is nothing to explore: the state was seen with
 // no step asleep then that is awake now, or every enabled step sleeps.
 func (s *Stateful) sleepFrame(d *Decision, h uint64, f *statefulFrame) bool {
-	z := s.sleepAt(d)
+	z := s.sleepAt(d, f.sleep)
 	var zmask uint64
 	for _, t := range z {
 		zmask |= s.bit(t.c)
@@ -257,7 +277,8 @@ func (s *Stateful) sleepFrame(d *Decision, h uint64, f *statefulFrame) bool {
 	// agree more often, so revisits explore less (at 4 threads: 35% to
 	// 55% fewer executions).
 	slices.SortFunc(f.todo, func(a, b int) int { return cmp.Compare(keyOf(d.Choices[a]), keyOf(d.Choices[b])) })
-	f.choices = append([]Choice(nil), d.Choices...)
+	f.choices = append(f.choices, d.Choices...)
+	f.sleepy = true
 	f.sleep = z
 	f.chosen = f.todo[0]
 	return true
@@ -290,35 +311,36 @@ func (s *Stateful) bit(c Choice) uint64 {
 // sleepAt computes the sleep set of the state of decision d: that of the
 // previous Schedule decision, plus the steps explored there before the
 // current one, less those dependent with any step executed since, and
-// less any step without a bit (which therefore never sleeps).
-func (s *Stateful) sleepAt(d *Decision) []sleeper {
+// less any step without a bit (which therefore never sleeps). It appends
+// the set to out, an empty slice to reuse, and returns it.
+func (s *Stateful) sleepAt(d *Decision, out []sleeper) []sleeper {
 	var prev *statefulFrame
-	for k := len(s.frames) - 1; k >= 0; k-- {
-		if s.frames[k].choices != nil {
+	// The last frame is d's own (push): the previous decision is before.
+	for k := len(s.frames) - 2; k >= 0; k-- {
+		if s.frames[k].sleepy {
 			prev = &s.frames[k]
 			break
 		}
 	}
 	if prev == nil || d.Path == nil {
-		return nil
+		return out
 	}
-	var out []sleeper
 	steps, recs := d.Path.Steps, d.Path.Records
-	keep := func(t sleeper) {
-		for i := prev.step; i < d.Step && i < len(steps); i++ {
-			if Dependent(t.c, steps[i], t.rec && !s.recordsCommute, recorded(recs, i)) {
-				return
+	// The steps executed since prev (usually one), for every sleeper.
+	since := steps[min(prev.step, len(steps)):min(d.Step, len(steps))]
+	for _, ts := range [2][]sleeper{prev.sleep, prev.done} {
+	sleepers:
+		for _, t := range ts {
+			recT := t.rec && !s.recordsCommute
+			for j, c := range since {
+				if Dependent(t.c, c, recT, recorded(recs, prev.step+j)) {
+					continue sleepers
+				}
+			}
+			if s.bit(t.c) != 0 {
+				out = append(out, t)
 			}
 		}
-		if s.bit(t.c) != 0 {
-			out = append(out, t)
-		}
-	}
-	for _, t := range prev.sleep {
-		keep(t)
-	}
-	for _, t := range prev.done {
-		keep(t)
 	}
 	return out
 }
@@ -331,21 +353,29 @@ func (s *Stateful) End(p *Path) {
 		return
 	}
 	s.frames = s.frames[:min(len(s.frames), s.pos)]
-	for k := range s.frames {
-		// Whether a step records may depend on what it chose inside: a
-		// sleeping step counts as recording if any of its executions did.
-		if f := &s.frames[k]; f.choices != nil && !f.rec {
+	// Whether a step records may depend on what it chose inside: a
+	// sleeping step counts as recording if any of its executions did.
+	// The frames below s.kept replayed the execution before, and the
+	// steps they chose did what they did then, but for the last one with
+	// sleep sets, whose step may have chosen inside at a frame from
+	// s.kept on: the look-ups start there rather than at the root.
+	from := min(s.kept, len(s.frames)) - 1
+	for from > 0 && !s.frames[from].sleepy {
+		from--
+	}
+	for k := max(from, 0); k < len(s.frames); k++ {
+		if f := &s.frames[k]; f.sleepy && !f.rec {
 			f.rec = recorded(p.Records, f.step)
 		}
 	}
 	for k := len(s.frames) - 1; k >= 0; k-- {
 		f := &s.frames[k]
-		if f.choices != nil {
+		if f.sleepy {
 			if f.ti+1 < len(f.todo) {
 				f.done = append(f.done, sleeper{f.choices[f.chosen], f.rec})
 				f.ti++
 				f.chosen, f.rec = f.todo[f.ti], false
-				s.frames = s.frames[:k+1]
+				s.frames, s.kept = s.frames[:k+1], k
 				s.more = true
 				return
 			}
@@ -353,12 +383,12 @@ func (s *Stateful) End(p *Path) {
 		}
 		if f.chosen+1 < f.n {
 			f.chosen++
-			s.frames = s.frames[:k+1]
+			s.frames, s.kept = s.frames[:k+1], k
 			s.more = true
 			return
 		}
 	}
-	s.frames = s.frames[:0]
+	s.frames, s.kept = s.frames[:0], 0
 	s.more = false
 }
 
