@@ -147,7 +147,7 @@ func (c *Context) cancelIn(a *actor, err, cause error) {
 	c.err, c.cause = err, cause
 	c.done.c.close(a)
 	if c.timer != nil {
-		c.timer.active = false
+		c.timer.disarm()
 	}
 	for _, ch := range c.children {
 		ch.cancelIn(a, err, cause)

@@ -48,10 +48,10 @@ type engine struct {
 	choices  []scheduler.Choice
 	path     scheduler.Path
 
-	asleep      int // actors blocked until another wakes them (Cond.Wait)
-	daemons     int // live daemon actors (timers): the execution ends without them
-	timers      []*Timer
-	timerFired  int // the path's length at the last firing of any timer (see Timer.ready)
+	asleep      int      // actors blocked until another wakes them (Cond.Wait)
+	daemons     int      // live daemon actors (timers): the execution ends without them
+	timers      timerSet // the armed ones (Timer.arm)
+	timerFired  int      // the path's length at the last firing of any timer (see Timer.ready)
 	progress    progressScan
 	idleActor   int // the actor of the run of idle steps ending the path (see fair)
 	idleRun     int // the run's steps that repeat an earlier step of the run

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/simrun/simrun/op"
 )
@@ -129,8 +130,7 @@ func newTimerWith(x *Execution, kind string, d, period Duration, fn func(), onFi
 		t.ch = &t.C.c
 	}
 	a := x.stepOp(req{kind: op.Timer, obj: t.id})
-	t.deadline, t.active = x.now+max(d, 0), true
-	x.timers = append(x.timers, t)
+	t.arm(x.now + max(d, 0))
 	t.daemon = x.spawn(t.name.String(), t.run)
 	t.daemon.daemon = true
 	t.daemon.req = req{kind: op.Fire, obj: t.id, wait: t}
@@ -160,9 +160,9 @@ func (t *Timer) fire(a *actor) {
 	t.firedAt = len(x.path.Steps)
 	x.timerFired = t.firedAt
 	if t.period > 0 {
-		t.deadline += t.period
+		t.arm(t.deadline + t.period)
 	} else {
-		t.active = false
+		t.disarm()
 	}
 	switch {
 	case t.onFire != nil:
@@ -192,6 +192,11 @@ func (t *Timer) ready(*actor) bool {
 		return false
 	}
 	x := t.x.own(t.gen, "timer", t.name)
+	// The cheap test first: with a test's time.After in a loop thousands
+	// of timers are armed, and every one is asked at every decision.
+	if t.deadline > x.timers.due() {
+		return false
+	}
 	// Beyond the horizon, or (fair time) before every goroutine that
 	// could step has since the last firing of any timer, a timer waits
 	// while a goroutine can progress: otherwise a loop that re-arms a short
@@ -204,17 +209,59 @@ func (t *Timer) ready(*actor) bool {
 	if t.period > 0 && (t.firedAt > 0 && !x.progressSince(t.firedAt) || x.actors[0].done) {
 		return false
 	}
-	for _, o := range x.timers {
-		if o.active && o.deadline < t.deadline {
-			return false
-		}
-	}
 	for _, a := range x.live {
 		if !a.daemon && a.readyAt > x.now && a.readyAt < t.deadline {
 			return false
 		}
 	}
 	return true
+}
+
+// timerSet is an execution's armed timers and the earliest deadline among
+// them, kept until one is armed, disarmed or moved.
+type timerSet struct {
+	armed []*Timer
+	next  Duration
+	known bool // next is up to date
+}
+
+// due returns the earliest deadline of an armed timer (none armed: the
+// largest Duration).
+func (s *timerSet) due() Duration {
+	if !s.known {
+		s.next, s.known = math.MaxInt64, true
+		for _, o := range s.armed {
+			s.next = min(s.next, o.deadline)
+		}
+	}
+	return s.next
+}
+
+// arm makes t due at deadline.
+func (t *Timer) arm(deadline Duration) {
+	t.deadline = deadline
+	s := &t.x.timers
+	s.known = false
+	if !t.active {
+		t.active = true
+		s.armed = append(s.armed, t)
+	}
+}
+
+// disarm stops t from firing.
+func (t *Timer) disarm() {
+	if !t.active {
+		return
+	}
+	t.active = false
+	s := &t.x.timers
+	s.known = false
+	for i, o := range s.armed {
+		if o == t {
+			s.armed = append(s.armed[:i], s.armed[i+1:]...)
+			return
+		}
+	}
 }
 
 // progressing reports whether a goroutine (not a timer) can step and is
@@ -296,7 +343,7 @@ func (t *Timer) Stop() bool {
 	x := t.x.own(t.gen, "timer", t.name)
 	a := x.stepOp(req{kind: op.Timer, obj: t.id})
 	was := t.active
-	t.active = false
+	t.disarm()
 	t.drain()
 	x.done(a, !was, func() string { return fmt.Sprint("stop: was active ", was) })
 	return was
@@ -308,7 +355,7 @@ func (t *Timer) Reset(d Duration) bool {
 	x := t.x.own(t.gen, "timer", t.name)
 	a := x.stepOp(req{kind: op.Timer, obj: t.id})
 	was := t.active
-	t.active, t.deadline = true, x.now+max(d, 0)
+	t.arm(x.now + max(d, 0))
 	if t.period > 0 {
 		t.period = d
 	}
