@@ -46,6 +46,7 @@ func (v *AtomicInt[T]) rmw(kind op.Op, f func(old T) (T, bool)) (old T, wrote bo
 	nv, wrote := f(old)
 	if wrote {
 		v.v = nv
+		x.stateRec.wrote(v.id)
 		x.raceRelease(a, v.id)
 	}
 	x.done(a, !wrote, func() string { return fmt.Sprintf("%v -> %v", old, v.v) })

@@ -44,6 +44,7 @@ func (v *Atomic[T]) Store(val T) {
 	x := v.exec()
 	a := x.stepOp(req{kind: op.Store, obj: v.id})
 	v.v = val
+	x.stateRec.wrote(v.id)
 	x.raceRelease(a, v.id)
 	x.done(a, false, func() string { return x.format(val) })
 }
@@ -57,6 +58,7 @@ func (v *Atomic[T]) CompareAndSwap(old, new T) bool {
 	x.raceAcquire(a, v.id)
 	if ok {
 		v.v = new
+		x.stateRec.wrote(v.id)
 		x.raceRelease(a, v.id)
 	}
 	x.done(a, !ok, func() string {
@@ -78,6 +80,7 @@ func (v *Atomic[T]) Swap(new T) T {
 		x.observe(a, old)
 	}
 	v.v = new
+	x.stateRec.wrote(v.id)
 	x.raceAcquireRelease(a, v.id)
 	x.done(a, false, func() string { return x.format(old) + " -> " + x.format(new) })
 	return old
@@ -126,6 +129,7 @@ func (v *Var[T]) Write(val T) {
 	x := v.exec()
 	a := x.stepOp(req{kind: op.Write, obj: v.id})
 	v.v = val
+	x.stateRec.wrote(v.id)
 	x.done(a, false, func() string { return x.format(val) })
 	x.raceAccess(a, v.id, v.name, true)
 }

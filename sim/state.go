@@ -1,9 +1,13 @@
 package sim
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"reflect"
+	"sync"
+	"unsafe"
 
 	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
@@ -67,6 +71,15 @@ type stateRec struct {
 	symSpare *symmetry              // a previous execution's, for its arrays
 	sleeper  scheduler.SleepMatcher // told the actors' canonical names at every hash; nil if the strategy keeps no sleep sets, or the cost model is timed
 	names    []uint64               // by actor id: its canonical name, for sleeper
+
+	// The incremental hash (see partCache): the cached parts of values
+	// by object id, of declared states by declaration; cacheGen tells a
+	// cache entry of this execution and declarations from older ones.
+	vcache   []partCache
+	dcache   []partCache
+	cacheGen uint64
+	rec      *partCache // while a part is hashed for the cache: where the memory it reads is recorded
+	scratch  bool       // hash every part from scratch, ignoring the caches (checkStateCache)
 }
 
 // reset prepares the bookkeeping for an execution under strat, keeping
@@ -74,7 +87,8 @@ type stateRec struct {
 func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	m, ok := strat.(scheduler.StateMatcher)
 	if !ok || !m.MatchesStates() {
-		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs}
+		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs,
+			vcache: s.vcache, dcache: s.dcache, cacheGen: s.cacheGen + 1}
 	}
 	if s.ptrs != nil {
 		clear(s.ptrs)
@@ -85,7 +99,8 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 		spare = s.symSpare
 	}
 	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
-		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0]}
+		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
+		vcache: s.vcache, dcache: s.dcache, cacheGen: s.cacheGen + 1} // a new cacheGen: every cached part is stale
 	if sl, ok := strat.(scheduler.SleepMatcher); ok {
 		if x.cost.timed() || x.cost.CPUs > 0 {
 			// Time then depends on the order of independent steps (who
@@ -258,11 +273,14 @@ func (x *Execution) histHash() uint64 {
 // means the same steps in every state of the class.
 func (x *Execution) globalHash() uint64 {
 	s := &x.stateRec
-	var h uint64
-	if s.sym != nil {
-		h = x.symHash()
-	} else {
-		h = x.plainHash()
+	h := x.matchHash()
+	if checkStateCache {
+		s.scratch = true
+		want := x.matchHash()
+		s.scratch = false
+		if h != want {
+			stateCacheMismatch(x, h, want)
+		}
 	}
 	if s.sleeper != nil {
 		s.names = s.names[:0]
@@ -272,6 +290,15 @@ func (x *Execution) globalHash() uint64 {
 		s.sleeper.ActorNames(s.names)
 	}
 	return h
+}
+
+// matchHash is globalHash's hash, from the cached parts unless
+// stateRec.scratch.
+func (x *Execution) matchHash() uint64 {
+	if x.stateRec.sym != nil {
+		return x.symHash()
+	}
+	return x.plainHash()
 }
 
 // actorName is a's canonical name at the state just hashed (globalHash).
@@ -331,12 +358,11 @@ func (x *Execution) plainHash() uint64 {
 	}
 	for _, v := range x.vals {
 		if hv, ok := v.(hashedValue); ok {
-			id, val := hv.stateValue()
-			sum += finalize(mix(mix(s.key[id], 3), x.hashValue(val)))
+			sum += finalize(x.valuePart(hv))
 		}
 	}
-	for _, d := range s.declared {
-		sum += finalize(mix(mix(s.key[d.id], 5), x.hashValue(d.fn())))
+	for i := range s.declared {
+		sum += finalize(x.declaredPart(i))
 	}
 	for id, c := range s.chain {
 		if c != 0 && c != declaredChain {
@@ -349,12 +375,217 @@ func (x *Execution) plainHash() uint64 {
 // hashedValue is a Var or Atomic: its object id and value.
 type hashedValue interface {
 	stateValue() (int, any)
+	valueID() int // stateValue's id, without boxing the value
 }
 
 func (v *Var[T]) stateValue() (int, any)    { return v.id, v.v }
 func (v *Atomic[T]) stateValue() (int, any) { return v.id, v.v }
 
 func (v *AtomicInt[T]) stateValue() (int, any) { return v.id, v.v }
+
+func (v *Var[T]) valueID() int       { return v.id }
+func (v *Atomic[T]) valueID() int    { return v.id }
+func (v *AtomicInt[T]) valueID() int { return v.id }
+
+// The hash is incremental: a value's part of it (its hash with member
+// references abstract, and the references) and a declared object
+// state's are kept from one decision to the next (partCache) and
+// recomputed only when something may have changed them. A value is
+// recomputed when written (stateRec.wrote, on every write path of Var,
+// Atomic and AtomicInt); a declared state when fn's result differs, byte
+// for byte, from the last one. Neither is enough alone: hashValue
+// follows plain Go pointers and slices into memory that actor code may
+// change without a sim write (a THD's XidError, an engine's commit
+// order). So a part also records the memory it read that way, address
+// and bytes (memDep), and is reused only if those bytes are unchanged:
+// the hash is a function of exactly what it read, so equal bytes give an
+// equal hash, and the cache never changes the hash's value. A part that
+// read a map (whose size it hashes) is not cached. Declarations
+// (SymmetricMember, SymmetricIDField) change how parts hash: they start
+// a new cacheGen. checkStateCache checks all this at every decision.
+
+// partCache is one part of the state hash as last computed.
+type partCache struct {
+	gen  uint64       // stateRec.cacheGen when computed; another: stale
+	abs  uint64       // the part's hash, member references abstract under symmetry
+	refs []int8       // under symmetry: the members it references, in order
+	typ  reflect.Type // a declared state: the type of fn's result
+	root []byte       // a declared state: the bytes of fn's result
+	deps []memDep     // the memory hashing read through plain pointers and slices, in the order read
+	mem  []byte       // the deps' bytes then, one after another
+	bare bool         // while computed: it read something not recorded (a map); not cached
+}
+
+// memDep is n bytes at p that a part's hash read.
+type memDep struct {
+	p unsafe.Pointer
+	n int
+}
+
+// read records that the part being computed reads the n bytes at p.
+func (c *partCache) read(p unsafe.Pointer, n uintptr) {
+	if n == 0 {
+		return
+	}
+	c.deps = append(c.deps, memDep{p, int(n)})
+	c.mem = append(c.mem, unsafe.Slice((*byte)(p), n)...)
+}
+
+// unchanged reports whether the memory the part read still holds the
+// same bytes. The deps are checked in the order they were read, so that
+// a pointer is followed only once the bytes holding it are known equal
+// (and the deps' pointers keep their memory alive anyway).
+func (c *partCache) unchanged() bool {
+	off := 0
+	for _, d := range c.deps {
+		if !bytes.Equal(unsafe.Slice((*byte)(d.p), d.n), c.mem[off:off+d.n]) {
+			return false
+		}
+		off += d.n
+	}
+	return true
+}
+
+// beginPart starts recomputing c: hashValue records what it reads into it.
+func (s *stateRec) beginPart(c *partCache) {
+	c.deps, c.mem, c.bare = c.deps[:0], c.mem[:0], false
+	s.rec = c
+}
+
+// endPart stores the part's hash abs, with the member references buf[lo:]
+// (symmetry), in c.
+func (s *stateRec) endPart(c *partCache, abs uint64, lo int) {
+	s.rec = nil
+	c.abs, c.gen = abs, s.cacheGen
+	if c.bare {
+		c.gen = 0
+	}
+	c.refs = c.refs[:0]
+	if s.sym != nil {
+		c.refs = append(c.refs, s.sym.buf[lo:]...)
+	}
+}
+
+// reuse returns c's hash, with its member references appended to the
+// symmetry's buffer.
+func (s *stateRec) reuse(c *partCache) uint64 {
+	if s.sym != nil && s.sym.collect != nil {
+		s.sym.buf = append(s.sym.buf, c.refs...)
+	}
+	return c.abs
+}
+
+// wrote marks value id written: its cached part is stale. It is the
+// write paths' hook (one bounds check when nothing is cached).
+func (s *stateRec) wrote(id int) {
+	if id < len(s.vcache) {
+		s.vcache[id].gen = 0
+	}
+}
+
+// valuePart is value hv's part of the state hash, before finalize: its
+// identity and its value, member references abstract and appended to the
+// symmetry's buffer when it collects them.
+func (x *Execution) valuePart(hv hashedValue) uint64 {
+	s := &x.stateRec
+	if s.scratch {
+		id, val := hv.stateValue()
+		return mix(mix(x.objKey(id), 3), x.hashValue(val))
+	}
+	id := hv.valueID()
+	for len(s.vcache) <= id {
+		s.vcache = append(s.vcache, partCache{})
+	}
+	c := &s.vcache[id]
+	if c.gen == s.cacheGen && c.unchanged() {
+		return s.reuse(c)
+	}
+	lo := s.bufLen()
+	s.beginPart(c)
+	_, val := hv.stateValue()
+	abs := mix(mix(x.objKey(id), 3), x.hashValue(val))
+	s.endPart(c, abs, lo)
+	return abs
+}
+
+// declaredPart is declared state i's part of the state hash, as
+// valuePart's. fn runs every time (what it reads is the protocol's); its
+// result is hashed again only if its bytes, or the memory its hash read,
+// changed. Results of pointer size or less are always hashed again: an
+// interface may hold them directly, so that their bytes are not where
+// rootBytes looks.
+func (x *Execution) declaredPart(i int) uint64 {
+	s := &x.stateRec
+	d := &s.declared[i]
+	v := d.fn()
+	if s.scratch {
+		return mix(mix(x.objKey(d.id), 5), x.hashValue(v))
+	}
+	for len(s.dcache) <= i {
+		s.dcache = append(s.dcache, partCache{})
+	}
+	c := &s.dcache[i]
+	t := reflect.TypeOf(v)
+	cacheable := t != nil && t.Size() > unsafe.Sizeof(uintptr(0))
+	if cacheable && c.gen == s.cacheGen && c.typ == t && bytes.Equal(rootBytes(&v, t), c.root) && c.unchanged() {
+		return s.reuse(c)
+	}
+	lo := s.bufLen()
+	s.beginPart(c)
+	abs := mix(mix(x.objKey(d.id), 5), x.hashValue(v))
+	c.bare = c.bare || !cacheable
+	s.endPart(c, abs, lo)
+	if cacheable {
+		c.typ, c.root = t, append(c.root[:0], rootBytes(&v, t)...)
+	}
+	return abs
+}
+
+// rootBytes returns the bytes of the value that *v holds, of type t,
+// larger than a pointer (so held indirectly: the interface's data word
+// points to it).
+func rootBytes(v *any, t reflect.Type) []byte {
+	type eface struct{ typ, data unsafe.Pointer }
+	return unsafe.Slice((*byte)((*eface)(unsafe.Pointer(v)).data), t.Size())
+}
+
+// bufLen is where the next member references go in the symmetry's
+// buffer (0 without symmetry).
+func (s *stateRec) bufLen() int {
+	if s.sym != nil {
+		return len(s.sym.buf)
+	}
+	return 0
+}
+
+// checkStateCache makes every decision hash the state a second time from
+// scratch, without the cached parts, and fail on a difference
+// (stateCacheMismatch): the incremental hash's soundness check, for
+// tests. SIMRUN_HASHCHECK=1 turns it on in any test binary.
+var checkStateCache = os.Getenv("SIMRUN_HASHCHECK") == "1"
+
+// stateCacheMismatches counts the decisions at which the incremental
+// hash differed from the hash from scratch; stateCacheFirst describes the
+// first.
+var (
+	stateCacheMu         sync.Mutex
+	stateCacheMismatches int
+	stateCacheFirst      string
+)
+
+// stateCacheMismatch records a difference between the incremental hash
+// and the hash from scratch, and panics: the execution's finding, and a
+// failed test.
+func stateCacheMismatch(x *Execution, got, want uint64) {
+	msg := fmt.Sprintf("sim: incremental state hash %#x, from scratch %#x, at step %d", got, want, x.step)
+	stateCacheMu.Lock()
+	stateCacheMismatches++
+	if stateCacheFirst == "" {
+		stateCacheFirst = msg
+	}
+	stateCacheMu.Unlock()
+	panic(msg)
+}
 
 // hashValue hashes a value canonically: plain data by content; a pointer
 // to a sim object by the object's identity; any other pointer by the
@@ -430,6 +661,9 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 		if rv.Kind() == reflect.Slice && rv.IsNil() {
 			return 0x11
 		}
+		if c := x.stateRec.rec; c != nil && rv.Kind() == reflect.Slice {
+			c.read(rv.UnsafePointer(), uintptr(rv.Len())*rv.Type().Elem().Size())
+		}
 		h := mix(0x5a, uint64(rv.Len()))
 		for i := 0; i < rv.Len(); i++ {
 			h = mix(h, x.hashReflect(rv.Index(i), depth))
@@ -446,6 +680,9 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 			return 0x99 // too deep: identity unknown, the plain data above decides
 		}
 		e := rv.Elem()
+		if c := x.stateRec.rec; c != nil {
+			c.read(rv.UnsafePointer(), e.Type().Size())
+		}
 		if e.Kind() == reflect.Struct {
 			if k, ok := x.firstObject(e, 2); ok {
 				return mix(k, x.hashPlain(e))
@@ -454,6 +691,9 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 		return mix(0x9f, x.hashReflect(e, depth-1))
 	case reflect.Map:
 		// Iteration order is random: only the size.
+		if c := x.stateRec.rec; c != nil {
+			c.bare = true
+		}
 		return mix(0x3a, uint64(rv.Len()))
 	}
 	return hashString(rv.Type().String()) // func, chan: the type only

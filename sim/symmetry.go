@@ -124,6 +124,7 @@ func (s *stateRec) symmetry() *symmetry {
 	}
 	sym.dirty = true
 	s.sym = sym
+	s.cacheGen++ // parts now hash with member references abstract
 	return sym
 }
 
@@ -147,6 +148,7 @@ func (x *Execution) SymmetricMember(id int, objs ...any) {
 	}
 	sym := s.symmetry()
 	sym.dirty = true
+	s.cacheGen++ // a member's objects hash as placeholders: every cached part is stale
 	m, ok := sym.byID[id]
 	if !ok {
 		m = len(sym.ids)
@@ -212,6 +214,7 @@ func SymmetricIDField[T any](x *Execution, field string) {
 	}
 	sym.fields[t] = f.Index[0]
 	sym.lastT = nil
+	s.cacheGen++ // the field now hashes as a member reference
 }
 
 // SymmetricMembers returns the number of members declared so far.
@@ -481,15 +484,12 @@ func (x *Execution) symHash() uint64 {
 	for _, v := range x.vals {
 		if hv, ok := v.(hashedValue); ok {
 			lo := len(sym.buf)
-			id, val := hv.stateValue()
-			k := mix(x.objKey(id), 3)
-			add(lo, mix(k, x.hashValue(val)))
+			add(lo, x.valuePart(hv))
 		}
 	}
-	for _, d := range s.declared {
+	for i := range s.declared {
 		lo := len(sym.buf)
-		k := mix(x.objKey(d.id), 5)
-		add(lo, mix(k, x.hashValue(d.fn())))
+		add(lo, x.declaredPart(i))
 	}
 	sym.collect = nil
 
