@@ -89,6 +89,18 @@ type symmetry struct {
 	sigs   []uint64
 	sorted []int // the ids, ascending: a renamed member takes the id of its position
 	rename func(int) int
+
+	// sum's tables (prepSum): the parts that reference one member only
+	// hash the same under every permutation that gives that member the
+	// same position, so their sum is kept per member and position.
+	multi  []int32  // the comps that reference more than one member
+	byMem  []int32  // the other comps, grouped by their member
+	memLo  []int32  // by member: where its comps start in byMem (memLo[n]: the end)
+	single []uint64 // by member*max(n, 2) + position: its comps' sum
+	sokGen []uint32 // by member*max(n, 2) + position: single's entry is valid when equal to sumGen
+	sumGen uint32
+	direct bool      // sum without the tables (stateRec.scratch: the check's reference)
+	memos  []sigMemo // by part (symComp.slot)
 }
 
 // symComp is a part of the state: its hash with member references left
@@ -96,6 +108,18 @@ type symmetry struct {
 type symComp struct {
 	abs    uint64
 	lo, hi int32
+	slot   int32 // its place among the state's parts, for its sigMemo
+}
+
+// sigMemo is a part's contribution to the signatures (symHash), kept
+// from one decision to the next: most parts do not change at a step.
+// It is reused only for the same hash and references.
+type sigMemo struct {
+	abs  uint64
+	refs []int8
+	f0   uint64   // finalize(hash with every reference renamed 0): no member marked
+	mem  []int8   // the members it references, each once
+	fi   []uint64 // finalize(hash with mem[j] marked: renamed 1, the others 0)
 }
 
 // symmetry returns the execution's symmetric group, declaring one.
@@ -120,7 +144,8 @@ func (s *stateRec) symmetry() *symmetry {
 		clear(sym.member)
 		clear(sym.small)
 		*sym = symmetry{fields: sym.fields, byID: sym.byID, small: sym.small[:0], objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
-			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename}
+			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename,
+			multi: sym.multi, byMem: sym.byMem, memLo: sym.memLo, single: sym.single, sokGen: sym.sokGen, sumGen: sym.sumGen, memos: sym.memos}
 	}
 	sym.dirty = true
 	s.sym = sym
@@ -433,14 +458,16 @@ func (x *Execution) symHash() uint64 {
 	sym.buf, sym.comps = sym.buf[:0], sym.comps[:0]
 	sym.collect = &sym.buf
 	sym.fixed = 0
+	slot := int32(0) // the part's place in the enumeration below: its sigMemo
 	add := func(lo int, abs uint64) {
+		slot++
 		if lo == len(sym.buf) {
 			// No member reference: the same under every permutation,
 			// summed once rather than once per signature and candidate.
 			sym.fixed += finalize(abs)
 			return
 		}
-		sym.comps = append(sym.comps, symComp{abs: abs, lo: int32(lo), hi: int32(len(sym.buf))})
+		sym.comps = append(sym.comps, symComp{abs: abs, lo: int32(lo), hi: int32(len(sym.buf)), slot: slot - 1})
 	}
 	for _, a := range x.actors {
 		lo := len(sym.buf)
@@ -492,6 +519,8 @@ func (x *Execution) symHash() uint64 {
 		add(lo, x.declaredPart(i))
 	}
 	sym.collect = nil
+	sym.direct = s.scratch
+	sym.prepSum()
 
 	n := len(sym.ids)
 	sym.perm = slices.Grow(sym.perm[:0], n)[:n]
@@ -506,12 +535,8 @@ func (x *Execution) symHash() uint64 {
 	// Signatures: the state with member i marked, the others not.
 	sym.sigs = slices.Grow(sym.sigs[:0], n)[:n]
 	sym.order = slices.Grow(sym.order[:0], n)[:n]
-	for i := range sym.sigs {
-		for m := range sym.perm {
-			sym.perm[m] = 0
-		}
-		sym.perm[i] = 1
-		sym.sigs[i] = sym.sum()
+	sym.signatures()
+	for i := range sym.order {
 		sym.order[i] = i
 	}
 	slices.SortStableFunc(sym.order, func(a, b int) int {
@@ -554,6 +579,64 @@ func (x *Execution) symHash() uint64 {
 	return best
 }
 
+// signatures sets sym.sigs[i] to sum() with member i renamed 1 and the
+// others 0. A part that does not reference member i adds the same to
+// every such signature (f0): signature i is the sum of every part's f0
+// plus, for the parts that reference i, the difference its marking
+// makes, each part's from its sigMemo.
+func (sym *symmetry) signatures() {
+	if sym.direct { // the check's reference: the definition
+		for i := range sym.sigs {
+			clear(sym.perm)
+			sym.perm[i] = 1
+			sym.sigs[i] = sym.sum()
+		}
+		return
+	}
+	clear(sym.sigs)
+	base := sym.fixed
+	for i := range sym.comps {
+		m := sym.memo(&sym.comps[i])
+		base += m.f0
+		for j, r := range m.mem {
+			sym.sigs[r] += m.fi[j] - m.f0
+		}
+	}
+	for i := range sym.sigs {
+		sym.sigs[i] += base
+	}
+}
+
+// memo returns c's sigMemo, brought up to date.
+func (sym *symmetry) memo(c *symComp) *sigMemo {
+	for int(c.slot) >= len(sym.memos) {
+		sym.memos = append(sym.memos, sigMemo{})
+	}
+	m := &sym.memos[c.slot]
+	refs := sym.buf[c.lo:c.hi]
+	if m.abs == c.abs && slices.Equal(m.refs, refs) && m.refs != nil {
+		return m
+	}
+	m.abs, m.refs = c.abs, append(m.refs[:0], refs...)
+	m.f0 = finalize(c.renamed(sym.buf, 1))
+	m.mem, m.fi = m.mem[:0], m.fi[:0]
+	for _, r := range refs {
+		if slices.Contains(m.mem, r) {
+			continue
+		}
+		h := c.abs
+		for _, q := range refs {
+			v := uint64(1)
+			if q == r {
+				v = 2
+			}
+			h = mix(h, v)
+		}
+		m.mem, m.fi = append(m.mem, r), append(m.fi, finalize(h))
+	}
+	return m
+}
+
 // permuteTies calls eval for every order of the members with equal
 // signatures, from position i of sym.order on.
 func (sym *symmetry) permuteTies(i int, eval func()) {
@@ -582,17 +665,105 @@ func (sym *symmetry) permuteRange(i, j, next int, eval func()) {
 	}
 }
 
-// sum combines the parts of the state, renamed by sym.perm, order-free.
+// sum combines the parts of the state, renamed by sym.perm, order-free:
+// the sum of every comp's hash with each reference r replaced by
+// perm[r]. A comp that references one member only depends on that
+// member's position: those are summed per member and position once per
+// decision (single), so that the signatures and the candidate
+// permutations each cost the number of members plus the comps that
+// reference several, rather than every reference of every comp. The sum
+// is the same either way (addition is order-free).
 func (sym *symmetry) sum() uint64 {
 	total := sym.fixed
-	for _, c := range sym.comps {
-		h := c.abs
-		for _, r := range sym.buf[c.lo:c.hi] {
-			h = mix(h, uint64(sym.perm[r])+1)
+	if sym.direct {
+		for i := range sym.comps {
+			total += finalize(sym.comps[i].permuted(sym.buf, sym.perm))
 		}
-		total += finalize(h)
+		return total
+	}
+	w := max(len(sym.perm), 2) // positions, and the signatures' marks 0 and 1
+	for m, p := range sym.perm {
+		k := m*w + p
+		if sym.sokGen[k] != sym.sumGen {
+			var t uint64
+			for _, c := range sym.byMem[sym.memLo[m]:sym.memLo[m+1]] {
+				t += finalize(sym.comps[c].renamed(sym.buf, uint64(p)+1))
+			}
+			sym.single[k], sym.sokGen[k] = t, sym.sumGen
+		}
+		total += sym.single[k]
+	}
+	for _, c := range sym.multi {
+		total += finalize(sym.comps[c].permuted(sym.buf, sym.perm))
 	}
 	return total
+}
+
+// permuted is c's hash with every member reference r replaced by
+// perm[r].
+func (c *symComp) permuted(buf []int8, perm []int) uint64 {
+	h := c.abs
+	for _, r := range buf[c.lo:c.hi] {
+		h = mix(h, uint64(perm[r])+1)
+	}
+	return h
+}
+
+// renamed is c's hash with every member reference replaced by v (a
+// comp that references one member only).
+func (c *symComp) renamed(buf []int8, v uint64) uint64 {
+	h := c.abs
+	for range c.hi - c.lo {
+		h = mix(h, v)
+	}
+	return h
+}
+
+// prepSum sorts the decision's comps for sum: the ones that reference
+// several members, and the others grouped by member, with the per-member
+// tables emptied.
+func (sym *symmetry) prepSum() {
+	n := len(sym.ids)
+	sym.multi = sym.multi[:0]
+	sym.memLo = slices.Grow(sym.memLo[:0], n+1)[:n+1]
+	clear(sym.memLo)
+	sym.byMem = slices.Grow(sym.byMem[:0], len(sym.comps))[:len(sym.comps)]
+	one := func(c *symComp) int { // its one member, or -1
+		refs := sym.buf[c.lo:c.hi]
+		for _, r := range refs[1:] {
+			if r != refs[0] {
+				return -1
+			}
+		}
+		return int(refs[0])
+	}
+	for i := range sym.comps {
+		if m := one(&sym.comps[i]); m >= 0 {
+			sym.memLo[m+1]++
+		} else {
+			sym.multi = append(sym.multi, int32(i))
+		}
+	}
+	for m := range n {
+		sym.memLo[m+1] += sym.memLo[m]
+	}
+	next := sym.single[:0] // scratch: where each member's next comp goes
+	for m := range n {
+		next = append(next, uint64(sym.memLo[m]))
+	}
+	for i := range sym.comps {
+		if m := one(&sym.comps[i]); m >= 0 {
+			sym.byMem[next[m]] = int32(i)
+			next[m]++
+		}
+	}
+	w := max(n, 2)
+	sym.single = slices.Grow(next[:0], n*w)[:n*w]
+	if len(sym.sokGen) < n*w || sym.sumGen == ^uint32(0) {
+		sym.sokGen = make([]uint32, n*w)
+		sym.sumGen = 0
+	}
+	sym.sumGen++
 }
 
 // SymmetricMonitor is a Monitor whose state can be hashed with the ids of
