@@ -1,14 +1,20 @@
 package sim
 
 // SetCheckStateCache turns the incremental hash's check (checkStateCache)
-// on or off, resets its record of mismatches, and returns the previous
-// setting.
-func SetCheckStateCache(on bool) (was bool) {
+// on or off, a mismatch recorded rather than fatal (the test reads
+// StateCacheMismatches), resets its record of mismatches, and returns
+// what restores the previous setting.
+func SetCheckStateCache(on bool) (restore func()) {
 	stateCacheMu.Lock()
 	defer stateCacheMu.Unlock()
-	was, checkStateCache = checkStateCache, on
+	check, fatal := checkStateCache, stateCacheFatal
+	checkStateCache, stateCacheFatal = on, false
 	stateCacheMismatches, stateCacheFirst = 0, ""
-	return was
+	return func() {
+		stateCacheMu.Lock()
+		defer stateCacheMu.Unlock()
+		checkStateCache, stateCacheFatal = check, fatal
+	}
 }
 
 // StateCacheMismatches returns the number of decisions at which the
@@ -22,3 +28,10 @@ func StateCacheMismatches() (int, string) {
 // WriteBypassingHash sets v's value as Var.Write does but without telling
 // the state hash: a seeded bug in a write path, for the check to catch.
 func WriteBypassingHash[T any](v *Var[T], val T) { v.v = val }
+
+// SetHashFromScratch turns the incremental hash off (on) or back on, and
+// returns the previous setting.
+func SetHashFromScratch(on bool) (was bool) {
+	was, hashFromScratch = hashFromScratch, on
+	return was
+}

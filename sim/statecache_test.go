@@ -14,8 +14,7 @@ import (
 // the hash from scratch, and returns the mismatches.
 func withStateCacheCheck(t *testing.T, f func()) (int, string) {
 	t.Helper()
-	was := sim.SetCheckStateCache(true)
-	defer sim.SetCheckStateCache(was)
+	defer sim.SetCheckStateCache(true)()
 	f()
 	return sim.StateCacheMismatches()
 }

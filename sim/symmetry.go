@@ -99,7 +99,8 @@ type symmetry struct {
 	single []uint64 // by member*max(n, 2) + position: its comps' sum
 	sokGen []uint32 // by member*max(n, 2) + position: single's entry is valid when equal to sumGen
 	sumGen uint32
-	direct bool      // sum without the tables (stateRec.scratch: the check's reference)
+	direct bool      // signatures without the memos (stateRec.scratch: the check's reference)
+	tabled bool      // sum uses the tables: prepSum ran for this decision
 	memos  []sigMemo // by part (symComp.slot)
 }
 
@@ -288,7 +289,8 @@ func (sym *symmetry) check(x *Execution) {
 			}
 		}
 	}
-	sym.sorted = slices.Sorted(slices.Values(sym.ids))
+	sym.sorted = append(sym.sorted[:0], sym.ids...) // (its array reused: check runs at every declaration)
+	slices.Sort(sym.sorted)
 	sym.shaped = true
 }
 
@@ -519,8 +521,7 @@ func (x *Execution) symHash() uint64 {
 		add(lo, x.declaredPart(i))
 	}
 	sym.collect = nil
-	sym.direct = s.scratch
-	sym.prepSum()
+	sym.direct, sym.tabled = s.scratch, false
 
 	n := len(sym.ids)
 	sym.perm = slices.Grow(sym.perm[:0], n)[:n]
@@ -574,6 +575,9 @@ func (x *Execution) symHash() uint64 {
 	if perms > symMaxPerms {
 		eval() // one order: sound, not canonical
 		return best
+	}
+	if perms > 1 && !sym.direct {
+		sym.prepSum() // worth it for several candidates only
 	}
 	sym.permuteTies(0, eval)
 	return best
@@ -668,14 +672,14 @@ func (sym *symmetry) permuteRange(i, j, next int, eval func()) {
 // sum combines the parts of the state, renamed by sym.perm, order-free:
 // the sum of every comp's hash with each reference r replaced by
 // perm[r]. A comp that references one member only depends on that
-// member's position: those are summed per member and position once per
-// decision (single), so that the signatures and the candidate
-// permutations each cost the number of members plus the comps that
-// reference several, rather than every reference of every comp. The sum
-// is the same either way (addition is order-free).
+// member's position: when several candidate permutations are tried,
+// those are summed per member and position once per decision (single,
+// prepSum), so that each candidate costs the number of members plus the
+// comps that reference several, rather than every reference of every
+// comp. The sum is the same either way (addition is order-free).
 func (sym *symmetry) sum() uint64 {
 	total := sym.fixed
-	if sym.direct {
+	if !sym.tabled {
 		for i := range sym.comps {
 			total += finalize(sym.comps[i].permuted(sym.buf, sym.perm))
 		}
@@ -764,6 +768,7 @@ func (sym *symmetry) prepSum() {
 		sym.sumGen = 0
 	}
 	sym.sumGen++
+	sym.tabled = true
 }
 
 // SymmetricMonitor is a Monitor whose state can be hashed with the ids of
