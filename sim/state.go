@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -244,6 +245,51 @@ func (x *Execution) observe(a *actor, v any) {
 	s.obs[a.id] = mix(s.obs[a.id], x.hashValue(v))
 }
 
+// observeValue is observe for the value of value id just read (before
+// any write of the step). Its hash is the value's cached one
+// (valuePart), computed now if stale: then the next decision finds it
+// (a value is hashed once per write, however often it is read).
+func (x *Execution) observeValue(a *actor, id int, v any) {
+	s := &x.stateRec
+	if hashFromScratch {
+		x.observe(a, v)
+		return
+	}
+	for len(s.vcache) <= id {
+		s.vcache = append(s.vcache, partCache{})
+	}
+	c := &s.vcache[id]
+	if c.gen != s.cacheGen || !c.unchanged() {
+		x.fill(c, id, 3, v)
+	} else if checkStateCache {
+		x.checkObserved(c, v)
+	}
+	for len(s.obs) <= a.id {
+		s.obs = append(s.obs, 0)
+	}
+	if s.sym != nil {
+		for len(s.sym.refs) <= a.id {
+			s.sym.refs = append(s.sym.refs, nil)
+		}
+		s.sym.refs[a.id] = append(s.sym.refs[a.id], c.refs[c.valRefs:]...)
+	}
+	s.obs[a.id] = mix(s.obs[a.id], c.val)
+}
+
+// checkObserved compares the cached hash of an observed value with its
+// hash from scratch (checkStateCache).
+func (x *Execution) checkObserved(c *partCache, v any) {
+	var refs []int8
+	if sym := x.stateRec.sym; sym != nil {
+		was := sym.collect
+		sym.collect = &refs
+		defer func() { sym.collect = was }()
+	}
+	if h := x.hashValue(v); h != c.val || !slices.Equal(refs, c.refs[c.valRefs:]) {
+		stateCacheMismatch(x, c.val, h)
+	}
+}
+
 // stateRecord hands a recorded history event to the monitors. The
 // history's own hash is brought up to date only when a decision needs it
 // (histHash).
@@ -407,14 +453,16 @@ func (v *AtomicInt[T]) valueID() int { return v.id }
 
 // partCache is one part of the state hash as last computed.
 type partCache struct {
-	gen  uint64       // stateRec.cacheGen when computed; another: stale
-	abs  uint64       // the part's hash, member references abstract under symmetry
-	refs []int8       // under symmetry: the members it references, in order
-	typ  reflect.Type // a declared state: the type of fn's result
-	root []byte       // a declared state: the bytes of fn's result
-	deps []memDep     // the memory hashing read through plain pointers and slices, in the order read
-	mem  []byte       // the deps' bytes then, one after another
-	bare bool         // while computed: it read something not recorded (a map); not cached
+	gen     uint64       // stateRec.cacheGen when computed; another: stale
+	abs     uint64       // the part's hash, member references abstract under symmetry
+	refs    []int8       // under symmetry: the members it references, in order
+	typ     reflect.Type // a declared state: the type of fn's result
+	root    []byte       // a declared state: the bytes of fn's result
+	deps    []memDep     // the memory hashing read through plain pointers and slices, in the order read
+	mem     []byte       // the deps' bytes then, one after another
+	bare    bool         // while computed: it read something not recorded (a map); not cached
+	val     uint64       // a value's hashValue, and where its references start in refs (observeValue)
+	valRefs int
 }
 
 // memDep is n bytes at p that a part's hash read.
@@ -447,23 +495,29 @@ func (c *partCache) unchanged() bool {
 	return true
 }
 
-// beginPart starts recomputing c: hashValue records what it reads into it.
-func (s *stateRec) beginPart(c *partCache) {
-	c.deps, c.mem, c.bare = c.deps[:0], c.mem[:0], false
+// fill computes c, the part of object id of the given kind (3: a
+// value, 5: a declared state) holding v: its hash, the member references
+// it collects (into c.refs, under symmetry) and the memory it reads.
+func (x *Execution) fill(c *partCache, id int, kind uint64, v any) {
+	s := &x.stateRec
+	c.deps, c.mem, c.bare, c.refs = c.deps[:0], c.mem[:0], false, c.refs[:0]
 	s.rec = c
-}
-
-// endPart stores the part's hash abs, with the member references buf[lo:]
-// (symmetry), in c.
-func (s *stateRec) endPart(c *partCache, abs uint64, lo int) {
+	var was *[]int8
+	if s.sym != nil {
+		was = s.sym.collect
+		s.sym.collect = &c.refs
+	}
+	k := mix(x.objKey(id), kind)
+	c.valRefs = len(c.refs)
+	c.val = x.hashValue(v)
+	c.abs = mix(k, c.val)
+	if s.sym != nil {
+		s.sym.collect = was
+	}
 	s.rec = nil
-	c.abs, c.gen = abs, s.cacheGen
+	c.gen = s.cacheGen
 	if c.bare {
 		c.gen = 0
-	}
-	c.refs = c.refs[:0]
-	if s.sym != nil {
-		c.refs = append(c.refs, s.sym.buf[lo:]...)
 	}
 }
 
@@ -498,15 +552,11 @@ func (x *Execution) valuePart(hv hashedValue) uint64 {
 		s.vcache = append(s.vcache, partCache{})
 	}
 	c := &s.vcache[id]
-	if c.gen == s.cacheGen && c.unchanged() {
-		return s.reuse(c)
+	if c.gen != s.cacheGen || !c.unchanged() {
+		_, val := hv.stateValue()
+		x.fill(c, id, 3, val)
 	}
-	lo := s.bufLen()
-	s.beginPart(c)
-	_, val := hv.stateValue()
-	abs := mix(mix(x.objKey(id), 3), x.hashValue(val))
-	s.endPart(c, abs, lo)
-	return abs
+	return s.reuse(c)
 }
 
 // declaredPart is declared state i's part of the state hash, as
@@ -528,18 +578,15 @@ func (x *Execution) declaredPart(i int) uint64 {
 	c := &s.dcache[i]
 	t := reflect.TypeOf(v)
 	cacheable := t != nil && t.Size() > unsafe.Sizeof(uintptr(0))
-	if cacheable && c.gen == s.cacheGen && c.typ == t && bytes.Equal(rootBytes(&v, t), c.root) && c.unchanged() {
-		return s.reuse(c)
+	if !cacheable || c.gen != s.cacheGen || c.typ != t || !bytes.Equal(rootBytes(&v, t), c.root) || !c.unchanged() {
+		x.fill(c, d.id, 5, v)
+		if cacheable {
+			c.typ, c.root = t, append(c.root[:0], rootBytes(&v, t)...)
+		} else {
+			c.gen = 0
+		}
 	}
-	lo := s.bufLen()
-	s.beginPart(c)
-	abs := mix(mix(x.objKey(d.id), 5), x.hashValue(v))
-	c.bare = c.bare || !cacheable
-	s.endPart(c, abs, lo)
-	if cacheable {
-		c.typ, c.root = t, append(c.root[:0], rootBytes(&v, t)...)
-	}
-	return abs
+	return s.reuse(c)
 }
 
 // rootBytes returns the bytes of the value that *v holds, of type t,
@@ -548,15 +595,6 @@ func (x *Execution) declaredPart(i int) uint64 {
 func rootBytes(v *any, t reflect.Type) []byte {
 	type eface struct{ typ, data unsafe.Pointer }
 	return unsafe.Slice((*byte)((*eface)(unsafe.Pointer(v)).data), t.Size())
-}
-
-// bufLen is where the next member references go in the symmetry's
-// buffer (0 without symmetry).
-func (s *stateRec) bufLen() int {
-	if s.sym != nil {
-		return len(s.sym.buf)
-	}
-	return 0
 }
 
 // checkStateCache makes every decision hash the state a second time from
