@@ -79,17 +79,23 @@ type stateRec struct {
 	vcache   []partCache
 	dcache   []partCache
 	cacheGen uint64
-	rec      *partCache // while a part is hashed for the cache: where the memory it reads is recorded
-	scratch  bool       // hash every part from scratch, ignoring the caches (checkStateCache)
+	rec      *partCache                // while a part is hashed for the cache: where the memory it reads is recorded
+	pmemo    map[pointeeKey]*partCache // pointees' hashes (pointeeMemo), this execution's
+	pcache   []*partCache              // pmemo's entries, the first pn in use, kept from execution to execution
+	pn       int
+	scratch  bool // hash every part from scratch, ignoring the caches (checkStateCache)
 }
 
 // reset prepares the bookkeeping for an execution under strat, keeping
 // the arrays.
 func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
+	// pointeeMemo's entries are by address: another execution's objects.
+	// (Its entries are reused from pn 0 on: the map must not keep a key.)
+	clear(s.pmemo)
 	m, ok := strat.(scheduler.StateMatcher)
 	if !ok || !m.MatchesStates() {
 		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs,
-			vcache: s.vcache, dcache: s.dcache, cacheGen: s.cacheGen + 1}
+			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1}
 	}
 	if s.ptrs != nil {
 		clear(s.ptrs)
@@ -101,7 +107,7 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	}
 	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
 		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
-		vcache: s.vcache, dcache: s.dcache, cacheGen: s.cacheGen + 1} // a new cacheGen: every cached part is stale
+		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1} // a new cacheGen: every cached part is stale
 	if sl, ok := strat.(scheduler.SleepMatcher); ok {
 		if x.cost.timed() || x.cost.CPUs > 0 {
 			// Time then depends on the order of independent steps (who
@@ -730,15 +736,13 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 			return 0x99 // too deep: identity unknown, the plain data above decides
 		}
 		e := rv.Elem()
+		if s := &x.stateRec; !s.scratch && (s.sym == nil || s.sym.collect != nil) {
+			return x.pointeeMemo(rv, e, depth)
+		}
 		if c := x.stateRec.rec; c != nil {
 			c.read(rv.UnsafePointer(), e.Type().Size())
 		}
-		if e.Kind() == reflect.Struct {
-			if k, ok := x.firstObject(e, 2); ok {
-				return mix(k, x.hashPlain(e))
-			}
-		}
-		return mix(0x9f, x.hashReflect(e, depth-1))
+		return x.hashPointee(e, depth)
 	case reflect.Map:
 		// Iteration order is random: only the size.
 		if c := x.stateRec.rec; c != nil {
@@ -747,6 +751,80 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 		return mix(0x3a, uint64(rv.Len()))
 	}
 	return hashString(rv.Type().String()) // func, chan: the type only
+}
+
+// hashPointee hashes e, what a pointer that is not a sim object points
+// to (hashReflect).
+func (x *Execution) hashPointee(e reflect.Value, depth int) uint64 {
+	if e.Kind() == reflect.Struct {
+		if k, ok := x.firstObject(e, 2); ok {
+			return mix(k, x.hashPlain(e))
+		}
+	}
+	return mix(0x9f, x.hashReflect(e, depth-1))
+}
+
+// pointeeKey is what a pointee's hash is kept under: its address, type
+// (a struct and its first field share an address) and the depth left.
+type pointeeKey struct {
+	p     uintptr
+	t     reflect.Type
+	depth int
+}
+
+// pointeeMemo is hashPointee through a cache of pointees: many values
+// point to the same structs (every queue link and the queue's head to
+// THDs), and a struct walked by reflection costs more than comparing its
+// bytes. An entry is a partCache whose first dep is the pointee itself:
+// reused while the bytes it read are unchanged, and its deps and member
+// references passed on to the part being computed, as if it had read
+// them itself. Not used where member references are not collected
+// (under symmetry, the history's hash names members by identity).
+func (x *Execution) pointeeMemo(rv, e reflect.Value, depth int) uint64 {
+	s := &x.stateRec
+	key := pointeeKey{rv.Pointer(), e.Type(), depth}
+	c, ok := s.pmemo[key]
+	if !ok {
+		if s.pmemo == nil {
+			s.pmemo = map[pointeeKey]*partCache{}
+		}
+		if s.pn == len(s.pcache) {
+			s.pcache = append(s.pcache, &partCache{})
+		}
+		c = s.pcache[s.pn]
+		c.gen = 0
+		s.pn++
+		s.pmemo[key] = c
+	}
+	sym := s.sym
+	if c.gen != s.cacheGen || !c.unchanged() {
+		outer := s.rec
+		c.deps, c.mem, c.bare, c.refs = c.deps[:0], c.mem[:0], false, c.refs[:0]
+		s.rec = c
+		var was *[]int8
+		if sym != nil {
+			was, sym.collect = sym.collect, &c.refs
+		}
+		c.read(rv.UnsafePointer(), e.Type().Size())
+		c.val = x.hashPointee(e, depth)
+		if sym != nil {
+			sym.collect = was
+		}
+		s.rec = outer
+		c.gen = s.cacheGen
+		if c.bare {
+			c.gen = 0
+		}
+	}
+	if outer := s.rec; outer != nil {
+		outer.deps = append(outer.deps, c.deps...)
+		outer.mem = append(outer.mem, c.mem...)
+		outer.bare = outer.bare || c.bare
+	}
+	if sym != nil {
+		*sym.collect = append(*sym.collect, c.refs...)
+	}
+	return c.val
 }
 
 // hashPlain hashes the plain data of a struct: its fields that are not
