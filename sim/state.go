@@ -215,9 +215,9 @@ func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 	if kind == op.Call && obj >= 0 && obj < len(s.chain) && s.chain[obj] == declaredChain {
 		// A declared object: its state is in the global hash; a caller
 		// that can learn it observes the state its closure runs on.
-		for _, d := range s.declared {
+		for i, d := range s.declared {
 			if d.id == obj && d.leaks {
-				h = mix(h, x.hashValue(d.fn()))
+				h = mix(h, x.declaredObserved(i))
 			}
 		}
 	} else if kind == op.Call && obj >= 0 && obj < len(s.chain) {
@@ -282,16 +282,20 @@ func (x *Execution) observeValue(a *actor, id int, v any) {
 	s.obs[a.id] = mix(s.obs[a.id], c.val)
 }
 
-// checkObserved compares the cached hash of an observed value with its
-// hash from scratch (checkStateCache).
+// checkObserved compares the cached hash of an observed value (or
+// declared state) with its hash from scratch (checkStateCache).
 func (x *Execution) checkObserved(c *partCache, v any) {
+	s := &x.stateRec
 	var refs []int8
-	if sym := x.stateRec.sym; sym != nil {
+	if sym := s.sym; sym != nil {
 		was := sym.collect
 		sym.collect = &refs
 		defer func() { sym.collect = was }()
 	}
-	if h := x.hashValue(v); h != c.val || !slices.Equal(refs, c.refs[c.valRefs:]) {
+	s.scratch = true
+	h := x.hashValue(v)
+	s.scratch = false
+	if h != c.val || !slices.Equal(refs, c.refs[c.valRefs:]) {
 		stateCacheMismatch(x, c.val, h)
 	}
 }
@@ -573,11 +577,38 @@ func (x *Execution) valuePart(hv hashedValue) uint64 {
 // rootBytes looks.
 func (x *Execution) declaredPart(i int) uint64 {
 	s := &x.stateRec
+	if s.scratch {
+		d := &s.declared[i]
+		return mix(mix(x.objKey(d.id), 5), x.hashValue(d.fn()))
+	}
+	c, _ := x.declaredEntry(i)
+	return s.reuse(c)
+}
+
+// declaredObserved is the hash of declared state i that a caller of the
+// object observes (stateStep), its member references collected: through
+// its cached part, filled now if stale, as observeValue.
+func (x *Execution) declaredObserved(i int) uint64 {
+	s := &x.stateRec
+	if hashFromScratch {
+		return x.hashValue(s.declared[i].fn())
+	}
+	c, v := x.declaredEntry(i)
+	if checkStateCache {
+		x.checkObserved(c, v)
+	}
+	if s.sym != nil && s.sym.collect != nil {
+		*s.sym.collect = append(*s.sym.collect, c.refs[c.valRefs:]...)
+	}
+	return c.val
+}
+
+// declaredEntry returns declared state i's cache entry, brought up to
+// date, and fn's result.
+func (x *Execution) declaredEntry(i int) (*partCache, any) {
+	s := &x.stateRec
 	d := &s.declared[i]
 	v := d.fn()
-	if s.scratch {
-		return mix(mix(x.objKey(d.id), 5), x.hashValue(v))
-	}
 	for len(s.dcache) <= i {
 		s.dcache = append(s.dcache, partCache{})
 	}
@@ -592,7 +623,7 @@ func (x *Execution) declaredPart(i int) uint64 {
 			c.gen = 0
 		}
 	}
-	return s.reuse(c)
+	return c, v
 }
 
 // rootBytes returns the bytes of the value that *v holds, of type t,
