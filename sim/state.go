@@ -511,6 +511,7 @@ func (c *partCache) unchanged() bool {
 func (x *Execution) fill(c *partCache, id int, kind uint64, v any) {
 	s := &x.stateRec
 	c.deps, c.mem, c.bare, c.refs = c.deps[:0], c.mem[:0], false, c.refs[:0]
+	outer := s.rec
 	s.rec = c
 	var was *[]int8
 	if s.sym != nil {
@@ -524,7 +525,7 @@ func (x *Execution) fill(c *partCache, id int, kind uint64, v any) {
 	if s.sym != nil {
 		s.sym.collect = was
 	}
-	s.rec = nil
+	s.rec = outer
 	c.gen = s.cacheGen
 	if c.bare {
 		c.gen = 0

@@ -90,17 +90,7 @@ type symmetry struct {
 	sorted []int // the ids, ascending: a renamed member takes the id of its position
 	rename func(int) int
 
-	// sum's tables (prepSum): the parts that reference one member only
-	// hash the same under every permutation that gives that member the
-	// same position, so their sum is kept per member and position.
-	multi  []int32  // the comps that reference more than one member
-	byMem  []int32  // the other comps, grouped by their member
-	memLo  []int32  // by member: where its comps start in byMem (memLo[n]: the end)
-	single []uint64 // by member*max(n, 2) + position: its comps' sum
-	sokGen []uint32 // by member*max(n, 2) + position: single's entry is valid when equal to sumGen
-	sumGen uint32
 	direct bool      // signatures without the memos (stateRec.scratch: the check's reference)
-	tabled bool      // sum uses the tables: prepSum ran for this decision
 	memos  []sigMemo // by part (symComp.slot)
 }
 
@@ -145,8 +135,7 @@ func (s *stateRec) symmetry() *symmetry {
 		clear(sym.member)
 		clear(sym.small)
 		*sym = symmetry{fields: sym.fields, byID: sym.byID, small: sym.small[:0], objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
-			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename,
-			multi: sym.multi, byMem: sym.byMem, memLo: sym.memLo, single: sym.single, sokGen: sym.sokGen, sumGen: sym.sumGen, memos: sym.memos}
+			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename, memos: sym.memos}
 	}
 	sym.dirty = true
 	s.sym = sym
@@ -521,7 +510,7 @@ func (x *Execution) symHash() uint64 {
 		add(lo, x.declaredPart(i))
 	}
 	sym.collect = nil
-	sym.direct, sym.tabled = s.scratch, false
+	sym.direct = s.scratch
 
 	n := len(sym.ids)
 	sym.perm = slices.Grow(sym.perm[:0], n)[:n]
@@ -576,9 +565,6 @@ func (x *Execution) symHash() uint64 {
 		eval() // one order: sound, not canonical
 		return best
 	}
-	if perms > 1 && !sym.direct {
-		sym.prepSum() // worth it for several candidates only
-	}
 	sym.permuteTies(0, eval)
 	return best
 }
@@ -622,7 +608,7 @@ func (sym *symmetry) memo(c *symComp) *sigMemo {
 		return m
 	}
 	m.abs, m.refs = c.abs, append(m.refs[:0], refs...)
-	m.f0 = finalize(c.renamed(sym.buf, 1))
+	m.f0 = finalize(c.renamed(1))
 	m.mem, m.fi = m.mem[:0], m.fi[:0]
 	for _, r := range refs {
 		if slices.Contains(m.mem, r) {
@@ -669,36 +655,11 @@ func (sym *symmetry) permuteRange(i, j, next int, eval func()) {
 	}
 }
 
-// sum combines the parts of the state, renamed by sym.perm, order-free:
-// the sum of every comp's hash with each reference r replaced by
-// perm[r]. A comp that references one member only depends on that
-// member's position: when several candidate permutations are tried,
-// those are summed per member and position once per decision (single,
-// prepSum), so that each candidate costs the number of members plus the
-// comps that reference several, rather than every reference of every
-// comp. The sum is the same either way (addition is order-free).
+// sum combines the parts of the state, renamed by sym.perm, order-free.
 func (sym *symmetry) sum() uint64 {
 	total := sym.fixed
-	if !sym.tabled {
-		for i := range sym.comps {
-			total += finalize(sym.comps[i].permuted(sym.buf, sym.perm))
-		}
-		return total
-	}
-	w := max(len(sym.perm), 2) // positions, and the signatures' marks 0 and 1
-	for m, p := range sym.perm {
-		k := m*w + p
-		if sym.sokGen[k] != sym.sumGen {
-			var t uint64
-			for _, c := range sym.byMem[sym.memLo[m]:sym.memLo[m+1]] {
-				t += finalize(sym.comps[c].renamed(sym.buf, uint64(p)+1))
-			}
-			sym.single[k], sym.sokGen[k] = t, sym.sumGen
-		}
-		total += sym.single[k]
-	}
-	for _, c := range sym.multi {
-		total += finalize(sym.comps[c].permuted(sym.buf, sym.perm))
+	for i := range sym.comps {
+		total += finalize(sym.comps[i].permuted(sym.buf, sym.perm))
 	}
 	return total
 }
@@ -713,62 +674,13 @@ func (c *symComp) permuted(buf []int8, perm []int) uint64 {
 	return h
 }
 
-// renamed is c's hash with every member reference replaced by v (a
-// comp that references one member only).
-func (c *symComp) renamed(buf []int8, v uint64) uint64 {
+// renamed is c's hash with every member reference replaced by v.
+func (c *symComp) renamed(v uint64) uint64 {
 	h := c.abs
 	for range c.hi - c.lo {
 		h = mix(h, v)
 	}
 	return h
-}
-
-// prepSum sorts the decision's comps for sum: the ones that reference
-// several members, and the others grouped by member, with the per-member
-// tables emptied.
-func (sym *symmetry) prepSum() {
-	n := len(sym.ids)
-	sym.multi = sym.multi[:0]
-	sym.memLo = slices.Grow(sym.memLo[:0], n+1)[:n+1]
-	clear(sym.memLo)
-	sym.byMem = slices.Grow(sym.byMem[:0], len(sym.comps))[:len(sym.comps)]
-	one := func(c *symComp) int { // its one member, or -1
-		refs := sym.buf[c.lo:c.hi]
-		for _, r := range refs[1:] {
-			if r != refs[0] {
-				return -1
-			}
-		}
-		return int(refs[0])
-	}
-	for i := range sym.comps {
-		if m := one(&sym.comps[i]); m >= 0 {
-			sym.memLo[m+1]++
-		} else {
-			sym.multi = append(sym.multi, int32(i))
-		}
-	}
-	for m := range n {
-		sym.memLo[m+1] += sym.memLo[m]
-	}
-	next := sym.single[:0] // scratch: where each member's next comp goes
-	for m := range n {
-		next = append(next, uint64(sym.memLo[m]))
-	}
-	for i := range sym.comps {
-		if m := one(&sym.comps[i]); m >= 0 {
-			sym.byMem[next[m]] = int32(i)
-			next[m]++
-		}
-	}
-	w := max(n, 2)
-	sym.single = slices.Grow(next[:0], n*w)[:n*w]
-	if len(sym.sokGen) < n*w || sym.sumGen == ^uint32(0) {
-		sym.sokGen = make([]uint32, n*w)
-		sym.sumGen = 0
-	}
-	sym.sumGen++
-	sym.tabled = true
 }
 
 // SymmetricMonitor is a Monitor whose state can be hashed with the ids of
