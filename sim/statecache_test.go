@@ -32,11 +32,11 @@ func TestStateCacheGroupCommit(t *testing.T) {
 		runs   int
 	}
 	configs := []config{
-		{"2", protocols.Params{Threads: 2, Txns: 1}, 4000},
-		{"3", protocols.Params{Threads: 3, Txns: 1}, 1500},
-		{"xid-errors", protocols.Params{Threads: 2, Txns: 1, XidErrors: true}, 2000},
-		{"crash", protocols.Params{Threads: 2, Txns: 1, Crash: true}, 2000},
-		{"readers", protocols.Params{Threads: 2, Txns: 1, Readers: 1}, 1000},
+		{"2", protocols.Params{Threads: 2, Txns: 1}, 2000},
+		{"3", protocols.Params{Threads: 3, Txns: 1}, 800},
+		{"xid-errors", protocols.Params{Threads: 2, Txns: 1, XidErrors: true}, 1000},
+		{"crash", protocols.Params{Threads: 2, Txns: 1, Crash: true}, 1000},
+		{"readers", protocols.Params{Threads: 2, Txns: 1, Readers: 1}, 600},
 	}
 	if testing.Short() {
 		for i := range configs {
