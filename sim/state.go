@@ -267,7 +267,8 @@ func (x *Execution) observeValue(a *actor, id int, v any) {
 	c := &s.vcache[id]
 	if c.gen != s.cacheGen || !c.unchanged() {
 		x.fill(c, id, 3, v)
-	} else if checkStateCache {
+	}
+	if checkStateCache { // a fill too: it may reuse pointees (pointeeMemo)
 		x.checkObserved(c, v)
 	}
 	for len(s.obs) <= a.id {
