@@ -460,7 +460,10 @@ func (v *AtomicInt[T]) valueID() int { return v.id }
 // equal hash, and the cache never changes the hash's value. A part that
 // read a map (whose size it hashes) is not cached. Declarations
 // (SymmetricMember, SymmetricIDField) change how parts hash: they start
-// a new cacheGen. checkStateCache checks all this at every decision.
+// a new cacheGen. A step that reads a value or a leaking declared state
+// hashes it through the same cache (observeValue, declaredObserved), and
+// pointees are kept by address (pointeeMemo). checkStateCache checks all
+// this at every decision and observation.
 
 // partCache is one part of the state hash as last computed.
 type partCache struct {
