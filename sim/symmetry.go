@@ -1,10 +1,12 @@
 package sim
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"reflect"
 	"slices"
+	"unsafe"
 
 	"github.com/simrun/simrun/op"
 )
@@ -604,7 +606,7 @@ func (sym *symmetry) memo(c *symComp) *sigMemo {
 	}
 	m := &sym.memos[c.slot]
 	refs := sym.buf[c.lo:c.hi]
-	if m.abs == c.abs && slices.Equal(m.refs, refs) && m.refs != nil {
+	if m.abs == c.abs && m.refs != nil && bytes.Equal(int8Bytes(m.refs), int8Bytes(refs)) {
 		return m
 	}
 	m.abs, m.refs = c.abs, append(m.refs[:0], refs...)
@@ -625,6 +627,12 @@ func (sym *symmetry) memo(c *symComp) *sigMemo {
 		m.mem, m.fi = append(m.mem, r), append(m.fi, finalize(h))
 	}
 	return m
+}
+
+// int8Bytes is b as bytes, for bytes.Equal (an actor's references are
+// many, and slices.Equal compares them one by one).
+func int8Bytes(b []int8) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
 }
 
 // permuteTies calls eval for every order of the members with equal
