@@ -40,12 +40,13 @@ func (v *AtomicInt[T]) rmw(kind op.Op, f func(old T) (T, bool)) (old T, wrote bo
 	a := x.stepOp(req{kind: kind, obj: v.id})
 	old = v.v
 	if x.stateRec.on {
-		x.observe(a, old) // with the actor's local state, old determines the result
+		x.observeValue(a, v.id, old) // with the actor's local state, old determines the result
 	}
 	x.raceAcquire(a, v.id)
 	nv, wrote := f(old)
 	if wrote {
 		v.v = nv
+		x.stateRec.wrote(v.id)
 		x.raceRelease(a, v.id)
 	}
 	x.done(a, !wrote, func() string { return fmt.Sprintf("%v -> %v", old, v.v) })
@@ -59,7 +60,7 @@ func (v *AtomicInt[T]) Load() T {
 	x.raceAcquire(a, v.id)
 	val := v.v
 	if x.stateRec.on {
-		x.observe(a, val)
+		x.observeValue(a, v.id, val)
 	}
 	x.done(a, false, func() string { return fmt.Sprint(val) })
 	return val

@@ -33,7 +33,7 @@ func (v *Atomic[T]) Load() T {
 	x.raceAcquire(a, v.id)
 	val := v.v
 	if x.stateRec.on {
-		x.observe(a, val)
+		x.observeValue(a, v.id, val)
 	}
 	x.done(a, false, func() string { return x.format(val) })
 	return val
@@ -44,6 +44,7 @@ func (v *Atomic[T]) Store(val T) {
 	x := v.exec()
 	a := x.stepOp(req{kind: op.Store, obj: v.id})
 	v.v = val
+	x.stateRec.wrote(v.id)
 	x.raceRelease(a, v.id)
 	x.done(a, false, func() string { return x.format(val) })
 }
@@ -57,6 +58,7 @@ func (v *Atomic[T]) CompareAndSwap(old, new T) bool {
 	x.raceAcquire(a, v.id)
 	if ok {
 		v.v = new
+		x.stateRec.wrote(v.id)
 		x.raceRelease(a, v.id)
 	}
 	x.done(a, !ok, func() string {
@@ -75,9 +77,10 @@ func (v *Atomic[T]) Swap(new T) T {
 	a := x.stepOp(req{kind: op.Swap, obj: v.id})
 	old := v.v
 	if x.stateRec.on {
-		x.observe(a, old)
+		x.observeValue(a, v.id, old)
 	}
 	v.v = new
+	x.stateRec.wrote(v.id)
 	x.raceAcquireRelease(a, v.id)
 	x.done(a, false, func() string { return x.format(old) + " -> " + x.format(new) })
 	return old
@@ -114,7 +117,7 @@ func (v *Var[T]) Read() T {
 	a := x.stepOp(req{kind: op.Read, obj: v.id})
 	val := v.v
 	if x.stateRec.on {
-		x.observe(a, val)
+		x.observeValue(a, v.id, val)
 	}
 	x.done(a, false, func() string { return x.format(val) })
 	x.raceAccess(a, v.id, v.name, false)
@@ -126,6 +129,7 @@ func (v *Var[T]) Write(val T) {
 	x := v.exec()
 	a := x.stepOp(req{kind: op.Write, obj: v.id})
 	v.v = val
+	x.stateRec.wrote(v.id)
 	x.done(a, false, func() string { return x.format(val) })
 	x.raceAccess(a, v.id, v.name, true)
 }

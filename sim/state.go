@@ -1,9 +1,14 @@
 package sim
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"reflect"
+	"slices"
+	"sync"
+	"unsafe"
 
 	"github.com/simrun/simrun/op"
 	"github.com/simrun/simrun/scheduler"
@@ -67,14 +72,30 @@ type stateRec struct {
 	symSpare *symmetry              // a previous execution's, for its arrays
 	sleeper  scheduler.SleepMatcher // told the actors' canonical names at every hash; nil if the strategy keeps no sleep sets, or the cost model is timed
 	names    []uint64               // by actor id: its canonical name, for sleeper
+
+	// The incremental hash (see partCache): the cached parts of values
+	// by object id, of declared states by declaration; cacheGen tells a
+	// cache entry of this execution and declarations from older ones.
+	vcache   []partCache
+	dcache   []partCache
+	cacheGen uint64
+	rec      *partCache                // while a part is hashed for the cache: where the memory it reads is recorded
+	pmemo    map[pointeeKey]*partCache // pointees' hashes (pointeeMemo), this execution's
+	pcache   []*partCache              // pmemo's entries, the first pn in use, kept from execution to execution
+	pn       int
+	scratch  bool // hash every part from scratch, ignoring the caches (checkStateCache)
 }
 
 // reset prepares the bookkeeping for an execution under strat, keeping
 // the arrays.
 func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
+	// pointeeMemo's entries are by address: another execution's objects.
+	// (Its entries are reused from pn 0 on: the map must not keep a key.)
+	clear(s.pmemo)
 	m, ok := strat.(scheduler.StateMatcher)
 	if !ok || !m.MatchesStates() {
-		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs}
+		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs,
+			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1}
 	}
 	if s.ptrs != nil {
 		clear(s.ptrs)
@@ -85,7 +106,8 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 		spare = s.symSpare
 	}
 	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
-		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0]}
+		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
+		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1} // a new cacheGen: every cached part is stale
 	if sl, ok := strat.(scheduler.SleepMatcher); ok {
 		if x.cost.timed() || x.cost.CPUs > 0 {
 			// Time then depends on the order of independent steps (who
@@ -193,9 +215,9 @@ func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 	if kind == op.Call && obj >= 0 && obj < len(s.chain) && s.chain[obj] == declaredChain {
 		// A declared object: its state is in the global hash; a caller
 		// that can learn it observes the state its closure runs on.
-		for _, d := range s.declared {
+		for i, d := range s.declared {
 			if d.id == obj && d.leaks {
-				h = mix(h, x.hashValue(d.fn()))
+				h = mix(h, x.declaredObserved(i))
 			}
 		}
 	} else if kind == op.Call && obj >= 0 && obj < len(s.chain) {
@@ -229,6 +251,56 @@ func (x *Execution) observe(a *actor, v any) {
 	s.obs[a.id] = mix(s.obs[a.id], x.hashValue(v))
 }
 
+// observeValue is observe for the value of value id just read (before
+// any write of the step). Its hash is the value's cached one
+// (valuePart), computed now if stale: then the next decision finds it
+// (a value is hashed once per write, however often it is read).
+func (x *Execution) observeValue(a *actor, id int, v any) {
+	s := &x.stateRec
+	if hashFromScratch {
+		x.observe(a, v)
+		return
+	}
+	for len(s.vcache) <= id {
+		s.vcache = append(s.vcache, partCache{})
+	}
+	c := &s.vcache[id]
+	if c.gen != s.cacheGen || !c.unchanged() {
+		x.fill(c, id, 3, v)
+	}
+	if checkStateCache { // a fill too: it may reuse pointees (pointeeMemo)
+		x.checkObserved(c, v)
+	}
+	for len(s.obs) <= a.id {
+		s.obs = append(s.obs, 0)
+	}
+	if s.sym != nil {
+		for len(s.sym.refs) <= a.id {
+			s.sym.refs = append(s.sym.refs, nil)
+		}
+		s.sym.refs[a.id] = append(s.sym.refs[a.id], c.refs[c.valRefs:]...)
+	}
+	s.obs[a.id] = mix(s.obs[a.id], c.val)
+}
+
+// checkObserved compares the cached hash of an observed value (or
+// declared state) with its hash from scratch (checkStateCache).
+func (x *Execution) checkObserved(c *partCache, v any) {
+	s := &x.stateRec
+	var refs []int8
+	if sym := s.sym; sym != nil {
+		was := sym.collect
+		sym.collect = &refs
+		defer func() { sym.collect = was }()
+	}
+	s.scratch = true
+	h := x.hashValue(v)
+	s.scratch = false
+	if h != c.val || !slices.Equal(refs, c.refs[c.valRefs:]) {
+		stateCacheMismatch(x, c.val, h)
+	}
+}
+
 // stateRecord hands a recorded history event to the monitors. The
 // history's own hash is brought up to date only when a decision needs it
 // (histHash).
@@ -258,11 +330,15 @@ func (x *Execution) histHash() uint64 {
 // means the same steps in every state of the class.
 func (x *Execution) globalHash() uint64 {
 	s := &x.stateRec
-	var h uint64
-	if s.sym != nil {
-		h = x.symHash()
-	} else {
-		h = x.plainHash()
+	s.scratch = hashFromScratch
+	h := x.matchHash()
+	if checkStateCache {
+		s.scratch = true
+		want := x.matchHash()
+		s.scratch = false
+		if h != want {
+			stateCacheMismatch(x, h, want)
+		}
 	}
 	if s.sleeper != nil {
 		s.names = s.names[:0]
@@ -272,6 +348,15 @@ func (x *Execution) globalHash() uint64 {
 		s.sleeper.ActorNames(s.names)
 	}
 	return h
+}
+
+// matchHash is globalHash's hash, from the cached parts unless
+// stateRec.scratch.
+func (x *Execution) matchHash() uint64 {
+	if x.stateRec.sym != nil {
+		return x.symHash()
+	}
+	return x.plainHash()
 }
 
 // actorName is a's canonical name at the state just hashed (globalHash).
@@ -331,12 +416,11 @@ func (x *Execution) plainHash() uint64 {
 	}
 	for _, v := range x.vals {
 		if hv, ok := v.(hashedValue); ok {
-			id, val := hv.stateValue()
-			sum += finalize(mix(mix(s.key[id], 3), x.hashValue(val)))
+			sum += finalize(x.valuePart(hv))
 		}
 	}
-	for _, d := range s.declared {
-		sum += finalize(mix(mix(s.key[d.id], 5), x.hashValue(d.fn())))
+	for i := range s.declared {
+		sum += finalize(x.declaredPart(i))
 	}
 	for id, c := range s.chain {
 		if c != 0 && c != declaredChain {
@@ -349,12 +433,251 @@ func (x *Execution) plainHash() uint64 {
 // hashedValue is a Var or Atomic: its object id and value.
 type hashedValue interface {
 	stateValue() (int, any)
+	valueID() int // stateValue's id, without boxing the value
 }
 
 func (v *Var[T]) stateValue() (int, any)    { return v.id, v.v }
 func (v *Atomic[T]) stateValue() (int, any) { return v.id, v.v }
 
 func (v *AtomicInt[T]) stateValue() (int, any) { return v.id, v.v }
+
+func (v *Var[T]) valueID() int       { return v.id }
+func (v *Atomic[T]) valueID() int    { return v.id }
+func (v *AtomicInt[T]) valueID() int { return v.id }
+
+// The hash is incremental: a value's part of it (its hash with member
+// references abstract, and the references) and a declared object
+// state's are kept from one decision to the next (partCache) and
+// recomputed only when something may have changed them. A value is
+// recomputed when written (stateRec.wrote, on every write path of Var,
+// Atomic and AtomicInt); a declared state when fn's result differs, byte
+// for byte, from the last one. Neither is enough alone: hashValue
+// follows plain Go pointers and slices into memory that actor code may
+// change without a sim write (a THD's XidError, an engine's commit
+// order). So a part also records the memory it read that way, address
+// and bytes (memDep), and is reused only if those bytes are unchanged:
+// the hash is a function of exactly what it read, so equal bytes give an
+// equal hash, and the cache never changes the hash's value. A part that
+// read a map (whose size it hashes) is not cached. Declarations
+// (SymmetricMember, SymmetricIDField) change how parts hash: they start
+// a new cacheGen. A step that reads a value or a leaking declared state
+// hashes it through the same cache (observeValue, declaredObserved), and
+// pointees are kept by address (pointeeMemo). checkStateCache checks all
+// this at every decision and observation.
+
+// partCache is one part of the state hash as last computed.
+type partCache struct {
+	gen     uint64       // stateRec.cacheGen when computed; another: stale
+	abs     uint64       // the part's hash, member references abstract under symmetry
+	refs    []int8       // under symmetry: the members it references, in order
+	typ     reflect.Type // a declared state: the type of fn's result
+	root    []byte       // a declared state: the bytes of fn's result
+	deps    []memDep     // the memory hashing read through plain pointers and slices, in the order read
+	mem     []byte       // the deps' bytes then, one after another
+	bare    bool         // while computed: it read something not recorded (a map); not cached
+	val     uint64       // a value's hashValue, and where its references start in refs (observeValue)
+	valRefs int
+}
+
+// memDep is n bytes at p that a part's hash read.
+type memDep struct {
+	p unsafe.Pointer
+	n int
+}
+
+// read records that the part being computed reads the n bytes at p.
+func (c *partCache) read(p unsafe.Pointer, n uintptr) {
+	if n == 0 {
+		return
+	}
+	c.deps = append(c.deps, memDep{p, int(n)})
+	c.mem = append(c.mem, unsafe.Slice((*byte)(p), n)...)
+}
+
+// unchanged reports whether the memory the part read still holds the
+// same bytes. The deps are checked in the order they were read, so that
+// a pointer is followed only once the bytes holding it are known equal
+// (and the deps' pointers keep their memory alive anyway).
+func (c *partCache) unchanged() bool {
+	off := 0
+	for _, d := range c.deps {
+		if !bytes.Equal(unsafe.Slice((*byte)(d.p), d.n), c.mem[off:off+d.n]) {
+			return false
+		}
+		off += d.n
+	}
+	return true
+}
+
+// fill computes c, the part of object id of the given kind (3: a
+// value, 5: a declared state) holding v: its hash, the member references
+// it collects (into c.refs, under symmetry) and the memory it reads.
+func (x *Execution) fill(c *partCache, id int, kind uint64, v any) {
+	s := &x.stateRec
+	c.deps, c.mem, c.bare, c.refs = c.deps[:0], c.mem[:0], false, c.refs[:0]
+	outer := s.rec
+	s.rec = c
+	var was *[]int8
+	if s.sym != nil {
+		was = s.sym.collect
+		s.sym.collect = &c.refs
+	}
+	k := mix(x.objKey(id), kind)
+	c.valRefs = len(c.refs)
+	c.val = x.hashValue(v)
+	c.abs = mix(k, c.val)
+	if s.sym != nil {
+		s.sym.collect = was
+	}
+	s.rec = outer
+	c.gen = s.cacheGen
+	if c.bare {
+		c.gen = 0
+	}
+}
+
+// reuse returns c's hash, with its member references appended to the
+// symmetry's buffer.
+func (s *stateRec) reuse(c *partCache) uint64 {
+	if s.sym != nil && s.sym.collect != nil {
+		s.sym.buf = append(s.sym.buf, c.refs...)
+	}
+	return c.abs
+}
+
+// wrote marks value id written: its cached part is stale. It is the
+// write paths' hook (one bounds check when nothing is cached).
+func (s *stateRec) wrote(id int) {
+	if id < len(s.vcache) {
+		s.vcache[id].gen = 0
+	}
+}
+
+// valuePart is value hv's part of the state hash, before finalize: its
+// identity and its value, member references abstract and appended to the
+// symmetry's buffer when it collects them.
+func (x *Execution) valuePart(hv hashedValue) uint64 {
+	s := &x.stateRec
+	if s.scratch {
+		id, val := hv.stateValue()
+		return mix(mix(x.objKey(id), 3), x.hashValue(val))
+	}
+	id := hv.valueID()
+	for len(s.vcache) <= id {
+		s.vcache = append(s.vcache, partCache{})
+	}
+	c := &s.vcache[id]
+	if c.gen != s.cacheGen || !c.unchanged() {
+		_, val := hv.stateValue()
+		x.fill(c, id, 3, val)
+	}
+	return s.reuse(c)
+}
+
+// declaredPart is declared state i's part of the state hash, as
+// valuePart's. fn runs every time (what it reads is the protocol's); its
+// result is hashed again only if its bytes, or the memory its hash read,
+// changed. Results of pointer size or less are always hashed again: an
+// interface may hold them directly, so that their bytes are not where
+// rootBytes looks.
+func (x *Execution) declaredPart(i int) uint64 {
+	s := &x.stateRec
+	if s.scratch {
+		d := &s.declared[i]
+		return mix(mix(x.objKey(d.id), 5), x.hashValue(d.fn()))
+	}
+	c, _ := x.declaredEntry(i)
+	return s.reuse(c)
+}
+
+// declaredObserved is the hash of declared state i that a caller of the
+// object observes (stateStep), its member references collected: through
+// its cached part, filled now if stale, as observeValue.
+func (x *Execution) declaredObserved(i int) uint64 {
+	s := &x.stateRec
+	if hashFromScratch {
+		return x.hashValue(s.declared[i].fn())
+	}
+	c, v := x.declaredEntry(i)
+	if checkStateCache {
+		x.checkObserved(c, v)
+	}
+	if s.sym != nil && s.sym.collect != nil {
+		*s.sym.collect = append(*s.sym.collect, c.refs[c.valRefs:]...)
+	}
+	return c.val
+}
+
+// declaredEntry returns declared state i's cache entry, brought up to
+// date, and fn's result.
+func (x *Execution) declaredEntry(i int) (*partCache, any) {
+	s := &x.stateRec
+	d := &s.declared[i]
+	v := d.fn()
+	for len(s.dcache) <= i {
+		s.dcache = append(s.dcache, partCache{})
+	}
+	c := &s.dcache[i]
+	t := reflect.TypeOf(v)
+	cacheable := t != nil && t.Size() > unsafe.Sizeof(uintptr(0))
+	if !cacheable || c.gen != s.cacheGen || c.typ != t || !bytes.Equal(rootBytes(&v, t), c.root) || !c.unchanged() {
+		x.fill(c, d.id, 5, v)
+		if cacheable {
+			c.typ, c.root = t, append(c.root[:0], rootBytes(&v, t)...)
+		} else {
+			c.gen = 0
+		}
+	}
+	return c, v
+}
+
+// rootBytes returns the bytes of the value that *v holds, of type t,
+// larger than a pointer (so held indirectly: the interface's data word
+// points to it).
+func rootBytes(v *any, t reflect.Type) []byte {
+	type eface struct{ typ, data unsafe.Pointer }
+	return unsafe.Slice((*byte)((*eface)(unsafe.Pointer(v)).data), t.Size())
+}
+
+// checkStateCache makes every decision hash the state a second time from
+// scratch, without the cached parts, and record a difference
+// (stateCacheMismatch): the incremental hash's soundness check, for
+// tests. SIMRUN_HASHCHECK=1 turns it on in any binary (the scheduler's
+// tests, simrun), and makes a difference fatal.
+var (
+	checkStateCache = os.Getenv("SIMRUN_HASHCHECK") == "1"
+	stateCacheFatal = checkStateCache
+)
+
+// hashFromScratch turns the incremental hash off (tests: the reference
+// its speed is measured against).
+var hashFromScratch bool
+
+// stateCacheMismatches counts the decisions at which the incremental
+// hash differed from the hash from scratch; stateCacheFirst describes the
+// first.
+var (
+	stateCacheMu         sync.Mutex
+	stateCacheMismatches int
+	stateCacheFirst      string
+)
+
+// stateCacheMismatch records a difference between the incremental hash
+// and the hash from scratch; under SIMRUN_HASHCHECK=1 it stops the
+// program.
+func stateCacheMismatch(x *Execution, got, want uint64) {
+	msg := fmt.Sprintf("sim: incremental state hash %#x, from scratch %#x, at step %d", got, want, x.step)
+	stateCacheMu.Lock()
+	stateCacheMismatches++
+	if stateCacheFirst == "" {
+		stateCacheFirst = msg
+	}
+	stateCacheMu.Unlock()
+	if stateCacheFatal {
+		fmt.Fprintln(os.Stderr, msg)
+		os.Exit(3)
+	}
+}
 
 // hashValue hashes a value canonically: plain data by content; a pointer
 // to a sim object by the object's identity; any other pointer by the
@@ -430,6 +753,9 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 		if rv.Kind() == reflect.Slice && rv.IsNil() {
 			return 0x11
 		}
+		if c := x.stateRec.rec; c != nil && rv.Kind() == reflect.Slice {
+			c.read(rv.UnsafePointer(), uintptr(rv.Len())*rv.Type().Elem().Size())
+		}
 		h := mix(0x5a, uint64(rv.Len()))
 		for i := 0; i < rv.Len(); i++ {
 			h = mix(h, x.hashReflect(rv.Index(i), depth))
@@ -446,17 +772,95 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 			return 0x99 // too deep: identity unknown, the plain data above decides
 		}
 		e := rv.Elem()
-		if e.Kind() == reflect.Struct {
-			if k, ok := x.firstObject(e, 2); ok {
-				return mix(k, x.hashPlain(e))
-			}
+		if s := &x.stateRec; !s.scratch && (s.sym == nil || s.sym.collect != nil) {
+			return x.pointeeMemo(rv, e, depth)
 		}
-		return mix(0x9f, x.hashReflect(e, depth-1))
+		if c := x.stateRec.rec; c != nil {
+			c.read(rv.UnsafePointer(), e.Type().Size())
+		}
+		return x.hashPointee(e, depth)
 	case reflect.Map:
 		// Iteration order is random: only the size.
+		if c := x.stateRec.rec; c != nil {
+			c.bare = true
+		}
 		return mix(0x3a, uint64(rv.Len()))
 	}
 	return hashString(rv.Type().String()) // func, chan: the type only
+}
+
+// hashPointee hashes e, what a pointer that is not a sim object points
+// to (hashReflect).
+func (x *Execution) hashPointee(e reflect.Value, depth int) uint64 {
+	if e.Kind() == reflect.Struct {
+		if k, ok := x.firstObject(e, 2); ok {
+			return mix(k, x.hashPlain(e))
+		}
+	}
+	return mix(0x9f, x.hashReflect(e, depth-1))
+}
+
+// pointeeKey is what a pointee's hash is kept under: its address, type
+// (a struct and its first field share an address) and the depth left.
+type pointeeKey struct {
+	p     uintptr
+	t     reflect.Type
+	depth int
+}
+
+// pointeeMemo is hashPointee through a cache of pointees: many values
+// point to the same structs (every queue link and the queue's head to
+// THDs), and a struct walked by reflection costs more than comparing its
+// bytes. An entry is a partCache whose first dep is the pointee itself:
+// reused while the bytes it read are unchanged, and its deps and member
+// references passed on to the part being computed, as if it had read
+// them itself. Not used where member references are not collected
+// (under symmetry, the history's hash names members by identity).
+func (x *Execution) pointeeMemo(rv, e reflect.Value, depth int) uint64 {
+	s := &x.stateRec
+	key := pointeeKey{rv.Pointer(), e.Type(), depth}
+	c, ok := s.pmemo[key]
+	if !ok {
+		if s.pmemo == nil {
+			s.pmemo = map[pointeeKey]*partCache{}
+		}
+		if s.pn == len(s.pcache) {
+			s.pcache = append(s.pcache, &partCache{})
+		}
+		c = s.pcache[s.pn]
+		c.gen = 0
+		s.pn++
+		s.pmemo[key] = c
+	}
+	sym := s.sym
+	if c.gen != s.cacheGen || !c.unchanged() {
+		outer := s.rec
+		c.deps, c.mem, c.bare, c.refs = c.deps[:0], c.mem[:0], false, c.refs[:0]
+		s.rec = c
+		var was *[]int8
+		if sym != nil {
+			was, sym.collect = sym.collect, &c.refs
+		}
+		c.read(rv.UnsafePointer(), e.Type().Size())
+		c.val = x.hashPointee(e, depth)
+		if sym != nil {
+			sym.collect = was
+		}
+		s.rec = outer
+		c.gen = s.cacheGen
+		if c.bare {
+			c.gen = 0
+		}
+	}
+	if outer := s.rec; outer != nil {
+		outer.deps = append(outer.deps, c.deps...)
+		outer.mem = append(outer.mem, c.mem...)
+		outer.bare = outer.bare || c.bare
+	}
+	if sym != nil {
+		*sym.collect = append(*sym.collect, c.refs...)
+	}
+	return c.val
 }
 
 // hashPlain hashes the plain data of a struct: its fields that are not

@@ -1,10 +1,12 @@
 package sim
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"reflect"
 	"slices"
+	"unsafe"
 
 	"github.com/simrun/simrun/op"
 )
@@ -89,6 +91,9 @@ type symmetry struct {
 	sigs   []uint64
 	sorted []int // the ids, ascending: a renamed member takes the id of its position
 	rename func(int) int
+
+	direct bool      // signatures without the memos (stateRec.scratch: the check's reference)
+	memos  []sigMemo // by part (symComp.slot)
 }
 
 // symComp is a part of the state: its hash with member references left
@@ -96,6 +101,18 @@ type symmetry struct {
 type symComp struct {
 	abs    uint64
 	lo, hi int32
+	slot   int32 // its place among the state's parts, for its sigMemo
+}
+
+// sigMemo is a part's contribution to the signatures (symHash), kept
+// from one decision to the next: most parts do not change at a step.
+// It is reused only for the same hash and references.
+type sigMemo struct {
+	abs  uint64
+	refs []int8
+	f0   uint64   // finalize(hash with every reference renamed 0): no member marked
+	mem  []int8   // the members it references, each once
+	fi   []uint64 // finalize(hash with mem[j] marked: renamed 1, the others 0)
 }
 
 // symmetry returns the execution's symmetric group, declaring one.
@@ -120,10 +137,11 @@ func (s *stateRec) symmetry() *symmetry {
 		clear(sym.member)
 		clear(sym.small)
 		*sym = symmetry{fields: sym.fields, byID: sym.byID, small: sym.small[:0], objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
-			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename}
+			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename, memos: sym.memos}
 	}
 	sym.dirty = true
 	s.sym = sym
+	s.cacheGen++ // parts now hash with member references abstract
 	return sym
 }
 
@@ -147,6 +165,7 @@ func (x *Execution) SymmetricMember(id int, objs ...any) {
 	}
 	sym := s.symmetry()
 	sym.dirty = true
+	s.cacheGen++ // a member's objects hash as placeholders: every cached part is stale
 	m, ok := sym.byID[id]
 	if !ok {
 		m = len(sym.ids)
@@ -212,6 +231,7 @@ func SymmetricIDField[T any](x *Execution, field string) {
 	}
 	sym.fields[t] = f.Index[0]
 	sym.lastT = nil
+	s.cacheGen++ // the field now hashes as a member reference
 }
 
 // SymmetricMembers returns the number of members declared so far.
@@ -260,7 +280,8 @@ func (sym *symmetry) check(x *Execution) {
 			}
 		}
 	}
-	sym.sorted = slices.Sorted(slices.Values(sym.ids))
+	sym.sorted = append(sym.sorted[:0], sym.ids...) // (its array reused: check runs at every declaration)
+	slices.Sort(sym.sorted)
 	sym.shaped = true
 }
 
@@ -430,14 +451,16 @@ func (x *Execution) symHash() uint64 {
 	sym.buf, sym.comps = sym.buf[:0], sym.comps[:0]
 	sym.collect = &sym.buf
 	sym.fixed = 0
+	slot := int32(0) // the part's place in the enumeration below: its sigMemo
 	add := func(lo int, abs uint64) {
+		slot++
 		if lo == len(sym.buf) {
 			// No member reference: the same under every permutation,
 			// summed once rather than once per signature and candidate.
 			sym.fixed += finalize(abs)
 			return
 		}
-		sym.comps = append(sym.comps, symComp{abs: abs, lo: int32(lo), hi: int32(len(sym.buf))})
+		sym.comps = append(sym.comps, symComp{abs: abs, lo: int32(lo), hi: int32(len(sym.buf)), slot: slot - 1})
 	}
 	for _, a := range x.actors {
 		lo := len(sym.buf)
@@ -481,17 +504,15 @@ func (x *Execution) symHash() uint64 {
 	for _, v := range x.vals {
 		if hv, ok := v.(hashedValue); ok {
 			lo := len(sym.buf)
-			id, val := hv.stateValue()
-			k := mix(x.objKey(id), 3)
-			add(lo, mix(k, x.hashValue(val)))
+			add(lo, x.valuePart(hv))
 		}
 	}
-	for _, d := range s.declared {
+	for i := range s.declared {
 		lo := len(sym.buf)
-		k := mix(x.objKey(d.id), 5)
-		add(lo, mix(k, x.hashValue(d.fn())))
+		add(lo, x.declaredPart(i))
 	}
 	sym.collect = nil
+	sym.direct = s.scratch
 
 	n := len(sym.ids)
 	sym.perm = slices.Grow(sym.perm[:0], n)[:n]
@@ -506,12 +527,8 @@ func (x *Execution) symHash() uint64 {
 	// Signatures: the state with member i marked, the others not.
 	sym.sigs = slices.Grow(sym.sigs[:0], n)[:n]
 	sym.order = slices.Grow(sym.order[:0], n)[:n]
-	for i := range sym.sigs {
-		for m := range sym.perm {
-			sym.perm[m] = 0
-		}
-		sym.perm[i] = 1
-		sym.sigs[i] = sym.sum()
+	sym.signatures()
+	for i := range sym.order {
 		sym.order[i] = i
 	}
 	slices.SortStableFunc(sym.order, func(a, b int) int {
@@ -554,6 +571,70 @@ func (x *Execution) symHash() uint64 {
 	return best
 }
 
+// signatures sets sym.sigs[i] to sum() with member i renamed 1 and the
+// others 0. A part that does not reference member i adds the same to
+// every such signature (f0): signature i is the sum of every part's f0
+// plus, for the parts that reference i, the difference its marking
+// makes, each part's from its sigMemo.
+func (sym *symmetry) signatures() {
+	if sym.direct { // the check's reference: the definition
+		for i := range sym.sigs {
+			clear(sym.perm)
+			sym.perm[i] = 1
+			sym.sigs[i] = sym.sum()
+		}
+		return
+	}
+	clear(sym.sigs)
+	base := sym.fixed
+	for i := range sym.comps {
+		m := sym.memo(&sym.comps[i])
+		base += m.f0
+		for j, r := range m.mem {
+			sym.sigs[r] += m.fi[j] - m.f0
+		}
+	}
+	for i := range sym.sigs {
+		sym.sigs[i] += base
+	}
+}
+
+// memo returns c's sigMemo, brought up to date.
+func (sym *symmetry) memo(c *symComp) *sigMemo {
+	for int(c.slot) >= len(sym.memos) {
+		sym.memos = append(sym.memos, sigMemo{})
+	}
+	m := &sym.memos[c.slot]
+	refs := sym.buf[c.lo:c.hi]
+	if m.abs == c.abs && m.refs != nil && bytes.Equal(int8Bytes(m.refs), int8Bytes(refs)) {
+		return m
+	}
+	m.abs, m.refs = c.abs, append(m.refs[:0], refs...)
+	m.f0 = finalize(c.renamed(1))
+	m.mem, m.fi = m.mem[:0], m.fi[:0]
+	for _, r := range refs {
+		if slices.Contains(m.mem, r) {
+			continue
+		}
+		h := c.abs
+		for _, q := range refs {
+			v := uint64(1)
+			if q == r {
+				v = 2
+			}
+			h = mix(h, v)
+		}
+		m.mem, m.fi = append(m.mem, r), append(m.fi, finalize(h))
+	}
+	return m
+}
+
+// int8Bytes is b as bytes, for bytes.Equal (an actor's references are
+// many, and slices.Equal compares them one by one).
+func int8Bytes(b []int8) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
+}
+
 // permuteTies calls eval for every order of the members with equal
 // signatures, from position i of sym.order on.
 func (sym *symmetry) permuteTies(i int, eval func()) {
@@ -585,14 +666,29 @@ func (sym *symmetry) permuteRange(i, j, next int, eval func()) {
 // sum combines the parts of the state, renamed by sym.perm, order-free.
 func (sym *symmetry) sum() uint64 {
 	total := sym.fixed
-	for _, c := range sym.comps {
-		h := c.abs
-		for _, r := range sym.buf[c.lo:c.hi] {
-			h = mix(h, uint64(sym.perm[r])+1)
-		}
-		total += finalize(h)
+	for i := range sym.comps {
+		total += finalize(sym.comps[i].permuted(sym.buf, sym.perm))
 	}
 	return total
+}
+
+// permuted is c's hash with every member reference r replaced by
+// perm[r].
+func (c *symComp) permuted(buf []int8, perm []int) uint64 {
+	h := c.abs
+	for _, r := range buf[c.lo:c.hi] {
+		h = mix(h, uint64(perm[r])+1)
+	}
+	return h
+}
+
+// renamed is c's hash with every member reference replaced by v.
+func (c *symComp) renamed(v uint64) uint64 {
+	h := c.abs
+	for range c.hi - c.lo {
+		h = mix(h, v)
+	}
+	return h
 }
 
 // SymmetricMonitor is a Monitor whose state can be hashed with the ids of

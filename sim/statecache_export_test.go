@@ -1,0 +1,37 @@
+package sim
+
+// SetCheckStateCache turns the incremental hash's check (checkStateCache)
+// on or off, a mismatch recorded rather than fatal (the test reads
+// StateCacheMismatches), resets its record of mismatches, and returns
+// what restores the previous setting.
+func SetCheckStateCache(on bool) (restore func()) {
+	stateCacheMu.Lock()
+	defer stateCacheMu.Unlock()
+	check, fatal := checkStateCache, stateCacheFatal
+	checkStateCache, stateCacheFatal = on, false
+	stateCacheMismatches, stateCacheFirst = 0, ""
+	return func() {
+		stateCacheMu.Lock()
+		defer stateCacheMu.Unlock()
+		checkStateCache, stateCacheFatal = check, fatal
+	}
+}
+
+// StateCacheMismatches returns the number of decisions at which the
+// incremental hash differed from the hash from scratch, and the first.
+func StateCacheMismatches() (int, string) {
+	stateCacheMu.Lock()
+	defer stateCacheMu.Unlock()
+	return stateCacheMismatches, stateCacheFirst
+}
+
+// WriteBypassingHash sets v's value as Var.Write does but without telling
+// the state hash: a seeded bug in a write path, for the check to catch.
+func WriteBypassingHash[T any](v *Var[T], val T) { v.v = val }
+
+// SetHashFromScratch turns the incremental hash off (on) or back on, and
+// returns the previous setting.
+func SetHashFromScratch(on bool) (was bool) {
+	was, hashFromScratch = hashFromScratch, on
+	return was
+}
