@@ -237,7 +237,7 @@ func (x *Execution) run(s Scenario) *Finding {
 	if x.finding == nil {
 		x.finding = x.raceFinding
 	}
-	for _, a := range x.live {
+	for _, a := range x.unfinished() {
 		x.path.Pending = append(x.path.Pending, x.label(a))
 		if c, ok := x.sleepsOn(a); ok {
 			x.path.Pending = append(x.path.Pending, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: c.id})
@@ -401,7 +401,7 @@ func (x *Execution) sleepsOn(a *actor) (*Cond, bool) {
 // actor can step: the execution is over, stuck, or past its step bound.
 func (x *Execution) decide() *actor {
 	for {
-		if x.daemons > 0 && x.daemons == len(x.live) {
+		if x.daemons+x.timers.dormant > 0 && x.daemons == len(x.live) {
 			return nil // only timers are left: the program has ended
 		}
 		if x.step >= x.opts.MaxSteps {

@@ -102,7 +102,8 @@ func (x *Execution) explainStuck() *Finding {
 		return a.req.wait.holder(a)
 	}
 	detail := x.describeActors()
-	for _, a := range x.live {
+	live := x.unfinished()
+	for _, a := range live {
 		// Follow the chain from a; a cycle through a is a deadlock.
 		seen := map[*actor]bool{}
 		chain := []*actor{a}
@@ -127,7 +128,7 @@ func (x *Execution) explainStuck() *Finding {
 			chain = append(chain, b)
 		}
 	}
-	for _, a := range x.live {
+	for _, a := range live {
 		if c, ok := x.sleepsOn(a); ok {
 			msg := fmt.Sprintf("%s waits on %s forever: every other actor has finished or is blocked, so nobody can signal it", a.name, c.name)
 			f := &Finding{Kind: LostWakeup, Step: x.step, Actor: a.name, Message: msg + "; " + c.lastSignal(), Detail: detail}
@@ -137,7 +138,7 @@ func (x *Execution) explainStuck() *Finding {
 			return f
 		}
 	}
-	a := x.live[0]
+	a := live[0]
 	return &Finding{Kind: Deadlock, Step: x.step, Actor: a.name,
 		Message: fmt.Sprintf("%s waits for %s, which can never be granted", a.name, x.blockedOn(a)), Detail: detail}
 }

@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/simrun/simrun/op"
 )
@@ -218,11 +220,15 @@ func (t *Timer) ready(*actor) bool {
 }
 
 // timerSet is an execution's armed timers and the earliest deadline among
-// them, kept until one is armed, disarmed or moved.
+// them, kept until one is armed, disarmed or moved. The daemons of the
+// disarmed timers are out of Execution.live (dormant) until re-armed: a
+// test that calls time.After in a loop leaves thousands of timers behind,
+// and every decision would ask each of them whether it is due.
 type timerSet struct {
-	armed []*Timer
-	next  Duration
-	known bool // next is up to date
+	armed   []*Timer
+	next    Duration
+	known   bool // next is up to date
+	dormant int  // daemons of disarmed timers, out of live
 }
 
 // due returns the earliest deadline of an armed timer (none armed: the
@@ -240,11 +246,20 @@ func (s *timerSet) due() Duration {
 // arm makes t due at deadline.
 func (t *Timer) arm(deadline Duration) {
 	t.deadline = deadline
-	s := &t.x.timers
+	x := t.x
+	s := &x.timers
 	s.known = false
-	if !t.active {
-		t.active = true
-		s.armed = append(s.armed, t)
+	if t.active {
+		return
+	}
+	t.active = true
+	s.armed = append(s.armed, t)
+	if a := t.daemon; a != nil { // nil: a new timer, whose daemon is spawned next
+		// Back into live at its place (live is in the order of ids).
+		i, _ := slices.BinarySearchFunc(x.live, a.id, func(b *actor, id int) int { return cmp.Compare(b.id, id) })
+		x.live = slices.Insert(x.live, i, a)
+		x.daemons++
+		s.dormant--
 	}
 }
 
@@ -254,14 +269,33 @@ func (t *Timer) disarm() {
 		return
 	}
 	t.active = false
-	s := &t.x.timers
+	x := t.x
+	s := &x.timers
 	s.known = false
-	for i, o := range s.armed {
-		if o == t {
-			s.armed = append(s.armed[:i], s.armed[i+1:]...)
-			return
+	if i := slices.Index(s.armed, t); i >= 0 {
+		s.armed = slices.Delete(s.armed, i, i+1)
+	}
+	if i := slices.Index(x.live, t.daemon); i >= 0 {
+		x.live = slices.Delete(x.live, i, i+1)
+		x.daemons--
+		s.dormant++
+	}
+}
+
+// unfinished returns the actors that have not finished, in the order of
+// their ids: live and the dormant timers' daemons, whose pending firing
+// still matters to DPOR and to a finding's explanation.
+func (x *Execution) unfinished() []*actor {
+	if x.timers.dormant == 0 {
+		return x.live
+	}
+	var all []*actor
+	for _, a := range x.actors {
+		if !a.done {
+			all = append(all, a)
 		}
 	}
+	return all
 }
 
 // progressing reports whether a goroutine (not a timer) can step and is
