@@ -53,8 +53,10 @@ type engine struct {
 	timers      timerSet // the armed ones (Timer.arm)
 	timerFired  int      // the path's length at the last firing of any timer (see Timer.ready)
 	progress    progressScan
-	idleActor   int // the actor of the run of idle steps ending the path (see fair)
-	idleRun     int // the run's steps that repeat an earlier step of the run
+	scan        uint64 // numbers decide's scans of the candidates
+	scanning    bool   // decide is scanning: nothing changes (see timerSet.shared)
+	idleActor   int    // the actor of the run of idle steps ending the path (see fair)
+	idleRun     int    // the run's steps that repeat an earlier step of the run
 	idleSeen    [8]idleStep
 	idleSeenN   int
 	spuriousMax int
@@ -411,6 +413,8 @@ func (x *Execution) decide() *actor {
 			return nil
 		}
 		cs := x.choices[:0]
+		x.scan++
+		x.scanning = true
 		cur, now := x.cur, x.now
 		slept := false // a candidate slept (GoSleep): fair must look
 		if cur != nil && !cur.done && cur.readyAt <= now && x.enabled(cur) {
@@ -423,6 +427,7 @@ func (x *Execution) decide() *actor {
 				slept = slept || a.sleptAt != 0
 			}
 		}
+		x.scanning = false
 		if len(cs) == 0 {
 			x.choices = cs
 			if x.advanceTime() {

@@ -41,6 +41,37 @@ func init() {
 			t.Reset(5)
 			x.Assert(t.C.Recv() == now+5, "reset")
 		}},
+		{"fired and stopped timers re-armed", "", "", func(x *sim.Execution) {
+			// A disarmed timer's daemon leaves the live actors (dormant);
+			// Reset must bring it back, from main and from a goroutine.
+			finished := false
+			x.Check(func(*sim.History) *sim.Finding {
+				if !finished {
+					return &sim.Finding{Kind: "test-failed", Message: "main did not get past its receives"}
+				}
+				return nil
+			})
+			for range 20 {
+				sim.After(x, 1).Recv()
+			}
+			t := sim.NewTimer(x, 10)
+			t.C.Recv()
+			now := x.Now()
+			t.Reset(5)
+			x.Assert(t.C.Recv() == now+5, "reset after firing")
+			u := sim.NewTimer(x, 10)
+			u.Stop()
+			x.Go("resetter", func() { u.Reset(3) })
+			u.C.Recv()
+			finished = true
+		}},
+		{"blocked forever beside fired timers", sim.Deadlock, "chan receive", func(x *sim.Execution) {
+			for range 5 {
+				sim.After(x, 1).Recv()
+			}
+			never := sim.NewChan[int](x, "never", 0)
+			never.Recv()
+		}},
 		{"ticker and afterfunc", "", "", func(x *sim.Execution) {
 			tk := sim.NewTicker(x, 3)
 			for range 3 {

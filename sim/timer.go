@@ -204,19 +204,44 @@ func (t *Timer) ready(*actor) bool {
 	// while a goroutine can progress: otherwise a loop that re-arms a short
 	// timer could keep a runnable goroutine from ever running, which no
 	// real scheduler does for long.
-	if h := x.opts.TimerHorizon; h > 0 &&
-		(t.deadline-x.now > h || x.timerFired > 0 && !x.progressSince(x.timerFired)) && x.progressing() {
+	m := x.timers.shared(x)
+	if h := x.opts.TimerHorizon; h > 0 && (t.deadline-x.now > h || m.unfair) && m.progressing {
 		return false
 	}
 	if t.period > 0 && (t.firedAt > 0 && !x.progressSince(t.firedAt) || x.actors[0].done) {
 		return false
 	}
+	// No actor's virtual-time wait ends before it.
+	return m.wake >= t.deadline
+}
+
+// timerState is what Timer.ready asks of the rest of the execution, the
+// same for every timer: computed once per scan of the candidates in
+// decide (many timers may share the earliest deadline), or at each call
+// outside one.
+type timerState struct {
+	scan        uint64
+	unfair      bool     // a timer fired and not every goroutine that can step has since
+	progressing bool     // see progressing
+	wake        Duration // the earliest end of a goroutine's virtual-time wait, if after now
+}
+
+// shared returns the timer state of the current scan.
+func (s *timerSet) shared(x *Execution) *timerState {
+	m := &s.memo
+	if x.scanning && m.scan == x.scan {
+		return m
+	}
+	m.scan = x.scan
+	m.progressing = x.opts.TimerHorizon > 0 && x.progressing()
+	m.unfair = x.opts.TimerHorizon > 0 && x.timerFired > 0 && !x.progressSince(x.timerFired)
+	m.wake = math.MaxInt64
 	for _, a := range x.live {
-		if !a.daemon && a.readyAt > x.now && a.readyAt < t.deadline {
-			return false
+		if !a.daemon && a.readyAt > x.now {
+			m.wake = min(m.wake, a.readyAt)
 		}
 	}
-	return true
+	return m
 }
 
 // timerSet is an execution's armed timers and the earliest deadline among
@@ -229,6 +254,7 @@ type timerSet struct {
 	next    Duration
 	known   bool // next is up to date
 	dormant int  // daemons of disarmed timers, out of live
+	memo    timerState
 }
 
 // due returns the earliest deadline of an armed timer (none armed: the

@@ -133,39 +133,64 @@ func TestTimerHorizonFairTime(t *testing.T) {
 	}
 }
 
-// BenchmarkTimerHorizonLongRun: a long execution under a timer horizon
-// with a ticker due within it, the shape of a test that works for
-// thousands of steps while a ticker waits for every runnable goroutine to
-// have stepped (Timer.ready asks progressSince at every decision). The
-// cost per step must not grow with the execution's length.
+// BenchmarkTimerHorizonLongRun: long executions under a timer horizon,
+// the shapes of tests that work for thousands of steps beside timers: a
+// ticker due within the horizon that waits for every runnable goroutine
+// to have stepped (Timer.ready asks progressSince at every decision), and
+// a loop that receives with a time.After guard per iteration, each timer
+// firing (its daemon then dormant) or left armed. The cost per step must
+// not grow with the execution's length.
 func BenchmarkTimerHorizonLongRun(b *testing.B) {
-	for _, n := range []int{500, 5000} {
-		b.Run(fmt.Sprintf("iterations=%d", n), func(b *testing.B) {
-			s := func(x *sim.Execution) {
-				tick := sim.NewTicker(x, sim.Millisecond)
-				defer tick.Stop()
-				mu := sim.NewGoMutex(x, "mu")
-				wg := sim.NewWaitGroup(x, "wg")
-				for i := range 3 {
-					wg.Add(1)
-					x.Go(fmt.Sprint("worker", i), func() {
-						defer wg.Done()
-						for range n {
-							mu.Lock()
-							mu.Unlock()
-						}
-					})
+	ticker := func(n int) sim.Scenario {
+		return func(x *sim.Execution) {
+			tick := sim.NewTicker(x, sim.Millisecond)
+			defer tick.Stop()
+			mu := sim.NewGoMutex(x, "mu")
+			wg := sim.NewWaitGroup(x, "wg")
+			for i := range 3 {
+				wg.Add(1)
+				x.Go(fmt.Sprint("worker", i), func() {
+					defer wg.Done()
+					for range n {
+						mu.Lock()
+						mu.Unlock()
+					}
+				})
+			}
+			wg.Wait()
+		}
+	}
+	afterLoop := func(guard sim.Duration) func(n int) sim.Scenario {
+		return func(n int) sim.Scenario {
+			return func(x *sim.Execution) {
+				work := sim.NewChan[int](x, "work", 0)
+				x.Go("producer", func() {
+					for i := range n {
+						work.Send(i)
+					}
+					work.Close()
+				})
+				for open := true; open; {
+					sim.Select(x, work.RecvCase(func(_ int, ok bool) { open = ok }), sim.After(x, guard).RecvCase(nil))
 				}
-				wg.Wait()
 			}
-			r, err := sim.Explore(s, sim.Options{Runs: b.N, Strategy: scheduler.NewPCT(1, 3, 10*n), TimerHorizon: 100 * sim.Millisecond, MaxSteps: 100 * n})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(r.Findings) > 0 {
-				b.Fatal(r.Findings[0])
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(r.Steps), "ns/step")
-		})
+		}
+	}
+	for _, c := range []struct {
+		name string
+		s    func(n int) sim.Scenario
+	}{{"ticker", ticker}, {"after-fired", afterLoop(1)}, {"after-armed", afterLoop(sim.Second)}} {
+		for _, n := range []int{500, 5000} {
+			b.Run(fmt.Sprintf("%s/iterations=%d", c.name, n), func(b *testing.B) {
+				r, err := sim.Explore(c.s(n), sim.Options{Runs: b.N, Strategy: scheduler.NewPCT(1, 3, 10*n), TimerHorizon: 100 * sim.Millisecond, MaxSteps: 100 * n})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(r.Findings) > 0 {
+					b.Fatal(r.Findings[0])
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(r.Steps), "ns/step")
+			})
+		}
 	}
 }
