@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/simrun/simrun/internal/longtest"
 	"github.com/simrun/simrun/protocols"
 	"github.com/simrun/simrun/scheduler"
 	"github.com/simrun/simrun/sim"
@@ -37,6 +38,11 @@ func TestStateCacheGroupCommit(t *testing.T) {
 		{"xid-errors", protocols.Params{Threads: 2, Txns: 1, XidErrors: true}, 1000},
 		{"crash", protocols.Params{Threads: 2, Txns: 1, Crash: true}, 1000},
 		{"readers", protocols.Params{Threads: 2, Txns: 1, Readers: 1}, 600},
+	}
+	if !longtest.Enabled() {
+		// 3 threads only in the long sweep (.ci/run): go test ./... stays
+		// under two minutes.
+		configs = slices.DeleteFunc(configs, func(c config) bool { return c.params.Threads > 2 })
 	}
 	if testing.Short() {
 		for i := range configs {
