@@ -202,8 +202,11 @@ func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 		s.obs = append(s.obs, 0)
 	}
 	if s.sym != nil {
-		x.symCover(obj, kind)
-		defer x.actorRefs(a)()
+		if x.opts.Coverage {
+			x.symCover(obj, kind)
+		}
+		x.actorRefs(a)
+		defer s.sym.endCollect()
 	}
 	h := mix(s.obs[a.id], uint64(kind)+1)
 	if obj >= 0 && obj < len(s.key) {
@@ -246,7 +249,8 @@ func (x *Execution) observe(a *actor, v any) {
 		s.obs = append(s.obs, 0)
 	}
 	if s.sym != nil {
-		defer x.actorRefs(a)()
+		x.actorRefs(a)
+		defer s.sym.endCollect()
 	}
 	s.obs[a.id] = mix(s.obs[a.id], x.hashValue(v))
 }

@@ -352,14 +352,13 @@ func (x *Execution) idFieldOf(t reflect.Type) int {
 }
 
 // actorRefs sets up the collection of a's references, for a step or an
-// observation of a; done restores.
-func (x *Execution) actorRefs(a *actor) (done func()) {
+// observation of a; endCollect ends it.
+func (x *Execution) actorRefs(a *actor) {
 	sym := x.stateRec.sym
 	for len(sym.refs) <= a.id {
 		sym.refs = append(sym.refs, nil)
 	}
 	sym.collect = &sym.refs[a.id]
-	return sym.endCollect
 }
 
 func (sym *symmetry) endCollect() { sym.collect = nil }
