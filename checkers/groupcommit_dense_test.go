@@ -23,14 +23,7 @@ func TestCommitOrderTxnNumbers(t *testing.T) {
 		{"a big sequence number", Txn{Thread: 2, Seq: denseSeqs + 1}, small},
 		{"thread 0", Txn{Thread: 0, Seq: 1}, Txn{Thread: denseThreads, Seq: denseSeqs}},
 	}
-	run := func(evs ...any) *sim.Finding {
-		h := &sim.History{Actors: []string{"main", "t1"}}
-		for i, v := range evs {
-			h.Events = append(h.Events, sim.Event{Step: 10 * (i + 1), Actor: 1, Value: v})
-		}
-		h.Steps = 10 * (len(evs) + 1)
-		return CommitOrder(h)
-	}
+	run := commitOrderOf
 	for _, p := range pairs {
 		a, b := p.a, p.b
 		group := []any{
@@ -69,14 +62,7 @@ func TestCommitOrderTxnNumbers(t *testing.T) {
 // from an earlier history, changes the verdict.
 func TestCommitOrderGroupNumbers(t *testing.T) {
 	a, b := Txn{Thread: 1, Seq: 1}, Txn{Thread: 2, Seq: 1}
-	run := func(evs ...any) *sim.Finding {
-		h := &sim.History{Actors: []string{"main", "t1"}}
-		for i, v := range evs {
-			h.Events = append(h.Events, sim.Event{Step: 10 * (i + 1), Actor: 1, Value: v})
-		}
-		h.Steps = 10 * (len(evs) + 1)
-		return CommitOrder(h)
-	}
+	run := commitOrderOf
 	for _, g := range []int{0, 1, denseGroups - 1, denseGroups, 1000, -1} {
 		prefix := []any{Begin{a}, Begin{b}, Prepared{a, 0}, Prepared{b, 0}, Enqueued{a, true}, Enqueued{b, false},
 			BinlogWrite{a, g}, BinlogWrite{b, g}}
@@ -113,4 +99,15 @@ func TestCommitOrderGroupNumbers(t *testing.T) {
 			hashes[h] = tail.name
 		}
 	}
+}
+
+// commitOrderOf is CommitOrder's verdict on a history of evs, recorded by
+// one thread ten steps apart.
+func commitOrderOf(evs ...any) *sim.Finding {
+	h := &sim.History{Actors: []string{"main", "t1"}}
+	for i, v := range evs {
+		h.Events = append(h.Events, sim.Event{Step: 10 * (i + 1), Actor: 1, Value: v})
+	}
+	h.Steps = 10 * (len(evs) + 1)
+	return CommitOrder(h)
 }
