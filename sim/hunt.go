@@ -15,11 +15,6 @@ import (
 // (gctest) and the benches call it, so that the budget split, PCT's
 // calibration, the merging of findings and the verdict cannot drift apart
 // between them. The zero Hunt runs the default portfolio on 1000
-// DefaultMaxMinimizeSteps is the longest execution the command line's
-// hunts (simrun run, simrun test) minimize: longer ones keep their trace
-// as found.
-const DefaultMaxMinimizeSteps = 20000
-
 // executions.
 type Hunt struct {
 	// Strategies run in this order, each on an equal share of Runs (the
@@ -55,6 +50,11 @@ type Hunt struct {
 	// Run refuses an option it would otherwise ignore.
 	Options Options
 }
+
+// DefaultMaxMinimizeSteps is the longest execution the command line's
+// hunts (simrun run, simrun test) minimize: longer ones keep their trace
+// as found (see Hunt.MaxMinimizeSteps).
+const DefaultMaxMinimizeSteps = 20000
 
 // DefaultPortfolio is what a Hunt runs when it is given no strategy (and
 // so `simrun run` over every variant, and Check): POSC first (POS with

@@ -152,16 +152,14 @@ func grow[T any](s []T, i int) []T {
 func (r *raceDetector) clock(a int) *vclock { return &r.actors[a] }
 
 // newClock makes the clock of actor a, at its spawn: a+1 long, a's own
-// entry 1.
+// entry 1. Actors spawn once each, in the order of their ids, so a's
+// clock is the one growClocks just emptied.
 func (r *raceDetector) newClock(a int) *vclock {
 	r.actors = growClocks(r.actors, a)
-	if len(r.actors[a]) <= a {
-		r.actors[a] = grow(r.actors[a], a)
-		if r.actors[a][a] == 0 {
-			r.actors[a][a] = 1
-		}
-	}
-	return &r.actors[a]
+	c := &r.actors[a]
+	*c = grow(*c, a) // every entry 0
+	(*c)[a] = 1
+	return c
 }
 
 func (r *raceDetector) tick(a int) { (*r.clock(a))[a]++ }
