@@ -122,7 +122,7 @@ var Benches = []Bench{
 	{"groupcommit", "commits per virtual second, p50/p99 commit latency and binlog fsyncs per commit at 1..256 threads, beside the published figures", GroupCommit},
 	{"wakeup", "per-thread signals against one broadcast: virtual time until the last waiter runs and until all finish, group size 1..256", Wakeup},
 	{"replay", "xenstored merge-only against replay on the toolstack workload at 10..301 VMs, beside the seed's 268.92 s vs 3.80 s", Replay},
-	{"strategies", "executions and CPU time to the first finding of every seeded bug at 2..8 threads and of every buggy kernel of the Go kernel suite: random, PCT d=2/3, POS, SURW, Mix and the default portfolio, median/worst over 50 seeds", Strategies},
+	{"strategies", "executions and CPU time to the first finding of every seeded bug at 2..8 threads and of every buggy kernel of the Go kernel suite: random, PCT d=2/3, POS, POSC, SURW, Mix and the default portfolio, median/worst over 50 seeds", Strategies},
 	{"sim", "simulator speed: ns per step beside a bare iter.Pull round trip, executions/s per protocol, allocations, 1->2 workers", Sim},
 }
 
