@@ -263,13 +263,12 @@ type Server struct {
 	Binlog  *Binlog
 	Engines []*Engine
 
-	disk      *disk        // nil unless Cost.Devices queues the fsyncs
-	events    *events      // the scenario's boxed events (nil: box each)
-	actors    []*sim.Actor // room for RunThreads' actors (nil: none)
-	mem       *serverMem   // the memory the server is in
-	commit    Committer    // the threads' commit, for the functions in mem
-	crashAt   int          // the storage step at which the server crashes
-	storeOps  int          // storage steps so far
+	disk      *disk      // nil unless Cost.Devices queues the fsyncs
+	events    *events    // the scenario's boxed events (nil: box each)
+	mem       *serverMem // the memory the server is in
+	commit    Committer  // the threads' commit, for the functions in mem (nil: RunThreads not called yet)
+	crashAt   int        // the storage step at which the server crashes
+	storeOps  int        // storage steps so far
 	crashed   bool
 	crashInfo checkers.Crash
 
@@ -302,12 +301,8 @@ func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 	if need := n * (1 + 2*cfg.Engines); need > len(logs) {
 		logs = make([]checkers.Txn, need)
 	}
-	var actors []*sim.Actor
-	if cfg.Threads <= len(mem.actors) {
-		actors = mem.actors[:0]
-	}
 	s := &mem.server
-	*s = Server{X: x, Config: cfg, events: ev, actors: actors, mem: mem}
+	*s = Server{X: x, Config: cfg, events: ev, mem: mem}
 	s.Binlog = &mem.binlog
 	*s.Binlog = Binlog{x: x, s: s, obj: sim.NewObject(x, "binlog"), Entries: logs[0:0:n]}
 	s.Engines = mem.ptrs[:0]
@@ -477,17 +472,17 @@ type Committer func(thread int, t checkers.Txn) error
 // commit. Thread i is named "t<i>" and numbered from 1. After a crash a
 // thread starts no new transaction. It returns the threads.
 func (s *Server) RunThreads(commit Committer) []*sim.Actor {
-	actors := s.actors
-	s.actors = nil // a second call gets a slice and functions of its own
+	var actors []*sim.Actor
 	var fns []func()
-	if actors == nil {
-		actors = make([]*sim.Actor, 0, s.Config.Threads)
-	} else {
-		// The first call on a small workload: the threads' functions
-		// are the server memory's, made once, and read this execution's
-		// commit from the server.
-		fns = s.mem.threads[:]
+	if s.commit == nil && s.Config.Threads <= smallThreads {
+		// The first call on a small workload: the threads' actors and
+		// functions are the server memory's, the functions made once and
+		// reading this execution's commit from the server. A second
+		// call gets a slice and functions of its own.
+		actors, fns = s.mem.actors[:0], s.mem.threads[:]
 		s.commit = commit
+	} else {
+		actors = make([]*sim.Actor, 0, s.Config.Threads)
 	}
 	for i := 1; i <= s.Config.Threads; i++ {
 		thread := i
