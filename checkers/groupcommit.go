@@ -212,8 +212,7 @@ func (c *orderCheck) reset() {
 		}
 	}
 	clear(c.txn)
-	clear(c.groups)
-	c.groups = c.groups[:0]
+	c.groups = c.groups[:0] // setGroup zeroes what it regrows
 	clear(c.groupsFar)
 	c.txns = c.txns[:0]
 	c.crashed = false

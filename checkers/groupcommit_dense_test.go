@@ -23,7 +23,6 @@ func TestCommitOrderTxnNumbers(t *testing.T) {
 		{"a big sequence number", Txn{Thread: 2, Seq: denseSeqs + 1}, small},
 		{"thread 0", Txn{Thread: 0, Seq: 1}, Txn{Thread: denseThreads, Seq: denseSeqs}},
 	}
-	run := commitOrderOf
 	for _, p := range pairs {
 		a, b := p.a, p.b
 		group := []any{
@@ -43,11 +42,7 @@ func TestCommitOrderTxnNumbers(t *testing.T) {
 			{"ok again", with(CommitOrdered{a, 0}, CommitOrdered{b, 0}, Returned{a, false}, Returned{b, false}), ""},
 		}
 		for _, tt := range tests {
-			var got sim.Kind
-			if f := run(tt.evs...); f != nil {
-				got = f.Kind
-			}
-			if got != tt.want {
+			if got := kindOf(CommitOrder(history(tt.evs...))); got != tt.want {
 				t.Errorf("%s, %s: got %q, want %q", p.name, tt.name, got, tt.want)
 			}
 		}
@@ -62,7 +57,6 @@ func TestCommitOrderTxnNumbers(t *testing.T) {
 // from an earlier history, changes the verdict.
 func TestCommitOrderGroupNumbers(t *testing.T) {
 	a, b := Txn{Thread: 1, Seq: 1}, Txn{Thread: 2, Seq: 1}
-	run := commitOrderOf
 	for _, g := range []int{0, 1, denseGroups - 1, denseGroups, 1000, -1} {
 		prefix := []any{Begin{a}, Begin{b}, Prepared{a, 0}, Prepared{b, 0}, Enqueued{a, true}, Enqueued{b, false},
 			BinlogWrite{a, g}, BinlogWrite{b, g}}
@@ -79,7 +73,7 @@ func TestCommitOrderGroupNumbers(t *testing.T) {
 			{"ok again", with(append([]any{BinlogSync{Group: g}}, done...)...), ""},
 		}
 		for _, tt := range tests {
-			if got := kindOf(run(tt.evs...)); got != tt.want {
+			if got := kindOf(CommitOrder(history(tt.evs...))); got != tt.want {
 				t.Errorf("group %d, %s: got %q, want %q", g, tt.name, got, tt.want)
 			}
 		}
@@ -99,15 +93,4 @@ func TestCommitOrderGroupNumbers(t *testing.T) {
 			hashes[h] = tail.name
 		}
 	}
-}
-
-// commitOrderOf is CommitOrder's verdict on a history of evs, recorded by
-// one thread ten steps apart.
-func commitOrderOf(evs ...any) *sim.Finding {
-	h := &sim.History{Actors: []string{"main", "t1"}}
-	for i, v := range evs {
-		h.Events = append(h.Events, sim.Event{Step: 10 * (i + 1), Actor: 1, Value: v})
-	}
-	h.Steps = 10 * (len(evs) + 1)
-	return CommitOrder(h)
 }

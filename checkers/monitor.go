@@ -81,15 +81,16 @@ func (m *CommitOrderMonitor) Event(e sim.Event) {
 // start readies m's state for its first event, in m's own memory.
 func (m *CommitOrderMonitor) start() {
 	m.started = true
-	c, k := &m.c, &m.mem
-	c.reset()
-	c.dense, c.txns = k.dense[:0], k.txns[:0]
-	c.queue, c.binlog, c.begun = k.queue[:0], k.binlog[:0], k.begun[:0]
-	c.prepOrd, c.commitOrd = k.orders[0][:0], k.orders[1][:0]
-	c.groups = k.groups[:0]
-	c.spare = k.spare[:0]
+	k := &m.mem
+	m.c = orderCheck{
+		dense: k.dense[:0], txns: k.txns[:0],
+		queue: k.queue[:0], binlog: k.binlog[:0], begun: k.begun[:0],
+		prepOrd: k.orders[0][:0], commitOrd: k.orders[1][:0],
+		groups: k.groups[:0],
+		spare:  k.spare[:0],
+	}
 	for i := range k.seqs {
-		c.spare = append(c.spare, k.seqs[i][:0])
+		m.c.spare = append(m.c.spare, k.seqs[i][:0])
 	}
 }
 

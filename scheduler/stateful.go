@@ -233,11 +233,7 @@ func (s *Stateful) push(n, step int) *statefulFrame {
 // returns false when there is nothing to explore: the state was seen with
 // no step asleep then that is awake now, or every enabled step sleeps.
 func (s *Stateful) sleepFrame(d *Decision, h uint64, f *statefulFrame) bool {
-	z := s.sleepAt(d, f.sleep)
-	var zmask uint64
-	for _, t := range z {
-		zmask |= s.bit(t.c)
-	}
+	z, zmask := s.sleepAt(d, f.sleep)
 	stored, seen := s.seen.slot(h)
 	old := *stored
 	if seen {
@@ -312,8 +308,9 @@ func (s *Stateful) bit(c Choice) uint64 {
 // previous Schedule decision, plus the steps explored there before the
 // current one, less those dependent with any step executed since, and
 // less any step without a bit (which therefore never sleeps). It appends
-// the set to out, an empty slice to reuse, and returns it.
-func (s *Stateful) sleepAt(d *Decision, out []sleeper) []sleeper {
+// the set to out, an empty slice to reuse, and returns it with the mask
+// of its steps' bits.
+func (s *Stateful) sleepAt(d *Decision, out []sleeper) ([]sleeper, uint64) {
 	var prev *statefulFrame
 	// The last frame is d's own (push): the previous decision is before.
 	for k := len(s.frames) - 2; k >= 0; k-- {
@@ -323,8 +320,9 @@ func (s *Stateful) sleepAt(d *Decision, out []sleeper) []sleeper {
 		}
 	}
 	if prev == nil || d.Path == nil {
-		return out
+		return out, 0
 	}
+	var mask uint64
 	steps, recs := d.Path.Steps, d.Path.Records
 	// The steps executed since prev (usually one), for every sleeper.
 	since := steps[min(prev.step, len(steps)):min(d.Step, len(steps))]
@@ -337,12 +335,13 @@ func (s *Stateful) sleepAt(d *Decision, out []sleeper) []sleeper {
 					continue sleepers
 				}
 			}
-			if s.bit(t.c) != 0 {
+			if b := s.bit(t.c); b != 0 {
 				out = append(out, t)
+				mask |= b
 			}
 		}
 	}
-	return out
+	return out, mask
 }
 
 // End implements Strategy: it backtracks to the deepest decision with an
