@@ -40,7 +40,7 @@ func (v *AtomicInt[T]) rmw(kind op.Op, f func(old T) (T, bool)) (old T, wrote bo
 	a := x.stepOp(req{kind: kind, obj: v.id})
 	old = v.v
 	if x.stateRec.on {
-		x.observeValue(a, v.id, old) // with the actor's local state, old determines the result
+		x.observeValue(a, v) // with the actor's local state, old determines the result
 	}
 	x.raceAcquire(a, v.id)
 	nv, wrote := f(old)
@@ -60,7 +60,7 @@ func (v *AtomicInt[T]) Load() T {
 	x.raceAcquire(a, v.id)
 	val := v.v
 	if x.stateRec.on {
-		x.observeValue(a, v.id, val)
+		x.observeValue(a, v)
 	}
 	x.done(a, false, func() string { return fmt.Sprint(val) })
 	return val

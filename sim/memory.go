@@ -33,7 +33,7 @@ func (v *Atomic[T]) Load() T {
 	x.raceAcquire(a, v.id)
 	val := v.v
 	if x.stateRec.on {
-		x.observeValue(a, v.id, val)
+		x.observeValue(a, v)
 	}
 	x.done(a, false, func() string { return x.format(val) })
 	return val
@@ -77,7 +77,7 @@ func (v *Atomic[T]) Swap(new T) T {
 	a := x.stepOp(req{kind: op.Swap, obj: v.id})
 	old := v.v
 	if x.stateRec.on {
-		x.observeValue(a, v.id, old)
+		x.observeValue(a, v)
 	}
 	v.v = new
 	x.stateRec.wrote(v.id)
@@ -117,7 +117,7 @@ func (v *Var[T]) Read() T {
 	a := x.stepOp(req{kind: op.Read, obj: v.id})
 	val := v.v
 	if x.stateRec.on {
-		x.observeValue(a, v.id, val)
+		x.observeValue(a, v)
 	}
 	x.done(a, false, func() string { return x.format(val) })
 	x.raceAccess(a, v.id, v.name, false)

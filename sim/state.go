@@ -255,25 +255,20 @@ func (x *Execution) observe(a *actor, v any) {
 	s.obs[a.id] = mix(s.obs[a.id], x.hashValue(v))
 }
 
-// observeValue is observe for the value of value id just read (before
+// observeValue is observe for the value of hv, just read (called before
 // any write of the step). Its hash is the value's cached one
-// (valuePart), computed now if stale: then the next decision finds it
-// (a value is hashed once per write, however often it is read).
-func (x *Execution) observeValue(a *actor, id int, v any) {
+// (valueEntry), computed now if stale: then the next decision finds it
+// (a value is hashed once per write, however often it is read), and the
+// value is boxed only then.
+func (x *Execution) observeValue(a *actor, hv hashedValue) {
 	s := &x.stateRec
 	if hashFromScratch {
-		x.observe(a, v)
+		x.observe(a, hv.stateValue())
 		return
 	}
-	for len(s.vcache) <= id {
-		s.vcache = append(s.vcache, partCache{})
-	}
-	c := &s.vcache[id]
-	if c.gen != s.cacheGen || !c.unchanged() {
-		x.fill(c, id, 3, v)
-	}
+	c := x.valueEntry(hv)
 	if checkStateCache { // a fill too: it may reuse pointees (pointeeMemo)
-		x.checkObserved(c, v)
+		x.checkObserved(c, hv.stateValue())
 	}
 	for len(s.obs) <= a.id {
 		s.obs = append(s.obs, 0)
@@ -436,14 +431,13 @@ func (x *Execution) plainHash() uint64 {
 
 // hashedValue is a Var or Atomic: its object id and value.
 type hashedValue interface {
-	stateValue() (int, any)
-	valueID() int // stateValue's id, without boxing the value
+	valueID() int
+	stateValue() any // the value, boxed
 }
 
-func (v *Var[T]) stateValue() (int, any)    { return v.id, v.v }
-func (v *Atomic[T]) stateValue() (int, any) { return v.id, v.v }
-
-func (v *AtomicInt[T]) stateValue() (int, any) { return v.id, v.v }
+func (v *Var[T]) stateValue() any       { return v.v }
+func (v *Atomic[T]) stateValue() any    { return v.v }
+func (v *AtomicInt[T]) stateValue() any { return v.v }
 
 func (v *Var[T]) valueID() int       { return v.id }
 func (v *Atomic[T]) valueID() int    { return v.id }
@@ -518,20 +512,31 @@ func (c *partCache) unchanged() bool {
 // it collects (into c.refs, under symmetry) and the memory it reads.
 func (x *Execution) fill(c *partCache, id int, kind uint64, v any) {
 	s := &x.stateRec
-	c.deps, c.mem, c.bare, c.refs = c.deps[:0], c.mem[:0], false, c.refs[:0]
-	outer := s.rec
-	s.rec = c
-	var was *[]int8
-	if s.sym != nil {
-		was = s.sym.collect
-		s.sym.collect = &c.refs
-	}
+	outer, was := s.beginPart(c)
 	k := mix(x.objKey(id), kind)
 	c.valRefs = len(c.refs)
 	c.val = x.hashValue(v)
 	c.abs = mix(k, c.val)
+	s.endPart(c, outer, was)
+}
+
+// beginPart starts computing c (fill, pointeeMemo): the memory read and
+// the member references collected from now on are c's. It returns what
+// endPart restores.
+func (s *stateRec) beginPart(c *partCache) (outer *partCache, collect *[]int8) {
+	c.deps, c.mem, c.bare, c.refs = c.deps[:0], c.mem[:0], false, c.refs[:0]
+	outer, s.rec = s.rec, c
 	if s.sym != nil {
-		s.sym.collect = was
+		collect, s.sym.collect = s.sym.collect, &c.refs
+	}
+	return outer, collect
+}
+
+// endPart ends c's computation, begun by beginPart: c is current, unless
+// it read something not recorded.
+func (s *stateRec) endPart(c, outer *partCache, collect *[]int8) {
+	if s.sym != nil {
+		s.sym.collect = collect
 	}
 	s.rec = outer
 	c.gen = s.cacheGen
@@ -563,19 +568,23 @@ func (s *stateRec) wrote(id int) {
 func (x *Execution) valuePart(hv hashedValue) uint64 {
 	s := &x.stateRec
 	if s.scratch {
-		id, val := hv.stateValue()
-		return mix(mix(x.objKey(id), 3), x.hashValue(val))
+		return mix(mix(x.objKey(hv.valueID()), 3), x.hashValue(hv.stateValue()))
 	}
+	return s.reuse(x.valueEntry(hv))
+}
+
+// valueEntry returns value hv's cache entry, brought up to date.
+func (x *Execution) valueEntry(hv hashedValue) *partCache {
+	s := &x.stateRec
 	id := hv.valueID()
 	for len(s.vcache) <= id {
 		s.vcache = append(s.vcache, partCache{})
 	}
 	c := &s.vcache[id]
 	if c.gen != s.cacheGen || !c.unchanged() {
-		_, val := hv.stateValue()
-		x.fill(c, id, 3, val)
+		x.fill(c, id, 3, hv.stateValue())
 	}
-	return s.reuse(c)
+	return c
 }
 
 // declaredPart is declared state i's part of the state hash, as
@@ -836,32 +845,18 @@ func (x *Execution) pointeeMemo(rv, e reflect.Value, depth int) uint64 {
 		s.pn++
 		s.pmemo[key] = c
 	}
-	sym := s.sym
 	if c.gen != s.cacheGen || !c.unchanged() {
-		outer := s.rec
-		c.deps, c.mem, c.bare, c.refs = c.deps[:0], c.mem[:0], false, c.refs[:0]
-		s.rec = c
-		var was *[]int8
-		if sym != nil {
-			was, sym.collect = sym.collect, &c.refs
-		}
+		outer, was := s.beginPart(c)
 		c.read(rv.UnsafePointer(), e.Type().Size())
 		c.val = x.hashPointee(e, depth)
-		if sym != nil {
-			sym.collect = was
-		}
-		s.rec = outer
-		c.gen = s.cacheGen
-		if c.bare {
-			c.gen = 0
-		}
+		s.endPart(c, outer, was)
 	}
 	if outer := s.rec; outer != nil {
 		outer.deps = append(outer.deps, c.deps...)
 		outer.mem = append(outer.mem, c.mem...)
 		outer.bare = outer.bare || c.bare
 	}
-	if sym != nil {
+	if sym := s.sym; sym != nil {
 		*sym.collect = append(*sym.collect, c.refs...)
 	}
 	return c.val
@@ -923,8 +918,7 @@ func (x *Execution) objectID(p uintptr) (int, bool) {
 		}
 		for _, v := range x.vals {
 			if hv, ok := v.(hashedValue); ok {
-				id, _ := hv.stateValue()
-				s.ptrs[reflect.ValueOf(v).Pointer()] = id
+				s.ptrs[reflect.ValueOf(v).Pointer()] = hv.valueID()
 			}
 		}
 		for _, m := range x.mutexList {

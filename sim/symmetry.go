@@ -92,8 +92,7 @@ type symmetry struct {
 	sorted []int // the ids, ascending: a renamed member takes the id of its position
 	rename func(int) int
 
-	direct bool      // signatures without the memos (stateRec.scratch: the check's reference)
-	memos  []sigMemo // by part (symComp.slot)
+	memos []sigMemo // by part (symComp.slot)
 }
 
 // symComp is a part of the state: its hash with member references left
@@ -256,8 +255,7 @@ func (x *Execution) symObjectID(o any) int {
 	case *Object:
 		return o.id
 	case hashedValue:
-		id, _ := o.stateValue()
-		return id
+		return o.valueID()
 	}
 	return -1
 }
@@ -511,7 +509,6 @@ func (x *Execution) symHash() uint64 {
 		add(lo, x.declaredPart(i))
 	}
 	sym.collect = nil
-	sym.direct = s.scratch
 
 	n := len(sym.ids)
 	sym.perm = slices.Grow(sym.perm[:0], n)[:n]
@@ -526,7 +523,7 @@ func (x *Execution) symHash() uint64 {
 	// Signatures: the state with member i marked, the others not.
 	sym.sigs = slices.Grow(sym.sigs[:0], n)[:n]
 	sym.order = slices.Grow(sym.order[:0], n)[:n]
-	sym.signatures()
+	sym.signatures(s.scratch)
 	for i := range sym.order {
 		sym.order[i] = i
 	}
@@ -574,9 +571,10 @@ func (x *Execution) symHash() uint64 {
 // others 0. A part that does not reference member i adds the same to
 // every such signature (f0): signature i is the sum of every part's f0
 // plus, for the parts that reference i, the difference its marking
-// makes, each part's from its sigMemo.
-func (sym *symmetry) signatures() {
-	if sym.direct { // the check's reference: the definition
+// makes, each part's from its sigMemo. direct computes them without the
+// memos (stateRec.scratch: the check's reference).
+func (sym *symmetry) signatures(direct bool) {
+	if direct { // the check's reference: the definition
 		for i := range sym.sigs {
 			clear(sym.perm)
 			sym.perm[i] = 1
