@@ -180,7 +180,11 @@ func (x *Execution) replayRestore() {
 	s := &x.stateRec
 	l := s.prefix
 	l.pending = false
-	j := l.skip
+	// At the first write past decision skip; or at a hash before it (a
+	// strategy that hashes in its replayed prefix), whose decision's
+	// mark holds too: the hooks from there on compute.
+	j := min(l.skip, len(x.path.Decisions))
+	l.skip = j
 	if replayBug && j > 0 {
 		j--
 	}
