@@ -39,8 +39,10 @@ import (
 // revisits a state that is still on its stack.
 //
 // Like DFS it is stateless in memory otherwise: it re-creates a state by
-// replaying the decision prefix that leads to it, so memory is the current
-// path plus 16 bytes per stored state (in tables at most 7/8 full). With
+// replaying the decision prefix that leads to it (and tells the runtime
+// how long that prefix is, PrefixReplayer, so that the replayed steps
+// skip the state bookkeeping), so memory is the current path plus 16
+// bytes per stored state (in tables at most 7/8 full). With
 // matching off (NewBruteForce) it is plain depth-first search over every
 // decision, the reference the reductions are tested against.
 //

@@ -210,7 +210,9 @@ var unhashedKinds = map[string]string{
 	"resource":  "resources (Resource)",
 }
 
-// stateStep folds a completed step of a into its local state.
+// stateStep folds a completed step of a into its local state. (This,
+// observe and observeValue are skipped in a replayed prefix and their
+// result restored after it: statereplay.go.)
 func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 	s := &x.stateRec
 	if s.sym != nil && x.opts.Coverage {
