@@ -39,8 +39,10 @@ import (
 // revisits a state that is still on its stack.
 //
 // Like DFS it is stateless in memory otherwise: it re-creates a state by
-// replaying the decision prefix that leads to it, so memory is the current
-// path plus 16 bytes per stored state (in tables at most 7/8 full). With
+// replaying the decision prefix that leads to it (and tells the runtime
+// how long that prefix is, PrefixReplayer, so that the replayed steps
+// skip the state bookkeeping), so memory is the current path plus 16
+// bytes per stored state (in tables at most 7/8 full). With
 // matching off (NewBruteForce) it is plain depth-first search over every
 // decision, the reference the reductions are tested against.
 //
@@ -81,7 +83,8 @@ type Stateful struct {
 	// recordsCommute is a seeded bug for the tests (export_test.go):
 	// steps that record history are taken as independent of each other.
 	recordsCommute bool
-	reexplored     int // revisits that explored steps asleep at the first visit
+	reexplored     int    // revisits that explored steps asleep at the first visit
+	runs           uint64 // executions begun (PrefixReplayer)
 }
 
 // SymmetryMatcher is a StateMatcher that says whether its state hashes
@@ -135,6 +138,26 @@ func (s *Stateful) RefuseStates(reason string) {
 	s.refused = true
 }
 
+// PrefixReplayer is a StateMatcher that re-creates a state by replaying
+// a prefix of its previous execution's decisions (Go cannot fork a
+// coroutine). Asked once an execution has begun (Begin), ReplayedPrefix
+// returns the execution's number (1, 2, ... for the executions it has
+// begun, so that the runtime can tell the previous one) and how many of
+// its first decisions are the previous execution's, with the same
+// choices: everything before its decision n happens as it did in the
+// previous execution (actor code is deterministic, which replaying
+// assumes anyway). The runtime may then skip the state-matching
+// bookkeeping of those steps, which only a state hash reads and the
+// strategy asks for none before decision n, and restore what it would
+// have computed from what the previous execution saved.
+type PrefixReplayer interface {
+	ReplayedPrefix() (run uint64, n int)
+}
+
+// ReplayedPrefix implements PrefixReplayer: frames[:kept] replay the
+// previous execution, and frames[kept] takes its next alternative.
+func (s *Stateful) ReplayedPrefix() (run uint64, n int) { return s.runs, s.kept }
+
 // statefulFrame is a decision of the current path. A Schedule decision
 // with sleep sets keeps its labels, its sleep set on arrival, the
 // alternatives to explore (todo) and those explored (done).
@@ -173,7 +196,11 @@ func (s *Stateful) Begin(run int) bool {
 	s.pos = 0
 	if !s.begun {
 		s.begun = true
+		s.runs++
 		return true
+	}
+	if s.more {
+		s.runs++
 	}
 	return s.more
 }

@@ -84,6 +84,11 @@ type stateRec struct {
 	pcache   []*partCache              // pmemo's entries, the first pn in use, kept from execution to execution
 	pn       int
 	scratch  bool // hash every part from scratch, ignoring the caches (checkStateCache)
+
+	// prefix is the bookkeeping saved by decision for the replayed
+	// prefix of the next execution (replayLog); nil unless the strategy
+	// is a PrefixReplayer. Kept from execution to execution.
+	prefix *replayLog
 }
 
 // reset prepares the bookkeeping for an execution under strat, keeping
@@ -94,12 +99,16 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	clear(s.pmemo)
 	m, ok := strat.(scheduler.StateMatcher)
 	if !ok || !m.MatchesStates() {
+		if s.prefix != nil {
+			s.prefix.owner = nil // its log is not this strategy's
+		}
 		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs,
-			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1}
+			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, prefix: s.prefix}
 	}
 	if s.ptrs != nil {
 		clear(s.ptrs)
 	}
+	replay := s.prefix.begin(strat)
 	sm, ok := strat.(scheduler.SymmetryMatcher)
 	spare := s.sym
 	if spare == nil {
@@ -107,7 +116,8 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	}
 	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
 		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
-		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1} // a new cacheGen: every cached part is stale
+		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
+		prefix: replay}
 	if sl, ok := strat.(scheduler.SleepMatcher); ok {
 		if x.cost.timed() || x.cost.CPUs > 0 {
 			// Time then depends on the order of independent steps (who
@@ -170,8 +180,13 @@ func (x *Execution) stateNewObject(id int) {
 // refuseStates stops a stateful search of a scenario that uses what, whose
 // state the hash does not cover.
 func (x *Execution) refuseStates(what string) {
+	x.refuseStatesAs(fmt.Sprintf("state matching does not cover %s: its state is not in the state hash, so matching could merge states that differ; explore this scenario without -stateful (DFS, DPOR) or with sim's Mutex, Cond, Var and Atomic", what))
+}
+
+// refuseStatesAs stops a stateful search with reason as its error.
+func (x *Execution) refuseStatesAs(reason string) {
 	if r, ok := x.stateRec.matcher.(scheduler.StateRefuser); ok {
-		r.RefuseStates(fmt.Sprintf("state matching does not cover %s: its state is not in the state hash, so matching could merge states that differ; explore this scenario without -stateful (DFS, DPOR) or with sim's Mutex, Cond, Var and Atomic", what))
+		r.RefuseStates(reason)
 	}
 }
 
@@ -195,16 +210,21 @@ var unhashedKinds = map[string]string{
 	"resource":  "resources (Resource)",
 }
 
-// stateStep folds a completed step of a into its local state.
+// stateStep folds a completed step of a into its local state. (This,
+// observe and observeValue are skipped in a replayed prefix and their
+// result restored after it: statereplay.go.)
 func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 	s := &x.stateRec
+	if s.sym != nil && x.opts.Coverage {
+		x.symCover(obj, kind) // coverage is the execution's own: not skipped
+	}
+	if x.replayed() {
+		return
+	}
 	for len(s.obs) <= a.id {
 		s.obs = append(s.obs, 0)
 	}
 	if s.sym != nil {
-		if x.opts.Coverage {
-			x.symCover(obj, kind)
-		}
 		x.actorRefs(a)
 		defer s.sym.endCollect()
 	}
@@ -230,10 +250,16 @@ func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 		s.chain[obj] = finalize(mix(mix(s.chain[obj]+1, s.key[a.obj]), s.obs[a.id]))
 		if s.sym != nil {
 			// The calls' order and callers are by identity: no renaming.
+			if s.prefix != nil {
+				s.prefix.broke = true // a replay cannot restore where this write fell
+			}
 			s.sym.broken = "an Object without a declared state (StateOf) was called"
 			for _, r := range s.sym.refs[a.id] {
 				s.chain[obj] = mix(s.chain[obj], uint64(r)+1)
 			}
+		}
+		if l := s.prefix; l != nil && l.logging {
+			l.chains = append(l.chains, chainWrite{obj, s.chain[obj]})
 		}
 		h = mix(h, s.chain[obj])
 	}
@@ -245,6 +271,9 @@ func (x *Execution) stateStep(a *actor, kind op.Op, obj int, failed bool) {
 // boxed for nothing.
 func (x *Execution) observe(a *actor, v any) {
 	s := &x.stateRec
+	if x.replayed() {
+		return
+	}
 	for len(s.obs) <= a.id {
 		s.obs = append(s.obs, 0)
 	}
@@ -262,6 +291,9 @@ func (x *Execution) observe(a *actor, v any) {
 // value is boxed only then.
 func (x *Execution) observeValue(a *actor, hv hashedValue) {
 	s := &x.stateRec
+	if x.replayed() {
+		return
+	}
 	if hashFromScratch {
 		x.observe(a, hv.stateValue())
 		return
@@ -329,6 +361,9 @@ func (x *Execution) histHash() uint64 {
 // means the same steps in every state of the class.
 func (x *Execution) globalHash() uint64 {
 	s := &x.stateRec
+	if r := s.prefix; r != nil && r.pending {
+		x.replayRestore() // a hash before any step since the replayed prefix
+	}
 	s.scratch = hashFromScratch
 	h := x.matchHash()
 	if checkStateCache {
@@ -679,7 +714,12 @@ var (
 // and the hash from scratch; under SIMRUN_HASHCHECK=1 it stops the
 // program.
 func stateCacheMismatch(x *Execution, got, want uint64) {
-	msg := fmt.Sprintf("sim: incremental state hash %#x, from scratch %#x, at step %d", got, want, x.step)
+	stateCacheReport(fmt.Sprintf("sim: incremental state hash %#x, from scratch %#x, at step %d", got, want, x.step))
+}
+
+// stateCacheReport records msg, a difference the check found (see
+// stateCacheMismatch).
+func stateCacheReport(msg string) {
 	stateCacheMu.Lock()
 	stateCacheMismatches++
 	if stateCacheFirst == "" {

@@ -35,3 +35,19 @@ func SetHashFromScratch(on bool) (was bool) {
 	was, hashFromScratch = hashFromScratch, on
 	return was
 }
+
+// SetReplaySkip turns the skipping of a replayed prefix's bookkeeping
+// (statereplay.go) on or off, and returns what restores the setting.
+func SetReplaySkip(on bool) (restore func()) {
+	was := noReplaySkip
+	noReplaySkip = !on
+	return func() { noReplaySkip = was }
+}
+
+// SetReplayBug seeds a bug in the restore of a replayed prefix's
+// bookkeeping: it restores the mark of the decision before the right one.
+func SetReplayBug(on bool) (restore func()) {
+	was := replayBug
+	replayBug = on
+	return func() { replayBug = was }
+}
