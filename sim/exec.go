@@ -268,12 +268,19 @@ func (x *Execution) steps() {
 // coroutines back.
 func (x *Execution) stopAll() {
 	x.halted = true
-	for _, a := range x.actors {
+	r := x.pool
+	r.unwinding = true
+	for i, a := range x.actors {
 		if a.started && !a.exited {
-			x.pool.resume(a) // stepOp sees halted and unwinds with errAbort
+			// stepOp sees halted and unwinds a with errAbort; the actors
+			// after it that are still parked are unwound in turn before
+			// control comes back here (runner.afterBody).
+			r.unwindAt = i + 1
+			r.resume(a)
 		}
-		x.pool.release(a)
+		r.release(a)
 	}
+	r.unwinding = false
 	if x.pool.oneShot {
 		x.pool.close()
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/simrun/simrun/op"
@@ -136,7 +137,7 @@ func (s *stateRec) symmetry() *symmetry {
 		clear(sym.member)
 		clear(sym.small)
 		*sym = symmetry{fields: sym.fields, byID: sym.byID, small: sym.small[:0], objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
-			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename, memos: sym.memos}
+			ids: sym.ids[:0], refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename, memos: sym.memos}
 	}
 	sym.dirty = true
 	s.sym = sym
@@ -165,15 +166,18 @@ func (x *Execution) SymmetricMember(id int, objs ...any) {
 	sym := s.symmetry()
 	sym.dirty = true
 	s.cacheGen++ // a member's objects hash as placeholders: every cached part is stale
-	m, ok := sym.byID[id]
+	m, ok := sym.memberOf(id)
 	if !ok {
 		m = len(sym.ids)
-		sym.byID[id] = m
 		if id >= 0 && id < symSmallIDs {
+			// Only small: memberOf looks small ids up there, and a map
+			// assignment costs more than the rest of a declaration.
 			for len(sym.small) <= id {
 				sym.small = append(sym.small, 0)
 			}
 			sym.small[id] = int32(m + 1)
+		} else {
+			sym.byID[id] = m
 		}
 		sym.ids = append(sym.ids, id)
 		if len(sym.objs) < cap(sym.objs) {
@@ -219,18 +223,50 @@ func SymmetricIDField[T any](x *Execution, field string) {
 	}
 	sym := s.symmetry()
 	t := reflect.TypeFor[T]()
-	if t.Kind() != reflect.Struct {
-		sym.broken = fmt.Sprintf("SymmetricIDField: %v is not a struct", t)
+	i, err := symIDFieldIndex(t, field)
+	if err != "" {
+		sym.broken = err
 		return
 	}
-	f, ok := t.FieldByName(field)
-	if !ok || len(f.Index) != 1 || f.Type.Kind() != reflect.Int {
-		sym.broken = fmt.Sprintf("SymmetricIDField: %v has no int field %s", t, field)
-		return
-	}
-	sym.fields[t] = f.Index[0]
+	sym.fields[t] = i
 	sym.lastT = nil
 	s.cacheGen++ // the field now hashes as a member reference
+}
+
+// symIDFields memoizes symIDFieldIndex: a scenario declares the same
+// fields every execution, and a lookup by name through reflect costs more
+// than the rest of the declaration. Shared by the workers of an
+// exploration, hence the sync.Map.
+var symIDFields sync.Map // symIDFieldKey -> symIDFieldAnswer
+
+type symIDFieldKey struct {
+	t     reflect.Type
+	field string
+}
+
+type symIDFieldAnswer struct {
+	index int
+	err   string
+}
+
+// symIDFieldIndex returns the index of struct type t's int field named
+// field, or why it cannot be a member id field.
+func symIDFieldIndex(t reflect.Type, field string) (int, string) {
+	k := symIDFieldKey{t, field}
+	if v, ok := symIDFields.Load(k); ok {
+		a := v.(symIDFieldAnswer)
+		return a.index, a.err
+	}
+	var a symIDFieldAnswer
+	if t.Kind() != reflect.Struct {
+		a.err = fmt.Sprintf("SymmetricIDField: %v is not a struct", t)
+	} else if f, ok := t.FieldByName(field); !ok || len(f.Index) != 1 || f.Type.Kind() != reflect.Int {
+		a.err = fmt.Sprintf("SymmetricIDField: %v has no int field %s", t, field)
+	} else {
+		a.index = f.Index[0]
+	}
+	symIDFields.Store(k, a)
+	return a.index, a.err
 }
 
 // SymmetricMembers returns the number of members declared so far.
