@@ -21,7 +21,7 @@ func NewAtomic[T comparable](x *Execution, name string, init T) *Atomic[T] {
 // trace or a finding needs it (see Indexed).
 func NewAtomicNamed[T comparable](x *Execution, name Name, init T) *Atomic[T] {
 	v := alloc[Atomic[T]](x.pool)
-	*v = Atomic[T]{x: x, gen: x.gen, id: x.newObject("atomic", name), name: name, v: init}
+	v.x, v.gen, v.id, v.name, v.v = x, x.gen, x.newObject("atomic", name), name, init // field by field: see NewMutexNamed
 	x.vals = append(x.vals, v)
 	return v
 }
@@ -106,7 +106,7 @@ func NewVar[T any](x *Execution, name string, init T) *Var[T] {
 // or a finding needs it (see Indexed).
 func NewVarNamed[T any](x *Execution, name Name, init T) *Var[T] {
 	v := alloc[Var[T]](x.pool)
-	*v = Var[T]{x: x, gen: x.gen, id: x.newObject("var", name), name: name, v: init}
+	v.x, v.gen, v.id, v.name, v.v = x, x.gen, x.newObject("var", name), name, init // field by field: see NewMutexNamed
 	x.vals = append(x.vals, v)
 	return v
 }
@@ -147,7 +147,7 @@ type Object struct {
 // NewObject creates a shared object.
 func NewObject(x *Execution, name string) *Object {
 	o := alloc[Object](x.pool)
-	*o = Object{x: x, gen: x.gen, id: x.newObject("object", Name{base: name}), name: name}
+	o.x, o.gen, o.id, o.name = x, x.gen, x.newObject("object", Name{base: name}), name // field by field: see NewMutexNamed
 	return o
 }
 

@@ -51,7 +51,7 @@ type runner struct {
 	unwindAt  int
 }
 
-// alloc returns a new T for the current execution, carved from a chunk
+// alloc returns a new, zeroed T for the current execution, carved from a chunk
 // of the runner's: one allocation serves chunkSize objects of a type, so a
 // primitive costs a fraction of an allocation. A slot is handed out once
 // and never recycled: a handle kept from an earlier execution stays an

@@ -28,7 +28,10 @@ func NewMutex(x *Execution, name string) *Mutex { return NewMutexNamed(x, Name{b
 // or a finding needs it (see Indexed).
 func NewMutexNamed(x *Execution, name Name) *Mutex {
 	m := alloc[Mutex](x.pool)
-	*m = Mutex{x: x, gen: x.gen, id: x.newObject("mutex", name), name: name}
+	// Field by field into the zeroed slot: a composite literal is built
+	// aside and copied whole, with the bulk write barrier when the
+	// collector is marking (see alloc).
+	m.x, m.gen, m.id, m.name = x, x.gen, x.newObject("mutex", name), name
 	x.mutexList = append(x.mutexList, m)
 	return m
 }
@@ -145,7 +148,7 @@ func NewCondNamed(x *Execution, name Name, l *Mutex) *Cond {
 		l.x.stale("NewCond with mutex", l.name, l.gen)
 	}
 	c := alloc[Cond](x.pool)
-	*c = Cond{x: x, gen: x.gen, id: x.newObject("cond", name), name: name, L: l}
+	c.x, c.gen, c.id, c.name, c.L = x, x.gen, x.newObject("cond", name), name, l // field by field: see NewMutexNamed
 	c.waiters = c.wbuf[:0]
 	return c
 }
