@@ -156,7 +156,17 @@ type Object struct {
 
 // NewObject creates a shared object.
 func NewObject(x *Execution, name string) *Object {
-	o := alloc[Object](x.pool)
+	return initObject(x, alloc[Object](x.pool), name)
+}
+
+// InitObject makes o a new shared object of x named name, in place, and
+// returns it: InitMutex for an Object.
+func InitObject(x *Execution, o *Object, name string) *Object {
+	initCheck(x, o.x, o.gen, "InitObject")
+	return initObject(x, o, name)
+}
+
+func initObject(x *Execution, o *Object, name string) *Object {
 	o.x, o.gen, o.id, o.name = x, x.gen, x.newObject("object", Name{base: name}), name // field by field: see InitMutex
 	return o
 }

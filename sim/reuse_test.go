@@ -97,7 +97,7 @@ func ExampleReuse() {
 }
 
 // TestInitInPlace checks primitives re-initialised in reused memory
-// (InitMutex, InitCond, InitVar): every execution starts with the mutex
+// (InitMutex, InitCond, InitVar, InitObject): every execution starts with the mutex
 // free, the variable at its initial value and the cond unsignalled,
 // whatever the previous execution left (the mutex held, the variable
 // written, the cond signalled); and re-initialising a primitive of the
@@ -107,6 +107,7 @@ func TestInitInPlace(t *testing.T) {
 		m sim.Mutex
 		c sim.Cond
 		v sim.Var[int]
+		o sim.Object
 	}
 	for _, tc := range []struct {
 		name    string
@@ -128,6 +129,7 @@ func TestInitInPlace(t *testing.T) {
 				m := sim.InitMutex(x, &p.m, sim.Indexed("m", "t1"))
 				c := sim.InitCond(x, &p.c, sim.Indexed("c", "t1"), m)
 				v := sim.InitVar(x, &p.v, sim.Indexed("v", "t1"), 7)
+				sim.InitObject(x, &p.o, "o").Do(func() {})
 				if !m.TryLock() {
 					x.Failf("stale", "the mutex is held at the start")
 				}
