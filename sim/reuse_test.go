@@ -8,6 +8,16 @@ import (
 	"github.com/simrun/simrun/sim"
 )
 
+// reuseWorkers are the worker counts the reuse tests run with: memory is
+// kept per worker.
+var reuseWorkers = []struct {
+	name    string
+	workers int
+}{
+	{"one worker", 1},
+	{"two workers", 2},
+}
+
 // TestReuse checks what a scenario gets from sim.Reuse: on each worker the
 // memory the previous execution there left (its writes still in it), a
 // fresh T the first time on the worker and for a second Reuse of the same
@@ -19,13 +29,7 @@ func TestReuse(t *testing.T) {
 		reused1, reused2      bool
 		firstRuns, secondRuns int // what each held before this execution wrote
 	}
-	for _, tc := range []struct {
-		name    string
-		workers int
-	}{
-		{"one worker", 1},
-		{"two workers", 2},
-	} {
+	for _, tc := range reuseWorkers {
 		t.Run(tc.name, func(t *testing.T) {
 			const runs = 200
 			var mu sync.Mutex // the workers' scenarios run at once
@@ -109,13 +113,7 @@ func TestInitInPlace(t *testing.T) {
 		v sim.Var[int]
 		o sim.Object
 	}
-	for _, tc := range []struct {
-		name    string
-		workers int
-	}{
-		{"one worker", 1},
-		{"two workers", 2},
-	} {
+	for _, tc := range reuseWorkers {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
 			reused := 0
