@@ -226,12 +226,20 @@ func GrabReverseQueue[L comparable](queue *sim.Var[L], lockPrepareOrdered *sim.M
 	return Reverse(current, link)
 }
 
-// NewShippedLocks creates the locks and the empty queue.
+// NewShippedLocks creates the locks and the empty queue, in memory kept
+// from one execution to the next (see NewTHDs).
 func NewShippedLocks[L any](x *sim.Execution) ShippedLocks[L] {
+	m, _ := sim.Reuse[shippedLocksMem[L]](x)
 	return ShippedLocks[L]{
-		LockLog:            sim.NewMutex(x, "LOCK_log"),
-		LockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
-		LockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
-		GroupCommitQueue:   sim.NewVar[L](x, "group_commit_queue", *new(L)),
+		LockLog:            sim.InitMutex(x, &m.lockLog, sim.Indexed("LOCK_log", "")),
+		LockPrepareOrdered: sim.InitMutex(x, &m.lockPrepareOrdered, sim.Indexed("LOCK_prepare_ordered", "")),
+		LockCommitOrdered:  sim.InitMutex(x, &m.lockCommitOrdered, sim.Indexed("LOCK_commit_ordered", "")),
+		GroupCommitQueue:   sim.InitVar(x, &m.groupCommitQueue, sim.Indexed("group_commit_queue", ""), *new(L)),
 	}
+}
+
+// shippedLocksMem is the memory of ShippedLocks' objects.
+type shippedLocksMem[L any] struct {
+	lockLog, lockPrepareOrdered, lockCommitOrdered sim.Mutex
+	groupCommitQueue                               sim.Var[L]
 }
