@@ -21,7 +21,7 @@ func NewAtomic[T comparable](x *Execution, name string, init T) *Atomic[T] {
 // trace or a finding needs it (see Indexed).
 func NewAtomicNamed[T comparable](x *Execution, name Name, init T) *Atomic[T] {
 	v := alloc[Atomic[T]](x.pool)
-	*v = Atomic[T]{x: x, gen: x.gen, id: x.newObject("atomic", name), name: name, v: init}
+	v.x, v.gen, v.id, v.name, v.v = x, x.gen, x.newObject("atomic", name), name, init // field by field: see InitMutex
 	x.vals = append(x.vals, v)
 	return v
 }
@@ -105,8 +105,18 @@ func NewVar[T any](x *Execution, name string, init T) *Var[T] {
 // NewVarNamed creates a variable whose name is formatted only when a trace
 // or a finding needs it (see Indexed).
 func NewVarNamed[T any](x *Execution, name Name, init T) *Var[T] {
-	v := alloc[Var[T]](x.pool)
-	*v = Var[T]{x: x, gen: x.gen, id: x.newObject("var", name), name: name, v: init}
+	return initVar(x, alloc[Var[T]](x.pool), name, init)
+}
+
+// InitVar makes v a new variable of x named name holding init, in place,
+// and returns it: InitMutex for a Var.
+func InitVar[T any](x *Execution, v *Var[T], name Name, init T) *Var[T] {
+	initCheck(x, v.x, v.gen, "InitVar")
+	return initVar(x, v, name, init)
+}
+
+func initVar[T any](x *Execution, v *Var[T], name Name, init T) *Var[T] {
+	v.x, v.gen, v.id, v.name, v.v = x, x.gen, x.newObject("var", name), name, init // field by field: see InitMutex
 	x.vals = append(x.vals, v)
 	return v
 }
@@ -146,8 +156,18 @@ type Object struct {
 
 // NewObject creates a shared object.
 func NewObject(x *Execution, name string) *Object {
-	o := alloc[Object](x.pool)
-	*o = Object{x: x, gen: x.gen, id: x.newObject("object", Name{base: name}), name: name}
+	return initObject(x, alloc[Object](x.pool), name)
+}
+
+// InitObject makes o a new shared object of x named name, in place, and
+// returns it: InitMutex for an Object.
+func InitObject(x *Execution, o *Object, name string) *Object {
+	initCheck(x, o.x, o.gen, "InitObject")
+	return initObject(x, o, name)
+}
+
+func initObject(x *Execution, o *Object, name string) *Object {
+	o.x, o.gen, o.id, o.name = x, x.gen, x.newObject("object", Name{base: name}), name // field by field: see InitMutex
 	return o
 }
 

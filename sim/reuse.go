@@ -13,8 +13,11 @@ package sim
 // thread descriptors): the caller resets every field it reads, and
 // nothing may keep a pointer into the memory past the end of its
 // execution (a recorded event must copy what it holds, as the History is
-// reused too). Primitives (Mutex, Var, ...) are never reused: create them
-// every execution, as always, and store them in the reused memory.
+// reused too). Primitives (Mutex, Var, ...) are created every execution,
+// as always, and stored in the reused memory; a library that hands its
+// primitives out every execution and never lets them be kept may keep
+// them in the reused memory too and re-initialise them with InitMutex,
+// InitCond and InitVar (groupcommit's thread descriptors do).
 //
 // Executions on one runner never overlap, so the memory needs no lock;
 // workers have runners of their own, so two executions running at once

@@ -93,6 +93,8 @@ type symmetry struct {
 	rename func(int) int
 
 	memos []sigMemo // by part (symComp.slot)
+
+	idFields []symIDField // SymmetricIDField's lookups, kept across executions
 }
 
 // symComp is a part of the state: its hash with member references left
@@ -136,7 +138,7 @@ func (s *stateRec) symmetry() *symmetry {
 		clear(sym.member)
 		clear(sym.small)
 		*sym = symmetry{fields: sym.fields, byID: sym.byID, small: sym.small[:0], objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
-			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename, memos: sym.memos}
+			ids: sym.ids[:0], refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename, memos: sym.memos, idFields: sym.idFields}
 	}
 	sym.dirty = true
 	s.sym = sym
@@ -165,15 +167,18 @@ func (x *Execution) SymmetricMember(id int, objs ...any) {
 	sym := s.symmetry()
 	sym.dirty = true
 	s.cacheGen++ // a member's objects hash as placeholders: every cached part is stale
-	m, ok := sym.byID[id]
+	m, ok := sym.memberOf(id)
 	if !ok {
 		m = len(sym.ids)
-		sym.byID[id] = m
 		if id >= 0 && id < symSmallIDs {
+			// Only small: memberOf looks small ids up there, and a map
+			// assignment costs more than the rest of a declaration.
 			for len(sym.small) <= id {
 				sym.small = append(sym.small, 0)
 			}
 			sym.small[id] = int32(m + 1)
+		} else {
+			sym.byID[id] = m
 		}
 		sym.ids = append(sym.ids, id)
 		if len(sym.objs) < cap(sym.objs) {
@@ -202,7 +207,7 @@ func (x *Execution) SymmetricMember(id int, objs ...any) {
 			continue
 		}
 		sym.member[oid] = int32(m + 1)
-		sym.class[oid] = finalize(mix(0xc1a55, uint64(len(sym.objs[m]))))
+		sym.class[oid] = symClass(len(sym.objs[m]))
 		sym.pos[oid] = int32(len(sym.objs[m]))
 		sym.objs[m] = append(sym.objs[m], oid)
 	}
@@ -219,18 +224,64 @@ func SymmetricIDField[T any](x *Execution, field string) {
 	}
 	sym := s.symmetry()
 	t := reflect.TypeFor[T]()
-	if t.Kind() != reflect.Struct {
-		sym.broken = fmt.Sprintf("SymmetricIDField: %v is not a struct", t)
+	i, err := sym.symIDFieldIndex(t, field)
+	if err != "" {
+		sym.broken = err
 		return
 	}
-	f, ok := t.FieldByName(field)
-	if !ok || len(f.Index) != 1 || f.Type.Kind() != reflect.Int {
-		sym.broken = fmt.Sprintf("SymmetricIDField: %v has no int field %s", t, field)
-		return
-	}
-	sym.fields[t] = f.Index[0]
+	sym.fields[t] = i
 	sym.lastT = nil
 	s.cacheGen++ // the field now hashes as a member reference
+}
+
+// symClass is the placeholder of a member's object at position pos:
+// precomputed for the first positions, as a member declares the same few
+// objects every execution.
+func symClass(pos int) uint64 {
+	if pos < len(symClasses) {
+		return symClasses[pos]
+	}
+	return finalize(mix(0xc1a55, uint64(pos)))
+}
+
+var symClasses = func() (c [16]uint64) {
+	for pos := range c {
+		c[pos] = finalize(mix(0xc1a55, uint64(pos)))
+	}
+	return c
+}()
+
+// symIDField is an answer of symIDFieldIndex, kept for the next
+// executions (symmetry.idFields): a scenario declares the same fields every
+// execution, and a lookup by name through reflect costs more than the rest
+// of the declaration.
+type symIDField struct {
+	t     reflect.Type
+	field string
+	index int
+	err   string
+}
+
+// symIDFieldIndex returns the index of struct type t's int field named
+// field, or why it cannot be a member id field.
+func (sym *symmetry) symIDFieldIndex(t reflect.Type, field string) (int, string) {
+	for _, f := range sym.idFields {
+		if f.t == t && f.field == field {
+			return f.index, f.err
+		}
+	}
+	f := symIDField{t: t, field: field}
+	if t.Kind() != reflect.Struct {
+		f.err = fmt.Sprintf("SymmetricIDField: %v is not a struct", t)
+	} else if sf, ok := t.FieldByName(field); !ok || len(sf.Index) != 1 || sf.Type.Kind() != reflect.Int {
+		f.err = fmt.Sprintf("SymmetricIDField: %v has no int field %s", t, field)
+	} else {
+		f.index = sf.Index[0]
+	}
+	if len(sym.idFields) < 16 { // a scenario declares a handful
+		sym.idFields = append(sym.idFields, f)
+	}
+	return f.index, f.err
 }
 
 // SymmetricMembers returns the number of members declared so far.

@@ -27,10 +27,30 @@ func NewMutex(x *Execution, name string) *Mutex { return NewMutexNamed(x, Name{b
 // NewMutexNamed creates a mutex whose name is formatted only when a trace
 // or a finding needs it (see Indexed).
 func NewMutexNamed(x *Execution, name Name) *Mutex {
-	m := alloc[Mutex](x.pool)
-	*m = Mutex{x: x, gen: x.gen, id: x.newObject("mutex", name), name: name}
+	return InitMutex(x, alloc[Mutex](x.pool), name)
+}
+
+// InitMutex makes m a new mutex of x named name, in place, and returns it.
+// It is for memory that a library keeps from one execution to the next
+// (Reuse) and hands out every execution, such as a protocol's thread
+// descriptors: it saves the allocation NewMutex makes. A handle to m kept
+// from an earlier execution is then not reported as stale: it names the
+// new mutex. Code that could keep handles should use NewMutex.
+func InitMutex(x *Execution, m *Mutex, name Name) *Mutex {
+	initCheck(x, m.x, m.gen, "InitMutex")
+	// Field by field: a composite literal is built aside and copied
+	// whole, with the bulk write barrier when the collector is marking.
+	m.x, m.gen, m.id, m.name, m.owner, m.taken = x, x.gen, x.newObject("mutex", name), name, nil, 0
 	x.mutexList = append(x.mutexList, m)
 	return m
+}
+
+// initCheck refuses to re-initialise a primitive of x's execution in place
+// (Init*): the primitive in use would change under its users.
+func initCheck(x, was *Execution, gen uint64, fn string) {
+	if was == x && gen == x.gen {
+		panic(fmt.Sprintf("sim: %s of a primitive already made in this execution", fn))
+	}
 }
 
 // Name returns the mutex's name.
@@ -144,9 +164,24 @@ func NewCondNamed(x *Execution, name Name, l *Mutex) *Cond {
 	if l != nil && l.gen != x.gen {
 		l.x.stale("NewCond with mutex", l.name, l.gen)
 	}
-	c := alloc[Cond](x.pool)
-	*c = Cond{x: x, gen: x.gen, id: x.newObject("cond", name), name: name, L: l}
+	return initCond(x, alloc[Cond](x.pool), name, l)
+}
+
+// InitCond makes c a new condition variable of x named name, bound to l,
+// in place, and returns it: InitMutex for a Cond.
+func InitCond(x *Execution, c *Cond, name Name, l *Mutex) *Cond {
+	initCheck(x, c.x, c.gen, "InitCond")
+	if l != nil && l.gen != x.gen {
+		l.x.stale("InitCond with mutex", l.name, l.gen)
+	}
+	return initCond(x, c, name, l)
+}
+
+func initCond(x *Execution, c *Cond, name Name, l *Mutex) *Cond {
+	c.x, c.gen, c.id, c.name, c.L = x, x.gen, x.newObject("cond", name), name, l // field by field: see InitMutex
+	c.wbuf = [len(c.wbuf)]*actor{}
 	c.waiters = c.wbuf[:0]
+	c.last = signalInfo{}
 	return c
 }
 

@@ -304,12 +304,14 @@ func newServer(x *sim.Execution, cfg Config, ev *events) *Server {
 	s := &mem.server
 	*s = Server{X: x, Config: cfg, events: ev, mem: mem}
 	s.Binlog = &mem.binlog
-	*s.Binlog = Binlog{x: x, s: s, obj: sim.NewObject(x, "binlog"), Entries: logs[0:0:n]}
+	// The binlog's and engines' objects are the memory's too, made anew
+	// in place (sim.InitObject): nothing outside the server sees them.
+	*s.Binlog = Binlog{x: x, s: s, obj: sim.InitObject(x, &mem.objs[0], "binlog"), Entries: logs[0:0:n]}
 	s.Engines = mem.ptrs[:0]
 	for i := 0; i < cfg.Engines; i++ {
 		at := n * (1 + 2*i)
 		e := &mem.engines[i]
-		*e = Engine{ID: i, x: x, s: s, obj: sim.NewObject(x, engineNames[i]),
+		*e = Engine{ID: i, x: x, s: s, obj: sim.InitObject(x, &mem.objs[1+i], engineNames[i]),
 			Visible: logs[at : at : at+n], prepared: logs[at+n : at+n : at+2*n]}
 		s.Engines = append(s.Engines, e)
 	}
@@ -345,6 +347,7 @@ type serverMem struct {
 	binlog  Binlog
 	engines [2]Engine
 	ptrs    [2]*Engine
+	objs    [3]sim.Object // the binlog's and the engines'
 	logs    [smallLogs]checkers.Txn
 	actors  [smallThreads]*sim.Actor
 	monitor checkers.CommitOrderMonitor

@@ -87,15 +87,17 @@ func notFresh(s *Server) string {
 // TestTHDsOfReset checks that THDsOf's THDs, kept from one execution to
 // the next, start every execution as newTHD made them: a field an earlier
 // execution set is gone, each thread has its own THD, and a second call
-// in one execution gets THDs of its own.
+// in one execution gets THDs of its own. The threads' objects, kept too
+// (re-initialised in place), start fresh: the link nil, the mutex free.
 func TestTHDsOfReset(t *testing.T) {
 	type thd struct {
 		THD
 		next *sim.Var[*thd]
+		lock *sim.Mutex
 		mark int // set by every execution after the check
 	}
 	names := ThreadNames{Next: "next", Lock: "LOCK", Cond: "COND", Flag: "flag"}
-	newTHD := func(o ThreadObjects[*thd, bool]) thd { return thd{THD: o.THD, next: o.Next} }
+	newTHD := func(o ThreadObjects[*thd, bool]) thd { return thd{THD: o.THD, next: o.Next, lock: o.Lock} }
 	for _, workers := range []int{1, 2} {
 		t.Run(fmt.Sprintf("%d workers", workers), func(t *testing.T) {
 			const threads = 3
@@ -106,10 +108,13 @@ func TestTHDsOfReset(t *testing.T) {
 					switch d := thds[i]; {
 					case d.ID != i || d.mark != 0 || d.next == nil:
 						x.Failf("stale", "THD %d: ID %d, mark %d, link set %v", i, d.ID, d.mark, d.next != nil)
-					case d == other[i] || i > 1 && d == thds[i-1]:
+					case d == other[i] || i > 1 && d == thds[i-1] || d.next == other[i].next || d.lock == other[i].lock:
 						x.Failf("stale", "THD %d shares its memory", i)
+					case d.next.Read() != nil || !d.lock.TryLock():
+						x.Failf("stale", "THD %d: its link or mutex is left from an earlier execution", i)
 					}
 					thds[i].mark = 1
+					thds[i].next.Write(thds[i]) // and the mutex left held
 				}
 			}
 			rep, err := sim.Explore(scenario, sim.Options{Runs: 20, Seed: 1, Workers: workers})

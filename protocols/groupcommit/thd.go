@@ -68,6 +68,15 @@ type ThreadObjects[L, F any] struct {
 	Flag *sim.Var[F] // the wakeup flag, the zero value at first
 }
 
+// threadObjectsMem is the memory of one thread's objects, kept from one
+// execution to the next.
+type threadObjectsMem[L, F any] struct {
+	lock sim.Mutex
+	next sim.Var[L]
+	cond sim.Cond
+	flag sim.Var[F]
+}
+
 // NewTHDs makes the thread descriptors of threads 1 to threads, indexed by
 // thread number (index 0 is unused): newTHD builds thread i's from its
 // objects, created in the order Lock, Next, Cond, Flag and named after the
@@ -80,13 +89,23 @@ func NewTHDs[L, F any](x *sim.Execution, threads int, names ThreadNames, newTHD 
 		*mem = make([]L, threads+1)
 	}
 	thds := (*mem)[:threads+1]
+	// The threads' objects too: they are re-initialised in place (sim's
+	// Init*), which saves an allocation per object and execution. The
+	// protocols get them from the THDs every execution and keep no
+	// handle, so the stale-handle check NewMutex's fresh memory gives is
+	// not needed here.
+	objs, _ := sim.Reuse[[]threadObjectsMem[L, F]](x)
+	if len(*objs) < threads+1 {
+		*objs = make([]threadObjectsMem[L, F], threads+1)
+	}
 	for i := 1; i <= threads; i++ {
 		name := ThreadName(i)
+		m := &(*objs)[i]
 		o := ThreadObjects[L, F]{THD: THD{ID: i}}
-		o.Lock = sim.NewMutexNamed(x, sim.Indexed(names.Lock, name))
-		o.Next = sim.NewVarNamed[L](x, sim.Indexed(names.Next, name), *new(L))
-		o.Cond = sim.NewCondNamed(x, sim.Indexed(names.Cond, name), o.Lock)
-		o.Flag = sim.NewVarNamed[F](x, sim.Indexed(names.Flag, name), *new(F))
+		o.Lock = sim.InitMutex(x, &m.lock, sim.Indexed(names.Lock, name))
+		o.Next = sim.InitVar(x, &m.next, sim.Indexed(names.Next, name), *new(L))
+		o.Cond = sim.InitCond(x, &m.cond, sim.Indexed(names.Cond, name), o.Lock)
+		o.Flag = sim.InitVar(x, &m.flag, sim.Indexed(names.Flag, name), *new(F))
 		thds[i] = newTHD(o)
 		// The threads run the same code on their own objects: a state
 		// matching search may treat states that differ by a permutation
@@ -207,12 +226,20 @@ func GrabReverseQueue[L comparable](queue *sim.Var[L], lockPrepareOrdered *sim.M
 	return Reverse(current, link)
 }
 
-// NewShippedLocks creates the locks and the empty queue.
+// NewShippedLocks creates the locks and the empty queue, in memory kept
+// from one execution to the next (see NewTHDs).
 func NewShippedLocks[L any](x *sim.Execution) ShippedLocks[L] {
+	m, _ := sim.Reuse[shippedLocksMem[L]](x)
 	return ShippedLocks[L]{
-		LockLog:            sim.NewMutex(x, "LOCK_log"),
-		LockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
-		LockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
-		GroupCommitQueue:   sim.NewVar[L](x, "group_commit_queue", *new(L)),
+		LockLog:            sim.InitMutex(x, &m.lockLog, sim.Indexed("LOCK_log", "")),
+		LockPrepareOrdered: sim.InitMutex(x, &m.lockPrepareOrdered, sim.Indexed("LOCK_prepare_ordered", "")),
+		LockCommitOrdered:  sim.InitMutex(x, &m.lockCommitOrdered, sim.Indexed("LOCK_commit_ordered", "")),
+		GroupCommitQueue:   sim.InitVar(x, &m.groupCommitQueue, sim.Indexed("group_commit_queue", ""), *new(L)),
 	}
+}
+
+// shippedLocksMem is the memory of ShippedLocks' objects.
+type shippedLocksMem[L any] struct {
+	lockLog, lockPrepareOrdered, lockCommitOrdered sim.Mutex
+	groupCommitQueue                               sim.Var[L]
 }
