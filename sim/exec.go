@@ -61,6 +61,7 @@ type engine struct {
 	idleSeenN   int
 	spuriousMax int
 	spurious    int
+	enabledSet  // the enabled set kept between decisions (enabled.go)
 
 	finding  *Finding
 	halted   bool
@@ -182,6 +183,7 @@ func (x *Execution) spawn(name string, fn func()) *actor {
 	*a.handle = Actor{x: x, gen: x.gen, a: a}
 	x.actors = append(x.actors, a)
 	x.live = append(x.live, a)
+	x.enOK = false // a new candidate
 	x.raceSpawn(x.cur, a)
 	return a
 }
@@ -281,6 +283,7 @@ func (x *Execution) stopAll() {
 
 func (x *Execution) finish(a *actor) {
 	a.done = true
+	x.enOK = false // its joiners may step, and it no longer can
 	if a.daemon {
 		x.daemons--
 	}
@@ -299,6 +302,7 @@ func (x *Execution) finish(a *actor) {
 // become free. One still busy before its operation (readyAt in the future)
 // has not blocked yet and finds it free.
 func (x *Execution) latency(blocked func(b *actor) bool) {
+	x.enOK = false
 	if x.cost.WakeLatency <= 0 {
 		return
 	}
@@ -335,6 +339,9 @@ func (x *Execution) stepOp(o req) *actor {
 	// time, across two stores, which the processor cannot forward from
 	// its store buffer: a stall of a dozen cycles, 3 % of a random run's
 	// CPU.
+	if !pure(a.req.kind) {
+		x.enOK = false // a's last operation may have changed a blocker
+	}
 	a.req.kind, a.req.obj, a.req.arg, a.req.wait = o.kind, o.obj, o.arg, o.wait
 	// Hand control to the chosen actor (or, when there is none, back to
 	// the runner to end the execution) and return when a is chosen again:
@@ -412,52 +419,39 @@ func (x *Execution) decide() *actor {
 				Detail:  x.describeActors()})
 			return nil
 		}
-		cs := x.choices[:0]
 		x.scan++
-		x.scanning = true
-		cur, now := x.cur, x.now
-		slept := false // a candidate slept (GoSleep): fair must look
-		if cur != nil && !cur.done && cur.readyAt <= now && x.enabled(cur) {
-			cs = append(cs, x.label(cur))
-			slept = cur.sleptAt != 0
-		}
-		for _, a := range x.live {
-			if a != cur && a.readyAt <= now && x.enabled(a) {
-				cs = append(cs, x.label(a))
-				slept = slept || a.sleptAt != 0
+		var c scheduler.Choice
+		switch {
+		case x.enOK && x.reaskCur() && x.rnd != nil && x.idleRun < fairSpin:
+			// Only cur has stepped since the kept set was scanned, and
+			// its step changed no blocker (see enabled.go).
+			c = x.pickKept()
+		case x.enOK && x.enMask != 0:
+			cs := x.keptChoices(x.choices[:0])
+			if checkEnabledSet {
+				x.checkKeptChoices(cs)
 			}
-		}
-		x.scanning = false
-		if len(cs) == 0 {
-			x.choices = cs
-			if x.advanceTime() {
-				continue
-			}
-			return nil
-		}
-		if slept || x.idleRun >= fairSpin {
-			cs = x.fair(cs) // otherwise fair defers nobody
-		}
-		// Spurious wakeups are on offer only beside a real step: a state in
-		// which only spurious wakeups remain is stuck (a waiter that loops
-		// would wait again).
-		real := len(cs)
-		if x.asleep > 0 && x.spurious < x.spuriousMax {
-			for _, a := range x.live {
-				if c, ok := x.sleepsOn(a); ok {
-					cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: c.id})
-				}
-			}
-		}
-		x.choices = cs
-		i := 0
-		if len(cs) > 1 {
-			i = x.pick(scheduler.Schedule, cs, real)
-			if x.halted {
+			i, ok := x.pickFrom(cs, false)
+			if !ok {
 				return nil
 			}
+			c = x.choices[i]
+		default:
+			cs, slept := x.scanChoices()
+			if len(cs) == 0 {
+				x.enOK = false
+				x.choices = cs
+				if x.advanceTime() {
+					continue
+				}
+				return nil
+			}
+			i, ok := x.pickFrom(cs, slept)
+			if !ok {
+				return nil
+			}
+			c = x.choices[i]
 		}
-		c := cs[i]
 		if !x.expected(c) {
 			return nil
 		}
@@ -465,6 +459,7 @@ func (x *Execution) decide() *actor {
 		x.path.Steps = append(x.path.Steps, c)
 		a := x.actors[c.Actor]
 		if c.Op == op.Spurious {
+			x.enOK = false
 			x.spurious++
 			cond := a.req.wait.(*Cond)
 			cond.remove(a)
@@ -475,6 +470,64 @@ func (x *Execution) decide() *actor {
 		x.cur = a
 		return a
 	}
+}
+
+// scanChoices asks every live actor whether it can step and returns the
+// choices of those that can (cur first, then by id), and whether one of
+// them slept in GoSleep (fair must look). It keeps the result (see
+// enabled.go).
+func (x *Execution) scanChoices() (cs []scheduler.Choice, slept bool) {
+	cs = x.choices[:0]
+	x.scanning = true
+	cur, now := x.cur, x.now
+	var m uint64
+	if cur != nil && !cur.done && cur.readyAt <= now && x.enabled(cur) {
+		cs = append(cs, x.label(cur))
+		slept = cur.sleptAt != 0
+		m = 1 << uint(cur.id&63)
+	}
+	for _, a := range x.live {
+		if a != cur && a.readyAt <= now && x.enabled(a) {
+			cs = append(cs, x.label(a))
+			slept = slept || a.sleptAt != 0
+			m |= 1 << uint(a.id&63)
+		}
+	}
+	x.scanning = false
+	x.keepScan(m, slept)
+	return cs, slept
+}
+
+// pickFrom lets the strategy pick one of the steps cs, after fair
+// scheduling and with the spurious wakeups on offer appended, and
+// returns its index in x.choices; false when the execution halted.
+func (x *Execution) pickFrom(cs []scheduler.Choice, slept bool) (int, bool) {
+	if slept || x.idleRun >= fairSpin {
+		cs = x.fair(cs) // otherwise fair defers nobody
+	}
+	// Spurious wakeups are on offer only beside a real step: a state in
+	// which only spurious wakeups remain is stuck (a waiter that loops
+	// would wait again).
+	real := len(cs)
+	if x.asleep > 0 && x.spurious < x.spuriousMax {
+		var sp uint64
+		for _, a := range x.live {
+			if c, ok := x.sleepsOn(a); ok {
+				cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: c.id})
+				sp |= 1 << uint(a.id&63)
+			}
+		}
+		x.spMask = sp
+	}
+	x.choices = cs
+	i := 0
+	if len(cs) > 1 {
+		i = x.pick(scheduler.Schedule, cs, real)
+		if x.halted {
+			return 0, false
+		}
+	}
+	return i, true
 }
 
 // choose is the one door of a decision that is not a schedule: a Choose
@@ -573,12 +626,14 @@ func (x *Execution) cpu(at, d Duration) Duration {
 
 // sleep blocks a (which is stepping) until wake.
 func (x *Execution) sleep(a *actor) {
+	x.enOK = false
 	a.asleep = true
 	x.asleep++
 }
 
 // wake ends a's sleep; it becomes ready after the wake latency.
 func (x *Execution) wake(a *actor) {
+	x.enOK = false
 	a.asleep = false
 	x.asleep--
 	a.readyAt = max(a.readyAt, x.now+x.cost.WakeLatency)

@@ -1,0 +1,221 @@
+package sim
+
+import (
+	"fmt"
+	"math/bits"
+	"os"
+	"sync"
+
+	"github.com/simrun/simrun/op"
+	"github.com/simrun/simrun/scheduler"
+)
+
+// The enabled set kept between decisions.
+//
+// decide asks every live actor whether it can step (its blocker's ready,
+// an interface call) and labels each one that can. Most steps change no
+// blocker: a Var or Atomic access, a Record, Work, an Object.Do. After
+// such a step only the actor that stepped has a new pending operation;
+// every other actor can step now if and only if it could at the last
+// decision. So decide keeps, as bits by actor id, which actors could step
+// (enMask) and which sleep on a Cond (spMask, the spurious wakeups on
+// offer), and after a step that changes no blocker it re-asks only the
+// actor that stepped. The Choices, and their order (the current actor
+// first, then by id), are those the full scan gives: SIMRUN_ENABLEDCHECK=1
+// compares the two at every decision.
+//
+// Anything else that may change an actor's enabledness drops the kept
+// sets (enOK = false) and the next decision scans every actor: an
+// operation not in pureOps (at the next stepOp of the actor that did it),
+// a spawn, an actor's end, a wakeup or sleep, a spurious wakeup, virtual
+// time moving on. Timers are never kept: a timer's readiness depends on
+// every actor's progress, so a scan that sees a daemon keeps nothing; nor
+// are executions of more than 64 actors, or a decision under fair
+// scheduling (an actor that slept in GoSleep, a run of idle steps).
+
+// pureOps are the operations that change no blocker's state, no actor's
+// sleep and no other actor's readiness: the kept sets survive them.
+var pureOps uint64 = 1<<op.Start | 1<<op.Load | 1<<op.Store | 1<<op.CAS |
+	1<<op.Swap | 1<<op.And | 1<<op.Or | 1<<op.Read | 1<<op.Write |
+	1<<op.Sleep | 1<<op.Work | 1<<op.Yield | 1<<op.Call | 1<<op.Use |
+	1<<op.Len
+
+// pure reports whether o keeps the enabled set (see pureOps).
+func pure(o op.Op) bool { return o < 64 && pureOps>>o&1 != 0 }
+
+// enabledSet is decide's kept enabled set.
+type enabledSet struct {
+	enOK   bool   // enMask and spMask are up to date but for cur's bit
+	enMask uint64 // bit i: actor i can step
+	spMask uint64 // bit i: actor i sleeps on a Cond (valid when spurious wakeups are on offer)
+}
+
+// keepScan records the result of a full scan: m the actors that can step,
+// slept whether one of them slept in GoSleep (see fair).
+func (x *Execution) keepScan(m uint64, slept bool) {
+	x.enMask = m
+	x.enOK = !slept && x.daemons == 0 && len(x.actors) <= 64
+}
+
+// reaskCur brings cur's bit of the kept set up to date (cur has a new
+// pending operation) and reports whether some actor can step.
+func (x *Execution) reaskCur() bool {
+	cur := x.cur
+	bit := uint64(1) << uint(cur.id)
+	m := x.enMask &^ bit
+	if cur.readyAt <= x.now && x.enabled(cur) {
+		m |= bit
+	}
+	x.enMask = m
+	return m != 0
+}
+
+// keptChoices appends the choices of the kept set to cs: cur first, then
+// the others by id, as the full scan orders them.
+func (x *Execution) keptChoices(cs []scheduler.Choice) []scheduler.Choice {
+	cur := x.cur
+	bit := uint64(1) << uint(cur.id)
+	if x.enMask&bit != 0 {
+		cs = append(cs, x.label(cur))
+	}
+	for m := x.enMask &^ bit; m != 0; m &= m - 1 {
+		cs = append(cs, x.label(x.actors[bits.TrailingZeros64(m)]))
+	}
+	return cs
+}
+
+// pickKept is a random walk's decision from the kept set, without
+// building the choices: the walk needs only their number, n of them
+// steps and the others spurious wakeups (sp), and the one it picks.
+func (x *Execution) pickKept() scheduler.Choice {
+	var sp uint64
+	if x.asleep > 0 && x.spurious < x.spuriousMax {
+		sp = x.spMask
+	}
+	cur := x.cur
+	bit := uint64(1) << uint(cur.id)
+	m := x.enMask
+	n := bits.OnesCount64(m)
+	i := 0
+	if total := n + bits.OnesCount64(sp); total > 1 {
+		i = x.rnd.Pick(scheduler.Schedule, total, n)
+		x.path.Decisions = append(x.path.Decisions, i)
+	}
+	var c scheduler.Choice
+	switch k := i; {
+	case k >= n:
+		a := x.actors[nthBit(sp, k-n)]
+		c = scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: a.req.wait.(*Cond).id}
+	case m&bit != 0 && k == 0:
+		c = x.label(cur)
+	default:
+		if m&bit != 0 {
+			k--
+		}
+		c = x.label(x.actors[nthBit(m&^bit, k)])
+	}
+	if checkEnabledSet {
+		x.checkKept(i, c, sp)
+	}
+	return c
+}
+
+// nthBit returns the index of m's k-th set bit, counting from 0 at the
+// lowest.
+func nthBit(m uint64, k int) int {
+	for ; k > 0; k-- {
+		m &= m - 1
+	}
+	return bits.TrailingZeros64(m)
+}
+
+// checkEnabledSet makes every decision taken from the kept set scan every
+// actor as well and compare (enabledMismatch): the kept set's soundness
+// check, for tests. SIMRUN_ENABLEDCHECK=1 turns it on in any binary and
+// makes a difference fatal.
+var (
+	checkEnabledSet = os.Getenv("SIMRUN_ENABLEDCHECK") == "1"
+	enabledFatal    = checkEnabledSet
+)
+
+var (
+	enabledMu         sync.Mutex
+	enabledMismatches int
+	enabledFirst      string
+)
+
+// scanFresh returns the choices of a full scan (steps, then spurious
+// wakeups if sp) without touching the kept set, for the check.
+func (x *Execution) scanFresh(spurious bool) (cs []scheduler.Choice, real int) {
+	cur := x.cur
+	if cur != nil && !cur.done && cur.readyAt <= x.now && x.enabled(cur) {
+		cs = append(cs, x.label(cur))
+	}
+	for _, a := range x.live {
+		if a != cur && a.readyAt <= x.now && x.enabled(a) {
+			cs = append(cs, x.label(a))
+		}
+	}
+	real = len(cs)
+	if spurious {
+		for _, a := range x.live {
+			if c, ok := x.sleepsOn(a); ok {
+				cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: c.id})
+			}
+		}
+	}
+	return cs, real
+}
+
+// checkKept compares the kept set's decision (choice i, c) with a full
+// scan's.
+func (x *Execution) checkKept(i int, c scheduler.Choice, sp uint64) {
+	want, real := x.scanFresh(x.asleep > 0 && x.spurious < x.spuriousMax)
+	got := x.keptChoices(nil)
+	n := len(got)
+	for m := sp; m != 0; m &= m - 1 {
+		a := x.actors[bits.TrailingZeros64(m)]
+		got = append(got, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: a.req.wait.(*Cond).id})
+	}
+	switch {
+	case n != real || len(got) != len(want):
+		x.enabledMismatch(fmt.Sprintf("%d choices (%d steps), a full scan %d (%d steps): %v, want %v", len(got), n, len(want), real, got, want))
+	case i >= len(want) || c != want[i]:
+		x.enabledMismatch(fmt.Sprintf("choice %d is %v, a full scan's %v", i, c, want))
+	default:
+		for k := range got {
+			if got[k] != want[k] {
+				x.enabledMismatch(fmt.Sprintf("choices %v, a full scan's %v", got, want))
+				return
+			}
+		}
+	}
+}
+
+// checkKeptChoices compares the kept set's steps (cs) with a full scan's.
+func (x *Execution) checkKeptChoices(cs []scheduler.Choice) {
+	want, _ := x.scanFresh(false)
+	ok := len(cs) == len(want)
+	for k := 0; ok && k < len(cs); k++ {
+		ok = cs[k] == want[k]
+	}
+	if !ok {
+		x.enabledMismatch(fmt.Sprintf("choices %v, a full scan's %v", cs, want))
+	}
+}
+
+// enabledMismatch records a difference between the kept enabled set and a
+// full scan; under SIMRUN_ENABLEDCHECK=1 it stops the program.
+func (x *Execution) enabledMismatch(what string) {
+	msg := fmt.Sprintf("sim: kept enabled set at step %d: %s", x.step, what)
+	enabledMu.Lock()
+	enabledMismatches++
+	if enabledFirst == "" {
+		enabledFirst = msg
+	}
+	enabledMu.Unlock()
+	if enabledFatal {
+		fmt.Fprintln(os.Stderr, msg)
+		os.Exit(3)
+	}
+}
