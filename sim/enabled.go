@@ -24,11 +24,14 @@ import (
 // first, then by id), are those the full scan gives: SIMRUN_ENABLEDCHECK=1
 // compares the two at every decision.
 //
-// Anything else that may change an actor's enabledness drops the kept
-// sets (enOK = false) and the next decision scans every actor: an
-// operation not in pureOps (at the next stepOp of the actor that did it),
-// a spawn, an actor's end, a wakeup or sleep, a spurious wakeup, virtual
-// time moving on. Timers are never kept: a timer's readiness depends on
+// Any other operation (one not in pureOps) may have changed a blocker:
+// the next decision asks again the actors that wait on one (wMask), and
+// keeps the others' answers. That an actor that waits on nothing can
+// step depends only on whether it sleeps and whether its time has come,
+// so whatever changes those drops the kept sets (enOK = false) and the
+// next decision scans every actor: a spawn, an actor's end, a wakeup or
+// sleep, a spurious wakeup, a wake latency, virtual time moving on, a
+// timer armed or disarmed. Timers are never kept: a timer's readiness depends on
 // every actor's progress, so a scan that sees a daemon keeps nothing; nor
 // are executions of more than 64 actors, or a decision under fair
 // scheduling (an actor that slept in GoSleep, a run of idle steps).
@@ -45,28 +48,51 @@ func pure(o op.Op) bool { return o < 64 && pureOps>>o&1 != 0 }
 
 // enabledSet is decide's kept enabled set.
 type enabledSet struct {
-	enOK   bool   // enMask and spMask are up to date but for cur's bit
-	enMask uint64 // bit i: actor i can step
-	spMask uint64 // bit i: actor i sleeps on a Cond (valid when spurious wakeups are on offer)
+	enOK    bool   // the masks are up to date but for cur's bits and enReask
+	enReask bool   // a blocker may have changed: the actors of wMask must be re-asked
+	enMask  uint64 // bit i: actor i can step
+	wMask   uint64 // bit i: actor i waits on a blocker, awake and its time come
+	spMask  uint64 // bit i: actor i sleeps on a Cond (valid when spurious wakeups are on offer)
 }
 
 // keepScan records the result of a full scan: m the actors that can step,
-// slept whether one of them slept in GoSleep (see fair).
-func (x *Execution) keepScan(m uint64, slept bool) {
-	x.enMask = m
+// w those that wait on a blocker, slept whether a candidate slept in
+// GoSleep (see fair).
+func (x *Execution) keepScan(m, w uint64, slept bool) {
+	x.enMask, x.wMask, x.enReask = m, w, false
 	x.enOK = !slept && x.daemons == 0 && len(x.actors) <= 64
 }
 
-// reaskCur brings cur's bit of the kept set up to date (cur has a new
-// pending operation) and reports whether some actor can step.
-func (x *Execution) reaskCur() bool {
+// reaskKept brings the kept set up to date: cur has a new pending
+// operation, and after a step that may have changed a blocker every
+// waiter is asked again. It reports whether some actor can step.
+func (x *Execution) reaskKept() bool {
 	cur := x.cur
 	bit := uint64(1) << uint(cur.id)
-	m := x.enMask &^ bit
-	if cur.readyAt <= x.now && x.enabled(cur) {
-		m |= bit
+	m, w := x.enMask&^bit, x.wMask&^bit
+	if x.enReask {
+		x.enReask = false
+		for r := w; r != 0; r &= r - 1 {
+			i := bits.TrailingZeros64(r)
+			a := x.actors[i]
+			if a.req.wait.ready(a) {
+				m |= 1 << uint(i)
+			} else {
+				m &^= 1 << uint(i)
+			}
+		}
 	}
-	x.enMask = m
+	if cur.readyAt <= x.now && !cur.asleep {
+		if cur.req.wait == nil {
+			m |= bit
+		} else {
+			w |= bit
+			if cur.req.wait.ready(cur) {
+				m |= bit
+			}
+		}
+	}
+	x.enMask, x.wMask = m, w
 	return m != 0
 }
 

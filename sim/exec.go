@@ -302,12 +302,12 @@ func (x *Execution) finish(a *actor) {
 // become free. One still busy before its operation (readyAt in the future)
 // has not blocked yet and finds it free.
 func (x *Execution) latency(blocked func(b *actor) bool) {
-	x.enOK = false
 	if x.cost.WakeLatency <= 0 {
 		return
 	}
 	for _, b := range x.live {
 		if !b.asleep && b.readyAt <= x.now && blocked(b) {
+			x.enOK = false // b's time has not come any more
 			b.readyAt = max(b.readyAt, x.now+x.cost.WakeLatency)
 		}
 	}
@@ -340,7 +340,7 @@ func (x *Execution) stepOp(o req) *actor {
 	// its store buffer: a stall of a dozen cycles, 3 % of a random run's
 	// CPU.
 	if !pure(a.req.kind) {
-		x.enOK = false // a's last operation may have changed a blocker
+		x.enReask = true // a's last operation may have changed a blocker
 	}
 	a.req.kind, a.req.obj, a.req.arg, a.req.wait = o.kind, o.obj, o.arg, o.wait
 	// Hand control to the chosen actor (or, when there is none, back to
@@ -422,7 +422,7 @@ func (x *Execution) decide() *actor {
 		x.scan++
 		var c scheduler.Choice
 		switch {
-		case x.enOK && x.reaskCur() && x.rnd != nil && x.idleRun < fairSpin:
+		case x.enOK && x.reaskKept() && x.rnd != nil && x.idleRun < fairSpin:
 			// Only cur has stepped since the kept set was scanned, and
 			// its step changed no blocker (see enabled.go).
 			c = x.pickKept()
@@ -480,21 +480,35 @@ func (x *Execution) scanChoices() (cs []scheduler.Choice, slept bool) {
 	cs = x.choices[:0]
 	x.scanning = true
 	cur, now := x.cur, x.now
-	var m uint64
-	if cur != nil && !cur.done && cur.readyAt <= now && x.enabled(cur) {
-		cs = append(cs, x.label(cur))
-		slept = cur.sleptAt != 0
-		m = 1 << uint(cur.id&63)
-	}
-	for _, a := range x.live {
-		if a != cur && a.readyAt <= now && x.enabled(a) {
-			cs = append(cs, x.label(a))
-			slept = slept || a.sleptAt != 0
-			m |= 1 << uint(a.id&63)
+	var m, w uint64 // see enabledSet
+	if cur != nil && !cur.done && cur.readyAt <= now && !cur.asleep {
+		bit := uint64(1) << uint(cur.id&63)
+		if cur.req.wait != nil {
+			w = bit
+		}
+		if cur.req.wait == nil || cur.req.wait.ready(cur) {
+			cs = append(cs, x.label(cur))
+			slept = cur.sleptAt != 0
+			m = bit
 		}
 	}
+	for _, a := range x.live {
+		if a == cur || a.readyAt > now || a.asleep {
+			continue
+		}
+		bit := uint64(1) << uint(a.id&63)
+		if a.req.wait != nil {
+			w |= bit
+			if !a.req.wait.ready(a) {
+				continue
+			}
+		}
+		cs = append(cs, x.label(a))
+		slept = slept || a.sleptAt != 0
+		m |= bit
+	}
 	x.scanning = false
-	x.keepScan(m, slept)
+	x.keepScan(m, w, slept)
 	return cs, slept
 }
 
