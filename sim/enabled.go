@@ -168,6 +168,7 @@ var (
 	enabledMu         sync.Mutex
 	enabledMismatches int
 	enabledFirst      string
+	enabledKept       int // decisions taken from the kept set while checking
 )
 
 // scanFresh returns the choices of a full scan (steps, then spurious
@@ -196,6 +197,7 @@ func (x *Execution) scanFresh(spurious bool) (cs []scheduler.Choice, real int) {
 // checkKept compares the kept set's decision (choice i, c) with a full
 // scan's.
 func (x *Execution) checkKept(i int, c scheduler.Choice, sp uint64) {
+	countKept()
 	want, real := x.scanFresh(x.asleep > 0 && x.spurious < x.spuriousMax)
 	got := x.keptChoices(nil)
 	n := len(got)
@@ -220,6 +222,7 @@ func (x *Execution) checkKept(i int, c scheduler.Choice, sp uint64) {
 
 // checkKeptChoices compares the kept set's steps (cs) with a full scan's.
 func (x *Execution) checkKeptChoices(cs []scheduler.Choice) {
+	countKept()
 	want, _ := x.scanFresh(false)
 	ok := len(cs) == len(want)
 	for k := 0; ok && k < len(cs); k++ {
@@ -228,6 +231,14 @@ func (x *Execution) checkKeptChoices(cs []scheduler.Choice) {
 	if !ok {
 		x.enabledMismatch(fmt.Sprintf("choices %v, a full scan's %v", cs, want))
 	}
+}
+
+// countKept counts a decision taken from the kept set, for the check's
+// test to know that it looked at some.
+func countKept() {
+	enabledMu.Lock()
+	enabledKept++
+	enabledMu.Unlock()
 }
 
 // enabledMismatch records a difference between the kept enabled set and a

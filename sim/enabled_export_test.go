@@ -1,0 +1,38 @@
+package sim
+
+// SetCheckEnabledSet turns the kept enabled set's check (checkEnabledSet)
+// on or off, a mismatch recorded rather than fatal (the test reads
+// EnabledSetMismatches), resets its record, and returns what restores
+// the previous setting.
+func SetCheckEnabledSet(on bool) (restore func()) {
+	enabledMu.Lock()
+	defer enabledMu.Unlock()
+	check, fatal := checkEnabledSet, enabledFatal
+	checkEnabledSet, enabledFatal = on, false
+	enabledMismatches, enabledFirst, enabledKept = 0, "", 0
+	return func() {
+		enabledMu.Lock()
+		defer enabledMu.Unlock()
+		checkEnabledSet, enabledFatal = check, fatal
+	}
+}
+
+// EnabledSetMismatches returns the number of decisions at which the kept
+// enabled set differed from a full scan, the first difference, and the
+// number of decisions taken from the kept set.
+func EnabledSetMismatches() (n int, first string, kept int) {
+	enabledMu.Lock()
+	defer enabledMu.Unlock()
+	return enabledMismatches, enabledFirst, enabledKept
+}
+
+// SetEveryOpPure makes every operation keep the enabled set, Lock and
+// Unlock included (on), or restores pureOps: a seeded bug, a blocker
+// changed without the kept set knowing, for the check to catch.
+func SetEveryOpPure(on bool) (restore func()) {
+	was := pureOps
+	if on {
+		pureOps = ^uint64(0)
+	}
+	return func() { pureOps = was }
+}
