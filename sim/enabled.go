@@ -161,15 +161,42 @@ func nthBit(m uint64, k int) int {
 // makes a difference fatal.
 var (
 	checkEnabledSet = os.Getenv("SIMRUN_ENABLEDCHECK") == "1"
-	enabledFatal    = checkEnabledSet
+	enabledCheck    = soundness{fatal: checkEnabledSet}
 )
 
-var (
-	enabledMu         sync.Mutex
-	enabledMismatches int
-	enabledFirst      string
-	enabledKept       int // decisions taken from the kept set while checking
-)
+// soundness is what a soundness check of an incremental structure (its
+// answer against the one from scratch) found: the differences, counted
+// and the first kept for a test, or fatal; and how many answers it
+// compared.
+type soundness struct {
+	mu      sync.Mutex
+	fatal   bool
+	n       int
+	first   string
+	checked int
+}
+
+// compared counts an answer the check compared, for its test to know
+// that it looked at some.
+func (s *soundness) compared() {
+	s.mu.Lock()
+	s.checked++
+	s.mu.Unlock()
+}
+
+// differ records a difference; when fatal it stops the program.
+func (s *soundness) differ(msg string) {
+	s.mu.Lock()
+	s.n++
+	if s.first == "" {
+		s.first = msg
+	}
+	s.mu.Unlock()
+	if s.fatal {
+		fmt.Fprintln(os.Stderr, msg)
+		os.Exit(3)
+	}
+}
 
 // scanFresh returns the choices of a full scan (steps, then spurious
 // wakeups if sp) without touching the kept set, for the check.
@@ -197,7 +224,7 @@ func (x *Execution) scanFresh(spurious bool) (cs []scheduler.Choice, real int) {
 // checkKept compares the kept set's decision (choice i, c) with a full
 // scan's.
 func (x *Execution) checkKept(i int, c scheduler.Choice, sp uint64) {
-	countKept()
+	enabledCheck.compared()
 	want, real := x.scanFresh(x.asleep > 0 && x.spurious < x.spuriousMax)
 	got := x.keptChoices(nil)
 	n := len(got)
@@ -222,7 +249,7 @@ func (x *Execution) checkKept(i int, c scheduler.Choice, sp uint64) {
 
 // checkKeptChoices compares the kept set's steps (cs) with a full scan's.
 func (x *Execution) checkKeptChoices(cs []scheduler.Choice) {
-	countKept()
+	enabledCheck.compared()
 	want, _ := x.scanFresh(false)
 	ok := len(cs) == len(want)
 	for k := 0; ok && k < len(cs); k++ {
@@ -233,26 +260,8 @@ func (x *Execution) checkKeptChoices(cs []scheduler.Choice) {
 	}
 }
 
-// countKept counts a decision taken from the kept set, for the check's
-// test to know that it looked at some.
-func countKept() {
-	enabledMu.Lock()
-	enabledKept++
-	enabledMu.Unlock()
-}
-
 // enabledMismatch records a difference between the kept enabled set and a
 // full scan; under SIMRUN_ENABLEDCHECK=1 it stops the program.
 func (x *Execution) enabledMismatch(what string) {
-	msg := fmt.Sprintf("sim: kept enabled set at step %d: %s", x.step, what)
-	enabledMu.Lock()
-	enabledMismatches++
-	if enabledFirst == "" {
-		enabledFirst = msg
-	}
-	enabledMu.Unlock()
-	if enabledFatal {
-		fmt.Fprintln(os.Stderr, msg)
-		os.Exit(3)
-	}
+	enabledCheck.differ(fmt.Sprintf("sim: kept enabled set at step %d: %s", x.step, what))
 }

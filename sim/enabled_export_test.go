@@ -5,15 +5,16 @@ package sim
 // EnabledSetMismatches), resets its record, and returns what restores
 // the previous setting.
 func SetCheckEnabledSet(on bool) (restore func()) {
-	enabledMu.Lock()
-	defer enabledMu.Unlock()
-	check, fatal := checkEnabledSet, enabledFatal
-	checkEnabledSet, enabledFatal = on, false
-	enabledMismatches, enabledFirst, enabledKept = 0, "", 0
+	s := &enabledCheck
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	check, fatal := checkEnabledSet, s.fatal
+	checkEnabledSet, s.fatal = on, false
+	s.n, s.first, s.checked = 0, "", 0
 	return func() {
-		enabledMu.Lock()
-		defer enabledMu.Unlock()
-		checkEnabledSet, enabledFatal = check, fatal
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		checkEnabledSet, s.fatal = check, fatal
 	}
 }
 
@@ -21,9 +22,10 @@ func SetCheckEnabledSet(on bool) (restore func()) {
 // enabled set differed from a full scan, the first difference, and the
 // number of decisions taken from the kept set.
 func EnabledSetMismatches() (n int, first string, kept int) {
-	enabledMu.Lock()
-	defer enabledMu.Unlock()
-	return enabledMismatches, enabledFirst, enabledKept
+	s := &enabledCheck
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n, s.first, s.checked
 }
 
 // SetEveryOpPure makes every operation keep the enabled set, Lock and
