@@ -68,6 +68,10 @@ func (x *Execution) keepScan(m, w uint64, slept bool) {
 // waiter is asked again. It reports whether some actor can step.
 func (x *Execution) reaskKept() bool {
 	cur := x.cur
+	if cur == nil { // no step yet: scan
+		x.enOK = false
+		return false
+	}
 	bit := uint64(1) << uint(cur.id)
 	m, w := x.enMask&^bit, x.wMask&^bit
 	if x.enReask {
