@@ -31,10 +31,11 @@ import (
 // so whatever changes those drops the kept sets (enOK = false) and the
 // next decision scans every actor: a spawn, an actor's end, a wakeup or
 // sleep, a spurious wakeup, a wake latency, virtual time moving on, a
-// timer armed or disarmed. Timers are never kept: a timer's readiness depends on
-// every actor's progress, so a scan that sees a daemon keeps nothing; nor
-// are executions of more than 64 actors, or a decision under fair
-// scheduling (an actor that slept in GoSleep, a run of idle steps).
+// // timer armed or disarmed. Timers are never kept: a timer's readiness
+// depends on every actor's progress, so a scan that sees a daemon keeps
+// nothing; nor are executions of more than 64 actors, or while an actor
+// that slept in GoSleep is still to be deferred by fair. Under a run of
+// idle steps (fairSpin) the kept set's choices go through fair.
 
 // pureOps are the operations that change no blocker's state, no actor's
 // sleep and no other actor's readiness: the kept sets survive them.
@@ -53,15 +54,21 @@ type enabledSet struct {
 	enMask  uint64 // bit i: actor i can step
 	wMask   uint64 // bit i: actor i waits on a blocker, awake and its time come
 	spMask  uint64 // bit i: actor i sleeps on a Cond (valid when spurious wakeups are on offer)
+	sleptN  int    // actors whose sleptAt is set (finished ones too): fair may defer them
 }
 
 // keepScan records the result of a full scan: m the actors that can step,
-// w those that wait on a blocker, slept whether a candidate slept in
-// GoSleep (see fair).
-func (x *Execution) keepScan(m, w uint64, slept bool) {
+// w those that wait on a blocker. Nothing is kept while an actor that
+// slept in GoSleep may be deferred by fair: a waiter asked again could be
+// one.
+func (x *Execution) keepScan(m, w uint64) {
 	x.enMask, x.wMask, x.enReask = m, w, false
-	x.enOK = !slept && x.daemons == 0 && len(x.actors) <= 64
+	x.enOK = x.sleptN == 0 && x.daemons == 0 && len(x.actors) <= 64 && !keepNothing
 }
+
+// keepNothing makes every decision scan every actor (tests: the reference
+// the kept set's executions are compared with).
+var keepNothing bool
 
 // reaskKept brings the kept set up to date: cur has a new pending
 // operation, and after a step that may have changed a blocker every
@@ -229,6 +236,7 @@ func (x *Execution) scanFresh(spurious bool) (cs []scheduler.Choice, real int) {
 // scan's.
 func (x *Execution) checkKept(i int, c scheduler.Choice, sp uint64) {
 	enabledCheck.compared()
+	x.checkNoneSlept()
 	want, real := x.scanFresh(x.asleep > 0 && x.spurious < x.spuriousMax)
 	got := x.keptChoices(nil)
 	n := len(got)
@@ -254,6 +262,7 @@ func (x *Execution) checkKept(i int, c scheduler.Choice, sp uint64) {
 // checkKeptChoices compares the kept set's steps (cs) with a full scan's.
 func (x *Execution) checkKeptChoices(cs []scheduler.Choice) {
 	enabledCheck.compared()
+	x.checkNoneSlept()
 	want, _ := x.scanFresh(false)
 	ok := len(cs) == len(want)
 	for k := 0; ok && k < len(cs); k++ {
@@ -261,6 +270,17 @@ func (x *Execution) checkKeptChoices(cs []scheduler.Choice) {
 	}
 	if !ok {
 		x.enabledMismatch(fmt.Sprintf("choices %v, a full scan's %v", cs, want))
+	}
+}
+
+// checkNoneSlept checks that no live actor slept in GoSleep: a decision
+// from the kept set does not ask fair whether to defer one.
+func (x *Execution) checkNoneSlept() {
+	for _, a := range x.live {
+		if a.sleptAt != 0 {
+			x.enabledMismatch(fmt.Sprintf("%s slept in GoSleep and may be deferred (see fair)", a.name))
+			return
+		}
 	}
 }
 

@@ -38,3 +38,10 @@ func SetEveryOpPure(on bool) (restore func()) {
 	}
 	return func() { pureOps = was }
 }
+
+// SetKeepNothing makes every decision scan every actor (on) or lets
+// decide keep the enabled set again, and returns the previous setting.
+func SetKeepNothing(on bool) (was bool) {
+	was, keepNothing = keepNothing, on
+	return was
+}

@@ -151,7 +151,7 @@ type actor struct {
 	asleep  bool    // blocked until another actor wakes it (req.wait says on what)
 	readyAt Duration
 	daemon  bool // a timer's actor: not waited for at the end, never a leak
-	sleptAt int  // 1 + the path length at its last GoSleep (see fair)
+	sleptAt int  // 1 + the path length at its last GoSleep (see fair; counted in sleptN)
 }
 
 // newObject registers a shared object and returns its id.
@@ -334,14 +334,14 @@ func (x *Execution) stepOp(o req) *actor {
 	if a.inDo != nil {
 		x.inDo(a, o.kind)
 	}
+	if !pure(a.req.kind) {
+		x.enReask = true // a's last operation may have changed a blocker
+	}
 	// Field by field, not a.req = o: the caller has just stored o's
 	// fields one by one, and a block copy would load them 16 bytes at a
 	// time, across two stores, which the processor cannot forward from
 	// its store buffer: a stall of a dozen cycles, 3 % of a random run's
 	// CPU.
-	if !pure(a.req.kind) {
-		x.enReask = true // a's last operation may have changed a blocker
-	}
 	a.req.kind, a.req.obj, a.req.arg, a.req.wait = o.kind, o.obj, o.arg, o.wait
 	// Hand control to the chosen actor (or, when there is none, back to
 	// the runner to end the execution) and return when a is chosen again:
@@ -423,8 +423,8 @@ func (x *Execution) decide() *actor {
 		var c scheduler.Choice
 		switch {
 		case x.enOK && x.reaskKept() && x.rnd != nil && x.idleRun < fairSpin:
-			// Only cur has stepped since the kept set was scanned, and
-			// its step changed no blocker (see enabled.go).
+			// The kept enabled set, brought up to date: a random walk
+			// needs only the number of choices (see enabled.go).
 			c = x.pickKept()
 		case x.enOK && x.enMask != 0:
 			cs := x.keptChoices(x.choices[:0])
@@ -508,7 +508,7 @@ func (x *Execution) scanChoices() (cs []scheduler.Choice, slept bool) {
 		m |= bit
 	}
 	x.scanning = false
-	x.keepScan(m, w, slept)
+	x.keepScan(m, w)
 	return cs, slept
 }
 

@@ -90,7 +90,11 @@ func GoSleep(x *Execution, d Duration) {
 	if x.opts.TimerHorizon == 0 {
 		// Under a horizon time is fair (see Timer.ready): the sleeper's
 		// timer cannot fire again and again while others wait.
+		if a.sleptAt == 0 {
+			x.sleptN++
+		}
 		a.sleptAt = len(x.path.Steps) + 1
+		x.enOK = false // fair may defer a now (see enabledSet)
 	}
 	NewTimer(x, d).C.Recv()
 }
