@@ -18,9 +18,9 @@ import (
 // such a step only the actor that stepped has a new pending operation;
 // every other actor can step now if and only if it could at the last
 // decision. So decide keeps, as bits by actor id, which actors could step
-// (enMask) and which sleep on a Cond (spMask, the spurious wakeups on
-// offer), and after a step that changes no blocker it re-asks only the
-// actor that stepped. The Choices, and their order (the current actor
+// (enMask), which wait on a blocker (wMask) and which sleep on a Cond
+// (spMask, the spurious wakeups on offer), and after a step that changes
+// no blocker it re-asks only the actor that stepped. The Choices, and their order (the current actor
 // first, then by id), are those the full scan gives: SIMRUN_ENABLEDCHECK=1
 // compares the two at every decision.
 //
@@ -31,7 +31,7 @@ import (
 // so whatever changes those drops the kept sets (enOK = false) and the
 // next decision scans every actor: a spawn, an actor's end, a wakeup or
 // sleep, a spurious wakeup, a wake latency, virtual time moving on, a
-// // timer armed or disarmed. Timers are never kept: a timer's readiness
+// timer armed or disarmed. Timers are never kept: a timer's readiness
 // depends on every actor's progress, so a scan that sees a daemon keeps
 // nothing; nor are executions of more than 64 actors, or while an actor
 // that slept in GoSleep is still to be deferred by fair. Under a run of
