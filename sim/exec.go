@@ -61,6 +61,7 @@ type engine struct {
 	idleSeenN   int
 	spuriousMax int
 	spurious    int
+	enabledSet  // the enabled set kept between decisions (enabled.go)
 
 	finding  *Finding
 	halted   bool
@@ -150,7 +151,7 @@ type actor struct {
 	asleep  bool    // blocked until another actor wakes it (req.wait says on what)
 	readyAt Duration
 	daemon  bool // a timer's actor: not waited for at the end, never a leak
-	sleptAt int  // 1 + the path length at its last GoSleep (see fair)
+	sleptAt int  // 1 + the path length at its last GoSleep (see fair; counted in sleptN)
 }
 
 // newObject registers a shared object and returns its id.
@@ -185,6 +186,7 @@ func (x *Execution) spawn(name string, fn func()) *actor {
 	a.handle = h
 	x.actors = append(x.actors, a)
 	x.live = append(x.live, a)
+	x.enOK = false // a new candidate
 	x.raceSpawn(x.cur, a)
 	return a
 }
@@ -291,6 +293,7 @@ func (x *Execution) stopAll() {
 
 func (x *Execution) finish(a *actor) {
 	a.done = true
+	x.enOK = false // its joiners may step, and it no longer can
 	if a.daemon {
 		x.daemons--
 	}
@@ -314,6 +317,7 @@ func (x *Execution) latency(blocked func(b *actor) bool) {
 	}
 	for _, b := range x.live {
 		if !b.asleep && b.readyAt <= x.now && blocked(b) {
+			x.enOK = false // b's time has not come any more
 			b.readyAt = max(b.readyAt, x.now+x.cost.WakeLatency)
 		}
 	}
@@ -339,6 +343,9 @@ func (x *Execution) stepOp(o req) *actor {
 	a := x.self()
 	if a.inDo != nil {
 		x.inDo(a, o.kind)
+	}
+	if !pure(a.req.kind) {
+		x.enReask = true // a's last operation may have changed a blocker
 	}
 	// Field by field, not a.req = o: the caller has just stored o's
 	// fields one by one, and a block copy would load them 16 bytes at a
@@ -422,59 +429,47 @@ func (x *Execution) decide() *actor {
 				Detail:  x.describeActors()})
 			return nil
 		}
-		cs := x.choices[:0]
 		x.scan++
-		x.scanning = true
-		cur, now := x.cur, x.now
-		slept := false // a candidate slept (GoSleep): fair must look
-		if cur != nil && !cur.done && cur.readyAt <= now && x.enabled(cur) {
-			cs = append(cs, x.label(cur))
-			slept = cur.sleptAt != 0
-		}
-		for _, a := range x.live {
-			if a != cur && a.readyAt <= now && x.enabled(a) {
-				cs = append(cs, x.label(a))
-				slept = slept || a.sleptAt != 0
+		var c scheduler.Choice
+		switch {
+		case x.enOK && x.reaskKept() && x.rnd != nil && x.idleRun < fairSpin:
+			// The kept enabled set, brought up to date: a random walk
+			// needs only the number of choices (see enabled.go).
+			c = x.pickKept()
+		case x.enOK && x.enMask != 0:
+			cs := x.keptChoices(x.choices[:0])
+			if checkEnabledSet {
+				x.checkKeptChoices(cs)
 			}
-		}
-		x.scanning = false
-		if len(cs) == 0 {
-			x.choices = cs
-			if x.advanceTime() {
-				continue
-			}
-			return nil
-		}
-		if slept || x.idleRun >= fairSpin {
-			cs = x.fair(cs) // otherwise fair defers nobody
-		}
-		// Spurious wakeups are on offer only beside a real step: a state in
-		// which only spurious wakeups remain is stuck (a waiter that loops
-		// would wait again).
-		real := len(cs)
-		if x.asleep > 0 && x.spurious < x.spuriousMax {
-			for _, a := range x.live {
-				if c, ok := x.sleepsOn(a); ok {
-					cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: c.id})
-				}
-			}
-		}
-		x.choices = cs
-		i := 0
-		if len(cs) > 1 {
-			i = x.pick(scheduler.Schedule, cs, real)
-			if x.halted {
+			i, ok := x.pickFrom(cs, false)
+			if !ok {
 				return nil
 			}
+			c = x.choices[i]
+		default:
+			cs, slept := x.scanChoices()
+			if len(cs) == 0 {
+				x.enOK = false
+				x.choices = cs
+				if x.advanceTime() {
+					continue
+				}
+				return nil
+			}
+			i, ok := x.pickFrom(cs, slept)
+			if !ok {
+				return nil
+			}
+			c = x.choices[i]
 		}
-		c := cs[i]
-		if !x.expected(c) {
+		if x.replay && !x.expected(c) { // expected is not inlined: test replay here
 			return nil
 		}
 		x.step++
 		x.path.Steps = append(x.path.Steps, c)
 		a := x.actors[c.Actor]
 		if c.Op == op.Spurious {
+			x.enOK = false
 			x.spurious++
 			cond := a.req.wait.(*Cond)
 			cond.remove(a)
@@ -485,6 +480,78 @@ func (x *Execution) decide() *actor {
 		x.cur = a
 		return a
 	}
+}
+
+// scanChoices asks every live actor whether it can step and returns the
+// choices of those that can (cur first, then by id), and whether one of
+// them slept in GoSleep (fair must look). It keeps the result (see
+// enabled.go).
+func (x *Execution) scanChoices() (cs []scheduler.Choice, slept bool) {
+	cs = x.choices[:0]
+	x.scanning = true
+	cur, now := x.cur, x.now
+	var m, w uint64 // see enabledSet
+	if cur != nil && !cur.done && cur.readyAt <= now && !cur.asleep {
+		bit := uint64(1) << uint(cur.id&63)
+		if cur.req.wait != nil {
+			w = bit
+		}
+		if cur.req.wait == nil || cur.req.wait.ready(cur) {
+			cs = append(cs, x.label(cur))
+			slept = cur.sleptAt != 0
+			m = bit
+		}
+	}
+	for _, a := range x.live {
+		if a == cur || a.readyAt > now || a.asleep {
+			continue
+		}
+		bit := uint64(1) << uint(a.id&63)
+		if a.req.wait != nil {
+			w |= bit
+			if !a.req.wait.ready(a) {
+				continue
+			}
+		}
+		cs = append(cs, x.label(a))
+		slept = slept || a.sleptAt != 0
+		m |= bit
+	}
+	x.scanning = false
+	x.keepScan(m, w)
+	return cs, slept
+}
+
+// pickFrom lets the strategy pick one of the steps cs, after fair
+// scheduling and with the spurious wakeups on offer appended, and
+// returns its index in x.choices; false when the execution halted.
+func (x *Execution) pickFrom(cs []scheduler.Choice, slept bool) (int, bool) {
+	if slept || x.idleRun >= fairSpin {
+		cs = x.fair(cs) // otherwise fair defers nobody
+	}
+	// Spurious wakeups are on offer only beside a real step: a state in
+	// which only spurious wakeups remain is stuck (a waiter that loops
+	// would wait again).
+	real := len(cs)
+	if x.asleep > 0 && x.spurious < x.spuriousMax {
+		var sp uint64
+		for _, a := range x.live {
+			if c, ok := x.sleepsOn(a); ok {
+				cs = append(cs, scheduler.Choice{Actor: a.id, Op: op.Spurious, Object: c.id})
+				sp |= 1 << uint(a.id&63)
+			}
+		}
+		x.spMask = sp
+	}
+	x.choices = cs
+	i := 0
+	if len(cs) > 1 {
+		i = x.pick(scheduler.Schedule, cs, real)
+		if x.halted {
+			return 0, false
+		}
+	}
+	return i, true
 }
 
 // choose is the one door of a decision that is not a schedule: a Choose
@@ -583,12 +650,14 @@ func (x *Execution) cpu(at, d Duration) Duration {
 
 // sleep blocks a (which is stepping) until wake.
 func (x *Execution) sleep(a *actor) {
+	x.enOK = false
 	a.asleep = true
 	x.asleep++
 }
 
 // wake ends a's sleep; it becomes ready after the wake latency.
 func (x *Execution) wake(a *actor) {
+	x.enOK = false
 	a.asleep = false
 	x.asleep--
 	a.readyAt = max(a.readyAt, x.now+x.cost.WakeLatency)

@@ -106,6 +106,7 @@ func (x *Execution) deferred(c scheduler.Choice, cs []scheduler.Choice) bool {
 		}
 	}
 	a.sleptAt = 0 // every other goroutine has had its turn
+	x.sleptN--
 	return false
 }
 

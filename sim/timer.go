@@ -90,7 +90,11 @@ func GoSleep(x *Execution, d Duration) {
 	if x.opts.TimerHorizon == 0 {
 		// Under a horizon time is fair (see Timer.ready): the sleeper's
 		// timer cannot fire again and again while others wait.
+		if a.sleptAt == 0 {
+			x.sleptN++
+		}
 		a.sleptAt = len(x.path.Steps) + 1
+		x.enOK = false // fair may defer a now (see enabledSet)
 	}
 	NewTimer(x, d).C.Recv()
 }
@@ -158,6 +162,7 @@ func (t *Timer) run() {
 func (t *Timer) fire(a *actor) {
 	x := t.x.own(t.gen, "timer", t.name)
 	x.now = max(x.now, t.deadline)
+	x.enOK = false // virtual time moves on
 	at := t.deadline
 	t.firedAt = len(x.path.Steps)
 	x.timerFired = t.firedAt
@@ -285,6 +290,7 @@ func (t *Timer) arm(deadline Duration) {
 		i, _ := slices.BinarySearchFunc(x.live, a.id, func(b *actor, id int) int { return cmp.Compare(b.id, id) })
 		x.live = slices.Insert(x.live, i, a)
 		x.daemons++
+		x.enOK = false // a new candidate (see enabledSet)
 		s.dormant--
 	}
 }
@@ -304,6 +310,7 @@ func (t *Timer) disarm() {
 	if i := slices.Index(x.live, t.daemon); i >= 0 {
 		x.live = slices.Delete(x.live, i, i+1)
 		x.daemons--
+		x.enOK = false
 		s.dormant++
 	}
 }
