@@ -63,8 +63,10 @@ type stateRec struct {
 	monitors []Monitor
 	hist     uint64 // the hash of the history's first histN events
 	histN    int
-	ptrs     map[uintptr]int // sim objects' addresses: their ids
-	nptr     int             // objects registered in ptrs
+	x        *Execution
+	objAddr  []uintptr      // by object id: the address of a Var, Atomic, Mutex or actor handle (registerObjects)
+	ptrTypes []reflect.Type // their types
+	nreg     [3]int         // the vals, mutexes and actors registered
 	hash     func() uint64
 	matcher  scheduler.StateMatcher // told when the scenario uses a primitive the hash does not cover
 	sym      *symmetry              // the declared symmetric group (symmetry.go), nil if none
@@ -102,11 +104,8 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 		if s.prefix != nil {
 			s.prefix.owner = nil // its log is not this strategy's
 		}
-		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs,
+		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddr: s.objAddr[:0], ptrTypes: s.ptrTypes[:0],
 			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, prefix: s.prefix}
-	}
-	if s.ptrs != nil {
-		clear(s.ptrs)
 	}
 	replay := s.prefix.begin(strat)
 	sm, ok := strat.(scheduler.SymmetryMatcher)
@@ -114,7 +113,7 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	if spare == nil {
 		spare = s.symSpare
 	}
-	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
+	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddr: s.objAddr[:0], ptrTypes: s.ptrTypes[:0], hash: x.globalHash, matcher: m,
 		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
 		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
 		prefix: replay}
@@ -818,7 +817,7 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 		if rv.IsNil() {
 			return 0x11
 		}
-		if id, ok := x.objectID(rv.Pointer()); ok {
+		if id, ok := x.objectID(rv); ok {
 			return x.objKey(id)
 		}
 		if depth == 0 {
@@ -933,7 +932,7 @@ func (x *Execution) firstObject(rv reflect.Value, depth int) (uint64, bool) {
 		switch f.Kind() {
 		case reflect.Pointer:
 			if !f.IsNil() {
-				if id, ok := x.objectID(f.Pointer()); ok {
+				if id, ok := x.objectID(f); ok {
 					return x.objKey(id), true
 				}
 			}
@@ -948,29 +947,84 @@ func (x *Execution) firstObject(rv reflect.Value, depth int) (uint64, bool) {
 	return 0, false
 }
 
-// objectID returns the id of the sim object at address p, if it is one (a
-// Var, an Atomic, a Mutex or an actor handle).
-func (x *Execution) objectID(p uintptr) (int, bool) {
+// objectID returns the id of the sim object that pointer rv points to,
+// if it is one of this execution's Vars, Atomics, Mutexes or actor
+// handles: one whose address is where the execution made it. A pointer
+// of a type no such object has is none, told by comparing types (most
+// pointers hashed are not objects: a THD's); otherwise the pointee names
+// its id, confirmed by the address kept by id (objAddr). No map: it was
+// rebuilt at every execution, and looked up for every pointer.
+func (x *Execution) objectID(rv reflect.Value) (int, bool) {
 	s := &x.stateRec
-	if n := len(x.vals) + len(x.mutexList) + len(x.actors); n != s.nptr {
-		if s.ptrs == nil {
-			s.ptrs = map[uintptr]int{}
-		}
-		for _, v := range x.vals {
-			if hv, ok := v.(hashedValue); ok {
-				s.ptrs[reflect.ValueOf(v).Pointer()] = hv.valueID()
-			}
-		}
-		for _, m := range x.mutexList {
-			s.ptrs[reflect.ValueOf(m).Pointer()] = m.id
-		}
-		for _, a := range x.actors {
-			s.ptrs[reflect.ValueOf(a.handle).Pointer()] = a.obj
-		}
-		s.nptr = n
+	s.registerObjects()
+	t := rv.Type()
+	if !slices.Contains(s.ptrTypes, t) {
+		return 0, false
 	}
-	k, ok := s.ptrs[p]
-	return k, ok
+	// (Not rv.Interface(): rv may come from an unexported field.)
+	o, ok := reflect.NewAt(t.Elem(), rv.UnsafePointer()).Interface().(stateObject)
+	if !ok {
+		return 0, false
+	}
+	ox, gen, id := o.stateID()
+	if ox != x || gen != x.gen || id < 0 || id >= len(s.objAddr) || s.objAddr[id] != rv.Pointer() || s.objAddr[id] == 0 {
+		return 0, false
+	}
+	return id, true
+}
+
+// registerObjects records the address and type of every Var, Atomic,
+// Mutex and actor handle made since the last call (the execution's lists
+// of them only grow).
+func (s *stateRec) registerObjects() {
+	x := s.x
+	if len(x.vals) == s.nreg[0] && len(x.mutexList) == s.nreg[1] && len(x.actors) == s.nreg[2] {
+		return
+	}
+	for _, v := range x.vals[s.nreg[0]:] {
+		if hv, ok := v.(hashedValue); ok {
+			s.register(v, hv.valueID())
+		}
+	}
+	for _, m := range x.mutexList[s.nreg[1]:] {
+		s.register(m, m.id)
+	}
+	for _, a := range x.actors[s.nreg[2]:] {
+		if a.handle != nil {
+			s.register(a.handle, a.obj)
+		}
+	}
+	s.nreg = [3]int{len(x.vals), len(x.mutexList), len(x.actors)}
+}
+
+// register records object id, the pointer v holds.
+func (s *stateRec) register(v any, id int) {
+	if id >= len(s.objAddr) {
+		s.objAddr = append(s.objAddr, make([]uintptr, id+1-len(s.objAddr))...)
+	}
+	type eface struct{ typ, data unsafe.Pointer }
+	s.objAddr[id] = uintptr((*eface)(unsafe.Pointer(&v)).data)
+	if t := reflect.TypeOf(v); !slices.Contains(s.ptrTypes, t) {
+		s.ptrTypes = append(s.ptrTypes, t)
+	}
+}
+
+// stateObject is what objectID recognises as an object: its execution,
+// the execution's number (a handle kept from an earlier one is not this
+// one's object) and its id.
+type stateObject interface {
+	stateID() (x *Execution, gen uint64, id int)
+}
+
+func (v *Var[T]) stateID() (*Execution, uint64, int)       { return v.x, v.gen, v.id }
+func (v *Atomic[T]) stateID() (*Execution, uint64, int)    { return v.x, v.gen, v.id }
+func (v *AtomicInt[T]) stateID() (*Execution, uint64, int) { return v.x, v.gen, v.id }
+func (m *Mutex) stateID() (*Execution, uint64, int)        { return m.x, m.gen, m.id }
+func (a *Actor) stateID() (*Execution, uint64, int) {
+	if a.a == nil {
+		return a.x, a.gen, -1
+	}
+	return a.x, a.gen, a.a.obj
 }
 
 // objectState is an Object's declared state (StateOf).
