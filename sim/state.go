@@ -64,9 +64,11 @@ type stateRec struct {
 	hist     uint64 // the hash of the history's first histN events
 	histN    int
 	x        *Execution
-	objAddr  []uintptr      // by object id: the address of a Var, Atomic, Mutex or actor handle (registerObjects)
-	ptrTypes []reflect.Type // their types
-	nreg     [3]int         // the vals, mutexes and actors registered
+	objAddrs addrTable                    // the addresses of this execution's Vars, Atomics, Mutexes and actor handles: their ids (registerObjects)
+	ptrTypes []reflect.Type               // their types
+	nreg     [3]int                       // the vals, mutexes and actors registered
+	plans    map[reflect.Type]*structPlan // hashPointee's plans of struct types (stateplan.go), kept from execution to execution
+	lastPlan *structPlan
 	hash     func() uint64
 	matcher  scheduler.StateMatcher // told when the scenario uses a primitive the hash does not cover
 	sym      *symmetry              // the declared symmetric group (symmetry.go), nil if none
@@ -99,12 +101,13 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	// pointeeMemo's entries are by address: another execution's objects.
 	// (Its entries are reused from pn 0 on: the map must not keep a key.)
 	clear(s.pmemo)
+	s.objAddrs.reset() // another execution's objects
 	m, ok := strat.(scheduler.StateMatcher)
 	if !ok || !m.MatchesStates() {
 		if s.prefix != nil {
 			s.prefix.owner = nil // its log is not this strategy's
 		}
-		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddr: s.objAddr[:0], ptrTypes: s.ptrTypes[:0],
+		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans,
 			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, prefix: s.prefix}
 	}
 	replay := s.prefix.begin(strat)
@@ -113,7 +116,7 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	if spare == nil {
 		spare = s.symSpare
 	}
-	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddr: s.objAddr[:0], ptrTypes: s.ptrTypes[:0], hash: x.globalHash, matcher: m,
+	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, hash: x.globalHash, matcher: m,
 		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
 		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
 		prefix: replay}
@@ -844,6 +847,14 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 // hashPointee hashes e, what a pointer that is not a sim object points
 // to (hashReflect).
 func (x *Execution) hashPointee(e reflect.Value, depth int) uint64 {
+	if e.Kind() == reflect.Struct && !x.stateRec.scratch && e.CanAddr() {
+		// By the struct's plan: the same hash (stateplan.go).
+		p, base := x.stateRec.plan(e.Type()), unsafe.Pointer(e.UnsafeAddr())
+		if k, ok := x.firstObjectAt(p, base); ok {
+			return mix(k, x.hashPlainAt(p, base))
+		}
+		return mix(0x9f, x.hashReflect(e, depth-1))
+	}
 	if e.Kind() == reflect.Struct {
 		if k, ok := x.firstObject(e, 2); ok {
 			return mix(k, x.hashPlain(e))
@@ -949,28 +960,24 @@ func (x *Execution) firstObject(rv reflect.Value, depth int) (uint64, bool) {
 
 // objectID returns the id of the sim object that pointer rv points to,
 // if it is one of this execution's Vars, Atomics, Mutexes or actor
-// handles: one whose address is where the execution made it. A pointer
-// of a type no such object has is none, told by comparing types (most
-// pointers hashed are not objects: a THD's); otherwise the pointee names
-// its id, confirmed by the address kept by id (objAddr). No map: it was
-// rebuilt at every execution, and looked up for every pointer.
+// handles (the objects hashed by identity).
 func (x *Execution) objectID(rv reflect.Value) (int, bool) {
+	return x.objectAt(rv.Type(), rv.UnsafePointer())
+}
+
+// objectAt is objectID for a pointer of type t to p. A pointer of a type
+// no object has is none, told by comparing types (most pointers hashed
+// are not objects: a THD's, whose hash is the first object it holds);
+// otherwise its address is looked up in the execution's (objAddrs). (A
+// Go map of the addresses, filled anew at every execution and looked up
+// for every pointer, cost more.)
+func (x *Execution) objectAt(t reflect.Type, p unsafe.Pointer) (int, bool) {
 	s := &x.stateRec
 	s.registerObjects()
-	t := rv.Type()
-	if !slices.Contains(s.ptrTypes, t) {
+	if p == nil || !slices.Contains(s.ptrTypes, t) {
 		return 0, false
 	}
-	// (Not rv.Interface(): rv may come from an unexported field.)
-	o, ok := reflect.NewAt(t.Elem(), rv.UnsafePointer()).Interface().(stateObject)
-	if !ok {
-		return 0, false
-	}
-	ox, gen, id := o.stateID()
-	if ox != x || gen != x.gen || id < 0 || id >= len(s.objAddr) || s.objAddr[id] != rv.Pointer() || s.objAddr[id] == 0 {
-		return 0, false
-	}
-	return id, true
+	return s.objAddrs.get(uintptr(p))
 }
 
 // registerObjects records the address and type of every Var, Atomic,
@@ -999,32 +1006,73 @@ func (s *stateRec) registerObjects() {
 
 // register records object id, the pointer v holds.
 func (s *stateRec) register(v any, id int) {
-	if id >= len(s.objAddr) {
-		s.objAddr = append(s.objAddr, make([]uintptr, id+1-len(s.objAddr))...)
-	}
 	type eface struct{ typ, data unsafe.Pointer }
-	s.objAddr[id] = uintptr((*eface)(unsafe.Pointer(&v)).data)
+	s.objAddrs.put(uintptr((*eface)(unsafe.Pointer(&v)).data), id)
 	if t := reflect.TypeOf(v); !slices.Contains(s.ptrTypes, t) {
 		s.ptrTypes = append(s.ptrTypes, t)
 	}
 }
 
-// stateObject is what objectID recognises as an object: its execution,
-// the execution's number (a handle kept from an earlier one is not this
-// one's object) and its id.
-type stateObject interface {
-	stateID() (x *Execution, gen uint64, id int)
+// addrTable maps objects' addresses to their ids: open addressing,
+// linear probing, at most half full; address 0 marks a free slot.
+type addrTable struct {
+	slots []addrSlot // a power of two long
+	n     int
 }
 
-func (v *Var[T]) stateID() (*Execution, uint64, int)       { return v.x, v.gen, v.id }
-func (v *Atomic[T]) stateID() (*Execution, uint64, int)    { return v.x, v.gen, v.id }
-func (v *AtomicInt[T]) stateID() (*Execution, uint64, int) { return v.x, v.gen, v.id }
-func (m *Mutex) stateID() (*Execution, uint64, int)        { return m.x, m.gen, m.id }
-func (a *Actor) stateID() (*Execution, uint64, int) {
-	if a.a == nil {
-		return a.x, a.gen, -1
+type addrSlot struct {
+	p  uintptr
+	id int
+}
+
+// reset empties the table, keeping its array.
+func (t *addrTable) reset() {
+	clear(t.slots)
+	t.n = 0
+}
+
+// at is where p's probe sequence starts (Fibonacci hashing: objects'
+// addresses are a chunk's slots, evenly spaced).
+func (t *addrTable) at(p uintptr) uintptr {
+	return uintptr((uint64(p) * 0x9e3779b97f4a7c15) >> 32)
+}
+
+// put maps p to id (p not 0, not there yet).
+func (t *addrTable) put(p uintptr, id int) {
+	if 2*(t.n+1) > len(t.slots) {
+		old := t.slots
+		t.slots, t.n = make([]addrSlot, max(2*len(old), 64)), 0
+		for _, e := range old {
+			if e.p != 0 {
+				t.put(e.p, e.id)
+			}
+		}
 	}
-	return a.x, a.gen, a.a.obj
+	mask := uintptr(len(t.slots) - 1)
+	i := t.at(p) & mask
+	for t.slots[i].p != 0 && t.slots[i].p != p {
+		i = (i + 1) & mask
+	}
+	if t.slots[i].p == 0 {
+		t.n++
+	}
+	t.slots[i] = addrSlot{p, id}
+}
+
+// get returns p's id, if p is there.
+func (t *addrTable) get(p uintptr) (int, bool) {
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	mask := uintptr(len(t.slots) - 1)
+	for i := t.at(p) & mask; ; i = (i + 1) & mask {
+		switch t.slots[i].p {
+		case p:
+			return t.slots[i].id, true
+		case 0:
+			return 0, false
+		}
+	}
 }
 
 // objectState is an Object's declared state (StateOf).

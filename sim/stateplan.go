@@ -1,0 +1,180 @@
+package sim
+
+import (
+	"reflect"
+	"unsafe"
+)
+
+// A struct that a value points to (a THD) is hashed by hashPointee as
+// the identity of the first sim object it holds and its plain data
+// (firstObject, hashPlain). Walking it by reflection, field by field,
+// cost more than anything else in a value's part of the hash: a
+// structPlan is that walk worked out once per type, as offsets, and
+// hashPointee follows it over the struct's memory. It computes the same
+// hash as the walk, which remains the reference: the hash from scratch
+// (stateRec.scratch, checkStateCache) takes the walk.
+
+// structPlan is how hashPlain and firstObject read a struct type.
+type structPlan struct {
+	t     reflect.Type
+	plain []plainField  // hashPlain's fields, in order
+	ptrs  []objectField // firstObject's candidates, in the order it tries them
+}
+
+// plainField is a field hashPlain reads: its index (for the member id
+// field), offset, and how it is hashed.
+type plainField struct {
+	index int
+	off   uintptr
+	kind  reflect.Kind
+	size  uintptr      // of an integer
+	typ   reflect.Type // a field hashed by reflection (kind Invalid)
+	sub   *structPlan  // a struct field
+}
+
+// objectField is a pointer field firstObject looks at, in a struct or in
+// a struct inline in it.
+type objectField struct {
+	off uintptr
+	typ reflect.Type
+}
+
+// plan returns t's structPlan, made on first use and kept for the
+// execution's runner (types do not change from one execution to the
+// next).
+func (s *stateRec) plan(t reflect.Type) *structPlan {
+	if s.lastPlan != nil && s.lastPlan.t == t {
+		return s.lastPlan
+	}
+	p, ok := s.plans[t]
+	if !ok {
+		if s.plans == nil {
+			s.plans = map[reflect.Type]*structPlan{}
+		}
+		p = &structPlan{t: t}
+		s.plans[t] = p // before the fields: a type may hold itself (through a pointer, which plain skips)
+		p.plain = plainFields(s, t)
+		p.ptrs = objectFields(t, 0, 2, nil)
+	}
+	s.lastPlan = p
+	return p
+}
+
+// plainFields lists t's fields as hashPlain reads them.
+func plainFields(s *stateRec, t reflect.Type) []plainField {
+	var fs []plainField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		pf := plainField{index: i, off: f.Offset, kind: f.Type.Kind(), size: f.Type.Size()}
+		switch pf.kind {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+			reflect.Bool, reflect.String:
+		case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Interface, reflect.Slice, reflect.UnsafePointer:
+			// Skipped by hashPlain, unless it is the member id field
+			// (an int: never one of these).
+			continue
+		case reflect.Struct:
+			pf.sub = s.plan(f.Type)
+		default:
+			pf.kind, pf.typ = reflect.Invalid, f.Type
+		}
+		fs = append(fs, pf)
+	}
+	return fs
+}
+
+// objectFields appends to fs the pointer fields of t at offset base that
+// firstObject would look at, depth levels of inline structs deep, in its
+// order.
+func objectFields(t reflect.Type, base uintptr, depth int, fs []objectField) []objectField {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		switch f.Type.Kind() {
+		case reflect.Pointer:
+			fs = append(fs, objectField{base + f.Offset, f.Type})
+		case reflect.Struct:
+			if depth > 0 {
+				fs = objectFields(f.Type, base+f.Offset, depth-1, fs)
+			}
+		}
+	}
+	return fs
+}
+
+// firstObjectAt is firstObject(e, 2) for the struct of plan p at address
+// base.
+func (x *Execution) firstObjectAt(p *structPlan, base unsafe.Pointer) (uint64, bool) {
+	for _, f := range p.ptrs {
+		q := *(*unsafe.Pointer)(unsafe.Add(base, f.off))
+		if q == nil {
+			continue
+		}
+		if id, ok := x.objectAt(f.typ, q); ok {
+			return x.objKey(id), true
+		}
+	}
+	return 0, false
+}
+
+// hashPlainAt is hashPlain for the struct of plan p at address base.
+func (x *Execution) hashPlainAt(p *structPlan, base unsafe.Pointer) uint64 {
+	h := uint64(0x91)
+	idf := x.idFieldOf(p.t)
+	for i := range p.plain {
+		f := &p.plain[i]
+		a := unsafe.Add(base, f.off)
+		if f.index == idf {
+			h = mix(h, x.idField(int64(readInt(f.kind, a))))
+			continue
+		}
+		switch f.kind {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			h = mix(h, finalize(readInt(f.kind, a)+0x21))
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			h = mix(h, finalize(readUint(f.size, a)+0x21))
+		case reflect.Bool:
+			if *(*bool)(a) {
+				h = mix(h, 0x13)
+			} else {
+				h = mix(h, 0x12)
+			}
+		case reflect.String:
+			h = mix(h, hashString(*(*string)(a)))
+		case reflect.Struct:
+			h = mix(h, x.hashPlainAt(f.sub, a))
+		default:
+			h = mix(h, x.hashReflect(reflect.NewAt(f.typ, a).Elem(), 0))
+		}
+	}
+	return finalize(h)
+}
+
+// readInt reads a signed integer of kind k at a, sign-extended as
+// reflect.Value.Int does, as a uint64.
+func readInt(k reflect.Kind, a unsafe.Pointer) uint64 {
+	switch k {
+	case reflect.Int8:
+		return uint64(*(*int8)(a))
+	case reflect.Int16:
+		return uint64(*(*int16)(a))
+	case reflect.Int32:
+		return uint64(*(*int32)(a))
+	case reflect.Int64:
+		return uint64(*(*int64)(a))
+	}
+	return uint64(*(*int)(a))
+}
+
+// readUint reads an unsigned integer of the given size at a.
+func readUint(size uintptr, a unsafe.Pointer) uint64 {
+	switch size {
+	case 1:
+		return uint64(*(*uint8)(a))
+	case 2:
+		return uint64(*(*uint16)(a))
+	case 4:
+		return uint64(*(*uint32)(a))
+	}
+	return *(*uint64)(a)
+}
