@@ -68,6 +68,7 @@ type stateRec struct {
 	ptrTypes []reflect.Type               // their types
 	nreg     [3]int                       // the vals, mutexes and actors registered
 	plans    map[reflect.Type]*structPlan // hashPointee's plans of struct types (stateplan.go), kept from execution to execution
+	vplans   map[reflect.Type]*valPlan    // hashReflect's plans of types (stateplan.go), kept likewise
 	lastPlan *structPlan
 	hash     func() uint64
 	matcher  scheduler.StateMatcher // told when the scenario uses a primitive the hash does not cover
@@ -107,7 +108,7 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 		if s.prefix != nil {
 			s.prefix.owner = nil // its log is not this strategy's
 		}
-		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans,
+		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans,
 			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, prefix: s.prefix}
 	}
 	replay := s.prefix.begin(strat)
@@ -116,7 +117,7 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	if spare == nil {
 		spare = s.symSpare
 	}
-	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, hash: x.globalHash, matcher: m,
+	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, hash: x.globalHash, matcher: m,
 		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
 		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
 		prefix: replay}
@@ -759,6 +760,14 @@ func (x *Execution) hashValue(v any) uint64 {
 	case string:
 		return hashString(v)
 	}
+	if s := &x.stateRec; !s.scratch {
+		// A struct held indirectly (larger than a pointer): by its plan
+		// at the interface's data (stateplan.go), the same hash.
+		type eface struct{ typ, data unsafe.Pointer }
+		if t := reflect.TypeOf(v); t.Kind() == reflect.Struct && t.Size() > unsafe.Sizeof(uintptr(0)) {
+			return x.hashAt(s.valuePlan(t), (*eface)(unsafe.Pointer(&v)).data, 3)
+		}
+	}
 	return x.hashReflect(reflect.ValueOf(v), 3)
 }
 
@@ -794,6 +803,9 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 		}
 		return mix(hashString(rv.Elem().Type().String()), x.hashReflect(rv.Elem(), depth))
 	case reflect.Struct:
+		if !x.stateRec.scratch && rv.CanAddr() {
+			return x.hashAt(x.stateRec.valuePlan(rv.Type()), unsafe.Pointer(rv.UnsafeAddr()), depth)
+		}
 		h := uint64(0x57)
 		idf := x.idFieldOf(rv.Type())
 		for i := 0; i < rv.NumField(); i++ {

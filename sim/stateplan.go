@@ -178,3 +178,105 @@ func readUint(size uintptr, a unsafe.Pointer) uint64 {
 	}
 	return *(*uint64)(a)
 }
+
+// A value of a struct type (a declared state: an engine's commit order,
+// the binlog's entries) is hashed by hashReflect field by field, and its
+// slices element by element: a valPlan is that walk worked out once per
+// type, as hashReflect would do it, and hashAt follows it over the
+// value's memory. Kinds it does not work out (pointers, interfaces,
+// maps, arrays, floats...) are hashed by hashReflect itself, at their
+// address.
+
+// valPlan is how hashReflect hashes a value of type t.
+type valPlan struct {
+	t      reflect.Type
+	kind   reflect.Kind // reflect.Invalid: by hashReflect
+	size   uintptr
+	fields []fieldPlan // a struct's
+	elem   *valPlan    // a slice's
+}
+
+// fieldPlan is a struct field: its index (for the member id field),
+// offset and plan.
+type fieldPlan struct {
+	index int
+	off   uintptr
+	v     *valPlan
+}
+
+// valuePlan returns t's valPlan, made on first use and kept for the
+// runner.
+func (s *stateRec) valuePlan(t reflect.Type) *valPlan {
+	if p, ok := s.vplans[t]; ok {
+		return p
+	}
+	if s.vplans == nil {
+		s.vplans = map[reflect.Type]*valPlan{}
+	}
+	p := &valPlan{t: t, kind: t.Kind(), size: t.Size()}
+	s.vplans[t] = p // before the fields and elements: a type may hold itself
+	switch p.kind {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Bool, reflect.String:
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			p.fields = append(p.fields, fieldPlan{index: i, off: f.Offset, v: s.valuePlan(f.Type)})
+		}
+	case reflect.Slice:
+		p.elem = s.valuePlan(t.Elem())
+	default:
+		p.kind = reflect.Invalid
+	}
+	return p
+}
+
+// hashAt is hashReflect(v, depth) for the value v of plan p at address
+// a.
+func (x *Execution) hashAt(p *valPlan, a unsafe.Pointer, depth int) uint64 {
+	switch p.kind {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return finalize(readInt(p.kind, a) + 0x21)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return finalize(readUint(p.size, a) + 0x21)
+	case reflect.Bool:
+		if *(*bool)(a) {
+			return 0x13
+		}
+		return 0x12
+	case reflect.String:
+		return hashString(*(*string)(a))
+	case reflect.Struct:
+		h := uint64(0x57)
+		idf := x.idFieldOf(p.t)
+		for i := range p.fields {
+			f := &p.fields[i]
+			fa := unsafe.Add(a, f.off)
+			if f.index == idf {
+				h = mix(h, x.idField(int64(readInt(f.v.kind, fa))))
+				continue
+			}
+			h = mix(h, x.hashAt(f.v, fa, depth))
+		}
+		return finalize(h)
+	case reflect.Slice:
+		type slice struct {
+			data     unsafe.Pointer
+			len, cap int
+		}
+		sl := (*slice)(a)
+		if sl.data == nil {
+			return 0x11
+		}
+		if c := x.stateRec.rec; c != nil {
+			c.read(sl.data, uintptr(sl.len)*p.elem.size)
+		}
+		h := mix(0x5a, uint64(sl.len))
+		for i := 0; i < sl.len; i++ {
+			h = mix(h, x.hashAt(p.elem, unsafe.Add(sl.data, uintptr(i)*p.elem.size), depth))
+		}
+		return finalize(h)
+	}
+	return x.hashReflect(reflect.NewAt(p.t, a).Elem(), depth)
+}

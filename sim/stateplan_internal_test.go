@@ -36,6 +36,7 @@ type planRich struct {
 	C   complex64
 	In  planInner
 	Sl  []int
+	Ts  []planInner
 	M   map[int]int
 	I32 int32
 	I64 int64
@@ -43,8 +44,8 @@ type planRich struct {
 	I   int
 }
 
-// TestStatePlan: a struct's plan (stateplan.go) hashes it as the walk by
-// reflection does (hashPlain, firstObject), with and without a member id
+// TestStatePlan: a struct's plans (stateplan.go) hash it as the walks by
+// reflection do (hashPlain, firstObject, hashReflect), with and without a member id
 // field declared, on values that set every field; and a plan with a
 // field's kind changed (a seeded bug) hashes differently, so the
 // comparison can fail.
@@ -52,7 +53,7 @@ func TestStatePlan(t *testing.T) {
 	vals := []planRich{
 		{},
 		{I16: -3, U8: 200, U16: 60000, U32: 1 << 31, U64: 1<<63 + 5, Up: 7, B: true, S: "thd", A: [2]int32{-1, 2}, C: 1 + 2i,
-			In: planInner{ID: 2, Name: "x", F: -0.5}, Sl: []int{1}, M: map[int]int{1: 1}, I32: -9, I64: -1 << 40, U: 3, I: -4},
+			In: planInner{ID: 2, Name: "x", F: -0.5}, Sl: []int{1}, Ts: []planInner{{ID: 2, Name: "y"}, {ID: 5}}, M: map[int]int{1: 1}, I32: -9, I64: -1 << 40, U: 3, I: -4},
 		{In: planInner{ID: 7}, I: 1 << 50},
 	}
 	vals[1].wrap.N = -8
@@ -81,6 +82,19 @@ func TestStatePlan(t *testing.T) {
 				if got, want := x.hashPlainAt(p, base), x.hashPlain(e); got != want {
 					t.Errorf("sym %v, value %d: hashPlainAt %#x, hashPlain %#x", sym, i, got, want)
 				}
+				// The whole value as hashReflect hashes it (a struct
+				// field, a slice, pointers to an object and to an int).
+				vp := s.valuePlan(reflect.TypeFor[planRich]())
+				s.scratch = true
+				want := x.hashReflect(e, 3)
+				wantV := x.hashValue(*v)
+				s.scratch = false
+				if got := x.hashAt(vp, base, 3); got != want {
+					t.Errorf("sym %v, value %d: hashAt %#x, hashReflect %#x", sym, i, got, want)
+				}
+				if got := x.hashValue(*v); got != wantV {
+					t.Errorf("sym %v, value %d: hashValue %#x, by reflection %#x", sym, i, got, wantV)
+				}
 				// The seeded bug: I16 read as an unsigned integer.
 				bad := *p
 				bad.plain = append([]plainField(nil), p.plain...)
@@ -91,6 +105,16 @@ func TestStatePlan(t *testing.T) {
 				}
 				if i == 1 && x.hashPlainAt(&bad, base) == x.hashPlain(e) {
 					t.Errorf("sym %v: a plan that reads I16 unsigned hashes the same", sym)
+				}
+				badV := *vp
+				badV.fields = append([]fieldPlan(nil), vp.fields...)
+				for j := range badV.fields {
+					if badV.fields[j].v.kind == reflect.Int16 {
+						badV.fields[j].v = s.valuePlan(reflect.TypeFor[uint16]())
+					}
+				}
+				if i == 1 && x.hashAt(&badV, base, 3) == want {
+					t.Errorf("sym %v: a value plan that reads I16 unsigned hashes the same", sym)
 				}
 			}
 			if sym {
