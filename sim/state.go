@@ -65,7 +65,7 @@ type stateRec struct {
 	histN    int
 	x        *Execution
 	objAddrs addrTable                    // the addresses of this execution's Vars, Atomics, Mutexes and actor handles: their ids (registerObjects)
-	ptrTypes []reflect.Type               // their types
+	ptrTypes []unsafe.Pointer             // their types (typeWord)
 	nreg     [3]int                       // the vals, mutexes and actors registered
 	plans    map[reflect.Type]*structPlan // hashPointee's plans of struct types (stateplan.go), kept from execution to execution
 	vplans   map[reflect.Type]*valPlan    // hashReflect's plans of types (stateplan.go), kept likewise
@@ -986,7 +986,7 @@ func (x *Execution) objectID(rv reflect.Value) (int, bool) {
 func (x *Execution) objectAt(t reflect.Type, p unsafe.Pointer) (int, bool) {
 	s := &x.stateRec
 	s.registerObjects()
-	if p == nil || !slices.Contains(s.ptrTypes, t) {
+	if p == nil || !slices.Contains(s.ptrTypes, typeWord(t)) {
 		return 0, false
 	}
 	return s.objAddrs.get(uintptr(p))
@@ -1019,10 +1019,20 @@ func (s *stateRec) registerObjects() {
 // register records object id, the pointer v holds.
 func (s *stateRec) register(v any, id int) {
 	type eface struct{ typ, data unsafe.Pointer }
-	s.objAddrs.put(uintptr((*eface)(unsafe.Pointer(&v)).data), id)
-	if t := reflect.TypeOf(v); !slices.Contains(s.ptrTypes, t) {
-		s.ptrTypes = append(s.ptrTypes, t)
+	e := (*eface)(unsafe.Pointer(&v))
+	s.objAddrs.put(uintptr(e.data), id)
+	if !slices.Contains(s.ptrTypes, e.typ) {
+		s.ptrTypes = append(s.ptrTypes, e.typ)
 	}
+}
+
+// typeWord is the runtime's type descriptor of t: what an interface
+// holding a value of type t has as its type word (reflect.TypeOf returns
+// it as a *rtype). Compared as a pointer, it is cheaper than comparing
+// reflect.Types (interfaces).
+func typeWord(t reflect.Type) unsafe.Pointer {
+	type iface struct{ tab, data unsafe.Pointer }
+	return (*iface)(unsafe.Pointer(&t)).data
 }
 
 // addrTable maps objects' addresses to their ids: open addressing,

@@ -68,6 +68,18 @@ func TestStatePlan(t *testing.T) {
 				x.stateRec.sym.collect = &x.stateRec.sym.buf // as while a part is hashed
 			}
 			s := &x.stateRec
+			// objectID knows the execution's objects by address and
+			// type, and nothing else.
+			v := NewVar(x, "v", 0)
+			if id, ok := x.objectID(reflect.ValueOf(mu)); !ok || id != mu.id {
+				t.Errorf("objectID(mu) = %d, %v; want %d", id, ok, mu.id)
+			}
+			if id, ok := x.objectID(reflect.ValueOf(v)); !ok || id != v.id {
+				t.Errorf("objectID(v) = %d, %v; want %d", id, ok, v.id)
+			}
+			if id, ok := x.objectID(reflect.ValueOf(&planInner{})); ok {
+				t.Errorf("objectID(&planInner{}) = %d, an object", id)
+			}
 			p := s.plan(reflect.TypeFor[planRich]())
 			for i := range vals {
 				v := &vals[i]
