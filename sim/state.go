@@ -87,6 +87,7 @@ type stateRec struct {
 	rec      *partCache                // while a part is hashed for the cache: where the memory it reads is recorded
 	pmemo    map[pointeeKey]*partCache // pointees' hashes (pointeeMemo), this execution's
 	pcache   []*partCache              // pmemo's entries, the first pn in use, kept from execution to execution
+	pkeys    []pointeeKey              // pcache[:pn]'s keys
 	pn       int
 	scratch  bool // hash every part from scratch, ignoring the caches (checkStateCache)
 
@@ -101,7 +102,9 @@ type stateRec struct {
 func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	// pointeeMemo's entries are by address: another execution's objects.
 	// (Its entries are reused from pn 0 on: the map must not keep a key.)
-	clear(s.pmemo)
+	if s.pn > pointeeScan {
+		clear(s.pmemo)
+	}
 	s.objAddrs.reset() // another execution's objects
 	m, ok := strat.(scheduler.StateMatcher)
 	if !ok || !m.MatchesStates() {
@@ -109,7 +112,7 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 			s.prefix.owner = nil // its log is not this strategy's
 		}
 		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans,
-			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, prefix: s.prefix}
+			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, prefix: s.prefix}
 	}
 	replay := s.prefix.begin(strat)
 	sm, ok := strat.(scheduler.SymmetryMatcher)
@@ -119,7 +122,7 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	}
 	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, hash: x.globalHash, matcher: m,
 		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
-		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
+		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
 		prefix: replay}
 	if sl, ok := strat.(scheduler.SleepMatcher); ok {
 		if x.cost.timed() || x.cost.CPUs > 0 {
@@ -879,9 +882,15 @@ func (x *Execution) hashPointee(e reflect.Value, depth int) uint64 {
 // (a struct and its first field share an address) and the depth left.
 type pointeeKey struct {
 	p     uintptr
-	t     reflect.Type
+	t     unsafe.Pointer // typeWord
 	depth int
 }
+
+// pointeeScan is how many pointees an execution's pointeeMemo finds by
+// comparing keys one by one (pkeys) before it uses the map: an execution
+// hashes few (group commit: its THDs), and a map costs more than a few
+// comparisons.
+const pointeeScan = 16
 
 // pointeeMemo is hashPointee through a cache of pointees: many values
 // point to the same structs (every queue link and the queue's head to
@@ -893,19 +902,37 @@ type pointeeKey struct {
 // (under symmetry, the history's hash names members by identity).
 func (x *Execution) pointeeMemo(rv, e reflect.Value, depth int) uint64 {
 	s := &x.stateRec
-	key := pointeeKey{rv.Pointer(), e.Type(), depth}
-	c, ok := s.pmemo[key]
-	if !ok {
-		if s.pmemo == nil {
-			s.pmemo = map[pointeeKey]*partCache{}
+	key := pointeeKey{rv.Pointer(), typeWord(e.Type()), depth}
+	var c *partCache
+	if s.pn <= pointeeScan {
+		for i, k := range s.pkeys[:s.pn] {
+			if k == key {
+				c = s.pcache[i]
+				break
+			}
 		}
+	} else {
+		c = s.pmemo[key]
+	}
+	if c == nil {
 		if s.pn == len(s.pcache) {
 			s.pcache = append(s.pcache, &partCache{})
 		}
 		c = s.pcache[s.pn]
 		c.gen = 0
+		s.pkeys = append(s.pkeys[:s.pn], key)
 		s.pn++
-		s.pmemo[key] = c
+		switch {
+		case s.pn == pointeeScan+1:
+			if s.pmemo == nil {
+				s.pmemo = map[pointeeKey]*partCache{}
+			}
+			for i, k := range s.pkeys {
+				s.pmemo[k] = s.pcache[i]
+			}
+		case s.pn > pointeeScan+1:
+			s.pmemo[key] = c
+		}
 	}
 	if c.gen != s.cacheGen || !c.unchanged() {
 		outer, was := s.beginPart(c)
