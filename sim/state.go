@@ -58,25 +58,28 @@ type stateRec struct {
 	obs  []uint64 // by actor id: the hash of its completed steps and values
 	// by object id: an Object's calls so far (0: none), each given by
 	// its caller's identity and local state
-	chain    []uint64
-	declared []objectState // Objects that declared their state (StateOf)
-	monitors []Monitor
-	hist     uint64 // the hash of the history's first histN events
-	histN    int
-	x        *Execution
-	objAddrs addrTable                    // the addresses of this execution's Vars, Atomics, Mutexes and actor handles: their ids (registerObjects)
-	ptrTypes []unsafe.Pointer             // their types (typeWord)
-	nreg     [3]int                       // the vals, mutexes and actors registered
-	plans    map[reflect.Type]*structPlan // hashPointee's plans of struct types (stateplan.go), kept from execution to execution
-	vplans   map[reflect.Type]*valPlan    // hashReflect's plans of types (stateplan.go), kept likewise
-	lastPlan *structPlan
-	hash     func() uint64
-	matcher  scheduler.StateMatcher // told when the scenario uses a primitive the hash does not cover
-	sym      *symmetry              // the declared symmetric group (symmetry.go), nil if none
-	noSym    bool                   // the strategy does not want symmetry reduction
-	symSpare *symmetry              // a previous execution's, for its arrays
-	sleeper  scheduler.SleepMatcher // told the actors' canonical names at every hash; nil if the strategy keeps no sleep sets, or the cost model is timed
-	names    []uint64               // by actor id: its canonical name, for sleeper
+	chain       []uint64
+	declared    []objectState // Objects that declared their state (StateOf)
+	monitors    []Monitor
+	hist        uint64 // the hash of the history's first histN events
+	histN       int
+	x           *Execution
+	objAddrs    addrTable                    // the addresses of this execution's Vars, Atomics, Mutexes and actor handles: their ids (registerObjects)
+	ptrTypes    []unsafe.Pointer             // their types (typeWord)
+	nreg        [3]int                       // the vals, mutexes and actors registered
+	plans       map[reflect.Type]*structPlan // hashPointee's plans of struct types (stateplan.go), kept from execution to execution
+	vplans      map[reflect.Type]*valPlan    // hashReflect's plans of types (stateplan.go), kept likewise
+	lastPlan    *structPlan
+	lastPlanT   unsafe.Pointer // lastPlan's type (typeWord)
+	recentPlans []recentPlan   // the valPlans last asked for (valuePlan)
+	recentNext  uint8
+	hash        func() uint64
+	matcher     scheduler.StateMatcher // told when the scenario uses a primitive the hash does not cover
+	sym         *symmetry              // the declared symmetric group (symmetry.go), nil if none
+	noSym       bool                   // the strategy does not want symmetry reduction
+	symSpare    *symmetry              // a previous execution's, for its arrays
+	sleeper     scheduler.SleepMatcher // told the actors' canonical names at every hash; nil if the strategy keeps no sleep sets, or the cost model is timed
+	names       []uint64               // by actor id: its canonical name, for sleeper
 
 	// The incremental hash (see partCache): the cached parts of values
 	// by object id, of declared states by declaration; cacheGen tells a
@@ -111,7 +114,7 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 		if s.prefix != nil {
 			s.prefix.owner = nil // its log is not this strategy's
 		}
-		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans,
+		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, recentPlans: s.recentPlans,
 			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, prefix: s.prefix}
 	}
 	replay := s.prefix.begin(strat)
@@ -120,7 +123,7 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	if spare == nil {
 		spare = s.symSpare
 	}
-	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, hash: x.globalHash, matcher: m,
+	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, recentPlans: s.recentPlans, hash: x.globalHash, matcher: m,
 		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
 		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
 		prefix: replay}

@@ -43,7 +43,7 @@ type objectField struct {
 // execution's runner (types do not change from one execution to the
 // next).
 func (s *stateRec) plan(t reflect.Type) *structPlan {
-	if s.lastPlan != nil && s.lastPlan.t == t {
+	if s.lastPlan != nil && s.lastPlanT == typeWord(t) {
 		return s.lastPlan
 	}
 	p, ok := s.plans[t]
@@ -56,7 +56,7 @@ func (s *stateRec) plan(t reflect.Type) *structPlan {
 		p.plain = plainFields(s, t)
 		p.ptrs = objectFields(t, 0, 2, nil)
 	}
-	s.lastPlan = p
+	s.lastPlan, s.lastPlanT = p, typeWord(t)
 	return p
 }
 
@@ -207,9 +207,35 @@ type fieldPlan struct {
 // valuePlan returns t's valPlan, made on first use and kept for the
 // runner.
 func (s *stateRec) valuePlan(t reflect.Type) *valPlan {
-	if p, ok := s.vplans[t]; ok {
-		return p
+	// The types last asked for first: a few, compared by type word, are
+	// cheaper than a map look-up by reflect.Type.
+	w := typeWord(t)
+	for _, e := range s.recentPlans {
+		if e.t == w {
+			return e.p
+		}
 	}
+	p, ok := s.vplans[t]
+	if !ok {
+		p = s.newValuePlan(t)
+	}
+	if len(s.recentPlans) < 8 {
+		s.recentPlans = append(s.recentPlans, recentPlan{w, p})
+	} else {
+		s.recentPlans[int(s.recentNext)%8] = recentPlan{w, p}
+		s.recentNext++
+	}
+	return p
+}
+
+// recentPlan is a valPlan by its type's typeWord.
+type recentPlan struct {
+	t unsafe.Pointer
+	p *valPlan
+}
+
+// newValuePlan makes t's valPlan.
+func (s *stateRec) newValuePlan(t reflect.Type) *valPlan {
 	if s.vplans == nil {
 		s.vplans = map[reflect.Type]*valPlan{}
 	}
