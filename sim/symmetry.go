@@ -92,7 +92,8 @@ type symmetry struct {
 	sorted []int // the ids, ascending: a renamed member takes the id of its position
 	rename func(int) int
 
-	memos []sigMemo // by part (symComp.slot)
+	memos  []sigMemo // by part (symComp.slot)
+	prefix []uint64  // memo's scratch
 }
 
 // symComp is a part of the state: its hash with member references left
@@ -136,7 +137,7 @@ func (s *stateRec) symmetry() *symmetry {
 		clear(sym.member)
 		clear(sym.small)
 		*sym = symmetry{fields: sym.fields, byID: sym.byID, small: sym.small[:0], objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
-			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename, memos: sym.memos}
+			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename, memos: sym.memos, prefix: sym.prefix}
 	}
 	sym.dirty = true
 	s.sym = sym
@@ -524,18 +525,23 @@ func (x *Execution) symHash() uint64 {
 	sym.sigs = slices.Grow(sym.sigs[:0], n)[:n]
 	sym.order = slices.Grow(sym.order[:0], n)[:n]
 	sym.signatures(s.scratch)
-	for i := range sym.order {
-		sym.order[i] = i
-	}
-	slices.SortStableFunc(sym.order, func(a, b int) int {
-		switch {
-		case sym.sigs[a] < sym.sigs[b]:
-			return -1
-		case sym.sigs[a] > sym.sigs[b]:
-			return 1
+	// The members by signature, ties in member order: for a handful of
+	// members an insertion sort (stable, and cheaper than
+	// slices.SortStableFunc's calls of a comparison).
+	if n <= 16 {
+		for i := range sym.order {
+			sig, j := sym.sigs[i], i
+			for ; j > 0 && sym.sigs[sym.order[j-1]] > sig; j-- {
+				sym.order[j] = sym.order[j-1]
+			}
+			sym.order[j] = i
 		}
-		return 0
-	})
+	} else {
+		for i := range sym.order {
+			sym.order[i] = i
+		}
+		slices.SortStableFunc(sym.order, func(a, b int) int { return cmp.Compare(sym.sigs[a], sym.sigs[b]) })
+	}
 	perms := 1
 	for i := 0; i < n; {
 		j := i + 1
@@ -607,14 +613,22 @@ func (sym *symmetry) memo(c *symComp) *sigMemo {
 		return m
 	}
 	m.abs, m.refs = c.abs, append(m.refs[:0], refs...)
-	m.f0 = finalize(c.renamed(1))
+	// The hash with no member marked, and every prefix of it: the hash
+	// with member r marked is the same up to r's first reference, so it
+	// goes on from there.
+	pre := append(sym.prefix[:0], c.abs)
+	for range refs {
+		pre = append(pre, mix(pre[len(pre)-1], 1))
+	}
+	sym.prefix = pre
+	m.f0 = finalize(pre[len(refs)]) // every reference renamed 1
 	m.mem, m.fi = m.mem[:0], m.fi[:0]
-	for _, r := range refs {
+	for first, r := range refs {
 		if slices.Contains(m.mem, r) {
 			continue
 		}
-		h := c.abs
-		for _, q := range refs {
+		h := pre[first]
+		for _, q := range refs[first:] {
 			v := uint64(1)
 			if q == r {
 				v = 2
@@ -675,15 +689,6 @@ func (c *symComp) permuted(buf []int8, perm []int) uint64 {
 	h := c.abs
 	for _, r := range buf[c.lo:c.hi] {
 		h = mix(h, uint64(perm[r])+1)
-	}
-	return h
-}
-
-// renamed is c's hash with every member reference replaced by v.
-func (c *symComp) renamed(v uint64) uint64 {
-	h := c.abs
-	for range c.hi - c.lo {
-		h = mix(h, v)
 	}
 	return h
 }
