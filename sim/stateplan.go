@@ -22,14 +22,13 @@ type structPlan struct {
 }
 
 // plainField is a field hashPlain reads: its index (for the member id
-// field), offset, and how it is hashed.
+// field), offset, and plan: sub for a struct (hashPlain again), v for
+// the others (hashReflect at depth 0).
 type plainField struct {
 	index int
 	off   uintptr
-	kind  reflect.Kind
-	size  uintptr      // of an integer
-	typ   reflect.Type // a field hashed by reflection (kind Invalid)
-	sub   *structPlan  // a struct field
+	v     *valPlan
+	sub   *structPlan
 }
 
 // objectField is a pointer field firstObject looks at, in a struct or in
@@ -65,11 +64,8 @@ func plainFields(s *stateRec, t reflect.Type) []plainField {
 	var fs []plainField
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		pf := plainField{index: i, off: f.Offset, kind: f.Type.Kind(), size: f.Type.Size()}
-		switch pf.kind {
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-			reflect.Bool, reflect.String:
+		pf := plainField{index: i, off: f.Offset}
+		switch f.Type.Kind() {
 		case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Interface, reflect.Slice, reflect.UnsafePointer:
 			// Skipped by hashPlain, unless it is the member id field
 			// (an int: never one of these).
@@ -77,7 +73,7 @@ func plainFields(s *stateRec, t reflect.Type) []plainField {
 		case reflect.Struct:
 			pf.sub = s.plan(f.Type)
 		default:
-			pf.kind, pf.typ = reflect.Invalid, f.Type
+			pf.v = s.valuePlan(f.Type)
 		}
 		fs = append(fs, pf)
 	}
@@ -124,27 +120,13 @@ func (x *Execution) hashPlainAt(p *structPlan, base unsafe.Pointer) uint64 {
 	for i := range p.plain {
 		f := &p.plain[i]
 		a := unsafe.Add(base, f.off)
-		if f.index == idf {
-			h = mix(h, x.idField(int64(readInt(f.kind, a))))
-			continue
-		}
-		switch f.kind {
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			h = mix(h, finalize(readInt(f.kind, a)+0x21))
-		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-			h = mix(h, finalize(readUint(f.size, a)+0x21))
-		case reflect.Bool:
-			if *(*bool)(a) {
-				h = mix(h, 0x13)
-			} else {
-				h = mix(h, 0x12)
-			}
-		case reflect.String:
-			h = mix(h, hashString(*(*string)(a)))
-		case reflect.Struct:
+		switch {
+		case f.index == idf:
+			h = mix(h, x.idField(int64(readInt(f.v.kind, a))))
+		case f.sub != nil:
 			h = mix(h, x.hashPlainAt(f.sub, a))
 		default:
-			h = mix(h, x.hashReflect(reflect.NewAt(f.typ, a).Elem(), 0))
+			h = mix(h, x.hashAt(f.v, a, 0))
 		}
 	}
 	return finalize(h)

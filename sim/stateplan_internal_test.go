@@ -111,8 +111,8 @@ func TestStatePlan(t *testing.T) {
 				bad := *p
 				bad.plain = append([]plainField(nil), p.plain...)
 				for j := range bad.plain {
-					if bad.plain[j].kind == reflect.Int16 {
-						bad.plain[j].kind = reflect.Uint16
+					if v := bad.plain[j].v; v != nil && v.kind == reflect.Int16 {
+						bad.plain[j].v = s.valuePlan(reflect.TypeFor[uint16]())
 					}
 				}
 				if i == 1 && x.hashPlainAt(&bad, base) == x.hashPlain(e) {
