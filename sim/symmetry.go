@@ -92,8 +92,7 @@ type symmetry struct {
 	sorted []int // the ids, ascending: a renamed member takes the id of its position
 	rename func(int) int
 
-	memos  []sigMemo // by part (symComp.slot)
-	prefix []uint64  // memo's scratch
+	memos []sigMemo // by part (symComp.slot)
 }
 
 // symComp is a part of the state: its hash with member references left
@@ -113,6 +112,7 @@ type sigMemo struct {
 	f0   uint64   // finalize(hash with every reference renamed 0): no member marked
 	mem  []int8   // the members it references, each once
 	fi   []uint64 // finalize(hash with mem[j] marked: renamed 1, the others 0)
+	pre  []uint64 // memo's scratch: the prefixes of the hash with none marked
 }
 
 // symmetry returns the execution's symmetric group, declaring one.
@@ -137,7 +137,7 @@ func (s *stateRec) symmetry() *symmetry {
 		clear(sym.member)
 		clear(sym.small)
 		*sym = symmetry{fields: sym.fields, byID: sym.byID, small: sym.small[:0], objs: sym.objs[:0], member: sym.member[:0], class: sym.class[:0], pos: sym.pos[:0],
-			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename, memos: sym.memos, prefix: sym.prefix}
+			refs: sym.refs, buf: sym.buf, comps: sym.comps, perm: sym.perm, best: sym.best[:0], order: sym.order, sigs: sym.sigs, sorted: sym.sorted[:0], rename: sym.rename, memos: sym.memos}
 	}
 	sym.dirty = true
 	s.sym = sym
@@ -616,11 +616,11 @@ func (sym *symmetry) memo(c *symComp) *sigMemo {
 	// The hash with no member marked, and every prefix of it: the hash
 	// with member r marked is the same up to r's first reference, so it
 	// goes on from there.
-	pre := append(sym.prefix[:0], c.abs)
+	pre := append(m.pre[:0], c.abs)
 	for range refs {
 		pre = append(pre, mix(pre[len(pre)-1], 1))
 	}
-	sym.prefix = pre
+	m.pre = pre
 	m.f0 = finalize(pre[len(refs)]) // every reference renamed 1
 	m.mem, m.fi = m.mem[:0], m.fi[:0]
 	for first, r := range refs {
