@@ -58,20 +58,28 @@ type stateRec struct {
 	obs  []uint64 // by actor id: the hash of its completed steps and values
 	// by object id: an Object's calls so far (0: none), each given by
 	// its caller's identity and local state
-	chain    []uint64
-	declared []objectState // Objects that declared their state (StateOf)
-	monitors []Monitor
-	hist     uint64 // the hash of the history's first histN events
-	histN    int
-	ptrs     map[uintptr]int // sim objects' addresses: their ids
-	nptr     int             // objects registered in ptrs
-	hash     func() uint64
-	matcher  scheduler.StateMatcher // told when the scenario uses a primitive the hash does not cover
-	sym      *symmetry              // the declared symmetric group (symmetry.go), nil if none
-	noSym    bool                   // the strategy does not want symmetry reduction
-	symSpare *symmetry              // a previous execution's, for its arrays
-	sleeper  scheduler.SleepMatcher // told the actors' canonical names at every hash; nil if the strategy keeps no sleep sets, or the cost model is timed
-	names    []uint64               // by actor id: its canonical name, for sleeper
+	chain       []uint64
+	declared    []objectState // Objects that declared their state (StateOf)
+	monitors    []Monitor
+	hist        uint64 // the hash of the history's first histN events
+	histN       int
+	x           *Execution
+	objAddrs    addrTable                    // the addresses of this execution's Vars, Atomics, Mutexes and actor handles: their ids (registerObjects)
+	ptrTypes    []unsafe.Pointer             // their types (typeWord)
+	nreg        [3]int                       // the vals, mutexes and actors registered
+	plans       map[reflect.Type]*structPlan // hashPointee's plans of struct types (stateplan.go), kept from execution to execution
+	vplans      map[reflect.Type]*valPlan    // hashReflect's plans of types (stateplan.go), kept likewise
+	lastPlan    *structPlan
+	lastPlanT   unsafe.Pointer // lastPlan's type (typeWord)
+	recentPlans []recentPlan   // the valPlans last asked for (valuePlan)
+	recentNext  uint8
+	hash        func() uint64
+	matcher     scheduler.StateMatcher // told when the scenario uses a primitive the hash does not cover
+	sym         *symmetry              // the declared symmetric group (symmetry.go), nil if none
+	noSym       bool                   // the strategy does not want symmetry reduction
+	symSpare    *symmetry              // a previous execution's, for its arrays
+	sleeper     scheduler.SleepMatcher // told the actors' canonical names at every hash; nil if the strategy keeps no sleep sets, or the cost model is timed
+	names       []uint64               // by actor id: its canonical name, for sleeper
 
 	// The incremental hash (see partCache): the cached parts of values
 	// by object id, of declared states by declaration; cacheGen tells a
@@ -82,6 +90,7 @@ type stateRec struct {
 	rec      *partCache                // while a part is hashed for the cache: where the memory it reads is recorded
 	pmemo    map[pointeeKey]*partCache // pointees' hashes (pointeeMemo), this execution's
 	pcache   []*partCache              // pmemo's entries, the first pn in use, kept from execution to execution
+	pkeys    []pointeeKey              // pcache[:pn]'s keys
 	pn       int
 	scratch  bool // hash every part from scratch, ignoring the caches (checkStateCache)
 
@@ -96,17 +105,17 @@ type stateRec struct {
 func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	// pointeeMemo's entries are by address: another execution's objects.
 	// (Its entries are reused from pn 0 on: the map must not keep a key.)
-	clear(s.pmemo)
+	if s.pn > pointeeScan {
+		clear(s.pmemo)
+	}
+	s.objAddrs.reset() // another execution's objects
 	m, ok := strat.(scheduler.StateMatcher)
 	if !ok || !m.MatchesStates() {
 		if s.prefix != nil {
 			s.prefix.owner = nil // its log is not this strategy's
 		}
-		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs,
-			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, prefix: s.prefix}
-	}
-	if s.ptrs != nil {
-		clear(s.ptrs)
+		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, recentPlans: s.recentPlans,
+			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, prefix: s.prefix}
 	}
 	replay := s.prefix.begin(strat)
 	sm, ok := strat.(scheduler.SymmetryMatcher)
@@ -114,9 +123,9 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 	if spare == nil {
 		spare = s.symSpare
 	}
-	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], ptrs: s.ptrs, hash: x.globalHash, matcher: m,
+	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, recentPlans: s.recentPlans, hash: x.globalHash, matcher: m,
 		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
-		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
+		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
 		prefix: replay}
 	if sl, ok := strat.(scheduler.SleepMatcher); ok {
 		if x.cost.timed() || x.cost.CPUs > 0 {
@@ -757,6 +766,14 @@ func (x *Execution) hashValue(v any) uint64 {
 	case string:
 		return hashString(v)
 	}
+	if s := &x.stateRec; !s.scratch {
+		// A struct held indirectly (larger than a pointer): by its plan
+		// at the interface's data (stateplan.go), the same hash.
+		type eface struct{ typ, data unsafe.Pointer }
+		if t := reflect.TypeOf(v); t.Kind() == reflect.Struct && t.Size() > unsafe.Sizeof(uintptr(0)) {
+			return x.hashAt(s.valuePlan(t), (*eface)(unsafe.Pointer(&v)).data, 3)
+		}
+	}
 	return x.hashReflect(reflect.ValueOf(v), 3)
 }
 
@@ -792,6 +809,9 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 		}
 		return mix(hashString(rv.Elem().Type().String()), x.hashReflect(rv.Elem(), depth))
 	case reflect.Struct:
+		if !x.stateRec.scratch && rv.CanAddr() {
+			return x.hashAt(x.stateRec.valuePlan(rv.Type()), unsafe.Pointer(rv.UnsafeAddr()), depth)
+		}
 		h := uint64(0x57)
 		idf := x.idFieldOf(rv.Type())
 		for i := 0; i < rv.NumField(); i++ {
@@ -818,7 +838,7 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 		if rv.IsNil() {
 			return 0x11
 		}
-		if id, ok := x.objectID(rv.Pointer()); ok {
+		if id, ok := x.objectID(rv); ok {
 			return x.objKey(id)
 		}
 		if depth == 0 {
@@ -845,6 +865,14 @@ func (x *Execution) hashReflect(rv reflect.Value, depth int) uint64 {
 // hashPointee hashes e, what a pointer that is not a sim object points
 // to (hashReflect).
 func (x *Execution) hashPointee(e reflect.Value, depth int) uint64 {
+	if e.Kind() == reflect.Struct && !x.stateRec.scratch && e.CanAddr() {
+		// By the struct's plan: the same hash (stateplan.go).
+		p, base := x.stateRec.plan(e.Type()), unsafe.Pointer(e.UnsafeAddr())
+		if k, ok := x.firstObjectAt(p, base); ok {
+			return mix(k, x.hashPlainAt(p, base))
+		}
+		return mix(0x9f, x.hashReflect(e, depth-1))
+	}
 	if e.Kind() == reflect.Struct {
 		if k, ok := x.firstObject(e, 2); ok {
 			return mix(k, x.hashPlain(e))
@@ -857,9 +885,15 @@ func (x *Execution) hashPointee(e reflect.Value, depth int) uint64 {
 // (a struct and its first field share an address) and the depth left.
 type pointeeKey struct {
 	p     uintptr
-	t     reflect.Type
+	t     unsafe.Pointer // typeWord
 	depth int
 }
+
+// pointeeScan is how many pointees an execution's pointeeMemo finds by
+// comparing keys one by one (pkeys) before it uses the map: an execution
+// hashes few (group commit: its THDs), and a map costs more than a few
+// comparisons.
+const pointeeScan = 16
 
 // pointeeMemo is hashPointee through a cache of pointees: many values
 // point to the same structs (every queue link and the queue's head to
@@ -871,19 +905,37 @@ type pointeeKey struct {
 // (under symmetry, the history's hash names members by identity).
 func (x *Execution) pointeeMemo(rv, e reflect.Value, depth int) uint64 {
 	s := &x.stateRec
-	key := pointeeKey{rv.Pointer(), e.Type(), depth}
-	c, ok := s.pmemo[key]
-	if !ok {
-		if s.pmemo == nil {
-			s.pmemo = map[pointeeKey]*partCache{}
+	key := pointeeKey{rv.Pointer(), typeWord(e.Type()), depth}
+	var c *partCache
+	if s.pn <= pointeeScan {
+		for i, k := range s.pkeys[:s.pn] {
+			if k == key {
+				c = s.pcache[i]
+				break
+			}
 		}
+	} else {
+		c = s.pmemo[key]
+	}
+	if c == nil {
 		if s.pn == len(s.pcache) {
 			s.pcache = append(s.pcache, &partCache{})
 		}
 		c = s.pcache[s.pn]
 		c.gen = 0
+		s.pkeys = append(s.pkeys[:s.pn], key)
 		s.pn++
-		s.pmemo[key] = c
+		switch {
+		case s.pn == pointeeScan+1:
+			if s.pmemo == nil {
+				s.pmemo = map[pointeeKey]*partCache{}
+			}
+			for i, k := range s.pkeys {
+				s.pmemo[k] = s.pcache[i]
+			}
+		case s.pn > pointeeScan+1:
+			s.pmemo[key] = c
+		}
 	}
 	if c.gen != s.cacheGen || !c.unchanged() {
 		outer, was := s.beginPart(c)
@@ -933,7 +985,7 @@ func (x *Execution) firstObject(rv reflect.Value, depth int) (uint64, bool) {
 		switch f.Kind() {
 		case reflect.Pointer:
 			if !f.IsNil() {
-				if id, ok := x.objectID(f.Pointer()); ok {
+				if id, ok := x.objectID(f); ok {
 					return x.objKey(id), true
 				}
 			}
@@ -948,29 +1000,131 @@ func (x *Execution) firstObject(rv reflect.Value, depth int) (uint64, bool) {
 	return 0, false
 }
 
-// objectID returns the id of the sim object at address p, if it is one (a
-// Var, an Atomic, a Mutex or an actor handle).
-func (x *Execution) objectID(p uintptr) (int, bool) {
+// objectID returns the id of the sim object that pointer rv points to,
+// if it is one of this execution's Vars, Atomics, Mutexes or actor
+// handles (the objects hashed by identity).
+func (x *Execution) objectID(rv reflect.Value) (int, bool) {
+	return x.objectAt(rv.Type(), rv.UnsafePointer())
+}
+
+// objectAt is objectID for a pointer of type t to p. A pointer of a type
+// no object has is none, told by comparing types (most pointers hashed
+// are not objects: a THD's, whose hash is the first object it holds);
+// otherwise its address is looked up in the execution's (objAddrs). (A
+// Go map of the addresses, filled anew at every execution and looked up
+// for every pointer, cost more.)
+func (x *Execution) objectAt(t reflect.Type, p unsafe.Pointer) (int, bool) {
 	s := &x.stateRec
-	if n := len(x.vals) + len(x.mutexList) + len(x.actors); n != s.nptr {
-		if s.ptrs == nil {
-			s.ptrs = map[uintptr]int{}
+	s.registerObjects()
+	if p == nil || !slices.Contains(s.ptrTypes, typeWord(t)) {
+		return 0, false
+	}
+	return s.objAddrs.get(uintptr(p))
+}
+
+// registerObjects records the address and type of every Var, Atomic,
+// Mutex and actor handle made since the last call (the execution's lists
+// of them only grow).
+func (s *stateRec) registerObjects() {
+	x := s.x
+	if len(x.vals) == s.nreg[0] && len(x.mutexList) == s.nreg[1] && len(x.actors) == s.nreg[2] {
+		return
+	}
+	for _, v := range x.vals[s.nreg[0]:] {
+		if hv, ok := v.(hashedValue); ok {
+			s.register(v, hv.valueID())
 		}
-		for _, v := range x.vals {
-			if hv, ok := v.(hashedValue); ok {
-				s.ptrs[reflect.ValueOf(v).Pointer()] = hv.valueID()
+	}
+	for _, m := range x.mutexList[s.nreg[1]:] {
+		s.register(m, m.id)
+	}
+	for _, a := range x.actors[s.nreg[2]:] {
+		if a.handle != nil {
+			s.register(a.handle, a.obj)
+		}
+	}
+	s.nreg = [3]int{len(x.vals), len(x.mutexList), len(x.actors)}
+}
+
+// register records object id, the pointer v holds.
+func (s *stateRec) register(v any, id int) {
+	type eface struct{ typ, data unsafe.Pointer }
+	e := (*eface)(unsafe.Pointer(&v))
+	s.objAddrs.put(uintptr(e.data), id)
+	if !slices.Contains(s.ptrTypes, e.typ) {
+		s.ptrTypes = append(s.ptrTypes, e.typ)
+	}
+}
+
+// typeWord is the runtime's type descriptor of t: what an interface
+// holding a value of type t has as its type word (reflect.TypeOf returns
+// it as a *rtype). Compared as a pointer, it is cheaper than comparing
+// reflect.Types (interfaces).
+func typeWord(t reflect.Type) unsafe.Pointer {
+	type iface struct{ tab, data unsafe.Pointer }
+	return (*iface)(unsafe.Pointer(&t)).data
+}
+
+// addrTable maps objects' addresses to their ids: open addressing,
+// linear probing, at most half full; address 0 marks a free slot.
+type addrTable struct {
+	slots []addrSlot // a power of two long
+	n     int
+}
+
+type addrSlot struct {
+	p  uintptr
+	id int
+}
+
+// reset empties the table, keeping its array.
+func (t *addrTable) reset() {
+	clear(t.slots)
+	t.n = 0
+}
+
+// at is where p's probe sequence starts (Fibonacci hashing: objects'
+// addresses are a chunk's slots, evenly spaced).
+func (t *addrTable) at(p uintptr) uintptr {
+	return uintptr((uint64(p) * 0x9e3779b97f4a7c15) >> 32)
+}
+
+// put maps p to id (p not 0, not there yet).
+func (t *addrTable) put(p uintptr, id int) {
+	if 2*(t.n+1) > len(t.slots) {
+		old := t.slots
+		t.slots, t.n = make([]addrSlot, max(2*len(old), 64)), 0
+		for _, e := range old {
+			if e.p != 0 {
+				t.put(e.p, e.id)
 			}
 		}
-		for _, m := range x.mutexList {
-			s.ptrs[reflect.ValueOf(m).Pointer()] = m.id
-		}
-		for _, a := range x.actors {
-			s.ptrs[reflect.ValueOf(a.handle).Pointer()] = a.obj
-		}
-		s.nptr = n
 	}
-	k, ok := s.ptrs[p]
-	return k, ok
+	mask := uintptr(len(t.slots) - 1)
+	i := t.at(p) & mask
+	for t.slots[i].p != 0 && t.slots[i].p != p {
+		i = (i + 1) & mask
+	}
+	if t.slots[i].p == 0 {
+		t.n++
+	}
+	t.slots[i] = addrSlot{p, id}
+}
+
+// get returns p's id, if p is there.
+func (t *addrTable) get(p uintptr) (int, bool) {
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	mask := uintptr(len(t.slots) - 1)
+	for i := t.at(p) & mask; ; i = (i + 1) & mask {
+		switch t.slots[i].p {
+		case p:
+			return t.slots[i].id, true
+		case 0:
+			return 0, false
+		}
+	}
 }
 
 // objectState is an Object's declared state (StateOf).

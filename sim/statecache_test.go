@@ -137,3 +137,51 @@ func TestStateCacheCatches(t *testing.T) {
 		})
 	}
 }
+
+// TestStateCacheManyPointees: past pointeeScan pointees an execution's
+// pointee memo moves from comparing keys to its map; either way the
+// incremental hash equals the hash from scratch, and the search counts
+// the same states as without the cache.
+func TestStateCacheManyPointees(t *testing.T) {
+	for _, n := range []int{6, 40} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			s := func(x *sim.Execution) {
+				cells := make([]cell, n)
+				vars := make([]*sim.Var[*cell], n)
+				for i := range vars {
+					vars[i] = sim.NewVar(x, fmt.Sprintf("v%d", i), &cells[i])
+				}
+				for a := 0; a < 2; a++ {
+					x.Go(fmt.Sprintf("t%d", a), func() {
+						for i := range 5 {
+							c := &cells[(7*i+a)%n]
+							c.N++ // plain memory the hash reads through a var
+							vars[i].Write(c)
+							vars[i+1].Read()
+						}
+					})
+				}
+			}
+			run := func() *sim.Report {
+				rep, err := sim.Explore(s, sim.Options{Runs: 5000, Strategy: scheduler.NewStateful()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return rep
+			}
+			var rep *sim.Report
+			if m, first := withStateCacheCheck(t, func() { rep = run() }); m != 0 {
+				t.Fatalf("%d mismatches; first: %s", m, first)
+			}
+			was := sim.SetHashFromScratch(true)
+			ref := run()
+			sim.SetHashFromScratch(was)
+			if rep.Runs < 10 || rep.States < 10 {
+				t.Errorf("only %d executions, %d states", rep.Runs, rep.States)
+			}
+			if rep.Runs != ref.Runs || rep.States != ref.States {
+				t.Errorf("%d executions, %d states; from scratch %d, %d", rep.Runs, rep.States, ref.Runs, ref.States)
+			}
+		})
+	}
+}

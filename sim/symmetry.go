@@ -114,6 +114,7 @@ type sigMemo struct {
 	f0   uint64   // finalize(hash with every reference renamed 0): no member marked
 	mem  []int8   // the members it references, each once
 	fi   []uint64 // finalize(hash with mem[j] marked: renamed 1, the others 0)
+	pre  []uint64 // memo's scratch: the prefixes of the hash with none marked
 }
 
 // symmetry returns the execution's symmetric group, declaring one.
@@ -575,18 +576,23 @@ func (x *Execution) symHash() uint64 {
 	sym.sigs = slices.Grow(sym.sigs[:0], n)[:n]
 	sym.order = slices.Grow(sym.order[:0], n)[:n]
 	sym.signatures(s.scratch)
-	for i := range sym.order {
-		sym.order[i] = i
-	}
-	slices.SortStableFunc(sym.order, func(a, b int) int {
-		switch {
-		case sym.sigs[a] < sym.sigs[b]:
-			return -1
-		case sym.sigs[a] > sym.sigs[b]:
-			return 1
+	// The members by signature, ties in member order: for a handful of
+	// members an insertion sort (stable, and cheaper than
+	// slices.SortStableFunc's calls of a comparison).
+	if n <= 16 {
+		for i := range sym.order {
+			sig, j := sym.sigs[i], i
+			for ; j > 0 && sym.sigs[sym.order[j-1]] > sig; j-- {
+				sym.order[j] = sym.order[j-1]
+			}
+			sym.order[j] = i
 		}
-		return 0
-	})
+	} else {
+		for i := range sym.order {
+			sym.order[i] = i
+		}
+		slices.SortStableFunc(sym.order, func(a, b int) int { return cmp.Compare(sym.sigs[a], sym.sigs[b]) })
+	}
 	perms := 1
 	for i := 0; i < n; {
 		j := i + 1
@@ -658,14 +664,22 @@ func (sym *symmetry) memo(c *symComp) *sigMemo {
 		return m
 	}
 	m.abs, m.refs = c.abs, append(m.refs[:0], refs...)
-	m.f0 = finalize(c.renamed(1))
+	// The hash with no member marked, and every prefix of it: the hash
+	// with member r marked is the same up to r's first reference, so it
+	// goes on from there.
+	pre := append(m.pre[:0], c.abs)
+	for range refs {
+		pre = append(pre, mix(pre[len(pre)-1], 1))
+	}
+	m.pre = pre
+	m.f0 = finalize(pre[len(refs)]) // every reference renamed 1
 	m.mem, m.fi = m.mem[:0], m.fi[:0]
-	for _, r := range refs {
+	for first, r := range refs {
 		if slices.Contains(m.mem, r) {
 			continue
 		}
-		h := c.abs
-		for _, q := range refs {
+		h := pre[first]
+		for _, q := range refs[first:] {
 			v := uint64(1)
 			if q == r {
 				v = 2
@@ -726,15 +740,6 @@ func (c *symComp) permuted(buf []int8, perm []int) uint64 {
 	h := c.abs
 	for _, r := range buf[c.lo:c.hi] {
 		h = mix(h, uint64(perm[r])+1)
-	}
-	return h
-}
-
-// renamed is c's hash with every member reference replaced by v.
-func (c *symComp) renamed(v uint64) uint64 {
-	h := c.abs
-	for range c.hi - c.lo {
-		h = mix(h, v)
 	}
 	return h
 }
