@@ -134,6 +134,11 @@ func CommitOrder(h *sim.History) *sim.Finding {
 	c := orderChecks.Get().(*orderCheck)
 	defer orderChecks.Put(c)
 	c.reset()
+	return c.check(h)
+}
+
+// check is CommitOrder on c, reset.
+func (c *orderCheck) check(h *sim.History) *sim.Finding {
 	for _, e := range h.Events {
 		if _, ok := e.Value.(Crash); ok {
 			// The server crashed: what happened after is not the
