@@ -64,36 +64,43 @@ type Server struct {
 // Scenario returns the scenario of a variant.
 func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 	return groupcommit.NewScenario(Variants, variant, cfg, func(gs *groupcommit.Server) {
-		x := gs.X
-		// The server and its locks are kept from one execution to the
-		// next (sim.Reuse), as groupcommit's thread descriptors are: every
-		// field is set below, and the locks are made anew in place (sim's
-		// Init*). Only the server holds them and it hands no handle out,
-		// so the stale-handle check of NewMutex's fresh memory is not
-		// needed.
-		m, _ := sim.Reuse[serverMem](x)
-		s := &m.server
-		*s = Server{
-			Server:             gs,
-			variant:            variant,
-			lockPrepareOrdered: sim.InitMutex(x, &m.lockPrepareOrdered, sim.Indexed("LOCK_prepare_ordered", "")),
-			lockGroupCommit:    sim.InitMutex(x, &m.lockGroupCommit, sim.Indexed("LOCK_group_commit", "")),
-			lockCommitOrdered:  sim.InitMutex(x, &m.lockCommitOrdered, sim.Indexed("LOCK_commit_ordered", "")),
-			groupCommitQueue:   sim.NewAtomic[*THD](x, "group_commit_queue", nil),
-			group:              m.server.group[:0],
-		}
-		s.thds = groupcommit.THDsOf(x, gs.Config.Threads,
-			groupcommit.ThreadNames{Next: "next_commit_ordered", Lock: "LOCK_commit_ordered", Cond: "COND_commit_ordered", Flag: "group_commit_ready"},
-			func(o groupcommit.ThreadObjects[*THD, bool]) THD {
-				return THD{THD: o.THD, nextCommitOrdered: o.Next, lockCommitOrdered: o.Lock, condCommitOrdered: o.Cond, groupCommitReady: o.Flag}
-			})
-		if m.commit == nil {
-			// s is the memory's, so the bound method serves every
-			// execution: made once, it saves an allocation each time.
-			m.commit = s.commit
-		}
-		s.RunThreads(m.commit)
+		s, commit := newServer(gs, variant)
+		s.RunThreads(commit)
 	})
+}
+
+// newServer makes the variant's server on gs, and returns it with its
+// commit.
+func newServer(gs *groupcommit.Server, variant string) (*Server, groupcommit.Committer) {
+	x := gs.X
+	// The server and its locks are kept from one execution to the
+	// next (sim.Reuse), as groupcommit's thread descriptors are: every
+	// field is set below, and the locks are made anew in place (sim's
+	// Init*). Only the server holds them and it hands no handle out,
+	// so the stale-handle check of NewMutex's fresh memory is not
+	// needed.
+	m, _ := sim.Reuse[serverMem](x)
+	s := &m.server
+	*s = Server{
+		Server:             gs,
+		variant:            variant,
+		lockPrepareOrdered: sim.InitMutex(x, &m.lockPrepareOrdered, sim.Indexed("LOCK_prepare_ordered", "")),
+		lockGroupCommit:    sim.InitMutex(x, &m.lockGroupCommit, sim.Indexed("LOCK_group_commit", "")),
+		lockCommitOrdered:  sim.InitMutex(x, &m.lockCommitOrdered, sim.Indexed("LOCK_commit_ordered", "")),
+		groupCommitQueue:   sim.NewAtomic[*THD](x, "group_commit_queue", nil),
+		group:              m.server.group[:0],
+	}
+	s.thds = groupcommit.THDsOf(x, gs.Config.Threads,
+		groupcommit.ThreadNames{Next: "next_commit_ordered", Lock: "LOCK_commit_ordered", Cond: "COND_commit_ordered", Flag: "group_commit_ready"},
+		func(o groupcommit.ThreadObjects[*THD, bool]) THD {
+			return THD{THD: o.THD, nextCommitOrdered: o.Next, lockCommitOrdered: o.Lock, condCommitOrdered: o.Cond, groupCommitReady: o.Flag}
+		})
+	if m.commit == nil {
+		// s is the memory's, so the bound method serves every
+		// execution: made once, it saves an allocation each time.
+		m.commit = s.commit
+	}
+	return s, m.commit
 }
 
 // serverMem is the memory of a Server, kept from one execution to the next

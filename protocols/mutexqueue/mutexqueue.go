@@ -107,49 +107,55 @@ func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
 // Scenario returns the scenario of a variant (after Adjust).
 func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 	return groupcommit.NewScenario(Variants, variant, Adjust(variant, cfg), func(gs *groupcommit.Server) {
-		x := gs.X
-		// The server and its locks are kept from one execution to the
-		// next (sim.Reuse), as groupcommit's thread descriptors are: every
-		// field is set below, and the locks and the queue are made anew in
-		// place (sim's Init*). Only the server holds them and it hands no
-		// handle out, so the stale-handle check of NewMutex's fresh memory
-		// is not needed.
-		m, _ := sim.Reuse[serverMem](x)
-		s := &m.server
-		*s = Server{
-			Server:             gs,
-			variant:            variant,
-			lockPrepareOrdered: sim.InitMutex(x, &m.lockPrepareOrdered, sim.Indexed("LOCK_prepare_ordered", "")),
-			lockCommitOrdered:  sim.InitMutex(x, &m.lockCommitOrdered, sim.Indexed("LOCK_commit_ordered", "")),
-			groupCommitQueue:   sim.InitVar(x, &m.groupCommitQueue, sim.Indexed("group_commit_queue", ""), nil),
-			group:              m.server.group[:0],
-			txns:               m.server.txns[:0],
-		}
-		switch variant {
-		case Shipped, SnapshotNoLock:
-			s.lockGroupCommit = sim.InitMutex(x, &m.lockGroupCommit, sim.Indexed("LOCK_log", ""))
-			s.lockAfterSync = sim.InitMutex(x, &m.lockAfterSync, sim.Indexed("LOCK_after_binlog_sync", ""))
-		case NoGroupCommit:
-			s.prepareCommitMutex = sim.InitMutex(x, &m.prepareCommitMutex, sim.Indexed("prepare_commit_mutex", ""))
-		default:
-			s.lockGroupCommit = sim.InitMutex(x, &m.lockGroupCommit, sim.Indexed("LOCK_group_commit", ""))
-		}
-		s.thds = groupcommit.THDsOf(x, gs.Config.Threads,
-			groupcommit.ThreadNames{Next: "next", Lock: "LOCK_wakeup", Cond: "COND_wakeup", Flag: "ready"},
-			func(o groupcommit.ThreadObjects[*THD, bool]) THD {
-				return THD{THD: o.THD, next: o.Next, lockWakeup: o.Lock, condWakeup: o.Cond, ready: o.Flag}
-			})
+		s, commit := newServer(gs, variant)
 		snapshotLock := s.lockCommitOrdered
 		if variant == SnapshotNoLock {
 			snapshotLock = nil
 		}
-		if m.commit == nil {
-			// s is the memory's, so the bound method serves every
-			// execution: made once, it saves an allocation each time.
-			m.commit = s.commit
-		}
-		s.Run(m.commit, snapshotLock)
+		s.Run(commit, snapshotLock)
 	})
+}
+
+// newServer makes the variant's server on gs, and returns it with its
+// commit.
+func newServer(gs *groupcommit.Server, variant string) (*Server, groupcommit.Committer) {
+	x := gs.X
+	// The server and its locks are kept from one execution to the next
+	// (sim.Reuse), as groupcommit's thread descriptors are: every field is
+	// set below, and the locks and the queue are made anew in place (sim's
+	// Init*). Only the server holds them and it hands no handle out, so
+	// the stale-handle check of NewMutex's fresh memory is not needed.
+	m, _ := sim.Reuse[serverMem](x)
+	s := &m.server
+	*s = Server{
+		Server:             gs,
+		variant:            variant,
+		lockPrepareOrdered: sim.InitMutex(x, &m.lockPrepareOrdered, sim.Indexed("LOCK_prepare_ordered", "")),
+		lockCommitOrdered:  sim.InitMutex(x, &m.lockCommitOrdered, sim.Indexed("LOCK_commit_ordered", "")),
+		groupCommitQueue:   sim.InitVar(x, &m.groupCommitQueue, sim.Indexed("group_commit_queue", ""), nil),
+		group:              m.server.group[:0],
+		txns:               m.server.txns[:0],
+	}
+	switch variant {
+	case Shipped, SnapshotNoLock:
+		s.lockGroupCommit = sim.InitMutex(x, &m.lockGroupCommit, sim.Indexed("LOCK_log", ""))
+		s.lockAfterSync = sim.InitMutex(x, &m.lockAfterSync, sim.Indexed("LOCK_after_binlog_sync", ""))
+	case NoGroupCommit:
+		s.prepareCommitMutex = sim.InitMutex(x, &m.prepareCommitMutex, sim.Indexed("prepare_commit_mutex", ""))
+	default:
+		s.lockGroupCommit = sim.InitMutex(x, &m.lockGroupCommit, sim.Indexed("LOCK_group_commit", ""))
+	}
+	s.thds = groupcommit.THDsOf(x, gs.Config.Threads,
+		groupcommit.ThreadNames{Next: "next", Lock: "LOCK_wakeup", Cond: "COND_wakeup", Flag: "ready"},
+		func(o groupcommit.ThreadObjects[*THD, bool]) THD {
+			return THD{THD: o.THD, next: o.Next, lockWakeup: o.Lock, condWakeup: o.Cond, ready: o.Flag}
+		})
+	if m.commit == nil {
+		// s is the memory's, so the bound method serves every execution:
+		// made once, it saves an allocation each time.
+		m.commit = s.commit
+	}
+	return s, m.commit
 }
 
 // serverMem is the memory of a Server, kept from one execution to the next
