@@ -127,7 +127,7 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 		thd.groupCommitReady.Write(false)
 	}
 	isGroupCommitLeader := oldQueue == nil
-	s.X.Record(checkers.Enqueued{Txn: txn, Leader: isGroupCommitLeader})
+	s.X.Record(s.Enqueued(txn, isGroupCommitLeader))
 	s.lockPrepareOrdered.Unlock()
 
 	if isGroupCommitLeader {

@@ -189,7 +189,7 @@ func (s *Server) enqueue(thd *THD) (leader bool) {
 	thd.next.Write(oldQueue)
 	s.groupCommitQueue.Write(thd)
 	s.PrepareOrdered(thd.Txn) // ht->prepare_ordered()
-	s.X.Record(checkers.Enqueued{Txn: thd.Txn, Leader: oldQueue == nil})
+	s.X.Record(s.Enqueued(thd.Txn, oldQueue == nil))
 	s.lockPrepareOrdered.Unlock()
 	return oldQueue == nil
 }
@@ -349,7 +349,7 @@ func (s *Server) commitNoGroupCommit(thread int, txn checkers.Txn) error {
 	thd.Start(txn)
 	s.prepareCommitMutex.Lock()
 	s.PrepareOrdered(txn)
-	s.X.Record(checkers.Enqueued{Txn: txn, Leader: true})
+	s.X.Record(s.Enqueued(txn, true))
 	pos, xidError := s.Binlog.GroupLogXid([]checkers.Txn{txn}) // log_xid(): write and fsync
 	thd.XidError = xidError[0]
 	s.lockCommitOrdered.Lock()
