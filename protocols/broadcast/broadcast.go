@@ -173,7 +173,7 @@ func (s *Server) enqueue(thd *THD) (oldQueue *THD) {
 		s.queueTail.Read().next.Write(thd)
 	}
 	s.queueTail.Write(thd)
-	s.X.Record(checkers.Enqueued{Txn: thd.Txn, Leader: oldQueue == nil})
+	s.X.Record(s.Enqueued(thd.Txn, oldQueue == nil))
 	return oldQueue
 }
 

@@ -19,6 +19,7 @@ type events struct {
 	threads, txns, engines int
 	begin                  []any              // by txn index
 	returned               [2][]any           // by Err, txn index
+	enqueued               [2][]any           // by Leader, txn index
 	byEngine               [engineSteps][]any // by step, txn index * engines + engine
 	binlogWrite            []any              // by txn index * txns in all + group-1
 	binlogSync             [2][]any           // by Err, group-1
@@ -54,7 +55,7 @@ func engineEventOf(step engineStep, t checkers.Txn, engine int) any {
 const (
 	maxTabledTxns       = 256 // transactions in all, for the per-transaction events
 	maxTabledGroupTxns  = 64  // transactions in all, for BinlogWrite (a table of n*n)
-	tabledEventsPerTxns = 5   // Begin, Returned twice, BinlogSync twice (a group per transaction at most)
+	tabledEventsPerTxns = 7   // Begin, Returned twice, Enqueued twice, BinlogSync twice (a group per transaction at most)
 )
 
 // newEvents boxes the events of cfg's workload; nil when it is too big.
@@ -73,6 +74,7 @@ func newEvents(cfg Config) *events {
 	}
 	ev.begin = take(n)
 	ev.returned = [2][]any{take(n), take(n)}
+	ev.enqueued = [2][]any{take(n), take(n)}
 	for step := range ev.byEngine {
 		ev.byEngine[step] = take(n * cfg.Engines)
 	}
@@ -87,6 +89,8 @@ func newEvents(cfg Config) *events {
 			ev.begin[i] = checkers.Begin{Txn: t}
 			ev.returned[0][i] = checkers.Returned{Txn: t}
 			ev.returned[1][i] = checkers.Returned{Txn: t, Err: true}
+			ev.enqueued[0][i] = checkers.Enqueued{Txn: t}
+			ev.enqueued[1][i] = checkers.Enqueued{Txn: t, Leader: true}
 			for e := 0; e < cfg.Engines; e++ {
 				for step := range ev.byEngine {
 					ev.byEngine[step][i*cfg.Engines+e] = engineEventOf(engineStep(step), t, e)
@@ -137,6 +141,18 @@ func (ev *events) returnedOf(t checkers.Txn, err bool) any {
 	}
 	return checkers.Returned{Txn: t, Err: err}
 }
+
+func (ev *events) enqueuedOf(t checkers.Txn, leader bool) any {
+	if i := ev.txn(t); i >= 0 {
+		return ev.enqueued[b2i(leader)][i]
+	}
+	return checkers.Enqueued{Txn: t, Leader: leader}
+}
+
+// Enqueued is the event a protocol records when t enters the commit
+// queue, leader if t found it empty: checkers.Enqueued, boxed once per
+// scenario like the events the plumbing records.
+func (s *Server) Enqueued(t checkers.Txn, leader bool) any { return s.events.enqueuedOf(t, leader) }
 
 // engineEvent is the event of step for t in engine.
 func (ev *events) engineEvent(step engineStep, t checkers.Txn, engine int) any {

@@ -36,6 +36,7 @@ func TestEventsSameValues(t *testing.T) {
 						check(e.beginOf(txn), checkers.Begin{Txn: txn})
 						for _, err := range []bool{false, true} {
 							check(e.returnedOf(txn, err), checkers.Returned{Txn: txn, Err: err})
+							check(e.enqueuedOf(txn, err), checkers.Enqueued{Txn: txn, Leader: err})
 						}
 						for engine := -1; engine <= cfg.Engines; engine++ {
 							check(e.engineEvent(stepPrepared, txn, engine), checkers.Prepared{Txn: txn, Engine: engine})
@@ -73,6 +74,8 @@ func TestEventsNoAllocation(t *testing.T) {
 		{"Prepared in the table", func() { sink = ev.engineEvent(stepPrepared, checkers.Txn{Thread: 4, Seq: 1}, 0) }, 0},
 		{"BinlogWrite in the table", func() { sink = ev.binlogWriteOf(checkers.Txn{Thread: 3, Seq: 1}, 4) }, 0},
 		{"BinlogSync in the table", func() { sink = ev.binlogSyncOf(2, true) }, 0},
+		{"Enqueued in the table", func() { sink = ev.enqueuedOf(checkers.Txn{Thread: 1, Seq: 1}, true) }, 0},
+		{"Enqueued past the txns", func() { sink = ev.enqueuedOf(checkers.Txn{Thread: 1, Seq: 2}, false) }, 1},
 		{"Begin past the threads", func() { sink = ev.beginOf(checkers.Txn{Thread: 5, Seq: 1}) }, 1},
 		{"BinlogSync past the groups", func() { sink = ev.binlogSyncOf(5, false) }, 1},
 	}

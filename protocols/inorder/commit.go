@@ -120,7 +120,7 @@ func (s *Server) queueForGroupCommit(thd *THD) (bool, error) {
 		entry.next.Write(s.GroupCommitQueue.Read())
 		s.GroupCommitQueue.Write(entry)
 		s.PrepareOrdered(entry.Txn)
-		s.X.Record(checkers.Enqueued{Txn: entry.Txn, Leader: origQueue == nil && entry == thd})
+		s.X.Record(s.Enqueued(entry.Txn, origQueue == nil && entry == thd))
 		if cur.subsequentCommitsList.Read() != nil {
 			cur.lockWaitCommit.Lock()
 			waiter := cur.subsequentCommitsList.Read()

@@ -58,27 +58,57 @@ type Server struct {
 	lockCommitOrdered  *sim.Mutex        // LOCK_commit_ordered
 	groupCommitQueue   *sim.Atomic[*THD] // the queue head
 	thds               []*THD
+	group              []checkers.Txn // groupLogXid's scratch, kept with the server
 }
 
 // Scenario returns the scenario of a variant.
 func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 	return groupcommit.NewScenario(Variants, variant, cfg, func(gs *groupcommit.Server) {
-		x := gs.X
-		s := &Server{
-			Server:             gs,
-			variant:            variant,
-			lockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
-			lockGroupCommit:    sim.NewMutex(x, "LOCK_group_commit"),
-			lockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
-			groupCommitQueue:   sim.NewAtomic[*THD](x, "group_commit_queue", nil),
-		}
-		s.thds = groupcommit.THDsOf(x, gs.Config.Threads,
-			groupcommit.ThreadNames{Next: "next_commit_ordered", Lock: "LOCK_commit_ordered", Cond: "COND_commit_ordered", Flag: "group_commit_ready"},
-			func(o groupcommit.ThreadObjects[*THD, bool]) THD {
-				return THD{THD: o.THD, nextCommitOrdered: o.Next, lockCommitOrdered: o.Lock, condCommitOrdered: o.Cond, groupCommitReady: o.Flag}
-			})
-		s.RunThreads(s.commit)
+		s, commit := newServer(gs, variant)
+		s.RunThreads(commit)
 	})
+}
+
+// newServer makes the variant's server on gs, and returns it with its
+// commit.
+func newServer(gs *groupcommit.Server, variant string) (*Server, groupcommit.Committer) {
+	x := gs.X
+	// The server and its locks are kept from one execution to the
+	// next (sim.Reuse), as groupcommit's thread descriptors are: every
+	// field is set below, and the locks are made anew in place (sim's
+	// Init*). Only the server holds them and it hands no handle out,
+	// so the stale-handle check of NewMutex's fresh memory is not
+	// needed.
+	m, _ := sim.Reuse[serverMem](x)
+	s := &m.server
+	*s = Server{
+		Server:             gs,
+		variant:            variant,
+		lockPrepareOrdered: sim.InitMutex(x, &m.lockPrepareOrdered, sim.Indexed("LOCK_prepare_ordered", "")),
+		lockGroupCommit:    sim.InitMutex(x, &m.lockGroupCommit, sim.Indexed("LOCK_group_commit", "")),
+		lockCommitOrdered:  sim.InitMutex(x, &m.lockCommitOrdered, sim.Indexed("LOCK_commit_ordered", "")),
+		groupCommitQueue:   sim.NewAtomic[*THD](x, "group_commit_queue", nil),
+		group:              m.server.group[:0],
+	}
+	s.thds = groupcommit.THDsOf(x, gs.Config.Threads,
+		groupcommit.ThreadNames{Next: "next_commit_ordered", Lock: "LOCK_commit_ordered", Cond: "COND_commit_ordered", Flag: "group_commit_ready"},
+		func(o groupcommit.ThreadObjects[*THD, bool]) THD {
+			return THD{THD: o.THD, nextCommitOrdered: o.Next, lockCommitOrdered: o.Lock, condCommitOrdered: o.Cond, groupCommitReady: o.Flag}
+		})
+	if m.commit == nil {
+		// s is the memory's, so the bound method serves every
+		// execution: made once, it saves an allocation each time.
+		m.commit = s.commit
+	}
+	return s, m.commit
+}
+
+// serverMem is the memory of a Server, kept from one execution to the next
+// (sim.Reuse).
+type serverMem struct {
+	server                                                 Server
+	lockPrepareOrdered, lockGroupCommit, lockCommitOrdered sim.Mutex
+	commit                                                 groupcommit.Committer // server.commit
 }
 
 // commit is the draft's algorithm from after ht->prepare() to the return.
@@ -97,7 +127,7 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 		thd.groupCommitReady.Write(false)
 	}
 	isGroupCommitLeader := oldQueue == nil
-	s.X.Record(checkers.Enqueued{Txn: txn, Leader: isGroupCommitLeader})
+	s.X.Record(s.Enqueued(txn, isGroupCommitLeader))
 	s.lockPrepareOrdered.Unlock()
 
 	if isGroupCommitLeader {
@@ -173,9 +203,10 @@ func (s *Server) atomicGrabReverseQueue() *THD {
 
 // groupLogXid writes the queue to the binlog with one fsync.
 func (s *Server) groupLogXid(queue *THD) {
-	var group []checkers.Txn
+	group := s.group[:0]
 	for thd := queue; thd != nil; thd = thd.nextCommitOrdered.Read() {
 		group = append(group, thd.Txn)
 	}
+	s.group = group // grown once, reused by later groups
 	s.Binlog.GroupLogXid(group)
 }

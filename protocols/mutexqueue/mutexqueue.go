@@ -84,6 +84,8 @@ type Server struct {
 	prepareCommitMutex *sim.Mutex     // InnoDB's prepare_commit_mutex (no-group-commit)
 	groupCommitQueue   *sim.Var[*THD] // group_commit_queue, under LOCK_prepare_ordered
 	thds               []*THD
+	group              []*THD         // groupLogXid's scratch, kept with the server
+	txns               []checkers.Txn // groupLogXid's scratch, kept with the server
 }
 
 // Adjust returns cfg with what variant needs to show its bug forced on:
@@ -105,39 +107,77 @@ func Adjust(variant string, cfg groupcommit.Config) groupcommit.Config {
 // Scenario returns the scenario of a variant (after Adjust).
 func Scenario(variant string, cfg groupcommit.Config) (sim.Scenario, error) {
 	return groupcommit.NewScenario(Variants, variant, Adjust(variant, cfg), func(gs *groupcommit.Server) {
-		x := gs.X
-		s := &Server{
-			Server:             gs,
-			variant:            variant,
-			lockPrepareOrdered: sim.NewMutex(x, "LOCK_prepare_ordered"),
-			lockCommitOrdered:  sim.NewMutex(x, "LOCK_commit_ordered"),
-			groupCommitQueue:   sim.NewVar[*THD](x, "group_commit_queue", nil),
-		}
-		switch variant {
-		case Shipped, SnapshotNoLock:
-			s.lockGroupCommit = sim.NewMutex(x, "LOCK_log")
-			s.lockAfterSync = sim.NewMutex(x, "LOCK_after_binlog_sync")
-		case NoGroupCommit:
-			s.prepareCommitMutex = sim.NewMutex(x, "prepare_commit_mutex")
-		default:
-			s.lockGroupCommit = sim.NewMutex(x, "LOCK_group_commit")
-		}
-		s.thds = groupcommit.THDsOf(x, gs.Config.Threads,
-			groupcommit.ThreadNames{Next: "next", Lock: "LOCK_wakeup", Cond: "COND_wakeup", Flag: "ready"},
-			func(o groupcommit.ThreadObjects[*THD, bool]) THD {
-				return THD{THD: o.THD, next: o.Next, lockWakeup: o.Lock, condWakeup: o.Cond, ready: o.Flag}
-			})
-		commit, snapshotLock := s.commitFinalReview, s.lockCommitOrdered
-		switch variant {
-		case Shipped:
-			commit = s.commitShipped
-		case SnapshotNoLock:
-			commit, snapshotLock = s.commitShipped, nil
-		case NoGroupCommit:
-			commit = s.commitNoGroupCommit
+		s, commit := newServer(gs, variant)
+		snapshotLock := s.lockCommitOrdered
+		if variant == SnapshotNoLock {
+			snapshotLock = nil
 		}
 		s.Run(commit, snapshotLock)
 	})
+}
+
+// newServer makes the variant's server on gs, and returns it with its
+// commit.
+func newServer(gs *groupcommit.Server, variant string) (*Server, groupcommit.Committer) {
+	x := gs.X
+	// The server and its locks are kept from one execution to the next
+	// (sim.Reuse), as groupcommit's thread descriptors are: every field is
+	// set below, and the locks and the queue are made anew in place (sim's
+	// Init*). Only the server holds them and it hands no handle out, so
+	// the stale-handle check of NewMutex's fresh memory is not needed.
+	m, _ := sim.Reuse[serverMem](x)
+	s := &m.server
+	*s = Server{
+		Server:             gs,
+		variant:            variant,
+		lockPrepareOrdered: sim.InitMutex(x, &m.lockPrepareOrdered, sim.Indexed("LOCK_prepare_ordered", "")),
+		lockCommitOrdered:  sim.InitMutex(x, &m.lockCommitOrdered, sim.Indexed("LOCK_commit_ordered", "")),
+		groupCommitQueue:   sim.InitVar(x, &m.groupCommitQueue, sim.Indexed("group_commit_queue", ""), nil),
+		group:              m.server.group[:0],
+		txns:               m.server.txns[:0],
+	}
+	switch variant {
+	case Shipped, SnapshotNoLock:
+		s.lockGroupCommit = sim.InitMutex(x, &m.lockGroupCommit, sim.Indexed("LOCK_log", ""))
+		s.lockAfterSync = sim.InitMutex(x, &m.lockAfterSync, sim.Indexed("LOCK_after_binlog_sync", ""))
+	case NoGroupCommit:
+		s.prepareCommitMutex = sim.InitMutex(x, &m.prepareCommitMutex, sim.Indexed("prepare_commit_mutex", ""))
+	default:
+		s.lockGroupCommit = sim.InitMutex(x, &m.lockGroupCommit, sim.Indexed("LOCK_group_commit", ""))
+	}
+	s.thds = groupcommit.THDsOf(x, gs.Config.Threads,
+		groupcommit.ThreadNames{Next: "next", Lock: "LOCK_wakeup", Cond: "COND_wakeup", Flag: "ready"},
+		func(o groupcommit.ThreadObjects[*THD, bool]) THD {
+			return THD{THD: o.THD, next: o.Next, lockWakeup: o.Lock, condWakeup: o.Cond, ready: o.Flag}
+		})
+	if m.commit == nil {
+		// s is the memory's, so the bound method serves every execution:
+		// made once, it saves an allocation each time.
+		m.commit = s.commit
+	}
+	return s, m.commit
+}
+
+// serverMem is the memory of a Server, kept from one execution to the next
+// (sim.Reuse).
+type serverMem struct {
+	server                                             Server
+	lockPrepareOrdered, lockGroupCommit, lockAfterSync sim.Mutex
+	lockCommitOrdered, prepareCommitMutex              sim.Mutex
+	groupCommitQueue                                   sim.Var[*THD]
+	commit                                             groupcommit.Committer // server.commit
+}
+
+// commit runs the variant's algorithm from after ht->prepare() to the
+// return.
+func (s *Server) commit(thread int, txn checkers.Txn) error {
+	switch s.variant {
+	case Shipped, SnapshotNoLock:
+		return s.commitShipped(thread, txn)
+	case NoGroupCommit:
+		return s.commitNoGroupCommit(thread, txn)
+	}
+	return s.commitFinalReview(thread, txn)
 }
 
 // enqueue puts thd at the head of the queue under LOCK_prepare_ordered,
@@ -149,7 +189,7 @@ func (s *Server) enqueue(thd *THD) (leader bool) {
 	thd.next.Write(oldQueue)
 	s.groupCommitQueue.Write(thd)
 	s.PrepareOrdered(thd.Txn) // ht->prepare_ordered()
-	s.X.Record(checkers.Enqueued{Txn: thd.Txn, Leader: oldQueue == nil})
+	s.X.Record(s.Enqueued(thd.Txn, oldQueue == nil))
 	s.lockPrepareOrdered.Unlock()
 	return oldQueue == nil
 }
@@ -164,12 +204,12 @@ func (s *Server) grabReverseQueue() *THD {
 // groupLogXid writes the queue to the binlog with one fsync and sets each
 // thd->xid_error. It returns the binlog position after the group.
 func (s *Server) groupLogXid(queue *THD) int {
-	var group []*THD
-	var txns []checkers.Txn
+	group, txns := s.group[:0], s.txns[:0]
 	for thd := queue; thd != nil; thd = thd.next.Read() {
 		group = append(group, thd)
 		txns = append(txns, thd.Txn)
 	}
+	s.group, s.txns = group, txns // grown once, reused by later groups
 	pos, xidError := s.Binlog.GroupLogXid(txns)
 	for i, thd := range group {
 		thd.XidError = xidError[i] && s.variant != XidErrorDropped
@@ -309,7 +349,7 @@ func (s *Server) commitNoGroupCommit(thread int, txn checkers.Txn) error {
 	thd.Start(txn)
 	s.prepareCommitMutex.Lock()
 	s.PrepareOrdered(txn)
-	s.X.Record(checkers.Enqueued{Txn: txn, Leader: true})
+	s.X.Record(s.Enqueued(txn, true))
 	pos, xidError := s.Binlog.GroupLogXid([]checkers.Txn{txn}) // log_xid(): write and fsync
 	thd.XidError = xidError[0]
 	s.lockCommitOrdered.Lock()
