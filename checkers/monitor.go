@@ -78,7 +78,7 @@ func (m *CommitOrderMonitor) Event(e sim.Event) {
 	if m.stopped {
 		return
 	}
-	m.dirty = !keepHashBug
+	m.dirty = true
 	if _, ok := e.Value.(Crash); ok {
 		m.c.crashed, m.stopped = true, true
 		return
@@ -127,10 +127,6 @@ func (m *CommitOrderMonitor) StateHash() uint64 {
 }
 
 func sameThread(t int) int { return t }
-
-// keepHashBug is a seeded bug for the tests: Event leaves StateHash's
-// cached value, which then hashes a state of the past.
-var keepHashBug bool
 
 // RenamedStateHash implements sim.SymmetricMonitor: StateHash of the
 // state with every thread number t renamed to rename(t), for symmetry

@@ -266,7 +266,7 @@ type Server struct {
 	disk      *disk      // nil unless Cost.Devices queues the fsyncs
 	events    *events    // the scenario's boxed events (nil: box each)
 	mem       *serverMem // the memory the server is in
-	commit    Committer  // the threads' commit, for the functions in mem (nil: RunThreads not called yet)
+	commit    Committer  // the threads' commit, for the functions in mem (nil: no RunThreads has used them)
 	crashAt   int        // the storage step at which the server crashes
 	storeOps  int        // storage steps so far
 	crashed   bool

@@ -131,7 +131,7 @@ func (s *Server) commit(thread int, txn checkers.Txn) error {
 	thd.next.Write(orig)
 	s.GroupCommitQueue.Write(thd)
 	s.PrepareOrdered(txn)
-	s.X.Record(checkers.Enqueued{Txn: txn, Leader: orig == nil})
+	s.X.Record(s.Enqueued(txn, orig == nil))
 	if s.waitCount > 0 {
 		s.condPrepareOrdered.Signal() // a waiting leader recounts
 	}
