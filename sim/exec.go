@@ -429,7 +429,6 @@ func (x *Execution) decide() *actor {
 				Detail:  x.describeActors()})
 			return nil
 		}
-		x.scan++
 		var c scheduler.Choice
 		switch {
 		case x.enOK && x.reaskKept() && x.rnd != nil && x.idleRun < fairSpin:
@@ -488,6 +487,7 @@ func (x *Execution) decide() *actor {
 // enabled.go).
 func (x *Execution) scanChoices() (cs []scheduler.Choice, slept bool) {
 	cs = x.choices[:0]
+	x.scan++
 	x.scanning = true
 	cur, now := x.cur, x.now
 	var m, w uint64 // see enabledSet

@@ -384,9 +384,7 @@ func (p *progressScan) since(x *Execution, n int) *progressScan {
 		clear(p.stepped)
 	}
 	for _, c := range x.path.Steps[p.upto:] {
-		for len(p.stepped) <= c.Actor {
-			p.stepped = append(p.stepped, false)
-		}
+		p.stepped = grow(p.stepped, c.Actor)
 		p.stepped[c.Actor] = true
 		if !x.actors[c.Actor].daemon {
 			p.nonDaemon = true
