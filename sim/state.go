@@ -692,9 +692,15 @@ func (x *Execution) declaredEntry(i int) (*partCache, any) {
 // larger than a pointer (so held indirectly: the interface's data word
 // points to it).
 func rootBytes(v *any, t reflect.Type) []byte {
-	type eface struct{ typ, data unsafe.Pointer }
-	return unsafe.Slice((*byte)((*eface)(unsafe.Pointer(v)).data), t.Size())
+	return unsafe.Slice((*byte)(efaceOf(v).data), t.Size())
 }
+
+// eface is the layout of an interface without methods (any): its type
+// word (typeWord) and its data word.
+type eface struct{ typ, data unsafe.Pointer }
+
+// efaceOf returns the words of *v.
+func efaceOf(v *any) *eface { return (*eface)(unsafe.Pointer(v)) }
 
 // checkStateCache makes every decision hash the state a second time from
 // scratch, without the cached parts, and record a difference
@@ -769,9 +775,8 @@ func (x *Execution) hashValue(v any) uint64 {
 	if s := &x.stateRec; !s.scratch {
 		// A struct held indirectly (larger than a pointer): by its plan
 		// at the interface's data (stateplan.go), the same hash.
-		type eface struct{ typ, data unsafe.Pointer }
 		if t := reflect.TypeOf(v); t.Kind() == reflect.Struct && t.Size() > unsafe.Sizeof(uintptr(0)) {
-			return x.hashAt(s.valuePlan(t), (*eface)(unsafe.Pointer(&v)).data, 3)
+			return x.hashAt(s.valuePlan(t), efaceOf(&v).data, 3)
 		}
 	}
 	return x.hashReflect(reflect.ValueOf(v), 3)
@@ -1048,8 +1053,7 @@ func (s *stateRec) registerObjects() {
 
 // register records object id, the pointer v holds.
 func (s *stateRec) register(v any, id int) {
-	type eface struct{ typ, data unsafe.Pointer }
-	e := (*eface)(unsafe.Pointer(&v))
+	e := efaceOf(&v)
 	s.objAddrs.put(uintptr(e.data), id)
 	if !slices.Contains(s.ptrTypes, e.typ) {
 		s.ptrTypes = append(s.ptrTypes, e.typ)
