@@ -109,24 +109,25 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 		clear(s.pmemo)
 	}
 	s.objAddrs.reset() // another execution's objects
+	// What every execution keeps, matching states or not.
+	r := stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, recentPlans: s.recentPlans,
+		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
+		prefix: s.prefix}
 	m, ok := strat.(scheduler.StateMatcher)
 	if !ok || !m.MatchesStates() {
 		if s.prefix != nil {
 			s.prefix.owner = nil // its log is not this strategy's
 		}
-		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, recentPlans: s.recentPlans,
-			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, prefix: s.prefix}
+		return r
 	}
-	replay := s.prefix.begin(strat)
 	sm, ok := strat.(scheduler.SymmetryMatcher)
 	spare := s.sym
 	if spare == nil {
 		spare = s.symSpare
 	}
-	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, recentPlans: s.recentPlans, hash: x.globalHash, matcher: m,
-		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
-		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
-		prefix: replay}
+	r.on, r.hash, r.matcher = true, x.globalHash, m
+	r.noSym, r.symSpare, r.names = ok && !sm.Symmetric(), spare, s.names[:0]
+	r.prefix = s.prefix.begin(strat)
 	if sl, ok := strat.(scheduler.SleepMatcher); ok {
 		if x.cost.timed() || x.cost.CPUs > 0 {
 			// Time then depends on the order of independent steps (who
