@@ -194,15 +194,12 @@ func (s *Stateful) MatchesStates() bool { return s.match }
 // Begin implements Strategy.
 func (s *Stateful) Begin(run int) bool {
 	s.pos = 0
-	if !s.begun {
-		s.begun = true
-		s.runs++
-		return true
+	if s.begun && !s.more {
+		return false
 	}
-	if s.more {
-		s.runs++
-	}
-	return s.more
+	s.begun = true
+	s.runs++
+	return true
 }
 
 // Next implements Strategy.

@@ -109,24 +109,25 @@ func (s stateRec) reset(x *Execution, strat scheduler.Strategy) stateRec {
 		clear(s.pmemo)
 	}
 	s.objAddrs.reset() // another execution's objects
+	// What every execution keeps, matching states or not.
+	r := stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, recentPlans: s.recentPlans,
+		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
+		prefix: s.prefix}
 	m, ok := strat.(scheduler.StateMatcher)
 	if !ok || !m.MatchesStates() {
 		if s.prefix != nil {
 			s.prefix.owner = nil // its log is not this strategy's
 		}
-		return stateRec{key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, recentPlans: s.recentPlans,
-			vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, prefix: s.prefix}
+		return r
 	}
-	replay := s.prefix.begin(strat)
 	sm, ok := strat.(scheduler.SymmetryMatcher)
 	spare := s.sym
 	if spare == nil {
 		spare = s.symSpare
 	}
-	r := stateRec{on: true, key: s.key[:0], made: s.made[:0], obs: s.obs[:0], chain: s.chain[:0], x: x, objAddrs: s.objAddrs, ptrTypes: s.ptrTypes[:0], plans: s.plans, vplans: s.vplans, recentPlans: s.recentPlans, hash: x.globalHash, matcher: m,
-		noSym: ok && !sm.Symmetric(), symSpare: spare, names: s.names[:0],
-		vcache: s.vcache, dcache: s.dcache, pmemo: s.pmemo, pcache: s.pcache, pkeys: s.pkeys, cacheGen: s.cacheGen + 1, // a new cacheGen: every cached part is stale
-		prefix: replay}
+	r.on, r.hash, r.matcher = true, x.globalHash, m
+	r.noSym, r.symSpare, r.names = ok && !sm.Symmetric(), spare, s.names[:0]
+	r.prefix = s.prefix.begin(strat)
 	if sl, ok := strat.(scheduler.SleepMatcher); ok {
 		if x.cost.timed() || x.cost.CPUs > 0 {
 			// Time then depends on the order of independent steps (who
@@ -692,9 +693,15 @@ func (x *Execution) declaredEntry(i int) (*partCache, any) {
 // larger than a pointer (so held indirectly: the interface's data word
 // points to it).
 func rootBytes(v *any, t reflect.Type) []byte {
-	type eface struct{ typ, data unsafe.Pointer }
-	return unsafe.Slice((*byte)((*eface)(unsafe.Pointer(v)).data), t.Size())
+	return unsafe.Slice((*byte)(efaceOf(v).data), t.Size())
 }
+
+// eface is the layout of an interface without methods (any): its type
+// word (typeWord) and its data word.
+type eface struct{ typ, data unsafe.Pointer }
+
+// efaceOf returns the words of *v.
+func efaceOf(v *any) *eface { return (*eface)(unsafe.Pointer(v)) }
 
 // checkStateCache makes every decision hash the state a second time from
 // scratch, without the cached parts, and record a difference
@@ -769,9 +776,8 @@ func (x *Execution) hashValue(v any) uint64 {
 	if s := &x.stateRec; !s.scratch {
 		// A struct held indirectly (larger than a pointer): by its plan
 		// at the interface's data (stateplan.go), the same hash.
-		type eface struct{ typ, data unsafe.Pointer }
 		if t := reflect.TypeOf(v); t.Kind() == reflect.Struct && t.Size() > unsafe.Sizeof(uintptr(0)) {
-			return x.hashAt(s.valuePlan(t), (*eface)(unsafe.Pointer(&v)).data, 3)
+			return x.hashAt(s.valuePlan(t), efaceOf(&v).data, 3)
 		}
 	}
 	return x.hashReflect(reflect.ValueOf(v), 3)
@@ -1048,8 +1054,7 @@ func (s *stateRec) registerObjects() {
 
 // register records object id, the pointer v holds.
 func (s *stateRec) register(v any, id int) {
-	type eface struct{ typ, data unsafe.Pointer }
-	e := (*eface)(unsafe.Pointer(&v))
+	e := efaceOf(&v)
 	s.objAddrs.put(uintptr(e.data), id)
 	if !slices.Contains(s.ptrTypes, e.typ) {
 		s.ptrTypes = append(s.ptrTypes, e.typ)

@@ -672,7 +672,7 @@ func (sym *symmetry) memo(c *symComp) *sigMemo {
 		pre = append(pre, mix(pre[len(pre)-1], 1))
 	}
 	m.pre = pre
-	m.f0 = finalize(pre[len(refs)]) // every reference renamed 1
+	m.f0 = finalize(pre[len(refs)]) // no member marked: every reference renamed 0
 	m.mem, m.fi = m.mem[:0], m.fi[:0]
 	for first, r := range refs {
 		if slices.Contains(m.mem, r) {
