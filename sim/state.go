@@ -7,7 +7,6 @@ import (
 	"os"
 	"reflect"
 	"slices"
-	"sync"
 	"unsafe"
 
 	"github.com/simrun/simrun/op"
@@ -710,42 +709,18 @@ func efaceOf(v *any) *eface { return (*eface)(unsafe.Pointer(v)) }
 // tests, simrun), and makes a difference fatal.
 var (
 	checkStateCache = os.Getenv("SIMRUN_HASHCHECK") == "1"
-	stateCacheFatal = checkStateCache
+	stateCacheCheck = soundness{fatal: checkStateCache} // its differences
 )
 
 // hashFromScratch turns the incremental hash off (tests: the reference
 // its speed is measured against).
 var hashFromScratch bool
 
-// stateCacheMismatches counts the decisions at which the incremental
-// hash differed from the hash from scratch; stateCacheFirst describes the
-// first.
-var (
-	stateCacheMu         sync.Mutex
-	stateCacheMismatches int
-	stateCacheFirst      string
-)
-
 // stateCacheMismatch records a difference between the incremental hash
 // and the hash from scratch; under SIMRUN_HASHCHECK=1 it stops the
 // program.
 func stateCacheMismatch(x *Execution, got, want uint64) {
-	stateCacheReport(fmt.Sprintf("sim: incremental state hash %#x, from scratch %#x, at step %d", got, want, x.step))
-}
-
-// stateCacheReport records msg, a difference the check found (see
-// stateCacheMismatch).
-func stateCacheReport(msg string) {
-	stateCacheMu.Lock()
-	stateCacheMismatches++
-	if stateCacheFirst == "" {
-		stateCacheFirst = msg
-	}
-	stateCacheMu.Unlock()
-	if stateCacheFatal {
-		fmt.Fprintln(os.Stderr, msg)
-		os.Exit(3)
-	}
+	stateCacheCheck.differ(fmt.Sprintf("sim: incremental state hash %#x, from scratch %#x, at step %d", got, want, x.step))
 }
 
 // hashValue hashes a value canonically: plain data by content; a pointer

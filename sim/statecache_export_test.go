@@ -5,24 +5,25 @@ package sim
 // StateCacheMismatches), resets its record of mismatches, and returns
 // what restores the previous setting.
 func SetCheckStateCache(on bool) (restore func()) {
-	stateCacheMu.Lock()
-	defer stateCacheMu.Unlock()
-	check, fatal := checkStateCache, stateCacheFatal
-	checkStateCache, stateCacheFatal = on, false
-	stateCacheMismatches, stateCacheFirst = 0, ""
+	c := &stateCacheCheck
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	check, fatal := checkStateCache, c.fatal
+	checkStateCache, c.fatal = on, false
+	c.n, c.first = 0, ""
 	return func() {
-		stateCacheMu.Lock()
-		defer stateCacheMu.Unlock()
-		checkStateCache, stateCacheFatal = check, fatal
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		checkStateCache, c.fatal = check, fatal
 	}
 }
 
 // StateCacheMismatches returns the number of decisions at which the
 // incremental hash differed from the hash from scratch, and the first.
 func StateCacheMismatches() (int, string) {
-	stateCacheMu.Lock()
-	defer stateCacheMu.Unlock()
-	return stateCacheMismatches, stateCacheFirst
+	stateCacheCheck.mu.Lock()
+	defer stateCacheCheck.mu.Unlock()
+	return stateCacheCheck.n, stateCacheCheck.first
 }
 
 // WriteBypassingHash sets v's value as Var.Write does but without telling

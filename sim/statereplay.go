@@ -281,7 +281,7 @@ func (x *Execution) replayCompare(was *replayCheck, j int) {
 		}
 	}
 	if !same {
-		stateCacheReport(fmt.Sprintf("sim: the bookkeeping restored at decision %d of a replayed prefix differs from the steps' own (observations %x, restored %x), at step %d",
+		stateCacheCheck.differ(fmt.Sprintf("sim: the bookkeeping restored at decision %d of a replayed prefix differs from the steps' own (observations %x, restored %x), at step %d",
 			j, was.obs, s.obs, x.step))
 	}
 }
