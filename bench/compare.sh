@@ -9,8 +9,13 @@
 # Last, for the working tree only, the CPU cost of a step that switches
 # actors against a bare iter.Pull round trip (BenchmarkSwitchRatio).
 #
+# The working tree's simrun is built as go build builds it, with the
+# profile-guided optimisation of cmd/simrun/default.pgo (bench/pgo.sh);
+# PGO=off builds it without, to see what the profile adds.
+#
 # usage: bench/compare.sh [base-commit]   (default 6c8e836)
-# env:   RUNS (executions per CLI run, default 20000), ROUNDS (default 5)
+# env:   RUNS (executions per CLI run, default 20000), ROUNDS (default 5),
+#        PGO (the new build's -pgo, default auto)
 set -euo pipefail
 
 base=${1:-6c8e836}
@@ -27,7 +32,7 @@ trap cleanup EXIT
 git -C "$root" worktree add --detach "$tmp/old" "$base" >/dev/null 2>&1
 cp "$root/sim/speed_test.go" "$tmp/old/sim/speed_test.go"
 (cd "$tmp/old" && go build -o "$tmp/simrun-old" ./cmd/simrun)
-(cd "$root" && go build -o "$tmp/simrun-new" ./cmd/simrun)
+(cd "$root" && go build -pgo="${PGO:-auto}" -o "$tmp/simrun-new" ./cmd/simrun)
 
 configs=("lockfree clear-before-enqueue" "mutexqueue shipped")
 
@@ -49,8 +54,8 @@ allocs() {
 
 median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
-printf "base %s vs %s (working tree), %d executions x %d rounds each\n" \
-	"$base" "$(git -C "$root" rev-parse --short HEAD)" "$runs" "$rounds"
+printf "base %s vs %s (working tree, -pgo=%s), %d executions x %d rounds each\n" \
+	"$base" "$(git -C "$root" rev-parse --short HEAD)" "${PGO:-auto}" "$runs" "$rounds"
 printf "%-34s %14s %14s %7s %12s %12s %7s\n" config "old exec/cpu-s" "new exec/cpu-s" ratio \
 	"old allocs" "new allocs" ratio
 for c in "${configs[@]}"; do
