@@ -369,9 +369,6 @@ func (x *Execution) stepOp(o req) *actor {
 			n.started = true
 			t = &n.co.thread
 		}
-		if r.watched {
-			r.running.Store(n)
-		}
 		me, s := &a.co.thread, t.in
 		s.occ, me.in, t.in = me, s, nil
 		if s.entered {

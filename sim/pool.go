@@ -3,6 +3,7 @@ package sim
 import (
 	"iter"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/simrun/simrun/scheduler"
@@ -28,10 +29,15 @@ type runner struct {
 	race    raceDetector
 	oneShot bool // close when the execution ends (newExecution)
 
-	// With a watchdog (Options.Watchdog): the actor being resumed, for
-	// the watchdog to name when it hangs.
+	// With a watchdog (Options.Watchdog): the coroutines by the id of
+	// their goroutine, for the watchdog to name the actor of a goroutine
+	// that hangs (see hungFinding). A coroutine is added when it is made
+	// and removed when its goroutine ends: rarely, so a mutex costs
+	// nothing, where publishing the running actor at each coroutine switch
+	// cost an atomic exchange (a full barrier) a switch.
 	watched bool
-	running atomic.Pointer[actor]
+	coroMu  sync.Mutex
+	byGoid  map[uint64]*coro
 
 	// Reused by the next execution: an Execution and what it hands out
 	// are valid only until then.
@@ -111,6 +117,12 @@ type coro struct {
 	r       *runner
 	a       *actor // the actor it runs
 	dead    bool   // stopped: never resume it again
+
+	// With a watchdog (runner.watched): the id of the goroutine, and the
+	// actor whose body it runs, published when the body starts (once an
+	// actor, not once a switch) for the watchdog's goroutine.
+	goid  uint64
+	bound atomic.Pointer[actor]
 }
 
 // thread is a goroutine of a runner, blocked in a slot while another runs.
@@ -245,6 +257,14 @@ func (r *runner) coro() *coro {
 	c.next()
 	c.home, c.in, c.occ = c, c, &c.thread
 	r.all = append(r.all, c)
+	if r.watched && c.goid != 0 {
+		r.coroMu.Lock()
+		if r.byGoid == nil {
+			r.byGoid = map[uint64]*coro{}
+		}
+		r.byGoid[c.goid] = c
+		r.coroMu.Unlock()
+	}
 	return c
 }
 
@@ -252,8 +272,20 @@ func (r *runner) coro() *coro {
 // control back to the runner, repeat.
 func (c *coro) loop(yield func(struct{}) bool) {
 	c.yield = yield
+	watched := c.r.watched
+	if watched {
+		c.goid = goid()
+	}
 	yield(struct{}{})
 	for !c.dead {
+		if watched {
+			// Stored each time, even when it is the same actor struct
+			// as last time: the store orders this execution's writes
+			// of the actor (its name) before the watchdog's reads.
+			// Never cleared: a goroutine whose body has ended is not in
+			// actor code, which is all the watchdog looks at.
+			c.bound.Store(c.a)
+		}
 		c.a.body()
 		c.r.back, c.a = c.a, nil
 		c.r.transfer(&c.thread, c.r.afterBody())
@@ -272,9 +304,6 @@ func (r *runner) afterBody() *thread {
 	x := &r.x
 	for ; r.unwindAt < len(x.actors); r.unwindAt++ {
 		if a := x.actors[r.unwindAt]; a.started && !a.exited && a.co != nil && !a.co.dead {
-			if r.watched {
-				r.running.Store(a)
-			}
 			return &a.co.thread
 		}
 	}
@@ -286,13 +315,7 @@ func (r *runner) afterBody() *thread {
 // coroutine handed control back, nil if none did (the execution is over).
 func (r *runner) resume(a *actor) *actor {
 	r.back = nil
-	if r.watched {
-		r.running.Store(a)
-	}
 	r.transfer(&r.main, &a.co.thread)
-	if r.watched {
-		r.running.Store(nil)
-	}
 	if c := r.exiting; c != nil {
 		r.exit(c)
 	}
@@ -317,6 +340,11 @@ func (r *runner) exit(c *coro) {
 	r.exiting = nil
 	r.goHome()
 	r.all = slices.DeleteFunc(r.all, func(o *coro) bool { return o == c })
+	if r.watched {
+		r.coroMu.Lock()
+		delete(r.byGoid, c.goid)
+		r.coroMu.Unlock()
+	}
 	r.transfer(&r.main, &c.thread)
 	panic(errGoexit) // next re-raised it already, unless c's slot was entered with yield
 }
@@ -344,4 +372,7 @@ func (r *runner) close() {
 		c.stop()
 	}
 	r.idle, r.all = nil, nil
+	r.coroMu.Lock()
+	r.byGoid = nil
+	r.coroMu.Unlock()
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -79,18 +80,31 @@ func watch(opts *Options, done *atomic.Int64, hung func()) (stop func()) {
 
 // hungFinding describes the actors that the workers are running now (the
 // hung ones: no execution has finished for a while) and the stacks of
-// their goroutines, which say where they are. Their last visible
-// operation is not read: the hung actor may have written it after the
-// runner published the actor, with nothing ordering that write before
-// this read.
+// their goroutines, which say where they are. A goroutine in actor code
+// that is not parked in a coroutine switch is one the runner cannot get
+// back; its id names its coroutine (runner.byGoid), whose bound actor is
+// the hung one. The runner's own goroutine hanging (in a check, say) is
+// in no actor's code and names none. The actor's last visible operation
+// is not read: the hung actor may have written it after its coroutine
+// published the actor, with nothing ordering that write before this read.
 func (se *search) hungFinding() *Finding {
 	se.mu.Lock()
 	rs := slices.Clone(se.runners)
 	se.mu.Unlock()
-	var names []string
-	for _, r := range rs {
-		if a := r.running.Load(); a != nil {
-			names = append(names, a.name) // set before the actor first ran
+	var names, stacks []string
+	for _, g := range actorGoroutines() {
+		stacks = append(stacks, g.stack)
+		for _, r := range rs {
+			r.coroMu.Lock()
+			c := r.byGoid[g.id] // no goroutine has id 0
+			r.coroMu.Unlock()
+			if c == nil {
+				continue
+			}
+			if a := c.bound.Load(); a != nil {
+				names = append(names, a.name) // set before the body started
+			}
+			break
 		}
 	}
 	who := "an actor"
@@ -100,16 +114,22 @@ func (se *search) hungFinding() *Finding {
 	f := &Finding{Kind: Hung,
 		Message: fmt.Sprintf("sim: %s made no progress for %v: it loops without a visible operation or blocks outside the simulator (a sync.Mutex, a channel, time.Sleep, I/O), which the simulator cannot pre-empt; the exploration abandoned it",
 			who, se.opts.Watchdog),
-		Detail: strings.Join(actorStacks(), "\n")}
+		Detail: strings.Join(stacks, "\n")}
 	if len(names) > 0 {
 		f.Actor = names[0]
 	}
 	return f
 }
 
-// actorStacks returns the stacks of the goroutines that run actor code
-// now: not parked in a step (a parked coroutine waits in "coroutine").
-func actorStacks() []string {
+// goroutineStack is a goroutine that runs actor code, from a stack dump.
+type goroutineStack struct {
+	id    uint64 // the goroutine's id
+	stack string // for the finding's detail
+}
+
+// actorGoroutines returns the goroutines that run actor code now: not
+// parked in a step (a parked coroutine waits in "coroutine").
+func actorGoroutines() []goroutineStack {
 	buf := make([]byte, 1<<16)
 	for {
 		n := runtime.Stack(buf, true)
@@ -119,15 +139,42 @@ func actorStacks() []string {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	var out []string
+	var out []goroutineStack
 	for g := range strings.SplitSeq(string(buf), "\n\n") {
 		head, _, _ := strings.Cut(g, "\n")
 		if !strings.Contains(g, "sim.(*actor).body") || strings.Contains(head, "[coroutine") {
 			continue
 		}
-		out = append(out, fmt.Sprintf("stack of the actor's goroutine (%s):\n%s", strings.TrimSuffix(head, ":"), frames(g, false)))
+		id, _ := parseGoid(head)
+		out = append(out, goroutineStack{id: id,
+			stack: fmt.Sprintf("stack of the actor's goroutine (%s):\n%s", strings.TrimSuffix(head, ":"), frames(g, false))})
 	}
 	return out
+}
+
+// goid returns the id of the calling goroutine, which the runtime gives
+// only in a stack dump's first line, or 0 if the line cannot be read (the
+// watchdog then names no actor). It takes a microsecond or two: a
+// coroutine calls it once, when it is made. Goroutine ids start at 1 and
+// are never reused.
+func goid() uint64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	id, _ := parseGoid(string(buf[:n]))
+	return id
+}
+
+// parseGoid returns the id in a stack dump's goroutine header,
+// "goroutine 12 [running]:" (or, with GOTRACEBACK=system,
+// "goroutine 12 gp=... [running]:").
+func parseGoid(head string) (uint64, bool) {
+	rest, ok := strings.CutPrefix(head, "goroutine ")
+	if !ok {
+		return 0, false
+	}
+	num, _, _ := strings.Cut(rest, " ")
+	id, err := strconv.ParseUint(num, 10, 64)
+	return id, err == nil && id > 0
 }
 
 // abandon ends an exploration whose workers may never return: the report

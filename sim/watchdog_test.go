@@ -112,3 +112,59 @@ func TestWatchdogHunt(t *testing.T) {
 		t.Fatalf("findings %v, want one hung finding of actor stuck", v.Findings)
 	}
 }
+
+// The finding names the actor whose goroutine hangs, not another actor
+// bound in the same execution: "first" has stepped and is parked (or has
+// ended) when "second" spins without a visible operation. And a hang in
+// the runner's own goroutine (a check over the history) is in no actor's
+// code: it names none, though every actor of the execution is bound.
+func TestWatchdogNamesTheHungActor(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		actor string // "": none
+		who   string // in the message
+	}{
+		{"second spins", "second", "actor second made no progress"},
+		{"check spins", "", "an actor made no progress"},
+	} {
+		for _, workers := range []int{1, 2} {
+			t.Run(c.name, func(t *testing.T) {
+				var released, once atomic.Bool
+				defer released.Store(true)
+				spin := func() {
+					if once.CompareAndSwap(false, true) {
+						for !released.Load() { // for {} until the test ends
+						}
+					}
+				}
+				s := func(x *sim.Execution) {
+					v := sim.NewVar(x, "v", 0)
+					x.Go("first", func() { v.Write(1); v.Write(3) })
+					x.Go("second", func() {
+						v.Write(2)
+						if c.actor != "" {
+							spin()
+						}
+					})
+					if c.actor == "" {
+						x.Check(func(*sim.History) *sim.Finding { spin(); return nil })
+					}
+				}
+				rep, err := sim.Explore(s, sim.Options{Runs: 100, Workers: workers, Watchdog: 200 * time.Millisecond})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rep.Counts[sim.Hung] != 1 {
+					t.Fatalf("findings %v, want a hung one", rep.Kinds())
+				}
+				f := rep.Findings[len(rep.Findings)-1]
+				if f.Actor != c.actor || !strings.Contains(f.Message, "sim: "+c.who) {
+					t.Errorf("the finding names %q, want %q: %s", f.Actor, c.actor, f.Message)
+				}
+				if got := strings.Contains(f.Detail, "stack of the actor's goroutine"); got != (c.actor != "") {
+					t.Errorf("an actor's stack in the detail: %v, want %v:\n%s", got, c.actor != "", f.Detail)
+				}
+			})
+		}
+	}
+}
