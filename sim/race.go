@@ -65,8 +65,17 @@ type epoch struct {
 type shadow struct {
 	used  bool  // the object is a Var that has been accessed
 	write epoch // actor < 0: never written
-	reads []uint32
-	rstep []int32
+	// reads holds, by actor id, the last read of each actor since the
+	// last write (clock 0: none). One slice of pairs, not a slice of
+	// clocks and one of steps: a read records both with one bounds
+	// check, in one cache line.
+	reads []readEpoch
+}
+
+// readEpoch is a read by an actor: its own clock entry then, and the step.
+type readEpoch struct {
+	clock uint32
+	step  int32
 }
 
 // reset empties the detector for the next execution of its runner,
@@ -82,6 +91,14 @@ func (r *raceDetector) reset() {
 // objClock returns the clock of object obj, growing the list; a clock
 // taken back from earlier executions is emptied, keeping its array.
 func (r *raceDetector) objClock(obj int) *syncClock {
+	if obj < len(r.objs) {
+		return &r.objs[obj] // one index, without a call: the common case
+	}
+	return r.newObjClock(obj)
+}
+
+//go:noinline // keeps objClock within the inlining budget
+func (r *raceDetector) newObjClock(obj int) *syncClock {
 	for len(r.objs) <= obj {
 		if len(r.objs) < cap(r.objs) {
 			r.objs = r.objs[:len(r.objs)+1]
@@ -263,21 +280,42 @@ func (x *Execution) raceAccess(a *actor, obj int, name Name, write bool) {
 		return
 	}
 	sh := shadowOf(&r.shadows, obj)
-	if !write && a.id < len(sh.reads) && sh.reads[a.id] == (*r.clock(a.id))[a.id] {
+	if write {
+		if !x.raceConflict(a, sh, name, true) {
+			r.recordAccess(sh, a, true, x.step)
+		}
+		return
+	}
+	// A read, the common case, checked here without a call: it conflicts
+	// only with the last write.
+	c := *r.clock(a.id)
+	if a.id < len(sh.reads) && sh.reads[a.id].clock == c[a.id] {
 		// A read in the epoch of an earlier read by a: no write has been
 		// recorded since (a's epoch would have moved on to order it after
 		// that read, or the write raced and was not recorded), so the
 		// earlier read's check stands.
-		sh.rstep[a.id] = int32(x.step)
+		sh.reads[a.id].step = int32(x.step)
 		return
 	}
-	if !x.raceConflict(a, sh, name, write) {
-		r.recordAccess(sh, a, write, x.step)
+	if w := sh.write; w.actor >= 0 && int(w.actor) != a.id && w.clock > c.get(int(w.actor)) {
+		x.raceConflict(a, sh, name, false) // reports it
+		return
 	}
+	r.recordAccess(sh, a, false, x.step)
 }
 
-// shadowOf returns the shadow of object obj in list, growing it.
+// shadowOf returns the shadow of object obj in list, growing it. The
+// shadow of an object accessed before in the execution is one index away,
+// without a call (newShadow makes the others).
 func shadowOf(list *[]shadow, obj int) *shadow {
+	if obj < len(*list) && (*list)[obj].used {
+		return &(*list)[obj]
+	}
+	return newShadow(list, obj)
+}
+
+//go:noinline // keeps shadowOf within the inlining budget
+func newShadow(list *[]shadow, obj int) *shadow {
 	for len(*list) <= obj {
 		if len(*list) < cap(*list) {
 			*list = (*list)[:len(*list)+1]
@@ -288,7 +326,7 @@ func shadowOf(list *[]shadow, obj int) *shadow {
 	}
 	sh := &(*list)[obj]
 	if !sh.used {
-		*sh = shadow{used: true, write: epoch{actor: -1}, reads: sh.reads[:0], rstep: sh.rstep[:0]}
+		*sh = shadow{used: true, write: epoch{actor: -1}, reads: sh.reads[:0]}
 	}
 	return sh
 }
@@ -308,8 +346,8 @@ func (x *Execution) raceConflict(a *actor, sh *shadow, name Name, write bool) bo
 	}
 	if write {
 		for b, t := range sh.reads {
-			if b != a.id && t > c.get(b) {
-				x.raceFound(a, name, "writes", "read", b, int(sh.rstep[b]))
+			if b != a.id && t.clock > c.get(b) {
+				x.raceFound(a, name, "writes", "read", b, int(t.step))
 				return true
 			}
 		}
@@ -323,13 +361,14 @@ func (r *raceDetector) recordAccess(sh *shadow, a *actor, write bool, step int) 
 	if write {
 		sh.write = epoch{actor: int32(a.id), clock: c[a.id], step: int32(step)}
 		sh.reads = sh.reads[:0]
-		sh.rstep = sh.rstep[:0]
 		return
 	}
-	sh.reads = grow(sh.reads, a.id)
-	sh.rstep = grow(sh.rstep, a.id)
-	sh.reads[a.id] = c[a.id]
-	sh.rstep[a.id] = int32(step)
+	if n := a.id + 1 - len(sh.reads); n > 0 {
+		// One append of zeroes, no allocation within capacity: a write
+		// empties reads, so most reads after one grow it.
+		sh.reads = append(sh.reads, make([]readEpoch, n)...)
+	}
+	sh.reads[a.id] = readEpoch{clock: c[a.id], step: int32(step)}
 }
 
 func (x *Execution) raceFound(a *actor, name Name, what, did string, b, step int) {
