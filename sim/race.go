@@ -95,6 +95,9 @@ type readEpoch struct {
 func (r *raceDetector) reset() {
 	r.actors = r.actors[:0]
 	r.wake = r.wake[:0]
+	if raceSeed.sameGen {
+		return
+	}
 	r.gen++
 	if r.gen == 0 { // wrapped: forget every generation, so none comes back
 		r.objs, r.shadows, r.atomics = r.objs[:0], r.shadows[:0], r.atomics[:0]
@@ -334,7 +337,9 @@ func newShadow(list *[]shadow, obj int, gen uint32) *shadow {
 	// Reads of earlier executions stay in reads, and stay out of every
 	// check as long as writes moves past their gen: one increment here,
 	// short of a wrap (executions are far shorter than 1<<31 writes).
-	sh.writes++
+	if !raceSeed.keepReads {
+		sh.writes++
+	}
 	if sh.writes >= 1<<31 {
 		sh.reads, sh.writes = sh.reads[:0], 0
 	}
@@ -378,6 +383,12 @@ func (r *raceDetector) recordAccess(sh *shadow, a *actor, write bool, step int) 
 	}
 	sh.reads[a.id] = readEpoch{clock: c[a.id], step: int32(step), gen: sh.writes}
 }
+
+// raceSeed seeds bugs for tests, in the per-execution paths only: with
+// sameGen, reset leaves the generation as it is, so clocks and shadows of
+// earlier executions count in the next; with keepReads, a shadow's reads
+// of earlier executions count in the next.
+var raceSeed struct{ sameGen, keepReads bool }
 
 // growReads makes room in reads for actor a: zero entries, of no read,
 // without allocation within capacity.
