@@ -70,12 +70,13 @@ type epoch struct {
 
 type shadow struct {
 	gen    uint32 // as raceDetector.gen: the object was accessed in this execution
-	writes uint32 // the writes recorded (in earlier executions too, see shadowOf)
+	writes uint32 // the writes recorded, plus one per execution that used the shadow (see newShadow)
 	write  epoch  // the last of them; actor < 0: never written
 	// reads holds, by actor id, the last read of each actor (clock 0:
-	// none); only those since the last write count (gen == writes). A
-	// write does not empty it, so a read stores its entry in place (the
-	// slice grows once per actor and execution, not after every write).
+	// none); only those since the last write of this execution count
+	// (gen == writes). Neither a write nor a new execution empties it, so
+	// a read stores its entry in place: the slice grows once per actor,
+	// not after every write.
 	// One slice of records, not a slice of clocks and one of steps: one
 	// bounds check, one cache line.
 	reads []readEpoch
