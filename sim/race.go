@@ -38,6 +38,11 @@ const Race Kind = "race"
 // the execution ends without any other. The detector is off unless
 // Options.Races is set, and then every hook is a nil check.
 type raceDetector struct {
+	// gen numbers the executions of the runner (from 1): an entry of objs,
+	// shadows or atomics whose gen differs is one of an earlier execution,
+	// empty in this one. reset need not touch them, and the first access
+	// of an object in an execution need not grow the lists up to it.
+	gen     uint32
 	actors  []vclock    // by actor id
 	objs    []syncClock // by object id: mutexes, atomics, objects
 	wake    []vclock    // by actor id: the clock handed over by a Signal
@@ -54,6 +59,7 @@ type vclock []uint32
 type syncClock struct {
 	c   vclock
 	dom int32
+	gen uint32 // as raceDetector.gen: c and dom are of this execution
 }
 
 type epoch struct {
@@ -63,35 +69,60 @@ type epoch struct {
 }
 
 type shadow struct {
-	used  bool  // the object is a Var that has been accessed
-	write epoch // actor < 0: never written
-	reads []uint32
-	rstep []int32
+	gen    uint32 // as raceDetector.gen: the object was accessed in this execution
+	writes uint32 // the writes recorded, plus one per execution that used the shadow (see newShadow)
+	write  epoch  // the last of them; actor < 0: never written
+	// reads holds, by actor id, the last read of each actor (clock 0:
+	// none); only those since the last write of this execution count
+	// (gen == writes). Neither a write nor a new execution empties it, so
+	// a read stores its entry in place: the slice grows once per actor,
+	// not after every write.
+	// One slice of records, not a slice of clocks and one of steps: one
+	// bounds check, one cache line.
+	reads []readEpoch
+}
+
+// readEpoch is a read by an actor: its own clock entry then, the step,
+// and the number of writes recorded before it.
+type readEpoch struct {
+	clock uint32
+	step  int32
+	gen   uint32
 }
 
 // reset empties the detector for the next execution of its runner,
-// keeping every array.
+// keeping every array: the next generation leaves every object's clock
+// and shadow of this one behind.
 func (r *raceDetector) reset() {
 	r.actors = r.actors[:0]
-	r.objs = r.objs[:0]
 	r.wake = r.wake[:0]
-	r.shadows = r.shadows[:0]
-	r.atomics = r.atomics[:0]
+	if raceSeed.sameGen {
+		return
+	}
+	r.gen++
+	if r.gen == 0 { // wrapped: forget every generation, so none comes back
+		r.objs, r.shadows, r.atomics = r.objs[:0], r.shadows[:0], r.atomics[:0]
+		r.gen = 1
+	}
 }
 
 // objClock returns the clock of object obj, growing the list; a clock
-// taken back from earlier executions is emptied, keeping its array.
+// of an earlier execution is emptied, keeping its array.
 func (r *raceDetector) objClock(obj int) *syncClock {
-	for len(r.objs) <= obj {
-		if len(r.objs) < cap(r.objs) {
-			r.objs = r.objs[:len(r.objs)+1]
-			s := &r.objs[len(r.objs)-1]
-			s.c, s.dom = s.c[:0], 0
-		} else {
-			r.objs = append(r.objs, syncClock{})
-		}
+	if objs := r.objs; obj < len(objs) && objs[obj].gen == r.gen {
+		return &objs[obj] // one index, without a call: the common case
 	}
-	return &r.objs[obj]
+	return r.newObjClock(obj)
+}
+
+//go:noinline // keeps objClock within the inlining budget
+func (r *raceDetector) newObjClock(obj int) *syncClock {
+	if obj >= len(r.objs) {
+		r.objs = append(r.objs, make([]syncClock, obj+1-len(r.objs))...)
+	}
+	s := &r.objs[obj]
+	s.c, s.dom, s.gen = s.c[:0], 0, r.gen
+	return s
 }
 
 // growClocks extends s to hold index i; a clock it takes back from
@@ -184,7 +215,7 @@ func (x *Execution) raceAcquire(a *actor, obj int) {
 	if r == nil {
 		return
 	}
-	if obj < len(r.objs) {
+	if obj < len(r.objs) && r.objs[obj].gen == r.gen { // else nothing was released into obj
 		r.acquire(a.id, &r.objs[obj])
 	}
 }
@@ -262,33 +293,56 @@ func (x *Execution) raceAccess(a *actor, obj int, name Name, write bool) {
 	if r == nil {
 		return
 	}
-	sh := shadowOf(&r.shadows, obj)
-	if !write && a.id < len(sh.reads) && sh.reads[a.id] == (*r.clock(a.id))[a.id] {
+	sh := shadowOf(&r.shadows, obj, r.gen)
+	if write {
+		if !x.raceConflict(a, sh, name, true) {
+			r.recordAccess(sh, a, true, x.step)
+		}
+		return
+	}
+	// A read, the common case, checked here without a call: it conflicts
+	// only with the last write.
+	c := *r.clock(a.id)
+	if a.id < len(sh.reads) && sh.reads[a.id].clock == c[a.id] && sh.reads[a.id].gen == sh.writes {
 		// A read in the epoch of an earlier read by a: no write has been
 		// recorded since (a's epoch would have moved on to order it after
 		// that read, or the write raced and was not recorded), so the
 		// earlier read's check stands.
-		sh.rstep[a.id] = int32(x.step)
+		sh.reads[a.id].step = int32(x.step)
 		return
 	}
-	if !x.raceConflict(a, sh, name, write) {
-		r.recordAccess(sh, a, write, x.step)
+	if w := sh.write; w.actor >= 0 && int(w.actor) != a.id && w.clock > c.get(int(w.actor)) {
+		x.raceConflict(a, sh, name, false) // reports it
+		return
 	}
+	r.recordAccess(sh, a, false, x.step)
 }
 
-// shadowOf returns the shadow of object obj in list, growing it.
-func shadowOf(list *[]shadow, obj int) *shadow {
-	for len(*list) <= obj {
-		if len(*list) < cap(*list) {
-			*list = (*list)[:len(*list)+1]
-			(*list)[len(*list)-1].used = false
-		} else {
-			*list = append(*list, shadow{})
-		}
+// shadowOf returns the shadow of object obj in list, growing it. The
+// shadow of an object accessed before in the execution is one index away,
+// without a call (newShadow makes the others).
+func shadowOf(list *[]shadow, obj int, gen uint32) *shadow {
+	if l := *list; obj < len(l) && l[obj].gen == gen {
+		return &l[obj]
+	}
+	return newShadow(list, obj, gen)
+}
+
+//go:noinline // keeps shadowOf within the inlining budget
+func newShadow(list *[]shadow, obj int, gen uint32) *shadow {
+	if obj >= len(*list) {
+		*list = append(*list, make([]shadow, obj+1-len(*list))...)
 	}
 	sh := &(*list)[obj]
-	if !sh.used {
-		*sh = shadow{used: true, write: epoch{actor: -1}, reads: sh.reads[:0], rstep: sh.rstep[:0]}
+	sh.gen, sh.write = gen, epoch{actor: -1}
+	// Reads of earlier executions stay in reads, and stay out of every
+	// check as long as writes moves past their gen: one increment here,
+	// short of a wrap (executions are far shorter than 1<<31 writes).
+	if !raceSeed.keepReads {
+		sh.writes++
+	}
+	if sh.writes >= 1<<31 {
+		sh.reads, sh.writes = sh.reads[:0], 0
 	}
 	return sh
 }
@@ -308,8 +362,8 @@ func (x *Execution) raceConflict(a *actor, sh *shadow, name Name, write bool) bo
 	}
 	if write {
 		for b, t := range sh.reads {
-			if b != a.id && t > c.get(b) {
-				x.raceFound(a, name, "writes", "read", b, int(sh.rstep[b]))
+			if t.gen == sh.writes && b != a.id && t.clock > c.get(b) {
+				x.raceFound(a, name, "writes", "read", b, int(t.step))
 				return true
 			}
 		}
@@ -322,14 +376,25 @@ func (r *raceDetector) recordAccess(sh *shadow, a *actor, write bool, step int) 
 	c := *r.clock(a.id)
 	if write {
 		sh.write = epoch{actor: int32(a.id), clock: c[a.id], step: int32(step)}
-		sh.reads = sh.reads[:0]
-		sh.rstep = sh.rstep[:0]
+		sh.writes++ // every read so far is before it
 		return
 	}
-	sh.reads = grow(sh.reads, a.id)
-	sh.rstep = grow(sh.rstep, a.id)
-	sh.reads[a.id] = c[a.id]
-	sh.rstep[a.id] = int32(step)
+	if a.id >= len(sh.reads) {
+		sh.growReads(a.id)
+	}
+	sh.reads[a.id] = readEpoch{clock: c[a.id], step: int32(step), gen: sh.writes}
+}
+
+// raceSeed seeds bugs for tests, in the per-execution paths only: with
+// sameGen, reset leaves the generation as it is, so clocks and shadows of
+// earlier executions count in the next; with keepReads, a shadow's reads
+// of earlier executions count in the next.
+var raceSeed struct{ sameGen, keepReads bool }
+
+// growReads makes room in reads for actor a: zero entries, of no read,
+// without allocation within capacity.
+func (sh *shadow) growReads(a int) {
+	sh.reads = append(sh.reads, make([]readEpoch, a+1-len(sh.reads))...)
 }
 
 func (x *Execution) raceFound(a *actor, name Name, what, did string, b, step int) {
@@ -375,7 +440,7 @@ func (x *Execution) Access(loc int, site string, write bool) {
 		return
 	}
 	a, name := x.self(), Name{base: site}
-	if loc < len(r.atomics) && r.atomics[loc].used && x.raceConflict(a, &r.atomics[loc], name, write) {
+	if loc < len(r.atomics) && r.atomics[loc].gen == r.gen && x.raceConflict(a, &r.atomics[loc], name, write) {
 		return // a plain access against an atomic operation: as Go's race detector, a race
 	}
 	x.raceAccess(a, loc, name, write)
@@ -400,8 +465,8 @@ func (x *Execution) AtomicStep(loc int, kind op.Op, f func() (wrote bool), value
 		// Atomic operations never race with each other, but do with
 		// plain accesses of the same memory (Access) they are not
 		// ordered with.
-		x.raceConflict(a, shadowOf(&r.shadows, loc), x.objs[loc].name, wrote)
-		r.recordAccess(shadowOf(&r.atomics, loc), a, wrote, x.step)
+		x.raceConflict(a, shadowOf(&r.shadows, loc, r.gen), x.objs[loc].name, wrote)
+		r.recordAccess(shadowOf(&r.atomics, loc, r.gen), a, wrote, x.step)
 	}
 	if wrote {
 		x.raceRelease(a, loc)
