@@ -21,18 +21,10 @@ set -euo pipefail
 base=${1:-6c8e836}
 runs=${RUNS:-20000}
 rounds=${ROUNDS:-5}
-root=$(git rev-parse --show-toplevel)
-tmp=$(mktemp -d)
-cleanup() {
-	git -C "$root" worktree remove --force "$tmp/old" >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-git -C "$root" worktree add --detach "$tmp/old" "$base" >/dev/null 2>&1
+# shellcheck source=bench/oldnew.sh
+. "$(dirname "$0")/oldnew.sh"
+# the allocation benchmark, run in the old tree below
 cp "$root/sim/speed_test.go" "$tmp/old/sim/speed_test.go"
-(cd "$tmp/old" && go build -o "$tmp/simrun-old" ./cmd/simrun)
-(cd "$root" && go build -pgo="${PGO:-auto}" -o "$tmp/simrun-new" ./cmd/simrun)
 
 configs=("lockfree clear-before-enqueue" "mutexqueue shipped")
 

@@ -13,17 +13,8 @@ set -euo pipefail
 base=${1:-HEAD}
 runs=${RUNS:-100}
 seed=${SEED:-7}
-root=$(git rev-parse --show-toplevel)
-tmp=$(mktemp -d)
-cleanup() {
-	git -C "$root" worktree remove --force "$tmp/old" >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-git -C "$root" worktree add --detach "$tmp/old" "$base" >/dev/null 2>&1
-(cd "$tmp/old" && go build -o "$tmp/simrun-old" ./cmd/simrun)
-(cd "$root" && go build -o "$tmp/simrun-new" ./cmd/simrun)
+# shellcheck source=bench/oldnew.sh
+. "$(dirname "$0")/oldnew.sh"
 
 # one BIN NAME PROTOCOL VARIANT: the run's -json without wall-clock
 # fields, and the checksums of its traces, in $tmp/NAME.*. Both binaries
