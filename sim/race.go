@@ -117,9 +117,7 @@ func (r *raceDetector) objClock(obj int) *syncClock {
 
 //go:noinline // keeps objClock within the inlining budget
 func (r *raceDetector) newObjClock(obj int) *syncClock {
-	if obj >= len(r.objs) {
-		r.objs = append(r.objs, make([]syncClock, obj+1-len(r.objs))...)
-	}
+	r.objs = grow(r.objs, obj)
 	s := &r.objs[obj]
 	s.c, s.dom, s.gen = s.c[:0], 0, r.gen
 	return s
@@ -330,9 +328,7 @@ func shadowOf(list *[]shadow, obj int, gen uint32) *shadow {
 
 //go:noinline // keeps shadowOf within the inlining budget
 func newShadow(list *[]shadow, obj int, gen uint32) *shadow {
-	if obj >= len(*list) {
-		*list = append(*list, make([]shadow, obj+1-len(*list))...)
-	}
+	*list = grow(*list, obj)
 	sh := &(*list)[obj]
 	sh.gen, sh.write = gen, epoch{actor: -1}
 	// Reads of earlier executions stay in reads, and stay out of every
@@ -380,7 +376,7 @@ func (r *raceDetector) recordAccess(sh *shadow, a *actor, write bool, step int) 
 		return
 	}
 	if a.id >= len(sh.reads) {
-		sh.growReads(a.id)
+		sh.reads = grow(sh.reads, a.id) // zero entries: no read
 	}
 	sh.reads[a.id] = readEpoch{clock: c[a.id], step: int32(step), gen: sh.writes}
 }
@@ -390,12 +386,6 @@ func (r *raceDetector) recordAccess(sh *shadow, a *actor, write bool, step int) 
 // earlier executions count in the next; with keepReads, a shadow's reads
 // of earlier executions count in the next.
 var raceSeed struct{ sameGen, keepReads bool }
-
-// growReads makes room in reads for actor a: zero entries, of no read,
-// without allocation within capacity.
-func (sh *shadow) growReads(a int) {
-	sh.reads = append(sh.reads, make([]readEpoch, a+1-len(sh.reads))...)
-}
 
 func (x *Execution) raceFound(a *actor, name Name, what, did string, b, step int) {
 	// A race does not stop the execution: its consequence (a lost wakeup,

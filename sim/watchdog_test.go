@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -128,7 +129,7 @@ func TestWatchdogNamesTheHungActor(t *testing.T) {
 		{"check spins", "", "an actor made no progress"},
 	} {
 		for _, workers := range []int{1, 2} {
-			t.Run(c.name, func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/workers=%d", c.name, workers), func(t *testing.T) {
 				var released, once atomic.Bool
 				defer released.Store(true)
 				spin := func() {

@@ -12,7 +12,8 @@ var pgoWrite = flag.String("pgo.write", "", "write a CPU profile of simrun's mai
 
 // pgoJobs are the commands whose CPU profile guides the compiler's
 // optimisation of simrun (profile-guided optimisation, default.pgo): what
-// users run most, in roughly equal shares of CPU time. The simulator's
+// users run most. The run of every variant takes most of the CPU time,
+// each of the others one to four seconds. The simulator's
 // runtime is the same code under every strategy, so the profile is not
 // specific to one protocol or strategy; it only tells the compiler which
 // calls are hot.
